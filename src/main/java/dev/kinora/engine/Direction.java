@@ -1,0 +1,6 @@
+package dev.kinora.engine;
+
+/** Which way an extension grows a clip. */
+public enum Direction {
+    FORWARD, BACKWARD
+}

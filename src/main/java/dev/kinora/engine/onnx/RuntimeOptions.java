@@ -1,0 +1,25 @@
+package dev.kinora.engine.onnx;
+
+/**
+ * How sessions are built. intraOpThreads 0 means "one per physical core as ORT counts them", which
+ * the benchmarks measured as the best default on small 2-core machines (see docs/benchmarks.md).
+ */
+public record RuntimeOptions(Device device, int intraOpThreads, boolean optimizeGraph) {
+    public RuntimeOptions {
+        if (intraOpThreads < 0) {
+            throw new IllegalArgumentException("threads must be >= 0 (0 = automatic), got " + intraOpThreads);
+        }
+    }
+
+    public static RuntimeOptions defaults() {
+        return new RuntimeOptions(Device.AUTO, 0, true);
+    }
+
+    public RuntimeOptions withDevice(Device d) {
+        return new RuntimeOptions(d, intraOpThreads, optimizeGraph);
+    }
+
+    public RuntimeOptions withThreads(int n) {
+        return new RuntimeOptions(device, n, optimizeGraph);
+    }
+}

@@ -1,0 +1,218 @@
+package dev.kinora.engine.pack;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a pack folder's {@code pack.json}. When the manifest says {@code "layout": "diffusers"}, the
+ * component files default to the Hugging Face Optimum folder layout and scheduler defaults come from
+ * {@code scheduler/scheduler_config.json}, so an exported pipeline needs only a thin manifest.
+ */
+public final class PackLoader {
+    public static final String MANIFEST = "pack.json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_MANIFEST_BYTES = 1 << 20;
+
+    private PackLoader() {
+    }
+
+    public static ModelPack load(Path dir) throws PackException {
+        Path manifest = dir.resolve(MANIFEST);
+        if (!Files.isDirectory(dir)) {
+            throw new PackException(dir + ": not a model pack folder (no such directory)");
+        }
+        if (!Files.isRegularFile(manifest)) {
+            throw new PackException(manifest + ": missing; a model pack folder must contain pack.json");
+        }
+        JsonNode root;
+        try {
+            if (Files.size(manifest) > MAX_MANIFEST_BYTES) {
+                throw new PackException(manifest + ": larger than 1 MiB; this is not a pack manifest");
+            }
+            root = JSON.readTree(manifest.toFile());
+        } catch (JsonProcessingException e) {
+            throw new PackException(manifest + ": not valid JSON (" + e.getOriginalMessage() + " at line "
+                    + e.getLocation().getLineNr() + ")", e);
+        } catch (IOException e) {
+            throw new PackException(manifest + ": cannot be read: " + e.getMessage(), e);
+        }
+        return parse(dir, manifest, root);
+    }
+
+    static ModelPack parse(Path dir, Path manifest, JsonNode root) throws PackException {
+        Reader r = new Reader(manifest);
+        boolean diffusers = "diffusers".equals(root.path("layout").asText(""));
+        JsonNode schedulerConfig = diffusers ? readSchedulerConfig(dir) : JSON.createObjectNode();
+
+        String id = r.text(root, "id");
+        if (!id.matches("[a-z0-9][a-z0-9._-]{0,63}")) {
+            throw new PackException(manifest + ": id '" + id + "' must be lower-case letters, digits, '.', '_' or '-'");
+        }
+        Set<Mode> modes = EnumSet.noneOf(Mode.class);
+        for (JsonNode m : r.array(root, "modes")) {
+            try {
+                modes.add(Mode.parse(m.asText()));
+            } catch (IllegalArgumentException e) {
+                throw new PackException(manifest + ": " + e.getMessage());
+            }
+        }
+        JsonNode lat = root.path("latent");
+        ModelPack.LatentGeometry latent = new ModelPack.LatentGeometry(
+                r.positiveInt(lat, "channels"), r.positiveInt(lat, "height"), r.positiveInt(lat, "width"),
+                lat.path("spatialStride").asInt(1), lat.path("temporalStride").asInt(1));
+
+        JsonNode sched = root.path("scheduler");
+        JsonNode defs = root.path("defaults");
+        String prediction = root.path("prediction").asText(
+                schedulerConfig.path("prediction_type").asText("flow_velocity")).toLowerCase(Locale.ROOT);
+        ModelPack.SamplingDefaults defaults = new ModelPack.SamplingDefaults(
+                sched.path("default").asText(schedulerKindFromDiffusers(schedulerConfig)),
+                defs.path("steps").asInt(16),
+                (float) defs.path("guidance").asDouble(3.0),
+                (float) sched.path("shift").asDouble(schedulerConfig.path("shift").asDouble(1.0)),
+                (float) sched.path("timestepScale").asDouble(diffusers ? 1000.0 : 1.0),
+                sched.path("numTrainTimesteps").asInt(schedulerConfig.path("num_train_timesteps").asInt(1000)),
+                defs.path("contextFrames").asInt(4));
+        JsonNode text = root.path("text");
+        ModelPack.TextConfig textConfig = new ModelPack.TextConfig(
+                text.path("maxTokens").asInt(64), text.path("pooling").asText("mean-normalized"), text.path("dim").asInt(384));
+
+        Map<String, Component> components = new LinkedHashMap<>();
+        JsonNode comps = root.path("components");
+        if (!comps.isObject()) {
+            throw new PackException(manifest + ": 'components' must be an object naming each file of the pack");
+        }
+        Iterator<Map.Entry<String, JsonNode>> it = comps.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            components.put(e.getKey(), component(r, e.getKey(), e.getValue(), diffusers));
+        }
+        List<Component> extra = new ArrayList<>();
+        for (JsonNode f : root.path("extraFiles")) {
+            extra.add(component(r, "extra", f, false));
+        }
+        return new ModelPack(dir, id, r.text(root, "name"), r.text(root, "version"), r.text(root, "license"),
+                root.path("description").asText(""), modes, r.positiveInt(root, "width"), r.positiveInt(root, "height"),
+                r.positiveInt(root, "frames"), r.positiveDouble(root, "fps"), latent, prediction, defaults, textConfig,
+                components, extra);
+    }
+
+    private static Component component(Reader r, String key, JsonNode node, boolean diffusers) throws PackException {
+        String file = node.path("file").asText("");
+        if (file.isEmpty() && diffusers) {
+            file = diffusersDefaultFile(key);
+        }
+        if (file.isEmpty()) {
+            throw new PackException(r.manifest + ": component '" + key + "' has no 'file'");
+        }
+        String sha = node.path("sha256").asText("").toLowerCase(Locale.ROOT);
+        if (!sha.matches("[0-9a-f]{64}")) {
+            throw new PackException(r.manifest + ": component '" + key + "' (" + file
+                    + ") needs a 64-hex-digit 'sha256', found '" + sha + "'");
+        }
+        long size = node.path("size").asLong(-1);
+        if (size < 0) {
+            throw new PackException(r.manifest + ": component '" + key + "' (" + file + ") needs its 'size' in bytes");
+        }
+        return new Component(key, file, sha, size, specs(r, key, node.path("inputs")), specs(r, key, node.path("outputs")));
+    }
+
+    private static List<TensorSpec> specs(Reader r, String key, JsonNode arr) throws PackException {
+        List<TensorSpec> out = new ArrayList<>();
+        for (JsonNode s : arr) {
+            String name = s.path("name").asText("");
+            if (name.isEmpty()) {
+                throw new PackException(r.manifest + ": a tensor of component '" + key + "' has no 'name'");
+            }
+            JsonNode shape = s.path("shape");
+            long[] dims = new long[shape.size()];
+            for (int i = 0; i < dims.length; i++) {
+                dims[i] = shape.get(i).isNumber() ? shape.get(i).asLong() : -1;
+            }
+            out.add(new TensorSpec(s.path("role").asText(name), name, dims));
+        }
+        return out;
+    }
+
+    private static String diffusersDefaultFile(String key) {
+        return switch (key) {
+            case ModelPack.TEXT_ENCODER -> "text_encoder/model.onnx";
+            case ModelPack.TOKENIZER -> "tokenizer/tokenizer.json";
+            case ModelPack.DENOISER -> "transformer/model.onnx";
+            case ModelPack.VAE_ENCODER -> "vae_encoder/model.onnx";
+            case ModelPack.VAE_DECODER -> "vae_decoder/model.onnx";
+            default -> "";
+        };
+    }
+
+    private static JsonNode readSchedulerConfig(Path dir) throws PackException {
+        Path p = dir.resolve("scheduler").resolve("scheduler_config.json");
+        if (!Files.isRegularFile(p)) {
+            return JSON.createObjectNode();
+        }
+        try {
+            return JSON.readTree(p.toFile());
+        } catch (IOException e) {
+            throw new PackException(p + ": not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static String schedulerKindFromDiffusers(JsonNode config) {
+        String cls = config.path("_class_name").asText("");
+        return switch (cls) {
+            case "DDIMScheduler" -> "ddim";
+            case "EulerDiscreteScheduler" -> "euler";
+            case "FlowMatchHeunDiscreteScheduler" -> "flow-heun";
+            case "DPMSolverMultistepScheduler", "UniPCMultistepScheduler" ->
+                    config.path("use_flow_sigmas").asBoolean(false) ? "flow-dpm++2m" : "ddim";
+            default -> "flow-euler";
+        };
+    }
+
+    /** Small typed getters whose errors all name the manifest and the field. */
+    private record Reader(Path manifest) {
+        String text(JsonNode n, String field) throws PackException {
+            JsonNode v = n.get(field);
+            if (v == null || !v.isTextual() || v.asText().isBlank()) {
+                throw new PackException(manifest + ": '" + field + "' must be a non-empty string");
+            }
+            return v.asText();
+        }
+
+        int positiveInt(JsonNode n, String field) throws PackException {
+            JsonNode v = n.get(field);
+            if (v == null || !v.canConvertToInt() || v.asInt() <= 0) {
+                throw new PackException(manifest + ": '" + field + "' must be a positive integer, found " + v);
+            }
+            return v.asInt();
+        }
+
+        double positiveDouble(JsonNode n, String field) throws PackException {
+            JsonNode v = n.get(field);
+            if (v == null || !v.isNumber() || v.asDouble() <= 0) {
+                throw new PackException(manifest + ": '" + field + "' must be a positive number, found " + v);
+            }
+            return v.asDouble();
+        }
+
+        Iterable<JsonNode> array(JsonNode n, String field) throws PackException {
+            JsonNode v = n.get(field);
+            if (v == null || !v.isArray() || v.isEmpty()) {
+                throw new PackException(manifest + ": '" + field + "' must be a non-empty array");
+            }
+            return v;
+        }
+    }
+}
