@@ -1,0 +1,108 @@
+package dev.kinora.engine;
+
+import dev.kinora.engine.model.TextEncoder;
+import dev.kinora.engine.onnx.DeviceReport;
+import dev.kinora.engine.onnx.OrtRuntime;
+import dev.kinora.engine.onnx.RuntimeOptions;
+import dev.kinora.engine.pack.HashCache;
+import dev.kinora.engine.pack.ModelPack;
+import dev.kinora.engine.pack.PackException;
+import dev.kinora.engine.pack.PackRegistry;
+import dev.kinora.engine.pack.PackVerifier;
+import dev.kinora.engine.pipeline.LoadedPack;
+import dev.kinora.engine.pipeline.VideoPipeline;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The engine's one entry point for the CLI and the studio. Packs are verified once and their
+ * sessions kept loaded between jobs; jobs run one at a time (a single model fills a small machine).
+ * Thread-safe: call {@link #generate} from any worker thread, never from a UI thread.
+ */
+public final class GenerationEngine implements AutoCloseable {
+    private final PackRegistry registry;
+    private final RuntimeOptions options;
+    private final PackVerifier verifier;
+    private final DeviceReport device;
+    private final Map<String, LoadedPack> loaded = new HashMap<>();
+
+    public GenerationEngine(PackRegistry registry, RuntimeOptions options) {
+        this.registry = registry;
+        this.options = options;
+        this.verifier = new PackVerifier(HashCache.defaultCache());
+        this.device = OrtRuntime.resolve(options.device());
+    }
+
+    public static GenerationEngine standard() {
+        return new GenerationEngine(PackRegistry.standard(), RuntimeOptions.defaults());
+    }
+
+    public PackRegistry registry() {
+        return registry;
+    }
+
+    public RuntimeOptions options() {
+        return options;
+    }
+
+    /** The device sessions actually run on, with the reason when it differs from the one asked for. */
+    public DeviceReport device() {
+        return device;
+    }
+
+    /** A verified pack, its sessions loaded on first use. */
+    public synchronized ModelPack pack(String id) throws PackException {
+        return loadedPack(id).pack();
+    }
+
+    public PackVerifier.Report verify(ModelPack pack) {
+        return verifier.verify(pack);
+    }
+
+    public synchronized int countTokens(String packId, String prompt) throws PackException {
+        return loadedPack(packId).text().countTokens(prompt);
+    }
+
+    public synchronized TextEncoder text(String packId) throws PackException {
+        return loadedPack(packId).text();
+    }
+
+    /**
+     * Runs a job to the end, or until {@code cancel} fires: then a {@link GenerationCancelledException}
+     * carries the windows that were finished.
+     */
+    public synchronized GenerationResult generate(GenerationRequest request, ProgressListener listener, CancelToken cancel)
+            throws PackException, InvalidRequestException, GenerationCancelledException {
+        LoadedPack lp = loadedPack(request.pack());
+        return new VideoPipeline(lp, device).run(request, listener, cancel);
+    }
+
+    private LoadedPack loadedPack(String id) throws PackException {
+        LoadedPack lp = loaded.get(id);
+        if (lp == null) {
+            ModelPack pack = registry.find(id);
+            verifier.verifyOrThrow(pack);
+            lp = new LoadedPack(pack, options, device.used());
+            loaded.put(id, lp);
+            loaded.put(pack.id(), lp);
+        }
+        return lp;
+    }
+
+    /** Frees a pack's sessions (e.g. before loading a bigger one). */
+    public synchronized void unload(String id) {
+        LoadedPack lp = loaded.remove(id);
+        if (lp != null) {
+            loaded.values().removeIf(v -> v == lp);
+            lp.close();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        for (LoadedPack lp : loaded.values()) {
+            lp.close();
+        }
+        loaded.clear();
+    }
+}
