@@ -9,7 +9,9 @@ import java.util.stream.Collectors;
 public enum SchedulerKind {
     FLOW_EULER("flow-euler", true, FlowEulerScheduler::new),
     FLOW_HEUN("flow-heun", true, FlowHeunScheduler::new),
-    FLOW_DPMPP_2M("flow-dpm++2m", true, FlowDpmSolverMultistepScheduler::new);
+    FLOW_DPMPP_2M("flow-dpm++2m", true, FlowDpmSolverMultistepScheduler::new),
+    DDIM("ddim", false, DdimScheduler::new),
+    EULER("euler", false, EulerDiscreteScheduler::new);
 
     private final String id;
     private final boolean flow;
