@@ -78,7 +78,11 @@ public final class MediaIO {
     public static String readRecipeJson(Path p) throws MediaException {
         try {
             if (p.getFileName().toString().endsWith(".json") && Files.isRegularFile(p)) {
-                return Files.readString(p, StandardCharsets.UTF_8);
+                String text = Files.readString(p, StandardCharsets.UTF_8);
+                // A PNG folder's recipe.json holds the metadata map, whose entry is the recipe.
+                com.fasterxml.jackson.databind.JsonNode node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+                return node != null && node.path(RecipeJson.METADATA_KEY).isTextual()
+                        ? node.get(RecipeJson.METADATA_KEY).asText() : text;
             }
             Path side = sidecar(p);
             if (Files.isRegularFile(side)) {
