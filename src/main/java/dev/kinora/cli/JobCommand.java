@@ -98,6 +98,9 @@ abstract class JobCommand implements Callable<Integer> {
             ProgressListener bar = opt.quiet || opt.json ? ProgressListener.NONE : new ProgressBar(System.err);
             try {
                 GenerationResult result = engine.generate(request, bar, token);
+                for (String w : result.warnings()) {
+                    System.err.println("kinora: note: " + w);
+                }
                 Path written = write(result, out, format);
                 report(result, written);
                 return ExitCodes.OK;
