@@ -3,7 +3,6 @@ package dev.kinora.project;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kinora.engine.KinoraVersion;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -214,7 +213,7 @@ public final class ProjectStore {
         }
         ObjectNode root = ProjectCodec.write(withCurrentFormat(p));
         root.put("savedAt", clock.instant().toString());
-        root.put("generator", "Kinora " + KinoraVersion.get());
+        root.put("generator", "Kinora " + version());
         byte[] bytes = Json.MAPPER.writeValueAsBytes(root);
         Files.createDirectories(mediaDir());
         Path file = projectFile();
@@ -437,6 +436,12 @@ public final class ProjectStore {
     }
 
     // ---- helpers ----
+
+    /** For people reading a project.json: which build wrote it. (Not engine.KinoraVersion: this package uses engine records only.) */
+    private static String version() {
+        String v = ProjectStore.class.getPackage().getImplementationVersion();
+        return v != null ? v : "dev";
+    }
 
     private static Path withExtension(Path dir) {
         Path abs = dir.toAbsolutePath().normalize();
