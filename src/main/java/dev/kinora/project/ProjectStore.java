@@ -3,13 +3,16 @@ package dev.kinora.project;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kinora.engine.Recipe;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -284,6 +287,25 @@ public final class ProjectStore {
         Path file = resolve(media);
         Files.createDirectories(file.getParent());
         return new MediaSlot(takeId, media, file);
+    }
+
+    /**
+     * The take for a slot whose file the caller has finished writing. The file is fsynced here (media
+     * writers rarely do) so that once the take is in the document, and so in the journal, its frames
+     * survive a crash or power cut.
+     */
+    public Take finishTake(MediaSlot slot, Recipe recipe, int frames, double fps, int width, int height, String label)
+            throws IOException {
+        Path f = slot.file();
+        if (!Files.isRegularFile(f) || Files.size(f) == 0) {
+            throw new NoSuchFileException(f.toString(), null,
+                    "the take's media was not written; write the file completely before adding the take");
+        }
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        AtomicFiles.syncDirectory(f.getParent());
+        return new Take(slot.takeId(), slot.media(), recipe, clock.instant(), frames, fps, width, height, label);
     }
 
     /** The file a document reference names: relative references are inside the project folder. */

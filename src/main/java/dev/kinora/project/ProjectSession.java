@@ -1,0 +1,149 @@
+package dev.kinora.project;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * An open project as the studio uses it: folder, undo stack, autosave and render queue wired
+ * together so that saving marks exactly what was written, recovery replaces the document as unsaved,
+ * and closing cleanly leaves no journal behind. The parts stay reachable for views that need them.
+ */
+public final class ProjectSession implements AutoCloseable {
+    private final Clock clock;
+    private final String openMessage;
+    private final CommandStack stack;
+    private ProjectStore store;
+    private Autosaver autosaver;
+    private RenderQueue queue;
+    private boolean autosaveStarted;
+
+    private ProjectSession(OpenResult r, Clock clock) {
+        this.clock = clock;
+        this.openMessage = r.message();
+        this.store = r.store();
+        this.stack = new CommandStack(r.project());
+        this.autosaver = new Autosaver(store, stack, clock);
+        this.queue = RenderQueue.open(store, clock);
+    }
+
+    public static ProjectSession create(Path dir, String name) throws IOException {
+        return create(dir, name, Clock.systemUTC(), RecentProjects.user());
+    }
+
+    public static ProjectSession create(Path dir, String name, Clock clock, RecentProjects recents) throws IOException {
+        return new ProjectSession(ProjectStore.create(dir, name, clock, recents), clock);
+    }
+
+    public static ProjectSession open(Path dir) throws IOException {
+        return open(dir, Clock.systemUTC(), RecentProjects.user());
+    }
+
+    public static ProjectSession open(Path dir, Clock clock, RecentProjects recents) throws IOException {
+        return new ProjectSession(ProjectStore.open(dir, clock, recents), clock);
+    }
+
+    public synchronized ProjectStore store() {
+        return store;
+    }
+
+    public CommandStack stack() {
+        return stack;
+    }
+
+    public synchronized RenderQueue queue() {
+        return queue;
+    }
+
+    public synchronized Autosaver autosaver() {
+        return autosaver;
+    }
+
+    public Project project() {
+        return stack.current();
+    }
+
+    public synchronized boolean readOnly() {
+        return store.readOnly();
+    }
+
+    /** What to tell the artist on open (why it is read-only, interrupted jobs); empty when nothing. */
+    public synchronized String message() {
+        String q = queue.loadMessage();
+        return openMessage.isEmpty() ? q : q.isEmpty() ? openMessage : openMessage + "\n" + q;
+    }
+
+    public Project execute(Command c) {
+        return stack.execute(c);
+    }
+
+    /** Starts journaling in the background (the studio calls this; tests drive {@link Autosaver#maybeAutosave}). */
+    public synchronized void startAutosave() {
+        autosaveStarted = true;
+        autosaver.start();
+    }
+
+    public synchronized Optional<RecoveryInfo> recovery() {
+        return store.recovery();
+    }
+
+    /** Replaces the document with the journaled one, unsaved, without undo history across the crash. */
+    public void recover() throws IOException {
+        Project p;
+        synchronized (this) {
+            p = store.recover();
+        }
+        stack.reset(p, false);
+    }
+
+    public synchronized void declineRecovery() throws IOException {
+        store.declineRecovery();
+    }
+
+    /** Saves the current document and marks that very document saved (edits made meanwhile stay dirty). */
+    public synchronized void save() throws IOException {
+        CommandStack.Snapshot s = stack.snapshot();
+        store.save(s.project());
+        stack.markSaved(s.project());
+    }
+
+    /**
+     * Saves a copy in {@code dir} and continues there. The old folder's journal is dropped (its edits
+     * now live in the copy); its queue stays with it, and this session gets the copy's (empty) queue.
+     */
+    public synchronized void saveAs(Path dir) throws IOException {
+        CommandStack.Snapshot s = stack.snapshot();
+        ProjectStore copy = store.saveAs(s.project(), dir);
+        ProjectStore old = store;
+        autosaver.close();
+        store = copy;
+        stack.markSaved(s.project());
+        autosaver = new Autosaver(copy, stack, clock);
+        if (autosaveStarted) {
+            autosaver.start();
+        }
+        queue = RenderQueue.open(copy, clock);
+        old.discardJournal();
+    }
+
+    /** Makes the take for a written slot (fsyncing it) and adds it to the shot as one undoable step. */
+    public Take addTake(String shotId, ProjectStore.MediaSlot slot, dev.kinora.engine.Recipe recipe, int frames, double fps,
+                        int width, int height, boolean makeActive) throws IOException {
+        Take t = store().finishTake(slot, recipe, frames, fps, width, height, "");
+        stack.execute(new Commands.AddTake(shotId, t, makeActive));
+        return t;
+    }
+
+    /**
+     * Stops autosave after a last journal write. A clean document needs no journal, so it is removed;
+     * a dirty one keeps it, and the next open offers it (the studio asks "save changes?" before this).
+     */
+    @Override
+    public synchronized void close() throws IOException {
+        autosaver.close();
+        if (!stack.isDirty()) {
+            store.discardJournal();
+        }
+    }
+}
