@@ -1,6 +1,10 @@
 package dev.kinora.project;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
@@ -19,7 +23,16 @@ public final class ProjectSession implements AutoCloseable {
     private RenderQueue queue;
     private boolean autosaveStarted;
 
-    private ProjectSession(OpenResult r, Clock clock) {
+    private FileChannel lockChannel;
+    private FileLock lock;
+
+    private ProjectSession(OpenResult opened, Clock clock) {
+        OpenResult r = opened;
+        if (!r.readOnly() && !tryLock(r.store().dir())) {
+            String why = "This project is open in another Kinora window. It is open read-only here so the two do not"
+                    + " overwrite each other's work; close the other window and open it again to edit.";
+            r = new OpenResult(r.store().asReadOnly(why), r.project(), true, why);
+        }
         this.clock = clock;
         this.openMessage = r.message();
         this.store = r.store();
@@ -42,6 +55,48 @@ public final class ProjectSession implements AutoCloseable {
 
     public static ProjectSession open(Path dir, Clock clock, RecentProjects recents) throws IOException {
         return new ProjectSession(ProjectStore.open(dir, clock, recents), clock);
+    }
+
+    /**
+     * One writer per project folder, across processes: two windows autosaving and saving the same
+     * files would each silently undo the other. The OS drops the lock if the process dies.
+     */
+    private boolean tryLock(Path dir) {
+        try {
+            FileChannel ch = FileChannel.open(dir.resolve(ProjectStore.LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock l;
+            try {
+                l = ch.tryLock();
+            } catch (OverlappingFileLockException e) {
+                l = null; // held by another session in this JVM
+            }
+            if (l == null) {
+                ch.close();
+                return false;
+            }
+            releaseLock();
+            lockChannel = ch;
+            lock = l;
+            return true;
+        } catch (IOException e) {
+            // A file system without locks (some network shares) must not stop the artist working.
+            return true;
+        }
+    }
+
+    private void releaseLock() {
+        try {
+            if (lock != null) {
+                lock.release();
+            }
+            if (lockChannel != null) {
+                lockChannel.close();
+            }
+        } catch (IOException ignored) {
+            // the OS releases it with the process anyway
+        }
+        lock = null;
+        lockChannel = null;
     }
 
     public synchronized ProjectStore store() {
@@ -117,6 +172,7 @@ public final class ProjectSession implements AutoCloseable {
         ProjectStore copy = store.saveAs(s.project(), dir);
         ProjectStore old = store;
         autosaver.close();
+        tryLock(copy.dir()); // a fresh folder: nobody else can hold it
         store = copy;
         stack.markSaved(s.project());
         autosaver = new Autosaver(copy, stack, clock);
@@ -145,5 +201,6 @@ public final class ProjectSession implements AutoCloseable {
         if (!stack.isDirty()) {
             store.discardJournal();
         }
+        releaseLock();
     }
 }

@@ -43,6 +43,7 @@ public final class ProjectStore {
     public static final String QUEUE_FILE = "queue.json";
     public static final String AUTOSAVE_DIR = ".autosave";
     public static final String JOURNAL_FILE = "journal.json";
+    public static final String LOCK_FILE = ".lock";
 
     private final Path dir;
     private final boolean readOnly;
@@ -175,6 +176,11 @@ public final class ProjectStore {
         return new OpenResult(new ProjectStore(d, true, why, clock, recents), p, true, why);
     }
 
+    /** The same folder, refusing writes, for when something outside the file says it must not be changed. */
+    ProjectStore asReadOnly(String why) {
+        return new ProjectStore(dir, true, why, clock, recents);
+    }
+
     // ---- save ----
 
     public Path dir() {
@@ -264,7 +270,7 @@ public final class ProjectStore {
         String first = rel.getName(0).toString();
         String name = rel.getFileName().toString();
         return first.equals(AUTOSAVE_DIR) || (rel.getNameCount() == 1 && (name.equals(PROJECT_FILE)
-                || name.equals(BACKUP_FILE) || name.equals(QUEUE_FILE))) || name.endsWith(".tmp");
+                || name.equals(BACKUP_FILE) || name.equals(QUEUE_FILE) || name.equals(LOCK_FILE))) || name.endsWith(".tmp");
     }
 
     private static Project withCurrentFormat(Project p) {

@@ -78,6 +78,9 @@ class ProjectSessionTest {
         again.save();
         again.close();
         assertFalse(Files.exists(again.store().journalFile()));
+        try (ProjectSession third = ProjectSession.open(s.store().dir(), clock, recents)) {
+            assertFalse(third.readOnly(), "the lock went with close()");
+        }
         assertTrue(ProjectSession.open(s.store().dir(), clock, recents).recovery().isEmpty());
     }
 
@@ -105,11 +108,25 @@ class ProjectSessionTest {
     }
 
     @Test
+    void aSecondSessionOnTheSameFolderIsReadOnly() throws IOException {
+        ProjectSession first = newSessionWithAShot();
+        first.save();
+        try (ProjectSession second = ProjectSession.open(first.store().dir(), clock, recents)) {
+            assertTrue(second.readOnly());
+            assertTrue(second.message().contains("another Kinora window"), second.message());
+            assertThrows(IllegalStateException.class, second::save);
+        }
+        assertFalse(first.readOnly());
+        first.close();
+    }
+
+    @Test
     void theOpenMessageIncludesInterruptedJobs() throws IOException {
         ProjectSession s = newSessionWithAShot();
         s.save();
         QueuedJob j = s.queue().add(s.project().shots().get(0).id(), JobSpec.forShot(s.project().shots().get(0), 1));
         s.queue().start(j.id(), "CPU");
+        s.close();
         ProjectSession again = ProjectSession.open(s.store().dir(), clock, recents);
         assertTrue(again.message().contains("interrupted"), again.message());
         assertEquals(JobState.QUEUED, again.queue().job(j.id()).orElseThrow().state());
