@@ -1,5 +1,6 @@
 package dev.kinora.project;
 
+import dev.kinora.engine.Recipe;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -7,6 +8,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -184,11 +186,26 @@ public final class ProjectSession implements AutoCloseable {
     }
 
     /** Makes the take for a written slot (fsyncing it) and adds it to the shot as one undoable step. */
-    public Take addTake(String shotId, ProjectStore.MediaSlot slot, dev.kinora.engine.Recipe recipe, int frames, double fps,
+    public Take addTake(String shotId, ProjectStore.MediaSlot slot, Recipe recipe, int frames, double fps,
                         int width, int height, boolean makeActive) throws IOException {
         Take t = store().finishTake(slot, recipe, frames, fps, width, height, "");
         stack.execute(new Commands.AddTake(shotId, t, makeActive));
         return t;
+    }
+
+    /** Files the current document refers to that are not on disk. */
+    public List<Path> missingMedia() {
+        return store().missingMedia(project());
+    }
+
+    /** Relinks a missing file (see {@link ProjectStore#relink}); source changes are one undoable step. */
+    public void relink(Path missing, Path replacement) throws IOException {
+        stack.execute(store().relink(project(), missing, replacement));
+    }
+
+    /** Writes the storyboard as an OpenTimelineIO file. */
+    public void exportOtio(Path otioFile) throws IOException {
+        OtioExporter.export(project(), store().dir(), otioFile);
     }
 
     /**

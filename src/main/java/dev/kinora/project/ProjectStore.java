@@ -227,7 +227,12 @@ public final class ProjectStore {
         Files.createDirectories(mediaDir());
         Path file = projectFile();
         if (Files.isRegularFile(file)) {
-            AtomicFiles.copy(file, dir.resolve(BACKUP_FILE));
+            try {
+                AtomicFiles.copy(file, dir.resolve(BACKUP_FILE));
+            } catch (IOException e) {
+                // The artist asked to save: a stale backup is a smaller loss than a refused save.
+                LOG.warn("could not refresh {} before saving: {}", BACKUP_FILE, e.toString());
+            }
         }
         AtomicFiles.write(file, bytes);
     }

@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,6 +106,20 @@ class ProjectSessionTest {
         clock.advance(Duration.ofSeconds(2));
         assertTrue(s.autosaver().maybeAutosave(clock.instant()));
         assertEquals("copy 2", s.store().recover().name(), "autosave follows the session to the copy");
+    }
+
+    @Test
+    void relinkAndExportWorkOnTheCurrentDocument() throws IOException {
+        ProjectSession s = newSessionWithAShot();
+        String shot = s.project().shots().get(0).id();
+        s.execute(new Commands.SetSources(shot, List.of(new SourceRef("/gone/start.png", SourceRole.START))));
+        assertEquals(List.of(Path.of("/gone/start.png")), s.missingMedia());
+        Path found = Files.writeString(tmp.resolve("start.png"), "png");
+        s.relink(Path.of("/gone/start.png"), found);
+        assertTrue(s.missingMedia().isEmpty());
+        assertEquals("Relink Media", s.stack().undoName().orElseThrow());
+        s.exportOtio(tmp.resolve("board.otio"));
+        assertTrue(Files.readString(tmp.resolve("board.otio")).contains("\"Gap.1\""));
     }
 
     @Test
