@@ -48,11 +48,16 @@ public final class Autosaver implements AutoCloseable {
         if (store.readOnly()) {
             return false;
         }
-        CommandStack.Snapshot snap = stack.snapshot();
+        CommandStack.Snapshot snap;
+        boolean dirty;
+        synchronized (stack) { // the document and its dirtiness from the same moment
+            snap = stack.snapshot();
+            dirty = stack.isDirty();
+        }
         if (snap.revision() == journaledRevision) {
             return false;
         }
-        if (!stack.isDirty()) {
+        if (!dirty) {
             journaledRevision = snap.revision();
             return false;
         }

@@ -3,13 +3,16 @@ package dev.kinora.project;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kinora.engine.Recipe;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,6 +43,7 @@ public final class ProjectStore {
     public static final String QUEUE_FILE = "queue.json";
     public static final String AUTOSAVE_DIR = ".autosave";
     public static final String JOURNAL_FILE = "journal.json";
+    public static final String LOCK_FILE = ".lock";
 
     private final Path dir;
     private final boolean readOnly;
@@ -172,6 +176,11 @@ public final class ProjectStore {
         return new OpenResult(new ProjectStore(d, true, why, clock, recents), p, true, why);
     }
 
+    /** The same folder, refusing writes, for when something outside the file says it must not be changed. */
+    ProjectStore asReadOnly(String why) {
+        return new ProjectStore(dir, true, why, clock, recents);
+    }
+
     // ---- save ----
 
     public Path dir() {
@@ -218,7 +227,12 @@ public final class ProjectStore {
         Files.createDirectories(mediaDir());
         Path file = projectFile();
         if (Files.isRegularFile(file)) {
-            AtomicFiles.copy(file, dir.resolve(BACKUP_FILE));
+            try {
+                AtomicFiles.copy(file, dir.resolve(BACKUP_FILE));
+            } catch (IOException e) {
+                // The artist asked to save: a stale backup is a smaller loss than a refused save.
+                LOG.warn("could not refresh {} before saving: {}", BACKUP_FILE, e.toString());
+            }
         }
         AtomicFiles.write(file, bytes);
     }
@@ -261,7 +275,7 @@ public final class ProjectStore {
         String first = rel.getName(0).toString();
         String name = rel.getFileName().toString();
         return first.equals(AUTOSAVE_DIR) || (rel.getNameCount() == 1 && (name.equals(PROJECT_FILE)
-                || name.equals(BACKUP_FILE) || name.equals(QUEUE_FILE))) || name.endsWith(".tmp");
+                || name.equals(BACKUP_FILE) || name.equals(QUEUE_FILE) || name.equals(LOCK_FILE))) || name.endsWith(".tmp");
     }
 
     private static Project withCurrentFormat(Project p) {
@@ -284,6 +298,25 @@ public final class ProjectStore {
         Path file = resolve(media);
         Files.createDirectories(file.getParent());
         return new MediaSlot(takeId, media, file);
+    }
+
+    /**
+     * The take for a slot whose file the caller has finished writing. The file is fsynced here (media
+     * writers rarely do) so that once the take is in the document, and so in the journal, its frames
+     * survive a crash or power cut.
+     */
+    public Take finishTake(MediaSlot slot, Recipe recipe, int frames, double fps, int width, int height, String label)
+            throws IOException {
+        Path f = slot.file();
+        if (!Files.isRegularFile(f) || Files.size(f) == 0) {
+            throw new NoSuchFileException(f.toString(), null,
+                    "the take's media was not written; write the file completely before adding the take");
+        }
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        AtomicFiles.syncDirectory(f.getParent());
+        return new Take(slot.takeId(), slot.media(), recipe, clock.instant(), frames, fps, width, height, label);
     }
 
     /** The file a document reference names: relative references are inside the project folder. */

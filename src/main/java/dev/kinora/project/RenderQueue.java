@@ -175,6 +175,25 @@ public final class RenderQueue {
                 j -> j.with(JobState.FAILED, message, clock.instant(), j.progress(), j.device(), ""));
     }
 
+    /** Replaces the settings of a job that has not started (artists fix a prompt while the queue waits). */
+    public boolean edit(String id, JobSpec spec) {
+        return transition(id, j -> j.state() == JobState.QUEUED,
+                j -> new QueuedJob(j.id(), j.shotId(), spec, j.state(), j.message(), j.queued(), j.finished(),
+                        j.progress(), j.device(), j.takeId()));
+    }
+
+    /** Removes a job that is not running (cancel a running one first, so its engine call stops). */
+    public boolean remove(String id) {
+        return change(() -> {
+            int i = indexOf(id);
+            if (i < 0 || jobs.get(i).state() == JobState.RUNNING) {
+                return false;
+            }
+            jobs.remove(i);
+            return true;
+        });
+    }
+
     public boolean moveUp(String id) {
         return move(id, -1);
     }

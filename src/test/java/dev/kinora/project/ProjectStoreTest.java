@@ -114,6 +114,16 @@ class ProjectStoreTest {
     }
 
     @Test
+    void aBackupThatCannotBeWrittenDoesNotStopTheSave() throws IOException {
+        OpenResult r = create("nobak");
+        r.store().save(Fixtures.rich());
+        Files.createDirectories(r.store().dir().resolve("project.json.bak.tmp/blocker"));
+        Project next = Fixtures.rich().withName("saved anyway");
+        r.store().save(next);
+        assertEquals(next, open(r.store().dir()).project());
+    }
+
+    @Test
     void atomicWriteReplacesWholeAndLeavesNoTemp() throws IOException {
         Path f = tmp.resolve("a/b/file.json");
         AtomicFiles.write(f, "one".getBytes(StandardCharsets.UTF_8));

@@ -124,6 +124,20 @@ class RenderQueueTest {
     }
 
     @Test
+    void waitingJobsCanBeEditedAndRemovedButRunningOnesCannot() {
+        RenderQueue q = load();
+        QueuedJob a = q.add("s", spec("a", 1));
+        QueuedJob b = q.add("s", spec("b", 2));
+        assertTrue(q.edit(a.id(), spec("a, at night", 1)));
+        assertEquals("a, at night", load().job(a.id()).orElseThrow().request().prompt());
+        q.start(b.id(), "CPU");
+        assertFalse(q.edit(b.id(), spec("too late", 2)));
+        assertFalse(q.remove(b.id()));
+        assertTrue(q.remove(a.id()));
+        assertEquals(List.of(b.id()), ids(load()));
+    }
+
+    @Test
     void clearFinishedKeepsPendingJobs() {
         RenderQueue q = load();
         QueuedJob a = q.add("s", spec("a", 1));
