@@ -155,15 +155,24 @@ public final class MediaReader {
             int rot = rotation(g);
             boolean swap = rot == 90 || rot == 270;
             Plan plan = Plan.of(swap ? sh : sw, swap ? sw : sh, targetW, targetH, policy);
+            Transform transform = Transform.of(plan, swap ? sh : sw, swap ? sw : sh, rot);
+            // FFmpeg's scaler resamples while converting to RGB (one pass, SIMD); Java only rotates,
+            // crops and letterboxes the already small frame.
+            int grabW = swap ? transform.decodedH : transform.decodedW;
+            int grabH = swap ? transform.decodedW : transform.decodedH;
+            if (grabW != sw || grabH != sh) {
+                g.setImageWidth(grabW);
+                g.setImageHeight(grabH);
+            }
             double srcFps = g.getFrameRate();
-            Sampler sampler = new Sampler(p, plan, rot, sw, sh, targetFps, maxFrames);
+            Sampler sampler = new Sampler(p, plan, transform, targetFps, maxFrames);
             Frame f;
             int decoded = 0;
             while (!sampler.full() && (f = grab(g, p, decoded)) != null) {
                 if (f.image == null || f.image[0] == null) {
                     continue;
                 }
-                sampler.offer(copyRgb(f, sw, sh, p), f.timestamp);
+                sampler.offer(copyRgb(f, grabW, grabH, p), f.timestamp);
                 decoded++;
             }
             List<byte[]> frames = sampler.finish(srcFps);
@@ -464,6 +473,42 @@ public final class MediaReader {
     }
 
     /**
+     * What happens to a frame after FFmpeg hands it over: rotate, then either crop/letterbox a
+     * frame FFmpeg already scaled ({@code decoded*} is then the scaled size), or, when scaling the
+     * whole frame first would build a huge intermediate (FILL of a very thin strip), the full
+     * {@link Plan}: crop the source, resample in Java, letterbox.
+     */
+    record Transform(Plan plan, int decodedW, int decodedH, int rotation, boolean scaledByFfmpeg) {
+
+        static Transform of(Plan plan, int dispW, int dispH, int rotation) {
+            int interW = plan.cropW() == dispW ? plan.scaledW() : (int) Math.round((double) dispW * plan.scaledW()
+                    / plan.cropW());
+            int interH = plan.cropH() == dispH ? plan.scaledH() : (int) Math.round((double) dispH * plan.scaledH()
+                    / plan.cropH());
+            boolean ffmpeg = (long) interW * interH <= Math.max((long) dispW * dispH, 4L * plan.outW() * plan.outH());
+            return ffmpeg ? new Transform(plan, interW, interH, rotation, true)
+                    : new Transform(plan, dispW, dispH, rotation, false);
+        }
+
+        /** From a frame as decoded (before rotation) to the output frame. */
+        byte[] apply(byte[] decoded) {
+            boolean swap = rotation == 90 || rotation == 270;
+            byte[] img = Frames.rotate(decoded, swap ? decodedH : decodedW, swap ? decodedW : decodedH, rotation);
+            if (!scaledByFfmpeg) {
+                return plan.apply(img, decodedW);
+            }
+            int w = plan.scaledW(), h = plan.scaledH();
+            if (decodedW != w || decodedH != h) {
+                img = Frames.crop(img, decodedW, (decodedW - w) / 2, (decodedH - h) / 2, w, h);
+            }
+            if (w != plan.outW() || h != plan.outH()) {
+                img = Frames.placeOnBlack(img, w, h, plan.outW(), plan.outH(), plan.padX(), plan.padY());
+            }
+            return img;
+        }
+    }
+
+    /**
      * Turns decoded frames with timestamps into output frames. With a target rate, output k shows
      * the source frame whose presentation time is nearest to {@code t0 + k / fps}; a frame is held
      * until the midpoint to the next one, which is "nearest" without looking further ahead.
@@ -471,9 +516,7 @@ public final class MediaReader {
     private static final class Sampler {
         private final Path path;
         private final Plan plan;
-        private final int rotation;
-        private final int sw;
-        private final int sh;
+        private final Transform transform;
         private final double fps;
         private final int maxFrames;
         private final List<byte[]> out = new ArrayList<>();
@@ -490,12 +533,10 @@ public final class MediaReader {
         private byte[] lastSource;
         private byte[] lastOutput;
 
-        Sampler(Path path, Plan plan, int rotation, int sw, int sh, double fps, int maxFrames) {
+        Sampler(Path path, Plan plan, Transform transform, double fps, int maxFrames) {
             this.path = path;
             this.plan = plan;
-            this.rotation = rotation;
-            this.sw = sw;
-            this.sh = sh;
+            this.transform = transform;
             this.fps = fps;
             this.maxFrames = maxFrames;
         }
@@ -571,8 +612,7 @@ public final class MediaReader {
             if (src == lastSource) {
                 frame = lastOutput.clone(); // a held frame: same pixels, its own array
             } else {
-                byte[] rotated = Frames.rotate(src, sw, sh, rotation);
-                frame = plan.apply(rotated, (rotation == 90 || rotation == 270) ? sh : sw);
+                frame = transform.apply(src);
                 lastSource = src;
                 lastOutput = frame;
             }
