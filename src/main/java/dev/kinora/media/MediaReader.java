@@ -195,9 +195,12 @@ public final class MediaReader {
         if (demuxer != null) {
             g.setFormat(demuxer);
         }
-        g.setPixelFormat(avutil.AV_PIX_FMT_RGB24);
-        // Pixel-format conversion only (no scaling happens in FFmpeg): accurate rounding and full
-        // chroma interpolation keep flat colours flat and edges free of chroma bleed.
+        // RGBA even for opaque video: one path for every source, and transparent PNG/WebP/GIF
+        // pixels get a defined colour (composited over black in copyRgb) instead of whatever RGB
+        // happens to sit under alpha 0.
+        g.setPixelFormat(avutil.AV_PIX_FMT_RGBA);
+        // Accurate rounding and full chroma interpolation keep flat colours flat and edges free
+        // of chroma bleed.
         g.setImageScalingFlags(org.bytedeco.ffmpeg.global.swscale.SWS_BICUBIC
                 | org.bytedeco.ffmpeg.global.swscale.SWS_ACCURATE_RND
                 | org.bytedeco.ffmpeg.global.swscale.SWS_FULL_CHR_H_INT);
@@ -226,21 +229,34 @@ public final class MediaReader {
     }
 
     /**
-     * Copies the grabber's RGB24 frame, whose rows may be padded, into a tight array. JavaCV
-     * derives {@code imageChannels} from the padded stride (a 32-pixel RGB row aligned to 192
-     * bytes reads as "6 channels"), so the stride and buffer size are checked instead.
+     * Copies the grabber's RGBA frame, whose rows may be padded, into a tight RGB array,
+     * compositing over black ({@code c * a / 255}). JavaCV derives {@code imageChannels} from the
+     * padded stride, so the stride and buffer size are checked instead.
      */
     private static byte[] copyRgb(Frame f, int w, int h, Path p) throws MediaException {
         ByteBuffer buf = (ByteBuffer) f.image[0];
-        int row = w * 3;
-        if (f.imageWidth != w || f.imageHeight != h || f.imageStride < row
-                || buf.capacity() < (long) (h - 1) * f.imageStride + row) {
+        int stride = f.imageStride;
+        if (f.imageWidth != w || f.imageHeight != h || stride < w * 4
+                || buf.capacity() < (long) (h - 1) * stride + w * 4L) {
             throw MediaException.badInput(p, "frame size changed mid-stream from " + w + "x" + h + " to "
                     + f.imageWidth + "x" + f.imageHeight + "; streams that change size are not supported.");
         }
         byte[] out = new byte[w * h * 3];
-        for (int y = 0; y < h; y++) {
-            buf.get(y * f.imageStride, out, y * row, row);
+        byte[] row = new byte[w * 4];
+        for (int y = 0, o = 0; y < h; y++) {
+            buf.get(y * stride, row, 0, row.length);
+            for (int x = 0; x < row.length; x += 4, o += 3) {
+                int a = row[x + 3] & 0xFF;
+                if (a == 255) {
+                    out[o] = row[x];
+                    out[o + 1] = row[x + 1];
+                    out[o + 2] = row[x + 2];
+                } else {
+                    out[o] = (byte) (((row[x] & 0xFF) * a + 127) / 255);
+                    out[o + 1] = (byte) (((row[x + 1] & 0xFF) * a + 127) / 255);
+                    out[o + 2] = (byte) (((row[x + 2] & 0xFF) * a + 127) / 255);
+                }
+            }
         }
         return out;
     }

@@ -325,6 +325,39 @@ class MediaRoundTripTest {
     }
 
     @Test
+    void transparentPixelsAreCompositedOverBlack() throws Exception {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(8, 4,
+                java.awt.image.BufferedImage.TYPE_INT_ARGB);
+        for (int y = 0; y < 4; y++) {
+            for (int x = 0; x < 8; x++) {
+                img.setRGB(x, y, x < 4 ? 0xFFFF0000 : 0x00FFFFFF); // opaque red | transparent white
+            }
+        }
+        img.setRGB(7, 3, 0x800000FF); // half-transparent blue
+        Path p = dir.resolve("alpha.png");
+        javax.imageio.ImageIO.write(img, "png", p.toFile());
+        Clip c = MediaReader.readImage(p, 0, 0, ResizePolicy.FIT);
+        assertArrayEquals(new int[] {255, 0, 0}, c.pixel(0, 1, 1));
+        assertArrayEquals(new int[] {0, 0, 0}, c.pixel(0, 5, 1));
+        assertClose(new int[] {0, 0, 128}, c.pixel(0, 7, 3), 1, "half alpha");
+    }
+
+    @Test
+    void fillOfAThinStripCropsBeforeScaling() throws Exception {
+        // 400x2: would be a 1600x8 intermediate if scaled whole; the Java path crops first.
+        byte[] f = new byte[400 * 2 * 3];
+        Synthetic.fillRect(f, 400, 0, 0, 400, 2, 0, 0, 255);
+        Synthetic.fillRect(f, 400, 199, 0, 2, 2, 0, 255, 0); // green in the middle
+        Path png = MediaWriter.write(Clip.still(400, 2, f), dir.resolve("strip"), OutputFormat.PNG_SEQUENCE,
+                ExportOptions.defaults()).resolve("frame_0000.png");
+        Clip c = MediaReader.readImage(png, 8, 8, ResizePolicy.FILL);
+        assertEquals(8, c.width());
+        assertEquals(8, c.height());
+        assertTrue(c.meanColor(0)[1] > 200, "the centre of the strip fills the frame: " + java.util.Arrays.toString(
+                c.meanColor(0)));
+    }
+
+    @Test
     void aVideoIsAlsoAnImageAndAStillIsAOneFrameClip() throws Exception {
         Clip first = MediaReader.readImage(mp4, 0, 0, ResizePolicy.FIT);
         assertEquals(1, first.frameCount());
