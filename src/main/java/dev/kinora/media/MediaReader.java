@@ -117,7 +117,8 @@ public final class MediaReader {
         }
         FfmpegLog.install();
         try (FFmpegFrameGrabber g = open(p, still.map(s -> s.format().demuxer).orElse(null))) {
-            Map<String, String> meta = containerMetadata(g);
+            // GIF comments are parsed by us: FFmpeg's GIF demuxer does not export all of them.
+            Map<String, String> meta = still.isPresent() ? MediaWriter.readMetadata(p) : containerMetadata(g);
             if (!g.hasVideo()) {
                 return new MediaInfo(0, 0, 0, 0, g.getLengthInTime() / 1e6, "", 0, false, meta);
             }

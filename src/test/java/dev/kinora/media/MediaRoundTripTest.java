@@ -83,6 +83,8 @@ class MediaRoundTripTest {
         assertEquals(META, MediaWriter.readMetadata(webm));
         Path gif = MediaWriter.write(small, dir.resolve("m.gif"), OutputFormat.GIF, opts);
         assertEquals(META, MediaWriter.readMetadata(gif));
+        assertEquals(META, MediaReader.probe(gif).metadata());
+        assertEquals(META, MediaReader.probe(webm).metadata());
         Path png = MediaWriter.write(small, dir.resolve("frames"), OutputFormat.PNG_SEQUENCE, opts);
         Map<String, String> expected = new java.util.TreeMap<>(META);
         expected.put("fps", "16");
@@ -146,6 +148,41 @@ class MediaRoundTripTest {
         }
         // The gradient has more than 256 colours, so this is the median-cut path: close, not exact.
         assertClose(new int[] {250, 200, 20}, back.pixel(3, 9 + 4, 6 + 4), 4, "square");
+    }
+
+    @Test
+    void gifDecodesIdenticallyInJavasOwnGifReaderAndInDebianFfmpeg() throws Exception {
+        // An independent decoder guards the hand-written LZW encoder (code widths, table resets).
+        Clip big = Synthetic.movingSquare(96, 80, 3, 10); // >256 colours: median cut
+        java.util.Random rnd = new java.util.Random(3);
+        for (int i = 0; i < big.frame(2).length; i++) { // noise: >4096 LZW codes, so table resets
+            big.frame(2)[i] = (byte) rnd.nextInt(256);
+        }
+        Path gif = MediaWriter.write(big, dir.resolve("big.gif"), OutputFormat.GIF, ExportOptions.defaults());
+        Clip ours = MediaReader.readClip(gif, 0, 0, 0, ResizePolicy.FIT, 10);
+        javax.imageio.ImageReader reader = javax.imageio.ImageIO.getImageReadersByFormatName("gif").next();
+        try (var in = javax.imageio.ImageIO.createImageInputStream(gif.toFile())) {
+            reader.setInput(in);
+            assertEquals(3, reader.getNumImages(true));
+            for (int i = 0; i < 3; i++) {
+                java.awt.image.BufferedImage img = reader.read(i);
+                for (int y = 0; y < 80; y += 7) {
+                    for (int x = 0; x < 96; x += 5) {
+                        int rgb = img.getRGB(x, y);
+                        assertArrayEquals(new int[] {rgb >> 16 & 255, rgb >> 8 & 255, rgb & 255},
+                                ours.pixel(i, x, y), "frame " + i + " at " + x + "," + y);
+                    }
+                }
+            }
+        } finally {
+            reader.dispose();
+        }
+        assumeTrue(Synthetic.hasTool("ffmpeg"), "Debian ffmpeg not installed");
+        for (Path p : List.of(gif, MediaWriter.write(big, dir.resolve("big.webm"), OutputFormat.WEBM,
+                ExportOptions.defaults()))) {
+            String log = Synthetic.run(dir, "ffmpeg", "-v", "error", "-i", p.toString(), "-f", "null", "-");
+            assertEquals("", log.strip(), p + " decodes without errors");
+        }
     }
 
     @Test
@@ -321,6 +358,7 @@ class MediaRoundTripTest {
         }
         Clip c = MediaReader.readImage(webp, 0, 0, ResizePolicy.FIT);
         assertEquals(24, c.width());
+        assertEquals(16, MediaReader.probe(webp).height());
         assertClose(new int[] {200, 60, 30}, c.pixel(0, 3, 8), 12, "webp");
     }
 
