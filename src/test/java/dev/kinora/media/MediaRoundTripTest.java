@@ -27,8 +27,10 @@ class MediaRoundTripTest {
     private static final Clip ODD = Synthetic.movingSquare(63, 35, 16, 16);
     private static final Map<String, String> META = Map.of(
             "comment", "made by kinora",
-            "kinora.recipe", "{\"prompt\":\"a red fox, ünïcode\",\"seed\":42}",
-            "kinora.seed", "42");
+            "kinora.recipe", "{\"prompt\":\"a red fox, ünïcode\",\n \"seed\":42}",
+            "kinora.seed", "42",
+            // Longer than one 255-byte GIF sub-block and than MP4's short-string limits.
+            "kinora.notes", "line of notes; ".repeat(200).strip());
 
     @TempDir
     static Path shared;
