@@ -54,11 +54,10 @@ public final class MediaReader {
         checkTarget(targetW, targetH, policy);
         checkFile(p, false);
         Optional<Sniffed> still = ImageSniffer.sniff(p);
-        String demuxer = still.map(s -> s.format().demuxer).orElse(null);
         if (still.isEmpty() && ImageSniffer.hasImageExtension(p)) {
             throw notAnImage(p);
         }
-        Clip c = decode(p, demuxer, targetW, targetH, 0, policy, 1);
+        Clip c = decode(p, still.orElse(null), targetW, targetH, 0, policy, 1);
         return c.withFps(DEFAULT_FPS);
     }
 
@@ -88,11 +87,10 @@ public final class MediaReader {
             throw notAnImage(p);
         }
         if (still.isPresent() && still.get().format() != ImageSniffer.StillFormat.GIF) {
-            Clip c = decode(p, still.get().format().demuxer, targetW, targetH, 0, policy, 1);
+            Clip c = decode(p, still.get(), targetW, targetH, 0, policy, 1);
             return c.withFps(targetFps > 0 ? targetFps : DEFAULT_FPS);
         }
-        return decode(p, still.map(s -> s.format().demuxer).orElse(null), targetW, targetH, targetFps, policy,
-                maxFrames);
+        return decode(p, still.orElse(null), targetW, targetH, targetFps, policy, maxFrames);
     }
 
     /** Size, rate, length, codec, rotation and metadata, read from headers (frames are not decoded). */
@@ -112,8 +110,9 @@ public final class MediaReader {
         }
         if (still.isPresent() && still.get().format() != ImageSniffer.StillFormat.GIF) {
             Sniffed s = still.get();
-            return new MediaInfo(s.width(), s.height(), 0, 1, 0, s.format().name().toLowerCase(java.util.Locale.ROOT),
-                    0, true, Map.of());
+            boolean swap = s.rotation() == 90 || s.rotation() == 270;
+            return new MediaInfo(swap ? s.height() : s.width(), swap ? s.width() : s.height(), 0, 1, 0,
+                    s.format().name().toLowerCase(java.util.Locale.ROOT), s.rotation(), true, Map.of());
         }
         FfmpegLog.install();
         try (FFmpegFrameGrabber g = open(p, still.map(s -> s.format().demuxer).orElse(null))) {
@@ -141,11 +140,14 @@ public final class MediaReader {
      * Decodes a file with FFmpeg. {@code targetFps <= 0} keeps every frame; otherwise frames are
      * picked by timestamp. Each decoded frame is copied to Java memory at once, because the grabber
      * reuses (and on close frees) the buffer behind the {@link Frame} it returns.
+     *
+     * @param still the sniffed header of a still or GIF (its demuxer is forced and its EXIF
+     *              orientation applied); null for anything else
      */
-    private static Clip decode(Path p, String demuxer, int targetW, int targetH, double targetFps,
+    private static Clip decode(Path p, Sniffed still, int targetW, int targetH, double targetFps,
                                ResizePolicy policy, int maxFrames) throws MediaException {
         FfmpegLog.install();
-        try (FFmpegFrameGrabber g = open(p, demuxer)) {
+        try (FFmpegFrameGrabber g = open(p, still == null ? null : still.format().demuxer)) {
             if (!g.hasVideo()) {
                 throw MediaException.badInput(p, "has no video stream (only audio or data); expected a video or"
                         + " an image. Pick a video file.");
@@ -153,10 +155,11 @@ public final class MediaReader {
             int sw = g.getImageWidth();
             int sh = g.getImageHeight();
             ImageSniffer.checkSize(p, "video", sw, sh);
-            int rot = rotation(g);
+            boolean exif = still != null && still.orientation() != 1;
+            int rot = exif ? still.rotation() : rotation(g);
             boolean swap = rot == 90 || rot == 270;
             Plan plan = Plan.of(swap ? sh : sw, swap ? sw : sh, targetW, targetH, policy);
-            Transform transform = Transform.of(plan, swap ? sh : sw, swap ? sw : sh, rot);
+            Transform transform = Transform.of(plan, swap ? sh : sw, swap ? sw : sh, rot, exif && still.mirrored());
             // FFmpeg's scaler resamples while converting to RGB (one pass, SIMD); Java only rotates,
             // crops and letterboxes the already small frame.
             int grabW = swap ? transform.decodedH : transform.decodedW;
@@ -319,7 +322,7 @@ public final class MediaReader {
             if (i != lastIndex) {
                 Path file = files.get(i);
                 Sniffed s = ImageSniffer.sniff(file).orElseThrow(() -> notAnImage(file));
-                Clip one = decode(file, s.format().demuxer, targetW, targetH, 0, policy, 1);
+                Clip one = decode(file, s, targetW, targetH, 0, policy, 1);
                 if (w >= 0 && (one.width() != w || one.height() != h)) {
                     throw MediaException.badInput(file, "is " + one.width() + "x" + one.height() + " but earlier"
                             + " frames in " + dir + " are " + w + "x" + h + "; give a target size so all frames"
@@ -495,22 +498,25 @@ public final class MediaReader {
      * whole frame first would build a huge intermediate (FILL of a very thin strip), the full
      * {@link Plan}: crop the source, resample in Java, letterbox.
      */
-    record Transform(Plan plan, int decodedW, int decodedH, int rotation, boolean scaledByFfmpeg) {
+    record Transform(Plan plan, int decodedW, int decodedH, int rotation, boolean mirror, boolean scaledByFfmpeg) {
 
-        static Transform of(Plan plan, int dispW, int dispH, int rotation) {
+        static Transform of(Plan plan, int dispW, int dispH, int rotation, boolean mirror) {
             int interW = plan.cropW() == dispW ? plan.scaledW() : (int) Math.round((double) dispW * plan.scaledW()
                     / plan.cropW());
             int interH = plan.cropH() == dispH ? plan.scaledH() : (int) Math.round((double) dispH * plan.scaledH()
                     / plan.cropH());
             boolean ffmpeg = (long) interW * interH <= Math.max((long) dispW * dispH, 4L * plan.outW() * plan.outH());
-            return ffmpeg ? new Transform(plan, interW, interH, rotation, true)
-                    : new Transform(plan, dispW, dispH, rotation, false);
+            return ffmpeg ? new Transform(plan, interW, interH, rotation, mirror, true)
+                    : new Transform(plan, dispW, dispH, rotation, mirror, false);
         }
 
         /** From a frame as decoded (before rotation) to the output frame. */
         byte[] apply(byte[] decoded) {
             boolean swap = rotation == 90 || rotation == 270;
-            byte[] img = Frames.rotate(decoded, swap ? decodedH : decodedW, swap ? decodedW : decodedH, rotation);
+            int storedW = swap ? decodedH : decodedW;
+            int storedH = swap ? decodedW : decodedH;
+            byte[] img = mirror ? Frames.mirror(decoded, storedW, storedH) : decoded;
+            img = Frames.rotate(img, storedW, storedH, rotation);
             if (!scaledByFfmpeg) {
                 return plan.apply(img, decodedW);
             }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -362,6 +363,48 @@ class MediaRoundTripTest {
         assertEquals(24, c.width());
         assertEquals(16, MediaReader.probe(webp).height());
         assertClose(new int[] {200, 60, 30}, c.pixel(0, 3, 8), 12, "webp");
+    }
+
+    @Test
+    void jpegExifOrientationTurnsPortraitPhotosUpright() throws Exception {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(24, 16,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 24; x++) {
+                img.setRGB(x, y, x < 12 ? 0xFF0000 : (y < 8 ? 0x0000FF : 0x00FF00)); // red | blue over green
+            }
+        }
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(img, "jpeg", jpeg);
+        byte[] plain = jpeg.toByteArray();
+        // expected top-left / top-right / bottom-left colour for each EXIF orientation
+        Map<Integer, int[][]> corners = Map.of(
+                1, new int[][] {{255, 0, 0}, {0, 0, 255}, {255, 0, 0}},
+                2, new int[][] {{0, 0, 255}, {255, 0, 0}, {0, 255, 0}},
+                3, new int[][] {{0, 255, 0}, {255, 0, 0}, {0, 0, 255}},
+                6, new int[][] {{255, 0, 0}, {255, 0, 0}, {0, 255, 0}},
+                8, new int[][] {{0, 0, 255}, {0, 255, 0}, {255, 0, 0}});
+        for (var e : corners.entrySet()) {
+            int orientation = e.getKey();
+            // APP1 "Exif": big-endian TIFF header, one IFD entry 0x0112 SHORT = orientation.
+            byte[] app1 = {(byte) 0xFF, (byte) 0xE1, 0, 34, 'E', 'x', 'i', 'f', 0, 0, 'M', 'M', 0, 42, 0, 0, 0, 8,
+                    0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte) orientation, 0, 0, 0, 0, 0, 0};
+            ByteArrayOutputStream withExif = new ByteArrayOutputStream();
+            withExif.write(plain, 0, 2);
+            withExif.write(app1);
+            withExif.write(plain, 2, plain.length - 2);
+            Path p = Files.write(dir.resolve("photo" + orientation + ".jpg"), withExif.toByteArray());
+            Clip c = MediaReader.readImage(p, 0, 0, ResizePolicy.FIT);
+            boolean turned = orientation >= 5;
+            assertEquals(turned ? 16 : 24, c.width(), "orientation " + orientation);
+            assertEquals(turned ? 24 : 16, c.height(), "orientation " + orientation);
+            MediaInfo info = MediaReader.probe(p);
+            assertEquals(c.width(), info.width());
+            int[][] want = e.getValue();
+            assertClose(want[0], c.pixel(0, 1, 1), 40, orientation + " top-left");
+            assertClose(want[1], c.pixel(0, c.width() - 2, 1), 40, orientation + " top-right");
+            assertClose(want[2], c.pixel(0, 1, c.height() - 2), 40, orientation + " bottom-left");
+        }
     }
 
     @Test
