@@ -194,11 +194,13 @@ public final class MediaReader {
         }
     }
 
-    private static FFmpegFrameGrabber open(Path p, String demuxer) throws MediaException {
+    static FFmpegFrameGrabber open(Path p, String demuxer) throws MediaException {
+        Preflight.check(p, demuxer);
         FFmpegFrameGrabber g = new FFmpegFrameGrabber(p.toFile());
         if (demuxer != null) {
             g.setFormat(demuxer);
         }
+        g.setOption("protocol_whitelist", Preflight.PROTOCOLS);
         // RGBA even for opaque video: one path for every source, and transparent PNG/WebP/GIF
         // pixels get a defined colour (composited over black in copyRgb) instead of whatever RGB
         // happens to sit under alpha 0.

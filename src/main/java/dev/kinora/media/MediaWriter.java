@@ -152,14 +152,10 @@ public final class MediaWriter {
         } catch (IOException e) {
             throw MediaException.io(p, "could not read it (" + e.getMessage() + ").", e);
         }
-        FfmpegLog.install();
-        FFmpegFrameGrabber g = new FFmpegFrameGrabber(p.toFile());
-        try (g) {
-            g.start();
+        try (FFmpegFrameGrabber g = MediaReader.open(p, null)) {
             return MediaReader.containerMetadata(g);
-        } catch (org.bytedeco.javacv.FrameGrabber.Exception | RuntimeException e) {
-            throw MediaException.badInput(p, "FFmpeg cannot read its metadata (" + e.getMessage() + "); expected an"
-                    + " MP4, WebM, GIF or PNG folder written by Kinora.", e);
+        } catch (org.bytedeco.javacv.FrameGrabber.Exception e) {
+            throw MediaException.io(p, "FFmpeg failed while closing the file (" + e.getMessage() + ").", e);
         }
     }
 
