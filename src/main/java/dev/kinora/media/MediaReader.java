@@ -2,7 +2,6 @@ package dev.kinora.media;
 
 import dev.kinora.media.ImageSniffer.Sniffed;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,7 +12,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
@@ -164,22 +163,23 @@ public final class MediaReader {
             // crops and letterboxes the already small frame.
             int grabW = swap ? transform.decodedH : transform.decodedW;
             int grabH = swap ? transform.decodedW : transform.decodedH;
-            if (grabW != sw || grabH != sh) {
-                g.setImageWidth(grabW);
-                g.setImageHeight(grabH);
-            }
             double srcFps = g.getFrameRate();
             Sampler sampler = new Sampler(p, plan, transform, targetFps, maxFrames);
-            Frame f;
+            List<byte[]> frames;
             int decoded = 0;
-            while (!sampler.full() && (f = grab(g, p, decoded)) != null) {
-                if (f.image == null || f.image[0] == null) {
-                    continue;
+            try (RgbConverter rgb = new RgbConverter(grabW, grabH)) {
+                Frame f;
+                while (!sampler.full() && (f = grab(g, p, decoded)) != null) {
+                    if (!(f.opaque instanceof AVFrame pic) || pic.width() <= 0) {
+                        continue;
+                    }
+                    sampler.offer(rgb.convert(pic), f.timestamp);
+                    decoded++;
                 }
-                sampler.offer(copyRgb(f, grabW, grabH, p), f.timestamp);
-                decoded++;
+                frames = sampler.finish(srcFps);
+            } catch (IllegalStateException e) {
+                throw MediaException.badInput(p, "has frames FFmpeg cannot convert to RGB (" + e.getMessage() + ").", e);
             }
-            List<byte[]> frames = sampler.finish(srcFps);
             if (frames.isEmpty()) {
                 throw MediaException.badInput(p, "has a " + sw + "x" + sh + " video stream but no frame could be"
                         + " decoded; the file is empty or truncated. Re-export it.");
@@ -201,15 +201,8 @@ public final class MediaReader {
             g.setFormat(demuxer);
         }
         g.setOption("protocol_whitelist", Preflight.PROTOCOLS);
-        // RGBA even for opaque video: one path for every source, and transparent PNG/WebP/GIF
-        // pixels get a defined colour (composited over black in copyRgb) instead of whatever RGB
-        // happens to sit under alpha 0.
-        g.setPixelFormat(avutil.AV_PIX_FMT_RGBA);
-        // Accurate rounding and full chroma interpolation keep flat colours flat and edges free
-        // of chroma bleed.
-        g.setImageScalingFlags(org.bytedeco.ffmpeg.global.swscale.SWS_BICUBIC
-                | org.bytedeco.ffmpeg.global.swscale.SWS_ACCURATE_RND
-                | org.bytedeco.ffmpeg.global.swscale.SWS_FULL_CHR_H_INT);
+        // Frames come out as decoded; RgbConverter does the conversion with the right colour matrix.
+        g.setImageMode(FrameGrabber.ImageMode.RAW);
         try {
             g.start();
             return g;
@@ -232,39 +225,6 @@ public final class MediaReader {
             throw MediaException.badInput(p, "decoding failed at frame " + index + " (" + e.getMessage()
                     + "); the file is corrupt or truncated.", e);
         }
-    }
-
-    /**
-     * Copies the grabber's RGBA frame, whose rows may be padded, into a tight RGB array,
-     * compositing over black ({@code c * a / 255}). JavaCV derives {@code imageChannels} from the
-     * padded stride, so the stride and buffer size are checked instead.
-     */
-    private static byte[] copyRgb(Frame f, int w, int h, Path p) throws MediaException {
-        ByteBuffer buf = (ByteBuffer) f.image[0];
-        int stride = f.imageStride;
-        if (f.imageWidth != w || f.imageHeight != h || stride < w * 4
-                || buf.capacity() < (long) (h - 1) * stride + w * 4L) {
-            throw MediaException.badInput(p, "frame size changed mid-stream from " + w + "x" + h + " to "
-                    + f.imageWidth + "x" + f.imageHeight + "; streams that change size are not supported.");
-        }
-        byte[] out = new byte[w * h * 3];
-        byte[] row = new byte[w * 4];
-        for (int y = 0, o = 0; y < h; y++) {
-            buf.get(y * stride, row, 0, row.length);
-            for (int x = 0; x < row.length; x += 4, o += 3) {
-                int a = row[x + 3] & 0xFF;
-                if (a == 255) {
-                    out[o] = row[x];
-                    out[o + 1] = row[x + 1];
-                    out[o + 2] = row[x + 2];
-                } else {
-                    out[o] = (byte) (((row[x] & 0xFF) * a + 127) / 255);
-                    out[o + 1] = (byte) (((row[x + 1] & 0xFF) * a + 127) / 255);
-                    out[o + 2] = (byte) (((row[x + 2] & 0xFF) * a + 127) / 255);
-                }
-            }
-        }
-        return out;
     }
 
     /**

@@ -195,6 +195,13 @@ public final class MediaWriter {
             r.setFrameRate(clip.fps());
             r.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
             r.setGopSize((int) Math.max(1, Math.round(clip.fps() * 2)));
+            // The recorder converts RGB to YUV with the BT.601 matrix in limited range; say so in the
+            // stream, or players guess BT.709 for HD sizes and every colour shifts. Primaries and
+            // transfer are sRGB's (BT.709), which is what our RGB frames are.
+            r.setVideoOption("colorspace", "smpte170m");
+            r.setVideoOption("color_range", "tv");
+            r.setVideoOption("color_primaries", "bt709");
+            r.setVideoOption("color_trc", "bt709");
             if (format == OutputFormat.MP4) {
                 r.setFormat("mp4");
                 r.setVideoCodecName(H264_ENCODER);

@@ -70,11 +70,13 @@ class MediaRoundTripTest {
         assertEquals(1.0, info.durationSeconds(), 0.01);
         assumeTrue(Synthetic.hasTool("ffprobe"), "ffprobe not installed");
         String out = Synthetic.run(dir, "ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
-                "stream=codec_name,pix_fmt,width,height,nb_frames", "-of", "default=nw=1", mp4.toString());
+                "stream=codec_name,pix_fmt,width,height,nb_frames,color_space,color_range", "-of", "default=nw=1",
+                mp4.toString());
         assertTrue(out.contains("codec_name=h264"), out);
         assertTrue(out.contains("pix_fmt=yuv420p"), out);
         assertTrue(out.contains("width=64") && out.contains("height=64"), out);
         assertTrue(out.contains("nb_frames=16"), out);
+        assertTrue(out.contains("color_space=smpte170m") && out.contains("color_range=tv"), out);
     }
 
     @Test
@@ -496,6 +498,25 @@ class MediaRoundTripTest {
                 assertClose(expected.pixel(0, 2, 2), topLeft, 12, "ffmpeg agrees at top-left");
                 assertClose(expected.pixel(0, c.width() - 3, c.height() - 3), bottomRight, 12, "ffmpeg, bottom-right");
             }
+        }
+    }
+
+    @Test
+    void eachVideosColourMatrixIsHonoured() throws Exception {
+        assumeTrue(Synthetic.hasTool("ffmpeg"), "Debian ffmpeg not installed: cannot make tagged files");
+        // Saturated red is where BT.601 and BT.709 differ most (read with the wrong one: 231, 0, 1).
+        String[][] cases = {
+                {"bt709.mp4", "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p", "bt709", "tv", "64x64"},
+                {"bt601.mp4", "scale=out_color_matrix=bt601:out_range=tv,format=yuv420p", "smpte170m", "tv", "64x64"},
+                {"full.mp4", "scale=out_color_matrix=bt601:out_range=pc,format=yuvj420p", "smpte170m", "pc", "64x64"},
+                {"hd-untagged.mp4", "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p", "unknown", "tv",
+                        "1280x720"}};
+        for (String[] c : cases) {
+            Path p = dir.resolve(c[0]);
+            Synthetic.run(dir, "ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "color=c=0xFF0000:s=" + c[4] + ":d=0.2",
+                    "-vf", c[1], "-colorspace", c[2], "-color_range", c[3], "-c:v", "libx264", "-qp", "0", p.toString());
+            Clip clip = MediaReader.readClip(p, 32, 32, 0, ResizePolicy.FIT, 1);
+            assertClose(new int[] {255, 0, 0}, clip.pixel(0, 16, 16), 3, c[0]);
         }
     }
 
