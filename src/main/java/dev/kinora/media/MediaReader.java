@@ -195,7 +195,11 @@ public final class MediaReader {
     }
 
     static FFmpegFrameGrabber open(Path p, String demuxer) throws MediaException {
-        Preflight.check(p, demuxer);
+        if (demuxer == null) {
+            // Sniffed stills (demuxer forced) had their header checked already, and image pipes
+            // never open other files; everything else gets the container pre-flight.
+            Preflight.check(p, null);
+        }
         FFmpegFrameGrabber g = new FFmpegFrameGrabber(p.toFile());
         if (demuxer != null) {
             g.setFormat(demuxer);

@@ -94,6 +94,10 @@ public final class MediaWriter {
             switch (format) {
                 case MP4, WEBM -> writeVideo(scaled, tmp, format, opts.metadata(), out);
                 case GIF -> {
+                    if (scaled.fps() > 100.0 / GifWriter.MIN_DELAY_CS) {
+                        LOG.warn("{}: GIF frames last at least {} cs, so {} fps plays at {} fps; export MP4 for the"
+                                + " full rate", out, GifWriter.MIN_DELAY_CS, scaled.fps(), 100 / GifWriter.MIN_DELAY_CS);
+                    }
                     try (OutputStream os = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
                         GifWriter.write(scaled, opts.metadata(), os);
                     }
@@ -111,6 +115,11 @@ public final class MediaWriter {
         } finally {
             deleteQuietly(tmp);
         }
+    }
+
+    /** As {@link #write(Clip, Path, OutputFormat, ExportOptions)}, with the format taken from the extension. */
+    public static Path write(Clip clip, Path out, ExportOptions opts) throws MediaException {
+        return write(clip, out, OutputFormat.fromPath(out), opts);
     }
 
     /**

@@ -84,7 +84,7 @@ class MediaRoundTripTest {
         assertEquals(META, MediaWriter.readMetadata(mp4));
         ExportOptions opts = ExportOptions.defaults().withMetadata(META);
         Clip small = SQUARE.subClip(0, 3);
-        Path webm = MediaWriter.write(small, dir.resolve("m.webm"), OutputFormat.WEBM, opts);
+        Path webm = MediaWriter.write(small, dir.resolve("m.webm"), opts); // format from the extension
         assertEquals(META, MediaWriter.readMetadata(webm));
         Path gif = MediaWriter.write(small, dir.resolve("m.gif"), OutputFormat.GIF, opts);
         assertEquals(META, MediaWriter.readMetadata(gif));
