@@ -90,7 +90,7 @@ public final class MediaWriter {
         }
         Path tmp = null;
         try {
-            tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".part");
+            tmp = createSibling(target, ".part", false);
             switch (format) {
                 case MP4, WEBM -> writeVideo(scaled, tmp, format, opts.metadata(), out);
                 case GIF -> {
@@ -274,7 +274,7 @@ public final class MediaWriter {
         Path dir = target.getParent();
         Path tmp = null;
         try {
-            tmp = Files.createTempDirectory(dir, "." + target.getFileName() + ".");
+            tmp = createSibling(target, ".part", true);
             try (PngEncoder png = new PngEncoder(clip.width(), clip.height())) {
                 for (int i = 0; i < clip.frameCount(); i++) {
                     png.write(clip.frame(i), tmp.resolve(String.format(java.util.Locale.ROOT, "frame_%04d.png", i)));
@@ -314,7 +314,7 @@ public final class MediaWriter {
     private static void replaceFolder(Path fresh, Path target) throws IOException {
         Path old = null;
         if (Files.exists(target)) {
-            old = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old.");
+            old = createSibling(target, ".old", true);
             Files.delete(old);
             Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
         }
@@ -327,6 +327,24 @@ public final class MediaWriter {
             throw e;
         }
         deleteQuietly(old);
+    }
+
+    /**
+     * A new hidden file or folder next to {@code target}, with the default permissions (unlike
+     * {@code Files.createTempFile}, whose 0600 would stick to the renamed export).
+     */
+    private static Path createSibling(Path target, String suffix, boolean folder) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            String id = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xFFFFFFFFFFL);
+            Path p = target.resolveSibling("." + target.getFileName() + "." + id + suffix);
+            try {
+                return folder ? Files.createDirectory(p) : Files.createFile(p);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt > 10) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private static void moveIntoPlace(Path tmp, Path target) throws IOException {

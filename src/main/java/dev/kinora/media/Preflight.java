@@ -41,7 +41,8 @@ final class Preflight {
         AVInputFormat fmt = demuxer == null ? null : av_find_input_format(demuxer);
         int ret;
         try {
-            ret = avformat_open_input(oc, p.toString(), fmt, opts);
+            // Absolute, so a name like "take:2.mp4" is never parsed as a "take:" protocol URL.
+            ret = avformat_open_input(oc, p.toAbsolutePath().toString(), fmt, opts);
         } finally {
             av_dict_free(opts);
         }

@@ -60,6 +60,17 @@ class MediaRoundTripTest {
     }
 
     @Test
+    void exportsGetDefaultPermissionsAndOddNamesWork() throws Exception {
+        Path out = MediaWriter.write(SQUARE.subClip(0, 2), dir.resolve("take:2 ünï.mp4"), ExportOptions.defaults());
+        // Same permissions as any new file here (the umask's), not a temp file's 0600.
+        Path plain = Files.createFile(dir.resolve("plain"));
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(out));
+        Path rel = Path.of("").toAbsolutePath().relativize(out);
+        assertEquals(2, MediaReader.readClip(rel, 0, 0, 0, ResizePolicy.FIT, 10).frameCount());
+        assertEquals(2, MediaReader.probe(rel).frameCount());
+    }
+
+    @Test
     void mp4IsH264Yuv420pWithMoovBeforeMdat() throws Exception {
         List<String> atoms = topLevelAtoms(mp4);
         assertTrue(atoms.indexOf("moov") >= 0 && atoms.indexOf("moov") < atoms.indexOf("mdat"),
