@@ -2,18 +2,16 @@ package dev.kinora.media;
 
 import dev.kinora.media.ImageSniffer.Sniffed;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
@@ -54,11 +52,10 @@ public final class MediaReader {
         checkTarget(targetW, targetH, policy);
         checkFile(p, false);
         Optional<Sniffed> still = ImageSniffer.sniff(p);
-        String demuxer = still.map(s -> s.format().demuxer).orElse(null);
         if (still.isEmpty() && ImageSniffer.hasImageExtension(p)) {
             throw notAnImage(p);
         }
-        Clip c = decode(p, demuxer, targetW, targetH, 0, policy, 1);
+        Clip c = decode(p, still.orElse(null), targetW, targetH, 0, policy, 1);
         return c.withFps(DEFAULT_FPS);
     }
 
@@ -88,11 +85,10 @@ public final class MediaReader {
             throw notAnImage(p);
         }
         if (still.isPresent() && still.get().format() != ImageSniffer.StillFormat.GIF) {
-            Clip c = decode(p, still.get().format().demuxer, targetW, targetH, 0, policy, 1);
+            Clip c = decode(p, still.get(), targetW, targetH, 0, policy, 1);
             return c.withFps(targetFps > 0 ? targetFps : DEFAULT_FPS);
         }
-        return decode(p, still.map(s -> s.format().demuxer).orElse(null), targetW, targetH, targetFps, policy,
-                maxFrames);
+        return decode(p, still.orElse(null), targetW, targetH, targetFps, policy, maxFrames);
     }
 
     /** Size, rate, length, codec, rotation and metadata, read from headers (frames are not decoded). */
@@ -112,12 +108,14 @@ public final class MediaReader {
         }
         if (still.isPresent() && still.get().format() != ImageSniffer.StillFormat.GIF) {
             Sniffed s = still.get();
-            return new MediaInfo(s.width(), s.height(), 0, 1, 0, s.format().name().toLowerCase(java.util.Locale.ROOT),
-                    0, true, Map.of());
+            boolean swap = s.rotation() == 90 || s.rotation() == 270;
+            return new MediaInfo(swap ? s.height() : s.width(), swap ? s.width() : s.height(), 0, 1, 0,
+                    s.format().name().toLowerCase(java.util.Locale.ROOT), s.rotation(), true, Map.of());
         }
         FfmpegLog.install();
         try (FFmpegFrameGrabber g = open(p, still.map(s -> s.format().demuxer).orElse(null))) {
-            Map<String, String> meta = containerMetadata(g);
+            // GIF comments are parsed by us: FFmpeg's GIF demuxer does not export all of them.
+            Map<String, String> meta = still.isPresent() ? MediaWriter.readMetadata(p) : containerMetadata(g);
             if (!g.hasVideo()) {
                 return new MediaInfo(0, 0, 0, 0, g.getLengthInTime() / 1e6, "", 0, false, meta);
             }
@@ -140,11 +138,14 @@ public final class MediaReader {
      * Decodes a file with FFmpeg. {@code targetFps <= 0} keeps every frame; otherwise frames are
      * picked by timestamp. Each decoded frame is copied to Java memory at once, because the grabber
      * reuses (and on close frees) the buffer behind the {@link Frame} it returns.
+     *
+     * @param still the sniffed header of a still or GIF (its demuxer is forced and its EXIF
+     *              orientation applied); null for anything else
      */
-    private static Clip decode(Path p, String demuxer, int targetW, int targetH, double targetFps,
+    private static Clip decode(Path p, Sniffed still, int targetW, int targetH, double targetFps,
                                ResizePolicy policy, int maxFrames) throws MediaException {
         FfmpegLog.install();
-        try (FFmpegFrameGrabber g = open(p, demuxer)) {
+        try (FFmpegFrameGrabber g = open(p, still == null ? null : still.format().demuxer)) {
             if (!g.hasVideo()) {
                 throw MediaException.badInput(p, "has no video stream (only audio or data); expected a video or"
                         + " an image. Pick a video file.");
@@ -152,21 +153,32 @@ public final class MediaReader {
             int sw = g.getImageWidth();
             int sh = g.getImageHeight();
             ImageSniffer.checkSize(p, "video", sw, sh);
-            int rot = rotation(g);
+            boolean exif = still != null && still.orientation() != 1;
+            int rot = exif ? still.rotation() : rotation(g);
             boolean swap = rot == 90 || rot == 270;
             Plan plan = Plan.of(swap ? sh : sw, swap ? sw : sh, targetW, targetH, policy);
+            Transform transform = Transform.of(plan, swap ? sh : sw, swap ? sw : sh, rot, exif && still.mirrored());
+            // FFmpeg's scaler resamples while converting to RGB (one pass, SIMD); Java only rotates,
+            // crops and letterboxes the already small frame.
+            int grabW = swap ? transform.decodedH : transform.decodedW;
+            int grabH = swap ? transform.decodedW : transform.decodedH;
             double srcFps = g.getFrameRate();
-            Sampler sampler = new Sampler(p, plan, rot, sw, sh, targetFps, maxFrames);
-            Frame f;
+            Sampler sampler = new Sampler(p, plan, transform, targetFps, maxFrames);
+            List<byte[]> frames;
             int decoded = 0;
-            while (!sampler.full() && (f = grab(g, p, decoded)) != null) {
-                if (f.image == null || f.image[0] == null) {
-                    continue;
+            try (RgbConverter rgb = new RgbConverter(grabW, grabH)) {
+                Frame f;
+                while (!sampler.full() && (f = grab(g, p, decoded)) != null) {
+                    if (!(f.opaque instanceof AVFrame pic) || pic.width() <= 0) {
+                        continue;
+                    }
+                    sampler.offer(rgb.convert(pic), f.timestamp);
+                    decoded++;
                 }
-                sampler.offer(copyRgb(f, sw, sh, p), f.timestamp);
-                decoded++;
+                frames = sampler.finish(srcFps);
+            } catch (IllegalStateException e) {
+                throw MediaException.badInput(p, "has frames FFmpeg cannot convert to RGB (" + e.getMessage() + ").", e);
             }
-            List<byte[]> frames = sampler.finish(srcFps);
             if (frames.isEmpty()) {
                 throw MediaException.badInput(p, "has a " + sw + "x" + sh + " video stream but no frame could be"
                         + " decoded; the file is empty or truncated. Re-export it.");
@@ -181,17 +193,19 @@ public final class MediaReader {
         }
     }
 
-    private static FFmpegFrameGrabber open(Path p, String demuxer) throws MediaException {
+    static FFmpegFrameGrabber open(Path p, String demuxer) throws MediaException {
+        if (demuxer == null) {
+            // Sniffed stills (demuxer forced) had their header checked already, and image pipes
+            // never open other files; everything else gets the container pre-flight.
+            Preflight.check(p, null);
+        }
         FFmpegFrameGrabber g = new FFmpegFrameGrabber(p.toFile());
         if (demuxer != null) {
             g.setFormat(demuxer);
         }
-        g.setPixelFormat(avutil.AV_PIX_FMT_RGB24);
-        // Pixel-format conversion only (no scaling happens in FFmpeg): accurate rounding and full
-        // chroma interpolation keep flat colours flat and edges free of chroma bleed.
-        g.setImageScalingFlags(org.bytedeco.ffmpeg.global.swscale.SWS_BICUBIC
-                | org.bytedeco.ffmpeg.global.swscale.SWS_ACCURATE_RND
-                | org.bytedeco.ffmpeg.global.swscale.SWS_FULL_CHR_H_INT);
+        g.setOption("protocol_whitelist", Preflight.PROTOCOLS);
+        // Frames come out as decoded; RgbConverter does the conversion with the right colour matrix.
+        g.setImageMode(FrameGrabber.ImageMode.RAW);
         try {
             g.start();
             return g;
@@ -214,26 +228,6 @@ public final class MediaReader {
             throw MediaException.badInput(p, "decoding failed at frame " + index + " (" + e.getMessage()
                     + "); the file is corrupt or truncated.", e);
         }
-    }
-
-    /**
-     * Copies the grabber's RGB24 frame, whose rows may be padded, into a tight array. JavaCV
-     * derives {@code imageChannels} from the padded stride (a 32-pixel RGB row aligned to 192
-     * bytes reads as "6 channels"), so the stride and buffer size are checked instead.
-     */
-    private static byte[] copyRgb(Frame f, int w, int h, Path p) throws MediaException {
-        ByteBuffer buf = (ByteBuffer) f.image[0];
-        int row = w * 3;
-        if (f.imageWidth != w || f.imageHeight != h || f.imageStride < row
-                || buf.capacity() < (long) (h - 1) * f.imageStride + row) {
-            throw MediaException.badInput(p, "frame size changed mid-stream from " + w + "x" + h + " to "
-                    + f.imageWidth + "x" + f.imageHeight + "; streams that change size are not supported.");
-        }
-        byte[] out = new byte[w * h * 3];
-        for (int y = 0; y < h; y++) {
-            buf.get(y * f.imageStride, out, y * row, row);
-        }
-        return out;
     }
 
     /**
@@ -293,7 +287,7 @@ public final class MediaReader {
             if (i != lastIndex) {
                 Path file = files.get(i);
                 Sniffed s = ImageSniffer.sniff(file).orElseThrow(() -> notAnImage(file));
-                Clip one = decode(file, s.format().demuxer, targetW, targetH, 0, policy, 1);
+                Clip one = decode(file, s, targetW, targetH, 0, policy, 1);
                 if (w >= 0 && (one.width() != w || one.height() != h)) {
                     throw MediaException.badInput(file, "is " + one.width() + "x" + one.height() + " but earlier"
                             + " frames in " + dir + " are " + w + "x" + h + "; give a target size so all frames"
@@ -464,6 +458,45 @@ public final class MediaReader {
     }
 
     /**
+     * What happens to a frame after FFmpeg hands it over: rotate, then either crop/letterbox a
+     * frame FFmpeg already scaled ({@code decoded*} is then the scaled size), or, when scaling the
+     * whole frame first would build a huge intermediate (FILL of a very thin strip), the full
+     * {@link Plan}: crop the source, resample in Java, letterbox.
+     */
+    record Transform(Plan plan, int decodedW, int decodedH, int rotation, boolean mirror, boolean scaledByFfmpeg) {
+
+        static Transform of(Plan plan, int dispW, int dispH, int rotation, boolean mirror) {
+            int interW = plan.cropW() == dispW ? plan.scaledW() : (int) Math.round((double) dispW * plan.scaledW()
+                    / plan.cropW());
+            int interH = plan.cropH() == dispH ? plan.scaledH() : (int) Math.round((double) dispH * plan.scaledH()
+                    / plan.cropH());
+            boolean ffmpeg = (long) interW * interH <= Math.max((long) dispW * dispH, 4L * plan.outW() * plan.outH());
+            return ffmpeg ? new Transform(plan, interW, interH, rotation, mirror, true)
+                    : new Transform(plan, dispW, dispH, rotation, mirror, false);
+        }
+
+        /** From a frame as decoded (before rotation) to the output frame. */
+        byte[] apply(byte[] decoded) {
+            boolean swap = rotation == 90 || rotation == 270;
+            int storedW = swap ? decodedH : decodedW;
+            int storedH = swap ? decodedW : decodedH;
+            byte[] img = mirror ? Frames.mirror(decoded, storedW, storedH) : decoded;
+            img = Frames.rotate(img, storedW, storedH, rotation);
+            if (!scaledByFfmpeg) {
+                return plan.apply(img, decodedW);
+            }
+            int w = plan.scaledW(), h = plan.scaledH();
+            if (decodedW != w || decodedH != h) {
+                img = Frames.crop(img, decodedW, (decodedW - w) / 2, (decodedH - h) / 2, w, h);
+            }
+            if (w != plan.outW() || h != plan.outH()) {
+                img = Frames.placeOnBlack(img, w, h, plan.outW(), plan.outH(), plan.padX(), plan.padY());
+            }
+            return img;
+        }
+    }
+
+    /**
      * Turns decoded frames with timestamps into output frames. With a target rate, output k shows
      * the source frame whose presentation time is nearest to {@code t0 + k / fps}; a frame is held
      * until the midpoint to the next one, which is "nearest" without looking further ahead.
@@ -471,9 +504,7 @@ public final class MediaReader {
     private static final class Sampler {
         private final Path path;
         private final Plan plan;
-        private final int rotation;
-        private final int sw;
-        private final int sh;
+        private final Transform transform;
         private final double fps;
         private final int maxFrames;
         private final List<byte[]> out = new ArrayList<>();
@@ -490,12 +521,10 @@ public final class MediaReader {
         private byte[] lastSource;
         private byte[] lastOutput;
 
-        Sampler(Path path, Plan plan, int rotation, int sw, int sh, double fps, int maxFrames) {
+        Sampler(Path path, Plan plan, Transform transform, double fps, int maxFrames) {
             this.path = path;
             this.plan = plan;
-            this.rotation = rotation;
-            this.sw = sw;
-            this.sh = sh;
+            this.transform = transform;
             this.fps = fps;
             this.maxFrames = maxFrames;
         }
@@ -571,8 +600,7 @@ public final class MediaReader {
             if (src == lastSource) {
                 frame = lastOutput.clone(); // a held frame: same pixels, its own array
             } else {
-                byte[] rotated = Frames.rotate(src, sw, sh, rotation);
-                frame = plan.apply(rotated, (rotation == 90 || rotation == 270) ? sh : sw);
+                frame = transform.apply(src);
                 lastSource = src;
                 lastOutput = frame;
             }
