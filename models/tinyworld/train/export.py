@@ -48,8 +48,11 @@ def main():
     ap.add_argument("--guidance", type=float, default=3.0)
     ap.add_argument("--shift", type=float, default=1.0)
     ap.add_argument("--description", default="Tiny World: a toy text- and frame-conditioned video diffusion model trained on a 2-core CPU.")
+    ap.add_argument("--dest", default=ROOT, help="pack folder to write into")
     a = ap.parse_args()
-    torch.set_num_threads(2)
+    torch.set_num_threads(1)
+    root = a.dest
+    os.makedirs(root, exist_ok=True)
     ae = torch.load(a.ae)
     enc, dec = Encoder(), Decoder()
     enc.load_state_dict(ae["E"]); dec.load_state_dict(ae["D"])
@@ -77,13 +80,13 @@ def main():
 
     files = {}
     with torch.no_grad():
-        p = os.path.join(ROOT, "vae_encoder.onnx")
+        p = os.path.join(root, "vae_encoder.onnx")
         export(enc, (x_img,), p, ["sample"], ["latent"], {"sample": {0: "N"}, "latent": {0: "N"}})
         files["vae_encoder"] = p
-        p = os.path.join(ROOT, "vae_decoder.onnx")
+        p = os.path.join(root, "vae_decoder.onnx")
         export(dec, (z_lat,), p, ["latent"], ["sample"], {"latent": {0: "N"}, "sample": {0: "N"}})
         files["vae_decoder"] = p
-        p = os.path.join(ROOT, "denoiser.onnx")
+        p = os.path.join(root, "denoiser.onnx")
         names = ["sample", "timestep", "text_embeds", "cond", "mask"]
         dyn = {"sample": {0: "B", 2: "F"}, "timestep": {0: "B"}, "text_embeds": {0: "B"},
                "cond": {0: "B", 2: "F"}, "mask": {0: "B", 2: "F"}, "prediction": {0: "B", 2: "F"}}
@@ -91,7 +94,7 @@ def main():
         files["denoiser"] = p
 
         # parity tensors: fixed inputs and torch outputs, raw little-endian float32
-        pdir = os.path.join(ROOT, "parity")
+        pdir = os.path.join(root, "parity")
         os.makedirs(pdir, exist_ok=True)
         cases = []
         cases.append({"model": "vae_encoder.onnx", "inputs": [write_bin(pdir, "enc_sample", x_img)],
@@ -154,7 +157,7 @@ def main():
                              [{"name": "prediction", "shape": [-1, C, -1, 16, 16]}]),
         },
     }
-    json.dump(pack, open(os.path.join(ROOT, "pack.json"), "w"), indent=2)
+    json.dump(pack, open(os.path.join(root, "pack.json"), "w"), indent=2)
     for k, p in files.items():
         print(k, os.path.getsize(p), "bytes")
     print("wrote pack.json and parity/")

@@ -10,21 +10,21 @@ TEXT_DIM = 384
 
 # ----------------------------------------------------------------------------------- autoencoder
 class Encoder(nn.Module):
-    """[N,3,64,64] in [-1,1] -> [N,C,16,16]; the latent normalisation (shift/scale) is baked in."""
+    """[N,3,64,64] in [-1,1] -> [N,C,16,16]: the top-C principal components of each 4x4x3 patch
+    (PCA fitted on rendered frames), normalised per channel to zero mean / unit variance (baked in)."""
 
-    def __init__(self, c=LATENT_C, ch=128):
+    def __init__(self, c=LATENT_C):
         super().__init__()
-        self.net = nn.Sequential(
-            nn.PixelUnshuffle(4), nn.Conv2d(48, ch, 3, padding=1), nn.SiLU(),
-            nn.Conv2d(ch, ch, 1), nn.SiLU(), nn.Conv2d(ch, c, 1))
+        self.unshuffle = nn.PixelUnshuffle(4)
+        self.proj = nn.Conv2d(48, c, 1)
         self.register_buffer("shift", torch.zeros(1, c, 1, 1))
         self.register_buffer("scale", torch.ones(1, c, 1, 1))
 
     def raw(self, x):
-        return self.net(x)
+        return self.proj(self.unshuffle(x))
 
     def forward(self, sample):
-        return (self.net(sample) - self.shift) / self.scale
+        return (self.raw(sample) - self.shift) / self.scale
 
 
 class ResBlock2d(nn.Module):
@@ -41,22 +41,26 @@ class ResBlock2d(nn.Module):
 
 
 class Decoder(nn.Module):
-    """[N,C,16,16] normalised latent -> [N,3,64,64] in ~[-1,1]; all work at 16x16, then a 4x pixel shuffle."""
+    """[N,C,16,16] normalised latent -> [N,3,64,64] in ~[-1,1]: the linear PCA back-projection plus a
+    learned residual (zero-initialised, so an untrained residual decodes exactly the PCA image)."""
 
-    def __init__(self, c=LATENT_C, ch=128):
+    def __init__(self, c=LATENT_C, ch=96):
         super().__init__()
         self.register_buffer("shift", torch.zeros(1, c, 1, 1))
         self.register_buffer("scale", torch.ones(1, c, 1, 1))
-        self.net = nn.Sequential(
-            nn.Conv2d(c, ch, 3, padding=1), ResBlock2d(ch),
-            nn.Conv2d(ch, ch, 3, padding=1), nn.SiLU(),
-            nn.Conv2d(ch, 48, 1), nn.PixelShuffle(4))
+        self.back = nn.Conv2d(c, 48, 1)
+        self.shuffle = nn.PixelShuffle(4)
+        self.res = nn.Sequential(
+            nn.Conv2d(c, ch, 3, padding=1), ResBlock2d(ch), nn.SiLU(), nn.Conv2d(ch, 48, 3, padding=1))
+        nn.init.zeros_(self.res[-1].weight)
+        nn.init.zeros_(self.res[-1].bias)
 
     def raw(self, z):
-        return self.net(z)
+        """z: normalised latent."""
+        return self.shuffle(self.back(z * self.scale + self.shift) + self.res(z))
 
     def forward(self, latent):
-        return self.net(latent * self.scale + self.shift)
+        return self.raw(latent)
 
 
 # ----------------------------------------------------------------------------------- denoiser

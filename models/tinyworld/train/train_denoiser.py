@@ -15,6 +15,8 @@ from train.nets import Encoder, Denoiser, count, LATENT_C
 ARCHS = {
     "unet_attn": dict(chs=(64, 96, 160), attn=True),
     "unet_noattn": dict(chs=(64, 96, 192), attn=False),
+    "unet_attn_s": dict(chs=(32, 64, 128), attn=True),
+    "unet_noattn_s": dict(chs=(32, 64, 128), attn=False),
 }
 MASK_MODES = ["none", "first", "first_k", "last_k", "first_last"]
 MASK_P = [0.35, 0.25, 0.15, 0.10, 0.15]
@@ -121,8 +123,10 @@ def main():
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--t-mean", type=float, default=0.3)
     ap.add_argument("--val-every", type=float, default=15, help="minutes")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--stop-after", type=float, default=0, help="stop this invocation after N minutes (resumable); the lr schedule still spans --minutes")
     a = ap.parse_args()
-    torch.set_num_threads(2)
+    torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     os.makedirs(a.out, exist_ok=True)
     enc = Encoder()
@@ -149,7 +153,8 @@ def main():
     last_ck = last_val = time.time()
     seen, tl, tl_n = 0, 0.0, 0
     t_log = time.time()
-    while time.time() - t0 < budget:
+    t_start = time.time()
+    while time.time() - t0 < budget and not (a.stop_after and time.time() - t_start > a.stop_after * 60):
         frac = (time.time() - t0) / budget
         lr = a.lr * min(1.0, (step + 1) / 100) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * frac)))
         for g in opt.param_groups:
