@@ -16,6 +16,7 @@ PAL = np.array([COLOURS[c] for c in COLOUR_NAMES], np.float32)
 PAL2 = np.concatenate([PAL, PAL * 0.6])           # colour and the ball's darker spot
 BG_THR = 40.0
 PAL_THR = 60.0
+SHADE_THR = 25.0
 MIN_PIX = 10
 _BGS = np.stack([background(b) for b in BACKGROUNDS])  # [5,H,W,3]
 
@@ -56,6 +57,7 @@ def label_pixels(clip):
     bg = _BGS[background_index(clip)]
     fg = np.abs(x - bg[None]).max(-1) > BG_THR
     d = np.linalg.norm(x[..., None, :] - PAL2[None, None, None], axis=-1)   # [F,H,W,16]
+    d[..., len(PAL):] *= PAL_THR / SHADE_THR      # shades must match tightly (the brown occluder is near dark orange)
     k = d.argmin(-1)
     ok = fg & (d.min(-1) < PAL_THR)
     lab = np.where(ok, k % len(PAL), -1)

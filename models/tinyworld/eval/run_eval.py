@@ -8,7 +8,7 @@
    extension drift/seams, against rendered clips (ceiling) and noise (floor);
 3. writes <out>/results.json and sample grids eval/grids/*.png (for MODEL_CARD.md).
 """
-import argparse, glob, json, os, subprocess, sys, time
+import argparse, glob, json, os, shlex, subprocess, sys, time
 import numpy as np
 from PIL import Image
 
@@ -59,20 +59,25 @@ def rate(rows, key):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--kinora", default=os.environ.get("KINORA", "./kinora"))
+    ap.add_argument("--kinora", default=os.environ.get("KINORA", "./kinora"),
+                    help="the kinora command, e.g. ./kinora or 'java -Dkinora.models=DIR -jar target/kinora.jar'")
     ap.add_argument("--out", default=os.path.join(HERE, "out"))
     ap.add_argument("--steps", type=int, default=16)
     ap.add_argument("--guidance", type=float, default=3.0)
-    ap.add_argument("--sweep", default="8,16,32")
-    ap.add_argument("--sweep-n", type=int, default=6, help="prompts per step count in the cost sweep")
+    ap.add_argument("--sweep", default="8,32", help="extra step counts; the main step count reuses the main clips")
+    ap.add_argument("--sweep-n", type=int, default=4, help="prompts per step count in the cost sweep")
     ap.add_argument("--no-generate", action="store_true")
-    ap.add_argument("--only", default="", help="comma list of job sets to run (default all)")
+    ap.add_argument("--smoke", action="store_true", help="a few jobs only, to test the plumbing")
     a = ap.parse_args()
     out = os.path.abspath(a.out)
     os.makedirs(out, exist_ok=True)
     gen = P.build()
     anim = P.animate_jobs()
     ext = P.extend_jobs()
+    n_windows = 9
+    if a.smoke:
+        gen = [next(p for p in gen if p["set"] == s) for s in ("heldout_combo", "heldout_phrase", "permanence")]
+        anim, ext, n_windows, a.sweep = anim[:1], ext[:1], 1, ""
     jobs = []
     for i, p in enumerate(gen):
         jobs.append({"mode": "generate", "prompt": p["prompt"], "seed": p["seed"], "steps": a.steps,
@@ -90,16 +95,16 @@ def main():
         save_frames(real, src)
         # 10 windows: the rendered source window + 9 chained windows of 12 new frames (4 context frames)
         jobs.append({"mode": "extend", "prompt": p["prompt"], "seed": p["seed"], "steps": a.steps,
-                     "guidance": a.guidance, "frames": 9 * 12, "source": src, "out": f"{out}/ext/{i:03d}", "format": "png"})
+                     "guidance": a.guidance, "frames": n_windows * 12, "source": src, "out": f"{out}/ext/{i:03d}", "format": "png"})
     # interpolate / loop samples for the grids
-    for i, p in enumerate(ext[:2]):
+    for i, p in enumerate(ext[:2]):  # noqa
         real, _ = render(p["spec"], p["seed"] + 1)
         srcA, srcB = f"{out}/interp_src/{i:03d}_a.png", f"{out}/interp_src/{i:03d}_b.png"
         os.makedirs(os.path.dirname(srcA), exist_ok=True)
         Image.fromarray(real[0]).save(srcA)
         Image.fromarray(real[-1]).save(srcB)
         jobs.append({"mode": "interpolate", "prompt": p["prompt"], "seed": p["seed"], "steps": a.steps, "guidance": a.guidance,
-                     "sources": [srcA, srcB], "source": srcA, "source2": srcB, "out": f"{out}/interp/{i:03d}", "format": "png"})
+                     "sources": [srcA, srcB], "out": f"{out}/interp/{i:03d}", "format": "png"})
         jobs.append({"mode": "loop", "prompt": p["prompt"], "seed": p["seed"], "steps": a.steps, "guidance": a.guidance,
                      "out": f"{out}/loop/{i:03d}", "format": "png"})
     sweep = [int(s) for s in a.sweep.split(",") if s]
@@ -110,29 +115,28 @@ def main():
     with open(os.path.join(out, "jobs.jsonl"), "w") as f:
         for j in jobs:
             f.write(json.dumps(j) + "\n")
-    timings = {}
+    results = []
+    rpath = os.path.join(out, "batch_results.jsonl")
     if not a.no_generate:
-        # the sweep runs as separate batches so that wall time per clip can be measured per step count
-        main_jobs = [j for j in jobs if "/sweep" not in j["out"]]
-        groups = [("main", main_jobs)] + [(f"sweep{st}", [j for j in jobs if f"/sweep{st}/" in j["out"]]) for st in sweep]
-        for name, js in groups:
-            if a.only and name not in a.only.split(","):
-                continue
-            path = os.path.join(out, f"jobs_{name}.jsonl")
-            with open(path, "w") as f:
-                for j in js:
-                    f.write(json.dumps(j) + "\n")
-            t0 = time.time()
-            r = subprocess.run([a.kinora, "batch", "--jobs", path], capture_output=True, text=True)
-            dt = time.time() - t0
-            open(os.path.join(out, f"batch_{name}.log"), "w").write(r.stdout + "\n" + r.stderr)
-            timings[name] = {"seconds": dt, "jobs": len(js), "rc": r.returncode}
-            print(name, timings[name], flush=True)
-        json.dump(timings, open(os.path.join(out, "timings.json"), "w"), indent=1)
-    elif os.path.exists(os.path.join(out, "timings.json")):
-        timings = json.load(open(os.path.join(out, "timings.json")))
+        t0 = time.time()
+        with open(os.path.join(out, "batch.log"), "w") as log:
+            r = subprocess.run(shlex.split(a.kinora) + ["batch", "--threads", "2", "--jobs", os.path.join(out, "jobs.jsonl")],
+                               stdout=subprocess.PIPE, stderr=log, text=True)
+        open(rpath, "w").write(r.stdout)
+        print(f"batch: {len(jobs)} jobs in {time.time()-t0:.0f} s, rc {r.returncode}", flush=True)
+    if os.path.exists(rpath):
+        for line in open(rpath):
+            line = line.strip()
+            if line.startswith("{"):
+                results.append(json.loads(line))
+    by_job = {r["job"] - 1: r for r in results}
+    failed = [dict(r, out=jobs[r["job"] - 1]["out"]) for r in results if not r.get("ok")]
 
-    res = {"steps": a.steps, "guidance": a.guidance}
+    def ms_of(pred):
+        v = [by_job[i]["totalMs"] for i, j in enumerate(jobs) if pred(j) and i in by_job and by_job[i].get("ok")]
+        return float(np.mean(v)) / 1000 if v else None
+
+    res = {"steps": a.steps, "guidance": a.guidance, "jobs": len(jobs), "failed_jobs": failed}
     # ---- prompt adherence: generated vs rendered (ceiling) vs noise (floor)
     rng = np.random.RandomState(0)
     rows = {"model": [], "real": [], "noise": []}
@@ -185,15 +189,17 @@ def main():
         res["extend"] = {"runs": ex, "drift_max": max(e["drift"] for e in ex), "seam_ratio_max": max(e["seam_ratio"] for e in ex)}
     # ---- sampling cost and adherence per step count
     sw = {}
-    for st in sweep:
+    for st in sorted(set(sweep + [a.steps])):
         rs = []
+        base = f"{out}/sweep{st}" if st != a.steps else f"{out}/gen"
         for i, p in enumerate(gen[:a.sweep_n]):
-            c = load_frames(f"{out}/sweep{st}/{i:03d}")
+            c = load_frames(f"{base}/{i:03d}")
             if c is not None:
                 rs.append(adherence(c, p["spec"]))
-        t = timings.get(f"sweep{st}")
+        sec = ms_of(lambda j, b=base: j["mode"] == "generate" and j["out"].startswith(b + "/")
+                    and int(j["out"].rsplit("/", 1)[1]) < a.sweep_n)
         sw[st] = {"n": len(rs), "colour": rate(rs, "colour"), "shape": rate(rs, "shape"), "motion": rate(rs, "motion"),
-                  "seconds_per_clip": (t["seconds"] / t["jobs"]) if t else None}
+                  "seconds_per_clip": sec}
     res["sweep"] = sw
     json.dump(res, open(os.path.join(out, "results.json"), "w"), indent=1)
     # ---- grids
