@@ -26,7 +26,7 @@ import java.util.function.ToDoubleFunction;
 public final class CompareBench {
 
     /** What to run; {@code reference} false runs the engine alone. */
-    public record Config(String pack, RuntimeOptions options, List<Workload> workloads, int runs, int warmup, boolean reference,
+    public record Config(String pack, RuntimeOptions options, List<Workload> workloads, int runs, int longRuns, int warmup, boolean reference,
                          String python, Path script, Path ckpt, Path ae, int refThreads, String prompt, boolean previewRow,
                          Path json) {
     }
@@ -67,21 +67,32 @@ public final class CompareBench {
             float guidance = pack.defaults().guidance();
             float shift = pack.defaults().shift();
             int context = pack.defaults().contextFrames();
+            JsonNode parityNode = null;
             if (ref != null) {
                 JsonNode info = ref.op("info");
                 out.printf(Locale.ROOT, "reference: PyTorch %s eager, %d threads, oneDNN %s, inference_mode; python %s%n",
                         info.path("torch").asText(), info.path("threads").asInt(), info.path("mkldnn").asBoolean() ? "on" : "off",
                         info.path("python").asText());
-                JsonNode parity = ref.checkParity(pack.root()).path("parity_max_abs");
-                out.println("reference weights vs the pack's parity tensors (max abs diff): " + parity);
+                parityNode = ref.checkParity(pack.root()).path("parity_max_abs");
+                out.println("reference weights vs the pack's parity tensors (max abs diff): " + parityNode);
             }
             out.printf(Locale.ROOT, "pack %s %s: %dx%d, %d-frame windows at %.0f fps, guidance %.1f, shift %.1f, context %d%n",
                     pack.id(), pack.version(), pack.width(), pack.height(), pack.frames(), pack.fps(), guidance, shift, context);
-            out.printf(Locale.ROOT, "runs: %d warm-up + %d measured per side and workload, alternating%n%n", cfg.warmup(), cfg.runs());
+            out.printf(Locale.ROOT, "runs: %d warm-up per side first (all sessions loaded, JIT warm), then %d measured per side and"
+                    + " workload (%d for clips longer than one window), alternating which side goes first%n", cfg.warmup(), cfg.runs(), cfg.longRuns());
+            if (parityNode != null) {
+                parityNode.fields().forEachRemaining(e -> {
+                    if (e.getValue().asDouble() > 1e-3) {
+                        out.println("WARNING: the reference's weights are not the pack's (" + e.getKey() + " differs by "
+                                + e.getValue().asDouble() + "); pass the checkpoints the pack was exported from");
+                    }
+                });
+            }
+            out.println();
 
             // Every run gets its own prompt, so the engine's text encoding is never a cache hit; the
             // reference gets the same vectors, computed beforehand by a separate encoder.
-            int promptsNeeded = cfg.workloads().size() * (cfg.runs() + cfg.warmup() + 2) + 1;
+            int promptsNeeded = cfg.workloads().size() * (2 * cfg.runs() + cfg.longRuns() + 2) + cfg.warmup() + 1;
             List<float[]> embeddings = new ArrayList<>();
             try (TextEncoder enc = new TextEncoder(pack, cfg.options(), Device.CPU)) {
                 for (int i = 0; i < promptsNeeded; i++) {
@@ -89,23 +100,27 @@ public final class CompareBench {
                 }
             }
             int promptNo = 0;
+            Workload first = cfg.workloads().get(0);
+            for (int i = 0; i < cfg.warmup(); i++) {
+                EngineRun e = engine.run(first, prompt(promptNo), 7, true, true, dev.kinora.engine.ProgressListener.NONE);
+                out.printf(Locale.ROOT, "warm-up %d (%s): engine %.2f s (first run: sessions load)", i + 1, first.label(), e.seconds());
+                if (ref != null) {
+                    out.printf(Locale.ROOT, ", torch %.2f s", ref.generate(first, embeddings.get(promptNo), 7, guidance, shift, context, null).totalS());
+                }
+                out.println();
+                promptNo++;
+            }
             for (Workload w : cfg.workloads()) {
                 out.println("== " + w.label() + " ==");
                 ProcStatus.resetPeak();
                 if (ref != null) {
                     ref.op("reset_peak");
                 }
-                for (int i = 0; i < cfg.warmup(); i++) {
-                    engine.run(w, prompt(promptNo), 7, false, true, dev.kinora.engine.ProgressListener.NONE);
-                    if (ref != null) {
-                        ref.generate(w, embeddings.get(promptNo), 7, guidance, shift, context, null);
-                    }
-                    promptNo++;
-                }
                 List<EngineRun> er = new ArrayList<>();
                 List<RefRun> rr = new ArrayList<>();
                 OutputDiff diff = null;
-                for (int i = 0; i < cfg.runs(); i++) {
+                int runs = w.frames() > pack.frames() ? cfg.longRuns() : cfg.runs();
+                for (int i = 0; i < runs; i++) {
                     long seed = 1000 + i;
                     int p = promptNo++;
                     boolean engineFirst = i % 2 == 0;
@@ -135,7 +150,7 @@ public final class CompareBench {
                 long refPeak = rr.isEmpty() ? -1 : rr.get(rr.size() - 1).peakKb();
                 List<EngineRun> withPreviews = new ArrayList<>();
                 if (cfg.previewRow() && w.frames() == pack.frames() && w.steps() == pack.defaults().steps()) {
-                    for (int i = 0; i < cfg.runs(); i++) {
+                    for (int i = 0; i < runs; i++) {
                         withPreviews.add(engine.run(w, prompt(promptNo++), 1000 + i, true, true, dev.kinora.engine.ProgressListener.NONE));
                     }
                 }

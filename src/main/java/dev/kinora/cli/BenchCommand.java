@@ -83,7 +83,10 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--runs", defaultValue = "3", description = "Measured runs per side and workload (default: ${DEFAULT-VALUE}).")
         int runs;
 
-        @Option(names = "--warmup", defaultValue = "1", description = "Warm-up runs per side and workload (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--long-runs", defaultValue = "1", description = "Measured runs for clips longer than one window (default: ${DEFAULT-VALUE}).")
+        int longRuns;
+
+        @Option(names = "--warmup", defaultValue = "1", description = "Warm-up runs per side before the first workload (default: ${DEFAULT-VALUE}).")
         int warmup;
 
         @Option(names = "--engine-only", description = "Do not run the PyTorch reference.")
@@ -117,7 +120,7 @@ public final class BenchCommand implements Runnable {
             List<Workload> w = matrix.equals("full") ? Workload.full(steps, frames)
                     : Workload.cross(steps, frames, pack.defaults().steps());
             Path script = home().resolve("models/tinyworld/bench/reference.py");
-            new CompareBench(new CompareBench.Config(common.model, common.options(), w, runs, warmup, !engineOnly, python, script,
+            new CompareBench(new CompareBench.Config(common.model, common.options(), w, runs, longRuns, warmup, !engineOnly, python, script,
                     ckpt, ae, refThreads > 0 ? refThreads : Runtime.getRuntime().availableProcessors(), "", previews, json),
                     System.out).run();
             return ExitCodes.OK;

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Every measurement of docs/benchmarks.md, in order, into bench/results/<UTC date-time>/. Takes ~25 min
+# on a 2-core machine; run it on an otherwise idle machine.
+#   PACK=tinyworld RUNS=3 SOAK_STEPS=4 [SOAK_PACK=…] bench/run_all.sh
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+pack="${PACK:-tinyworld}"
+runs="${RUNS:-3}"
+soak_steps="${SOAK_STEPS:-4}"
+out="$here/results/$(date -u +%Y%m%d-%H%M)"
+mkdir -p "$out"
+echo "results in $out" >&2
+packdir="$pack"; [ -d "$packdir" ] || packdir="$root/models/$pack"
+folded="$("$here/fold_pack.sh" "$packdir" "$root/target/packs/$(basename "$packdir")-folded")"
+{ "$here/kb" machine; nproc; grep -m1 'model name' /proc/cpuinfo; grep MemTotal /proc/meminfo; date -u; } > "$out/machine.txt"
+"$here/kb" gemm --python /usr/bin/python3 | tee "$out/gemm.txt"
+"$here/kb" parity -m "$folded" | tee "$out/parity-folded.txt"
+"$here/kb" flops -m "$pack" | tee "$out/flops.txt"
+"$here/kb" flops -m "$folded" | tee "$out/flops-folded.txt"
+"$here/compare.sh" -m "$pack" --runs "$runs" --previews --json "$out/compare.json" 2>"$out/compare.log" | tee "$out/compare.txt"
+"$here/kb" compare -m "$folded" --engine-only --runs "$runs" --previews 2>"$out/compare-folded.log" | tee "$out/compare-folded.txt"
+"$here/kb" soak -m "${SOAK_PACK:-$pack}" --runs 200 --steps "$soak_steps" 2>"$out/soak.log" | tee "$out/soak.txt"
+"$here/fx_stall.sh" "$pack" 3 | tee "$out/fx-stall.txt"
+"$here/fx_stall.sh" "$folded" 3 | tee "$out/fx-stall-folded.txt"
