@@ -19,7 +19,7 @@ import java.util.Map;
 public final class ModelFlops {
     /** What one model costs and achieves; {@code opShare} is kernel time by operator type at the engine's options. */
     public record Result(String model, String shape, long macs, Stats seconds, Stats secondsBasic, Map<String, Long> opTimeUs,
-                         int unitsPerCall) {
+                         int unitsPerCall, double loadSeconds) {
         public double gflopsAchieved() {
             return 2.0 * macs / seconds.median() / 1e9;
         }
@@ -27,8 +27,8 @@ public final class ModelFlops {
         public List<String> lines(double peakGflops) {
             List<String> out = new ArrayList<>();
             out.add(String.format(Locale.ROOT, "%s %s: %.3f GMAC = %.2f GFLOP per call", model, shape, macs / 1e9, 2 * macs / 1e9));
-            out.add(String.format(Locale.ROOT, "  time per call (engine options): %s ms; basic optimisation only: %s ms",
-                    seconds.dividedBy(1e-3).format(1), secondsBasic.dividedBy(1e-3).format(1)));
+            out.add(String.format(Locale.ROOT, "  time per call (engine options): %s ms; basic optimisation only: %s ms; session load %.0f ms",
+                    seconds.dividedBy(1e-3).format(1), secondsBasic.dividedBy(1e-3).format(1), 1000 * loadSeconds));
             out.add(String.format(Locale.ROOT, "  achieved: %.1f GFLOP/s = %.0f %% of the measured matmul peak (%.1f GFLOP/s)",
                     gflopsAchieved(), 100 * gflopsAchieved() / peakGflops, peakGflops));
             long total = opTimeUs.values().stream().mapToLong(Long::longValue).sum();
@@ -99,10 +99,12 @@ public final class ModelFlops {
                 ops = p.profile().timeByOpType(1);
             }
             Stats t;
+            long l0 = System.nanoTime();
             try (OrtProbe p = inputs.fill(OrtProbe.open(file, options, false, null))) {
+                double load = (System.nanoTime() - l0) / 1e9;
                 t = p.time(2, reps);
+                return new Result(name, shape, macs, t, basic, ops, units, load);
             }
-            return new Result(name, shape, macs, t, basic, ops, units);
         } finally {
             try (var files = Files.list(dir)) {
                 files.forEach(f -> f.toFile().delete());
