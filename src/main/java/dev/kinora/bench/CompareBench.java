@@ -27,13 +27,13 @@ public final class CompareBench {
 
     /** What to run; {@code reference} false runs the engine alone. */
     public record Config(String pack, RuntimeOptions options, List<Workload> workloads, int runs, int longRuns, int warmup, boolean reference,
-                         String python, Path script, Path ckpt, Path ae, int refThreads, String prompt, boolean previewRow,
+                         String python, Path script, Path ckpt, Path ae, int refThreads, boolean refJit, boolean previewRow,
                          Path json) {
     }
 
     /** Everything measured for one workload. */
     public record Row(Workload workload, double clipSeconds, List<EngineRun> engine, List<RefRun> ref, OutputDiff diff,
-                      long enginePeakKb, long refPeakKb, List<EngineRun> engineWithPreviews) {
+                      long enginePeakKb, long refPeakKb, List<EngineRun> engineWithPreviews, List<RefRun> refJit) {
 
         public Stats engine(ToDoubleFunction<EngineRun> f) {
             return Stats.of(engine.stream().mapToDouble(f).toArray());
@@ -154,7 +154,16 @@ public final class CompareBench {
                         withPreviews.add(engine.run(w, prompt(promptNo++), 1000 + i, true, true, dev.kinora.engine.ProgressListener.NONE));
                     }
                 }
-                Row row = new Row(w, w.frames() / pack.fps(), er, rr, diff, enginePeak, refPeak, withPreviews);
+                List<RefRun> jit = new ArrayList<>();
+                if (ref != null && cfg.refJit() && w.frames() == pack.frames() && w.steps() == pack.defaults().steps()) {
+                    ref.generate(w, embeddings.get(0), 7, guidance, shift, context, null, true);    // trace, freeze, warm
+                    for (int i = 0; i < runs; i++) {
+                        jit.add(ref.generate(w, embeddings.get(0), 1000 + i, guidance, shift, context, null, true));
+                    }
+                    out.printf(Locale.ROOT, "  torch frozen TorchScript: %s s per clip%n",
+                            Stats.of(jit.stream().mapToDouble(RefRun::totalS).toArray()).format(2));
+                }
+                Row row = new Row(w, w.frames() / pack.fps(), er, rr, diff, enginePeak, refPeak, withPreviews, jit);
                 rows.add(row);
                 if (diff != null) {
                     out.printf(Locale.ROOT, "  same output? engine vs torch, run 1: max |diff| %d of 255, mean %.3f, PSNR %.1f dB%n",
@@ -201,11 +210,10 @@ public final class CompareBench {
             }
             if (!r.ref().isEmpty()) {
                 Stats clip = r.ref(RefRun::totalS);
-                t.add(String.format(Locale.ROOT, "| %s | PyTorch reference | %s | %s | %s | %s | – / %.0f / %.0f / – %% | %.0f |", w,
-                        clip.format(2), r.ref(x -> x.denoiseS() / x.calls()).format(3),
-                        r.ref(x -> 1000 * x.decodeS() / x.frames()).format(2), clip.dividedBy(r.clipSeconds()).format(2),
-                        100 * r.ref(RefRun::denoiseS).median() / clip.median(), 100 * r.ref(RefRun::decodeS).median() / clip.median(),
-                        ProcStatus.mib(r.refPeakKb())));
+                t.add(refLine(w, "PyTorch reference (eager)", r, r.ref()));
+                if (!r.refJit().isEmpty()) {
+                    t.add(refLine(w, "PyTorch frozen TorchScript", r, r.refJit()));
+                }
                 Stats engineNoText = r.engine(x -> (x.totalMs() - x.textMs()) / 1000.0);
                 t.add(String.format(Locale.ROOT, "| %s | **speed-up** (torch ÷ engine, medians) | **%.2f×** (%.2f× with text) | %.2f× | %.2f× | | %s | |", w,
                         clip.median() / engineNoText.median(), clip.median() / r.engine(EngineRun::seconds).median(),
@@ -215,6 +223,17 @@ public final class CompareBench {
             }
         }
         return t;
+    }
+
+    private static String refLine(String w, String who, Row r, List<RefRun> runs) {
+        Stats clip = Stats.of(runs.stream().mapToDouble(RefRun::totalS).toArray());
+        return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | – / %.0f / %.0f / – %% | %.0f |", w, who,
+                clip.format(2), Stats.of(runs.stream().mapToDouble(x -> x.denoiseS() / x.calls()).toArray()).format(3),
+                Stats.of(runs.stream().mapToDouble(x -> 1000 * x.decodeS() / x.frames()).toArray()).format(2),
+                clip.dividedBy(r.clipSeconds()).format(2),
+                100 * Stats.of(runs.stream().mapToDouble(RefRun::denoiseS).toArray()).median() / clip.median(),
+                100 * Stats.of(runs.stream().mapToDouble(RefRun::decodeS).toArray()).median() / clip.median(),
+                ProcStatus.mib(r.refPeakKb()));
     }
 
     private static String engineLine(String w, String who, Row r, List<EngineRun> runs) {

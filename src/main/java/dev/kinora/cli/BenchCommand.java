@@ -104,6 +104,9 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--ref-threads", defaultValue = "0", description = "Torch threads (0 = number of CPUs).")
         int refThreads;
 
+        @Option(names = "--ref-jit", description = "Add a row with the reference as frozen TorchScript (optimize_for_inference) at the default steps and window.")
+        boolean refJit;
+
         @Option(names = "--previews", description = "Add a row with live previews on (the studio's case) at the default steps and window.")
         boolean previews;
 
@@ -121,7 +124,7 @@ public final class BenchCommand implements Runnable {
                     : Workload.cross(steps, frames, pack.defaults().steps());
             Path script = home().resolve("models/tinyworld/bench/reference.py");
             new CompareBench(new CompareBench.Config(common.model, common.options(), w, runs, longRuns, warmup, !engineOnly, python, script,
-                    ckpt, ae, refThreads > 0 ? refThreads : Runtime.getRuntime().availableProcessors(), "", previews, json),
+                    ckpt, ae, refThreads > 0 ? refThreads : Runtime.getRuntime().availableProcessors(), refJit, previews, json),
                     System.out).run();
             return ExitCodes.OK;
         }
