@@ -18,7 +18,7 @@ folded="$("$here/fold_pack.sh" "$packdir" "$root/target/packs/$(basename "$packd
 "$here/kb" parity -m "$folded" | tee "$out/parity-folded.txt"
 "$here/kb" flops -m "$pack" | tee "$out/flops.txt"
 "$here/kb" flops -m "$folded" | tee "$out/flops-folded.txt"
-"$here/compare.sh" -m "$pack" --runs "$runs" --previews --json "$out/compare.json" 2>"$out/compare.log" | tee "$out/compare.txt"
+"$here/compare.sh" -m "$pack" --runs "$runs" --previews --ref-jit --json "$out/compare.json" 2>"$out/compare.log" | tee "$out/compare.txt"
 "$here/kb" compare -m "$folded" --engine-only --runs "$runs" --previews 2>"$out/compare-folded.log" | tee "$out/compare-folded.txt"
 "$here/kb" soak -m "${SOAK_PACK:-$pack}" --runs 200 --steps "$soak_steps" 2>"$out/soak.log" | tee "$out/soak.txt"
 "$here/fx_stall.sh" "$pack" 3 | tee "$out/fx-stall.txt"
