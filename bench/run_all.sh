@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Every measurement of docs/benchmarks.md, in order, into bench/results/<UTC date-time>/. Takes ~25 min
 # on a 2-core machine; run it on an otherwise idle machine.
-#   PACK=tinyworld RUNS=3 SOAK_STEPS=4 [SOAK_PACK=…] bench/run_all.sh
+#   PACK=tinyworld RUNS=3 SOAK_STEPS=16 [SOAK_PACK=…] bench/run_all.sh   (the soak runs the folded pack by default: faster, same engine code paths)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 pack="${PACK:-tinyworld}"
 runs="${RUNS:-3}"
-soak_steps="${SOAK_STEPS:-4}"
+soak_steps="${SOAK_STEPS:-16}"
 out="$here/results/$(date -u +%Y%m%d-%H%M)"
 mkdir -p "$out"
 echo "results in $out" >&2
@@ -20,6 +20,8 @@ folded="$("$here/fold_pack.sh" "$packdir" "$root/target/packs/$(basename "$packd
 "$here/kb" flops -m "$folded" | tee "$out/flops-folded.txt"
 "$here/compare.sh" -m "$pack" --runs "$runs" --previews --ref-jit --json "$out/compare.json" 2>"$out/compare.log" | tee "$out/compare.txt"
 "$here/kb" compare -m "$folded" --engine-only --runs "$runs" --previews 2>"$out/compare-folded.log" | tee "$out/compare-folded.txt"
-"$here/kb" soak -m "${SOAK_PACK:-$pack}" --runs 200 --steps "$soak_steps" 2>"$out/soak.log" | tee "$out/soak.txt"
 "$here/fx_stall.sh" "$pack" 3 | tee "$out/fx-stall.txt"
 "$here/fx_stall.sh" "$folded" 3 | tee "$out/fx-stall-folded.txt"
+"$here/kb" flops -m "$folded" --threads 1 | tee "$out/flops-folded-1thread.txt"
+"$here/kb" flops -m "$folded" --ort-config session.intra_op.allow_spinning=0 | tee "$out/flops-folded-nospin.txt"
+"$here/kb" soak -m "${SOAK_PACK:-$folded}" --runs 200 --steps "$soak_steps" 2>"$out/soak.log" | tee "$out/soak.txt"

@@ -25,6 +25,8 @@ public final class OrtProbe implements AutoCloseable {
     private final OrtSession session;
     private final Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
     private final boolean profiling;
+    /** Session config entries to try on top of the engine's (e.g. session.intra_op.allow_spinning=0), for tuning experiments. */
+    static final Map<String, String> EXTRA_CONFIG = new LinkedHashMap<>();
 
     private OrtProbe(OrtSession session, boolean profiling) {
         this.session = session;
@@ -34,6 +36,9 @@ public final class OrtProbe implements AutoCloseable {
     /** A session with the engine's options; {@code basicOnly} stops at basic graph optimisations (no fusions or layout changes). */
     public static OrtProbe open(Path model, RuntimeOptions options, boolean basicOnly, Path profilePrefix) throws OrtException {
         try (OrtSession.SessionOptions so = OrtRuntime.sessionOptions(options, Device.CPU)) {
+            for (var e : EXTRA_CONFIG.entrySet()) {
+                so.addConfigEntry(e.getKey(), e.getValue());
+            }
             if (basicOnly) {
                 so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.BASIC_OPT);
             }
@@ -48,6 +53,11 @@ public final class OrtProbe implements AutoCloseable {
         try (OrtSession.SessionOptions so = OrtRuntime.sessionOptions(options, Device.CPU)) {
             return new OrtProbe(OrtRuntime.env().createSession(model, so), false);
         }
+    }
+
+    /** Adds a session config entry to every probe opened after this call. */
+    public static void addConfig(String key, String value) {
+        EXTRA_CONFIG.put(key, value);
     }
 
     /** Adds a float input of the given shape filled with N(0,1) values from a fixed seed (or a constant). */

@@ -139,9 +139,16 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--reps", defaultValue = "10", description = "Timed calls (default: ${DEFAULT-VALUE}).")
         int reps;
 
+        @Option(names = "--ort-config", description = "Extra ONNX Runtime session config entries to try, key=value (e.g. session.intra_op.allow_spinning=0).")
+        java.util.Map<String, String> ortConfig = new java.util.LinkedHashMap<>();
+
         @Override
         public Integer call() throws Exception {
             System.out.println(MachineInfo.current().describe());
+            ortConfig.forEach(dev.kinora.bench.OrtProbe::addConfig);
+            if (!ortConfig.isEmpty()) {
+                System.out.println("extra session config: " + ortConfig);
+            }
             ModelPack pack = PackRegistry.standard().find(common.model);
             Stats gemm = GemmProbe.seconds(1024, 20, common.options());
             double peak = GemmProbe.gflops(1024, gemm.min());
