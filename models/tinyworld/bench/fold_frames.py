@@ -176,14 +176,21 @@ class Rewriter:
         return stats
 
 
-def main():
-    src, dst = sys.argv[1], sys.argv[2]
+def fold_file(src, dst):
+    """Rewrites src into dst (may be the same path); returns {op_type: nodes rewritten}. For export.py:
+    `from bench.fold_frames import fold_file; fold_file(p, p)` right after exporting the denoiser."""
     m = onnx.load(src)
     stats = Rewriter(m).run()
-    m.producer_name = (m.producer_name or "") + "+kinora-fold-frames"
+    if stats and "kinora-fold-frames" not in (m.producer_name or ""):
+        m.producer_name = (m.producer_name or "") + "+kinora-fold-frames"
     onnx.checker.check_model(m)
     onnx.save(m, dst)
-    print("rewrote", stats, "->", dst)
+    return stats
+
+
+def main():
+    src, dst = sys.argv[1], sys.argv[2]
+    print("rewrote", fold_file(src, dst), "->", dst)
 
 
 if __name__ == "__main__":
