@@ -127,12 +127,17 @@ public final class EditStack {
 
     /** Replaces the whole document (open, recover) and forgets the history that belonged to the old one. */
     public void reset(Storyboard d, boolean ro) {
+        reset(d, ro, false);
+    }
+
+    /** As {@link #reset(Storyboard, boolean)}; {@code unsaved} keeps it dirty (recovered autosave). */
+    public void reset(Storyboard d, boolean ro, boolean unsaved) {
         doc = Objects.requireNonNull(d);
         undo.clear();
         redo.clear();
         readOnly = ro;
         revision++;
-        savedRevision = revision;
+        savedRevision = unsaved ? -1 : revision;
         fire();
     }
 

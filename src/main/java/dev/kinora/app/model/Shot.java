@@ -7,13 +7,14 @@ import java.util.Optional;
 /**
  * A card on the storyboard: its prompt, its length on the timeline and every take generated for it.
  * {@code continueFromPrevious} makes the next generation extend the previous shot's active take, so
- * the reel plays as one continuous piece.
+ * the reel plays as one continuous piece. {@code trimStart} skips frames of the take (split shots).
  */
 public record Shot(
         String id,
         String prompt,
         String negativePrompt,
         int durationFrames,
+        int trimStart,
         boolean continueFromPrevious,
         List<Take> takes,
         String activeTake) {
@@ -26,10 +27,13 @@ public record Shot(
         if (durationFrames < 1) {
             durationFrames = 1;
         }
+        if (trimStart < 0) {
+            trimStart = 0;
+        }
     }
 
     public static Shot empty(String id, int frames) {
-        return new Shot(id, "", "", frames, false, List.of(), "");
+        return new Shot(id, "", "", frames, 0, false, List.of(), "");
     }
 
     public Optional<Take> active() {
@@ -42,33 +46,38 @@ public record Shot(
     }
 
     public Shot withPrompt(String p, String negative) {
-        return new Shot(id, p, negative, durationFrames, continueFromPrevious, takes, activeTake);
+        return new Shot(id, p, negative, durationFrames, trimStart, continueFromPrevious, takes, activeTake);
     }
 
     public Shot withDuration(int frames) {
-        return new Shot(id, prompt, negativePrompt, frames, continueFromPrevious, takes, activeTake);
+        return new Shot(id, prompt, negativePrompt, frames, trimStart, continueFromPrevious, takes, activeTake);
+    }
+
+    /** Skips the first frames of the takes: what the second half of a split shot shows. */
+    public Shot withTrim(int start, int frames) {
+        return new Shot(id, prompt, negativePrompt, frames, start, continueFromPrevious, takes, activeTake);
     }
 
     public Shot withContinue(boolean c) {
-        return new Shot(id, prompt, negativePrompt, durationFrames, c, takes, activeTake);
+        return new Shot(id, prompt, negativePrompt, durationFrames, trimStart, c, takes, activeTake);
     }
 
     public Shot withActive(String takeId) {
-        return new Shot(id, prompt, negativePrompt, durationFrames, continueFromPrevious, takes, takeId);
+        return new Shot(id, prompt, negativePrompt, durationFrames, trimStart, continueFromPrevious, takes, takeId);
     }
 
     public Shot withId(String newId) {
-        return new Shot(newId, prompt, negativePrompt, durationFrames, continueFromPrevious, takes, activeTake);
+        return new Shot(newId, prompt, negativePrompt, durationFrames, trimStart, continueFromPrevious, takes, activeTake);
     }
 
     public Shot withTakes(List<Take> t, String active) {
-        return new Shot(id, prompt, negativePrompt, durationFrames, continueFromPrevious, t, active);
+        return new Shot(id, prompt, negativePrompt, durationFrames, trimStart, continueFromPrevious, t, active);
     }
 
     /** A new take becomes the active one and sets the card's length, as the artist just asked for it. */
     public Shot plusTake(Take t) {
         List<Take> all = new ArrayList<>(takes);
         all.add(t);
-        return new Shot(id, prompt, negativePrompt, t.frames(), continueFromPrevious, all, t.id());
+        return new Shot(id, prompt, negativePrompt, t.frames(), 0, continueFromPrevious, all, t.id());
     }
 }

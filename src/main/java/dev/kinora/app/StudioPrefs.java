@@ -1,0 +1,101 @@
+package dev.kinora.app;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * The studio's own settings (window layout, recent projects), in a properties file in the user's
+ * data folder rather than java.util.prefs, so tests can point it at a temp folder
+ * (-Dkinora.userdata) and users can see and delete it.
+ */
+public final class StudioPrefs {
+    private static final int RECENT = 8;
+    private final Path file;
+    private final Properties props = new Properties();
+
+    public StudioPrefs(Path userData) {
+        this.file = userData.resolve("studio.properties");
+        if (Files.isRegularFile(file)) {
+            try (InputStream in = Files.newInputStream(file)) {
+                props.load(in);
+            } catch (IOException ignored) {
+                // a broken prefs file only loses layout, never work
+            }
+        }
+    }
+
+    public static Path userData() {
+        String p = System.getProperty("kinora.userdata");
+        if (p != null && !p.isBlank()) {
+            return Path.of(p);
+        }
+        String xdg = System.getenv("XDG_DATA_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
+        return base.resolve("kinora");
+    }
+
+    public double getDouble(String key, double def) {
+        try {
+            return Double.parseDouble(props.getProperty(key, Double.toString(def)));
+        } catch (NumberFormatException e) {
+            return def;
+        }
+    }
+
+    public void putDouble(String key, double v) {
+        props.setProperty(key, Double.toString(v));
+    }
+
+    public boolean getBoolean(String key, boolean def) {
+        return Boolean.parseBoolean(props.getProperty(key, Boolean.toString(def)));
+    }
+
+    public void putBoolean(String key, boolean v) {
+        props.setProperty(key, Boolean.toString(v));
+    }
+
+    public List<Path> recent() {
+        List<Path> out = new ArrayList<>();
+        for (int i = 0; i < RECENT; i++) {
+            String p = props.getProperty("recent." + i);
+            if (p != null && Files.isDirectory(Path.of(p))) {
+                out.add(Path.of(p));
+            }
+        }
+        return out;
+    }
+
+    public void addRecent(Path dir) {
+        List<Path> r = new ArrayList<>(recent());
+        r.remove(dir);
+        r.add(0, dir);
+        for (int i = 0; i < RECENT; i++) {
+            if (i < r.size()) {
+                props.setProperty("recent." + i, r.get(i).toString());
+            } else {
+                props.remove("recent." + i);
+            }
+        }
+        save();
+    }
+
+    public void save() {
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                props.store(out, "Kinora studio layout and recent projects");
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException ignored) {
+            // layout is a convenience; failing to store it must not disturb the artist
+        }
+    }
+}
