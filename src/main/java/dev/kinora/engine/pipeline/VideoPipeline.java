@@ -1,26 +1,522 @@
 package dev.kinora.engine.pipeline;
 
+import ai.onnxruntime.OrtException;
 import dev.kinora.engine.CancelToken;
+import dev.kinora.engine.Direction;
+import dev.kinora.engine.Frames;
 import dev.kinora.engine.GenerationCancelledException;
 import dev.kinora.engine.GenerationRequest;
 import dev.kinora.engine.GenerationResult;
 import dev.kinora.engine.InvalidRequestException;
+import dev.kinora.engine.KinoraVersion;
+import dev.kinora.engine.Preview;
+import dev.kinora.engine.Progress;
 import dev.kinora.engine.ProgressListener;
+import dev.kinora.engine.Recipe;
+import dev.kinora.engine.Source;
+import dev.kinora.engine.Stage;
+import dev.kinora.engine.model.TextEmbedding;
 import dev.kinora.engine.onnx.DeviceReport;
+import dev.kinora.engine.pack.Mode;
+import dev.kinora.engine.pack.ModelPack;
 import dev.kinora.engine.pack.PackException;
+import dev.kinora.engine.scheduler.PredictionType;
+import dev.kinora.engine.scheduler.SchedulerConfig;
+import dev.kinora.engine.scheduler.SchedulerKind;
+import dev.kinora.engine.scheduler.SigmaSchedule;
+import dev.kinora.engine.tensor.FloatTensor;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 
-/** Work in progress: the denoising loops land in the next commit. */
+/**
+ * Turns a request into frames. Every job is a sequence of windows of the pack's frame count; each
+ * window knows some frames (from a source or from the window before) and generates the rest:
+ * <pre>
+ *   generate     [ . . . . . . . . ]                      then forward windows if more frames are asked
+ *   animate      [ S . . . . . . . ]                      S = the still, kept exact
+ *   extend fwd   [ c c c c . . . . ] [ c c c c . . . . ]  c = last frames of the clip / previous window
+ *   extend back  [ . . . . c c c c ]                      mirrored: new frames precede the clip
+ *   interpolate  [ A . . . . . . B ]                      ends of two sources
+ *   loop         [ c c . . . . c c ]                      the clip's end flowing back into its start
+ *   remix        the source noised to `strength`, then denoised with the new prompt
+ * </pre>
+ * Source frames are copied into the output byte for byte; generated frames are decoded by the
+ * pack's VAE. Long extensions anchor each new window's colour statistics to the source's, not to
+ * the previous window's, so error does not compound from window to window.
+ */
 public final class VideoPipeline {
+    /** The most frames one request may produce: about two minutes at Tiny World's 8 fps. */
+    public static final int MAX_FRAMES = 1024;
+
     private final LoadedPack lp;
+    private final ModelPack pack;
     private final DeviceReport device;
 
     public VideoPipeline(LoadedPack lp, DeviceReport device) {
         this.lp = lp;
+        this.pack = lp.pack();
         this.device = device;
+    }
+
+    /** The request with every default filled in from the pack, validated. */
+    private record Plan(GenerationRequest request, int steps, float guidance, SchedulerKind scheduler, float shift,
+                        int frames, int context, float strength) {
     }
 
     public GenerationResult run(GenerationRequest request, ProgressListener listener, CancelToken cancel)
             throws PackException, InvalidRequestException, GenerationCancelledException {
-        throw new PackException("pipeline not wired yet for pack " + lp.pack().id() + " on " + device.describe());
+        Plan plan = plan(request);
+        Job job = new Job(plan, listener, cancel);
+        try {
+            return job.run();
+        } catch (OrtException e) {
+            throw new PackException("model '" + pack.id() + "' failed while generating: " + e.getMessage(), e);
+        }
+    }
+
+    private Plan plan(GenerationRequest r) throws InvalidRequestException {
+        Mode mode = r.mode();
+        if (!pack.supports(mode)) {
+            throw new InvalidRequestException("model pack '" + pack.id() + "' does not support " + mode.id()
+                    + "; it supports " + pack.modes().stream().map(Mode::id).sorted().toList());
+        }
+        int needed = switch (mode) {
+            case GENERATE -> 0;
+            case ANIMATE, EXTEND, REMIX -> 1;
+            case INTERPOLATE -> 2;
+            case LOOP -> -1;
+        };
+        if (needed >= 0 && r.sources().size() != needed) {
+            throw new InvalidRequestException(mode.id() + " needs " + needed + " source" + (needed == 1 ? "" : "s")
+                    + " but got " + r.sources().size());
+        }
+        if (mode == Mode.LOOP && r.sources().size() > 1) {
+            throw new InvalidRequestException("loop takes at most one source clip, got " + r.sources().size());
+        }
+        if (mode == Mode.GENERATE && r.prompt().isBlank()) {
+            throw new InvalidRequestException("text-to-video needs a prompt; describe the scene, e.g. \"a red ball bounces on green grass\"");
+        }
+        for (Source s : r.sources()) {
+            Frames f = s.frames();
+            if (f.width() != pack.width() || f.height() != pack.height()) {
+                throw new InvalidRequestException("source " + s.path() + " is " + f.width() + "x" + f.height()
+                        + " but model '" + pack.id() + "' works at " + pack.width() + "x" + pack.height()
+                        + "; read it with the pack's size (the CLI and studio resize with the fit/fill policy)");
+            }
+            if (f.count() > MAX_FRAMES) {
+                throw new InvalidRequestException("source " + s.path() + " has " + f.count() + " frames; at most " + MAX_FRAMES + " are used");
+            }
+        }
+        int steps = r.steps() > 0 ? r.steps() : pack.defaults().steps();
+        if (steps > 500) {
+            throw new InvalidRequestException("steps must be between 1 and 500, got " + steps);
+        }
+        float guidance = Float.isNaN(r.guidance()) ? pack.defaults().guidance() : r.guidance();
+        if (guidance < 0 || guidance > 50) {
+            throw new InvalidRequestException("guidance must be between 0 and 50, got " + guidance);
+        }
+        SchedulerKind kind;
+        try {
+            kind = SchedulerKind.byId(r.scheduler().isBlank() ? pack.defaults().scheduler() : r.scheduler());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(e.getMessage());
+        }
+        boolean flowPack = pack.prediction().startsWith("flow") || pack.prediction().equals("sample");
+        if (kind.isFlow() != flowPack) {
+            throw new InvalidRequestException("scheduler '" + kind.id() + "' does not fit model '" + pack.id()
+                    + "' (prediction " + pack.prediction() + "); use " + (flowPack ? "flow-euler, flow-heun or flow-dpm++2m" : "ddim or euler"));
+        }
+        float shift = Float.isNaN(r.shift()) ? pack.defaults().shift() : r.shift();
+        if (!(shift > 0)) {
+            throw new InvalidRequestException("shift must be positive, got " + shift);
+        }
+        int window = pack.frames();
+        int context = r.context() > 0 ? r.context() : pack.defaults().contextFrames();
+        if (context >= window) {
+            throw new InvalidRequestException("context frames must be fewer than the window of " + window + ", got " + context);
+        }
+        int frames = r.frames() > 0 ? r.frames() : switch (mode) {
+            case EXTEND -> window - context;
+            case INTERPOLATE -> window - 2;
+            case LOOP -> r.sources().isEmpty() ? window : window - 2 * Math.min(context, window / 4);
+            case REMIX -> r.sources().get(0).frames().count();
+            default -> window;
+        };
+        if (frames > MAX_FRAMES) {
+            throw new InvalidRequestException("frames must be at most " + MAX_FRAMES + ", got " + frames);
+        }
+        if (mode == Mode.INTERPOLATE && frames > window - 2) {
+            throw new InvalidRequestException("interpolation makes at most " + (window - 2) + " frames between its ends in one window, got " + frames);
+        }
+        float strength = mode == Mode.REMIX ? r.strength() : 1f;
+        if (!(strength > 0 && strength <= 1)) {
+            throw new InvalidRequestException("remix strength must be in (0, 1], got " + strength);
+        }
+        return new Plan(r, steps, guidance, kind, shift, frames, context, strength);
+    }
+
+    static PredictionType predictionType(String p) {
+        return switch (p.toLowerCase(Locale.ROOT)) {
+            case "sample", "x0", "x_prediction" -> PredictionType.SAMPLE;
+            case "epsilon" -> PredictionType.EPSILON;
+            case "v_prediction", "v" -> PredictionType.V_PREDICTION;
+            default -> PredictionType.FLOW_VELOCITY;
+        };
+    }
+
+    /** One run of a plan: holds the clock, the progress counters and the windows finished so far. */
+    private final class Job {
+        private final Plan plan;
+        private final GenerationRequest r;
+        private final ProgressListener listener;
+        private final CancelToken cancel;
+        private final long start = System.nanoTime();
+        private final int c = pack.latent().channels();
+        private final int h = pack.latent().height();
+        private final int w = pack.latent().width();
+        private final int hw = h * w;
+        private final int window = pack.frames();
+        private WindowSampler sampler;
+        private int windows;
+        private int windowIndex;
+        private int callsDone;
+        private int callsTotal;
+        private long textMs;
+        private long sourceMs;
+        private long denoiseMs;
+        private long decodeMs;
+        private double[] anchor;
+        /** Output frames so far, in order; on cancel these are the partial result. */
+        private final List<byte[]> output = new ArrayList<>();
+
+        Job(Plan plan, ProgressListener listener, CancelToken cancel) {
+            this.plan = plan;
+            this.r = plan.request();
+            this.listener = listener;
+            this.cancel = cancel;
+        }
+
+        GenerationResult run() throws PackException, OrtException, GenerationCancelledException {
+            report(Stage.ENCODING_TEXT, Preview.none());
+            long t0 = System.nanoTime();
+            float[] cond = embed(r.prompt());
+            float[] uncond = embed(r.negativePrompt());
+            textMs = ms(t0);
+            SchedulerConfig config = new SchedulerConfig(pack.defaults().numTrainTimesteps(), plan.shift(),
+                    pack.defaults().timestepScale(), 0.00085f, 0.012f, "scaled_linear",
+                    predictionType(pack.prediction()), plan.scheduler().isFlow() ? SigmaSchedule.SHIFTED : SigmaSchedule.LINEAR);
+            sampler = new WindowSampler(lp.denoiser(), plan.scheduler(), config, plan.steps(), plan.guidance(), cond, uncond, c, h, w);
+            try {
+                switch (r.mode()) {
+                    case GENERATE -> textToVideo(null);
+                    case ANIMATE -> textToVideo(r.sources().get(0).frames().frame(0));
+                    case EXTEND -> extend(r.sources().get(0).frames(), r.direction());
+                    case INTERPOLATE -> interpolate(r.sources().get(0).frames(), r.sources().get(1).frames());
+                    case LOOP -> loop();
+                    case REMIX -> remix(r.sources().get(0).frames());
+                }
+            } catch (WindowSampler.CancelledException e) {
+                throw new GenerationCancelledException("cancelled after " + windowIndex + " of " + windows + " windows",
+                        output.isEmpty() ? null : result(false));
+            }
+            report(Stage.DONE, Preview.none());
+            return result(true);
+        }
+
+        private float[] embed(String text) throws PackException {
+            if (text.isBlank()) {
+                return new float[pack.text().dim()];
+            }
+            TextEmbedding e = lp.text().encode(text);
+            return e.vector();
+        }
+
+        // ---- the jobs ----
+
+        /** Text-to-video, or animation of a still (frame 0 known); more than one window continues forward. */
+        private void textToVideo(byte[] still) throws PackException, OrtException, WindowSampler.CancelledException {
+            int total = plan.frames();
+            planWindows(1 + windowsFor(Math.max(0, total - window), window - plan.context()), 1f);
+            float[] known = new float[c * window * hw];
+            boolean[] isKnown = new boolean[window];
+            if (still != null) {
+                float[] lat = encode(List.of(still));
+                Latents.copyFrames(lat, 1, 0, known, window, 0, 1, c, hw);
+                isKnown[0] = true;
+            }
+            float[] latents = denoise(new WindowSampler.Window(window, known, isKnown, null, 1f, seedFor(0)));
+            List<byte[]> rgb = decode(latents, window, 0, Math.min(total, window));
+            if (still != null) {
+                rgb.set(0, still.clone());
+            }
+            output.addAll(rgb);
+            anchor = Latents.channelMeans(latents, c, window, hw, 0, window);
+            continueForward(latents, total - output.size());
+        }
+
+        /** Extends a clip forward (new frames after it) or backward (new frames before it). */
+        private void extend(Frames clip, Direction dir) throws PackException, OrtException, WindowSampler.CancelledException {
+            int k = Math.min(plan.context(), clip.count());
+            planWindows(windowsFor(plan.frames(), window - k), 1f);
+            List<byte[]> ctx = dir == Direction.FORWARD ? clip.rgb().subList(clip.count() - k, clip.count()) : clip.rgb().subList(0, k);
+            float[] ctxLat = encode(ctx);
+            anchor = Latents.channelMeans(encode(sampleFrames(clip.rgb(), 16)), c, Math.min(16, clip.count()), hw, 0, Math.min(16, clip.count()));
+            if (dir == Direction.FORWARD) {
+                output.addAll(copies(clip.rgb()));
+                float[] win = new float[c * window * hw];
+                Latents.copyFrames(ctxLat, k, 0, win, window, window - k, k, c, hw);
+                continueForwardFrom(win, plan.frames(), k);
+            } else {
+                continueBackward(ctxLat, k, plan.frames(), clip);
+            }
+        }
+
+        private void interpolate(Frames a, Frames b) throws PackException, OrtException, WindowSampler.CancelledException {
+            planWindows(1, 1f);
+            int mid = plan.frames();
+            int f = mid + 2;
+            float[] known = new float[c * f * hw];
+            boolean[] isKnown = new boolean[f];
+            byte[] first = a.frame(a.count() - 1);
+            byte[] last = b.frame(0);
+            float[] ends = encode(List.of(first, last));
+            Latents.copyFrames(ends, 2, 0, known, f, 0, 1, c, hw);
+            Latents.copyFrames(ends, 2, 1, known, f, f - 1, 1, c, hw);
+            isKnown[0] = true;
+            isKnown[f - 1] = true;
+            float[] latents = denoise(new WindowSampler.Window(f, known, isKnown, null, 1f, seedFor(0)));
+            output.addAll(copies(a.rgb()));
+            output.addAll(decode(latents, f, 1, f - 1));
+            output.addAll(copies(b.rgb()));
+        }
+
+        /** A clip (given, or generated first) followed by a bridge whose end flows back into the clip's start. */
+        private void loop() throws PackException, OrtException, WindowSampler.CancelledException {
+            List<byte[]> clip;
+            int k = Math.min(plan.context(), window / 4);
+            int bridge = plan.frames();
+            if (r.sources().isEmpty()) {
+                planWindows(2, 1f);
+                float[] lat = denoise(new WindowSampler.Window(window, new float[c * window * hw], new boolean[window], null, 1f, seedFor(0)));
+                clip = decode(lat, window, 0, window);
+                bridge = window - 2 * k;
+            } else {
+                planWindows(1, 1f);
+                clip = copies(r.sources().get(0).frames().rgb());
+            }
+            k = Math.min(k, clip.size());
+            output.addAll(clip);
+            int f = bridge + 2 * k;
+            float[] known = new float[c * f * hw];
+            boolean[] isKnown = new boolean[f];
+            float[] endLat = encode(clip.subList(clip.size() - k, clip.size()));
+            float[] startLat = encode(clip.subList(0, k));
+            Latents.copyFrames(endLat, k, 0, known, f, 0, k, c, hw);
+            Latents.copyFrames(startLat, k, 0, known, f, f - k, k, c, hw);
+            for (int i = 0; i < k; i++) {
+                isKnown[i] = true;
+                isKnown[f - 1 - i] = true;
+            }
+            float[] latents = denoise(new WindowSampler.Window(f, known, isKnown, null, 1f, seedFor(windowIndex)));
+            output.addAll(decode(latents, f, k, f - k));
+        }
+
+        /** SDEdit: each window of the source is noised to `strength` and denoised under the new prompt. */
+        private void remix(Frames src) throws PackException, OrtException, WindowSampler.CancelledException {
+            int total = Math.min(plan.frames(), src.count());
+            int k = Math.min(plan.context(), window / 2);
+            int stride = window - k;
+            planWindows(1 + windowsFor(Math.max(0, total - window), stride), plan.strength());
+            float[] prev = null;
+            int prevFrames = 0;
+            int done = 0;
+            while (done < total) {
+                int from = done == 0 ? 0 : done - k;
+                int f = Math.min(window, total - from);
+                float[] init = encode(src.rgb().subList(from, from + f));
+                float[] known = new float[c * f * hw];
+                boolean[] isKnown = new boolean[f];
+                if (prev != null) {
+                    Latents.copyFrames(prev, prevFrames, prevFrames - k, known, f, 0, k, c, hw);
+                    Arrays.fill(isKnown, 0, k, true);
+                }
+                float[] lat = denoise(new WindowSampler.Window(f, known, isKnown, init, plan.strength(), seedFor(windowIndex)));
+                output.addAll(decode(lat, f, prev == null ? 0 : k, f));
+                done = from + f;
+                prev = lat;
+                prevFrames = f;
+            }
+        }
+
+        // ---- window chaining ----
+
+        private void continueForward(float[] last, int remaining) throws PackException, OrtException, WindowSampler.CancelledException {
+            if (remaining <= 0) {
+                return;
+            }
+            continueForwardFrom(last, remaining, plan.context());
+        }
+
+        /** Appends `remaining` frames, each window knowing the last k latents of the one before. */
+        private void continueForwardFrom(float[] last, int remaining, int k) throws PackException, OrtException, WindowSampler.CancelledException {
+            float[] prev = last;
+            while (remaining > 0) {
+                float[] known = new float[c * window * hw];
+                boolean[] isKnown = new boolean[window];
+                Latents.copyFrames(prev, window, window - k, known, window, 0, k, c, hw);
+                Arrays.fill(isKnown, 0, k, true);
+                float[] lat = denoise(new WindowSampler.Window(window, known, isKnown, null, 1f, seedFor(windowIndex)));
+                anchorColour(lat, k, window);
+                int take = Math.min(remaining, window - k);
+                output.addAll(decode(lat, window, k, k + take));
+                remaining -= take;
+                prev = lat;
+            }
+        }
+
+        private void continueBackward(float[] ctxLat, int k, int remaining, Frames clip) throws PackException, OrtException, WindowSampler.CancelledException {
+            List<byte[]> before = new ArrayList<>();
+            float[] next = new float[c * window * hw];
+            Latents.copyFrames(ctxLat, k, 0, next, window, 0, k, c, hw);
+            while (remaining > 0) {
+                float[] known = new float[c * window * hw];
+                boolean[] isKnown = new boolean[window];
+                Latents.copyFrames(next, window, 0, known, window, window - k, k, c, hw);
+                Arrays.fill(isKnown, window - k, window, true);
+                float[] lat = denoise(new WindowSampler.Window(window, known, isKnown, null, 1f, seedFor(windowIndex)));
+                anchorColour(lat, 0, window - k);
+                int take = Math.min(remaining, window - k);
+                before.addAll(0, decode(lat, window, window - k - take, window - k));
+                remaining -= take;
+                next = lat;
+                output.clear();
+                output.addAll(before);
+            }
+            output.addAll(copies(clip.rgb()));
+        }
+
+        /**
+         * Moves the new frames' per-channel latent means onto the source's, so that colour and
+         * brightness cannot drift a little further with every chained window.
+         */
+        private void anchorColour(float[] lat, int from, int to) {
+            if (!r.anchorColour() || anchor == null) {
+                return;
+            }
+            double[] m = Latents.channelMeans(lat, c, window, hw, from, to);
+            for (int ch = 0; ch < c; ch++) {
+                float d = (float) (anchor[ch] - m[ch]);
+                for (int f = from; f < to; f++) {
+                    int base = (ch * window + f) * hw;
+                    for (int i = 0; i < hw; i++) {
+                        lat[base + i] += d;
+                    }
+                }
+            }
+        }
+
+        // ---- model calls with bookkeeping ----
+
+        private float[] denoise(WindowSampler.Window win) throws PackException, OrtException, WindowSampler.CancelledException {
+            long t0 = System.nanoTime();
+            report(Stage.DENOISING, Preview.none());
+            int mid = win.frames() / 2;
+            float[] out = sampler.sample(win, cancel, (call, calls, clean) -> {
+                callsDone++;
+                Preview p = listener == ProgressListener.NONE ? Preview.none() : preview(clean, win.frames(), mid);
+                report(Stage.DENOISING, p);
+            });
+            denoiseMs += ms(t0);
+            windowIndex++;
+            return out;
+        }
+
+        private Preview preview(float[] clean, int frames, int frame) throws PackException {
+            try {
+                long t0 = System.nanoTime();
+                List<byte[]> rgb = Latents.toRgb(lp.vae().decode(Latents.channelsToFrames(clean, c, frames, h, w, frame, frame + 1)));
+                decodeMs += ms(t0);
+                return new Preview(pack.width(), pack.height(), rgb.get(0));
+            } catch (OrtException e) {
+                return Preview.none();
+            }
+        }
+
+        private float[] encode(List<byte[]> rgb) throws PackException, OrtException {
+            long t0 = System.nanoTime();
+            report(Stage.ENCODING_SOURCES, Preview.none());
+            FloatTensor lat = lp.vae().encode(Latents.toPixels(rgb, pack.width(), pack.height()));
+            sourceMs += ms(t0);
+            return Latents.framesToChannels(lat);
+        }
+
+        private List<byte[]> decode(float[] lat, int frames, int from, int to) throws PackException, OrtException {
+            long t0 = System.nanoTime();
+            report(Stage.DECODING, Preview.none());
+            List<byte[]> rgb = Latents.toRgb(lp.vae().decode(Latents.channelsToFrames(lat, c, frames, h, w, from, to)));
+            decodeMs += ms(t0);
+            return rgb;
+        }
+
+        private void planWindows(int n, float strength) {
+            windows = n;
+            callsTotal = n * sampler.calls(strength);
+        }
+
+        private int windowsFor(int frames, int perWindow) {
+            return frames <= 0 ? 0 : (frames + perWindow - 1) / perWindow;
+        }
+
+        /** Each window gets its own noise stream, derived from the request's seed. */
+        private long seedFor(int windowNo) {
+            return r.seed() * 0x9E3779B97F4A7C15L + windowNo * 0xC2B2AE3D27D4EB4FL + 0x165667B19E3779F9L;
+        }
+
+        private void report(Stage stage, Preview preview) {
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            Duration eta = callsDone == 0 || stage == Stage.DONE ? Duration.ZERO
+                    : elapsed.multipliedBy(Math.max(0, callsTotal - callsDone)).dividedBy(callsDone);
+            listener.onProgress(new Progress(stage, Math.min(windowIndex + 1, Math.max(windows, 1)), Math.max(windows, 1),
+                    callsDone, callsTotal, elapsed, eta, preview));
+        }
+
+        private GenerationResult result(boolean complete) {
+            Frames frames = new Frames(pack.width(), pack.height(), pack.fps(), output);
+            List<Recipe.SourceRef> sources = r.sources().stream().map(s -> new Recipe.SourceRef(s.path(), s.sha256())).toList();
+            String packSha = pack.component(ModelPack.DENOISER).map(x -> x.sha256()).orElse("");
+            Recipe recipe = new Recipe(KinoraVersion.get(), pack.id(), pack.version(), packSha, r.mode().id(), r.prompt(),
+                    r.negativePrompt(), r.seed(), plan.steps(), plan.guidance(), plan.scheduler().id(), plan.shift(),
+                    plan.frames(), pack.fps(), plan.strength(), r.direction().name().toLowerCase(Locale.ROOT), plan.context(),
+                    r.anchorColour(), sources);
+            return new GenerationResult(frames, recipe, device,
+                    new GenerationResult.Timings(textMs, sourceMs, denoiseMs, decodeMs, ms(start), callsDone), complete);
+        }
+    }
+
+    private static List<byte[]> copies(List<byte[]> frames) {
+        List<byte[]> out = new ArrayList<>(frames.size());
+        for (byte[] f : frames) {
+            out.add(f.clone());
+        }
+        return out;
+    }
+
+    /** Up to n frames spread evenly over a clip, for statistics that need not see every frame. */
+    private static List<byte[]> sampleFrames(List<byte[]> frames, int n) {
+        if (frames.size() <= n) {
+            return frames;
+        }
+        List<byte[]> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(frames.get((int) ((long) i * (frames.size() - 1) / (n - 1))));
+        }
+        return out;
+    }
+
+    private static long ms(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
     }
 }

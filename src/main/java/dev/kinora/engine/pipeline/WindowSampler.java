@@ -1,0 +1,174 @@
+package dev.kinora.engine.pipeline;
+
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.kinora.engine.CancelToken;
+import dev.kinora.engine.model.Denoiser;
+import dev.kinora.engine.pack.PackException;
+import dev.kinora.engine.scheduler.Scheduler;
+import dev.kinora.engine.scheduler.SchedulerConfig;
+import dev.kinora.engine.scheduler.SchedulerKind;
+import dev.kinora.engine.tensor.FloatTensor;
+
+/**
+ * The denoising loop for one window of frames: noise → (denoise with guidance → scheduler step →
+ * keep known frames on their noise level → report) per model call → clean latents. Known frames
+ * are given to the model as clean latents plus a mask and, in addition, re-noised into the sample
+ * at every level (RePaint-style replacement), so they stay exact whatever the model does with them.
+ */
+final class WindowSampler {
+
+    /** What to sample: the window's size, its known frames (clean latents, zero elsewhere) and where the noise comes from. */
+    record Window(int frames, float[] known, boolean[] knownFrames, float[] init, float strength, long noiseSeed) {
+        int knownCount() {
+            int n = 0;
+            for (boolean k : knownFrames) {
+                n += k ? 1 : 0;
+            }
+            return n;
+        }
+    }
+
+    /** Called after every model call with the current clean prediction ([C,F,h,w]). */
+    interface StepListener {
+        void onStep(int call, int calls, float[] predictedClean) throws PackException;
+    }
+
+    private final Denoiser denoiser;
+    private final SchedulerKind kind;
+    private final SchedulerConfig config;
+    private final int steps;
+    private final float guidance;
+    private final float[] textCond;
+    private final float[] textUncond;
+    private final int channels;
+    private final int h;
+    private final int w;
+
+    WindowSampler(Denoiser denoiser, SchedulerKind kind, SchedulerConfig config, int steps, float guidance,
+                  float[] textCond, float[] textUncond, int channels, int h, int w) {
+        this.denoiser = denoiser;
+        this.kind = kind;
+        this.config = config;
+        this.steps = steps;
+        this.guidance = guidance;
+        this.textCond = textCond;
+        this.textUncond = textUncond;
+        this.channels = channels;
+        this.h = h;
+        this.w = w;
+    }
+
+    /** Model calls a window of this sampler takes at the given strength (Heun makes two per step). */
+    int calls(float strength) {
+        Scheduler s = kind.create(config);
+        s.setTimesteps(steps, strength);
+        return s.timesteps().length;
+    }
+
+    float[] sample(Window win, CancelToken cancel, StepListener listener) throws PackException, OrtException, CancelledException {
+        int f = win.frames();
+        int hw = h * w;
+        int n = channels * f * hw;
+        Scheduler scheduler = kind.create(config);
+        scheduler.setTimesteps(steps, win.strength());
+        float[] timesteps = scheduler.timesteps();
+        float[] noise = Latents.gaussian(win.noiseSeed(), n);
+
+        float[] x;
+        if (win.init() != null) {
+            x = scheduler.addNoise(win.init(), noise, 0);
+        } else {
+            x = noise.clone();
+            float s0 = scheduler.initNoiseSigma();
+            if (s0 != 1f) {
+                for (int i = 0; i < n; i++) {
+                    x[i] *= s0;
+                }
+            }
+        }
+        float[] mask = new float[f * hw];
+        for (int fr = 0; fr < f; fr++) {
+            if (win.knownFrames()[fr]) {
+                java.util.Arrays.fill(mask, fr * hw, (fr + 1) * hw, 1f);
+            }
+        }
+        boolean hasKnown = win.knownCount() > 0;
+        if (hasKnown) {
+            replaceKnown(x, scheduler.addNoise(win.known(), noise, 0), win);
+        }
+        boolean guided = guidance != 1f;
+        int batch = guided ? 2 : 1;
+        FloatTensor text = FloatTensor.of(guided ? Latents.stack(textCond, textUncond) : textCond, batch, textCond.length);
+        FloatTensor cond = FloatTensor.of(guided ? Latents.stack(win.known(), win.known()) : win.known(), batch, channels, f, h, w);
+        FloatTensor maskT = FloatTensor.of(guided ? Latents.stack(mask, mask) : mask, batch, 1, f, h, w);
+
+        for (int call = 0; call < timesteps.length; call++) {
+            if (cancel.isCancelled()) {
+                throw new CancelledException();
+            }
+            float[] in = scheduler.scaleModelInput(x, call);
+            float[] t = guided ? new float[] {timesteps[call], timesteps[call]} : new float[] {timesteps[call]};
+            FloatTensor pred;
+            try (OrtSession.RunOptions ro = new OrtSession.RunOptions()) {
+                cancel.attach(ro);
+                try {
+                    pred = denoiser.predict(FloatTensor.of(guided ? Latents.stack(in, in) : in, batch, channels, f, h, w),
+                            t, text, cond, maskT, ro);
+                } catch (OrtException e) {
+                    if (cancel.isCancelled()) {
+                        throw new CancelledException();
+                    }
+                    throw e;
+                } finally {
+                    cancel.detach();
+                }
+            }
+            float[] out = pred.data();
+            float[] guidedOut;
+            if (guided) {
+                guidedOut = new float[n];
+                for (int i = 0; i < n; i++) {
+                    float c = out[i];
+                    float u = out[n + i];
+                    guidedOut[i] = u + guidance * (c - u);
+                }
+            } else {
+                guidedOut = out.length == n ? out : java.util.Arrays.copyOf(out, n);
+            }
+            float[] clean = scheduler.predictOriginal(guidedOut, call, x);
+            x = scheduler.step(guidedOut, call, x);
+            if (hasKnown) {
+                float[] level = call + 1 < timesteps.length ? scheduler.addNoise(win.known(), noise, call + 1) : win.known();
+                replaceKnown(x, level, win);
+                replaceKnown(clean, win.known(), win);
+            }
+            listener.onStep(call, timesteps.length, clean);
+        }
+        if (hasKnown) {
+            replaceKnown(x, win.known(), win);
+        }
+        return x;
+    }
+
+    private void replaceKnown(float[] x, float[] source, Window win) {
+        int f = win.frames();
+        int hw = h * w;
+        for (int fr = 0; fr < f; fr++) {
+            if (!win.knownFrames()[fr]) {
+                continue;
+            }
+            for (int ch = 0; ch < channels; ch++) {
+                int base = (ch * f + fr) * hw;
+                System.arraycopy(source, base, x, base, hw);
+            }
+        }
+    }
+
+    /** The cancel token fired; the caller turns this into a partial result. */
+    static final class CancelledException extends Exception {
+        CancelledException() {
+            super("cancelled", null, false, false);
+        }
+    }
+}

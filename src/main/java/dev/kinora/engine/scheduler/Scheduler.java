@@ -1,0 +1,47 @@
+package dev.kinora.engine.scheduler;
+
+/**
+ * One denoising algorithm. A pipeline drives it as: {@link #setTimesteps}, then for every model call
+ * {@code k = 0 .. timesteps().length - 1}: {@link #scaleModelInput}, run the denoiser at
+ * {@code timesteps()[k]}, {@link #step}. Samples are flat float arrays (any tensor shape).
+ *
+ * <p>Instances are stateful (multistep history, Heun's half-step) and not thread-safe: one per run.
+ */
+public interface Scheduler {
+
+    /** Prepares a run of numSteps denoising steps; strength in (0,1] starts part-way (SDEdit/remix: 1 = from pure noise). */
+    void setTimesteps(int numSteps, float strength);
+
+    default void setTimesteps(int numSteps) {
+        setTimesteps(numSteps, 1f);
+    }
+
+    /** Timestep value passed to the denoiser at each model call (length = number of model calls; Heun has ~2 per step). */
+    float[] timesteps();
+
+    /** Noise level at each model call (flow: sigma = t in [0,1]); {@code sigmas().length == timesteps().length + 1} (ends with the final level, 0). */
+    float[] sigmas();
+
+    /** Scale of the starting noise: the pipeline starts from {@code initNoiseSigma() * noise}. */
+    float initNoiseSigma();
+
+    /** What the denoiser sees at call callIndex; identity for flow. */
+    float[] scaleModelInput(float[] sample, int callIndex);
+
+    /**
+     * One call's update: model output (in the pack's prediction type) at call callIndex on sample -> next sample.
+     * Stateful for multistep/Heun; the caller calls it once per model call, in order.
+     */
+    float[] step(float[] modelOutput, int callIndex, float[] sample);
+
+    /** Noises clean data to the level of call callIndex (used for remix start and for re-noising known frames). */
+    float[] addNoise(float[] original, float[] noise, int callIndex);
+
+    /** Converts a model output at call callIndex into the predicted clean sample x0 (for previews and known-frame blending). */
+    float[] predictOriginal(float[] modelOutput, int callIndex, float[] sample);
+
+    /** Number of model calls of the prepared run. */
+    default int numCalls() {
+        return timesteps().length;
+    }
+}

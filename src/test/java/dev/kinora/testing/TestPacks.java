@@ -1,0 +1,88 @@
+package dev.kinora.testing;
+
+import dev.kinora.engine.pack.HashCache;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Assembles the tiny test pack (graphs from models/testpack/make_testpack.py, committed under
+ * src/test/resources/packs/tiny) in a folder, with the real MiniLM tokenizer that the build extracts.
+ * 32x32, 8 frames at 8 fps, 4x8x8 latents, 32-d text embedding.
+ */
+public final class TestPacks {
+    public static final String TOKENIZER = "all-minilm-l6-v2-q-tokenizer.json";
+
+    private TestPacks() {
+    }
+
+    public static Path modelsDir() {
+        return Path.of(System.getProperty("kinora.models", "models"));
+    }
+
+    public static Path tinyWorld() {
+        return modelsDir().resolve("tinyworld");
+    }
+
+    /** Creates {@code <parent>/tiny/} and returns it. */
+    public static Path tiny(Path parent) throws IOException {
+        return tiny(parent, "tiny");
+    }
+
+    public static Path tiny(Path parent, String id) throws IOException {
+        Path dir = Files.createDirectories(parent.resolve(id));
+        for (String f : new String[] {"denoiser.onnx", "vae_encoder.onnx", "vae_decoder.onnx", "text_encoder.onnx"}) {
+            try (InputStream in = TestPacks.class.getResourceAsStream("/packs/tiny/" + f)) {
+                if (in == null) {
+                    throw new IOException("test resource /packs/tiny/" + f + " is missing; run models/testpack/make_testpack.py");
+                }
+                Files.copy(in, dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Files.copy(tinyWorld().resolve("text_encoder").resolve(TOKENIZER), dir.resolve("tokenizer.json"),
+                StandardCopyOption.REPLACE_EXISTING);
+        writeManifest(dir, id, "");
+        return dir;
+    }
+
+    /** (Re)writes pack.json with the current hashes; {@code extra} is spliced into the top-level object. */
+    public static void writeManifest(Path dir, String id, String extra) throws IOException {
+        String lat = "[-1, 4, -1, 8, 8]";
+        String json = """
+                {
+                  "format": 1, "id": "%s", "name": "Tiny test pack", "version": "1.0.0", "license": "Apache-2.0",
+                  "modes": ["generate", "animate", "extend", "interpolate", "loop", "remix"],
+                  "width": 32, "height": 32, "frames": 8, "fps": 8,
+                  "latent": {"channels": 4, "height": 8, "width": 8, "spatialStride": 4, "temporalStride": 1},
+                  "prediction": "sample",
+                  "scheduler": {"default": "flow-euler", "shift": 1.0, "timestepScale": 1.0},
+                  "defaults": {"steps": 4, "guidance": 2.0, "contextFrames": 2},
+                  "text": {"maxTokens": 16, "pooling": "mean-normalized", "dim": 32},%s
+                  "components": {
+                    "text_encoder": %s,
+                    "tokenizer": %s,
+                    "denoiser": %s,
+                    "vae_encoder": %s,
+                    "vae_decoder": %s
+                  }
+                }
+                """.formatted(id, extra.isEmpty() ? "" : "\n  " + extra + ",",
+                file(dir, "text_encoder.onnx", "[{\"name\": \"input_ids\", \"shape\": [-1, -1]}, {\"name\": \"attention_mask\", \"shape\": [-1, -1]}, {\"name\": \"token_type_ids\", \"shape\": [-1, -1]}]",
+                        "[{\"name\": \"last_hidden_state\", \"shape\": [-1, -1, 32]}]"),
+                file(dir, "tokenizer.json", null, null),
+                file(dir, "denoiser.onnx", "[{\"name\": \"sample\", \"shape\": " + lat + "}, {\"name\": \"timestep\", \"shape\": [-1]},"
+                        + " {\"name\": \"text_embeds\", \"shape\": [-1, 32]}, {\"name\": \"cond\", \"shape\": " + lat + "},"
+                        + " {\"name\": \"mask\", \"shape\": [-1, 1, -1, 8, 8]}]", "[{\"name\": \"prediction\", \"shape\": " + lat + "}]"),
+                file(dir, "vae_encoder.onnx", "[{\"name\": \"sample\", \"shape\": [-1, 3, 32, 32]}]", "[{\"name\": \"latent\", \"shape\": [-1, 4, 8, 8]}]"),
+                file(dir, "vae_decoder.onnx", "[{\"name\": \"latent\", \"shape\": [-1, 4, 8, 8]}]", "[{\"name\": \"sample\", \"shape\": [-1, 3, 32, 32]}]"));
+        Files.writeString(dir.resolve("pack.json"), json);
+    }
+
+    private static String file(Path dir, String name, String inputs, String outputs) throws IOException {
+        Path p = dir.resolve(name);
+        String io = inputs == null ? "" : ", \"inputs\": " + inputs + ", \"outputs\": " + outputs;
+        return "{\"file\": \"" + name + "\", \"sha256\": \"" + HashCache.compute(p) + "\", \"size\": " + Files.size(p) + io + "}";
+    }
+}
