@@ -318,6 +318,14 @@ public final class PromptViewModel {
         };
     }
 
+    public ObservableList<PackInfo> studioPacks() {
+        return studio.packs();
+    }
+
+    public StringProperty deviceUsedProperty() {
+        return studio.deviceUsedProperty();
+    }
+
     public StringProperty promptProperty() {
         return prompt;
     }
