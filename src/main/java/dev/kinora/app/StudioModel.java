@@ -114,6 +114,7 @@ public final class StudioModel implements AutoCloseable {
                     + ". Use File → Relink Media… to find them.");
         }
         queue.load(f);
+        prefs.setLastProject(f.dir());
         if (!f.dir().startsWith(userData.resolve("untitled"))) {
             prefs.addRecent(f.dir());
         }
@@ -143,6 +144,7 @@ public final class StudioModel implements AutoCloseable {
             banner.set("");
         }
         queue.load(copy);
+        prefs.setLastProject(copy.dir());
         prefs.addRecent(copy.dir());
         status.set("Saved as " + copy.dir());
     }

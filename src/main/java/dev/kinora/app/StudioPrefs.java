@@ -72,6 +72,16 @@ public final class StudioPrefs {
         return out;
     }
 
+    /** The project open when the studio last ran (untitled ones included), for crash recovery. */
+    public String lastProject() {
+        return props.getProperty("last.project");
+    }
+
+    public void setLastProject(Path dir) {
+        props.setProperty("last.project", dir.toString());
+        save();
+    }
+
     public void addRecent(Path dir) {
         List<Path> r = new ArrayList<>(recent());
         r.remove(dir);

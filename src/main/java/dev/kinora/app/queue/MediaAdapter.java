@@ -17,4 +17,9 @@ public final class MediaAdapter {
     public static boolean canEncodeVideo() {
         return false;
     }
+
+    public static Path writeVideo(Frames f, Path file, String format) throws IOException {
+        throw new IOException(format + " export needs the media encoder, which is not in this build yet; "
+                + "export a GIF or a PNG sequence instead");
+    }
 }
