@@ -37,7 +37,7 @@ public final class StudioApp extends Application {
     /** Builds the studio on a stage; shared by {@link #start} and the UI tests. */
     public static MainWindow build(StudioOptions o, Stage stage) throws Exception {
         Path userData = StudioPrefs.userData();
-        StudioEngine engine = o.demo() || o.synthetic() ? new SyntheticEngine(o.demo() ? 120 : 30)
+        StudioEngine engine = o.demo() || o.synthetic() ? new SyntheticEngine(o.demo() ? 700 : 30)
                 : new LocalEngine(PackRegistry.standard());
         StudioPrefs prefs = new StudioPrefs(userData);
         StudioModel studio = new StudioModel(engine, new UiTaskExecutor(), prefs, userData);

@@ -173,6 +173,7 @@ public final class PromptView extends BorderPane {
         device.getItems().setAll(Device.values());
         device.setConverter(converter(d -> d.id().toUpperCase()));
         bind(device.valueProperty(), vm.deviceProperty());
+        device.setMinWidth(Region.USE_PREF_SIZE);
         Label used = new Label();
         used.getStyleClass().add("hint");
         used.textProperty().bind(vm.deviceUsedProperty().map(s -> "using " + s));

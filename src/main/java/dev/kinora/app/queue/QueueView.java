@@ -89,6 +89,7 @@ public final class QueueView extends BorderPane {
         JobCell() {
             title.getStyleClass().add("job-title");
             state.getStyleClass().add("job-state");
+            state.setMinWidth(Region.USE_PREF_SIZE);
             meta.getStyleClass().add("job-meta");
             meta.setWrapText(true);
             bar.setMaxWidth(Double.MAX_VALUE);

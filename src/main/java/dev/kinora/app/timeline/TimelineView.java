@@ -309,6 +309,7 @@ public final class TimelineView extends BorderPane {
         Region handle = new Region();
         handle.getStyleClass().add("resize-handle");
         handle.setPrefWidth(5);
+        handle.setMaxWidth(5);
         handle.setMaxHeight(40);
         handle.setId("resize-" + s.id());
         Icons.tip(new Label(), "", "");

@@ -1,0 +1,159 @@
+package dev.kinora.app;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kinora.app.engine.SyntheticEngine;
+import dev.kinora.app.model.JobState;
+import dev.kinora.app.model.ProjectFolder;
+import dev.kinora.app.model.Shot;
+import dev.kinora.app.model.Take;
+import dev.kinora.app.queue.JobItem;
+import dev.kinora.engine.Frames;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javafx.scene.Scene;
+import javafx.scene.control.MenuButton;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+
+/**
+ * Drives the real window headless (Monocle): type, generate, see the take, play, undo, save,
+ * reopen, extend, cancel. Any exception on the FX thread fails the test.
+ */
+@ExtendWith(ApplicationExtension.class)
+class StudioWindowTest {
+    @TempDir
+    static Path userData;
+
+    private MainWindow window;
+    private StudioModel studio;
+
+    @Start
+    void start(Stage stage) throws Exception {
+        FxTestSupport.FX_ERRORS.clear();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> FxTestSupport.FX_ERRORS.add(e));
+        Thread.currentThread().setUncaughtExceptionHandler((t, e) -> FxTestSupport.FX_ERRORS.add(e));
+        Path ud = Files.createTempDirectory(userData, "ud");
+        // 40 ms per step: fast enough for a test, slow enough to cancel mid-job.
+        studio = new StudioModel(new SyntheticEngine(40), new UiTaskExecutor(), new StudioPrefs(ud), ud);
+        studio.newUntitled();
+        window = new MainWindow(studio);
+        Scene scene = new Scene(window, 1280, 800);
+        window.install(scene);
+        stage.setScene(scene);
+        stage.show();
+    }
+
+    @AfterEach
+    void noFxErrors() {
+        assertTrue(FxTestSupport.FX_ERRORS.isEmpty(), () -> "exceptions on the FX thread: " + FxTestSupport.FX_ERRORS);
+    }
+
+    private Shot shot(int i) {
+        return studio.doc().shots().get(i);
+    }
+
+    private void generateAndWait(FxRobot robot, int expectedTakes, int shotIndex) throws Exception {
+        robot.press(KeyCode.CONTROL, KeyCode.ENTER).release(KeyCode.ENTER, KeyCode.CONTROL);
+        FxTestSupport.waitFor("take " + expectedTakes + " on shot " + (shotIndex + 1), 20_000,
+                () -> shot(shotIndex).takes().size() == expectedTakes);
+    }
+
+    @Test
+    void typeGenerateSeeTakePlayUndoSaveReopen(FxRobot robot) throws Exception {
+        robot.clickOn("#prompt").write("a red ball bounces");
+        generateAndWait(robot, 1, 0);
+        assertEquals("a red ball bounces", shot(0).prompt());
+        FxTestSupport.waitFor("card shows the take", 5000,
+                () -> ((MenuButton) robot.lookup("#takes-shot-1").query()).getText().equals("take 1/1"));
+        JobItem job = studio.queue().jobs().get(0);
+        assertEquals(JobState.DONE, job.state());
+
+        // The player loaded the new take; play it with Space once the prompt box lets go of focus.
+        FxTestSupport.waitFor("player has the take", 5000, () -> window.playerViewModel().count() == 16);
+        robot.clickOn("#player");
+        robot.type(KeyCode.SPACE);
+        FxTestSupport.waitFor("playback advances", 5000, () -> window.playerViewModel().frameProperty().get() > 2);
+        robot.type(KeyCode.SPACE);
+        assertFalse(window.playerViewModel().playing());
+        robot.type(KeyCode.HOME);
+        assertEquals(0, window.playerViewModel().frameProperty().get());
+        robot.type(KeyCode.RIGHT);
+        assertEquals(1, window.playerViewModel().frameProperty().get());
+
+        // Undo removes the take (one command), redo brings it back.
+        robot.press(KeyCode.CONTROL, KeyCode.Z).release(KeyCode.Z, KeyCode.CONTROL);
+        FxTestSupport.waitFor("undo", 3000, () -> shot(0).takes().isEmpty());
+        robot.press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.Z).release(KeyCode.Z, KeyCode.SHIFT, KeyCode.CONTROL);
+        FxTestSupport.waitFor("redo", 3000, () -> shot(0).takes().size() == 1);
+
+        // Save, then reopen the folder: the prompt and the take come back, its pixels intact.
+        robot.press(KeyCode.CONTROL, KeyCode.S).release(KeyCode.S, KeyCode.CONTROL);
+        FxTestSupport.waitFor("saved", 3000, () -> !studio.dirtyProperty().get());
+        ProjectFolder folder = studio.folderProperty().get();
+        assertTrue(Files.isRegularFile(folder.dir().resolve("project.json")));
+        Take before = shot(0).takes().get(0);
+        Frames pixels = FxTestSupport.onFx(() -> studio.frames(before).orElseThrow());
+        FxTestSupport.onFx(() -> window.open(folder.dir()));
+        assertEquals(1, shot(0).takes().size());
+        assertEquals("a red ball bounces", FxTestSupport.onFx(() -> window.promptViewModel().promptProperty().get()));
+        Frames reread = FxTestSupport.onFx(() -> studio.frames(shot(0).takes().get(0)).orElseThrow());
+        assertArrayEquals(pixels.frame(15), reread.frame(15));
+        assertEquals(1, studio.queue().jobs().size(), "the queue came back with the project");
+    }
+
+    @Test
+    void continuingFromThePreviousShotExtendsItsTake(FxRobot robot) throws Exception {
+        robot.clickOn("#prompt").write("a blue cube slides");
+        generateAndWait(robot, 1, 0);
+        robot.clickOn("#add-shot");
+        FxTestSupport.waitFor("second shot", 3000, () -> studio.doc().shots().size() == 2
+                && studio.selectedShotProperty().get().equals(shot(1).id()));
+        robot.clickOn("#prompt").write("the cube stops at the bottom");
+        robot.clickOn("#continue");
+        FxTestSupport.waitFor("continue flag", 3000, () -> shot(1).continueFromPrevious());
+        generateAndWait(robot, 1, 1);
+        Take ext = shot(1).takes().get(0);
+        assertEquals("extend", ext.mode());
+        Frames prev = FxTestSupport.onFx(() -> studio.frames(shot(0).active().orElseThrow()).orElseThrow());
+        Frames next = FxTestSupport.onFx(() -> studio.frames(ext).orElseThrow());
+        assertArrayEquals(prev.frame(prev.count() - 1), next.frame(0), "the extension starts on the previous shot's last frame");
+        // The whole reel plays as one clip.
+        robot.clickOn("#play-reel");
+        FxTestSupport.waitFor("reel loaded", 3000, () -> window.playerViewModel().count() == 32);
+    }
+
+    @Test
+    void cancellingAJobKeepsItsFinishedWindows(FxRobot robot) throws Exception {
+        FxTestSupport.onFx(() -> {
+            window.promptViewModel().framesProperty().set(48); // three windows
+            window.promptViewModel().stepsProperty().set(60); // about 2.4 s each
+        });
+        robot.clickOn("#prompt").write("a long slow pan");
+        robot.press(KeyCode.CONTROL, KeyCode.ENTER).release(KeyCode.ENTER, KeyCode.CONTROL);
+        FxTestSupport.waitFor("first window finished", 20_000, () -> !studio.queue().jobs().isEmpty()
+                && studio.queue().jobs().get(0).progressProperty().get() > 0.4);
+        assertTrue(FxTestSupport.onFx(() -> window.playerView().showingLive()), "the player shows the live preview");
+        robot.clickOn("#cancel-job");
+        FxTestSupport.waitFor("cancelled", 10_000, () -> studio.queue().jobs().get(0).state() == JobState.CANCELLED);
+        Take partial = shot(0).takes().get(0);
+        assertFalse(partial.complete());
+        assertTrue(partial.frames() == 16 || partial.frames() == 32, "whole windows are kept, got " + partial.frames());
+        // Retry queues the same job again.
+        FxTestSupport.onFx(() -> studio.queue().retry(studio.queue().jobs().get(0)));
+        FxTestSupport.waitFor("retry queued", 3000, () -> studio.queue().jobs().size() == 2
+                && studio.queue().jobs().get(1).spec().equals(studio.queue().jobs().get(0).spec()));
+        FxTestSupport.onFx(() -> studio.queue().cancel(studio.queue().jobs().get(1)));
+    }
+}
