@@ -67,6 +67,8 @@ public final class PromptViewModel {
     private final Random seeds = new Random();
     private boolean syncing;
     private String boundShot = "";
+    private String syncedPrompt = "";
+    private String syncedNegative = "";
 
     public PromptViewModel(StudioModel studio) {
         this.studio = studio;
@@ -130,15 +132,19 @@ public final class PromptViewModel {
             history.setAll(d.promptHistory());
             Optional<Shot> shot = studio.selected();
             String id = shot.map(Shot::id).orElse("");
-            // Only replace the text when the document disagrees (undo, another shot) so the caret stays put while typing.
+            // Replace the text only when the document's prompt itself changed (undo/redo, another shot):
+            // an unrelated edit (a setting) must not wipe words typed since the last commit.
             String docPrompt = shot.map(Shot::prompt).orElse("");
             String docNeg = shot.map(Shot::negativePrompt).orElse("");
-            if (!id.equals(boundShot) || !docPrompt.equals(prompt.get())) {
+            boolean otherShot = !id.equals(boundShot);
+            if (otherShot || !docPrompt.equals(syncedPrompt)) {
                 prompt.set(docPrompt);
             }
-            if (!id.equals(boundShot) || !docNeg.equals(negative.get())) {
+            if (otherShot || !docNeg.equals(syncedNegative)) {
                 negative.set(docNeg);
             }
+            syncedPrompt = docPrompt;
+            syncedNegative = docNeg;
             boundShot = id;
             int index = d.indexOf(id);
             shotLabel.set(index < 0 ? "No shot" : "Shot " + (index + 1) + " of " + d.shots().size()

@@ -1,0 +1,172 @@
+package dev.kinora.app;
+
+import static dev.kinora.app.FxTestSupport.onFx;
+import static dev.kinora.app.FxTestSupport.waitFor;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kinora.app.engine.SyntheticEngine;
+import dev.kinora.app.model.JobSpec;
+import dev.kinora.app.model.JobState;
+import dev.kinora.app.model.Shot;
+import dev.kinora.app.prompt.PromptViewModel;
+import dev.kinora.app.timeline.TimelineViewModel;
+import dev.kinora.engine.pack.Mode;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Prompt, timeline and queue view models over a real studio session, without a stage. */
+class ViewModelsTest {
+    @TempDir
+    Path ud;
+    private StudioModel studio;
+    private PromptViewModel prompt;
+    private TimelineViewModel timeline;
+
+    @BeforeAll
+    static void fx() throws Exception {
+        FxTestSupport.startFx();
+    }
+
+    @BeforeEach
+    void session() throws Exception {
+        studio = FxTestSupport.studio(new SyntheticEngine(0), ud);
+        prompt = onFx(() -> new PromptViewModel(studio));
+        timeline = onFx(() -> new TimelineViewModel(studio));
+    }
+
+    private Shot shot(int i) {
+        return studio.doc().shots().get(i);
+    }
+
+    @Test
+    void typingIsOneUndoStepPerCommitAndFollowsTheSelectedShot() throws Exception {
+        onFx(() -> {
+            prompt.promptProperty().set("a cat");
+            prompt.commitPrompt();
+            prompt.promptProperty().set("a cat on a roof");
+            prompt.commitPrompt();
+        });
+        assertEquals("a cat on a roof", shot(0).prompt());
+        onFx(studio::undo);
+        assertEquals("a cat", shot(0).prompt());
+        assertEquals("a cat", onFx(() -> prompt.promptProperty().get()), "the editor shows the undone text");
+        onFx(() -> {
+            timeline.addShot();
+            prompt.promptProperty().set("second");
+            timeline.select(shot(0).id());
+        });
+        assertEquals("second", shot(1).prompt(), "switching shots commits the pending text");
+        assertEquals("a cat", onFx(() -> prompt.promptProperty().get()));
+    }
+
+    @Test
+    void changingASettingKeepsWordsTypedSinceTheLastCommit() throws Exception {
+        onFx(() -> {
+            prompt.promptProperty().set("half typed");
+            prompt.stepsProperty().set(20);
+        });
+        assertEquals("half typed", onFx(() -> prompt.promptProperty().get()));
+    }
+
+    @Test
+    void settingsChangesAreUndoableCommands() throws Exception {
+        onFx(() -> prompt.stepsProperty().set(33));
+        assertEquals(33, studio.doc().settings().steps());
+        onFx(studio::undo);
+        assertEquals(0, studio.doc().settings().steps());
+        assertEquals(8, onFx(() -> prompt.stepsProperty().get()), "shows the pack default again");
+    }
+
+    @Test
+    void tokenCountIsComputedOffTheFxThreadAgainstThePackLimit() throws Exception {
+        onFx(() -> {
+            prompt.promptProperty().set("one two three");
+            prompt.countTokens();
+        });
+        waitFor("token count", 5000, () -> prompt.tokensProperty().get() == 5);
+        assertEquals("5 / 64 tokens", onFx(() -> prompt.tokenTextProperty().get()));
+        assertFalse(prompt.overLimitProperty().get());
+    }
+
+    @Test
+    void variationsQueueOneJobPerSeedAndEachBecomesATake() throws Exception {
+        List<JobSpec> specs = onFx(() -> {
+            prompt.promptProperty().set("waves");
+            prompt.variationsProperty().set(3);
+            prompt.seedLockedProperty().set(true);
+            prompt.seedProperty().set(100L);
+            return prompt.generate();
+        });
+        assertEquals(List.of(100L, 101L, 102L), specs.stream().map(JobSpec::seed).toList());
+        waitFor("three takes", 10_000, () -> shot(0).takes().size() == 3);
+        assertEquals(List.of("waves"), studio.doc().promptHistory());
+        assertTrue(studio.queue().jobs().stream().allMatch(j -> j.state() == JobState.DONE));
+        onFx(() -> timeline.setActiveTake(shot(0).id(), shot(0).takes().get(0).id()));
+        assertEquals(100L, shot(0).active().orElseThrow().seed());
+        onFx(prompt::reuseSeedFromTake);
+        assertEquals(100L, studio.doc().settings().seed());
+    }
+
+    @Test
+    void modesThatNeedSourcesSayWhatIsMissing() throws Exception {
+        onFx(() -> prompt.modeProperty().set(Mode.INTERPOLATE));
+        assertTrue(onFx(() -> prompt.generate()).isEmpty());
+        assertTrue(studio.statusProperty().get().contains("two sources"), studio.statusProperty().get());
+    }
+
+    @Test
+    void useLastFrameTurnsThePreviousTakeIntoAStillToAnimate() throws Exception {
+        onFx(() -> {
+            prompt.promptProperty().set("first");
+            prompt.generate();
+        });
+        waitFor("take", 10_000, () -> shot(0).takes().size() == 1);
+        onFx(timeline::addShot);
+        assertTrue(onFx(prompt::useLastFrameOfPrevious));
+        assertEquals(Mode.ANIMATE, onFx(() -> prompt.modeProperty().get()));
+        assertEquals(1, prompt.sourceA().framesProperty().get().count());
+        assertTrue(prompt.sourceA().refProperty().get().lastFrameOnly());
+        List<JobSpec> specs = onFx(() -> prompt.generate());
+        assertEquals(Mode.ANIMATE, specs.get(0).settings().mode());
+        waitFor("animated take", 10_000, () -> shot(1).takes().size() == 1);
+    }
+
+    @Test
+    void timelineEditsAreCommands() throws Exception {
+        onFx(() -> {
+            timeline.addShot();
+            timeline.addShot();
+        });
+        assertEquals(3, studio.doc().shots().size());
+        String third = shot(2).id();
+        onFx(() -> timeline.move(third, 0));
+        assertEquals(third, shot(0).id());
+        onFx(() -> timeline.resize(third, 40));
+        assertEquals(40, shot(0).durationFrames());
+        onFx(() -> {
+            timeline.select(third);
+            timeline.playheadProperty().set(10);
+            timeline.split();
+        });
+        assertEquals(4, studio.doc().shots().size());
+        assertEquals(10, shot(0).durationFrames());
+        assertEquals(30, shot(1).durationFrames());
+        assertEquals(10, shot(1).trimStart(), "the second half starts where the first ends");
+        onFx(() -> {
+            timeline.select(shot(1).id());
+            timeline.duplicate();
+            timeline.delete();
+        });
+        assertEquals(4, studio.doc().shots().size());
+        for (int i = 0; i < 7; i++) {
+            onFx(studio::undo);
+        }
+        assertEquals(1, studio.doc().shots().size(), "every timeline edit undoes");
+    }
+}
