@@ -22,7 +22,9 @@ public final class ExitCodes {
         if (e instanceof GenerationCancelledException) {
             return CANCELLED;
         }
-        if (e instanceof BadInputException || e instanceof IllegalArgumentException) {
+        if (e instanceof BadInputException || e instanceof IllegalArgumentException
+                || e instanceof dev.kinora.engine.InvalidRequestException
+                || e instanceof dev.kinora.media.MediaException me && me.kind() == dev.kinora.media.MediaException.Kind.BAD_INPUT) {
             return BAD_INPUT;
         }
         return FAILURE;

@@ -6,7 +6,9 @@ import picocli.CommandLine.Command;
 /** Entry point of the `kinora` launcher. The only layer that writes to stdout. */
 @Command(name = "kinora", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Kinora: offline video generation from words, stills and clips.",
-        subcommands = {EmbedCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {Jobs.Generate.class, Jobs.Animate.class, Jobs.Extend.class, Jobs.Interpolate.class, Jobs.Loop.class,
+                Jobs.Remix.class, InfoCommand.class, ModelsCommand.class, BatchCommand.class, EmbedCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

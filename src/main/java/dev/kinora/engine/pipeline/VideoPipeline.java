@@ -191,6 +191,7 @@ public final class VideoPipeline {
         private double[] anchor;
         /** Output frames so far, in order; on cancel these are the partial result. */
         private final List<byte[]> output = new ArrayList<>();
+        private final List<String> warnings = new ArrayList<>();
 
         Job(Plan plan, ProgressListener listener, CancelToken cancel) {
             this.plan = plan;
@@ -231,6 +232,10 @@ public final class VideoPipeline {
                 return new float[pack.text().dim()];
             }
             TextEmbedding e = lp.text().encode(text);
+            if (e.truncated()) {
+                warnings.add("the prompt \"" + abbreviate(text) + "\" is longer than the model's " + pack.text().maxTokens()
+                        + " tokens; only its beginning was used");
+            }
             return e.vector();
         }
 
@@ -492,7 +497,7 @@ public final class VideoPipeline {
                     plan.frames(), pack.fps(), plan.strength(), r.direction().name().toLowerCase(Locale.ROOT), plan.context(),
                     r.anchorColour(), sources);
             return new GenerationResult(frames, recipe, device,
-                    new GenerationResult.Timings(textMs, sourceMs, denoiseMs, decodeMs, ms(start), callsDone), complete);
+                    new GenerationResult.Timings(textMs, sourceMs, denoiseMs, decodeMs, ms(start), callsDone), complete, warnings);
         }
     }
 
@@ -514,6 +519,10 @@ public final class VideoPipeline {
             out.add(frames.get((int) ((long) i * (frames.size() - 1) / (n - 1))));
         }
         return out;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 37) + "...";
     }
 
     private static long ms(long t0) {

@@ -1,7 +1,5 @@
 package dev.kinora.engine.scheduler;
 
-import java.util.Arrays;
-
 /**
  * Second-order Heun on the flow ODE, laid out like diffusers' HeunDiscreteScheduler (Karras/EDM Algorithm 1):
  * each step from sigma_i to sigma_{i+1} > 0 takes two model calls (an Euler predictor, then the trapezoid
@@ -125,10 +123,5 @@ public final class FlowHeunScheduler implements Scheduler {
     public float[] predictOriginal(float[] modelOutput, int callIndex, float[] sample) {
         Predictions.requireCall(callIndex, callStep.length);
         return FlowNoise.predictOriginal(config.predictionType(), modelOutput, sample, callSigmas[callIndex]);
-    }
-
-    @Override
-    public String toString() {
-        return "FlowHeunScheduler" + Arrays.toString(levels);
     }
 }

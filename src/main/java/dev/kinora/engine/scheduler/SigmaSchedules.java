@@ -1,5 +1,7 @@
 package dev.kinora.engine.scheduler;
 
+import java.util.Arrays;
+
 /**
  * Noise-level schedules, kept apart from the samplers that walk them (as ComfyUI and stable-diffusion.cpp do).
  * Every schedule here returns numSteps + 1 levels, highest first, ending with 0. Doubles throughout: the
@@ -20,7 +22,6 @@ public final class SigmaSchedules {
         for (int i = 0; i <= numSteps; i++) {
             s[i] = 1.0 - (double) i / numSteps;
         }
-        s[numSteps] = 0.0;
         return s;
     }
 
@@ -122,7 +123,7 @@ public final class SigmaSchedules {
 
     static double[] lastLevels(double[] levels, int numSteps, float strength) {
         int kept = keptSteps(numSteps, strength);
-        return java.util.Arrays.copyOfRange(levels, numSteps - kept, numSteps + 1);
+        return Arrays.copyOfRange(levels, numSteps - kept, numSteps + 1);
     }
 
     private static void requireSteps(int numSteps) {

@@ -184,6 +184,15 @@ class VideoPipelineTest {
     }
 
     @Test
+    void anOverlongPromptIsTruncatedAndTheResultSaysSo() throws Exception {
+        GenerationResult r = run(req("a red ball bounces ".repeat(500), 1));
+        assertEquals(8, r.frames().count());
+        assertEquals(1, r.warnings().size());
+        assertTrue(r.warnings().get(0).contains("longer than the model's 16 tokens"), r.warnings().get(0));
+        assertTrue(run(req("a red ball", 1)).warnings().isEmpty());
+    }
+
+    @Test
     void badRequestsAreRefusedWithReasons() {
         InvalidRequestException empty = assertThrows(InvalidRequestException.class, () -> run(req("  ", 1)));
         assertTrue(empty.getMessage().contains("needs a prompt"));

@@ -1,0 +1,68 @@
+package dev.kinora.cli;
+
+import dev.kinora.engine.pack.PackRegistry;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options every generating command shares. */
+final class GenerationOptions {
+    @Option(names = {"-m", "--model"}, defaultValue = PackRegistry.DEFAULT_PACK, description = "Model pack id or folder (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime intra-op threads (0 = automatic).")
+    int threads;
+
+    @Option(names = {"-s", "--seed"}, description = "Noise seed (default: random, printed and recorded in the recipe).")
+    Long seed;
+
+    @Option(names = "--steps", defaultValue = "0", description = "Denoising steps (default: the pack's).")
+    int steps;
+
+    @Option(names = {"-g", "--guidance"}, defaultValue = "NaN", description = "Classifier-free guidance scale (default: the pack's; 1 = off).")
+    float guidance;
+
+    @Option(names = "--scheduler", defaultValue = "", description = "flow-euler, flow-heun, flow-dpm++2m (flow packs); ddim, euler (epsilon/v packs).")
+    String scheduler;
+
+    @Option(names = "--shift", defaultValue = "NaN", description = "Flow time shift (default: the pack's).")
+    float shift;
+
+    @Option(names = {"-n", "--negative"}, defaultValue = "", description = "Negative prompt (what guidance steers away from).")
+    String negative;
+
+    @Option(names = {"-f", "--frames"}, defaultValue = "0", description = "Frames to generate (default: one window; for extend: new frames).")
+    int frames;
+
+    @Option(names = "--fps", defaultValue = "0", description = "Playback rate written to the file (default: the pack's).")
+    double fps;
+
+    @Option(names = {"-o", "--out"}, description = "Output file (.mp4, .webm, .gif) or folder (PNG sequence).")
+    Path out;
+
+    @Option(names = "--format", description = "mp4, webm, gif or png (default: from --out's extension).")
+    String format;
+
+    @Option(names = "--scale", defaultValue = "1", description = "Integer upscale on export (1-8).")
+    int scale;
+
+    @Option(names = "--upscale", defaultValue = "nearest", description = "Upscale filter: nearest (pixel-art look) or lanczos.")
+    String upscale;
+
+    @Option(names = "--fit", defaultValue = "fill", description = "How sources are fitted to the pack's size: fill (crop), fit (letterbox) or stretch.")
+    String fit;
+
+    @Option(names = "--no-anchor", description = "Do not anchor long extensions' colours to the source.")
+    boolean noAnchor;
+
+    @Option(names = "--recipe", description = "Regenerate from a Kinora output or recipe .json (its settings; options given here override).")
+    Path recipe;
+
+    @Option(names = "--json", description = "Print the result as JSON on stdout.")
+    boolean json;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
+    boolean quiet;
+}

@@ -1,0 +1,588 @@
+package dev.kinora.media;
+
+import dev.kinora.media.ImageSniffer.Sniffed;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads stills, clips and PNG folders into {@link Clip}s of packed RGB.
+ *
+ * <p>Every path goes through the same steps: refuse what is unsafe before decoding (empty files,
+ * image headers over {@link ImageSniffer#MAX_SIDE}), decode with FFmpeg to RGB24 at the source
+ * size, copy the pixels into Java memory, then rotate, crop, resample and letterbox in Java. The
+ * FFmpeg grabber never outlives the call.
+ *
+ * <p>Sizes: {@code targetW, targetH <= 0} keep the (rotated) source size. Rates: {@code targetFps
+ * <= 0} keeps every source frame at the source's average rate; a positive rate resamples by
+ * timestamp, taking the source frame nearest to each output time, so variable-rate input comes
+ * out evenly spaced with the right duration.
+ */
+public final class MediaReader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MediaReader.class);
+
+    /** Upper bound on {@code maxFrames}; a clip this long at 512×512 is already 78 GB. */
+    public static final int MAX_FRAMES = 100_000;
+    /** Frame rate given to stills and PNG folders that do not record one. */
+    public static final double DEFAULT_FPS = 24.0;
+
+    private static final Pattern FRAME_FILE = Pattern.compile("(?i)(.*?)(\\d+)\\.png");
+    /** Container tags that describe the muxer, not the content; left out of metadata maps. */
+    private static final java.util.Set<String> TECHNICAL_TAGS =
+            java.util.Set.of("major_brand", "minor_version", "compatible_brands", "encoder", "duration");
+
+    private MediaReader() { }
+
+    /** Reads one picture: a still, or the first frame of a clip. */
+    public static Clip readImage(Path p, int targetW, int targetH, ResizePolicy policy) throws MediaException {
+        checkTarget(targetW, targetH, policy);
+        checkFile(p, false);
+        Optional<Sniffed> still = ImageSniffer.sniff(p);
+        String demuxer = still.map(s -> s.format().demuxer).orElse(null);
+        if (still.isEmpty() && ImageSniffer.hasImageExtension(p)) {
+            throw notAnImage(p);
+        }
+        Clip c = decode(p, demuxer, targetW, targetH, 0, policy, 1);
+        return c.withFps(DEFAULT_FPS);
+    }
+
+    /**
+     * Reads a clip (any container and codec FFmpeg decodes, animated GIF included), a folder of
+     * PNG frames, or a still image (giving one frame).
+     *
+     * @param maxFrames at most this many frames are returned (1..{@value #MAX_FRAMES}); reading
+     *                  stops there, so a long file costs no more than the frames kept
+     */
+    public static Clip readClip(Path p, int targetW, int targetH, double targetFps, ResizePolicy policy,
+                                int maxFrames) throws MediaException {
+        checkTarget(targetW, targetH, policy);
+        if (maxFrames < 1 || maxFrames > MAX_FRAMES) {
+            throw new IllegalArgumentException("maxFrames must be 1.." + MAX_FRAMES + ", got " + maxFrames + ".");
+        }
+        if (Double.isNaN(targetFps) || Double.isInfinite(targetFps) || targetFps > 1000) {
+            throw new IllegalArgumentException("targetFps must be 0 (source rate) or a rate up to 1000, got "
+                    + targetFps + ".");
+        }
+        checkFile(p, true);
+        if (Files.isDirectory(p)) {
+            return readPngFolder(p, targetW, targetH, targetFps, policy, maxFrames);
+        }
+        Optional<Sniffed> still = ImageSniffer.sniff(p);
+        if (still.isEmpty() && ImageSniffer.hasImageExtension(p)) {
+            throw notAnImage(p);
+        }
+        if (still.isPresent() && still.get().format() != ImageSniffer.StillFormat.GIF) {
+            Clip c = decode(p, still.get().format().demuxer, targetW, targetH, 0, policy, 1);
+            return c.withFps(targetFps > 0 ? targetFps : DEFAULT_FPS);
+        }
+        return decode(p, still.map(s -> s.format().demuxer).orElse(null), targetW, targetH, targetFps, policy,
+                maxFrames);
+    }
+
+    /** Size, rate, length, codec, rotation and metadata, read from headers (frames are not decoded). */
+    public static MediaInfo probe(Path p) throws MediaException {
+        checkFile(p, true);
+        if (Files.isDirectory(p)) {
+            List<Path> files = pngFiles(p);
+            Sniffed first = ImageSniffer.sniff(files.get(0)).orElseThrow(() -> notAnImage(files.get(0)));
+            Map<String, String> meta = MediaWriter.readMetadata(p);
+            double fps = folderFps(meta, 0);
+            return new MediaInfo(first.width(), first.height(), fps, files.size(), files.size() / fps, "png", 0,
+                    true, meta);
+        }
+        Optional<Sniffed> still = ImageSniffer.sniff(p);
+        if (still.isEmpty() && ImageSniffer.hasImageExtension(p)) {
+            throw notAnImage(p);
+        }
+        if (still.isPresent() && still.get().format() != ImageSniffer.StillFormat.GIF) {
+            Sniffed s = still.get();
+            return new MediaInfo(s.width(), s.height(), 0, 1, 0, s.format().name().toLowerCase(java.util.Locale.ROOT),
+                    0, true, Map.of());
+        }
+        FfmpegLog.install();
+        try (FFmpegFrameGrabber g = open(p, still.map(s -> s.format().demuxer).orElse(null))) {
+            Map<String, String> meta = containerMetadata(g);
+            if (!g.hasVideo()) {
+                return new MediaInfo(0, 0, 0, 0, g.getLengthInTime() / 1e6, "", 0, false, meta);
+            }
+            int rot = rotation(g);
+            boolean swap = rot == 90 || rot == 270;
+            int w = swap ? g.getImageHeight() : g.getImageWidth();
+            int h = swap ? g.getImageWidth() : g.getImageHeight();
+            String codec = g.getVideoCodecName() == null ? "" : g.getVideoCodecName();
+            return new MediaInfo(w, h, g.getFrameRate(), Math.max(0, g.getLengthInVideoFrames()),
+                    Math.max(0, g.getLengthInTime()) / 1e6, codec, rot, true, meta);
+        } catch (FrameGrabber.Exception e) {
+            throw MediaException.io(p, "FFmpeg failed while closing the file (" + e.getMessage() + ").", e);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Decoding
+
+    /**
+     * Decodes a file with FFmpeg. {@code targetFps <= 0} keeps every frame; otherwise frames are
+     * picked by timestamp. Each decoded frame is copied to Java memory at once, because the grabber
+     * reuses (and on close frees) the buffer behind the {@link Frame} it returns.
+     */
+    private static Clip decode(Path p, String demuxer, int targetW, int targetH, double targetFps,
+                               ResizePolicy policy, int maxFrames) throws MediaException {
+        FfmpegLog.install();
+        try (FFmpegFrameGrabber g = open(p, demuxer)) {
+            if (!g.hasVideo()) {
+                throw MediaException.badInput(p, "has no video stream (only audio or data); expected a video or"
+                        + " an image. Pick a video file.");
+            }
+            int sw = g.getImageWidth();
+            int sh = g.getImageHeight();
+            ImageSniffer.checkSize(p, "video", sw, sh);
+            int rot = rotation(g);
+            boolean swap = rot == 90 || rot == 270;
+            Plan plan = Plan.of(swap ? sh : sw, swap ? sw : sh, targetW, targetH, policy);
+            double srcFps = g.getFrameRate();
+            Sampler sampler = new Sampler(p, plan, rot, sw, sh, targetFps, maxFrames);
+            Frame f;
+            int decoded = 0;
+            while (!sampler.full() && (f = grab(g, p, decoded)) != null) {
+                if (f.image == null || f.image[0] == null) {
+                    continue;
+                }
+                sampler.offer(copyRgb(f, sw, sh, p), f.timestamp);
+                decoded++;
+            }
+            List<byte[]> frames = sampler.finish(srcFps);
+            if (frames.isEmpty()) {
+                throw MediaException.badInput(p, "has a " + sw + "x" + sh + " video stream but no frame could be"
+                        + " decoded; the file is empty or truncated. Re-export it.");
+            }
+            double fps = targetFps > 0 ? targetFps : sampler.sourceRate(srcFps);
+            LOG.debug("Read {}: {} frames {}x{} @ {} fps (source {}x{}, rotation {}, {} decoded)", p, frames.size(),
+                    plan.outW, plan.outH, fps, sw, sh, rot, decoded);
+            return new Clip(plan.outW, plan.outH, fps, frames);
+        } catch (FrameGrabber.Exception e) {
+            // Only close() gets here: open and grab failures are mapped where they happen.
+            throw MediaException.io(p, "FFmpeg failed while closing the file (" + e.getMessage() + ").", e);
+        }
+    }
+
+    private static FFmpegFrameGrabber open(Path p, String demuxer) throws MediaException {
+        FFmpegFrameGrabber g = new FFmpegFrameGrabber(p.toFile());
+        if (demuxer != null) {
+            g.setFormat(demuxer);
+        }
+        g.setPixelFormat(avutil.AV_PIX_FMT_RGB24);
+        // Pixel-format conversion only (no scaling happens in FFmpeg): accurate rounding and full
+        // chroma interpolation keep flat colours flat and edges free of chroma bleed.
+        g.setImageScalingFlags(org.bytedeco.ffmpeg.global.swscale.SWS_BICUBIC
+                | org.bytedeco.ffmpeg.global.swscale.SWS_ACCURATE_RND
+                | org.bytedeco.ffmpeg.global.swscale.SWS_FULL_CHR_H_INT);
+        try {
+            g.start();
+            return g;
+        } catch (FrameGrabber.Exception | RuntimeException e) {
+            try {
+                g.close();
+            } catch (FrameGrabber.Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw MediaException.badInput(p, "FFmpeg cannot open it as a video or image (" + e.getMessage()
+                    + "); expected MP4, MOV, MKV, WebM, AVI, GIF or a still image. The file may be truncated"
+                    + " or of another type.", e);
+        }
+    }
+
+    private static Frame grab(FFmpegFrameGrabber g, Path p, int index) throws MediaException {
+        try {
+            return g.grabImage();
+        } catch (FrameGrabber.Exception | RuntimeException e) {
+            throw MediaException.badInput(p, "decoding failed at frame " + index + " (" + e.getMessage()
+                    + "); the file is corrupt or truncated.", e);
+        }
+    }
+
+    /**
+     * Copies the grabber's RGB24 frame, whose rows may be padded, into a tight array. JavaCV
+     * derives {@code imageChannels} from the padded stride (a 32-pixel RGB row aligned to 192
+     * bytes reads as "6 channels"), so the stride and buffer size are checked instead.
+     */
+    private static byte[] copyRgb(Frame f, int w, int h, Path p) throws MediaException {
+        ByteBuffer buf = (ByteBuffer) f.image[0];
+        int row = w * 3;
+        if (f.imageWidth != w || f.imageHeight != h || f.imageStride < row
+                || buf.capacity() < (long) (h - 1) * f.imageStride + row) {
+            throw MediaException.badInput(p, "frame size changed mid-stream from " + w + "x" + h + " to "
+                    + f.imageWidth + "x" + f.imageHeight + "; streams that change size are not supported.");
+        }
+        byte[] out = new byte[w * h * 3];
+        for (int y = 0; y < h; y++) {
+            buf.get(y * f.imageStride, out, y * row, row);
+        }
+        return out;
+    }
+
+    /**
+     * Clockwise rotation a player applies: from the display matrix (FFmpeg reports it counter-
+     * clockwise, hence the minus), else from a legacy {@code rotate} tag; snapped to 90° steps.
+     */
+    private static int rotation(FFmpegFrameGrabber g) {
+        double ccw = g.getDisplayRotation();
+        double cw = -ccw;
+        if (ccw == 0 || Double.isNaN(ccw)) {
+            String tag = g.getVideoMetadata("rotate");
+            if (tag == null) {
+                tag = g.getVideoMetadata("ROTATE");
+            }
+            try {
+                cw = tag == null ? 0 : Double.parseDouble(tag.trim());
+            } catch (NumberFormatException e) {
+                cw = 0;
+            }
+        }
+        int snapped = (int) (Math.round(cw / 90.0) * 90) % 360;
+        return snapped < 0 ? snapped + 360 : snapped;
+    }
+
+    static Map<String, String> containerMetadata(FFmpegFrameGrabber g) {
+        boolean matroska = g.getFormat() != null && g.getFormat().contains("matroska");
+        Map<String, String> out = new java.util.TreeMap<>();
+        Map<String, String> raw = g.getMetadata();
+        if (raw != null) {
+            raw.forEach((k, v) -> {
+                // Matroska stores tag names upper case; the writer only accepts lower-case keys.
+                String key = matroska ? k.toLowerCase(java.util.Locale.ROOT) : k;
+                if (!TECHNICAL_TAGS.contains(key.toLowerCase(java.util.Locale.ROOT))) {
+                    out.put(key, v);
+                }
+            });
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // PNG folders
+
+    private static Clip readPngFolder(Path dir, int targetW, int targetH, double targetFps, ResizePolicy policy,
+                                      int maxFrames) throws MediaException {
+        List<Path> files = pngFiles(dir);
+        double srcFps = folderFps(MediaWriter.readMetadata(dir), targetFps);
+        double fps = targetFps > 0 ? targetFps : srcFps;
+        // Nearest source frame for each output time; the folder's duration is n / srcFps.
+        int outCount = (int) Math.min(maxFrames, Math.max(1, Math.round(files.size() / srcFps * fps)));
+        List<byte[]> frames = new ArrayList<>(outCount);
+        int w = -1, h = -1;
+        int lastIndex = -1;
+        byte[] last = null;
+        for (int k = 0; k < outCount; k++) {
+            int i = (int) Math.min(files.size() - 1, Math.floor(k / fps * srcFps + 0.5 + 1e-9));
+            if (i != lastIndex) {
+                Path file = files.get(i);
+                Sniffed s = ImageSniffer.sniff(file).orElseThrow(() -> notAnImage(file));
+                Clip one = decode(file, s.format().demuxer, targetW, targetH, 0, policy, 1);
+                if (w >= 0 && (one.width() != w || one.height() != h)) {
+                    throw MediaException.badInput(file, "is " + one.width() + "x" + one.height() + " but earlier"
+                            + " frames in " + dir + " are " + w + "x" + h + "; give a target size so all frames"
+                            + " are resized alike.");
+                }
+                w = one.width();
+                h = one.height();
+                last = one.frame(0);
+                lastIndex = i;
+                frames.add(last);
+            } else {
+                frames.add(last.clone());
+            }
+        }
+        return new Clip(w, h, fps, frames);
+    }
+
+    /** PNG files of a folder in frame order: by the number before ".png", then by name. */
+    static List<Path> pngFiles(Path dir) throws MediaException {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = new ArrayList<>(s.filter(f -> FRAME_FILE.matcher(f.getFileName().toString()).matches()
+                    && Files.isRegularFile(f)).toList());
+        } catch (IOException e) {
+            throw MediaException.io(dir, "could not list the folder (" + e.getMessage() + ").", e);
+        }
+        if (files.isEmpty()) {
+            throw MediaException.badInput(dir, "is a folder without numbered PNG frames; expected frame_0000.png,"
+                    + " frame_0001.png, … Export the frames as PNG or pick a video file.");
+        }
+        files.sort((a, b) -> {
+            Matcher ma = FRAME_FILE.matcher(a.getFileName().toString());
+            Matcher mb = FRAME_FILE.matcher(b.getFileName().toString());
+            ma.matches();
+            mb.matches();
+            int c = ma.group(1).compareTo(mb.group(1));
+            if (c == 0) {
+                c = new java.math.BigInteger(ma.group(2)).compareTo(new java.math.BigInteger(mb.group(2)));
+            }
+            return c != 0 ? c : a.getFileName().toString().compareTo(b.getFileName().toString());
+        });
+        return files;
+    }
+
+    private static double folderFps(Map<String, String> meta, double fallback) {
+        String v = meta.get("fps");
+        if (v != null) {
+            try {
+                double fps = Double.parseDouble(v.trim());
+                if (fps > 0 && fps <= 1000) {
+                    return fps;
+                }
+            } catch (NumberFormatException e) {
+                LOG.warn("Ignoring unreadable fps '{}' in recipe.json", v);
+            }
+        }
+        return fallback > 0 ? fallback : DEFAULT_FPS;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Checks
+
+    private static void checkTarget(int w, int h, ResizePolicy policy) {
+        java.util.Objects.requireNonNull(policy, "policy");
+        if ((w > 0) != (h > 0)) {
+            throw new IllegalArgumentException("Give both target width and height, or neither (0, 0) to keep the"
+                    + " source size; got " + w + "x" + h + ".");
+        }
+        if (w > ImageSniffer.MAX_SIDE || h > ImageSniffer.MAX_SIDE) {
+            throw new IllegalArgumentException("Target size " + w + "x" + h + " exceeds " + ImageSniffer.MAX_SIDE
+                    + " per side.");
+        }
+    }
+
+    private static void checkFile(Path p, boolean folderAllowed) throws MediaException {
+        java.util.Objects.requireNonNull(p, "path");
+        if (!Files.exists(p)) {
+            throw MediaException.badInput(p, "does not exist; check the path.");
+        }
+        if (Files.isDirectory(p)) {
+            if (!folderAllowed) {
+                throw MediaException.badInput(p, "is a folder; expected an image file.");
+            }
+            return;
+        }
+        if (!Files.isReadable(p)) {
+            throw MediaException.io(p, "is not readable; check its permissions.", null);
+        }
+        try {
+            if (Files.size(p) == 0) {
+                throw MediaException.badInput(p, "is empty (0 bytes); expected an image or a video. The export"
+                        + " that made it probably failed: make it again.");
+            }
+        } catch (IOException e) {
+            throw MediaException.io(p, "could not read its size (" + e.getMessage() + ").", e);
+        }
+    }
+
+    private static MediaException notAnImage(Path p) {
+        String found;
+        try (var in = Files.newInputStream(p)) {
+            byte[] head = in.readNBytes(8);
+            StringBuilder sb = new StringBuilder();
+            for (byte b : head) {
+                sb.append(String.format("%02X ", b & 0xFF));
+            }
+            found = "it starts with bytes " + sb.toString().trim();
+        } catch (IOException e) {
+            found = "it could not be read";
+        }
+        return MediaException.badInput(p, "is not a PNG, JPEG, GIF, BMP, WebP or TIFF image (" + found
+                + "). Check the file or re-export it.");
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Geometry and timing
+
+    /**
+     * Where a (rotated) source of dw×dh lands in the output: an optional centre crop (FILL), a
+     * resample to scaledW×scaledH, and an optional centred black border (FIT).
+     */
+    record Plan(int outW, int outH, int cropX, int cropY, int cropW, int cropH, int scaledW, int scaledH,
+                int padX, int padY) {
+
+        static Plan of(int dw, int dh, int tw, int th, ResizePolicy policy) {
+            if (tw <= 0) {
+                return new Plan(dw, dh, 0, 0, dw, dh, dw, dh, 0, 0);
+            }
+            return switch (policy) {
+                case STRETCH -> new Plan(tw, th, 0, 0, dw, dh, tw, th, 0, 0);
+                case FIT -> {
+                    double s = Math.min((double) tw / dw, (double) th / dh);
+                    int w = clamp((int) Math.round(dw * s), tw);
+                    int h = clamp((int) Math.round(dh * s), th);
+                    yield new Plan(tw, th, 0, 0, dw, dh, w, h, (tw - w) / 2, (th - h) / 2);
+                }
+                case FILL -> {
+                    // Crop the source to the target's aspect first, then scale: never builds an
+                    // oversized intermediate, even for a 16384×1 strip.
+                    int cw = dw, ch = dh;
+                    if ((long) dw * th > (long) tw * dh) {
+                        cw = clamp((int) Math.round((double) dh * tw / th), dw);
+                    } else {
+                        ch = clamp((int) Math.round((double) dw * th / tw), dh);
+                    }
+                    yield new Plan(tw, th, (dw - cw) / 2, (dh - ch) / 2, cw, ch, tw, th, 0, 0);
+                }
+            };
+        }
+
+        private static int clamp(int v, int max) {
+            return Math.max(1, Math.min(v, max));
+        }
+
+        byte[] apply(byte[] rotated, int dw) {
+            byte[] img = rotated;
+            if (cropW != dw || cropX != 0 || cropY != 0 || cropH != rotated.length / 3 / dw) {
+                img = Frames.crop(img, dw, cropX, cropY, cropW, cropH);
+            }
+            if (scaledW != cropW || scaledH != cropH) {
+                img = Frames.resize(img, cropW, cropH, scaledW, scaledH, Frames.Kernel.BICUBIC);
+            }
+            if (scaledW != outW || scaledH != outH) {
+                img = Frames.placeOnBlack(img, scaledW, scaledH, outW, outH, padX, padY);
+            }
+            return img;
+        }
+    }
+
+    /**
+     * Turns decoded frames with timestamps into output frames. With a target rate, output k shows
+     * the source frame whose presentation time is nearest to {@code t0 + k / fps}; a frame is held
+     * until the midpoint to the next one, which is "nearest" without looking further ahead.
+     */
+    private static final class Sampler {
+        private final Path path;
+        private final Plan plan;
+        private final int rotation;
+        private final int sw;
+        private final int sh;
+        private final double fps;
+        private final int maxFrames;
+        private final List<byte[]> out = new ArrayList<>();
+        private final long budget = Math.max(64L << 20, Runtime.getRuntime().maxMemory() / 2);
+        private long bytes;
+
+        private byte[] prev;
+        private long prevTs;
+        private long firstTs = Long.MIN_VALUE;
+        private long intervalSum;
+        private int intervals;
+        private long minInterval = Long.MAX_VALUE;
+        private long k;
+        private byte[] lastSource;
+        private byte[] lastOutput;
+
+        Sampler(Path path, Plan plan, int rotation, int sw, int sh, double fps, int maxFrames) {
+            this.path = path;
+            this.plan = plan;
+            this.rotation = rotation;
+            this.sw = sw;
+            this.sh = sh;
+            this.fps = fps;
+            this.maxFrames = maxFrames;
+        }
+
+        boolean full() {
+            return out.size() >= maxFrames;
+        }
+
+        void offer(byte[] rgb, long ts) throws MediaException {
+            if (fps <= 0) {
+                emit(rgb);
+                if (prev != null) {
+                    interval(ts);
+                }
+                prev = rgb;
+                prevTs = ts;
+                return;
+            }
+            if (prev == null) {
+                prev = rgb;
+                prevTs = ts;
+                firstTs = ts;
+                return;
+            }
+            ts = Math.max(ts, prevTs); // damaged streams can go backwards; never travel back in time
+            interval(ts);
+            double mid = (prevTs + ts) / 2.0;
+            while (!full() && outputTime(k) < mid) {
+                emit(prev);
+                k++;
+            }
+            prev = rgb;
+            prevTs = ts;
+        }
+
+        private void interval(long ts) {
+            if (ts > prevTs) {
+                intervalSum += ts - prevTs;
+                intervals++;
+                minInterval = Math.min(minInterval, ts - prevTs);
+            }
+        }
+
+        private double outputTime(long i) {
+            return firstTs + i * 1e6 / fps;
+        }
+
+        List<byte[]> finish(double srcFps) throws MediaException {
+            if (fps > 0 && prev != null) {
+                // The last frame lasts one frame interval. The shortest interval seen is the
+                // stream's base rate for CFR and for VFR with dropped frames, where the average
+                // would stretch the end; rounding the count absorbs GIF's 6/7 cs delays.
+                double last = intervals > 0 ? minInterval : srcFps > 0 ? 1e6 / srcFps : 1e6 / fps;
+                long total = Math.max(1, Math.round((prevTs + last - firstTs) * fps / 1e6));
+                while (!full() && k < total) {
+                    emit(prev);
+                    k++;
+                }
+            }
+            return out;
+        }
+
+        /** The source's average rate: the container's if sane, else from the timestamps. */
+        double sourceRate(double srcFps) {
+            if (srcFps > 0 && srcFps <= 1000) {
+                return srcFps;
+            }
+            return intervals > 0 ? 1e6 * intervals / intervalSum : DEFAULT_FPS;
+        }
+
+        private void emit(byte[] src) throws MediaException {
+            byte[] frame;
+            if (src == lastSource) {
+                frame = lastOutput.clone(); // a held frame: same pixels, its own array
+            } else {
+                byte[] rotated = Frames.rotate(src, sw, sh, rotation);
+                frame = plan.apply(rotated, (rotation == 90 || rotation == 270) ? sh : sw);
+                lastSource = src;
+                lastOutput = frame;
+            }
+            bytes += frame.length;
+            if (bytes > budget) {
+                throw MediaException.badInput(path, "holding " + (out.size() + 1) + " frames of " + plan.outW + "x"
+                        + plan.outH + " needs more than the " + (budget >> 20) + " MB the reader may use; ask for"
+                        + " fewer frames or a smaller size.");
+            }
+            out.add(frame);
+        }
+    }
+}

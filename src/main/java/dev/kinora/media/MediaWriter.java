@@ -1,0 +1,343 @@
+package dev.kinora.media;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameRecorder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes clips as MP4 (H.264), WebM (VP9), GIF or a PNG folder, atomically.
+ *
+ * <p>Every format is written to a temporary sibling of the output (same folder, so same file
+ * system) and renamed over the final name only when complete. A crash, a full disk or an encoder
+ * error therefore never leaves a half-written file under the name the user asked for.
+ */
+public final class MediaWriter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MediaWriter.class);
+
+    /** The PNG-sequence sidecar holding metadata (and the frame rate, as {@code fps}). */
+    public static final String RECIPE_FILE = "recipe.json";
+    static final String H264_ENCODER = "libopenh264";
+    static final String VP9_ENCODER = "libvpx-vp9";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private MediaWriter() { }
+
+    /**
+     * Writes {@code clip} to {@code out}.
+     *
+     * <p>MP4 and WebM need even sizes for 4:2:0 chroma: an odd width or height is padded by one
+     * pixel, repeating the last column/row (no scaling, so pixels stay where they were), and the
+     * padding is logged. GIF and PNG keep the exact size.
+     *
+     * @return {@code out}, now complete
+     * @throws MediaException IO when the folder cannot be written (the message names the path);
+     *                        BAD_INPUT when the format cannot be produced by this FFmpeg build
+     */
+    public static Path write(Clip clip, Path out, OutputFormat format, ExportOptions opts) throws MediaException {
+        Objects.requireNonNull(clip, "clip");
+        Objects.requireNonNull(out, "out");
+        Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(opts, "opts");
+        Clip scaled = upscale(clip, opts);
+        Path target = out.toAbsolutePath().normalize();
+        Path dir = target.getParent();
+        if (dir == null || target.getFileName() == null) {
+            throw MediaException.badInput(out, "is not a file or folder name; expected e.g. out/clip.mp4.");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw MediaException.io(out, "cannot create the folder " + dir + " (" + e.getMessage()
+                    + "); choose a writable location.", e);
+        }
+        if (format == OutputFormat.PNG_SEQUENCE) {
+            writePngSequence(scaled, target, opts.metadata());
+            return out;
+        }
+        if (Files.isDirectory(target)) {
+            throw MediaException.badInput(out, "is an existing folder; expected a " + format.name()
+                    + " file name. Choose another name.");
+        }
+        if (format == OutputFormat.WEBM && avcodec.avcodec_find_encoder_by_name(VP9_ENCODER) == null) {
+            throw MediaException.badInput(out, "cannot write WebM: this FFmpeg build has no VP9 encoder ("
+                    + VP9_ENCODER + "). Export MP4 or GIF instead.");
+        }
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".part");
+            switch (format) {
+                case MP4, WEBM -> writeVideo(scaled, tmp, format, opts.metadata(), out);
+                case GIF -> {
+                    try (OutputStream os = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+                        GifWriter.write(scaled, opts.metadata(), os);
+                    }
+                }
+                default -> throw new IllegalStateException(format.name());
+            }
+            moveIntoPlace(tmp, target);
+            tmp = null;
+            LOG.info("Wrote {} ({} frames {}x{} @ {} fps)", out, scaled.frameCount(), scaled.width(),
+                    scaled.height(), scaled.fps());
+            return out;
+        } catch (IOException e) {
+            throw MediaException.io(out, "could not write the file (" + e.getMessage() + "); check that the folder"
+                    + " is writable and the disk has space. Nothing was left under that name.", e);
+        } finally {
+            deleteQuietly(tmp);
+        }
+    }
+
+    /**
+     * Container metadata of a written file: MP4/MOV/MKV/WebM tags (technical ones such as
+     * {@code major_brand} and {@code encoder} left out, Matroska's upper-case names lowered), GIF
+     * {@code key=value} comments, or a PNG folder's {@code recipe.json}. Empty when there is none.
+     */
+    public static Map<String, String> readMetadata(Path p) throws MediaException {
+        Objects.requireNonNull(p, "path");
+        if (!Files.exists(p)) {
+            throw MediaException.badInput(p, "does not exist; check the path.");
+        }
+        try {
+            if (Files.isDirectory(p)) {
+                Path recipe = p.resolve(RECIPE_FILE);
+                if (!Files.isRegularFile(recipe)) {
+                    return Map.of();
+                }
+                try {
+                    Map<String, Object> raw = JSON.readValue(recipe.toFile(), new TypeReference<>() { });
+                    Map<String, String> out = new TreeMap<>();
+                    raw.forEach((k, v) -> out.put(k, v == null ? "" : v instanceof String s ? s : v.toString()));
+                    return out;
+                } catch (com.fasterxml.jackson.core.JacksonException e) {
+                    throw MediaException.badInput(recipe, "is not a JSON object of text values ("
+                            + e.getOriginalMessage() + "); fix or delete it.", e);
+                }
+            }
+            if (Files.size(p) == 0) {
+                throw MediaException.badInput(p, "is empty (0 bytes); it holds no metadata.");
+            }
+            byte[] head = new byte[6];
+            try (var in = Files.newInputStream(p)) {
+                head = in.readNBytes(6);
+            }
+            if (head.length == 6 && new String(head, java.nio.charset.StandardCharsets.US_ASCII).startsWith("GIF8")) {
+                return GifWriter.readComments(Files.readAllBytes(p));
+            }
+        } catch (IOException e) {
+            throw MediaException.io(p, "could not read it (" + e.getMessage() + ").", e);
+        }
+        FfmpegLog.install();
+        FFmpegFrameGrabber g = new FFmpegFrameGrabber(p.toFile());
+        try (g) {
+            g.start();
+            return MediaReader.containerMetadata(g);
+        } catch (org.bytedeco.javacv.FrameGrabber.Exception | RuntimeException e) {
+            throw MediaException.badInput(p, "FFmpeg cannot read its metadata (" + e.getMessage() + "); expected an"
+                    + " MP4, WebM, GIF or PNG folder written by Kinora.", e);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private static Clip upscale(Clip clip, ExportOptions opts) {
+        int k = opts.scale();
+        if (k == 1) {
+            return clip;
+        }
+        long bytes = (long) clip.width() * k * clip.height() * k * 3;
+        if (clip.width() * k > ImageSniffer.MAX_SIDE || clip.height() * k > ImageSniffer.MAX_SIDE
+                || bytes > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("Upscaling " + clip.width() + "x" + clip.height() + " by " + k
+                    + " exceeds " + ImageSniffer.MAX_SIDE + " pixels per side; use a smaller scale.");
+        }
+        List<byte[]> frames = new ArrayList<>(clip.frameCount());
+        for (byte[] f : clip.frames()) {
+            frames.add(opts.filter() == UpscaleFilter.NEAREST
+                    ? Frames.upscaleNearest(f, clip.width(), clip.height(), k)
+                    : Frames.resize(f, clip.width(), clip.height(), clip.width() * k, clip.height() * k,
+                            Frames.Kernel.LANCZOS3));
+        }
+        return new Clip(clip.width() * k, clip.height() * k, clip.fps(), frames);
+    }
+
+    private static void writeVideo(Clip clip, Path tmp, OutputFormat format, Map<String, String> metadata, Path out)
+            throws IOException {
+        int w = clip.width() + (clip.width() & 1);
+        int h = clip.height() + (clip.height() & 1);
+        if (w != clip.width() || h != clip.height()) {
+            LOG.info("{}: padded {}x{} to {}x{} by repeating the last column/row ({} with 4:2:0 chroma needs even"
+                    + " sizes)", out, clip.width(), clip.height(), w, h, format == OutputFormat.MP4 ? "H.264" : "VP9");
+        }
+        FfmpegLog.install();
+        try (FFmpegFrameRecorder r = new FFmpegFrameRecorder(tmp.toFile(), w, h, 0)) {
+            r.setFrameRate(clip.fps());
+            r.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
+            r.setGopSize((int) Math.max(1, Math.round(clip.fps() * 2)));
+            if (format == OutputFormat.MP4) {
+                r.setFormat("mp4");
+                r.setVideoCodecName(H264_ENCODER);
+                r.setVideoBitrate(h264Bitrate(w, h, clip.fps()));
+                // faststart: moov before mdat, so players and browsers start before the download ends;
+                // use_metadata_tags: keep arbitrary keys (kinora.*), not only the iTunes set.
+                r.setOption("movflags", "+faststart+use_metadata_tags");
+                r.setVideoOption("allow_skip_frames", "0"); // never drop frames to meet the bitrate
+            } else {
+                r.setFormat("webm");
+                r.setVideoCodecName(VP9_ENCODER);
+                r.setVideoBitrate(0); // constant quality, set by crf
+                r.setVideoOption("crf", "20");
+                r.setVideoOption("deadline", "good");
+                r.setVideoOption("cpu-used", "4");
+                r.setVideoOption("row-mt", "1");
+            }
+            for (Map.Entry<String, String> e : metadata.entrySet()) {
+                r.setMetadata(e.getKey(), e.getValue());
+            }
+            r.start();
+            try (Frame frame = new Frame(w, h, Frame.DEPTH_UBYTE, 3)) {
+                ByteBuffer buf = (ByteBuffer) frame.image[0];
+                for (int i = 0; i < clip.frameCount(); i++) {
+                    byte[] src = clip.frame(i);
+                    if (w != clip.width() || h != clip.height()) {
+                        src = Frames.padByEdge(src, clip.width(), clip.height(), w, h);
+                    }
+                    for (int y = 0; y < h; y++) {
+                        buf.put(y * frame.imageStride, src, y * w * 3, w * 3);
+                    }
+                    r.record(frame, avutil.AV_PIX_FMT_RGB24);
+                }
+            }
+            r.stop();
+        } catch (FrameRecorder.Exception e) {
+            throw new IOException("FFmpeg " + (format == OutputFormat.MP4 ? H264_ENCODER : VP9_ENCODER) + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * About 0.2 bits per pixel per frame, with a floor: OpenH264 starves tiny frames at a purely
+     * proportional rate and flat colours turn into blocks, and a floor costs nothing at 64×64.
+     */
+    static int h264Bitrate(int w, int h, double fps) {
+        double bits = 0.2 * w * h * fps;
+        return (int) Math.min(50_000_000, Math.max(2_000_000, bits));
+    }
+
+    private static void writePngSequence(Clip clip, Path target, Map<String, String> metadata)
+            throws MediaException {
+        if (Files.exists(target) && !Files.isDirectory(target)) {
+            throw MediaException.badInput(target, "exists and is a file; a PNG sequence is written as a folder."
+                    + " Choose a folder name.");
+        }
+        if (Files.isDirectory(target) && !isReplaceableSequence(target)) {
+            throw MediaException.badInput(target, "is a folder with other files in it; a PNG sequence replaces"
+                    + " only an empty folder or an earlier PNG sequence. Choose another folder.");
+        }
+        Path dir = target.getParent();
+        Path tmp = null;
+        try {
+            tmp = Files.createTempDirectory(dir, "." + target.getFileName() + ".");
+            try (PngEncoder png = new PngEncoder(clip.width(), clip.height())) {
+                for (int i = 0; i < clip.frameCount(); i++) {
+                    png.write(clip.frame(i), tmp.resolve(String.format(java.util.Locale.ROOT, "frame_%04d.png", i)));
+                }
+            }
+            Map<String, String> recipe = new LinkedHashMap<>(metadata);
+            recipe.putIfAbsent("fps", formatFps(clip.fps()));
+            JSON.writeValue(tmp.resolve(RECIPE_FILE).toFile(), new TreeMap<>(recipe));
+            replaceFolder(tmp, target);
+            tmp = null;
+            LOG.info("Wrote {} ({} PNG frames {}x{})", target, clip.frameCount(), clip.width(), clip.height());
+        } catch (IOException e) {
+            throw MediaException.io(target, "could not write the PNG sequence (" + e.getMessage() + "); check that"
+                    + " the folder is writable and the disk has space. Nothing was left under that name.", e);
+        } finally {
+            deleteQuietly(tmp);
+        }
+    }
+
+    private static String formatFps(double fps) {
+        return fps == Math.rint(fps) ? Long.toString((long) fps) : Double.toString(fps);
+    }
+
+    /** An empty folder, or one holding only frame_NNNN.png and recipe.json (an earlier export). */
+    private static boolean isReplaceableSequence(Path dir) throws MediaException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.allMatch(f -> {
+                String n = f.getFileName().toString();
+                return Files.isRegularFile(f) && (n.equals(RECIPE_FILE) || n.matches("frame_\\d+\\.png"));
+            });
+        } catch (IOException e) {
+            throw MediaException.io(dir, "could not list the folder (" + e.getMessage() + ").", e);
+        }
+    }
+
+    /** Renames the new folder into place; an old sequence is moved aside first and deleted after. */
+    private static void replaceFolder(Path fresh, Path target) throws IOException {
+        Path old = null;
+        if (Files.exists(target)) {
+            old = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old.");
+            Files.delete(old);
+            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+        }
+        try {
+            Files.move(fresh, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            if (old != null) {
+                Files.move(old, target, StandardCopyOption.ATOMIC_MOVE); // put the old one back
+            }
+            throw e;
+        }
+        deleteQuietly(old);
+    }
+
+    private static void moveIntoPlace(Path tmp, Path target) throws IOException {
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            // Same folder, so this only happens on exotic file systems; a plain replace is the best left.
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        } catch (FileAlreadyExistsException e) {
+            throw new IOException("another file appeared at " + target + " while writing", e);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p == null) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(p)) {
+            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(q);
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            LOG.warn("Could not delete temporary {}: {}", p, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.kinora.media;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Objects;
+
+/** The file types {@link MediaWriter} can produce. */
+public enum OutputFormat {
+    /** H.264 (libopenh264) in MP4, yuv420p, {@code +faststart}. */
+    MP4("mp4"),
+    /** VP9 (libvpx) in WebM, yuv420p. */
+    WEBM("webm"),
+    /** Animated GIF with one global palette, no dithering, looping forever. */
+    GIF("gif"),
+    /** A folder of {@code frame_0000.png …} (lossless) plus an optional {@code recipe.json}. */
+    PNG_SEQUENCE("");
+
+    private final String extension;
+
+    OutputFormat(String extension) {
+        this.extension = extension;
+    }
+
+    /** The file extension without the dot; empty for {@link #PNG_SEQUENCE}, which is a folder. */
+    public String extension() {
+        return extension;
+    }
+
+    /**
+     * Picks the format from a path's extension: {@code .mp4}, {@code .webm}, {@code .gif}; a path
+     * without an extension (or given as a string ending in {@code /}) is a PNG sequence folder.
+     *
+     * @throws IllegalArgumentException for another extension, naming the ones we know
+     */
+    public static OutputFormat fromPath(Path path) {
+        Objects.requireNonNull(path, "path");
+        String raw = path.toString();
+        if (raw.endsWith("/") || raw.endsWith(java.io.File.separator) || path.getFileName() == null) {
+            return PNG_SEQUENCE;
+        }
+        String name = path.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        // A leading dot (".frames") is a hidden folder name, not an extension.
+        if (dot <= 0 || dot == name.length() - 1) {
+            return PNG_SEQUENCE;
+        }
+        String ext = name.substring(dot + 1).toLowerCase(Locale.ROOT);
+        for (OutputFormat f : values()) {
+            if (!f.extension.isEmpty() && f.extension.equals(ext)) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException("Cannot tell the output format of '" + path + "' from its extension '."
+                + ext + "': expected .mp4, .webm, .gif, or a folder name without an extension for PNG frames.");
+    }
+}

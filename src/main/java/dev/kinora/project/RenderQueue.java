@@ -1,0 +1,313 @@
+package dev.kinora.project;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The project's generation queue, written to {@code queue.json} after every change so it survives a
+ * restart ("run overnight"). It owns no threads: the studio takes {@link #next()}, reports
+ * {@link #start}, {@link #progress}, {@link #complete} or {@link #fail}, and listens for cancels.
+ *
+ * <p>Progress ticks are not written: they are many, and a restarted job starts from zero anyway.
+ * A failed write never throws into the caller (often the UI thread); it is logged, kept in
+ * {@link #saveError()}, and retried on the next change.
+ */
+public final class RenderQueue {
+    private static final Logger LOG = LoggerFactory.getLogger(RenderQueue.class);
+    public static final int FORMAT_VERSION = 1;
+    public static final String INTERRUPTED = "interrupted, will resume";
+
+    private final Path file;
+    private final Clock clock;
+    private final boolean persistent;
+    private final String loadMessage;
+    private final List<QueuedJob> jobs = new ArrayList<>();
+    private final List<Consumer<List<QueuedJob>>> listeners = new CopyOnWriteArrayList<>();
+    private String saveError = "";
+
+    private RenderQueue(Path file, Clock clock, boolean persistent, String loadMessage, List<QueuedJob> initial) {
+        this.file = file;
+        this.clock = clock;
+        this.persistent = persistent;
+        this.loadMessage = loadMessage;
+        this.jobs.addAll(initial);
+    }
+
+    /** The queue of an open project; a read-only project gets a queue that is never written. */
+    public static RenderQueue open(ProjectStore store, Clock clock) {
+        return load(store.queueFile(), clock, !store.readOnly());
+    }
+
+    /**
+     * Reads the queue; jobs that were RUNNING when the last session ended go back to QUEUED. A damaged
+     * file is moved aside (never deleted) and the queue starts empty; a newer format is left untouched
+     * and the queue is kept in memory only. Either way {@link #loadMessage()} says so.
+     */
+    public static RenderQueue load(Path file, Clock clock, boolean persistent) {
+        if (!Files.isRegularFile(file)) {
+            return new RenderQueue(file, clock, persistent, "", List.of());
+        }
+        try {
+            JsonNode root = Json.MAPPER.readTree(Files.readAllBytes(file));
+            int version = root.path("formatVersion").asInt(-1);
+            if (version > FORMAT_VERSION) {
+                return new RenderQueue(file, clock, false, "The render queue was saved by a newer Kinora (format " + version
+                        + "); it is left as it is and this session's queue is not saved.", List.of());
+            }
+            List<QueuedJob> loaded = new ArrayList<>();
+            int interrupted = 0;
+            for (JsonNode n : root.path("jobs")) {
+                QueuedJob j = Json.MAPPER.treeToValue(n, QueuedJob.class);
+                if (j.state() == JobState.RUNNING) {
+                    j = j.with(JobState.QUEUED, INTERRUPTED, Instant.EPOCH, 0, "", "");
+                    interrupted++;
+                }
+                loaded.add(j);
+            }
+            String msg = interrupted == 0 ? "" : interrupted + (interrupted == 1 ? " job was" : " jobs were")
+                    + " interrupted when Kinora last stopped and will resume.";
+            RenderQueue q = new RenderQueue(file, clock, persistent, msg, loaded);
+            if (interrupted > 0) {
+                q.save();
+            }
+            return q;
+        } catch (IOException | RuntimeException e) {
+            Path aside = file.resolveSibling(file.getFileName() + ".damaged-" + clock.instant().toEpochMilli());
+            String msg = "The render queue file could not be read (" + e.getMessage() + ").";
+            try {
+                if (persistent) {
+                    Files.move(file, aside);
+                    msg += " It was kept as " + aside.getFileName() + " and the queue starts empty.";
+                }
+            } catch (IOException moveFailed) {
+                msg += " It could not be moved aside either (" + moveFailed.getMessage() + "); the queue is not saved this session.";
+                return new RenderQueue(file, clock, false, msg, List.of());
+            }
+            LOG.warn(msg);
+            return new RenderQueue(file, clock, persistent, msg, List.of());
+        }
+    }
+
+    /** What the studio should tell the artist after loading; empty when all was well. */
+    public String loadMessage() {
+        return loadMessage;
+    }
+
+    public synchronized Optional<String> saveError() {
+        return saveError.isEmpty() ? Optional.empty() : Optional.of(saveError);
+    }
+
+    public synchronized List<QueuedJob> jobs() {
+        return List.copyOf(jobs);
+    }
+
+    public synchronized Optional<QueuedJob> job(String id) {
+        return jobs.stream().filter(j -> j.id().equals(id)).findFirst();
+    }
+
+    /** The first QUEUED job in queue order: the one the studio should run next. */
+    public synchronized Optional<QueuedJob> next() {
+        return jobs.stream().filter(j -> j.state() == JobState.QUEUED).findFirst();
+    }
+
+    public QueuedJob add(String shotId, JobSpec spec) {
+        QueuedJob j = new QueuedJob(Ids.newId(), shotId, spec, JobState.QUEUED, "", clock.instant(), Instant.EPOCH, 0, "", "");
+        change(() -> {
+            jobs.add(j);
+            return true;
+        });
+        return j;
+    }
+
+    /** QUEUED or RUNNING → CANCELLED. The studio, listening, stops a running job's engine call. */
+    public boolean cancel(String id) {
+        return transition(id, j -> !j.state().finished(),
+                j -> j.with(JobState.CANCELLED, "cancelled", clock.instant(), j.progress(), j.device(), ""));
+    }
+
+    /** FAILED or CANCELLED → QUEUED, in the same place in the queue. */
+    public boolean retry(String id) {
+        return transition(id, j -> j.state() == JobState.FAILED || j.state() == JobState.CANCELLED,
+                j -> j.with(JobState.QUEUED, "", Instant.EPOCH, 0, "", ""));
+    }
+
+    public boolean start(String id, String device) {
+        return transition(id, j -> j.state() == JobState.QUEUED,
+                j -> j.with(JobState.RUNNING, "", Instant.EPOCH, 0, device, ""));
+    }
+
+    /** Progress of a running job: listeners hear it, the file does not. */
+    public void progress(String id, double fraction) {
+        List<QueuedJob> snapshot;
+        synchronized (this) {
+            int i = indexOf(id);
+            if (i < 0 || jobs.get(i).state() != JobState.RUNNING) {
+                return;
+            }
+            QueuedJob j = jobs.get(i);
+            jobs.set(i, j.with(j.state(), j.message(), j.finished(), fraction, j.device(), j.takeId()));
+            snapshot = List.copyOf(jobs);
+        }
+        fire(snapshot);
+    }
+
+    /** RUNNING → DONE with the take it made (already in the document and on disk). */
+    public boolean complete(String id, String takeId) {
+        return transition(id, j -> j.state() == JobState.RUNNING,
+                j -> j.with(JobState.DONE, "", clock.instant(), 1, j.device(), takeId));
+    }
+
+    public boolean fail(String id, String message) {
+        return transition(id, j -> j.state() == JobState.RUNNING || j.state() == JobState.QUEUED,
+                j -> j.with(JobState.FAILED, message, clock.instant(), j.progress(), j.device(), ""));
+    }
+
+    /** Replaces the settings of a job that has not started (artists fix a prompt while the queue waits). */
+    public boolean edit(String id, JobSpec spec) {
+        return transition(id, j -> j.state() == JobState.QUEUED,
+                j -> new QueuedJob(j.id(), j.shotId(), spec, j.state(), j.message(), j.queued(), j.finished(),
+                        j.progress(), j.device(), j.takeId()));
+    }
+
+    /** Removes a job that is not running (cancel a running one first, so its engine call stops). */
+    public boolean remove(String id) {
+        return change(() -> {
+            int i = indexOf(id);
+            if (i < 0 || jobs.get(i).state() == JobState.RUNNING) {
+                return false;
+            }
+            jobs.remove(i);
+            return true;
+        });
+    }
+
+    public boolean moveUp(String id) {
+        return move(id, -1);
+    }
+
+    public boolean moveDown(String id) {
+        return move(id, +1);
+    }
+
+    /** Moves a job to {@code index} (clamped). */
+    public boolean moveTo(String id, int index) {
+        return change(() -> {
+            int i = indexOf(id);
+            if (i < 0) {
+                return false;
+            }
+            int to = Math.max(0, Math.min(index, jobs.size() - 1));
+            if (to == i) {
+                return false;
+            }
+            jobs.add(to, jobs.remove(i));
+            return true;
+        });
+    }
+
+    private boolean move(String id, int delta) {
+        int i;
+        synchronized (this) {
+            i = indexOf(id);
+        }
+        return i >= 0 && moveTo(id, i + delta);
+    }
+
+    /** Removes DONE, FAILED and CANCELLED jobs; returns how many. */
+    public int clearFinished() {
+        int[] removed = {0};
+        change(() -> {
+            int before = jobs.size();
+            jobs.removeIf(j -> j.state().finished());
+            removed[0] = before - jobs.size();
+            return removed[0] > 0;
+        });
+        return removed[0];
+    }
+
+    /** Called with the whole queue after every change, on the thread that made it. */
+    public Runnable addListener(Consumer<List<QueuedJob>> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    // ---- internals ----
+
+    private interface Edit {
+        boolean run();
+    }
+
+    private boolean transition(String id, java.util.function.Predicate<QueuedJob> allowed,
+                               java.util.function.UnaryOperator<QueuedJob> next) {
+        return change(() -> {
+            int i = indexOf(id);
+            if (i < 0 || !allowed.test(jobs.get(i))) {
+                return false;
+            }
+            jobs.set(i, next.apply(jobs.get(i)));
+            return true;
+        });
+    }
+
+    private boolean change(Edit edit) {
+        List<QueuedJob> snapshot;
+        synchronized (this) {
+            if (!edit.run()) {
+                return false;
+            }
+            save();
+            snapshot = List.copyOf(jobs);
+        }
+        fire(snapshot);
+        return true;
+    }
+
+    private int indexOf(String id) {
+        for (int i = 0; i < jobs.size(); i++) {
+            if (jobs.get(i).id().equals(id)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private synchronized void save() {
+        if (!persistent) {
+            return;
+        }
+        try {
+            ObjectNode root = Json.MAPPER.createObjectNode();
+            root.put("formatVersion", FORMAT_VERSION);
+            ArrayNode arr = root.putArray("jobs");
+            for (QueuedJob j : jobs) {
+                arr.add(Json.MAPPER.valueToTree(j));
+            }
+            AtomicFiles.write(file, Json.MAPPER.writeValueAsBytes(root));
+            saveError = "";
+        } catch (IOException | RuntimeException e) {
+            if (!saveError.equals(e.toString())) {
+                LOG.warn("could not save the render queue to {}: {}", file, e.toString());
+            }
+            saveError = e.toString();
+        }
+    }
+
+    private void fire(List<QueuedJob> snapshot) {
+        for (Consumer<List<QueuedJob>> l : listeners) {
+            l.accept(snapshot);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package dev.kinora.engine.pack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kinora.engine.CancelToken;
+import dev.kinora.engine.GenerationEngine;
+import dev.kinora.engine.GenerationRequest;
+import dev.kinora.engine.onnx.Device;
+import dev.kinora.engine.onnx.RuntimeOptions;
+import dev.kinora.testing.TestPacks;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A broken or tampered pack is refused with one message that names the file and the expectation. */
+class PackVerificationTest {
+    @TempDir
+    Path models;
+    Path pack;
+    PackVerifier verifier;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        pack = TestPacks.tiny(models);
+        verifier = new PackVerifier(new HashCache(models.resolve("hashes.properties")));
+    }
+
+    List<String> problems() throws PackException {
+        return verifier.verify(PackLoader.load(pack)).problems();
+    }
+
+    @Test
+    void anIntactPackVerifies() throws Exception {
+        PackVerifier.Report r = verifier.verify(PackLoader.load(pack));
+        assertTrue(r.ok(), r.problems().toString());
+        assertEquals(Files.size(pack.resolve("denoiser.onnx")) + Files.size(pack.resolve("vae_encoder.onnx"))
+                + Files.size(pack.resolve("vae_decoder.onnx")) + Files.size(pack.resolve("text_encoder.onnx"))
+                + Files.size(pack.resolve("tokenizer.json")), r.totalBytes());
+    }
+
+    @Test
+    void aMissingFileIsNamed() throws Exception {
+        Files.delete(pack.resolve("vae_decoder.onnx"));
+        List<String> p = problems();
+        assertEquals(1, p.size());
+        assertTrue(p.get(0).contains("vae_decoder.onnx") && p.get(0).contains("missing"), p.get(0));
+    }
+
+    @Test
+    void aTamperedFileFailsItsHash() throws Exception {
+        byte[] b = Files.readAllBytes(pack.resolve("denoiser.onnx"));
+        b[b.length - 5] ^= 1;
+        Files.write(pack.resolve("denoiser.onnx"), b);
+        List<String> p = problems();
+        assertEquals(1, p.size());
+        assertTrue(p.get(0).contains("denoiser.onnx") && p.get(0).contains("sha256") && p.get(0).contains("tampered"), p.get(0));
+    }
+
+    @Test
+    void aTruncatedFileFailsItsSize() throws Exception {
+        byte[] b = Files.readAllBytes(pack.resolve("text_encoder.onnx"));
+        Files.write(pack.resolve("text_encoder.onnx"), java.util.Arrays.copyOf(b, b.length / 2));
+        String p = problems().get(0);
+        assertTrue(p.contains("text_encoder.onnx") && p.contains("expected " + b.length + " bytes"), p);
+    }
+
+    @Test
+    void pathsLeavingThePackAreRefused() throws Exception {
+        Path outside = Files.writeString(models.resolve("secret.txt"), "x");
+        String sha = HashCache.compute(outside);
+        for (String bad : new String[] {"../secret.txt", outside.toAbsolutePath().toString(), "sub/../../secret.txt"}) {
+            TestPacks.writeManifest(pack, "tiny", "\"extraFiles\": [{\"file\": \"" + bad + "\", \"sha256\": \"" + sha + "\", \"size\": 1}]");
+            List<String> p = problems();
+            assertEquals(1, p.size(), bad);
+            assertTrue(p.get(0).contains("not allowed") || p.get(0).contains("outside"), p.get(0));
+        }
+    }
+
+    @Test
+    void aSymlinkOutOfThePackIsRefused() throws Exception {
+        Path outside = Files.copy(pack.resolve("vae_decoder.onnx"), models.resolve("elsewhere.onnx"));
+        Files.delete(pack.resolve("vae_decoder.onnx"));
+        Files.createSymbolicLink(pack.resolve("vae_decoder.onnx"), outside);
+        String p = problems().get(0);
+        assertTrue(p.contains("outside the pack folder"), p);
+    }
+
+    @Test
+    void externalDataOutsideThePackIsRefusedBeforeOrtOpensIt() throws Exception {
+        // An ONNX initializer whose external_data location climbs out of the pack (CVE-2024-27318's shape).
+        byte[] model = OnnxBytes.modelWithExternalData("../../etc/passwd");
+        Files.write(pack.resolve("denoiser.onnx"), model);
+        TestPacks.writeManifest(pack, "tiny", "");
+        String p = problems().get(0);
+        assertTrue(p.contains("external data location '../../etc/passwd' leaves the pack folder"), p);
+        assertEquals(List.of("../../etc/passwd"), OnnxExternalData.locations(pack.resolve("denoiser.onnx")));
+    }
+
+    @Test
+    void aWrongTensorShapeIsReportedWhenTheSessionLoads() throws Exception {
+        String json = Files.readString(pack.resolve("pack.json")).replace("\"text_embeds\", \"shape\": [-1, 32]", "\"text_embeds\", \"shape\": [-1, 64]");
+        Files.writeString(pack.resolve("pack.json"), json);
+        try (GenerationEngine engine = new GenerationEngine(new PackRegistry(List.of(models)), RuntimeOptions.defaults().withDevice(Device.CPU))) {
+            PackException e = assertThrows(PackException.class, () ->
+                    engine.generate(GenerationRequest.textToVideo("tiny", "x", 1), p -> { }, new CancelToken()));
+            assertTrue(e.getMessage().contains("text_embeds") && e.getMessage().contains("[?,32]") && e.getMessage().contains("[?,64]"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void malformedManifestsSayWhatIsWrong() throws Exception {
+        Files.writeString(pack.resolve("pack.json"), "{ \"id\": \"tiny\", ");
+        PackException e = assertThrows(PackException.class, () -> PackLoader.load(pack));
+        assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
+        Files.writeString(pack.resolve("pack.json"), "{\"id\": \"Bad Id!\"}");
+        e = assertThrows(PackException.class, () -> PackLoader.load(pack));
+        assertTrue(e.getMessage().contains("id 'Bad Id!'"), e.getMessage());
+        TestPacks.writeManifest(pack, "tiny", "");
+        String noHash = Files.readString(pack.resolve("pack.json")).replaceFirst("\"sha256\": \"[0-9a-f]{64}\"", "\"sha256\": \"abc\"");
+        Files.writeString(pack.resolve("pack.json"), noHash);
+        e = assertThrows(PackException.class, () -> PackLoader.load(pack));
+        assertTrue(e.getMessage().contains("64-hex-digit"), e.getMessage());
+    }
+
+    @Test
+    void unknownPacksListWhatIsInstalled() {
+        PackException e = assertThrows(PackException.class, () -> new PackRegistry(List.of(models)).find("nope"));
+        assertTrue(e.getMessage().contains("unknown model pack 'nope'") && e.getMessage().contains("installed: tiny"), e.getMessage());
+    }
+
+    @Test
+    void hashesAreCachedBySizeAndMtime() throws Exception {
+        HashCache cache = new HashCache(models.resolve("c.properties"));
+        Path f = pack.resolve("denoiser.onnx");
+        String h = cache.sha256(f);
+        assertEquals(HashCache.compute(f), h);
+        String stored = Files.readString(models.resolve("c.properties"));
+        assertTrue(stored.contains(h), "the hash is persisted");
+        assertEquals(h, new HashCache(models.resolve("c.properties")).sha256(f));
+        assertFalse(problems().size() > 0);
+    }
+
+    @Test
+    void diffusersLayoutNeedsOnlyAThinManifest() throws Exception {
+        Path d = Files.createDirectories(models.resolve("exported"));
+        Files.createDirectories(d.resolve("scheduler"));
+        Files.writeString(d.resolve("scheduler/scheduler_config.json"),
+                "{\"_class_name\": \"FlowMatchEulerDiscreteScheduler\", \"shift\": 5.0, \"num_train_timesteps\": 1000}");
+        Files.createDirectories(d.resolve("transformer"));
+        Path t = Files.copy(pack.resolve("denoiser.onnx"), d.resolve("transformer/model.onnx"));
+        Files.writeString(d.resolve("pack.json"), """
+                {"id": "exported", "name": "Exported", "version": "1", "license": "x", "layout": "diffusers",
+                 "modes": ["generate"], "width": 32, "height": 32, "frames": 8, "fps": 8,
+                 "latent": {"channels": 4, "height": 8, "width": 8},
+                 "components": {"denoiser": {"sha256": "%s", "size": %d}}}
+                """.formatted(HashCache.compute(t), Files.size(t)));
+        ModelPack p = PackLoader.load(d);
+        assertEquals("transformer/model.onnx", p.components().get("denoiser").file());
+        assertEquals(5.0f, p.defaults().shift());
+        assertEquals(1000f, p.defaults().timestepScale());
+        assertEquals("flow-euler", p.defaults().scheduler());
+        assertTrue(verifier.verify(p).ok());
+    }
+}
