@@ -117,7 +117,8 @@ public final class MediaReader {
         }
         FfmpegLog.install();
         try (FFmpegFrameGrabber g = open(p, still.map(s -> s.format().demuxer).orElse(null))) {
-            Map<String, String> meta = containerMetadata(g);
+            // GIF comments are parsed by us: FFmpeg's GIF demuxer does not export all of them.
+            Map<String, String> meta = still.isPresent() ? MediaWriter.readMetadata(p) : containerMetadata(g);
             if (!g.hasVideo()) {
                 return new MediaInfo(0, 0, 0, 0, g.getLengthInTime() / 1e6, "", 0, false, meta);
             }
@@ -155,15 +156,24 @@ public final class MediaReader {
             int rot = rotation(g);
             boolean swap = rot == 90 || rot == 270;
             Plan plan = Plan.of(swap ? sh : sw, swap ? sw : sh, targetW, targetH, policy);
+            Transform transform = Transform.of(plan, swap ? sh : sw, swap ? sw : sh, rot);
+            // FFmpeg's scaler resamples while converting to RGB (one pass, SIMD); Java only rotates,
+            // crops and letterboxes the already small frame.
+            int grabW = swap ? transform.decodedH : transform.decodedW;
+            int grabH = swap ? transform.decodedW : transform.decodedH;
+            if (grabW != sw || grabH != sh) {
+                g.setImageWidth(grabW);
+                g.setImageHeight(grabH);
+            }
             double srcFps = g.getFrameRate();
-            Sampler sampler = new Sampler(p, plan, rot, sw, sh, targetFps, maxFrames);
+            Sampler sampler = new Sampler(p, plan, transform, targetFps, maxFrames);
             Frame f;
             int decoded = 0;
             while (!sampler.full() && (f = grab(g, p, decoded)) != null) {
                 if (f.image == null || f.image[0] == null) {
                     continue;
                 }
-                sampler.offer(copyRgb(f, sw, sh, p), f.timestamp);
+                sampler.offer(copyRgb(f, grabW, grabH, p), f.timestamp);
                 decoded++;
             }
             List<byte[]> frames = sampler.finish(srcFps);
@@ -186,9 +196,12 @@ public final class MediaReader {
         if (demuxer != null) {
             g.setFormat(demuxer);
         }
-        g.setPixelFormat(avutil.AV_PIX_FMT_RGB24);
-        // Pixel-format conversion only (no scaling happens in FFmpeg): accurate rounding and full
-        // chroma interpolation keep flat colours flat and edges free of chroma bleed.
+        // RGBA even for opaque video: one path for every source, and transparent PNG/WebP/GIF
+        // pixels get a defined colour (composited over black in copyRgb) instead of whatever RGB
+        // happens to sit under alpha 0.
+        g.setPixelFormat(avutil.AV_PIX_FMT_RGBA);
+        // Accurate rounding and full chroma interpolation keep flat colours flat and edges free
+        // of chroma bleed.
         g.setImageScalingFlags(org.bytedeco.ffmpeg.global.swscale.SWS_BICUBIC
                 | org.bytedeco.ffmpeg.global.swscale.SWS_ACCURATE_RND
                 | org.bytedeco.ffmpeg.global.swscale.SWS_FULL_CHR_H_INT);
@@ -217,21 +230,34 @@ public final class MediaReader {
     }
 
     /**
-     * Copies the grabber's RGB24 frame, whose rows may be padded, into a tight array. JavaCV
-     * derives {@code imageChannels} from the padded stride (a 32-pixel RGB row aligned to 192
-     * bytes reads as "6 channels"), so the stride and buffer size are checked instead.
+     * Copies the grabber's RGBA frame, whose rows may be padded, into a tight RGB array,
+     * compositing over black ({@code c * a / 255}). JavaCV derives {@code imageChannels} from the
+     * padded stride, so the stride and buffer size are checked instead.
      */
     private static byte[] copyRgb(Frame f, int w, int h, Path p) throws MediaException {
         ByteBuffer buf = (ByteBuffer) f.image[0];
-        int row = w * 3;
-        if (f.imageWidth != w || f.imageHeight != h || f.imageStride < row
-                || buf.capacity() < (long) (h - 1) * f.imageStride + row) {
+        int stride = f.imageStride;
+        if (f.imageWidth != w || f.imageHeight != h || stride < w * 4
+                || buf.capacity() < (long) (h - 1) * stride + w * 4L) {
             throw MediaException.badInput(p, "frame size changed mid-stream from " + w + "x" + h + " to "
                     + f.imageWidth + "x" + f.imageHeight + "; streams that change size are not supported.");
         }
         byte[] out = new byte[w * h * 3];
-        for (int y = 0; y < h; y++) {
-            buf.get(y * f.imageStride, out, y * row, row);
+        byte[] row = new byte[w * 4];
+        for (int y = 0, o = 0; y < h; y++) {
+            buf.get(y * stride, row, 0, row.length);
+            for (int x = 0; x < row.length; x += 4, o += 3) {
+                int a = row[x + 3] & 0xFF;
+                if (a == 255) {
+                    out[o] = row[x];
+                    out[o + 1] = row[x + 1];
+                    out[o + 2] = row[x + 2];
+                } else {
+                    out[o] = (byte) (((row[x] & 0xFF) * a + 127) / 255);
+                    out[o + 1] = (byte) (((row[x + 1] & 0xFF) * a + 127) / 255);
+                    out[o + 2] = (byte) (((row[x + 2] & 0xFF) * a + 127) / 255);
+                }
+            }
         }
         return out;
     }
@@ -464,6 +490,42 @@ public final class MediaReader {
     }
 
     /**
+     * What happens to a frame after FFmpeg hands it over: rotate, then either crop/letterbox a
+     * frame FFmpeg already scaled ({@code decoded*} is then the scaled size), or, when scaling the
+     * whole frame first would build a huge intermediate (FILL of a very thin strip), the full
+     * {@link Plan}: crop the source, resample in Java, letterbox.
+     */
+    record Transform(Plan plan, int decodedW, int decodedH, int rotation, boolean scaledByFfmpeg) {
+
+        static Transform of(Plan plan, int dispW, int dispH, int rotation) {
+            int interW = plan.cropW() == dispW ? plan.scaledW() : (int) Math.round((double) dispW * plan.scaledW()
+                    / plan.cropW());
+            int interH = plan.cropH() == dispH ? plan.scaledH() : (int) Math.round((double) dispH * plan.scaledH()
+                    / plan.cropH());
+            boolean ffmpeg = (long) interW * interH <= Math.max((long) dispW * dispH, 4L * plan.outW() * plan.outH());
+            return ffmpeg ? new Transform(plan, interW, interH, rotation, true)
+                    : new Transform(plan, dispW, dispH, rotation, false);
+        }
+
+        /** From a frame as decoded (before rotation) to the output frame. */
+        byte[] apply(byte[] decoded) {
+            boolean swap = rotation == 90 || rotation == 270;
+            byte[] img = Frames.rotate(decoded, swap ? decodedH : decodedW, swap ? decodedW : decodedH, rotation);
+            if (!scaledByFfmpeg) {
+                return plan.apply(img, decodedW);
+            }
+            int w = plan.scaledW(), h = plan.scaledH();
+            if (decodedW != w || decodedH != h) {
+                img = Frames.crop(img, decodedW, (decodedW - w) / 2, (decodedH - h) / 2, w, h);
+            }
+            if (w != plan.outW() || h != plan.outH()) {
+                img = Frames.placeOnBlack(img, w, h, plan.outW(), plan.outH(), plan.padX(), plan.padY());
+            }
+            return img;
+        }
+    }
+
+    /**
      * Turns decoded frames with timestamps into output frames. With a target rate, output k shows
      * the source frame whose presentation time is nearest to {@code t0 + k / fps}; a frame is held
      * until the midpoint to the next one, which is "nearest" without looking further ahead.
@@ -471,9 +533,7 @@ public final class MediaReader {
     private static final class Sampler {
         private final Path path;
         private final Plan plan;
-        private final int rotation;
-        private final int sw;
-        private final int sh;
+        private final Transform transform;
         private final double fps;
         private final int maxFrames;
         private final List<byte[]> out = new ArrayList<>();
@@ -490,12 +550,10 @@ public final class MediaReader {
         private byte[] lastSource;
         private byte[] lastOutput;
 
-        Sampler(Path path, Plan plan, int rotation, int sw, int sh, double fps, int maxFrames) {
+        Sampler(Path path, Plan plan, Transform transform, double fps, int maxFrames) {
             this.path = path;
             this.plan = plan;
-            this.rotation = rotation;
-            this.sw = sw;
-            this.sh = sh;
+            this.transform = transform;
             this.fps = fps;
             this.maxFrames = maxFrames;
         }
@@ -571,8 +629,7 @@ public final class MediaReader {
             if (src == lastSource) {
                 frame = lastOutput.clone(); // a held frame: same pixels, its own array
             } else {
-                byte[] rotated = Frames.rotate(src, sw, sh, rotation);
-                frame = plan.apply(rotated, (rotation == 90 || rotation == 270) ? sh : sw);
+                frame = transform.apply(src);
                 lastSource = src;
                 lastOutput = frame;
             }

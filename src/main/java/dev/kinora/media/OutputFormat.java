@@ -27,6 +27,18 @@ public enum OutputFormat {
     }
 
     /**
+     * As {@link #fromPath(Path)}, for a path typed by a user: a trailing {@code /} means "folder"
+     * even after an extension ({@code out/clip.mp4/} is a PNG folder), which a {@link Path} forgets.
+     */
+    public static OutputFormat fromPath(String path) {
+        Objects.requireNonNull(path, "path");
+        if (path.endsWith("/") || path.endsWith(java.io.File.separator)) {
+            return PNG_SEQUENCE;
+        }
+        return fromPath(Path.of(path));
+    }
+
+    /**
      * Picks the format from a path's extension: {@code .mp4}, {@code .webm}, {@code .gif}; a path
      * without an extension (or given as a string ending in {@code /}) is a PNG sequence folder.
      *

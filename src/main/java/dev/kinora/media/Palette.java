@@ -2,7 +2,6 @@ package dev.kinora.media;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -142,9 +141,13 @@ final class Palette {
                 break;
             }
             int[] box = boxes.remove(pick);
-            final int shift = 12 - 6 * pickAxis;
-            Integer[] sorted = Arrays.stream(box).boxed().toArray(Integer[]::new);
-            Arrays.sort(sorted, Comparator.comparingInt(b -> (b >> shift) & 63));
+            int shift = 12 - 6 * pickAxis;
+            // Sort by the chosen channel: key = channel value above the 18-bit bin (primitive sort).
+            int[] sorted = new int[box.length];
+            for (int i = 0; i < box.length; i++) {
+                sorted[i] = ((box[i] >> shift) & 63) << 18 | box[i];
+            }
+            Arrays.sort(sorted);
             long total = 0;
             for (int bin : box) {
                 total += count[bin];
@@ -152,7 +155,7 @@ final class Palette {
             long acc = 0;
             int cut = 1;
             for (int i = 0; i < sorted.length - 1; i++) {
-                acc += count[sorted[i]];
+                acc += count[sorted[i] & 0x3FFFF];
                 cut = i + 1;
                 if (acc * 2 >= total) {
                     break;
@@ -162,9 +165,9 @@ final class Palette {
             int[] b = new int[sorted.length - cut];
             for (int i = 0; i < sorted.length; i++) {
                 if (i < cut) {
-                    a[i] = sorted[i];
+                    a[i] = sorted[i] & 0x3FFFF;
                 } else {
-                    b[i - cut] = sorted[i];
+                    b[i - cut] = sorted[i] & 0x3FFFF;
                 }
             }
             boxes.add(a);

@@ -192,6 +192,8 @@ class MediaBadInputTest {
         assertEquals(OutputFormat.GIF, OutputFormat.fromPath(Path.of("b.gif")));
         assertEquals(OutputFormat.PNG_SEQUENCE, OutputFormat.fromPath(Path.of("out/frames")));
         assertEquals(OutputFormat.PNG_SEQUENCE, OutputFormat.fromPath(Path.of("out/frames/")));
+        assertEquals(OutputFormat.PNG_SEQUENCE, OutputFormat.fromPath("out/clip.mp4/"));
+        assertEquals(OutputFormat.GIF, OutputFormat.fromPath("out/loop.GIF"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> OutputFormat.fromPath(Path.of("x.avi")));
         assertTrue(e.getMessage().contains(".mp4"), e.getMessage());
