@@ -1,11 +1,6 @@
 package dev.kinora.app;
 
 import dev.kinora.app.engine.StudioEngine;
-import dev.kinora.app.model.GenSettings;
-import dev.kinora.app.model.ProjectFolder;
-import dev.kinora.app.model.Shot;
-import dev.kinora.app.model.Storyboard;
-import dev.kinora.app.model.Take;
 import dev.kinora.app.model.TakeMedia;
 import dev.kinora.engine.CancelToken;
 import dev.kinora.engine.Direction;
@@ -14,14 +9,21 @@ import dev.kinora.engine.GenerationResult;
 import dev.kinora.engine.ProgressListener;
 import dev.kinora.engine.Source;
 import dev.kinora.engine.pack.Mode;
+import dev.kinora.project.Project;
+import dev.kinora.project.ProjectSession;
+import dev.kinora.project.ProjectSettings;
+import dev.kinora.project.ProjectStore;
+import dev.kinora.project.Shot;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /** A small storyboard made with the given engine: what the screenshots and a first look show. */
 public final class DemoProject {
-    private static final String[] PROMPTS = {
+    static final String[] PROMPTS = {
         "a red ball bounces across a sunny meadow, camera tracking left to right",
         "the ball rolls into a dark cave, warm torch light flickers",
         "a blue cube slides down a snowy hill at dusk",
@@ -31,53 +33,50 @@ public final class DemoProject {
     private DemoProject() {
     }
 
-    public static ProjectFolder create(Path dir, StudioEngine engine) throws Exception {
-        ModelManagerSafe.delete(dir);
+    public static void create(StudioModel studio, Path dir, StudioEngine engine) throws Exception {
+        deleteOldDemo(dir);
+        ProjectSettings ps = new ProjectSettings("tinyworld", 64, 64, 8);
         List<Shot> shots = new ArrayList<>();
-        ProjectFolder f = ProjectFolder.create(dir, Storyboard.blank("Demo"));
-        Take previous = null;
-        GenerationResult prevResult = null;
         for (int i = 0; i < PROMPTS.length; i++) {
-            boolean cont = i == 1;
-            GenerationRequest r = GenerationRequest.textToVideo("tinyworld", PROMPTS[i], 1000 + i * 7L).withFrames(16);
-            if (cont && prevResult != null) {
-                r = r.withMode(Mode.EXTEND, List.of(new Source(prevResult.frames(), "take", "")))
+            Shot s = Shot.create(PROMPTS[i], ps).withDuration(2.0).withContinueFromPrevious(i == 1);
+            shots.add(i == 0 ? s.withNegativePrompt("blurry, flicker") : s);
+        }
+        studio.create(dir, "Demo", Project.empty("Demo").withSettings(ps).withShots(shots));
+        ProjectSession session = studio.session();
+        GenerationResult previous = null;
+        for (int i = 0; i < shots.size(); i++) {
+            Shot s = shots.get(i);
+            GenerationRequest r = GenerationRequest.textToVideo("tinyworld", s.prompt(), 1000 + i * 7L).withFrames(16);
+            if (s.continueFromPrevious() && previous != null) {
+                r = r.withMode(Mode.EXTEND, List.of(new Source(previous.frames(), "previous take", "")))
                         .withExtension(Direction.FORWARD, 4, 1f);
             }
-            GenerationResult res = engine.generate(r, ProgressListener.NONE, new CancelToken());
-            String id = "take-demo" + (i + 1);
-            TakeMedia.write(res.frames(), f.media().resolve(id + ".png"));
-            Take t = new Take(id, id + ".png", PROMPTS[i], r.mode().id(), r.seed(), res.recipe().steps(), res.frames().count(),
-                    res.frames().fps(), res.frames().width(), res.frames().height(), true, res.device().describe(), Instant.now().toString());
-            List<Take> takes = new ArrayList<>();
             if (i == 0) {
-                // A second take for the A/B comparison.
-                GenerationResult alt = engine.generate(r.withSeed(4242), ProgressListener.NONE, new CancelToken());
-                TakeMedia.write(alt.frames(), f.media().resolve("take-demo1b.png"));
-                takes.add(new Take("take-demo1b", "take-demo1b.png", PROMPTS[i], "generate", 4242, res.recipe().steps(), 16,
-                        alt.frames().fps(), alt.frames().width(), alt.frames().height(), true, alt.device().describe(), Instant.now().toString()));
+                // A second take for the A/B comparison; the later one stays active.
+                add(session, s.id(), engine.generate(r.withSeed(4242), ProgressListener.NONE, new CancelToken()));
             }
-            takes.add(t);
-            shots.add(new Shot("shot-" + (i + 1), PROMPTS[i], i == 0 ? "blurry, flicker" : "", t.frames(), 0, cont, takes, t.id()));
-            previous = t;
-            prevResult = res;
+            GenerationResult res = engine.generate(r, ProgressListener.NONE, new CancelToken());
+            add(session, s.id(), res);
+            previous = res;
         }
-        Storyboard doc = new Storyboard("Demo", GenSettings.defaults().withSeed(1021, false),
-                List.of(PROMPTS[3], PROMPTS[2], PROMPTS[1], PROMPTS[0]), shots);
-        f.save(doc);
-        return f;
+        session.save();
+        session.stack().reset(session.project(), true); // the demo starts with a clean history
     }
 
-    /** Deleting a previous demo folder: only ever one named *.kinora, so a wrong path cannot wipe anything else. */
-    static final class ModelManagerSafe {
-        static void delete(Path dir) throws java.io.IOException {
-            if (!dir.getFileName().toString().endsWith(".kinora") || !java.nio.file.Files.exists(dir)) {
-                return;
-            }
-            try (var walk = java.nio.file.Files.walk(dir)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    java.nio.file.Files.deleteIfExists(p);
-                }
+    private static void add(ProjectSession s, String shotId, GenerationResult r) throws IOException {
+        ProjectStore.MediaSlot slot = s.store().newTakeSlot(shotId, "png");
+        TakeMedia.write(r.frames(), slot.file());
+        s.addTake(shotId, slot, r.recipe(), r.frames().count(), r.frames().fps(), r.frames().width(), r.frames().height(), true);
+    }
+
+    /** Only ever a folder named *.kinora is deleted here, so a wrong path cannot wipe anything else. */
+    private static void deleteOldDemo(Path dir) throws IOException {
+        if (!dir.getFileName().toString().endsWith(ProjectStore.EXTENSION) || !Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
             }
         }
     }

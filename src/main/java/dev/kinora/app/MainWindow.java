@@ -1,10 +1,9 @@
 package dev.kinora.app;
 
-import dev.kinora.app.export.OtioWriter;
 import dev.kinora.app.export.ReelExporter;
-import dev.kinora.app.model.ProjectFolder;
-import dev.kinora.app.model.Shot;
-import dev.kinora.app.model.Take;
+import dev.kinora.media.OutputFormat;
+import dev.kinora.project.Shot;
+import dev.kinora.project.Take;
 import dev.kinora.app.packs.ModelManagerView;
 import dev.kinora.app.player.PlayerView;
 import dev.kinora.app.player.PlayerViewModel;
@@ -207,8 +206,8 @@ public final class MainWindow extends BorderPane {
         Menu recent = new Menu("Open Recent");
         recent.setOnShowing(e -> {
             recent.getItems().clear();
-            for (Path p : studio.prefs().recent()) {
-                recent.getItems().add(item(p.getFileName().toString(), null, () -> open(p)));
+            for (var r : studio.recentProjects()) {
+                recent.getItems().add(item(r.name() + "  —  " + r.dir(), null, () -> open(r.dir())));
             }
             if (recent.getItems().isEmpty()) {
                 MenuItem none = new MenuItem("No recent projects");
@@ -248,11 +247,10 @@ public final class MainWindow extends BorderPane {
         Button models = Icons.button("mdi2c-cube-outline", "Model manager: installed packs, verify, install, remove", "", this::models);
         Label title = new Label();
         title.getStyleClass().add("muted");
-        title.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> {
-            ProjectFolder f = studio.folderProperty().get();
-            return (f == null ? "" : f.name()) + (studio.dirtyProperty().get() ? "  •" : "")
-                    + (studio.readOnlyProperty().get() ? "  (read-only)" : "");
-        }, studio.folderProperty(), studio.dirtyProperty(), studio.readOnlyProperty()));
+        title.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() ->
+                studio.projectNameProperty().get() + (studio.dirtyProperty().get() ? "  •" : "")
+                        + (studio.readOnlyProperty().get() ? "  (read-only)" : ""),
+                studio.projectNameProperty(), studio.dirtyProperty(), studio.readOnlyProperty()));
         Region grow = new Region();
         HBox.setHgrow(grow, Priority.ALWAYS);
         return new ToolBar(
@@ -285,7 +283,7 @@ public final class MainWindow extends BorderPane {
         Label device = new Label();
         device.textProperty().bind(studio.deviceUsedProperty().map(d -> "Device: " + d));
         Label path = new Label();
-        path.textProperty().bind(studio.folderProperty().map(f -> f.dir().toString()));
+        path.textProperty().bind(studio.sessionProperty().map(s -> s.store().dir().toString()));
         HBox bar = new HBox(status, device, path);
         bar.getStyleClass().add("status-bar");
         bar.setAlignment(Pos.CENTER_LEFT);
@@ -304,7 +302,7 @@ public final class MainWindow extends BorderPane {
         });
         timelineView.setOnPlayTake(this::playTake);
         timelineView.setOnCompareTake((shotId, t) -> studio.frames(t).ifPresent(f ->
-                playerVm.setCompare(f, "shot " + (studio.doc().indexOf(shotId) + 1) + " · seed " + t.seed())));
+                playerVm.setCompare(f, "shot " + (studio.doc().indexOf(shotId) + 1) + " · seed " + t.recipe().seed())));
         timelineView.setOnPlayReel(this::playReel);
         timelineView.setOnExport(this::exportReel);
         timelineView.setOnExportOtio(this::exportOtio);
@@ -324,7 +322,7 @@ public final class MainWindow extends BorderPane {
         // After undo/redo the player drops a take that no longer exists.
         studio.revisionProperty().addListener(o -> {
             if (!playerVm.reelModeProperty().get() && playerVm.clipProperty().get() != null
-                    && studio.selected().flatMap(Shot::active).isEmpty()) {
+                    && studio.selected().flatMap(Shot::activeTake).isEmpty()) {
                 playerVm.load(null, "No clip", false);
             }
         });
@@ -433,7 +431,8 @@ public final class MainWindow extends BorderPane {
         int idx = studio.doc().indexOf(shotId) + 1;
         Shot s = studio.doc().shot(shotId).orElse(null);
         int takeNo = s == null ? 0 : s.takes().indexOf(t) + 1;
-        playerVm.load(f.get(), "Shot " + idx + " · take " + takeNo + " · seed " + t.seed() + (t.complete() ? "" : " · partial"), false);
+        playerVm.load(f.get(), "Shot " + idx + " · take " + takeNo + " · seed " + t.recipe().seed()
+                + (t.label().isEmpty() ? "" : " · " + t.label()), false);
     }
 
     public void playReel() {
@@ -453,7 +452,7 @@ public final class MainWindow extends BorderPane {
     /** "Append to previous": this shot continues the previous one, generated as its extension, in one click. */
     private void appendToPrevious() {
         Optional<Shot> s = studio.selected();
-        if (s.isEmpty() || studio.doc().previous(s.get().id()).flatMap(Shot::active).isEmpty()) {
+        if (s.isEmpty() || studio.doc().previous(s.get().id()).flatMap(Shot::activeTake).isEmpty()) {
             studio.statusProperty().set("Append needs a previous shot with a take");
             return;
         }
@@ -481,9 +480,12 @@ public final class MainWindow extends BorderPane {
     }
 
     public void open(Path dir) {
-        studio.open(new ProjectFolder(dir));
-        playerVm.load(null, "No clip", false);
-        studio.prefs().putDouble("dummy", 0);
+        try {
+            studio.open(dir);
+            playerVm.load(null, "No clip", false);
+        } catch (IOException e) {
+            error("Cannot open " + dir, e);
+        }
     }
 
     public void save() {
@@ -503,7 +505,7 @@ public final class MainWindow extends BorderPane {
         promptVm.commitPrompt();
         FileChooser fc = new FileChooser();
         fc.setTitle("Save project as (a folder named *.kinora is created)");
-        fc.setInitialFileName(studio.doc().title() + ".kinora");
+        fc.setInitialFileName(studio.projectNameProperty().get() + ".kinora");
         File f = fc.showSaveDialog(getScene().getWindow());
         if (f != null) {
             try {
@@ -537,21 +539,21 @@ public final class MainWindow extends BorderPane {
         Dialog<ButtonType> d = new Dialog<>();
         d.setTitle("Export reel");
         d.initOwner(getScene().getWindow());
-        ChoiceBox<ReelExporter.Format> fmt = new ChoiceBox<>();
-        fmt.getItems().setAll(ReelExporter.Format.values());
-        fmt.setValue(ReelExporter.Format.GIF);
+        ChoiceBox<OutputFormat> fmt = new ChoiceBox<>();
+        fmt.getItems().setAll(OutputFormat.values());
+        fmt.setValue(OutputFormat.MP4);
         fmt.setConverter(new javafx.util.StringConverter<>() {
             @Override
-            public String toString(ReelExporter.Format f) {
-                return f == null ? "" : f.label();
+            public String toString(OutputFormat f) {
+                return f == null ? "" : ReelExporter.label(f);
             }
 
             @Override
-            public ReelExporter.Format fromString(String s) {
+            public OutputFormat fromString(String s) {
                 return null;
             }
         });
-        Spinner<Integer> scale = new Spinner<>(1, 16, 4);
+        Spinner<Integer> scale = new Spinner<>(1, dev.kinora.media.ExportOptions.MAX_SCALE, 4);
         GridPane g = new GridPane();
         g.setHgap(8);
         g.setVgap(8);
@@ -566,15 +568,15 @@ public final class MainWindow extends BorderPane {
         if (r.isEmpty() || r.get().getButtonData() != ButtonBar.ButtonData.OK_DONE) {
             return;
         }
-        ReelExporter.Format format = fmt.getValue();
+        OutputFormat format = fmt.getValue();
         File target;
-        if (format == ReelExporter.Format.PNG_SEQUENCE) {
+        if (format == OutputFormat.PNG_SEQUENCE) {
             DirectoryChooser dc = new DirectoryChooser();
             dc.setTitle("Folder for the PNG sequence");
             target = dc.showDialog(getScene().getWindow());
         } else {
             FileChooser fc = new FileChooser();
-            fc.setInitialFileName(studio.doc().title() + "." + format.extension());
+            fc.setInitialFileName(studio.projectNameProperty().get() + "." + format.extension());
             target = fc.showSaveDialog(getScene().getWindow());
         }
         if (target == null) {
@@ -582,19 +584,20 @@ public final class MainWindow extends BorderPane {
         }
         int s = scale.getValue();
         Path to = target.toPath();
-        studio.exec().background(() -> ReelExporter.export(reel.get(), format, s, to),
+        studio.exec().background(() -> ReelExporter.export(reel.get(), format, s, to,
+                        java.util.Map.of("kinora.project", studio.projectNameProperty().get())),
                 p -> studio.statusProperty().set("Exported " + p),
                 e -> error("Export failed", e));
     }
 
     private void exportOtio() {
         FileChooser fc = new FileChooser();
-        fc.setInitialFileName(studio.doc().title() + ".otio");
+        fc.setInitialFileName(studio.projectNameProperty().get() + ".otio");
         fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("OpenTimelineIO", "*.otio"));
         File f = fc.showSaveDialog(getScene().getWindow());
         if (f != null) {
             try {
-                OtioWriter.write(studio.doc(), studio.folderProperty().get(), f.toPath());
+                studio.session().exportOtio(f.toPath());
                 studio.statusProperty().set("Wrote " + f);
             } catch (IOException e) {
                 error("OTIO export failed", e);
@@ -625,7 +628,7 @@ public final class MainWindow extends BorderPane {
         }
         ButtonType saveBtn = new ButtonType("Save", ButtonBar.ButtonData.YES);
         ButtonType discard = new ButtonType("Don't Save", ButtonBar.ButtonData.NO);
-        Alert a = new Alert(Alert.AlertType.CONFIRMATION, "Save changes to " + studio.folderProperty().get().name() + "?",
+        Alert a = new Alert(Alert.AlertType.CONFIRMATION, "Save changes to " + studio.projectNameProperty().get() + "?",
                 saveBtn, discard, ButtonType.CANCEL);
         a.setHeaderText("Unsaved changes");
         a.initOwner(getScene().getWindow());
@@ -636,12 +639,9 @@ public final class MainWindow extends BorderPane {
         if (r.get() == saveBtn) {
             save();
         } else {
-            try {
-                Files.deleteIfExists(studio.folderProperty().get().dir().resolve(ProjectFolder.AUTOSAVE));
-                studio.edits().markSaved(); // nothing left to autosave on close
-            } catch (IOException ignored) {
-                // an autosave left behind is offered for recovery next time: harmless
-            }
+            // Don't Save: closing a clean-marked session drops the journal, so nothing is offered for recovery.
+            var s = studio.session();
+            s.stack().markSaved(s.project());
         }
         return true;
     }

@@ -3,7 +3,7 @@ package dev.kinora.app;
 import dev.kinora.app.engine.LocalEngine;
 import dev.kinora.app.engine.StudioEngine;
 import dev.kinora.app.engine.SyntheticEngine;
-import dev.kinora.app.model.ProjectFolder;
+import dev.kinora.project.ProjectStore;
 import dev.kinora.engine.pack.PackRegistry;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -46,10 +46,9 @@ public final class StudioApp extends Application {
         Scene scene = new Scene(w, prefs.getDouble("window.w", 1440), prefs.getDouble("window.h", 900));
         w.install(scene);
         stage.setScene(scene);
-        stage.titleProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> {
-            ProjectFolder f = studio.folderProperty().get();
-            return (f == null ? "" : f.name() + (studio.dirtyProperty().get() ? " •" : "") + " — ") + "Kinora Studio";
-        }, studio.folderProperty(), studio.dirtyProperty()));
+        stage.titleProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() ->
+                studio.projectNameProperty().get() + (studio.dirtyProperty().get() ? " •" : "") + " — Kinora Studio",
+                studio.projectNameProperty(), studio.dirtyProperty()));
         stage.setOnCloseRequest(e -> {
             if (o.screenshotFile().isEmpty() && !w.confirmClose()) {
                 e.consume();
@@ -74,24 +73,23 @@ public final class StudioApp extends Application {
 
     static void openInitial(StudioModel studio, StudioOptions o, StudioPrefs prefs) throws Exception {
         if (o.demo()) {
-            studio.open(DemoProject.create(studio.userData().resolve("demo").resolve("Demo.kinora"), new SyntheticEngine(0)));
+            DemoProject.create(studio, studio.userData().resolve("demo").resolve("Demo.kinora"), new SyntheticEngine(0));
             return;
         }
         if (o.projectDir().isPresent()) {
-            studio.open(new ProjectFolder(o.projectDir().get()));
+            studio.open(o.projectDir().get());
             return;
         }
-        // The last session stopped with unsaved work (a crash or a kill): reopen it, recovered.
-        String last = System.getProperty("kinora.noRecovery") == null ? lastProject(prefs) : null;
-        if (last != null && Files.isRegularFile(Path.of(last).resolve(ProjectFolder.AUTOSAVE))) {
-            studio.open(new ProjectFolder(Path.of(last)));
-            return;
+        // The last session stopped with unsaved work (a crash or a kill): reopen it, and it is recovered.
+        String last = prefs.lastProject();
+        if (last != null && Files.isDirectory(Path.of(last))) {
+            var journal = Path.of(last).resolve(ProjectStore.AUTOSAVE_DIR).resolve(ProjectStore.JOURNAL_FILE);
+            if (Files.isRegularFile(journal)) {
+                studio.open(Path.of(last));
+                return;
+            }
         }
         studio.newUntitled();
-    }
-
-    private static String lastProject(StudioPrefs prefs) {
-        return prefs.lastProject();
     }
 
     private static void screenshot(Stage stage, Path file, double delay) {

@@ -2,20 +2,28 @@ package dev.kinora.app;
 
 import dev.kinora.app.engine.PackInfo;
 import dev.kinora.app.engine.StudioEngine;
-import dev.kinora.app.model.EditStack;
-import dev.kinora.app.model.ProjectFolder;
-import dev.kinora.app.model.Shot;
-import dev.kinora.app.model.Storyboard;
-import dev.kinora.app.model.Take;
 import dev.kinora.app.model.TakeMedia;
 import dev.kinora.app.queue.QueueViewModel;
 import dev.kinora.engine.Frames;
+import dev.kinora.project.Command;
+import dev.kinora.project.Project;
+import dev.kinora.project.ProjectSession;
+import dev.kinora.project.ProjectSettings;
+import dev.kinora.project.ProjectStore;
+import dev.kinora.project.RecentProjects;
+import dev.kinora.project.Shot;
+import dev.kinora.project.Take;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javafx.application.Platform;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.LongProperty;
 import javafx.beans.property.ObjectProperty;
@@ -30,9 +38,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The studio session every panel shares: the open project, its edit stack, the engine, the
- * executor and the queue. The document is mirrored into FX properties once per revision, which is
- * the only signal panels refresh on.
+ * The studio session every panel shares: the open {@link ProjectSession} (document, command stack,
+ * autosave journal, render queue), the engine and the executor. The command stack's revision is
+ * mirrored into one FX property, the only signal panels refresh on.
  */
 public final class StudioModel implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StudioModel.class);
@@ -41,9 +49,9 @@ public final class StudioModel implements AutoCloseable {
     private final UiTaskExecutor exec;
     private final StudioPrefs prefs;
     private final Path userData;
-    private final EditStack edits = new EditStack(Storyboard.blank("Untitled"));
-    private final ObjectProperty<ProjectFolder> folder = new SimpleObjectProperty<>();
-    private final ObjectProperty<Storyboard> doc = new SimpleObjectProperty<>(edits.doc());
+    private final RecentProjects recents;
+    private final ObjectProperty<ProjectSession> session = new SimpleObjectProperty<>();
+    private final ObjectProperty<Project> doc = new SimpleObjectProperty<>(Project.empty("Untitled"));
     private final LongProperty revision = new SimpleLongProperty();
     private final BooleanProperty dirty = new SimpleBooleanProperty();
     private final BooleanProperty readOnly = new SimpleBooleanProperty();
@@ -55,6 +63,7 @@ public final class StudioModel implements AutoCloseable {
     private final StringProperty status = new SimpleStringProperty("");
     private final StringProperty selectedShot = new SimpleStringProperty("");
     private final StringProperty deviceUsed = new SimpleStringProperty("");
+    private final StringProperty projectName = new SimpleStringProperty("");
     private final ObservableList<PackInfo> packs = FXCollections.observableArrayList();
     private final QueueViewModel queue;
     private final Map<String, Frames> frameCache = new LinkedHashMap<>(64, 0.75f, true) {
@@ -63,174 +72,267 @@ public final class StudioModel implements AutoCloseable {
             return size() > 256;
         }
     };
-    private final javafx.animation.PauseTransition autosave = new javafx.animation.PauseTransition(javafx.util.Duration.seconds(1.5));
+    private Runnable unlisten = () -> { };
 
     public StudioModel(StudioEngine engine, UiTaskExecutor exec, StudioPrefs prefs, Path userData) {
         this.engine = engine;
         this.exec = exec;
         this.prefs = prefs;
         this.userData = userData;
+        this.recents = new RecentProjects(userData.resolve("recent.json"), Clock.systemUTC());
         this.queue = new QueueViewModel(this);
-        edits.addListener((d, rev) -> mirror());
-        autosave.setOnFinished(e -> autosaveNow());
         packs.setAll(engine.packs());
         refreshDevice();
     }
 
+    /** Command-stack listeners may fire on any thread (autosave, recovery); the mirror runs on the FX thread. */
+    private void changed() {
+        if (Platform.isFxApplicationThread()) {
+            mirror();
+        } else {
+            Platform.runLater(this::mirror);
+        }
+    }
+
     private void mirror() {
-        doc.set(edits.doc());
-        revision.set(edits.revision());
-        dirty.set(edits.dirty());
-        readOnly.set(edits.readOnly());
-        canUndo.set(edits.canUndo());
-        canRedo.set(edits.canRedo());
-        undoLabel.set(edits.undoLabel().map(l -> "Undo " + l).orElse("Undo"));
-        redoLabel.set(edits.redoLabel().map(l -> "Redo " + l).orElse("Redo"));
-        Storyboard d = edits.doc();
-        if (d.shot(selectedShot.get()).isEmpty()) {
-            selectedShot.set(d.shots().isEmpty() ? "" : d.shots().get(0).id());
+        ProjectSession s = session.get();
+        if (s == null) {
+            return;
         }
-        if (edits.dirty() && !edits.readOnly() && javafx.application.Platform.isFxApplicationThread()) {
-            autosave.playFromStart(); // view-model tests edit off the FX thread and save explicitly
+        var stack = s.stack();
+        Project p = stack.current();
+        if (p.shot(selectedShot.get()).isEmpty()) {
+            selectedShot.set(p.shots().isEmpty() ? "" : p.shots().get(0).id());
         }
+        doc.set(p);
+        dirty.set(stack.isDirty());
+        readOnly.set(s.readOnly());
+        canUndo.set(!s.readOnly() && stack.canUndo());
+        canRedo.set(!s.readOnly() && stack.canRedo());
+        undoLabel.set(stack.undoName().map(l -> "Undo " + l).orElse("Undo"));
+        redoLabel.set(stack.redoName().map(l -> "Redo " + l).orElse("Redo"));
+        projectName.set(s.store().dir().getFileName().toString().replaceFirst("\\.kinora$", ""));
+        revision.set(revision.get() + 1);
     }
 
     // --- projects -------------------------------------------------------------------------------
 
-    public void newUntitled() throws IOException {
-        open(ProjectFolder.untitled(userData));
+    /** Project-wide defaults follow the pack, so a Tiny World project is 64×64 at 8 fps, not 832×480. */
+    private ProjectSettings settingsFor(Optional<PackInfo> p) {
+        return p.filter(PackInfo::usable)
+                .map(x -> new ProjectSettings(x.id(), x.width(), x.height(), x.fps()))
+                .orElse(new ProjectSettings("tinyworld", 64, 64, 8));
     }
 
-    public void open(ProjectFolder f) {
-        ProjectFolder.Loaded l = f.load();
-        folder.set(f);
+    public void newUntitled() throws IOException {
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Path d = userData.resolve("untitled").resolve("Untitled-" + stamp + ProjectStore.EXTENSION);
+        int n = 2;
+        while (Files.exists(d)) {
+            d = userData.resolve("untitled").resolve("Untitled-" + stamp + "-" + n++ + ProjectStore.EXTENSION);
+        }
+        Files.createDirectories(d.getParent());
+        ProjectSession s = ProjectSession.create(d, "Untitled", Clock.systemUTC(), recents);
+        ProjectSettings ps = settingsFor(pack(PackRegistryDefault.ID));
+        // A fresh project starts with one empty card so the artist can type at once.
+        Shot first = Shot.create("", ps);
+        s.stack().reset(s.project().withSettings(ps).withShots(List.of(first.withDuration(defaultSeconds(ps)))), false);
+        s.save();
+        attach(s);
+    }
+
+    static double defaultSeconds(ProjectSettings ps) {
+        return 16 / ps.fps();
+    }
+
+    public void open(Path dir) throws IOException {
+        attach(ProjectSession.open(dir, Clock.systemUTC(), recents));
+    }
+
+    /** Creates a project in {@code dir} from a prepared document (the demo). */
+    public void create(Path dir, String name, Project content) throws IOException {
+        ProjectSession s = ProjectSession.create(dir, name, Clock.systemUTC(), recents);
+        s.stack().reset(content, false);
+        s.save();
+        attach(s);
+    }
+
+    private void attach(ProjectSession s) throws IOException {
+        ProjectSession old = session.get();
+        unlisten.run();
+        if (old != null) {
+            queue.detach();
+            old.close();
+        }
         frameCache.clear();
-        // A recovered autosave is unsaved work: it stays dirty so the artist saves it.
-        edits.reset(l.doc(), l.readOnly(), l.recovered());
-        banner.set(l.message());
-        List<Take> missing = f.missingMedia(l.doc());
-        if (!missing.isEmpty() && l.message().isEmpty()) {
-            banner.set(missing.size() + " take file(s) are missing from " + f.media()
-                    + ". Use File → Relink Media… to find them.");
+        String msg = s.message();
+        // Unsaved edits in the journal (a crash or a kill): recover them, unsaved, and say so.
+        Optional<dev.kinora.project.RecoveryInfo> rec = s.readOnly() ? Optional.empty() : s.recovery();
+        if (rec.isPresent()) {
+            s.recover();
+            msg = (msg.isEmpty() ? "" : msg + "\n") + "Recovered unsaved changes from " + rec.get().journalWritten()
+                    + " (Kinora stopped before they were saved). Save to keep them, or undo nothing and close without saving to drop them.";
         }
-        queue.load(f);
-        prefs.setLastProject(f.dir());
-        if (!f.dir().startsWith(userData.resolve("untitled"))) {
-            prefs.addRecent(f.dir());
+        session.set(s);
+        unlisten = s.stack().addListener(p -> changed());
+        if (!s.readOnly()) {
+            s.startAutosave();
         }
-        status.set("Opened " + f.dir());
+        List<Path> missing = s.missingMedia();
+        if (!missing.isEmpty() && msg.isEmpty()) {
+            msg = missing.size() + " media file(s) are missing, e.g. " + missing.get(0)
+                    + ". Use File → Relink Missing Media… to find them.";
+        }
+        banner.set(msg);
+        selectedShot.set("");
+        queue.attach(s);
+        prefs.setLastProject(s.store().dir());
+        status.set("Opened " + s.store().dir());
         mirror();
     }
 
     public void save() throws IOException {
-        ProjectFolder f = folder.get();
-        if (f == null || edits.readOnly()) {
+        ProjectSession s = session.get();
+        if (s == null || s.readOnly()) {
             return;
         }
-        f.save(edits.doc());
-        edits.markSaved();
-        status.set("Saved " + f.dir());
+        s.save();
+        status.set("Saved " + s.store().dir());
+        mirror();
     }
 
     public void saveAs(Path target) throws IOException {
-        ProjectFolder f = folder.get();
-        Path dir = target.getFileName().toString().endsWith(".kinora") ? target
-                : target.resolveSibling(target.getFileName() + ".kinora");
-        ProjectFolder copy = f.copyTo(dir, edits.doc());
-        folder.set(copy);
-        boolean ro = edits.readOnly();
-        edits.reset(edits.doc().withTitle(copy.name()), false);
-        if (ro) {
-            banner.set("");
-        }
-        queue.load(copy);
-        prefs.setLastProject(copy.dir());
-        prefs.addRecent(copy.dir());
-        status.set("Saved as " + copy.dir());
-    }
-
-    private void autosaveNow() {
-        ProjectFolder f = folder.get();
-        if (f == null || !edits.dirty() || edits.readOnly()) {
+        ProjectSession s = session.get();
+        Path dir = target.getFileName().toString().endsWith(ProjectStore.EXTENSION) ? target
+                : target.resolveSibling(target.getFileName() + ProjectStore.EXTENSION);
+        if (s.readOnly()) {
+            // A read-only project (newer format, locked) is copied into a new writable one.
+            Project p = s.project();
+            create(dir, dir.getFileName().toString().replaceFirst("\\.kinora$", ""), p);
             return;
         }
-        Storyboard snapshot = edits.doc();
-        exec.background(() -> {
-            f.autosave(snapshot);
-            return null;
-        }, v -> status.set("Autosaved"), e -> status.set("Autosave failed: " + e.getMessage()));
+        s.saveAs(dir);
+        queue.attach(s);
+        prefs.setLastProject(dir);
+        status.set("Saved as " + dir);
+        mirror();
     }
 
+    /** Looks for each missing file by name under {@code searchRoot}; each relink is an undoable step. */
     public int relink(Path searchRoot) throws IOException {
-        int n = folder.get().relink(edits.doc(), searchRoot);
+        ProjectSession s = session.get();
+        int n = 0;
+        List<Path> missing = s.missingMedia();
+        try (var walk = Files.walk(searchRoot, 8)) {
+            List<Path> files = walk.filter(Files::isRegularFile).toList();
+            for (Path m : missing) {
+                for (Path f : files) {
+                    if (f.getFileName().equals(m.getFileName())) {
+                        s.relink(m, f);
+                        n++;
+                        break;
+                    }
+                }
+            }
+        }
         frameCache.clear();
-        if (folder.get().missingMedia(edits.doc()).isEmpty()) {
+        if (s.missingMedia().isEmpty()) {
             banner.set("");
         }
-        revision.set(revision.get() + 1); // repaint thumbnails
+        mirror();
         return n;
     }
 
     // --- edits ---------------------------------------------------------------------------------
 
-    /** Runs an edit as a named command; in a read-only project it is refused with the banner's reason. */
-    public boolean edit(String label, java.util.function.UnaryOperator<Storyboard> f) {
-        if (!edits.execute(label, f)) {
-            status.set("This project is read-only: " + label + " was not applied.");
+    /** Runs an edit as a command; refused with the reason in a read-only project or when it does not apply. */
+    public boolean edit(Command c) {
+        ProjectSession s = session.get();
+        if (s == null) {
             return false;
         }
-        return true;
+        if (s.readOnly()) {
+            status.set("This project is read-only: " + c.name() + " was not applied.");
+            return false;
+        }
+        try {
+            s.execute(c);
+            return true;
+        } catch (IllegalArgumentException e) {
+            status.set(c.name() + ": " + e.getMessage());
+            return false;
+        }
     }
 
     public void undo() {
-        edits.undo();
+        ProjectSession s = session.get();
+        if (s != null && !s.readOnly()) {
+            s.stack().undo();
+        }
     }
 
     public void redo() {
-        edits.redo();
+        ProjectSession s = session.get();
+        if (s != null && !s.readOnly()) {
+            s.stack().redo();
+        }
+    }
+
+    /** Ends the current run of coalescing edits (typing), so the next edit is its own undo step. */
+    public void breakCoalescing() {
+        ProjectSession s = session.get();
+        if (s != null) {
+            s.stack().breakCoalescing();
+        }
     }
 
     public Optional<Shot> selected() {
-        return edits.doc().shot(selectedShot.get());
+        return doc().shot(selectedShot.get());
     }
 
     // --- media ---------------------------------------------------------------------------------
 
+    public Path resolve(String reference) {
+        return session.get().store().resolve(reference);
+    }
+
     /** The frames of a take, decoded once and cached; empty when its file is missing or unreadable. */
     public Optional<Frames> frames(Take t) {
-        ProjectFolder f = folder.get();
-        if (f == null) {
+        ProjectSession s = session.get();
+        if (s == null) {
             return Optional.empty();
         }
-        Frames cached = frameCache.get(t.file());
+        Frames cached = frameCache.get(t.media());
         if (cached != null) {
             return Optional.of(cached);
         }
         try {
-            Frames fr = TakeMedia.read(f.mediaFile(t), t.height(), t.fps());
-            frameCache.put(t.file(), fr);
+            Frames fr = TakeMedia.read(s.store().resolve(t.media()), t.height(), t.fps());
+            frameCache.put(t.media(), fr);
             return Optional.of(fr);
         } catch (IOException e) {
-            LOG.debug("cannot read take {}: {}", t.file(), e.getMessage());
+            LOG.debug("cannot read take {}: {}", t.media(), e.getMessage());
             return Optional.empty();
         }
     }
 
-    public void cacheFrames(Take t, Frames f) {
-        frameCache.put(t.file(), f);
+    /** The take a project file reference belongs to, when it is one. */
+    public Optional<Take> takeByMedia(String reference) {
+        return doc().shots().stream().flatMap(x -> x.takes().stream()).filter(t -> t.media().equals(reference)).findFirst();
     }
 
     public Optional<PackInfo> pack(String id) {
-        return packs.stream().filter(p -> p.id().equals(id)).findFirst()
+        return packs.stream().filter(p -> p.id().equals(id) && p.usable()).findFirst()
                 .or(() -> packs.stream().filter(PackInfo::usable).findFirst());
-    }
-
-    public void refreshPacks() {
-        exec.background(engine::packs, packs::setAll, e -> status.set("Cannot list model packs: " + e.getMessage()));
     }
 
     public void refreshDevice() {
         exec.background(engine::deviceDescription, deviceUsed::set, e -> deviceUsed.set("unavailable: " + e.getMessage()));
+    }
+
+    public List<RecentProjects.Entry> recentProjects() {
+        return recents.list().stream().filter(RecentProjects.Entry::exists)
+                .filter(e -> !e.dir().startsWith(userData.resolve("untitled"))).toList();
     }
 
     // --- accessors -----------------------------------------------------------------------------
@@ -251,24 +353,25 @@ public final class StudioModel implements AutoCloseable {
         return userData;
     }
 
-    public EditStack edits() {
-        return edits;
+    public ProjectSession session() {
+        return session.get();
+    }
+
+    public ObjectProperty<ProjectSession> sessionProperty() {
+        return session;
     }
 
     public QueueViewModel queue() {
         return queue;
     }
 
-    public ObjectProperty<ProjectFolder> folderProperty() {
-        return folder;
+    public Project doc() {
+        ProjectSession s = session.get();
+        return s == null ? doc.get() : s.project();
     }
 
-    public ObjectProperty<Storyboard> docProperty() {
+    public ObjectProperty<Project> docProperty() {
         return doc;
-    }
-
-    public Storyboard doc() {
-        return edits.doc();
     }
 
     public LongProperty revisionProperty() {
@@ -315,23 +418,33 @@ public final class StudioModel implements AutoCloseable {
         return deviceUsed;
     }
 
+    public StringProperty projectNameProperty() {
+        return projectName;
+    }
+
     public ObservableList<PackInfo> packs() {
         return packs;
     }
 
+    /** Closes the project: the journal stays when there are unsaved edits, so the next start offers them. */
     @Override
     public void close() {
-        autosave.stop();
-        ProjectFolder f = folder.get();
-        if (f != null && edits.dirty() && !edits.readOnly()) {
+        unlisten.run();
+        queue.detach();
+        ProjectSession s = session.get();
+        if (s != null) {
             try {
-                f.autosave(edits.doc()); // synchronously: the executor is about to stop
+                s.close();
             } catch (IOException e) {
-                LOG.warn("final autosave failed: {}", e.getMessage());
+                LOG.warn("closing the project: {}", e.getMessage());
             }
         }
-        queue.persist();
         exec.close();
         engine.close();
+    }
+
+    /** The default pack's id, in one place. */
+    static final class PackRegistryDefault {
+        static final String ID = dev.kinora.engine.pack.PackRegistry.DEFAULT_PACK;
     }
 }

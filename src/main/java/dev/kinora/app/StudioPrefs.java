@@ -72,6 +72,43 @@ public final class StudioPrefs {
         return out;
     }
 
+    /** Prompt history is the artist's, across projects. */
+    public List<String> history() {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            String h = props.getProperty("history." + i);
+            if (h == null) {
+                break;
+            }
+            out.add(h);
+        }
+        return out;
+    }
+
+    public void setHistory(List<String> h) {
+        for (int i = 0; i < 50; i++) {
+            if (i < h.size()) {
+                props.setProperty("history." + i, h.get(i));
+            } else {
+                props.remove("history." + i);
+            }
+        }
+        save();
+    }
+
+    public dev.kinora.engine.onnx.Device device() {
+        try {
+            return dev.kinora.engine.onnx.Device.parse(props.getProperty("device", "auto"));
+        } catch (IllegalArgumentException e) {
+            return dev.kinora.engine.onnx.Device.AUTO;
+        }
+    }
+
+    public void setDevice(dev.kinora.engine.onnx.Device d) {
+        props.setProperty("device", d.id());
+        save();
+    }
+
     /** The project open when the studio last ran (untitled ones included), for crash recovery. */
     public String lastProject() {
         return props.getProperty("last.project");

@@ -22,13 +22,8 @@ public final class FxTestSupport {
         Thread.UncaughtExceptionHandler h = (t, e) -> FX_ERRORS.add(e);
         Thread.setDefaultUncaughtExceptionHandler(h);
         if (!started) {
-            try {
-                CountDownLatch l = new CountDownLatch(1);
-                Platform.startup(l::countDown);
-                l.await(20, TimeUnit.SECONDS);
-            } catch (IllegalStateException alreadyRunning) {
-                // started by TestFX
-            }
+            // Started the way TestFX starts it, so window tests that run later in this JVM get keyboard focus.
+            org.testfx.api.FxToolkit.registerPrimaryStage();
             Platform.setImplicitExit(false);
             started = true;
         }

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kinora.app.engine.SyntheticEngine;
-import dev.kinora.app.model.JobSpec;
-import dev.kinora.app.model.JobState;
-import dev.kinora.app.model.Shot;
+import dev.kinora.project.JobSpec;
+import dev.kinora.project.JobState;
+import dev.kinora.project.Shot;
 import dev.kinora.app.prompt.PromptViewModel;
 import dev.kinora.app.timeline.TimelineViewModel;
 import dev.kinora.engine.pack.Mode;
@@ -45,7 +45,7 @@ class ViewModelsTest {
     }
 
     @Test
-    void typingIsOneUndoStepPerCommitAndFollowsTheSelectedShot() throws Exception {
+    void typingCoalescesIntoOneUndoStepAndFollowsTheSelectedShot() throws Exception {
         onFx(() -> {
             prompt.promptProperty().set("a cat");
             prompt.commitPrompt();
@@ -54,15 +54,16 @@ class ViewModelsTest {
         });
         assertEquals("a cat on a roof", shot(0).prompt());
         onFx(studio::undo);
-        assertEquals("a cat", shot(0).prompt());
-        assertEquals("a cat", onFx(() -> prompt.promptProperty().get()), "the editor shows the undone text");
+        assertEquals("", shot(0).prompt(), "one phrase of typing is one undo step");
+        assertEquals("", onFx(() -> prompt.promptProperty().get()), "the editor shows the undone text");
+        onFx(studio::redo);
         onFx(() -> {
             timeline.addShot();
             prompt.promptProperty().set("second");
             timeline.select(shot(0).id());
         });
         assertEquals("second", shot(1).prompt(), "switching shots commits the pending text");
-        assertEquals("a cat", onFx(() -> prompt.promptProperty().get()));
+        assertEquals("a cat on a roof", onFx(() -> prompt.promptProperty().get()));
     }
 
     @Test
@@ -77,9 +78,9 @@ class ViewModelsTest {
     @Test
     void settingsChangesAreUndoableCommands() throws Exception {
         onFx(() -> prompt.stepsProperty().set(33));
-        assertEquals(33, studio.doc().settings().steps());
+        assertEquals(33, shot(0).settings().steps());
         onFx(studio::undo);
-        assertEquals(0, studio.doc().settings().steps());
+        assertEquals(0, shot(0).settings().steps());
         assertEquals(8, onFx(() -> prompt.stepsProperty().get()), "shows the pack default again");
     }
 
@@ -105,12 +106,14 @@ class ViewModelsTest {
         });
         assertEquals(List.of(100L, 101L, 102L), specs.stream().map(JobSpec::seed).toList());
         waitFor("three takes", 10_000, () -> shot(0).takes().size() == 3);
-        assertEquals(List.of("waves"), studio.doc().promptHistory());
+        assertEquals("waves", prompt.history().get(0));
         assertTrue(studio.queue().jobs().stream().allMatch(j -> j.state() == JobState.DONE));
         onFx(() -> timeline.setActiveTake(shot(0).id(), shot(0).takes().get(0).id()));
-        assertEquals(100L, shot(0).active().orElseThrow().seed());
+        assertEquals(100L, shot(0).activeTake().orElseThrow().recipe().seed());
+        onFx(() -> prompt.seedLockedProperty().set(false));
         onFx(prompt::reuseSeedFromTake);
-        assertEquals(100L, studio.doc().settings().seed());
+        assertEquals(100L, shot(0).settings().seed());
+        assertTrue(shot(0).settings().seedLocked());
     }
 
     @Test
@@ -130,10 +133,11 @@ class ViewModelsTest {
         onFx(timeline::addShot);
         assertTrue(onFx(prompt::useLastFrameOfPrevious));
         assertEquals(Mode.ANIMATE, onFx(() -> prompt.modeProperty().get()));
+        waitFor("the still in slot A", 5000, () -> prompt.sourceA().framesProperty().get() != null);
         assertEquals(1, prompt.sourceA().framesProperty().get().count());
-        assertTrue(prompt.sourceA().refProperty().get().lastFrameOnly());
+        assertTrue(prompt.sourceA().pathProperty().get().startsWith("media/stills/"), prompt.sourceA().pathProperty().get());
         List<JobSpec> specs = onFx(() -> prompt.generate());
-        assertEquals(Mode.ANIMATE, specs.get(0).settings().mode());
+        assertEquals(Mode.ANIMATE, specs.get(0).mode());
         waitFor("animated take", 10_000, () -> shot(1).takes().size() == 1);
     }
 
@@ -148,16 +152,16 @@ class ViewModelsTest {
         onFx(() -> timeline.move(third, 0));
         assertEquals(third, shot(0).id());
         onFx(() -> timeline.resize(third, 40));
-        assertEquals(40, shot(0).durationFrames());
+        assertEquals(40, timeline.frames(shot(0)));
         onFx(() -> {
             timeline.select(third);
             timeline.playheadProperty().set(10);
             timeline.split();
         });
         assertEquals(4, studio.doc().shots().size());
-        assertEquals(10, shot(0).durationFrames());
-        assertEquals(30, shot(1).durationFrames());
-        assertEquals(10, shot(1).trimStart(), "the second half starts where the first ends");
+        assertEquals(10, timeline.frames(shot(0)));
+        assertEquals(30, timeline.frames(shot(1)));
+        assertTrue(shot(1).continueFromPrevious(), "the second half continues the first");
         onFx(() -> {
             timeline.select(shot(1).id());
             timeline.duplicate();
@@ -168,5 +172,23 @@ class ViewModelsTest {
             onFx(studio::undo);
         }
         assertEquals(1, studio.doc().shots().size(), "every timeline edit undoes");
+    }
+
+    @Test
+    void aMalformedProjectOpensReadOnlyWithAMessageAndRefusesEdits() throws Exception {
+        Path dir = java.nio.file.Files.createDirectories(ud.resolve("Broken.kinora"));
+        java.nio.file.Files.writeString(dir.resolve("project.json"), "{ not json");
+        onFx(() -> {
+            try {
+                studio.open(dir);
+            } catch (java.io.IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        assertTrue(studio.readOnlyProperty().get());
+        assertFalse(studio.bannerProperty().get().isBlank());
+        onFx(timeline::addShot);
+        assertTrue(studio.statusProperty().get().contains("read-only"), studio.statusProperty().get());
+        assertEquals("{ not json", java.nio.file.Files.readString(dir.resolve("project.json")), "nothing is written over it");
     }
 }

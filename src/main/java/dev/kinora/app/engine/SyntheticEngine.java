@@ -102,7 +102,7 @@ public final class SyntheticEngine implements StudioEngine {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         return new GenerationResult(new Frames(w, h, PACK.fps(), frames), recipe,
                 new DeviceReport(device, Device.CPU, device == Device.CPU ? "" : "synthetic preview engine"),
-                new GenerationResult.Timings(0, 0, ms, 0, ms, steps), complete);
+                new GenerationResult.Timings(0, 0, ms, 0, ms, steps), complete, List.of());
     }
 
     /** A soft ball on a gradient, moving along the seed's direction; noise fades in as steps progress. */

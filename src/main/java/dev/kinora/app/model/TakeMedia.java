@@ -83,7 +83,7 @@ public final class TakeMedia {
 
     /** Nearest-neighbour resize, used to bring a dropped still or clip to the pack's frame size. */
     public static Frames resize(Frames f, int w, int h) {
-        if (f.width() == w && f.height() == h) {
+        if (w <= 0 || h <= 0 || f.width() == w && f.height() == h) {
             return f;
         }
         List<byte[]> out = new ArrayList<>(f.count());

@@ -146,7 +146,6 @@ public final class PromptView extends BorderPane {
         VBox slots = new VBox(6, slot(vm.sourceA()), slot(vm.sourceB()));
         slots.visibleProperty().bind(vm.modeProperty().isNotEqualTo(Mode.GENERATE));
         slots.managedProperty().bind(slots.visibleProperty());
-        vm.sourceB().refProperty().addListener(o -> { });
         Button lastFrame = new Button("Use last frame of previous shot");
         lastFrame.setGraphic(Icons.icon("mdi2i-image-move"));
         lastFrame.setOnAction(e -> vm.useLastFrameOfPrevious());
@@ -278,8 +277,8 @@ public final class PromptView extends BorderPane {
                 vm.dropFile(s, f.toPath());
             }
         });
-        Button clear = Icons.button("mdi2c-close", "Clear source " + s.name(), "", s::clear);
-        clear.visibleProperty().bind(s.refProperty().isNotNull());
+        Button clear = Icons.button("mdi2c-close", "Clear source " + s.name(), "", () -> vm.clearSource(s));
+        clear.visibleProperty().bind(s.pathProperty().isNotEmpty());
         HBox box = new HBox(thumb, info, browse, clear);
         box.getStyleClass().add("source-slot");
         box.setId("source-" + s.name());
@@ -302,7 +301,7 @@ public final class PromptView extends BorderPane {
             if (db.hasString() && db.getString().startsWith(TAKE_DRAG)) {
                 String[] p = db.getString().substring(TAKE_DRAG.length()).split(":");
                 if (p.length == 2) {
-                    vm.dropTake(s, p[0], p[1], false);
+                    vm.dropTake(s, p[0], p[1]);
                     ok = true;
                 }
             } else if (db.hasFiles() && !db.getFiles().isEmpty()) {

@@ -2,17 +2,21 @@ package dev.kinora.app.prompt;
 
 import dev.kinora.app.StudioModel;
 import dev.kinora.app.engine.PackInfo;
-import dev.kinora.app.model.GenSettings;
-import dev.kinora.app.model.JobSpec;
-import dev.kinora.app.model.Shot;
-import dev.kinora.app.model.SourceRef;
-import dev.kinora.app.model.Storyboard;
-import dev.kinora.app.model.Take;
+import dev.kinora.app.model.TakeMedia;
 import dev.kinora.app.queue.SourceFiles;
 import dev.kinora.engine.Direction;
 import dev.kinora.engine.Frames;
 import dev.kinora.engine.onnx.Device;
 import dev.kinora.engine.pack.Mode;
+import dev.kinora.project.Commands;
+import dev.kinora.project.JobSpec;
+import dev.kinora.project.Project;
+import dev.kinora.project.Shot;
+import dev.kinora.project.ShotSettings;
+import dev.kinora.project.SourceRef;
+import dev.kinora.project.SourceRole;
+import dev.kinora.project.Take;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,10 +37,10 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 /**
- * The prompt editor's state: the selected shot's prompt, the generation settings, the source slots
- * and the token count. Text is committed to the document as one "Edit prompt" command per pause in
- * typing (the view calls {@link #commitPrompt()}), not per keystroke, so undo steps are phrases.
- * Settings changes are commands too; the view model re-reads the document on every revision.
+ * The prompt editor's state: the selected shot's prompt, mode, sources and settings, and the token
+ * count. Every change is a project command on the selected shot (typing coalesces into one undo
+ * step per phrase); the view model re-reads the shot on every revision. Device, direction and remix
+ * strength are per machine / per job, not part of the document.
  */
 public final class PromptViewModel {
     private final StudioModel studio;
@@ -50,20 +54,20 @@ public final class PromptViewModel {
     private final ObjectProperty<Device> device = new SimpleObjectProperty<>(Device.AUTO);
     private final ObjectProperty<Mode> mode = new SimpleObjectProperty<>(Mode.GENERATE);
     private final ObjectProperty<Direction> direction = new SimpleObjectProperty<>(Direction.FORWARD);
-    private final ObjectProperty<Long> seed = new SimpleObjectProperty<>(42L);
+    private final ObjectProperty<Long> seed = new SimpleObjectProperty<>(0L);
     private final BooleanProperty seedLocked = new SimpleBooleanProperty();
     private final IntegerProperty steps = new SimpleIntegerProperty();
     private final DoubleProperty guidance = new SimpleDoubleProperty();
     private final StringProperty scheduler = new SimpleStringProperty("");
     private final IntegerProperty frames = new SimpleIntegerProperty();
-    private final DoubleProperty fps = new SimpleDoubleProperty();
+    private final DoubleProperty fps = new SimpleDoubleProperty(8);
     private final IntegerProperty variations = new SimpleIntegerProperty(1);
     private final DoubleProperty strength = new SimpleDoubleProperty(0.6);
     private final StringProperty shotLabel = new SimpleStringProperty("");
     private final StringProperty modeHint = new SimpleStringProperty("");
     private final ObservableList<String> history = FXCollections.observableArrayList();
-    private final SourceSlot sourceA = new SourceSlot("A");
-    private final SourceSlot sourceB = new SourceSlot("B");
+    private final SourceSlot sourceA = new SourceSlot("A", SourceRole.START);
+    private final SourceSlot sourceB = new SourceSlot("B", SourceRole.END);
     private final Random seeds = new Random();
     private boolean syncing;
     private String boundShot = "";
@@ -72,65 +76,92 @@ public final class PromptViewModel {
 
     public PromptViewModel(StudioModel studio) {
         this.studio = studio;
+        history.setAll(studio.prefs().history());
+        device.set(studio.prefs().device());
+        studio.engine().setDevice(device.get());
         studio.revisionProperty().addListener((o, a, b) -> sync());
         studio.selectedShotProperty().addListener((o, a, b) -> {
             commitPrompt(a);
             sync();
         });
         studio.packs().addListener((javafx.collections.ListChangeListener<PackInfo>) c -> sync());
-        // Settings widgets write to properties; each change becomes one command.
         pack.addListener((o, a, b) -> {
             if (b != null) {
-                setting("Change model pack", s -> s.withPack(b.id()));
+                settings(s -> s.withPack(b.id()));
             }
         });
-        device.addListener((o, a, b) -> setting("Change device", s -> s.withDevice(b)));
-        mode.addListener((o, a, b) -> setting("Change mode", s -> s.withMode(b)));
-        direction.addListener((o, a, b) -> setting("Change direction", s -> s.withDirection(b)));
-        seed.addListener((o, a, b) -> setting("Change seed", s -> s.withSeed(b == null ? 0 : b, seedLocked.get())));
-        seedLocked.addListener((o, a, b) -> setting(b ? "Lock seed" : "Unlock seed", s -> s.withSeed(s.seed(), b)));
-        steps.addListener((o, a, b) -> setting("Change steps", s -> s.withSampling(b.intValue(), s.guidance(), s.scheduler())));
-        guidance.addListener((o, a, b) -> setting("Change guidance", s -> s.withSampling(s.steps(), b.floatValue(), s.scheduler())));
-        scheduler.addListener((o, a, b) -> setting("Change scheduler", s -> s.withSampling(s.steps(), s.guidance(), b)));
-        frames.addListener((o, a, b) -> setting("Change length", s -> s.withLength(b.intValue(), s.fps())));
-        fps.addListener((o, a, b) -> setting("Change fps", s -> s.withLength(s.frames(), b.doubleValue())));
-        variations.addListener((o, a, b) -> setting("Change variations", s -> s.withVariations(b.intValue())));
-        strength.addListener((o, a, b) -> setting("Change strength", s -> s.withStrength(b.floatValue())));
-        mode.addListener((o, a, b) -> modeHint.set(hint(b)));
+        device.addListener((o, a, b) -> {
+            // Where jobs run is a property of this machine, not of the project.
+            studio.prefs().setDevice(b);
+            studio.engine().setDevice(b);
+            studio.refreshDevice();
+        });
+        mode.addListener((o, a, b) -> {
+            modeHint.set(hint(b));
+            if (!syncing) {
+                shotEdit(id -> new Commands.SetMode(id, b));
+            }
+        });
+        seed.addListener((o, a, b) -> settings(s -> s.withSeed(b == null ? 0 : b, s.seedLocked())));
+        seedLocked.addListener((o, a, b) -> settings(s -> s.withSeed(s.seed(), b)));
+        steps.addListener((o, a, b) -> settings(s -> s.withSampling(b.intValue(), s.guidance(), s.scheduler())));
+        guidance.addListener((o, a, b) -> settings(s -> s.withSampling(s.steps(), b.floatValue(), s.scheduler())));
+        scheduler.addListener((o, a, b) -> settings(s -> s.withSampling(s.steps(), s.guidance(), b == null ? "" : b)));
+        // Length is the shot's duration (frames at its fps), so the card on the timeline follows the spinner.
+        frames.addListener((o, a, b) -> shotEdit(id -> new Commands.SetDuration(id, b.intValue() / fps.get())));
+        fps.addListener((o, a, b) -> {
+            if (b.doubleValue() > 0) {
+                settings(s -> s.withFrames(s.frames(), b.doubleValue()));
+            }
+        });
+        variations.addListener((o, a, b) -> settings(s -> s.withVariations(Math.max(1, b.intValue()))));
         modeHint.set(hint(Mode.GENERATE));
         sync();
     }
 
-    private void setting(String label, UnaryOperator<GenSettings> f) {
+    private void shotEdit(java.util.function.Function<String, dev.kinora.project.Command> f) {
+        String id = studio.selectedShotProperty().get();
+        if (!syncing && id != null && !id.isEmpty() && studio.doc().shot(id).isPresent()) {
+            studio.edit(f.apply(id));
+        }
+    }
+
+    private void settings(UnaryOperator<ShotSettings> f) {
         if (syncing) {
             return;
         }
-        studio.edit(label, d -> d.withSettings(f.apply(d.settings())));
+        studio.selected().ifPresent(s -> {
+            try {
+                ShotSettings next = f.apply(s.settings());
+                if (!next.equals(s.settings())) {
+                    studio.edit(new Commands.SetShotSettings(s.id(), next));
+                }
+            } catch (IllegalArgumentException e) {
+                studio.statusProperty().set(e.getMessage());
+            }
+        });
     }
 
-    /** Re-reads the document into the properties; guarded so the writes do not turn into commands. */
+    /** Re-reads the selected shot into the properties; guarded so the writes do not turn into commands. */
     void sync() {
         syncing = true;
         try {
-            Storyboard d = studio.doc();
-            GenSettings s = d.settings();
-            PackInfo p = studio.pack(s.pack()).orElse(null);
+            Project d = studio.doc();
+            Optional<Shot> shot = studio.selected();
+            ShotSettings s = shot.map(Shot::settings).orElse(ShotSettings.DEFAULTS);
+            PackInfo p = studio.pack(s.pack().isEmpty() ? d.settings().defaultPack() : s.pack()).orElse(null);
             pack.set(p);
             tokenLimit.set(p == null ? 0 : p.maxTokens());
-            device.set(s.device());
-            mode.set(s.mode());
-            direction.set(s.direction());
+            mode.set(shot.map(Shot::mode).orElse(Mode.GENERATE));
+            modeHint.set(hint(mode.get()));
             seed.set(s.seed());
             seedLocked.set(s.seedLocked());
             steps.set(s.steps() > 0 ? s.steps() : p == null ? 8 : p.steps());
             guidance.set(Float.isNaN(s.guidance()) ? (p == null ? 3 : p.guidance()) : s.guidance());
             scheduler.set(s.scheduler());
-            frames.set(s.frames() > 0 ? s.frames() : p == null ? 16 : p.frames());
-            fps.set(s.fps() > 0 ? s.fps() : p == null ? 8 : p.fps());
+            fps.set(s.fps());
+            frames.set(shot.map(Shot::targetFrames).orElse(16));
             variations.set(s.variations());
-            strength.set(s.strength());
-            history.setAll(d.promptHistory());
-            Optional<Shot> shot = studio.selected();
             String id = shot.map(Shot::id).orElse("");
             // Replace the text only when the document's prompt itself changed (undo/redo, another shot):
             // an unrelated edit (a setting) must not wipe words typed since the last commit.
@@ -146,6 +177,7 @@ public final class PromptViewModel {
             syncedPrompt = docPrompt;
             syncedNegative = docNeg;
             boundShot = id;
+            showSources(shot.map(Shot::sources).orElse(List.of()));
             int index = d.indexOf(id);
             shotLabel.set(index < 0 ? "No shot" : "Shot " + (index + 1) + " of " + d.shots().size()
                     + shot.filter(Shot::continueFromPrevious).map(x -> " · continues previous").orElse(""));
@@ -154,7 +186,35 @@ public final class PromptViewModel {
         }
     }
 
-    /** Writes the typed prompt into the selected shot as one command (called after a pause in typing). */
+    private void showSources(List<SourceRef> refs) {
+        for (SourceSlot slot : List.of(sourceA, sourceB)) {
+            Optional<SourceRef> r = refs.stream().filter(x -> x.role() == slot.role()).findFirst();
+            if (r.isEmpty()) {
+                slot.clearView();
+                continue;
+            }
+            if (r.get().path().equals(slot.pathProperty().get()) && slot.framesProperty().get() != null) {
+                continue;
+            }
+            String ref = r.get().path();
+            Optional<Take> take = studio.takeByMedia(ref);
+            if (take.isPresent()) {
+                Shot owner = studio.doc().shots().stream().filter(s -> s.take(take.get().id()).isPresent()).findFirst().orElse(null);
+                String label = owner == null ? "take" : "Shot " + (studio.doc().indexOf(owner.id()) + 1) + " take";
+                slot.show(ref, label, studio.frames(take.get()).orElse(null));
+            } else {
+                Path file = studio.resolve(ref);
+                slot.show(ref, file.getFileName().toString(), null);
+                studio.exec().background(() -> SourceFiles.read(file), f -> {
+                    if (ref.equals(slot.pathProperty().get())) {
+                        slot.show(ref, file.getFileName().toString(), f);
+                    }
+                }, e -> slot.infoProperty().set(file.getFileName() + " · " + e.getMessage()));
+            }
+        }
+    }
+
+    /** Writes the typed prompt into the selected shot (called after a pause in typing and on focus loss). */
     public void commitPrompt() {
         commitPrompt(boundShot);
     }
@@ -166,8 +226,11 @@ public final class PromptViewModel {
         String p = prompt.get();
         String n = negative.get();
         studio.doc().shot(shotId).ifPresent(s -> {
-            if (!s.prompt().equals(p) || !s.negativePrompt().equals(n)) {
-                studio.edit("Edit prompt", d -> d.mapShot(shotId, x -> x.withPrompt(p, n)));
+            if (!s.prompt().equals(p)) {
+                studio.edit(new Commands.EditPrompt(shotId, p));
+            }
+            if (!s.negativePrompt().equals(n)) {
+                studio.edit(new Commands.EditNegativePrompt(shotId, n));
             }
         });
     }
@@ -176,7 +239,7 @@ public final class PromptViewModel {
     public void countTokens() {
         PackInfo p = pack.get();
         if (p == null) {
-            tokenText.set("no model pack");
+            tokenText.set("no model pack installed (Tools → Model Manager)");
             return;
         }
         String text = prompt.get();
@@ -190,7 +253,9 @@ public final class PromptViewModel {
 
     public void useHistory(String h) {
         prompt.set(h);
+        studio.breakCoalescing();
         commitPrompt();
+        studio.breakCoalescing();
     }
 
     public void randomSeed() {
@@ -199,108 +264,139 @@ public final class PromptViewModel {
 
     /** Takes the seed of the selected shot's active take and locks it, to vary the prompt on the same noise. */
     public void reuseSeedFromTake() {
-        studio.selected().flatMap(Shot::active).ifPresent(t -> {
-            studio.edit("Reuse seed " + t.seed(), d -> d.withSettings(d.settings().withSeed(t.seed(), true)));
+        studio.selected().ifPresent(s -> s.activeTake().ifPresent(t ->
+                studio.edit(new Commands.SetShotSettings(s.id(), s.settings().withSeed(t.recipe().seed(), true)))));
+    }
+
+    private void setSource(SourceRole role, String reference) {
+        studio.selected().ifPresent(s -> {
+            List<SourceRef> refs = new ArrayList<>(s.sources().stream().filter(r -> r.role() != role).toList());
+            if (reference != null) {
+                refs.add(new SourceRef(reference, role));
+            }
+            studio.edit(new Commands.SetSources(s.id(), refs));
         });
     }
 
-    /** Loads a dropped file into a slot; the decoding happens off the FX thread. */
+    /** A dropped file becomes the slot's source (inside the project it is referenced relatively). */
     public void dropFile(SourceSlot slot, Path file) {
-        studio.exec().background(() -> SourceFiles.read(file), f -> {
-            slot.set(SourceRef.file(file.toString()), f, file.getFileName().toString());
-            suggestModeForSources();
-        }, e -> studio.statusProperty().set(e.getMessage()));
+        setSource(slot.role(), studio.session().store().reference(file));
+        suggestModeForSources();
     }
 
-    /** Puts a take (dragged from the timeline) in a slot. */
-    public void dropTake(SourceSlot slot, String shotId, String takeId, boolean lastFrameOnly) {
-        Optional<Take> t = studio.doc().shot(shotId).flatMap(s -> s.take(takeId));
-        if (t.isEmpty()) {
-            return;
-        }
-        Optional<Frames> f = studio.frames(t.get());
-        if (f.isEmpty()) {
-            studio.statusProperty().set("The take's file is missing; relink media first");
-            return;
-        }
-        Frames fr = lastFrameOnly ? f.get().slice(f.get().count() - 1, f.get().count()) : f.get();
-        int idx = studio.doc().indexOf(shotId) + 1;
-        slot.set(SourceRef.take(shotId, takeId, lastFrameOnly), fr, "Shot " + idx + (lastFrameOnly ? " last frame" : " take"));
-        suggestModeForSources();
+    /** A take dragged from the timeline becomes the slot's source. */
+    public void dropTake(SourceSlot slot, String shotId, String takeId) {
+        studio.doc().shot(shotId).flatMap(s -> s.take(takeId)).ifPresent(t -> {
+            setSource(slot.role(), t.media());
+            suggestModeForSources();
+        });
+    }
+
+    public void clearSource(SourceSlot slot) {
+        setSource(slot.role(), null);
     }
 
     private void suggestModeForSources() {
         if (mode.get() != Mode.GENERATE) {
             return;
         }
-        Frames a = sourceA.framesProperty().get();
-        if (a != null) {
-            mode.set(sourceB.filled() ? Mode.INTERPOLATE : a.count() == 1 ? Mode.ANIMATE : Mode.EXTEND);
+        Optional<Shot> s = studio.selected();
+        if (s.isEmpty() || s.get().sources().isEmpty()) {
+            return;
         }
-    }
-
-    /** "Use last frame": the previous shot's active take's last frame becomes the still to animate. */
-    public boolean useLastFrameOfPrevious() {
-        Optional<Shot> prev = studio.doc().previous(studio.selectedShotProperty().get());
-        Optional<Take> t = prev.flatMap(Shot::active);
-        if (t.isEmpty()) {
-            studio.statusProperty().set("The previous shot has no take yet");
-            return false;
-        }
-        dropTake(sourceA, prev.get().id(), t.get().id(), true);
-        mode.set(Mode.ANIMATE);
-        return true;
+        boolean hasEnd = s.get().sources().stream().anyMatch(r -> r.role() == SourceRole.END);
+        boolean still = s.get().sources().stream().anyMatch(r -> SourceFiles.isStill(Path.of(r.path()))
+                && studio.takeByMedia(r.path()).isEmpty());
+        mode.set(hasEnd ? Mode.INTERPOLATE : still ? Mode.ANIMATE : Mode.EXTEND);
     }
 
     /**
-     * Queues the generation(s). The seed is resolved now (random unless locked) so the queue file
-     * holds exactly what will run and a retry repeats it.
+     * "Use last frame": the previous shot's active take's last frame is written as a still into the
+     * project's media folder and becomes this shot's start; the shot animates from it (an exact cut).
+     */
+    public boolean useLastFrameOfPrevious() {
+        Optional<Shot> cur = studio.selected();
+        Optional<Shot> prev = cur.flatMap(c -> studio.doc().previous(c.id()));
+        Optional<Take> t = prev.flatMap(Shot::activeTake);
+        Optional<Frames> f = t.flatMap(studio::frames);
+        if (f.isEmpty()) {
+            studio.statusProperty().set("The previous shot has no take to continue from yet");
+            return false;
+        }
+        try {
+            Frames last = f.get().slice(f.get().count() - 1, f.get().count());
+            Path still = studio.session().store().mediaDir().resolve("stills").resolve(t.get().id() + "-last.png");
+            TakeMedia.write(last, still);
+            String ref = studio.session().store().reference(still);
+            String id = cur.get().id();
+            List<SourceRef> refs = new ArrayList<>(cur.get().sources().stream().filter(r -> r.role() != SourceRole.START).toList());
+            refs.add(0, new SourceRef(ref, SourceRole.START));
+            studio.edit(new Commands.SetSources(id, refs));
+            studio.edit(new Commands.SetMode(id, Mode.ANIMATE));
+            return true;
+        } catch (IOException e) {
+            studio.statusProperty().set("Cannot write the still: " + e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * Queues the generation(s) of the selected shot. Seeds are resolved now (random unless locked) so
+     * the queue file holds exactly what will run and a retry repeats it.
      */
     public List<JobSpec> generate() {
         commitPrompt();
-        Storyboard d = studio.doc();
+        studio.breakCoalescing();
         Optional<Shot> shot = studio.selected();
         if (shot.isEmpty()) {
             studio.statusProperty().set("Add a shot first");
             return List.of();
         }
-        GenSettings s = d.settings();
-        List<SourceRef> sources = new ArrayList<>();
+        Shot s = shot.get();
+        Project d = studio.doc();
         Mode m = s.mode();
-        Optional<Take> prevTake = d.previous(shot.get().id()).flatMap(Shot::active);
-        if (shot.get().continueFromPrevious() && prevTake.isPresent() && !sourceA.filled()) {
-            // Continue from previous shot: extend its active take forward, so the reel is continuous.
+        List<SourceRef> sources = s.sources();
+        Direction dir = direction.get();
+        Optional<Take> prevTake = d.previous(s.id()).flatMap(Shot::activeTake);
+        if (s.continueFromPrevious() && prevTake.isPresent() && s.sources().isEmpty()) {
+            // Continue from previous shot: extend its active take forward, so the reel plays on without a cut.
             m = Mode.EXTEND;
-            sources.add(SourceRef.take(d.previous(shot.get().id()).get().id(), prevTake.get().id(), false));
-            s = s.withDirection(Direction.FORWARD);
-        } else {
-            if (sourceA.filled()) {
-                sources.add(sourceA.refProperty().get());
-            }
-            if (sourceB.filled()) {
-                sources.add(sourceB.refProperty().get());
-            }
+            sources = List.of(new SourceRef(prevTake.get().media(), SourceRole.START));
+            dir = Direction.FORWARD;
+        } else if (m == Mode.EXTEND && dir == Direction.BACKWARD) {
+            sources = sources.stream().map(r -> new SourceRef(r.path(), SourceRole.END)).toList();
         }
         String problem = check(m, sources.size());
         if (problem != null) {
             studio.statusProperty().set(problem);
             return List.of();
         }
-        long base = s.seedLocked() ? s.seed() : Math.abs(seeds.nextLong() % 1_000_000_000L);
-        if (!s.seedLocked()) {
-            long b = base;
-            studio.edit("Generate", x -> x.rememberPrompt(prompt.get()).withSettings(x.settings().withSeed(b, false)));
-        } else {
-            studio.edit("Generate", x -> x.rememberPrompt(prompt.get()));
-        }
+        ShotSettings st = s.settings();
+        String packId = st.pack().isEmpty() ? pack.get() == null ? d.settings().defaultPack() : pack.get().id() : st.pack();
+        long base = st.seedLocked() ? st.seed() : Math.abs(seeds.nextLong() % 1_000_000_000L);
+        float str = m == Mode.REMIX ? (float) strength.get() : 1f;
         List<JobSpec> specs = new ArrayList<>();
-        for (int v = 0; v < s.variations(); v++) {
-            JobSpec spec = new JobSpec(shot.get().id(), prompt.get(), negative.get(), s.withMode(m), base + v, sources);
-            studio.queue().enqueue(spec);
+        for (int v = 0; v < st.variations(); v++) {
+            JobSpec spec = new JobSpec(packId, m, s.prompt(), s.negativePrompt(), base + v, st.steps(), st.guidance(),
+                    st.scheduler(), Float.NaN, s.targetFrames(), str, dir, 0, true, sources);
+            studio.queue().enqueue(s.id(), spec);
             specs.add(spec);
         }
+        remember(s.prompt());
         studio.statusProperty().set("Queued " + specs.size() + " job" + (specs.size() == 1 ? "" : "s"));
         return specs;
+    }
+
+    private void remember(String p) {
+        if (p.isBlank()) {
+            return;
+        }
+        history.remove(p);
+        history.add(0, p);
+        while (history.size() > 50) {
+            history.remove(history.size() - 1);
+        }
+        studio.prefs().setHistory(history);
     }
 
     /** Why a mode cannot run with the sources at hand, or null when it can. */

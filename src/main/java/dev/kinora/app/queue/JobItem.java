@@ -1,8 +1,8 @@
 package dev.kinora.app.queue;
 
-import dev.kinora.app.model.JobRecord;
-import dev.kinora.app.model.JobSpec;
-import dev.kinora.app.model.JobState;
+import dev.kinora.project.JobSpec;
+import dev.kinora.project.JobState;
+import dev.kinora.project.QueuedJob;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleDoubleProperty;
@@ -10,52 +10,64 @@ import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 
-/** A row of the render queue, observable so the list cell updates as the job runs. */
+/**
+ * A row of the render queue: the persistent {@link QueuedJob} mirrored into properties (so the cell
+ * updates in place), plus what only the running session knows (step text, ETA).
+ */
 public final class JobItem {
     private final String id;
-    private final JobSpec spec;
-    private final String created;
+    private final String shotId;
+    private final ObjectProperty<JobSpec> spec = new SimpleObjectProperty<>();
     private final ObjectProperty<JobState> state = new SimpleObjectProperty<>();
     private final DoubleProperty progress = new SimpleDoubleProperty();
     private final StringProperty message = new SimpleStringProperty("");
+    private final StringProperty step = new SimpleStringProperty("");
     private final StringProperty eta = new SimpleStringProperty("");
     private final StringProperty device = new SimpleStringProperty("");
     private final StringProperty takeId = new SimpleStringProperty("");
 
-    public JobItem(String id, JobSpec spec, String created, JobState state) {
-        this.id = id;
-        this.spec = spec;
-        this.created = created;
-        this.state.set(state);
+    JobItem(QueuedJob j) {
+        this.id = j.id();
+        this.shotId = j.shotId();
+        update(j);
     }
 
-    public static JobItem of(JobRecord r) {
-        JobItem j = new JobItem(r.id(), r.spec(), r.created(), r.state());
-        j.progress.set(r.progress());
-        j.message.set(r.message());
-        j.device.set(r.device());
-        j.takeId.set(r.takeId());
-        return j;
-    }
-
-    public JobRecord record() {
-        return new JobRecord(id, spec, state.get(), progress.get(), message.get(), device.get(), created, takeId.get());
+    void update(QueuedJob j) {
+        spec.set(j.request());
+        state.set(j.state());
+        progress.set(j.progress());
+        message.set(j.message());
+        device.set(j.device());
+        takeId.set(j.takeId());
+        if (j.state() != JobState.RUNNING) {
+            eta.set("");
+            step.set("");
+        }
     }
 
     public String id() {
         return id;
     }
 
-    public JobSpec spec() {
-        return spec;
+    public String shotId() {
+        return shotId;
     }
 
-    public ObjectProperty<JobState> stateProperty() {
-        return state;
+    public JobSpec spec() {
+        return spec.get();
+    }
+
+    public String label() {
+        String p = spec().prompt().isBlank() ? "(no prompt)" : spec().prompt();
+        return spec().mode().id() + " · " + (p.length() > 48 ? p.substring(0, 47) + "…" : p);
     }
 
     public JobState state() {
         return state.get();
+    }
+
+    public ObjectProperty<JobState> stateProperty() {
+        return state;
     }
 
     public DoubleProperty progressProperty() {
@@ -64,6 +76,10 @@ public final class JobItem {
 
     public StringProperty messageProperty() {
         return message;
+    }
+
+    public StringProperty stepProperty() {
+        return step;
     }
 
     public StringProperty etaProperty() {

@@ -1,7 +1,7 @@
 package dev.kinora.app.queue;
 
 import dev.kinora.app.Icons;
-import dev.kinora.app.model.JobState;
+import dev.kinora.project.JobState;
 import java.util.Locale;
 import javafx.beans.binding.Bindings;
 import javafx.css.PseudoClass;
@@ -41,8 +41,8 @@ public final class QueueView extends BorderPane {
                 vm.retry(sel.get());
             }
         });
-        retry.disableProperty().bind(Bindings.createBooleanBinding(() -> sel.get() == null || !sel.get().state().retryable()
-                && sel.get().state() != JobState.DONE, sel));
+        retry.disableProperty().bind(Bindings.createBooleanBinding(() -> sel.get() == null || !sel.get().state().finished(), sel));
+        Icons.tip(retry, "Retry a failed or cancelled job; run a finished one again", "");
         Button up = Icons.button("mdi2a-arrow-up", "Run earlier", "", () -> move(-1));
         Button down = Icons.button("mdi2a-arrow-down", "Run later", "", () -> move(1));
         Button clear = Icons.button("mdi2b-broom", "Clear finished jobs", "", vm::clearFinished);
@@ -123,16 +123,16 @@ public final class QueueView extends BorderPane {
                 setGraphic(null);
                 return;
             }
-            title.setText(j.spec().label());
+            title.setText(j.label());
             state.textProperty().bind(j.stateProperty().map(s -> s.name().toLowerCase(Locale.ROOT)));
             mark(j.state());
             bound = j;
             j.stateProperty().addListener(onState);
             bar.progressProperty().bind(j.progressProperty());
             meta.textProperty().bind(Bindings.createStringBinding(() -> String.join(" · ",
-                    java.util.stream.Stream.of(j.messageProperty().get(), j.etaProperty().get(),
+                    java.util.stream.Stream.of(j.stepProperty().get(), j.messageProperty().get(), j.etaProperty().get(),
                             "seed " + j.spec().seed(), j.deviceProperty().get()).filter(x -> !x.isBlank()).toList()),
-                    j.messageProperty(), j.etaProperty(), j.deviceProperty()));
+                    j.stepProperty(), j.messageProperty(), j.etaProperty(), j.deviceProperty()));
             live.imageProperty().bind(Bindings.createObjectBinding(() -> {
                 var p = vm.livePreviewProperty().get();
                 return vm.runningProperty().get() == j && p != null && !p.isEmpty() ? dev.kinora.app.FxFrames.image(p) : null;

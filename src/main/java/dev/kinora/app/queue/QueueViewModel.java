@@ -3,14 +3,6 @@ package dev.kinora.app.queue;
 import dev.kinora.app.StudioModel;
 import dev.kinora.app.UiTaskExecutor;
 import dev.kinora.app.engine.PackInfo;
-import dev.kinora.app.model.JobRecord;
-import dev.kinora.app.model.JobSpec;
-import dev.kinora.app.model.JobState;
-import dev.kinora.app.model.ProjectFolder;
-import dev.kinora.app.model.Shot;
-import dev.kinora.app.model.SourceRef;
-import dev.kinora.app.model.Storyboard;
-import dev.kinora.app.model.Take;
 import dev.kinora.app.model.TakeMedia;
 import dev.kinora.engine.Frames;
 import dev.kinora.engine.GenerationRequest;
@@ -18,259 +10,264 @@ import dev.kinora.engine.GenerationResult;
 import dev.kinora.engine.Preview;
 import dev.kinora.engine.Progress;
 import dev.kinora.engine.Source;
+import dev.kinora.project.Commands;
+import dev.kinora.project.JobSpec;
+import dev.kinora.project.JobState;
+import dev.kinora.project.ProjectSession;
+import dev.kinora.project.ProjectStore;
+import dev.kinora.project.QueuedJob;
+import dev.kinora.project.RenderQueue;
+import dev.kinora.project.Shot;
+import dev.kinora.project.SourceRef;
+import dev.kinora.project.Take;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
+import javafx.application.Platform;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 /**
- * The render queue: jobs run one at a time in list order; every state change is written to the
- * project's queue.json so the queue survives a restart, and every finished (or cancelled but
- * partly finished) job becomes a take through an undoable "Add take" command.
+ * Runs the project's persistent {@link RenderQueue}: jobs one at a time in queue order; each
+ * finished job's frames are written into the project's media folder and become a take through an
+ * undoable Add Take command. Cancelling keeps the finished windows as a partial take. The queue
+ * file is the project's, so jobs survive a restart (a job running at a crash comes back queued).
  */
 public final class QueueViewModel {
     private final StudioModel studio;
     private final ObservableList<JobItem> jobs = FXCollections.observableArrayList();
+    private final Map<String, JobItem> byId = new HashMap<>();
     private final ObjectProperty<JobItem> running = new SimpleObjectProperty<>();
     private final ObjectProperty<Preview> livePreview = new SimpleObjectProperty<>(Preview.none());
     private final ObjectProperty<Take> lastTake = new SimpleObjectProperty<>();
+    private RenderQueue queue;
+    private ProjectSession session;
     private UiTaskExecutor.Handle handle;
-    private ProjectFolder folder;
+    private Runnable unlisten = () -> { };
 
     public QueueViewModel(StudioModel studio) {
         this.studio = studio;
     }
 
-    public ObservableList<JobItem> jobs() {
-        return jobs;
+    public void attach(ProjectSession s) {
+        detach();
+        session = s;
+        queue = s.queue();
+        RenderQueue q = queue;
+        unlisten = q.addListener(list -> {
+            if (Platform.isFxApplicationThread()) {
+                sync(list);
+            } else {
+                Platform.runLater(() -> sync(q.jobs()));
+            }
+        });
+        sync(q.jobs());
+        pump();
     }
 
-    public ObjectProperty<JobItem> runningProperty() {
-        return running;
-    }
-
-    public ObjectProperty<Preview> livePreviewProperty() {
-        return livePreview;
-    }
-
-    /** The take the last job produced; the player jumps to it. */
-    public ObjectProperty<Take> lastTakeProperty() {
-        return lastTake;
-    }
-
-    /** Loads a project's queue; jobs interrupted by a crash wait for a retry rather than starting on their own. */
-    public void load(ProjectFolder f) {
+    /** Stops listening and cancels a running job (switching projects). */
+    public void detach() {
+        unlisten.run();
+        unlisten = () -> { };
         if (handle != null) {
             handle.cancel();
+            handle = null;
         }
-        folder = f;
         running.set(null);
+        livePreview.set(Preview.none());
+        queue = null;
+        session = null;
         jobs.clear();
-        for (JobRecord r : f.loadQueue()) {
-            jobs.add(JobItem.of(r));
-        }
-        pump();
+        byId.clear();
     }
 
-    public JobItem enqueue(JobSpec spec) {
-        JobItem j = new JobItem(UUID.randomUUID().toString().substring(0, 8), spec, Instant.now().toString(), JobState.QUEUED);
-        jobs.add(j);
-        persist();
+    private void sync(List<QueuedJob> list) {
+        List<JobItem> items = new ArrayList<>(list.size());
+        for (QueuedJob j : list) {
+            JobItem it = byId.computeIfAbsent(j.id(), k -> new JobItem(j));
+            it.update(j);
+            items.add(it);
+        }
+        byId.keySet().retainAll(list.stream().map(QueuedJob::id).toList());
+        if (!items.equals(jobs)) {
+            jobs.setAll(items);
+        }
+        // The queue says a running job was cancelled: stop its engine call (finished windows are kept).
+        JobItem r = running.get();
+        if (r != null && r.state() == JobState.CANCELLED && handle != null && !handle.cancelRequested()) {
+            r.stepProperty().set("cancelling…");
+            handle.cancel();
+        }
+    }
+
+    public JobItem enqueue(String shotId, JobSpec spec) {
+        QueuedJob j = queue.add(shotId, spec);
         pump();
-        return j;
+        return byId.get(j.id());
     }
 
     public void cancel(JobItem j) {
-        if (j == running.get() && handle != null) {
-            j.messageProperty().set("cancelling…");
-            handle.cancel();
-        } else if (j.state() == JobState.QUEUED) {
-            j.stateProperty().set(JobState.CANCELLED);
-            j.messageProperty().set("cancelled before it started");
-            persist();
+        queue.cancel(j.id());
+    }
+
+    public void retry(JobItem j) {
+        if (j.state() == JobState.DONE) {
+            queue.add(j.shotId(), j.spec()); // "again": the same job as a new entry
+        } else {
+            queue.retry(j.id());
         }
+        pump();
     }
 
-    public JobItem retry(JobItem j) {
-        return enqueue(j.spec());
-    }
-
-    /** Moves a waiting job up (-1) or down (+1) among the jobs; running and finished jobs stay put. */
     public void move(JobItem j, int delta) {
-        int i = jobs.indexOf(j);
-        int k = i + delta;
-        if (i < 0 || k < 0 || k >= jobs.size() || j.state() != JobState.QUEUED) {
-            return;
+        if (delta < 0) {
+            queue.moveUp(j.id());
+        } else {
+            queue.moveDown(j.id());
         }
-        jobs.remove(i);
-        jobs.add(k, j);
-        persist();
     }
 
     public void clearFinished() {
-        jobs.removeIf(j -> j.state().finished());
-        persist();
-    }
-
-    public void persist() {
-        if (folder == null) {
-            return;
-        }
-        List<JobRecord> rs = jobs.stream().map(JobItem::record).toList();
-        try {
-            folder.saveQueue(rs);
-        } catch (IOException e) {
-            studio.statusProperty().set("Cannot write the queue: " + e.getMessage());
-        }
+        queue.clearFinished();
     }
 
     private void pump() {
-        if (running.get() != null || folder == null) {
+        if (queue == null || running.get() != null || session == null || session.readOnly()) {
             return;
         }
-        Optional<JobItem> next = jobs.stream().filter(j -> j.state() == JobState.QUEUED).findFirst();
-        next.ifPresent(this::start);
+        queue.next().ifPresent(j -> start(byId.get(j.id())));
     }
 
     private void start(JobItem j) {
-        running.set(j);
-        j.stateProperty().set(JobState.RUNNING);
-        j.progressProperty().set(0);
-        j.messageProperty().set("starting…");
-        j.deviceProperty().set(studio.deviceUsedProperty().get());
-        persist();
-        ProjectFolder f = folder;
-        Storyboard doc = studio.doc();
-        PackInfo pack = studio.pack(j.spec().settings().pack()).orElse(null);
+        ProjectSession s = session;
+        PackInfo pack = studio.pack(j.spec().pack()).orElse(null);
         GenerationRequest request;
         try {
-            request = request(j.spec(), doc, f, pack);
+            request = request(j.spec(), s, studio, pack);
         } catch (IOException | IllegalArgumentException e) {
-            finish(j, JobState.FAILED, e.getMessage());
+            queue.fail(j.id(), e.getMessage());
+            pump();
             return;
         }
-        studio.engine().setDevice(j.spec().settings().device());
+        running.set(j);
+        queue.start(j.id(), studio.deviceUsedProperty().get());
         handle = studio.exec().submit((listener, token) -> {
             GenerationResult r = studio.engine().generate(request, listener, token);
-            return save(j, r, f);
-        }, new UiTaskExecutor.Callbacks<Take>() {
+            return write(j, r, s);
+        }, new UiTaskExecutor.Callbacks<Written>() {
             @Override
             public void progress(Progress p) {
-                j.progressProperty().set(p.fraction());
+                if (queue == null || running.get() != j) {
+                    return;
+                }
+                queue.progress(j.id(), p.fraction());
                 j.etaProperty().set(p.stage() == dev.kinora.engine.Stage.DONE ? "" : "ETA " + format(p.eta()));
-                j.messageProperty().set(describe(p));
+                j.stepProperty().set(describe(p));
                 if (!p.preview().isEmpty()) {
                     livePreview.set(p.preview());
                 }
             }
 
             @Override
-            public void done(Take take) {
-                addTake(j, take);
-                finish(j, JobState.DONE, "done · " + take.frames() + " frames on " + take.device());
+            public void done(Written w) {
+                Take t = addTake(j, w, s);
+                if (t != null && queue != null) {
+                    queue.complete(j.id(), t.id());
+                }
+                finish(j);
             }
 
             @Override
             public void cancelled(Optional<Object> partial) {
                 if (partial.isPresent() && partial.get() instanceof GenerationResult r && r.frames().count() > 0) {
                     try {
-                        Take t = save(j, r, f);
-                        addTake(j, t);
-                        finish(j, JobState.CANCELLED, "cancelled · kept " + t.frames() + " finished frames");
-                        return;
+                        Take t = addTake(j, write(j, r, s), s);
+                        j.messageProperty().set("cancelled · kept " + (t == null ? 0 : t.frames()) + " finished frames");
                     } catch (IOException e) {
-                        finish(j, JobState.CANCELLED, "cancelled · partial frames could not be saved: " + e.getMessage());
-                        return;
+                        j.messageProperty().set("cancelled · partial frames could not be saved: " + e.getMessage());
                     }
                 }
-                finish(j, JobState.CANCELLED, "cancelled");
+                if (queue != null && j.state() == JobState.RUNNING) {
+                    queue.cancel(j.id());
+                }
+                finish(j);
             }
 
             @Override
             public void failed(Throwable error) {
-                finish(j, JobState.FAILED, error.getMessage() == null ? error.toString() : error.getMessage());
+                if (queue != null) {
+                    queue.fail(j.id(), error.getMessage() == null ? error.toString() : error.getMessage());
+                }
+                finish(j);
             }
         });
     }
 
-    private void finish(JobItem j, JobState s, String message) {
-        j.stateProperty().set(s);
-        j.messageProperty().set(message);
-        j.etaProperty().set("");
-        if (s == JobState.DONE) {
-            j.progressProperty().set(1);
-        }
+    private void finish(JobItem j) {
         livePreview.set(Preview.none());
         if (running.get() == j) {
             running.set(null);
             handle = null;
         }
-        persist();
         pump();
     }
 
-    private Take save(JobItem j, GenerationResult r, ProjectFolder f) throws IOException {
-        String id = "take-" + j.id();
-        String file = id + ".png";
-        TakeMedia.write(r.frames(), f.media().resolve(file));
-        return new Take(id, file, j.spec().prompt(), j.spec().settings().mode().id(), r.recipe().seed(), r.recipe().steps(),
-                r.frames().count(), r.frames().fps(), r.frames().width(), r.frames().height(), r.complete(),
-                r.device().describe(), Instant.now().toString());
+    /** Frames written to a take slot on the render thread, waiting to enter the document. */
+    private record Written(ProjectStore.MediaSlot slot, GenerationResult result) {
     }
 
-    private void addTake(JobItem j, Take t) {
-        j.takeIdProperty().set(t.id());
-        String shotId = j.spec().shotId();
-        studio.edit("Add take", d -> {
-            if (d.shot(shotId).isPresent()) {
-                return d.mapShot(shotId, s -> s.plusTake(t));
+    private static Written write(JobItem j, GenerationResult r, ProjectSession s) throws IOException {
+        ProjectStore.MediaSlot slot = s.store().newTakeSlot(j.shotId(), "png");
+        TakeMedia.write(r.frames(), slot.file());
+        return new Written(slot, r);
+    }
+
+    private Take addTake(JobItem j, Written w, ProjectSession s) {
+        if (s != session) {
+            return null; // the project was switched meanwhile; its file stays in the old folder
+        }
+        GenerationResult r = w.result();
+        try {
+            Take t = s.store().finishTake(w.slot(), r.recipe(), r.frames().count(), r.frames().fps(), r.frames().width(),
+                    r.frames().height(), r.complete() ? "" : "partial");
+            if (s.project().shot(j.shotId()).isEmpty()) {
+                // The shot was deleted while the job ran: the take still gets a card rather than being lost.
+                Shot home = Shot.create(r.recipe().prompt(), s.project().settings()).withDuration(r.frames().durationSeconds());
+                studio.edit(Commands.appendShot(home));
+                studio.edit(new Commands.AddTake(home.id(), t, true));
+            } else {
+                studio.edit(new AddTakeToShot(j.shotId(), t));
             }
-            // The shot was deleted while the job ran: the take still gets a home rather than being lost.
-            List<Shot> shots = new ArrayList<>(d.shots());
-            shots.add(new Shot(d.freshShotId(), t.prompt(), "", t.frames(), 0, false, List.of(t), t.id()));
-            return d.withShots(shots);
-        });
-        lastTake.set(t);
+            lastTake.set(t);
+            return t;
+        } catch (IOException e) {
+            studio.statusProperty().set("The take could not be saved: " + e.getMessage());
+            return null;
+        }
     }
 
-    /** Builds the engine request, reading source takes and files at the pack's frame size. */
-    static GenerationRequest request(JobSpec spec, Storyboard doc, ProjectFolder f, PackInfo pack) throws IOException {
+    /** Builds the engine request, loading each source (takes as film strips, other files via media) at the pack's size. */
+    static GenerationRequest request(JobSpec spec, ProjectSession s, StudioModel studio, PackInfo pack) throws IOException {
         List<Source> sources = new ArrayList<>();
         for (SourceRef ref : spec.sources()) {
-            Frames fr;
-            String path;
-            if (ref.isTake()) {
-                Take t = doc.shot(ref.shotId()).flatMap(s -> s.take(ref.takeId()))
-                        .or(() -> doc.shots().stream().flatMap(s -> s.takes().stream()).filter(x -> x.id().equals(ref.takeId())).findFirst())
-                        .orElseThrow(() -> new IOException("source take " + ref.takeId() + " no longer exists; pick another source"));
-                Path p = f.mediaFile(t);
-                fr = TakeMedia.read(p, t.height(), t.fps());
-                path = p.toString();
-            } else {
-                path = ref.path();
-                fr = SourceFiles.read(Path.of(ref.path()));
-            }
-            if (ref.lastFrameOnly()) {
-                fr = fr.slice(fr.count() - 1, fr.count());
-            }
+            Path p = s.store().resolve(ref.path());
+            Optional<Take> take = studio.takeByMedia(ref.path());
+            Frames fr = take.isPresent() ? TakeMedia.read(p, take.get().height(), take.get().fps()) : SourceFiles.read(p);
             if (pack != null && pack.width() > 0) {
                 fr = TakeMedia.resize(fr, pack.width(), pack.height());
             }
-            sources.add(new Source(fr, path, sha256(fr)));
+            sources.add(new Source(fr, ref.path(), sha256(fr)));
         }
-        var s = spec.settings();
-        return new GenerationRequest(s.pack(), s.mode(), spec.prompt(), spec.negativePrompt(), spec.seed(), s.steps(),
-                s.guidance(), s.scheduler(), Float.NaN, s.frames(), s.strength(), s.direction(), 0, true, sources);
+        return spec.toRequest(sources);
     }
 
     private static String sha256(Frames f) {
@@ -297,7 +294,23 @@ public final class QueueViewModel {
     }
 
     static String format(Duration d) {
-        long s = Math.max(0, d.toSeconds());
-        return s >= 60 ? (s / 60) + "m " + (s % 60) + "s" : s + "s";
+        long sec = Math.max(0, d.toSeconds());
+        return sec >= 60 ? (sec / 60) + "m " + (sec % 60) + "s" : sec + "s";
+    }
+
+    public ObservableList<JobItem> jobs() {
+        return jobs;
+    }
+
+    public ObjectProperty<JobItem> runningProperty() {
+        return running;
+    }
+
+    public ObjectProperty<Preview> livePreviewProperty() {
+        return livePreview;
+    }
+
+    public ObjectProperty<Take> lastTakeProperty() {
+        return lastTake;
     }
 }

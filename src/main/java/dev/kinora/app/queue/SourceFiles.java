@@ -6,24 +6,17 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 
-/**
- * Reads a dropped source file. Stills are read here with ImageIO; video clips need the media
- * layer's decoder (branch {@code media}, MediaReader.readClip), which this adapter calls once that
- * branch is merged. Until then a clip gives an error that says what to do instead.
- */
+/** Reads a dropped source file: stills with ImageIO (exact pixels), clips through the media layer. */
 public final class SourceFiles {
     private SourceFiles() {
     }
 
-    public static boolean isVideo(Path p) {
+    public static boolean isStill(Path p) {
         String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        return n.endsWith(".mp4") || n.endsWith(".webm") || n.endsWith(".mov") || n.endsWith(".mkv") || n.endsWith(".gif");
+        return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".bmp");
     }
 
     public static Frames read(Path p) throws IOException {
-        if (isVideo(p)) {
-            return MediaAdapter.readClip(p);
-        }
-        return TakeMedia.readImage(p);
+        return isStill(p) ? TakeMedia.readImage(p) : MediaAdapter.readClip(p);
     }
 }

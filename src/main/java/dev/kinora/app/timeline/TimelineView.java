@@ -3,9 +3,9 @@ package dev.kinora.app.timeline;
 import dev.kinora.app.FxFrames;
 import dev.kinora.app.Icons;
 import dev.kinora.app.StudioModel;
-import dev.kinora.app.model.Shot;
-import dev.kinora.app.model.Storyboard;
-import dev.kinora.app.model.Take;
+import dev.kinora.project.Project;
+import dev.kinora.project.Shot;
+import dev.kinora.project.Take;
 import dev.kinora.app.prompt.PromptView;
 import dev.kinora.engine.Frames;
 import java.util.Optional;
@@ -134,20 +134,20 @@ public final class TimelineView extends BorderPane {
         rebuild();
     }
 
-    private static String summary(Storyboard d) {
-        int f = d.totalFrames();
-        double fps = d.settings().fps() > 0 ? d.settings().fps() : 8;
+    private String summary(Project d) {
+        int f = vm.totalFrames();
+        double fps = d.settings().fps();
         return d.shots().size() + " shots · " + f + " frames · " + String.format("%.1f s", f / fps);
     }
 
     private void rebuild() {
-        Storyboard d = studio.doc();
+        Project d = studio.doc();
         double z = vm.zoomProperty().get();
         cards.getChildren().clear();
         for (int i = 0; i < d.shots().size(); i++) {
             cards.getChildren().add(card(d, d.shots().get(i), i, z));
         }
-        double width = Math.max(600, d.totalFrames() * z + d.shots().size() * 2 + 200);
+        double width = Math.max(600, vm.totalFrames() * z + d.shots().size() * 2 + 200);
         ruler.setWidth(width);
         content.setMinWidth(width);
         content.setPrefHeight(RULER + CARD_H + 16);
@@ -157,11 +157,11 @@ public final class TimelineView extends BorderPane {
         placePlayhead();
     }
 
-    private void drawRuler(Storyboard d, double z, double width) {
+    private void drawRuler(Project d, double z, double width) {
         GraphicsContext g = ruler.getGraphicsContext2D();
         g.setFill(Color.web("#1c1f26"));
         g.fillRect(0, 0, width, RULER);
-        double fps = d.settings().fps() > 0 ? d.settings().fps() : 8;
+        double fps = d.settings().fps();
         int every = z >= 16 ? 1 : z >= 6 ? 4 : 8;
         g.setFont(Font.font(9.5));
         for (int f = 0; f * z < width; f++) {
@@ -185,9 +185,10 @@ public final class TimelineView extends BorderPane {
         playhead.setEndY(RULER + CARD_H + 8);
     }
 
-    private Region card(Storyboard d, Shot s, int index, double z) {
-        double w = Math.max(56, s.durationFrames() * z - 2);
-        Optional<Take> active = s.active();
+    private Region card(Project d, Shot s, int index, double z) {
+        int len = vm.frames(s);
+        double w = Math.max(56, len * z - 2);
+        Optional<Take> active = s.activeTake();
         Optional<Frames> frames = active.flatMap(studio::frames);
         HBox strip = new HBox();
         strip.getStyleClass().add("empty-strip");
@@ -198,7 +199,7 @@ public final class TimelineView extends BorderPane {
             Frames f = frames.get();
             int thumbs = Math.max(1, (int) ((w - 8) / 44));
             for (int k = 0; k < thumbs; k++) {
-                int fi = Math.min(f.count() - 1, s.trimStart() + (int) ((long) k * Math.min(s.durationFrames(), f.count()) / thumbs));
+                int fi = Math.min(f.count() - 1, (int) ((long) k * Math.min(len, f.count()) / thumbs));
                 ImageView iv = new ImageView(FxFrames.image(f, Math.max(0, fi)));
                 iv.setFitHeight(44);
                 iv.setFitWidth(44);
@@ -214,8 +215,7 @@ public final class TimelineView extends BorderPane {
         Label prompt = new Label(s.prompt().isBlank() ? "(empty prompt)" : s.prompt());
         prompt.getStyleClass().add("shot-prompt");
         prompt.setMaxWidth(w - 10);
-        double fps = active.map(Take::fps).orElse(d.settings().fps() > 0 ? d.settings().fps() : 8);
-        Label meta = new Label((index + 1) + " · " + s.durationFrames() + " f · " + String.format("%.1f s", s.durationFrames() / fps));
+        Label meta = new Label((index + 1) + " · " + len + " f · " + String.format("%.1f s", s.durationSeconds()));
         meta.getStyleClass().add("shot-meta");
         MenuButton takes = new MenuButton(s.takes().isEmpty() ? "0 takes"
                 : "take " + (s.takes().indexOf(active.get()) + 1) + "/" + s.takes().size());
@@ -224,7 +224,7 @@ public final class TimelineView extends BorderPane {
         Icons.tip(takes, "Takes of this shot: pick the active one, or compare two", "");
         for (int t = 0; t < s.takes().size(); t++) {
             Take tk = s.takes().get(t);
-            String label = "Take " + (t + 1) + " · seed " + tk.seed() + (tk.complete() ? "" : " · partial");
+            String label = "Take " + (t + 1) + " · seed " + tk.recipe().seed() + (tk.label().isEmpty() ? "" : " · " + tk.label());
             MenuItem use = new MenuItem("Use " + label);
             use.setOnAction(e -> vm.setActiveTake(s.id(), tk.id()));
             MenuItem cmp = new MenuItem("Compare with " + label + " (A/B)");
@@ -250,7 +250,7 @@ public final class TimelineView extends BorderPane {
         box.setMaxSize(w, CARD_H);
         box.setOnMouseClicked(e -> {
             vm.select(s.id());
-            vm.playheadProperty().set(d.startOf(s.id()));
+            vm.playheadProperty().set(vm.startOf(s.id()));
             if (e.getClickCount() == 2 && active.isPresent()) {
                 onPlayTake.accept(s.id(), active.get());
             } else if (active.isPresent()) {

@@ -1,18 +1,18 @@
 package dev.kinora.app.timeline;
 
 import dev.kinora.app.StudioModel;
-import dev.kinora.app.model.Shot;
-import dev.kinora.app.model.Storyboard;
-import java.util.ArrayList;
-import java.util.List;
+import dev.kinora.project.Commands;
+import dev.kinora.project.Project;
+import dev.kinora.project.Shot;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 
 /**
- * Storyboard operations, each one command on the project. The playhead is in reel frames and is
- * shared with the player in reel mode.
+ * Storyboard operations, each one project command. Shots are measured in seconds in the document;
+ * the timeline shows them in frames at the project's rate, and the playhead is a reel frame shared
+ * with the player in reel mode.
  */
 public final class TimelineViewModel {
     public static final double MIN_ZOOM = 2;
@@ -26,6 +26,31 @@ public final class TimelineViewModel {
         this.studio = studio;
     }
 
+    public double fps() {
+        return studio.doc().settings().fps();
+    }
+
+    /** A shot's length in frames on the timeline. */
+    public int frames(Shot s) {
+        return (int) Math.max(1, Math.round(s.durationSeconds() * fps()));
+    }
+
+    public int totalFrames() {
+        return studio.doc().shots().stream().mapToInt(this::frames).sum();
+    }
+
+    /** The reel frame at which a shot starts. */
+    public int startOf(String shotId) {
+        int at = 0;
+        for (Shot s : studio.doc().shots()) {
+            if (s.id().equals(shotId)) {
+                return at;
+            }
+            at += frames(s);
+        }
+        return at;
+    }
+
     private String selected() {
         return studio.selectedShotProperty().get();
     }
@@ -35,108 +60,74 @@ public final class TimelineViewModel {
     }
 
     public void addShot() {
-        Storyboard d = studio.doc();
-        String id = d.freshShotId();
+        Project d = studio.doc();
         int at = d.indexOf(selected()) + 1;
-        int len = studio.pack(d.settings().pack()).map(p -> p.frames()).orElse(16);
-        if (studio.edit("Add shot", x -> {
-            List<Shot> s = new ArrayList<>(x.shots());
-            s.add(at <= 0 ? s.size() : at, Shot.empty(id, len));
-            return x.withShots(s);
-        })) {
-            select(id);
+        Shot s = Shot.create("", d.settings()).withDuration(16 / fps());
+        if (studio.edit(new Commands.AddShot(s, at <= 0 ? Integer.MAX_VALUE : at))) {
+            select(s.id());
         }
     }
 
     public void duplicate() {
-        Storyboard d = studio.doc();
-        d.shot(selected()).ifPresent(shot -> {
-            String id = d.freshShotId();
-            int at = d.indexOf(shot.id()) + 1;
-            if (studio.edit("Duplicate shot", x -> {
-                List<Shot> s = new ArrayList<>(x.shots());
-                s.add(at, shot.withId(id));
-                return x.withShots(s);
-            })) {
-                select(id);
-            }
-        });
+        String id = selected();
+        if (studio.doc().shot(id).isEmpty()) {
+            return;
+        }
+        Commands.DuplicateShot c = Commands.duplicateShot(id);
+        if (studio.edit(c)) {
+            select(c.newId());
+        }
     }
 
     public void delete() {
-        Storyboard d = studio.doc();
+        Project d = studio.doc();
         int i = d.indexOf(selected());
         if (i < 0) {
             return;
         }
         String next = d.shots().size() > 1 ? d.shots().get(i == d.shots().size() - 1 ? i - 1 : i + 1).id() : "";
-        if (studio.edit("Delete shot", x -> {
-            List<Shot> s = new ArrayList<>(x.shots());
-            s.remove(i);
-            return x.withShots(s);
-        })) {
+        if (studio.edit(new Commands.DeleteShot(selected()))) {
             select(next);
         }
     }
 
     /**
-     * Splits the selected shot at the playhead when it falls inside the shot (else in the middle):
-     * both halves keep the takes, the second starting where the first ends.
+     * Splits the selected shot at the playhead when it falls inside it (else in the middle). The
+     * second part continues from the first, as a re-cut then extend would.
      */
     public void split() {
-        Storyboard d = studio.doc();
-        d.shot(selected()).ifPresent(shot -> {
-            if (shot.durationFrames() < 2) {
+        studio.selected().ifPresent(shot -> {
+            int len = frames(shot);
+            if (len < 2) {
                 studio.statusProperty().set("A one-frame shot cannot be split");
                 return;
             }
-            int start = d.startOf(shot.id());
-            int cut = playhead.get() - start;
-            if (cut <= 0 || cut >= shot.durationFrames()) {
-                cut = shot.durationFrames() / 2;
+            int cut = playhead.get() - startOf(shot.id());
+            if (cut <= 0 || cut >= len) {
+                cut = len / 2;
             }
-            int k = cut;
-            String id = d.freshShotId();
-            int at = d.indexOf(shot.id());
-            studio.edit("Split shot", x -> {
-                List<Shot> s = new ArrayList<>(x.shots());
-                s.set(at, shot.withTrim(shot.trimStart(), k));
-                s.add(at + 1, shot.withId(id).withTrim(shot.trimStart() + k, shot.durationFrames() - k).withContinue(false));
-                return x.withShots(s);
-            });
+            studio.edit(Commands.splitShot(shot.id(), cut / fps()));
         });
     }
 
     public void move(String shotId, int toIndex) {
-        Storyboard d = studio.doc();
-        int from = d.indexOf(shotId);
-        if (from < 0) {
-            return;
+        if (studio.doc().indexOf(shotId) != toIndex) {
+            studio.edit(new Commands.MoveShot(shotId, toIndex));
         }
-        int to = Math.max(0, Math.min(d.shots().size() - 1, toIndex));
-        if (to == from) {
-            return;
-        }
-        studio.edit("Move shot", x -> {
-            List<Shot> s = new ArrayList<>(x.shots());
-            Shot moving = s.remove(from);
-            s.add(to, moving);
-            return x.withShots(s);
-        });
     }
 
     public void resize(String shotId, int frames) {
-        int f = Math.max(1, Math.min(10_000, frames));
-        studio.edit("Change shot length", x -> x.mapShot(shotId, s -> s.withDuration(f)));
+        int f = Math.max(1, Math.min(100_000, frames));
+        studio.edit(new Commands.SetDuration(shotId, f / fps()));
+        studio.breakCoalescing();
     }
 
     public void setActiveTake(String shotId, String takeId) {
-        studio.edit("Pick take", x -> x.mapShot(shotId, s -> s.withActive(takeId)));
+        studio.edit(new Commands.SetActiveTake(shotId, takeId));
     }
 
     public void setContinue(String shotId, boolean c) {
-        studio.edit(c ? "Continue from previous shot" : "Stop continuing previous shot",
-                x -> x.mapShot(shotId, s -> s.withContinue(c)));
+        studio.edit(new Commands.SetContinueFromPrevious(shotId, c));
     }
 
     public void zoomIn() {
@@ -145,18 +136,6 @@ public final class TimelineViewModel {
 
     public void zoomOut() {
         zoom.set(Math.max(MIN_ZOOM, zoom.get() / 1.5));
-    }
-
-    /** The shot under a reel frame, for the playhead. */
-    public String shotAt(int reelFrame) {
-        int at = 0;
-        for (Shot s : studio.doc().shots()) {
-            if (reelFrame < at + s.durationFrames()) {
-                return s.id();
-            }
-            at += s.durationFrames();
-        }
-        return "";
     }
 
     public DoubleProperty zoomProperty() {
