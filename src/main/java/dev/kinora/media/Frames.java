@@ -65,6 +65,17 @@ final class Frames {
         return out;
     }
 
+    /** Flips left-right (EXIF's mirrored orientations). */
+    static byte[] mirror(byte[] src, int w, int h) {
+        byte[] out = new byte[src.length];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                System.arraycopy(src, (y * w + x) * 3, out, (y * w + (w - 1 - x)) * 3, 3);
+            }
+        }
+        return out;
+    }
+
     /** The rectangle (x, y, w, h) cut out of a source. */
     static byte[] crop(byte[] src, int sw, int x0, int y0, int w, int h) {
         byte[] out = new byte[w * h * 3];

@@ -34,7 +34,32 @@ final class ImageSniffer {
         }
     }
 
-    record Sniffed(StillFormat format, int width, int height) { }
+    /**
+     * @param width       stored width (before orientation)
+     * @param height      stored height
+     * @param orientation EXIF orientation 1..8 (1 = as stored); only JPEG carries one here
+     */
+    record Sniffed(StillFormat format, int width, int height, int orientation) {
+
+        Sniffed(StillFormat format, int width, int height) {
+            this(format, width, height, 1);
+        }
+
+        /** Clockwise rotation to apply after an optional horizontal mirror, per EXIF. */
+        int rotation() {
+            return switch (orientation) {
+                case 3, 4 -> 180;
+                case 6, 7 -> 90;
+                case 5, 8 -> 270;
+                default -> 0;
+            };
+        }
+
+        /** Whether the stored picture is mirrored left-right (EXIF 2, 4, 5, 7). */
+        boolean mirrored() {
+            return orientation == 2 || orientation == 4 || orientation == 5 || orientation == 7;
+        }
+    }
 
     private ImageSniffer() { }
 
@@ -107,6 +132,7 @@ final class ImageSniffer {
 
     private static Sniffed jpeg(Path p, FileChannel ch) throws IOException, MediaException {
         long pos = 2;
+        int orientation = 1;
         long size = ch.size();
         // Walk the marker segments until a start-of-frame; EXIF and ICC blocks can come first.
         while (pos + 4 <= size) {
@@ -126,7 +152,12 @@ final class ImageSniffer {
                 if (f.limit() < 5) {
                     break;
                 }
-                return new Sniffed(StillFormat.JPEG, f.getShort(3) & 0xFFFF, f.getShort(1) & 0xFFFF);
+                return new Sniffed(StillFormat.JPEG, f.getShort(3) & 0xFFFF, f.getShort(1) & 0xFFFF, orientation);
+            }
+            if (marker == 0xE1 && len > 8) {
+                // Phones store portrait photos sideways plus an EXIF orientation; decoders do not
+                // turn the pixels, so we must, or every portrait comes out lying down.
+                orientation = exifOrientation(read(ch, pos + 4, Math.min(len - 2, 4096)), orientation);
             }
             if (marker == 0xD9 || marker == 0xDA || len < 2) { // end of image / scan data before any frame header
                 break;
@@ -135,6 +166,31 @@ final class ImageSniffer {
         }
         throw MediaException.badInput(p, "JPEG has no frame header (SOF marker) in its " + size
                 + " bytes; the file is truncated or corrupt.");
+    }
+
+    /** Tag 0x0112 of IFD0 in an APP1 "Exif" segment; {@code otherwise} when absent or malformed. */
+    static int exifOrientation(ByteBuffer seg, int otherwise) {
+        if (seg.limit() < 14 || seg.get(0) != 'E' || seg.get(1) != 'x' || seg.get(2) != 'i' || seg.get(3) != 'f') {
+            return otherwise;
+        }
+        ByteBuffer tiff = seg.position(6).slice();
+        tiff.order(tiff.get(0) == 'I' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+        long ifd = tiff.getInt(4) & 0xFFFFFFFFL;
+        if (ifd + 2 > tiff.limit()) {
+            return otherwise;
+        }
+        int entries = tiff.getShort((int) ifd) & 0xFFFF;
+        for (int i = 0; i < entries; i++) {
+            int e = (int) ifd + 2 + i * 12;
+            if (e + 12 > tiff.limit()) {
+                break;
+            }
+            if ((tiff.getShort(e) & 0xFFFF) == 0x0112) {
+                int v = tiff.getShort(e + 8) & 0xFFFF;
+                return v >= 1 && v <= 8 ? v : otherwise;
+            }
+        }
+        return otherwise;
     }
 
     private static Sniffed bmp(Path p, ByteBuffer h) throws MediaException {

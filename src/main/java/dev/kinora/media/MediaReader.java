@@ -2,7 +2,6 @@ package dev.kinora.media;
 
 import dev.kinora.media.ImageSniffer.Sniffed;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,7 +12,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
@@ -54,11 +53,10 @@ public final class MediaReader {
         checkTarget(targetW, targetH, policy);
         checkFile(p, false);
         Optional<Sniffed> still = ImageSniffer.sniff(p);
-        String demuxer = still.map(s -> s.format().demuxer).orElse(null);
         if (still.isEmpty() && ImageSniffer.hasImageExtension(p)) {
             throw notAnImage(p);
         }
-        Clip c = decode(p, demuxer, targetW, targetH, 0, policy, 1);
+        Clip c = decode(p, still.orElse(null), targetW, targetH, 0, policy, 1);
         return c.withFps(DEFAULT_FPS);
     }
 
@@ -88,11 +86,10 @@ public final class MediaReader {
             throw notAnImage(p);
         }
         if (still.isPresent() && still.get().format() != ImageSniffer.StillFormat.GIF) {
-            Clip c = decode(p, still.get().format().demuxer, targetW, targetH, 0, policy, 1);
+            Clip c = decode(p, still.get(), targetW, targetH, 0, policy, 1);
             return c.withFps(targetFps > 0 ? targetFps : DEFAULT_FPS);
         }
-        return decode(p, still.map(s -> s.format().demuxer).orElse(null), targetW, targetH, targetFps, policy,
-                maxFrames);
+        return decode(p, still.orElse(null), targetW, targetH, targetFps, policy, maxFrames);
     }
 
     /** Size, rate, length, codec, rotation and metadata, read from headers (frames are not decoded). */
@@ -112,8 +109,9 @@ public final class MediaReader {
         }
         if (still.isPresent() && still.get().format() != ImageSniffer.StillFormat.GIF) {
             Sniffed s = still.get();
-            return new MediaInfo(s.width(), s.height(), 0, 1, 0, s.format().name().toLowerCase(java.util.Locale.ROOT),
-                    0, true, Map.of());
+            boolean swap = s.rotation() == 90 || s.rotation() == 270;
+            return new MediaInfo(swap ? s.height() : s.width(), swap ? s.width() : s.height(), 0, 1, 0,
+                    s.format().name().toLowerCase(java.util.Locale.ROOT), s.rotation(), true, Map.of());
         }
         FfmpegLog.install();
         try (FFmpegFrameGrabber g = open(p, still.map(s -> s.format().demuxer).orElse(null))) {
@@ -141,11 +139,14 @@ public final class MediaReader {
      * Decodes a file with FFmpeg. {@code targetFps <= 0} keeps every frame; otherwise frames are
      * picked by timestamp. Each decoded frame is copied to Java memory at once, because the grabber
      * reuses (and on close frees) the buffer behind the {@link Frame} it returns.
+     *
+     * @param still the sniffed header of a still or GIF (its demuxer is forced and its EXIF
+     *              orientation applied); null for anything else
      */
-    private static Clip decode(Path p, String demuxer, int targetW, int targetH, double targetFps,
+    private static Clip decode(Path p, Sniffed still, int targetW, int targetH, double targetFps,
                                ResizePolicy policy, int maxFrames) throws MediaException {
         FfmpegLog.install();
-        try (FFmpegFrameGrabber g = open(p, demuxer)) {
+        try (FFmpegFrameGrabber g = open(p, still == null ? null : still.format().demuxer)) {
             if (!g.hasVideo()) {
                 throw MediaException.badInput(p, "has no video stream (only audio or data); expected a video or"
                         + " an image. Pick a video file.");
@@ -153,30 +154,32 @@ public final class MediaReader {
             int sw = g.getImageWidth();
             int sh = g.getImageHeight();
             ImageSniffer.checkSize(p, "video", sw, sh);
-            int rot = rotation(g);
+            boolean exif = still != null && still.orientation() != 1;
+            int rot = exif ? still.rotation() : rotation(g);
             boolean swap = rot == 90 || rot == 270;
             Plan plan = Plan.of(swap ? sh : sw, swap ? sw : sh, targetW, targetH, policy);
-            Transform transform = Transform.of(plan, swap ? sh : sw, swap ? sw : sh, rot);
+            Transform transform = Transform.of(plan, swap ? sh : sw, swap ? sw : sh, rot, exif && still.mirrored());
             // FFmpeg's scaler resamples while converting to RGB (one pass, SIMD); Java only rotates,
             // crops and letterboxes the already small frame.
             int grabW = swap ? transform.decodedH : transform.decodedW;
             int grabH = swap ? transform.decodedW : transform.decodedH;
-            if (grabW != sw || grabH != sh) {
-                g.setImageWidth(grabW);
-                g.setImageHeight(grabH);
-            }
             double srcFps = g.getFrameRate();
             Sampler sampler = new Sampler(p, plan, transform, targetFps, maxFrames);
-            Frame f;
+            List<byte[]> frames;
             int decoded = 0;
-            while (!sampler.full() && (f = grab(g, p, decoded)) != null) {
-                if (f.image == null || f.image[0] == null) {
-                    continue;
+            try (RgbConverter rgb = new RgbConverter(grabW, grabH)) {
+                Frame f;
+                while (!sampler.full() && (f = grab(g, p, decoded)) != null) {
+                    if (!(f.opaque instanceof AVFrame pic) || pic.width() <= 0) {
+                        continue;
+                    }
+                    sampler.offer(rgb.convert(pic), f.timestamp);
+                    decoded++;
                 }
-                sampler.offer(copyRgb(f, grabW, grabH, p), f.timestamp);
-                decoded++;
+                frames = sampler.finish(srcFps);
+            } catch (IllegalStateException e) {
+                throw MediaException.badInput(p, "has frames FFmpeg cannot convert to RGB (" + e.getMessage() + ").", e);
             }
-            List<byte[]> frames = sampler.finish(srcFps);
             if (frames.isEmpty()) {
                 throw MediaException.badInput(p, "has a " + sw + "x" + sh + " video stream but no frame could be"
                         + " decoded; the file is empty or truncated. Re-export it.");
@@ -191,20 +194,19 @@ public final class MediaReader {
         }
     }
 
-    private static FFmpegFrameGrabber open(Path p, String demuxer) throws MediaException {
+    static FFmpegFrameGrabber open(Path p, String demuxer) throws MediaException {
+        if (demuxer == null) {
+            // Sniffed stills (demuxer forced) had their header checked already, and image pipes
+            // never open other files; everything else gets the container pre-flight.
+            Preflight.check(p, null);
+        }
         FFmpegFrameGrabber g = new FFmpegFrameGrabber(p.toFile());
         if (demuxer != null) {
             g.setFormat(demuxer);
         }
-        // RGBA even for opaque video: one path for every source, and transparent PNG/WebP/GIF
-        // pixels get a defined colour (composited over black in copyRgb) instead of whatever RGB
-        // happens to sit under alpha 0.
-        g.setPixelFormat(avutil.AV_PIX_FMT_RGBA);
-        // Accurate rounding and full chroma interpolation keep flat colours flat and edges free
-        // of chroma bleed.
-        g.setImageScalingFlags(org.bytedeco.ffmpeg.global.swscale.SWS_BICUBIC
-                | org.bytedeco.ffmpeg.global.swscale.SWS_ACCURATE_RND
-                | org.bytedeco.ffmpeg.global.swscale.SWS_FULL_CHR_H_INT);
+        g.setOption("protocol_whitelist", Preflight.PROTOCOLS);
+        // Frames come out as decoded; RgbConverter does the conversion with the right colour matrix.
+        g.setImageMode(FrameGrabber.ImageMode.RAW);
         try {
             g.start();
             return g;
@@ -227,39 +229,6 @@ public final class MediaReader {
             throw MediaException.badInput(p, "decoding failed at frame " + index + " (" + e.getMessage()
                     + "); the file is corrupt or truncated.", e);
         }
-    }
-
-    /**
-     * Copies the grabber's RGBA frame, whose rows may be padded, into a tight RGB array,
-     * compositing over black ({@code c * a / 255}). JavaCV derives {@code imageChannels} from the
-     * padded stride, so the stride and buffer size are checked instead.
-     */
-    private static byte[] copyRgb(Frame f, int w, int h, Path p) throws MediaException {
-        ByteBuffer buf = (ByteBuffer) f.image[0];
-        int stride = f.imageStride;
-        if (f.imageWidth != w || f.imageHeight != h || stride < w * 4
-                || buf.capacity() < (long) (h - 1) * stride + w * 4L) {
-            throw MediaException.badInput(p, "frame size changed mid-stream from " + w + "x" + h + " to "
-                    + f.imageWidth + "x" + f.imageHeight + "; streams that change size are not supported.");
-        }
-        byte[] out = new byte[w * h * 3];
-        byte[] row = new byte[w * 4];
-        for (int y = 0, o = 0; y < h; y++) {
-            buf.get(y * stride, row, 0, row.length);
-            for (int x = 0; x < row.length; x += 4, o += 3) {
-                int a = row[x + 3] & 0xFF;
-                if (a == 255) {
-                    out[o] = row[x];
-                    out[o + 1] = row[x + 1];
-                    out[o + 2] = row[x + 2];
-                } else {
-                    out[o] = (byte) (((row[x] & 0xFF) * a + 127) / 255);
-                    out[o + 1] = (byte) (((row[x + 1] & 0xFF) * a + 127) / 255);
-                    out[o + 2] = (byte) (((row[x + 2] & 0xFF) * a + 127) / 255);
-                }
-            }
-        }
-        return out;
     }
 
     /**
@@ -319,7 +288,7 @@ public final class MediaReader {
             if (i != lastIndex) {
                 Path file = files.get(i);
                 Sniffed s = ImageSniffer.sniff(file).orElseThrow(() -> notAnImage(file));
-                Clip one = decode(file, s.format().demuxer, targetW, targetH, 0, policy, 1);
+                Clip one = decode(file, s, targetW, targetH, 0, policy, 1);
                 if (w >= 0 && (one.width() != w || one.height() != h)) {
                     throw MediaException.badInput(file, "is " + one.width() + "x" + one.height() + " but earlier"
                             + " frames in " + dir + " are " + w + "x" + h + "; give a target size so all frames"
@@ -495,22 +464,25 @@ public final class MediaReader {
      * whole frame first would build a huge intermediate (FILL of a very thin strip), the full
      * {@link Plan}: crop the source, resample in Java, letterbox.
      */
-    record Transform(Plan plan, int decodedW, int decodedH, int rotation, boolean scaledByFfmpeg) {
+    record Transform(Plan plan, int decodedW, int decodedH, int rotation, boolean mirror, boolean scaledByFfmpeg) {
 
-        static Transform of(Plan plan, int dispW, int dispH, int rotation) {
+        static Transform of(Plan plan, int dispW, int dispH, int rotation, boolean mirror) {
             int interW = plan.cropW() == dispW ? plan.scaledW() : (int) Math.round((double) dispW * plan.scaledW()
                     / plan.cropW());
             int interH = plan.cropH() == dispH ? plan.scaledH() : (int) Math.round((double) dispH * plan.scaledH()
                     / plan.cropH());
             boolean ffmpeg = (long) interW * interH <= Math.max((long) dispW * dispH, 4L * plan.outW() * plan.outH());
-            return ffmpeg ? new Transform(plan, interW, interH, rotation, true)
-                    : new Transform(plan, dispW, dispH, rotation, false);
+            return ffmpeg ? new Transform(plan, interW, interH, rotation, mirror, true)
+                    : new Transform(plan, dispW, dispH, rotation, mirror, false);
         }
 
         /** From a frame as decoded (before rotation) to the output frame. */
         byte[] apply(byte[] decoded) {
             boolean swap = rotation == 90 || rotation == 270;
-            byte[] img = Frames.rotate(decoded, swap ? decodedH : decodedW, swap ? decodedW : decodedH, rotation);
+            int storedW = swap ? decodedH : decodedW;
+            int storedH = swap ? decodedW : decodedH;
+            byte[] img = mirror ? Frames.mirror(decoded, storedW, storedH) : decoded;
+            img = Frames.rotate(img, storedW, storedH, rotation);
             if (!scaledByFfmpeg) {
                 return plan.apply(img, decodedW);
             }

@@ -90,10 +90,14 @@ public final class MediaWriter {
         }
         Path tmp = null;
         try {
-            tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".part");
+            tmp = createSibling(target, ".part", false);
             switch (format) {
                 case MP4, WEBM -> writeVideo(scaled, tmp, format, opts.metadata(), out);
                 case GIF -> {
+                    if (scaled.fps() > 100.0 / GifWriter.MIN_DELAY_CS) {
+                        LOG.warn("{}: GIF frames last at least {} cs, so {} fps plays at {} fps; export MP4 for the"
+                                + " full rate", out, GifWriter.MIN_DELAY_CS, scaled.fps(), 100 / GifWriter.MIN_DELAY_CS);
+                    }
                     try (OutputStream os = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
                         GifWriter.write(scaled, opts.metadata(), os);
                     }
@@ -111,6 +115,11 @@ public final class MediaWriter {
         } finally {
             deleteQuietly(tmp);
         }
+    }
+
+    /** As {@link #write(Clip, Path, OutputFormat, ExportOptions)}, with the format taken from the extension. */
+    public static Path write(Clip clip, Path out, ExportOptions opts) throws MediaException {
+        return write(clip, out, OutputFormat.fromPath(out), opts);
     }
 
     /**
@@ -152,14 +161,10 @@ public final class MediaWriter {
         } catch (IOException e) {
             throw MediaException.io(p, "could not read it (" + e.getMessage() + ").", e);
         }
-        FfmpegLog.install();
-        FFmpegFrameGrabber g = new FFmpegFrameGrabber(p.toFile());
-        try (g) {
-            g.start();
+        try (FFmpegFrameGrabber g = MediaReader.open(p, null)) {
             return MediaReader.containerMetadata(g);
-        } catch (org.bytedeco.javacv.FrameGrabber.Exception | RuntimeException e) {
-            throw MediaException.badInput(p, "FFmpeg cannot read its metadata (" + e.getMessage() + "); expected an"
-                    + " MP4, WebM, GIF or PNG folder written by Kinora.", e);
+        } catch (org.bytedeco.javacv.FrameGrabber.Exception e) {
+            throw MediaException.io(p, "FFmpeg failed while closing the file (" + e.getMessage() + ").", e);
         }
     }
 
@@ -199,6 +204,13 @@ public final class MediaWriter {
             r.setFrameRate(clip.fps());
             r.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
             r.setGopSize((int) Math.max(1, Math.round(clip.fps() * 2)));
+            // The recorder converts RGB to YUV with the BT.601 matrix in limited range; say so in the
+            // stream, or players guess BT.709 for HD sizes and every colour shifts. Primaries and
+            // transfer are sRGB's (BT.709), which is what our RGB frames are.
+            r.setVideoOption("colorspace", "smpte170m");
+            r.setVideoOption("color_range", "tv");
+            r.setVideoOption("color_primaries", "bt709");
+            r.setVideoOption("color_trc", "bt709");
             if (format == OutputFormat.MP4) {
                 r.setFormat("mp4");
                 r.setVideoCodecName(H264_ENCODER);
@@ -262,7 +274,7 @@ public final class MediaWriter {
         Path dir = target.getParent();
         Path tmp = null;
         try {
-            tmp = Files.createTempDirectory(dir, "." + target.getFileName() + ".");
+            tmp = createSibling(target, ".part", true);
             try (PngEncoder png = new PngEncoder(clip.width(), clip.height())) {
                 for (int i = 0; i < clip.frameCount(); i++) {
                     png.write(clip.frame(i), tmp.resolve(String.format(java.util.Locale.ROOT, "frame_%04d.png", i)));
@@ -302,7 +314,7 @@ public final class MediaWriter {
     private static void replaceFolder(Path fresh, Path target) throws IOException {
         Path old = null;
         if (Files.exists(target)) {
-            old = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old.");
+            old = createSibling(target, ".old", true);
             Files.delete(old);
             Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
         }
@@ -315,6 +327,24 @@ public final class MediaWriter {
             throw e;
         }
         deleteQuietly(old);
+    }
+
+    /**
+     * A new hidden file or folder next to {@code target}, with the default permissions (unlike
+     * {@code Files.createTempFile}, whose 0600 would stick to the renamed export).
+     */
+    private static Path createSibling(Path target, String suffix, boolean folder) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            String id = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xFFFFFFFFFFL);
+            Path p = target.resolveSibling("." + target.getFileName() + "." + id + suffix);
+            try {
+                return folder ? Files.createDirectory(p) : Files.createFile(p);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt > 10) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private static void moveIntoPlace(Path tmp, Path target) throws IOException {

@@ -92,6 +92,6 @@ class FramesTest {
         assertEquals(512, fill.scaledW());
         MediaReader.Plan same = MediaReader.Plan.of(640, 360, 0, 0, ResizePolicy.FILL);
         assertEquals(640, same.outW());
-        assertTrue(MediaReader.Transform.of(fill, 1920, 1080, 0).scaledByFfmpeg());
+        assertTrue(MediaReader.Transform.of(fill, 1920, 1080, 0, false).scaledByFfmpeg());
     }
 }

@@ -112,6 +112,64 @@ class MediaBadInputTest {
     }
 
     @Test
+    void playlistsPosingAsVideosAreRefused() throws Exception {
+        Path real = MediaWriter.write(Synthetic.movingSquare(32, 32, 2, 8), dir.resolve("real.mp4"),
+                OutputFormat.MP4, ExportOptions.defaults());
+        Path hls = Files.writeString(dir.resolve("hls.mp4"), "#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\n"
+                + real.toAbsolutePath() + "\n#EXT-X-ENDLIST\n");
+        Path concat = Files.writeString(dir.resolve("concat.mkv"), "ffconcat version 1.0\nfile '"
+                + real.toAbsolutePath() + "'\n");
+        // FFmpeg 8 itself refuses these two (HLS under a video extension, absolute concat paths)...
+        for (Path p : List.of(hls, concat)) {
+            readFails(p);
+            assertThrows(MediaException.class, () -> MediaReader.probe(p));
+            assertThrows(MediaException.class, () -> MediaWriter.readMetadata(p));
+        }
+        // ...but opens these, which our own check then refuses.
+        Path m3u8 = Files.writeString(dir.resolve("list.m3u8"), Files.readString(hls));
+        Path relative = Files.writeString(dir.resolve("relative.mkv"), "ffconcat version 1.0\nfile 'real.mp4'\n");
+        for (Path p : List.of(m3u8, relative)) {
+            assertTrue(readFails(p).getMessage().contains("playlist"), p.toString());
+            MediaException e = assertThrows(MediaException.class, () -> MediaReader.probe(p));
+            assertTrue(e.getMessage().contains("playlist"), e.getMessage());
+        }
+    }
+
+    @Test
+    void hugeVideoDimensionsAreRefusedFromTheContainerHeader() throws Exception {
+        // A valid MP4 whose track header and sample description are patched to claim 40000x40000.
+        Path ok = MediaWriter.write(Synthetic.movingSquare(32, 32, 2, 8), dir.resolve("ok.mp4"), OutputFormat.MP4,
+                ExportOptions.defaults());
+        byte[] b = Files.readAllBytes(ok);
+        int avc1 = indexOf(b, "avc1".getBytes(StandardCharsets.US_ASCII), indexOf(b, "stsd".getBytes(
+                StandardCharsets.US_ASCII), 0));
+        assertTrue(avc1 > 0);
+        // VisualSampleEntry: 6 reserved + 2 index + 16 predefined, then 16-bit width and height.
+        int w = avc1 + 4 + 24;
+        b[w] = (byte) (40000 >> 8);
+        b[w + 1] = (byte) (40000 & 0xFF);
+        b[w + 2] = (byte) (40000 >> 8);
+        b[w + 3] = (byte) (40000 & 0xFF);
+        Path bomb = Files.write(dir.resolve("bomb.mp4"), b);
+        MediaException e = readFails(bomb);
+        // "video stream 0" is the header check's wording: refused before any frame was decoded.
+        assertTrue(e.getMessage().contains("video stream 0 is 40000x40000"), e.getMessage());
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle, int from) {
+        outer:
+        for (int i = Math.max(0, from); i <= hay.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    @Test
     void audioOnlyFileHasNoVideoStream() throws Exception {
         // A valid 0.1 s mono 16-bit WAV of silence.
         int samples = 4410;

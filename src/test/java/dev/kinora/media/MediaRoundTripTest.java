@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,6 +60,17 @@ class MediaRoundTripTest {
     }
 
     @Test
+    void exportsGetDefaultPermissionsAndOddNamesWork() throws Exception {
+        Path out = MediaWriter.write(SQUARE.subClip(0, 2), dir.resolve("take:2 ünï.mp4"), ExportOptions.defaults());
+        // Same permissions as any new file here (the umask's), not a temp file's 0600.
+        Path plain = Files.createFile(dir.resolve("plain"));
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(out));
+        Path rel = Path.of("").toAbsolutePath().relativize(out);
+        assertEquals(2, MediaReader.readClip(rel, 0, 0, 0, ResizePolicy.FIT, 10).frameCount());
+        assertEquals(2, MediaReader.probe(rel).frameCount());
+    }
+
+    @Test
     void mp4IsH264Yuv420pWithMoovBeforeMdat() throws Exception {
         List<String> atoms = topLevelAtoms(mp4);
         assertTrue(atoms.indexOf("moov") >= 0 && atoms.indexOf("moov") < atoms.indexOf("mdat"),
@@ -69,11 +81,13 @@ class MediaRoundTripTest {
         assertEquals(1.0, info.durationSeconds(), 0.01);
         assumeTrue(Synthetic.hasTool("ffprobe"), "ffprobe not installed");
         String out = Synthetic.run(dir, "ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
-                "stream=codec_name,pix_fmt,width,height,nb_frames", "-of", "default=nw=1", mp4.toString());
+                "stream=codec_name,pix_fmt,width,height,nb_frames,color_space,color_range", "-of", "default=nw=1",
+                mp4.toString());
         assertTrue(out.contains("codec_name=h264"), out);
         assertTrue(out.contains("pix_fmt=yuv420p"), out);
         assertTrue(out.contains("width=64") && out.contains("height=64"), out);
         assertTrue(out.contains("nb_frames=16"), out);
+        assertTrue(out.contains("color_space=smpte170m") && out.contains("color_range=tv"), out);
     }
 
     @Test
@@ -81,7 +95,7 @@ class MediaRoundTripTest {
         assertEquals(META, MediaWriter.readMetadata(mp4));
         ExportOptions opts = ExportOptions.defaults().withMetadata(META);
         Clip small = SQUARE.subClip(0, 3);
-        Path webm = MediaWriter.write(small, dir.resolve("m.webm"), OutputFormat.WEBM, opts);
+        Path webm = MediaWriter.write(small, dir.resolve("m.webm"), opts); // format from the extension
         assertEquals(META, MediaWriter.readMetadata(webm));
         Path gif = MediaWriter.write(small, dir.resolve("m.gif"), OutputFormat.GIF, opts);
         assertEquals(META, MediaWriter.readMetadata(gif));
@@ -365,6 +379,48 @@ class MediaRoundTripTest {
     }
 
     @Test
+    void jpegExifOrientationTurnsPortraitPhotosUpright() throws Exception {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(24, 16,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 24; x++) {
+                img.setRGB(x, y, x < 12 ? 0xFF0000 : (y < 8 ? 0x0000FF : 0x00FF00)); // red | blue over green
+            }
+        }
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(img, "jpeg", jpeg);
+        byte[] plain = jpeg.toByteArray();
+        // expected top-left / top-right / bottom-left colour for each EXIF orientation
+        Map<Integer, int[][]> corners = Map.of(
+                1, new int[][] {{255, 0, 0}, {0, 0, 255}, {255, 0, 0}},
+                2, new int[][] {{0, 0, 255}, {255, 0, 0}, {0, 255, 0}},
+                3, new int[][] {{0, 255, 0}, {255, 0, 0}, {0, 0, 255}},
+                6, new int[][] {{255, 0, 0}, {255, 0, 0}, {0, 255, 0}},
+                8, new int[][] {{0, 0, 255}, {0, 255, 0}, {255, 0, 0}});
+        for (var e : corners.entrySet()) {
+            int orientation = e.getKey();
+            // APP1 "Exif": big-endian TIFF header, one IFD entry 0x0112 SHORT = orientation.
+            byte[] app1 = {(byte) 0xFF, (byte) 0xE1, 0, 34, 'E', 'x', 'i', 'f', 0, 0, 'M', 'M', 0, 42, 0, 0, 0, 8,
+                    0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte) orientation, 0, 0, 0, 0, 0, 0};
+            ByteArrayOutputStream withExif = new ByteArrayOutputStream();
+            withExif.write(plain, 0, 2);
+            withExif.write(app1);
+            withExif.write(plain, 2, plain.length - 2);
+            Path p = Files.write(dir.resolve("photo" + orientation + ".jpg"), withExif.toByteArray());
+            Clip c = MediaReader.readImage(p, 0, 0, ResizePolicy.FIT);
+            boolean turned = orientation >= 5;
+            assertEquals(turned ? 16 : 24, c.width(), "orientation " + orientation);
+            assertEquals(turned ? 24 : 16, c.height(), "orientation " + orientation);
+            MediaInfo info = MediaReader.probe(p);
+            assertEquals(c.width(), info.width());
+            int[][] want = e.getValue();
+            assertClose(want[0], c.pixel(0, 1, 1), 40, orientation + " top-left");
+            assertClose(want[1], c.pixel(0, c.width() - 2, 1), 40, orientation + " top-right");
+            assertClose(want[2], c.pixel(0, 1, c.height() - 2), 40, orientation + " bottom-left");
+        }
+    }
+
+    @Test
     void transparentPixelsAreCompositedOverBlack() throws Exception {
         java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(8, 4,
                 java.awt.image.BufferedImage.TYPE_INT_ARGB);
@@ -453,6 +509,25 @@ class MediaRoundTripTest {
                 assertClose(expected.pixel(0, 2, 2), topLeft, 12, "ffmpeg agrees at top-left");
                 assertClose(expected.pixel(0, c.width() - 3, c.height() - 3), bottomRight, 12, "ffmpeg, bottom-right");
             }
+        }
+    }
+
+    @Test
+    void eachVideosColourMatrixIsHonoured() throws Exception {
+        assumeTrue(Synthetic.hasTool("ffmpeg"), "Debian ffmpeg not installed: cannot make tagged files");
+        // Saturated red is where BT.601 and BT.709 differ most (read with the wrong one: 231, 0, 1).
+        String[][] cases = {
+                {"bt709.mp4", "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p", "bt709", "tv", "64x64"},
+                {"bt601.mp4", "scale=out_color_matrix=bt601:out_range=tv,format=yuv420p", "smpte170m", "tv", "64x64"},
+                {"full.mp4", "scale=out_color_matrix=bt601:out_range=pc,format=yuvj420p", "smpte170m", "pc", "64x64"},
+                {"hd-untagged.mp4", "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p", "unknown", "tv",
+                        "1280x720"}};
+        for (String[] c : cases) {
+            Path p = dir.resolve(c[0]);
+            Synthetic.run(dir, "ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "color=c=0xFF0000:s=" + c[4] + ":d=0.2",
+                    "-vf", c[1], "-colorspace", c[2], "-color_range", c[3], "-c:v", "libx264", "-qp", "0", p.toString());
+            Clip clip = MediaReader.readClip(p, 32, 32, 0, ResizePolicy.FIT, 1);
+            assertClose(new int[] {255, 0, 0}, clip.pixel(0, 16, 16), 3, c[0]);
         }
     }
 
