@@ -64,7 +64,6 @@ public final class StudioApp extends Application {
         studio.prefs().putDouble("started", System.currentTimeMillis());
         if (o.demo()) {
             // Something running in the queue, so the live preview and the ETA are visible at once.
-            w.promptViewModel().promptProperty().set("a yellow star spins slowly above calm water at night");
             w.timelineViewModel().select(studio.doc().shots().get(3).id());
             w.generate();
         }
