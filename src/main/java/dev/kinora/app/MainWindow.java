@@ -646,6 +646,32 @@ public final class MainWindow extends BorderPane {
         return true;
     }
 
+    /** What the demo (and the README screenshots) show: a job rendering live, an A/B wipe, or the reel playing. */
+    public void showDemoScene(String scene) {
+        var shots = studio.doc().shots();
+        switch (scene) {
+            case "compare" -> {
+                Shot first = shots.get(0);
+                timelineVm.select(first.id());
+                playTake(first.id(), first.takes().get(1));
+                studio.frames(first.takes().get(0)).ifPresent(f -> playerVm.setCompare(f, "take 1 · seed " + first.takes().get(0).recipe().seed()));
+                playerVm.wipePositionProperty().set(0.5);
+                playerVm.seek(9);
+            }
+            case "reel" -> {
+                timelineVm.select(shots.get(1).id());
+                playReel();
+                playerVm.stop();
+                playerVm.seek(22);
+            }
+            default -> {
+                // Something running in the queue, so the live preview and the ETA are visible at once.
+                timelineVm.select(shots.get(shots.size() - 1).id());
+                generate();
+            }
+        }
+    }
+
     public PromptViewModel promptViewModel() {
         return promptVm;
     }

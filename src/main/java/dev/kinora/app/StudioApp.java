@@ -63,9 +63,7 @@ public final class StudioApp extends Application {
         stage.show();
         studio.prefs().putDouble("started", System.currentTimeMillis());
         if (o.demo()) {
-            // Something running in the queue, so the live preview and the ETA are visible at once.
-            w.timelineViewModel().select(studio.doc().shots().get(3).id());
-            w.generate();
+            w.showDemoScene(o.demoScene());
         }
         return w;
     }

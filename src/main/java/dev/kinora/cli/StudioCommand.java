@@ -33,12 +33,16 @@ public final class StudioCommand implements Callable<Integer> {
         System.exit(new picocli.CommandLine(new StudioCommand()).execute(args));
     }
 
+    @Option(names = "--demo-scene", defaultValue = "live", paramLabel = "SCENE",
+            description = "With --demo: live (a job rendering), compare (A/B wipe of two takes) or reel (default: ${DEFAULT-VALUE}).")
+    String scene;
+
     @Override
     public Integer call() {
         if (project != null && !java.nio.file.Files.isDirectory(project)) {
             throw new IllegalArgumentException(project + " is not a project folder; pass a *.kinora folder or nothing for a new project");
         }
-        StudioLauncher.launch(new StudioOptions(project, demo, synthetic, screenshot, delay));
+        StudioLauncher.launch(new StudioOptions(project, demo, synthetic, screenshot, delay, scene));
         return ExitCodes.OK;
     }
 }

@@ -175,8 +175,11 @@ public final class PromptView extends BorderPane {
         device.setMinWidth(Region.USE_PREF_SIZE);
         Label used = new Label();
         used.getStyleClass().add("hint");
-        used.textProperty().bind(vm.deviceUsedProperty().map(s -> "using " + s));
-        used.setWrapText(true);
+        // The reason a device fell back can be long (an ORT error); the line shows its start, the tooltip all of it.
+        used.textProperty().bind(vm.deviceUsedProperty().map(s -> "using " + (s.length() > 44 ? s.substring(0, 43) + "…" : s)));
+        javafx.scene.control.Tooltip usedTip = new javafx.scene.control.Tooltip();
+        usedTip.textProperty().bind(vm.deviceUsedProperty().map(s -> "Jobs run on: " + s));
+        used.setTooltip(usedTip);
         grid.addRow(row++, label("Device"), new HBox(8, device, used));
         TextField seed = new TextField();
         seed.setId("seed");

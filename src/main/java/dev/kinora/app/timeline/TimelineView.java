@@ -116,6 +116,11 @@ public final class TimelineView extends BorderPane {
         scroll.setFitToHeight(true);
         scroll.setVbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
         setCenter(scroll);
+        scroll.viewportBoundsProperty().addListener((o, a, b) -> {
+            if (a == null || Math.abs(a.getWidth() - b.getWidth()) > 1) {
+                rebuild();
+            }
+        });
         content.setOnScroll(e -> {
             if (e.isControlDown()) {
                 if (e.getDeltaY() > 0) {
@@ -147,7 +152,8 @@ public final class TimelineView extends BorderPane {
         for (int i = 0; i < d.shots().size(); i++) {
             cards.getChildren().add(card(d, d.shots().get(i), i, z));
         }
-        double width = Math.max(600, vm.totalFrames() * z + d.shots().size() * 2 + 200);
+        double view = getCenter() instanceof ScrollPane sp ? sp.getViewportBounds().getWidth() : 0;
+        double width = Math.max(Math.max(600, view - 2), vm.totalFrames() * z + d.shots().size() * 2 + 200);
         ruler.setWidth(width);
         content.setMinWidth(width);
         content.setPrefHeight(RULER + CARD_H + 16);
