@@ -191,4 +191,27 @@ class ViewModelsTest {
         assertTrue(studio.statusProperty().get().contains("read-only"), studio.statusProperty().get());
         assertEquals("{ not json", java.nio.file.Files.readString(dir.resolve("project.json")), "nothing is written over it");
     }
+
+    @Test
+    void unsavedEditsComeBackOnTheNextStartAfterACrash() throws Exception {
+        onFx(() -> {
+            prompt.promptProperty().set("never saved");
+            prompt.commitPrompt();
+        });
+        Path dir = studio.session().store().dir();
+        onFx(() -> {
+            studio.session().autosaver().flush();
+            studio.close(); // like a crash: the project is dirty, so its journal stays
+        });
+        StudioModel next = onFx(() -> {
+            StudioPrefs prefs = new StudioPrefs(ud);
+            StudioModel m = new StudioModel(new SyntheticEngine(0), new UiTaskExecutor(), prefs, ud);
+            StudioApp.openInitial(m, StudioOptions.defaults(), prefs);
+            return m;
+        });
+        assertEquals(dir, next.session().store().dir(), "the last project reopens, not a new untitled one");
+        assertEquals("never saved", next.doc().shots().get(0).prompt());
+        assertTrue(next.dirtyProperty().get(), "recovered work is unsaved until the artist saves");
+        assertTrue(next.bannerProperty().get().startsWith("Recovered"), next.bannerProperty().get());
+    }
 }

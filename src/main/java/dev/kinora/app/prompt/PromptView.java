@@ -205,7 +205,10 @@ public final class PromptView extends BorderPane {
         bind(guidance.getValueFactory().valueProperty(), vm.guidanceProperty().asObject(), guidance);
         grid.addRow(row++, label("Steps"), new HBox(8, steps, label("Guidance"), guidance));
         ComboBox<String> sched = new ComboBox<>();
-        sched.getItems().setAll("", "flow-euler", "ddim", "euler");
+        sched.getItems().add("");
+        for (dev.kinora.engine.scheduler.SchedulerKind k : dev.kinora.engine.scheduler.SchedulerKind.values()) {
+            sched.getItems().add(k.id());
+        }
         sched.setConverter(converter(s -> s == null || s.isEmpty() ? "pack default" : s));
         sched.setMaxWidth(Double.MAX_VALUE);
         bind(sched.valueProperty(), vm.schedulerProperty());
