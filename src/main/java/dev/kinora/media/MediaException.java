@@ -25,10 +25,15 @@ public final class MediaException extends Exception {
         this(kind, path, message, null);
     }
 
+    /**
+     * @param path    the file or folder concerned; its name starts the message
+     * @param message what was expected, what was found, what to do
+     * @param cause   the underlying error, or null
+     */
     public MediaException(Kind kind, Path path, String message, Throwable cause) {
-        super(path == null ? message : path + ": " + message, cause);
+        super(Objects.requireNonNull(path, "path") + ": " + Objects.requireNonNull(message, "message"), cause);
         this.kind = Objects.requireNonNull(kind, "kind");
-        this.path = path == null ? "" : path.toString();
+        this.path = path.toString(); // a String, not a Path: exceptions must stay serializable
     }
 
     static MediaException badInput(Path path, String message) {
@@ -47,7 +52,7 @@ public final class MediaException extends Exception {
         return kind;
     }
 
-    /** The file the failure is about, as given by the caller; empty when there is none. */
+    /** The file the failure is about, as the caller gave it. */
     public String path() {
         return path;
     }
