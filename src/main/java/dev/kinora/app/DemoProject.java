@@ -21,7 +21,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-/** A small storyboard made with the given engine: what the screenshots and a first look show. */
+/**
+ * A small storyboard whose takes are generated on the spot by the engine with the installed pack
+ * (Tiny World when present): what `kinora studio --demo` and the README screenshots show.
+ */
 public final class DemoProject {
     static final String[] PROMPTS = {
         "a red ball bounces across a sunny meadow, camera tracking left to right",
@@ -33,12 +36,15 @@ public final class DemoProject {
     private DemoProject() {
     }
 
-    public static void create(StudioModel studio, Path dir, StudioEngine engine) throws Exception {
+    public static void create(StudioModel studio, Path dir) throws Exception {
         deleteOldDemo(dir);
-        ProjectSettings ps = new ProjectSettings("tinyworld", 64, 64, 8);
+        StudioEngine engine = studio.engine();
+        var pack = studio.pack(dev.kinora.engine.pack.PackRegistry.DEFAULT_PACK)
+                .orElseThrow(() -> new IllegalStateException("the demo needs an installed model pack; none was found"));
+        ProjectSettings ps = new ProjectSettings(pack.id(), pack.width(), pack.height(), pack.fps());
         List<Shot> shots = new ArrayList<>();
         for (int i = 0; i < PROMPTS.length; i++) {
-            Shot s = Shot.create(PROMPTS[i], ps).withDuration(2.0).withContinueFromPrevious(i == 1);
+            Shot s = Shot.create(PROMPTS[i], ps).withDuration(pack.frames() / pack.fps()).withContinueFromPrevious(i == 1);
             shots.add(i == 0 ? s.withNegativePrompt("blurry, flicker") : s);
         }
         studio.create(dir, "Demo", Project.empty("Demo").withSettings(ps).withShots(shots));
@@ -46,16 +52,19 @@ public final class DemoProject {
         GenerationResult previous = null;
         for (int i = 0; i < shots.size(); i++) {
             Shot s = shots.get(i);
-            GenerationRequest r = GenerationRequest.textToVideo("tinyworld", s.prompt(), 1000 + i * 7L).withFrames(16);
-            if (s.continueFromPrevious() && previous != null) {
-                r = r.withMode(Mode.EXTEND, List.of(new Source(previous.frames(), "previous take", "")))
-                        .withExtension(Direction.FORWARD, 4, 1f);
+            GenerationRequest r = GenerationRequest.textToVideo(pack.id(), s.prompt(), 1000 + i * 7L).withFrames(pack.frames());
+            boolean continues = s.continueFromPrevious() && previous != null;
+            if (continues) {
+                r = r.withMode(Mode.EXTEND, List.of(new Source(previous.frames(), "previous take", "")));
             }
             if (i == 0) {
                 // A second take for the A/B comparison; the later one stays active.
                 add(session, s.id(), engine.generate(r.withSeed(4242), ProgressListener.NONE, new CancelToken()));
             }
             GenerationResult res = engine.generate(r, ProgressListener.NONE, new CancelToken());
+            if (continues) {
+                res = dev.kinora.app.queue.QueueViewModel.newFramesOnly(res, previous.frames().count(), Direction.FORWARD);
+            }
             add(session, s.id(), res);
             previous = res;
         }

@@ -2,7 +2,6 @@ package dev.kinora.app;
 
 import dev.kinora.app.engine.LocalEngine;
 import dev.kinora.app.engine.StudioEngine;
-import dev.kinora.app.engine.SyntheticEngine;
 import dev.kinora.project.ProjectStore;
 import dev.kinora.engine.pack.PackRegistry;
 import java.awt.image.BufferedImage;
@@ -37,8 +36,7 @@ public final class StudioApp extends Application {
     /** Builds the studio on a stage; shared by {@link #start} and the UI tests. */
     public static MainWindow build(StudioOptions o, Stage stage) throws Exception {
         Path userData = StudioPrefs.userData();
-        StudioEngine engine = o.demo() || o.synthetic() ? new SyntheticEngine(o.demo() ? 700 : 30)
-                : new LocalEngine(PackRegistry.standard());
+        StudioEngine engine = new LocalEngine(PackRegistry.standard());
         StudioPrefs prefs = new StudioPrefs(userData);
         StudioModel studio = new StudioModel(engine, new UiTaskExecutor(), prefs, userData);
         openInitial(studio, o, prefs);
@@ -70,7 +68,7 @@ public final class StudioApp extends Application {
 
     static void openInitial(StudioModel studio, StudioOptions o, StudioPrefs prefs) throws Exception {
         if (o.demo()) {
-            DemoProject.create(studio, studio.userData().resolve("demo").resolve("Demo.kinora"), new SyntheticEngine(0));
+            DemoProject.create(studio, studio.userData().resolve("demo").resolve("Demo.kinora"));
             return;
         }
         if (o.projectDir().isPresent()) {

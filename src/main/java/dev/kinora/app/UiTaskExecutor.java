@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -43,18 +44,38 @@ public final class UiTaskExecutor implements AutoCloseable {
         void failed(Throwable error);
     }
 
-    /** A running job as its owner sees it. */
+    /**
+     * A running job as its owner sees it. Cancelling is gentle first: the token fires at the next
+     * progress event, between model calls, so the engine returns the windows it finished. Only if
+     * no progress comes within {@link #HARD_CANCEL_AFTER_MS} (one very long step) is the call in
+     * flight terminated, which stops at once but may lose the partial result.
+     */
     public static final class Handle {
         private final CancelToken token = new CancelToken();
+        private volatile boolean requested;
 
         public void cancel() {
-            token.cancel();
+            if (!requested) {
+                requested = true;
+                TIMER.schedule(token::cancel, HARD_CANCEL_AFTER_MS, TimeUnit.MILLISECONDS);
+            }
         }
 
         public boolean cancelRequested() {
-            return token.isCancelled();
+            return requested;
+        }
+
+        /** Called on the render thread at each progress event, i.e. between model calls. */
+        void atStepBoundary() {
+            if (requested) {
+                token.cancel();
+            }
         }
     }
+
+    public static final long HARD_CANCEL_AFTER_MS = 3000;
+    private static final java.util.concurrent.ScheduledExecutorService TIMER =
+            Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "kinora-cancel"));
 
     private final ExecutorService render = Executors.newSingleThreadExecutor(r -> daemon(r, "kinora-render"));
     private final ExecutorService light = Executors.newSingleThreadExecutor(r -> daemon(r, "kinora-light"));
@@ -80,6 +101,7 @@ public final class UiTaskExecutor implements AutoCloseable {
         AtomicReference<Progress> latest = new AtomicReference<>();
         AtomicBoolean posted = new AtomicBoolean();
         ProgressListener listener = p -> {
+            h.atStepBoundary();
             latest.set(p);
             if (posted.compareAndSet(false, true)) {
                 fx.accept(() -> {
@@ -99,7 +121,7 @@ public final class UiTaskExecutor implements AutoCloseable {
                 Optional<Object> partial = e.partial().map(o -> (Object) o);
                 fx.accept(() -> cb.cancelled(partial));
             } catch (Throwable e) {
-                if (h.token.isCancelled()) {
+                if (h.requested || h.token.isCancelled()) {
                     fx.accept(() -> cb.cancelled(Optional.empty()));
                 } else {
                     LOG.warn("job failed", e);

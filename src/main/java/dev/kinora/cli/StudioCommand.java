@@ -15,11 +15,8 @@ public final class StudioCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "PROJECT", description = "A project folder (*.kinora) to open.")
     Path project;
 
-    @Option(names = "--demo", description = "Open a generated demo project (synthetic preview engine, no model files needed).")
+    @Option(names = "--demo", description = "Open a demo storyboard whose takes are generated now with the installed pack.")
     boolean demo;
-
-    @Option(names = "--synthetic", description = "Use the synthetic preview engine instead of the installed model packs.")
-    boolean synthetic;
 
     @Option(names = "--screenshot", paramLabel = "PNG", description = "Write a PNG of the window once it is laid out, then exit.")
     Path screenshot;
@@ -42,7 +39,7 @@ public final class StudioCommand implements Callable<Integer> {
         if (project != null && !java.nio.file.Files.isDirectory(project)) {
             throw new IllegalArgumentException(project + " is not a project folder; pass a *.kinora folder or nothing for a new project");
         }
-        StudioLauncher.launch(new StudioOptions(project, demo, synthetic, screenshot, delay, scene));
+        StudioLauncher.launch(new StudioOptions(project, demo, screenshot, delay, scene));
         return ExitCodes.OK;
     }
 }

@@ -81,6 +81,13 @@ public final class FxTestSupport {
         throw new AssertionError("timed out after " + millis + " ms waiting for: " + what);
     }
 
+    /** The real engine over the tiny test pack (32×32, 8-frame windows, tiny ONNX graphs) built in {@code dir}. */
+    public static dev.kinora.app.engine.LocalEngine tinyEngine(Path dir) throws Exception {
+        Path models = dir.resolve("models");
+        dev.kinora.testing.TestPacks.tiny(models, "tiny");
+        return new dev.kinora.app.engine.LocalEngine(new dev.kinora.engine.pack.PackRegistry(List.of(models)));
+    }
+
     /** A studio on the FX thread with its own user-data folder, opened on a new untitled project. */
     public static StudioModel studio(StudioEngine engine, Path userData) throws Exception {
         return onFx(() -> {

@@ -158,11 +158,14 @@ public final class QueueViewModel {
             pump();
             return;
         }
+        // A shot that continues the previous one keeps only the frames after the previous take, so the
+        // reel plays the previous take and then this one without repeating anything: an exact cut.
+        int lead = continuation(j, s) ? request.sources().get(0).frames().count() : 0;
         running.set(j);
         queue.start(j.id(), studio.deviceUsedProperty().get());
         handle = studio.exec().submit((listener, token) -> {
             GenerationResult r = studio.engine().generate(request, listener, token);
-            return write(j, r, s);
+            return write(j, newFramesOnly(r, lead, request.direction()), s);
         }, new UiTaskExecutor.Callbacks<Written>() {
             @Override
             public void progress(Progress p) {
@@ -188,9 +191,10 @@ public final class QueueViewModel {
 
             @Override
             public void cancelled(Optional<Object> partial) {
-                if (partial.isPresent() && partial.get() instanceof GenerationResult r && r.frames().count() > 0) {
+                if (partial.isPresent() && partial.get() instanceof GenerationResult whole
+                        && whole.frames().count() > lead) {
                     try {
-                        Take t = addTake(j, write(j, r, s), s);
+                        Take t = addTake(j, write(j, newFramesOnly(whole, lead, request.direction()), s), s);
                         j.messageProperty().set("cancelled · kept " + (t == null ? 0 : t.frames()) + " finished frames");
                     } catch (IOException e) {
                         j.messageProperty().set("cancelled · partial frames could not be saved: " + e.getMessage());
@@ -210,6 +214,26 @@ public final class QueueViewModel {
                 finish(j);
             }
         });
+    }
+
+    private boolean continuation(JobItem j, ProjectSession s) {
+        if (j.spec().mode() != dev.kinora.engine.pack.Mode.EXTEND || j.spec().sources().size() != 1) {
+            return false;
+        }
+        Optional<Shot> shot = s.project().shot(j.shotId());
+        Optional<Take> source = studio.takeByMedia(j.spec().sources().get(0).path());
+        return shot.isPresent() && shot.get().continueFromPrevious() && source.isPresent()
+                && shot.get().take(source.get().id()).isEmpty();
+    }
+
+    /** The result without the {@code lead} source frames an extension returns along with the new ones. */
+    public static GenerationResult newFramesOnly(GenerationResult r, int lead, dev.kinora.engine.Direction d) {
+        int n = r.frames().count();
+        if (lead <= 0 || lead >= n) {
+            return r;
+        }
+        Frames kept = d == dev.kinora.engine.Direction.BACKWARD ? r.frames().slice(0, n - lead) : r.frames().slice(lead, n);
+        return new GenerationResult(kept, r.recipe(), r.device(), r.timings(), r.complete(), r.warnings());
     }
 
     private void finish(JobItem j) {
