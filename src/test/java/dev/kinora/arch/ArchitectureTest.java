@@ -41,6 +41,18 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlyTheEngineMakesGenerationResults() {
+        // Every generated pixel comes out of a diffusion model run by the engine: nothing above it
+        // may fabricate a result (no procedural stand-ins in the product; tests use tiny real packs).
+        noClasses().that().resideOutsideOfPackage("dev.kinora.engine..")
+                .should().callConstructor(dev.kinora.engine.GenerationResult.class,
+                        dev.kinora.engine.Frames.class, dev.kinora.engine.Recipe.class, dev.kinora.engine.onnx.DeviceReport.class,
+                        dev.kinora.engine.GenerationResult.Timings.class, boolean.class, java.util.List.class)
+                .because("generated frames must come from a model run by the engine")
+                .check(main);
+    }
+
+    @Test
     void schedulersArePureJava() {
         noClasses().that().resideInAnyPackage("dev.kinora.engine.scheduler..")
                 .should().dependOnClassesThat().resideInAnyPackage("ai.onnxruntime..", "org.bytedeco..", "dev.kinora.engine.model..")
