@@ -4,6 +4,7 @@ import dev.kinora.app.engine.StudioEngine;
 import dev.kinora.app.model.TakeMedia;
 import dev.kinora.engine.CancelToken;
 import dev.kinora.engine.Direction;
+import dev.kinora.engine.Frames;
 import dev.kinora.engine.GenerationRequest;
 import dev.kinora.engine.GenerationResult;
 import dev.kinora.engine.ProgressListener;
@@ -49,33 +50,34 @@ public final class DemoProject {
         }
         studio.create(dir, "Demo", Project.empty("Demo").withSettings(ps).withShots(shots));
         ProjectSession session = studio.session();
-        GenerationResult previous = null;
+        Frames previous = null;
         for (int i = 0; i < shots.size(); i++) {
             Shot s = shots.get(i);
             GenerationRequest r = GenerationRequest.textToVideo(pack.id(), s.prompt(), 1000 + i * 7L).withFrames(pack.frames());
             boolean continues = s.continueFromPrevious() && previous != null;
             if (continues) {
-                r = r.withMode(Mode.EXTEND, List.of(new Source(previous.frames(), "previous take", "")));
+                r = r.withMode(Mode.EXTEND, List.of(new Source(previous, "previous take", "")));
             }
             if (i == 0) {
                 // A second take for the A/B comparison; the later one stays active.
-                add(session, s.id(), engine.generate(r.withSeed(4242), ProgressListener.NONE, new CancelToken()));
+                GenerationResult alt = engine.generate(r.withSeed(4242), ProgressListener.NONE, new CancelToken());
+                add(session, s.id(), alt.frames(), alt);
             }
             GenerationResult res = engine.generate(r, ProgressListener.NONE, new CancelToken());
-            if (continues) {
-                res = dev.kinora.app.queue.QueueViewModel.newFramesOnly(res, previous.frames().count(), Direction.FORWARD);
-            }
-            add(session, s.id(), res);
-            previous = res;
+            // A continuation keeps only its new frames, so the reel does not repeat the previous take.
+            Frames made = continues ? dev.kinora.app.queue.QueueViewModel.newFramesOnly(res.frames(),
+                    previous.count(), Direction.FORWARD) : res.frames();
+            add(session, s.id(), made, res);
+            previous = made;
         }
         session.save();
         session.stack().reset(session.project(), true); // the demo starts with a clean history
     }
 
-    private static void add(ProjectSession s, String shotId, GenerationResult r) throws IOException {
+    private static void add(ProjectSession s, String shotId, Frames f, GenerationResult r) throws IOException {
         ProjectStore.MediaSlot slot = s.store().newTakeSlot(shotId, "png");
-        TakeMedia.write(r.frames(), slot.file());
-        s.addTake(shotId, slot, r.recipe(), r.frames().count(), r.frames().fps(), r.frames().width(), r.frames().height(), true);
+        TakeMedia.write(f, slot.file());
+        s.addTake(shotId, slot, r.recipe(), f.count(), f.fps(), f.width(), f.height(), true);
     }
 
     /** Only ever a folder named *.kinora is deleted here, so a wrong path cannot wipe anything else. */

@@ -165,7 +165,7 @@ public final class QueueViewModel {
         queue.start(j.id(), studio.deviceUsedProperty().get());
         handle = studio.exec().submit((listener, token) -> {
             GenerationResult r = studio.engine().generate(request, listener, token);
-            return write(j, newFramesOnly(r, lead, request.direction()), s);
+            return write(j, r, lead, request.direction(), s);
         }, new UiTaskExecutor.Callbacks<Written>() {
             @Override
             public void progress(Progress p) {
@@ -194,7 +194,7 @@ public final class QueueViewModel {
                 if (partial.isPresent() && partial.get() instanceof GenerationResult whole
                         && whole.frames().count() > lead) {
                     try {
-                        Take t = addTake(j, write(j, newFramesOnly(whole, lead, request.direction()), s), s);
+                        Take t = addTake(j, write(j, whole, lead, request.direction(), s), s);
                         j.messageProperty().set("cancelled · kept " + (t == null ? 0 : t.frames()) + " finished frames");
                     } catch (IOException e) {
                         j.messageProperty().set("cancelled · partial frames could not be saved: " + e.getMessage());
@@ -226,14 +226,13 @@ public final class QueueViewModel {
                 && shot.get().take(source.get().id()).isEmpty();
     }
 
-    /** The result without the {@code lead} source frames an extension returns along with the new ones. */
-    public static GenerationResult newFramesOnly(GenerationResult r, int lead, dev.kinora.engine.Direction d) {
-        int n = r.frames().count();
+    /** The frames without the {@code lead} source frames an extension returns along with the new ones. */
+    public static Frames newFramesOnly(Frames f, int lead, dev.kinora.engine.Direction d) {
+        int n = f.count();
         if (lead <= 0 || lead >= n) {
-            return r;
+            return f;
         }
-        Frames kept = d == dev.kinora.engine.Direction.BACKWARD ? r.frames().slice(0, n - lead) : r.frames().slice(lead, n);
-        return new GenerationResult(kept, r.recipe(), r.device(), r.timings(), r.complete(), r.warnings());
+        return d == dev.kinora.engine.Direction.BACKWARD ? f.slice(0, n - lead) : f.slice(lead, n);
     }
 
     private void finish(JobItem j) {
@@ -246,26 +245,28 @@ public final class QueueViewModel {
     }
 
     /** Frames written to a take slot on the render thread, waiting to enter the document. */
-    private record Written(ProjectStore.MediaSlot slot, GenerationResult result) {
+    private record Written(ProjectStore.MediaSlot slot, Frames frames, dev.kinora.engine.Recipe recipe, boolean complete) {
     }
 
-    private static Written write(JobItem j, GenerationResult r, ProjectSession s) throws IOException {
+    private static Written write(JobItem j, GenerationResult r, int lead, dev.kinora.engine.Direction d, ProjectSession s)
+            throws IOException {
+        Frames f = newFramesOnly(r.frames(), lead, d);
         ProjectStore.MediaSlot slot = s.store().newTakeSlot(j.shotId(), "png");
-        TakeMedia.write(r.frames(), slot.file());
-        return new Written(slot, r);
+        TakeMedia.write(f, slot.file());
+        return new Written(slot, f, r.recipe(), r.complete());
     }
 
     private Take addTake(JobItem j, Written w, ProjectSession s) {
         if (s != session) {
             return null; // the project was switched meanwhile; its file stays in the old folder
         }
-        GenerationResult r = w.result();
+        Frames f = w.frames();
         try {
-            Take t = s.store().finishTake(w.slot(), r.recipe(), r.frames().count(), r.frames().fps(), r.frames().width(),
-                    r.frames().height(), r.complete() ? "" : "partial");
+            Take t = s.store().finishTake(w.slot(), w.recipe(), f.count(), f.fps(), f.width(), f.height(),
+                    w.complete() ? "" : "partial");
             if (s.project().shot(j.shotId()).isEmpty()) {
                 // The shot was deleted while the job ran: the take still gets a card rather than being lost.
-                Shot home = Shot.create(r.recipe().prompt(), s.project().settings()).withDuration(r.frames().durationSeconds());
+                Shot home = Shot.create(w.recipe().prompt(), s.project().settings()).withDuration(f.durationSeconds());
                 studio.edit(Commands.appendShot(home));
                 studio.edit(new Commands.AddTake(home.id(), t, true));
             } else {
