@@ -107,6 +107,8 @@ public final class MainWindow extends BorderPane {
         showQueue(queueToggle.isSelected());
         restoreLayout();
         wire();
+        timelineVm.fitZoomToShots();
+        studio.sessionProperty().addListener(o -> timelineVm.fitZoomToShots());
     }
 
     // --- layout --------------------------------------------------------------------------------
@@ -669,6 +671,7 @@ public final class MainWindow extends BorderPane {
                 // many steps make even a tiny pack's job last long enough to watch.
                 timelineVm.select(shots.get(shots.size() - 1).id());
                 promptVm.stepsProperty().set(Integer.getInteger("kinora.demoSteps", 200));
+                promptVm.framesProperty().set(promptVm.framesProperty().get() * 4);
                 generate();
             }
         }

@@ -130,6 +130,15 @@ public final class TimelineViewModel {
         studio.edit(new Commands.SetContinueFromPrevious(shotId, c));
     }
 
+    /** A zoom at which a typical shot card is wide enough to read (small packs make short shots). */
+    public void fitZoomToShots() {
+        double[] lens = studio.doc().shots().stream().mapToDouble(this::frames).sorted().toArray();
+        if (lens.length > 0) {
+            double typical = lens[lens.length / 2];
+            zoom.set(Math.max(MIN_ZOOM, Math.min(MAX_ZOOM, 200 / typical)));
+        }
+    }
+
     public void zoomIn() {
         zoom.set(Math.min(MAX_ZOOM, zoom.get() * 1.5));
     }
