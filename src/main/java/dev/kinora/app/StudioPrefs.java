@@ -11,12 +11,11 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * The studio's own settings (window layout, recent projects), in a properties file in the user's
+ * The studio's own settings (window layout, prompt history, device, last project), in a properties file in the user's
  * data folder rather than java.util.prefs, so tests can point it at a temp folder
  * (-Dkinora.userdata) and users can see and delete it.
  */
 public final class StudioPrefs {
-    private static final int RECENT = 8;
     private final Path file;
     private final Properties props = new Properties();
 
@@ -59,17 +58,6 @@ public final class StudioPrefs {
 
     public void putBoolean(String key, boolean v) {
         props.setProperty(key, Boolean.toString(v));
-    }
-
-    public List<Path> recent() {
-        List<Path> out = new ArrayList<>();
-        for (int i = 0; i < RECENT; i++) {
-            String p = props.getProperty("recent." + i);
-            if (p != null && Files.isDirectory(Path.of(p))) {
-                out.add(Path.of(p));
-            }
-        }
-        return out;
     }
 
     /** Prompt history is the artist's, across projects. */
@@ -116,20 +104,6 @@ public final class StudioPrefs {
 
     public void setLastProject(Path dir) {
         props.setProperty("last.project", dir.toString());
-        save();
-    }
-
-    public void addRecent(Path dir) {
-        List<Path> r = new ArrayList<>(recent());
-        r.remove(dir);
-        r.add(0, dir);
-        for (int i = 0; i < RECENT; i++) {
-            if (i < r.size()) {
-                props.setProperty("recent." + i, r.get(i).toString());
-            } else {
-                props.remove("recent." + i);
-            }
-        }
         save();
     }
 

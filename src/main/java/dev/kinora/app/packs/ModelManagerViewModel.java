@@ -9,13 +9,11 @@ import dev.kinora.engine.pack.PackRegistry;
 import dev.kinora.engine.pack.PackVerifier;
 import dev.kinora.engine.pack.ModelPack;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import javafx.beans.property.SimpleStringProperty;
@@ -189,13 +187,5 @@ public final class ModelManagerViewModel {
 
     public static Path defaultTarget() {
         return PackRegistry.userModels();
-    }
-
-    static Map<String, String> unused() {
-        return Map.of();
-    }
-
-    static InputStream none() {
-        return InputStream.nullInputStream();
     }
 }
