@@ -153,7 +153,10 @@ public final class PromptViewModel {
             pack.set(p);
             tokenLimit.set(p == null ? 0 : p.maxTokens());
             mode.set(shot.map(Shot::mode).orElse(Mode.GENERATE));
-            modeHint.set(hint(mode.get()));
+            boolean continues = shot.map(x -> x.continueFromPrevious() && x.sources().isEmpty()
+                    && d.previous(x.id()).flatMap(Shot::activeTake).isPresent()).orElse(false);
+            modeHint.set(continues ? "Continues the previous shot: Generate extends its active take forward, so the reel runs on without a cut."
+                    : hint(mode.get()));
             seed.set(s.seed());
             seedLocked.set(s.seedLocked());
             steps.set(s.steps() > 0 ? s.steps() : p == null ? 8 : p.steps());
