@@ -1,0 +1,57 @@
+"""Reference flow-Euler sampler in torch (same maths as the engine's flow samplers), for quick looks
+during training.  The numbers in MODEL_CARD.md come from the Java engine, not from this file.
+
+x_t = (1-t) x0 + t eps; the model predicts x0; velocity v = (x_t - x0)/t; Euler: x_{t'} = x_t + (t'-t) v.
+Shifted schedule: t -> S t / (1 + (S-1) t).
+"""
+import numpy as np
+import torch
+
+from train.nets import LATENT_C
+
+
+def schedule(steps, shift):
+    t = torch.linspace(1.0, 0.0, steps + 1)
+    return shift * t / (1 + (shift - 1) * t)
+
+
+@torch.no_grad()
+def sample(model, emb, steps=16, guidance=3.0, shift=1.0, cond=None, mask=None, frames=16, seed=0):
+    """emb [B,384]; cond [B,C,F,16,16] clean latents of known frames; mask [B,1,F,16,16]."""
+    b = emb.shape[0]
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn((b, LATENT_C, frames, 16, 16), generator=g)
+    if cond is None:
+        cond = torch.zeros_like(x)
+        mask = torch.zeros(b, 1, frames, 16, 16)
+    ts = schedule(steps, shift)
+    zero = torch.zeros_like(emb)
+    for i in range(steps):
+        t, tn = ts[i].item(), ts[i + 1].item()
+        tt = torch.full((b,), t)
+        if guidance != 1.0:
+            x0 = model(torch.cat([x, x]), torch.cat([tt, tt]), torch.cat([emb, zero]),
+                       torch.cat([cond, cond]), torch.cat([mask, mask]))
+            xc, xu = x0.chunk(2)
+            x0 = xu + guidance * (xc - xu)
+        else:
+            x0 = model(x, tt, emb, cond, mask)
+        v = (x - x0) / t
+        x = x + (tn - t) * v
+        x = x * (1 - mask) + cond * mask
+    return x
+
+
+def decode(dec, z):
+    """[B,C,F,16,16] -> uint8 [B,F,64,64,3]"""
+    b, c, f = z.shape[:3]
+    with torch.no_grad():
+        y = dec(z.permute(0, 2, 1, 3, 4).reshape(b * f, c, 16, 16))
+    y = ((y.clamp(-1, 1) + 1) * 127.5 + 0.5).to(torch.uint8).permute(0, 2, 3, 1).reshape(b, f, 64, 64, 3)
+    return y.numpy()
+
+
+def grid(clips, every=2):
+    """uint8 [B,F,H,W,3] -> one image, a row per clip, every `every`-th frame."""
+    rows = [np.concatenate(list(c[::every]), axis=1) for c in clips]
+    return np.concatenate(rows, axis=0)
