@@ -667,10 +667,13 @@ public final class MainWindow extends BorderPane {
                 playerVm.seek(22);
             }
             default -> {
-                // Something running in the queue, so the live preview and the ETA are visible at once:
-                // many steps make even a tiny pack's job last long enough to watch.
+                // Something running in the queue, so the live preview and the ETA are visible at once;
+                // -Dkinora.demoSteps makes a very fast pack's job last long enough to watch.
                 timelineVm.select(shots.get(shots.size() - 1).id());
-                promptVm.stepsProperty().set(Integer.getInteger("kinora.demoSteps", 200));
+                Integer steps = Integer.getInteger("kinora.demoSteps");
+                if (steps != null) {
+                    promptVm.stepsProperty().set(steps);
+                }
                 promptVm.framesProperty().set(promptVm.framesProperty().get() * 4);
                 generate();
             }
