@@ -1,0 +1,702 @@
+package dev.kinora.app;
+
+import dev.kinora.app.export.ReelExporter;
+import dev.kinora.media.OutputFormat;
+import dev.kinora.project.Shot;
+import dev.kinora.project.Take;
+import dev.kinora.app.packs.ModelManagerView;
+import dev.kinora.app.player.PlayerView;
+import dev.kinora.app.player.PlayerViewModel;
+import dev.kinora.app.player.Reel;
+import dev.kinora.app.prompt.PromptView;
+import dev.kinora.app.prompt.PromptViewModel;
+import dev.kinora.app.queue.QueueView;
+import dev.kinora.app.timeline.TimelineView;
+import dev.kinora.app.timeline.TimelineViewModel;
+import dev.kinora.engine.Frames;
+import dev.kinora.engine.pack.Mode;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import javafx.animation.PauseTransition;
+import javafx.geometry.Orientation;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonBar;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Dialog;
+import javafx.scene.control.Label;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.TextInputControl;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToolBar;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.input.KeyEvent;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.stage.DirectoryChooser;
+import javafx.stage.FileChooser;
+import javafx.stage.Stage;
+import javafx.util.Duration;
+
+/**
+ * The studio window: prompt editor (left), player (centre), storyboard (bottom), render queue
+ * (right, collapsible). Wires the panels to each other and owns menus and keyboard shortcuts.
+ */
+public final class MainWindow extends BorderPane {
+    private final StudioModel studio;
+    private final PromptViewModel promptVm;
+    private final TimelineViewModel timelineVm;
+    private final PlayerViewModel playerVm = new PlayerViewModel();
+    private final PromptView promptView;
+    private final PlayerView playerView;
+    private final TimelineView timelineView;
+    private final QueueView queueView;
+    private final SplitPane outer = new SplitPane();
+    private final SplitPane vertical = new SplitPane();
+    private final SplitPane top = new SplitPane();
+    private final ToggleButton queueToggle;
+    private final PauseTransition saveLayout = new PauseTransition(Duration.millis(500));
+
+    public MainWindow(StudioModel studio) {
+        this.studio = studio;
+        this.promptVm = new PromptViewModel(studio);
+        this.timelineVm = new TimelineViewModel(studio);
+        this.promptView = new PromptView(promptVm, this::generate);
+        this.playerView = new PlayerView(playerVm);
+        this.timelineView = new TimelineView(timelineVm);
+        this.queueView = new QueueView(studio.queue());
+        getStyleClass().add("studio");
+        setId("studio");
+
+        top.getItems().addAll(promptView, playerView);
+        top.setOrientation(Orientation.HORIZONTAL);
+        vertical.setOrientation(Orientation.VERTICAL);
+        vertical.getItems().addAll(top, timelineView);
+        outer.getItems().addAll(vertical, queueView);
+        SplitPane.setResizableWithParent(promptView, false);
+        SplitPane.setResizableWithParent(queueView, false);
+        SplitPane.setResizableWithParent(timelineView, false);
+        promptView.setMinWidth(300);
+        timelineView.setMinHeight(150);
+
+        queueToggle = Icons.decorate(new ToggleButton(), "mdi2t-tray-full", "Show or hide the render queue", "Ctrl+Shift+Q");
+        queueToggle.getStyleClass().add("icon-button");
+        queueToggle.setSelected(studio.prefs().getBoolean("layout.queue", true));
+        queueToggle.selectedProperty().addListener((o, a, b) -> showQueue(b));
+        VBox head = new VBox(menuBar(), toolBar(), banner());
+        setTop(head);
+        setCenter(outer);
+        setBottom(statusBar());
+        showQueue(queueToggle.isSelected());
+        restoreLayout();
+        wire();
+        timelineVm.fitZoomToShots();
+        studio.sessionProperty().addListener(o -> timelineVm.fitZoomToShots());
+    }
+
+    // --- layout --------------------------------------------------------------------------------
+
+    private void restoreLayout() {
+        StudioPrefs p = studio.prefs();
+        top.setDividerPositions(p.getDouble("layout.prompt", 0.34));
+        vertical.setDividerPositions(p.getDouble("layout.timeline", 0.66));
+        if (outer.getItems().size() > 1) {
+            outer.setDividerPositions(p.getDouble("layout.queue.pos", 0.78));
+        }
+        saveLayout.setOnFinished(e -> storeLayout());
+        for (SplitPane sp : new SplitPane[] {top, vertical, outer}) {
+            sp.getDividers().addListener((javafx.collections.ListChangeListener<SplitPane.Divider>) c -> listenDividers(sp));
+            listenDividers(sp);
+        }
+    }
+
+    private void listenDividers(SplitPane sp) {
+        for (SplitPane.Divider d : sp.getDividers()) {
+            d.positionProperty().addListener(o -> saveLayout.playFromStart());
+        }
+    }
+
+    /** Remembers the split positions so the studio reopens as the artist left it. */
+    public void storeLayout() {
+        StudioPrefs p = studio.prefs();
+        p.putDouble("layout.prompt", top.getDividerPositions()[0]);
+        p.putDouble("layout.timeline", vertical.getDividerPositions()[0]);
+        if (outer.getDividers().size() > 0) {
+            p.putDouble("layout.queue.pos", outer.getDividerPositions()[0]);
+        }
+        p.putBoolean("layout.queue", queueToggle.isSelected());
+        p.save();
+    }
+
+    private void showQueue(boolean show) {
+        if (show && !outer.getItems().contains(queueView)) {
+            outer.getItems().add(queueView);
+            outer.setDividerPositions(studio.prefs().getDouble("layout.queue.pos", 0.78));
+            listenDividers(outer);
+        } else if (!show) {
+            outer.getItems().remove(queueView);
+        }
+        saveLayout.playFromStart();
+    }
+
+    // --- chrome --------------------------------------------------------------------------------
+
+    private MenuBar menuBar() {
+        Menu file = new Menu("_File");
+        file.getItems().addAll(
+                item("New Project", "Ctrl+N", this::newProject),
+                item("Open Project…", "Ctrl+O", this::openProject),
+                recentMenu(),
+                new SeparatorMenuItem(),
+                item("Save", "Ctrl+S", this::save),
+                item("Save As…", "Ctrl+Shift+S", this::saveAs),
+                item("Relink Missing Media…", null, this::relink),
+                new SeparatorMenuItem(),
+                item("Export Reel…", "Ctrl+E", this::exportReel),
+                item("Export Storyboard as OpenTimelineIO…", null, this::exportOtio),
+                new SeparatorMenuItem(),
+                item("Quit", "Ctrl+Q", () -> ((Stage) getScene().getWindow()).close()));
+        Menu edit = new Menu("_Edit");
+        MenuItem undo = item("Undo", "Ctrl+Z", this::undo);
+        undo.textProperty().bind(studio.undoLabelProperty());
+        undo.disableProperty().bind(studio.canUndoProperty().not());
+        MenuItem redo = item("Redo", "Ctrl+Shift+Z", this::redo);
+        redo.textProperty().bind(studio.redoLabelProperty());
+        redo.disableProperty().bind(studio.canRedoProperty().not());
+        edit.getItems().addAll(undo, redo);
+        Menu story = new Menu("_Storyboard");
+        story.getItems().addAll(
+                item("Generate", "Ctrl+Enter", this::generate),
+                item("Cancel Running Job", "Esc", queueView::cancelSelectedOrRunning),
+                new SeparatorMenuItem(),
+                item("Add Shot", "Ctrl+T", timelineVm::addShot),
+                item("Duplicate Shot", "Ctrl+D", timelineVm::duplicate),
+                item("Split Shot at Playhead", null, timelineVm::split),
+                item("Delete Shot", null, timelineVm::delete),
+                new SeparatorMenuItem(),
+                item("Use Last Frame of Previous Shot", null, this::useLastFrame),
+                item("Append to Previous Shot", null, this::appendToPrevious),
+                item("Play Reel", "Ctrl+Space", this::playReel));
+        Menu view = new Menu("_View");
+        view.getItems().addAll(item("Toggle Render Queue", "Ctrl+Shift+Q", () -> queueToggle.setSelected(!queueToggle.isSelected())),
+                item("Zoom Timeline In", null, timelineVm::zoomIn), item("Zoom Timeline Out", null, timelineVm::zoomOut));
+        Menu tools = new Menu("_Tools");
+        tools.getItems().add(item("Model Manager…", null, this::models));
+        MenuBar mb = new MenuBar(file, edit, story, view, tools);
+        mb.setUseSystemMenuBar(true);
+        return mb;
+    }
+
+    private Menu recentMenu() {
+        Menu recent = new Menu("Open Recent");
+        recent.setOnShowing(e -> {
+            recent.getItems().clear();
+            for (var r : studio.recentProjects()) {
+                recent.getItems().add(item(r.name() + "  —  " + r.dir(), null, () -> open(r.dir())));
+            }
+            if (recent.getItems().isEmpty()) {
+                MenuItem none = new MenuItem("No recent projects");
+                none.setDisable(true);
+                recent.getItems().add(none);
+            }
+        });
+        recent.getItems().add(new MenuItem("…"));
+        return recent;
+    }
+
+    /**
+     * Accelerators on menu items are for display: {@link #onKey} handles the keys first and consumes
+     * them (JavaFX processes accelerators only for unconsumed events), so nothing fires twice and the
+     * shortcuts also work while a text box has focus.
+     */
+    private static MenuItem item(String text, String shortcut, Runnable action) {
+        MenuItem mi = new MenuItem(text);
+        mi.setOnAction(e -> action.run());
+        if (shortcut != null) {
+            try {
+                mi.setAccelerator(KeyCombination.keyCombination(shortcut.replace("Ctrl+", "Shortcut+")));
+            } catch (IllegalArgumentException ignored) {
+                // a shortcut that cannot be shown is still handled by onKey
+            }
+        }
+        return mi;
+    }
+
+    private ToolBar toolBar() {
+        Button gen = Icons.button("mdi2c-creation", "Generate", "Ctrl+Enter", this::generate);
+        Button undo = Icons.button("mdi2u-undo", "Undo", "Ctrl+Z", this::undo);
+        undo.disableProperty().bind(studio.canUndoProperty().not());
+        undo.setId("undo");
+        Button redo = Icons.button("mdi2r-redo", "Redo", "Ctrl+Shift+Z", this::redo);
+        redo.disableProperty().bind(studio.canRedoProperty().not());
+        Button models = Icons.button("mdi2c-cube-outline", "Model manager: installed packs, verify, install, remove", "", this::models);
+        Label title = new Label();
+        title.getStyleClass().add("muted");
+        title.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() ->
+                studio.projectNameProperty().get() + (studio.dirtyProperty().get() ? "  •" : "")
+                        + (studio.readOnlyProperty().get() ? "  (read-only)" : ""),
+                studio.projectNameProperty(), studio.dirtyProperty(), studio.readOnlyProperty()));
+        Region grow = new Region();
+        HBox.setHgrow(grow, Priority.ALWAYS);
+        return new ToolBar(
+                Icons.button("mdi2f-file-document", "New project", "Ctrl+N", this::newProject),
+                Icons.button("mdi2f-folder-open", "Open project", "Ctrl+O", this::openProject),
+                Icons.button("mdi2c-content-save", "Save", "Ctrl+S", this::save),
+                undo, redo, gen, models, grow, title, queueToggle);
+    }
+
+    private Node banner() {
+        Label text = new Label();
+        text.setWrapText(true);
+        text.setId("banner");
+        text.textProperty().bind(studio.bannerProperty());
+        HBox.setHgrow(text, Priority.ALWAYS);
+        Button close = Icons.button("mdi2c-close", "Dismiss", "", () -> studio.bannerProperty().set(""));
+        HBox box = new HBox(Icons.icon("mdi2a-alert"), text, close);
+        box.getStyleClass().add("banner");
+        box.visibleProperty().bind(studio.bannerProperty().isNotEmpty());
+        box.managedProperty().bind(box.visibleProperty());
+        return box;
+    }
+
+    private Node statusBar() {
+        Label status = new Label();
+        status.setId("status");
+        status.textProperty().bind(studio.statusProperty());
+        HBox.setHgrow(status, Priority.ALWAYS);
+        status.setMaxWidth(Double.MAX_VALUE);
+        Label device = new Label();
+        device.textProperty().bind(studio.deviceUsedProperty().map(d -> "Device: " + d));
+        Label path = new Label();
+        path.textProperty().bind(studio.sessionProperty().map(s -> s.store().dir().toString()));
+        HBox bar = new HBox(status, device, path);
+        bar.getStyleClass().add("status-bar");
+        bar.setAlignment(Pos.CENTER_LEFT);
+        return bar;
+    }
+
+    // --- wiring --------------------------------------------------------------------------------
+
+    private void wire() {
+        studio.queue().livePreviewProperty().addListener((o, a, b) -> playerVm.liveProperty().set(b));
+        studio.queue().lastTakeProperty().addListener((o, a, t) -> {
+            if (t != null) {
+                studio.doc().shots().stream().filter(s -> s.take(t.id()).isPresent()).findFirst()
+                        .ifPresent(s -> playTake(s.id(), t));
+            }
+        });
+        timelineView.setOnPlayTake(this::playTake);
+        timelineView.setOnCompareTake((shotId, t) -> studio.frames(t).ifPresent(f ->
+                playerVm.setCompare(f, "shot " + (studio.doc().indexOf(shotId) + 1) + " · seed " + t.recipe().seed())));
+        timelineView.setOnPlayReel(this::playReel);
+        timelineView.setOnExport(this::exportReel);
+        timelineView.setOnExportOtio(this::exportOtio);
+        timelineView.setOnAppend(this::appendToPrevious);
+        timelineView.setOnUseLastFrame(this::useLastFrame);
+        // In reel mode the playhead and the player move together.
+        playerVm.frameProperty().addListener((o, a, b) -> {
+            if (playerVm.reelModeProperty().get()) {
+                timelineVm.playheadProperty().set(b.intValue());
+            }
+        });
+        timelineVm.playheadProperty().addListener((o, a, b) -> {
+            if (playerVm.reelModeProperty().get() && !playerVm.playing()) {
+                playerVm.seek(b.intValue());
+            }
+        });
+        // After undo/redo the player drops a take that no longer exists.
+        studio.revisionProperty().addListener(o -> {
+            if (!playerVm.reelModeProperty().get() && playerVm.clipProperty().get() != null
+                    && studio.selected().flatMap(Shot::activeTake).isEmpty()) {
+                playerVm.load(null, "No clip", false);
+            }
+        });
+    }
+
+    public void install(Scene scene) {
+        scene.addEventFilter(KeyEvent.KEY_PRESSED, this::onKey);
+        scene.getStylesheets().add(MainWindow.class.getResource("app.css").toExternalForm());
+    }
+
+    private static final KeyCombination GENERATE = KeyCombination.keyCombination("Shortcut+Enter");
+    private static final KeyCombination UNDO = KeyCombination.keyCombination("Shortcut+Z");
+    private static final KeyCombination REDO = KeyCombination.keyCombination("Shortcut+Shift+Z");
+    private static final KeyCombination REDO_Y = KeyCombination.keyCombination("Shortcut+Y");
+    private static final KeyCombination SAVE = KeyCombination.keyCombination("Shortcut+S");
+    private static final KeyCombination SAVE_AS = KeyCombination.keyCombination("Shortcut+Shift+S");
+    private static final KeyCombination OPEN = KeyCombination.keyCombination("Shortcut+O");
+    private static final KeyCombination NEW = KeyCombination.keyCombination("Shortcut+N");
+    private static final KeyCombination EXPORT = KeyCombination.keyCombination("Shortcut+E");
+    private static final KeyCombination ADD = KeyCombination.keyCombination("Shortcut+T");
+    private static final KeyCombination DUP = KeyCombination.keyCombination("Shortcut+D");
+    private static final KeyCombination REEL = KeyCombination.keyCombination("Shortcut+Space");
+    private static final KeyCombination QUEUE = KeyCombination.keyCombination("Shortcut+Shift+Q");
+    private static final KeyCombination QUIT = KeyCombination.keyCombination("Shortcut+Q");
+
+    /**
+     * One place for shortcuts. Ctrl shortcuts work everywhere (Ctrl+Z in the prompt box undoes
+     * through the project's stack, so typing and card edits share one history); single keys
+     * (Space, J/K/L, arrows) drive the player unless the artist is typing.
+     */
+    private void onKey(KeyEvent e) {
+        Runnable action = null;
+        if (GENERATE.match(e)) {
+            action = this::generate;
+        } else if (REDO.match(e) || REDO_Y.match(e)) {
+            action = this::redo;
+        } else if (UNDO.match(e)) {
+            action = this::undo;
+        } else if (SAVE_AS.match(e)) {
+            action = this::saveAs;
+        } else if (SAVE.match(e)) {
+            action = this::save;
+        } else if (OPEN.match(e)) {
+            action = this::openProject;
+        } else if (NEW.match(e)) {
+            action = this::newProject;
+        } else if (EXPORT.match(e)) {
+            action = this::exportReel;
+        } else if (ADD.match(e)) {
+            action = timelineVm::addShot;
+        } else if (DUP.match(e)) {
+            action = timelineVm::duplicate;
+        } else if (REEL.match(e)) {
+            action = this::playReel;
+        } else if (QUEUE.match(e)) {
+            action = () -> queueToggle.setSelected(!queueToggle.isSelected());
+        } else if (QUIT.match(e)) {
+            action = () -> ((Stage) getScene().getWindow()).close();
+        } else if (!typing(e) && !e.isShortcutDown() && !e.isAltDown()) {
+            action = switch (e.getCode()) {
+                case SPACE -> playerVm::togglePlay;
+                case J -> playerVm::shuttleBackward;
+                case K -> playerVm::stop;
+                case L -> playerVm::shuttleForward;
+                case LEFT -> () -> playerVm.step(-1);
+                case RIGHT -> () -> playerVm.step(1);
+                case HOME -> playerVm::home;
+                case END -> playerVm::end;
+                case ESCAPE -> queueView::cancelSelectedOrRunning;
+                case DELETE -> timelineVm::delete;
+                default -> null;
+            };
+        }
+        if (action != null) {
+            e.consume();
+            action.run();
+        }
+    }
+
+    private boolean typing(KeyEvent e) {
+        Node focus = getScene() == null ? null : getScene().getFocusOwner();
+        return focus instanceof TextInputControl || (focus != null && focus.getStyleClass().contains("spinner"));
+    }
+
+    // --- actions -------------------------------------------------------------------------------
+
+    public void generate() {
+        promptVm.generate();
+    }
+
+    public void undo() {
+        promptVm.commitPrompt();
+        studio.undo();
+    }
+
+    public void redo() {
+        studio.redo();
+    }
+
+    private void playTake(String shotId, Take t) {
+        Optional<Frames> f = studio.frames(t);
+        if (f.isEmpty()) {
+            studio.statusProperty().set("Take " + t.id() + ": its file is missing (File → Relink Missing Media…)");
+            return;
+        }
+        int idx = studio.doc().indexOf(shotId) + 1;
+        Shot s = studio.doc().shot(shotId).orElse(null);
+        int takeNo = s == null ? 0 : s.takes().indexOf(t) + 1;
+        playerVm.load(f.get(), "Shot " + idx + " · take " + takeNo + " · seed " + t.recipe().seed()
+                + (t.label().isEmpty() ? "" : " · " + t.label()), false);
+    }
+
+    public void playReel() {
+        Optional<Frames> reel = Reel.build(studio.doc(), studio::frames);
+        if (reel.isEmpty()) {
+            studio.statusProperty().set("Nothing to play yet: generate a take first");
+            return;
+        }
+        playerVm.load(reel.get(), "Reel · " + studio.doc().shots().size() + " shots", true);
+        playerVm.togglePlay();
+    }
+
+    private void useLastFrame() {
+        promptVm.useLastFrameOfPrevious();
+    }
+
+    /** "Append to previous": this shot continues the previous one, generated as its extension, in one click. */
+    private void appendToPrevious() {
+        Optional<Shot> s = studio.selected();
+        if (s.isEmpty() || studio.doc().previous(s.get().id()).flatMap(Shot::activeTake).isEmpty()) {
+            studio.statusProperty().set("Append needs a previous shot with a take");
+            return;
+        }
+        timelineVm.setContinue(s.get().id(), true);
+        promptVm.modeProperty().set(Mode.EXTEND);
+        generate();
+    }
+
+    private void newProject() {
+        try {
+            studio.newUntitled();
+            playerVm.load(null, "No clip", false);
+        } catch (IOException e) {
+            error("Cannot create a project", e);
+        }
+    }
+
+    private void openProject() {
+        DirectoryChooser dc = new DirectoryChooser();
+        dc.setTitle("Open a Kinora project folder (*.kinora)");
+        File f = dc.showDialog(getScene().getWindow());
+        if (f != null) {
+            open(f.toPath());
+        }
+    }
+
+    public void open(Path dir) {
+        try {
+            studio.open(dir);
+            playerVm.load(null, "No clip", false);
+        } catch (IOException e) {
+            error("Cannot open " + dir, e);
+        }
+    }
+
+    public void save() {
+        if (studio.readOnlyProperty().get()) {
+            studio.statusProperty().set("Read-only project: use Save As to keep a writable copy");
+            return;
+        }
+        promptVm.commitPrompt();
+        try {
+            studio.save();
+        } catch (IOException e) {
+            error("Save failed", e);
+        }
+    }
+
+    private void saveAs() {
+        promptVm.commitPrompt();
+        FileChooser fc = new FileChooser();
+        fc.setTitle("Save project as (a folder named *.kinora is created)");
+        fc.setInitialFileName(studio.projectNameProperty().get() + ".kinora");
+        File f = fc.showSaveDialog(getScene().getWindow());
+        if (f != null) {
+            try {
+                studio.saveAs(f.toPath());
+            } catch (IOException e) {
+                error("Save As failed", e);
+            }
+        }
+    }
+
+    private void relink() {
+        DirectoryChooser dc = new DirectoryChooser();
+        dc.setTitle("Folder to search for the missing take files");
+        File f = dc.showDialog(getScene().getWindow());
+        if (f != null) {
+            try {
+                int n = studio.relink(f.toPath());
+                studio.statusProperty().set("Relinked " + n + " file(s)");
+            } catch (IOException e) {
+                error("Relink failed", e);
+            }
+        }
+    }
+
+    private void exportReel() {
+        Optional<Frames> reel = Reel.build(studio.doc(), studio::frames);
+        if (reel.isEmpty()) {
+            studio.statusProperty().set("Nothing to export yet: generate a take first");
+            return;
+        }
+        Dialog<ButtonType> d = new Dialog<>();
+        d.setTitle("Export reel");
+        d.initOwner(getScene().getWindow());
+        ChoiceBox<OutputFormat> fmt = new ChoiceBox<>();
+        fmt.getItems().setAll(OutputFormat.values());
+        fmt.setValue(OutputFormat.MP4);
+        fmt.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(OutputFormat f) {
+                return f == null ? "" : ReelExporter.label(f);
+            }
+
+            @Override
+            public OutputFormat fromString(String s) {
+                return null;
+            }
+        });
+        Spinner<Integer> scale = new Spinner<>(1, dev.kinora.media.ExportOptions.MAX_SCALE, 4);
+        GridPane g = new GridPane();
+        g.setHgap(8);
+        g.setVgap(8);
+        g.addRow(0, new Label("Format"), fmt);
+        g.addRow(1, new Label("Scale (nearest)"), scale);
+        g.addRow(2, new Label("Size"), new Label(reel.get().width() + "×" + reel.get().height() + " × scale, "
+                + reel.get().count() + " frames"));
+        d.getDialogPane().setContent(g);
+        d.getDialogPane().getButtonTypes().addAll(new ButtonType("Export…", ButtonBar.ButtonData.OK_DONE), ButtonType.CANCEL);
+        d.getDialogPane().getStylesheets().addAll(getScene().getStylesheets());
+        Optional<ButtonType> r = d.showAndWait();
+        if (r.isEmpty() || r.get().getButtonData() != ButtonBar.ButtonData.OK_DONE) {
+            return;
+        }
+        OutputFormat format = fmt.getValue();
+        File target;
+        if (format == OutputFormat.PNG_SEQUENCE) {
+            DirectoryChooser dc = new DirectoryChooser();
+            dc.setTitle("Folder for the PNG sequence");
+            target = dc.showDialog(getScene().getWindow());
+        } else {
+            FileChooser fc = new FileChooser();
+            fc.setInitialFileName(studio.projectNameProperty().get() + "." + format.extension());
+            target = fc.showSaveDialog(getScene().getWindow());
+        }
+        if (target == null) {
+            return;
+        }
+        int s = scale.getValue();
+        Path to = target.toPath();
+        studio.exec().background(() -> ReelExporter.export(reel.get(), format, s, to,
+                        java.util.Map.of("kinora.project", studio.projectNameProperty().get())),
+                p -> studio.statusProperty().set("Exported " + p),
+                e -> error("Export failed", e));
+    }
+
+    private void exportOtio() {
+        FileChooser fc = new FileChooser();
+        fc.setInitialFileName(studio.projectNameProperty().get() + ".otio");
+        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("OpenTimelineIO", "*.otio"));
+        File f = fc.showSaveDialog(getScene().getWindow());
+        if (f != null) {
+            try {
+                studio.session().exportOtio(f.toPath());
+                studio.statusProperty().set("Wrote " + f);
+            } catch (IOException e) {
+                error("OTIO export failed", e);
+            }
+        }
+    }
+
+    private void models() {
+        ModelManagerView.show(studio, getScene().getWindow());
+    }
+
+    private void error(String title, Throwable e) {
+        studio.statusProperty().set(title + ": " + e.getMessage());
+        Alert a = new Alert(Alert.AlertType.ERROR, e.getMessage() == null ? e.toString() : e.getMessage(), ButtonType.OK);
+        a.setHeaderText(title);
+        if (getScene() != null) {
+            a.initOwner(getScene().getWindow());
+        }
+        a.show();
+    }
+
+    /** Asks before closing with unsaved changes. Returns false to keep the window open. */
+    public boolean confirmClose() {
+        promptVm.commitPrompt();
+        storeLayout();
+        if (!studio.dirtyProperty().get() || studio.readOnlyProperty().get()) {
+            return true;
+        }
+        ButtonType saveBtn = new ButtonType("Save", ButtonBar.ButtonData.YES);
+        ButtonType discard = new ButtonType("Don't Save", ButtonBar.ButtonData.NO);
+        Alert a = new Alert(Alert.AlertType.CONFIRMATION, "Save changes to " + studio.projectNameProperty().get() + "?",
+                saveBtn, discard, ButtonType.CANCEL);
+        a.setHeaderText("Unsaved changes");
+        a.initOwner(getScene().getWindow());
+        Optional<ButtonType> r = a.showAndWait();
+        if (r.isEmpty() || r.get() == ButtonType.CANCEL) {
+            return false;
+        }
+        if (r.get() == saveBtn) {
+            save();
+        } else {
+            // Don't Save: closing a clean-marked session drops the journal, so nothing is offered for recovery.
+            var s = studio.session();
+            s.stack().markSaved(s.project());
+        }
+        return true;
+    }
+
+    /** What the demo (and the README screenshots) show: a job rendering live, an A/B wipe, or the reel playing. */
+    public void showDemoScene(String scene) {
+        var shots = studio.doc().shots();
+        switch (scene) {
+            case "compare" -> {
+                Shot first = shots.get(0);
+                timelineVm.select(first.id());
+                playTake(first.id(), first.takes().get(1));
+                studio.frames(first.takes().get(0)).ifPresent(f -> playerVm.setCompare(f, "take 1 · seed " + first.takes().get(0).recipe().seed()));
+                playerVm.wipePositionProperty().set(0.5);
+                playerVm.seek(9);
+            }
+            case "reel" -> {
+                timelineVm.select(shots.get(1).id());
+                playReel();
+                playerVm.stop();
+                playerVm.seek(22);
+            }
+            default -> {
+                // Something running in the queue, so the live preview and the ETA are visible at once;
+                // -Dkinora.demoSteps makes a very fast pack's job last long enough to watch.
+                timelineVm.select(shots.get(shots.size() - 1).id());
+                Integer steps = Integer.getInteger("kinora.demoSteps");
+                if (steps != null) {
+                    promptVm.stepsProperty().set(steps);
+                }
+                promptVm.framesProperty().set(promptVm.framesProperty().get() * 4);
+                generate();
+            }
+        }
+    }
+
+    public PromptViewModel promptViewModel() {
+        return promptVm;
+    }
+
+    public TimelineViewModel timelineViewModel() {
+        return timelineVm;
+    }
+
+    public PlayerViewModel playerViewModel() {
+        return playerVm;
+    }
+
+    public PlayerView playerView() {
+        return playerView;
+    }
+
+    public StudioModel studio() {
+        return studio;
+    }
+}

@@ -1,0 +1,39 @@
+package dev.kinora.app.engine;
+
+import dev.kinora.engine.pack.Mode;
+import dev.kinora.engine.pack.ModelPack;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Set;
+
+/** What the studio shows about a pack: enough for the settings, the model manager and the timeline. */
+public record PackInfo(String id, String name, String version, String license, Set<Mode> modes, int width, int height,
+                       int frames, double fps, int maxTokens, String scheduler, int steps, float guidance,
+                       Path dir, long bytes, String error) {
+    public PackInfo {
+        modes = modes.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(modes));
+        error = error == null ? "" : error;
+    }
+
+    public static PackInfo of(ModelPack p) {
+        long bytes = p.components().values().stream().mapToLong(c -> c.size()).sum()
+                + p.extraFiles().stream().mapToLong(c -> c.size()).sum();
+        return new PackInfo(p.id(), p.name(), p.version(), p.license(), p.modes(), p.width(), p.height(), p.frames(),
+                p.fps(), p.text().maxTokens(), p.defaults().scheduler(), p.defaults().steps(), p.defaults().guidance(),
+                p.root(), bytes, "");
+    }
+
+    public static PackInfo broken(Path dir, String error) {
+        return new PackInfo(dir.getFileName().toString(), dir.getFileName().toString(), "?", "?", Set.of(), 0, 0, 0, 0,
+                0, "", 0, Float.NaN, dir, 0, error);
+    }
+
+    public boolean usable() {
+        return error.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+        return usable() ? name + " (" + width + "×" + height + ", " + frames + " f)" : id + " (broken)";
+    }
+}

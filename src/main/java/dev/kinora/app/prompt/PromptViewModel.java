@@ -1,0 +1,529 @@
+package dev.kinora.app.prompt;
+
+import dev.kinora.app.StudioModel;
+import dev.kinora.app.engine.PackInfo;
+import dev.kinora.app.model.TakeMedia;
+import dev.kinora.app.queue.SourceFiles;
+import dev.kinora.engine.Direction;
+import dev.kinora.engine.Frames;
+import dev.kinora.engine.onnx.Device;
+import dev.kinora.engine.pack.Mode;
+import dev.kinora.project.Commands;
+import dev.kinora.project.JobSpec;
+import dev.kinora.project.Project;
+import dev.kinora.project.Shot;
+import dev.kinora.project.ShotSettings;
+import dev.kinora.project.SourceRef;
+import dev.kinora.project.SourceRole;
+import dev.kinora.project.Take;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.function.UnaryOperator;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/**
+ * The prompt editor's state: the selected shot's prompt, mode, sources and settings, and the token
+ * count. Every change is a project command on the selected shot (typing coalesces into one undo
+ * step per phrase); the view model re-reads the shot on every revision. Device, direction and remix
+ * strength are per machine / per job, not part of the document.
+ */
+public final class PromptViewModel {
+    private final StudioModel studio;
+    private final StringProperty prompt = new SimpleStringProperty("");
+    private final StringProperty negative = new SimpleStringProperty("");
+    private final IntegerProperty tokens = new SimpleIntegerProperty();
+    private final IntegerProperty tokenLimit = new SimpleIntegerProperty(64);
+    private final StringProperty tokenText = new SimpleStringProperty("");
+    private final BooleanProperty overLimit = new SimpleBooleanProperty();
+    private final ObjectProperty<PackInfo> pack = new SimpleObjectProperty<>();
+    private final ObjectProperty<Device> device = new SimpleObjectProperty<>(Device.AUTO);
+    private final ObjectProperty<Mode> mode = new SimpleObjectProperty<>(Mode.GENERATE);
+    private final ObjectProperty<Direction> direction = new SimpleObjectProperty<>(Direction.FORWARD);
+    private final ObjectProperty<Long> seed = new SimpleObjectProperty<>(0L);
+    private final BooleanProperty seedLocked = new SimpleBooleanProperty();
+    private final IntegerProperty steps = new SimpleIntegerProperty();
+    private final DoubleProperty guidance = new SimpleDoubleProperty();
+    private final StringProperty scheduler = new SimpleStringProperty("");
+    private final IntegerProperty frames = new SimpleIntegerProperty();
+    private final DoubleProperty fps = new SimpleDoubleProperty(8);
+    private final IntegerProperty variations = new SimpleIntegerProperty(1);
+    private final DoubleProperty strength = new SimpleDoubleProperty(0.6);
+    private final StringProperty shotLabel = new SimpleStringProperty("");
+    private final StringProperty modeHint = new SimpleStringProperty("");
+    private final ObservableList<String> history = FXCollections.observableArrayList();
+    private final SourceSlot sourceA = new SourceSlot("A", SourceRole.START);
+    private final SourceSlot sourceB = new SourceSlot("B", SourceRole.END);
+    private final Random seeds = new Random();
+    private boolean syncing;
+    private String boundShot = "";
+    private String syncedPrompt = "";
+    private String syncedNegative = "";
+
+    public PromptViewModel(StudioModel studio) {
+        this.studio = studio;
+        history.setAll(studio.prefs().history());
+        device.set(studio.prefs().device());
+        studio.engine().setDevice(device.get());
+        studio.revisionProperty().addListener((o, a, b) -> sync());
+        studio.selectedShotProperty().addListener((o, a, b) -> {
+            commitPrompt(a);
+            sync();
+        });
+        studio.packs().addListener((javafx.collections.ListChangeListener<PackInfo>) c -> sync());
+        pack.addListener((o, a, b) -> {
+            if (b != null) {
+                settings(s -> s.withPack(b.id()));
+            }
+        });
+        device.addListener((o, a, b) -> {
+            // Where jobs run is a property of this machine, not of the project.
+            studio.prefs().setDevice(b);
+            studio.engine().setDevice(b);
+            studio.refreshDevice();
+        });
+        mode.addListener((o, a, b) -> {
+            modeHint.set(hint(b));
+            if (!syncing) {
+                shotEdit(id -> new Commands.SetMode(id, b));
+            }
+        });
+        seed.addListener((o, a, b) -> settings(s -> s.withSeed(b == null ? 0 : b, s.seedLocked())));
+        seedLocked.addListener((o, a, b) -> settings(s -> s.withSeed(s.seed(), b)));
+        steps.addListener((o, a, b) -> settings(s -> s.withSampling(b.intValue(), s.guidance(), s.scheduler())));
+        guidance.addListener((o, a, b) -> settings(s -> s.withSampling(s.steps(), b.floatValue(), s.scheduler())));
+        scheduler.addListener((o, a, b) -> settings(s -> s.withSampling(s.steps(), s.guidance(), b == null ? "" : b)));
+        // Length is the shot's duration (frames at its fps), so the card on the timeline follows the spinner.
+        frames.addListener((o, a, b) -> shotEdit(id -> new Commands.SetDuration(id, b.intValue() / fps.get())));
+        fps.addListener((o, a, b) -> {
+            if (b.doubleValue() > 0) {
+                settings(s -> s.withFrames(s.frames(), b.doubleValue()));
+            }
+        });
+        variations.addListener((o, a, b) -> settings(s -> s.withVariations(Math.max(1, b.intValue()))));
+        modeHint.set(hint(Mode.GENERATE));
+        sync();
+    }
+
+    private void shotEdit(java.util.function.Function<String, dev.kinora.project.Command> f) {
+        String id = studio.selectedShotProperty().get();
+        if (!syncing && id != null && !id.isEmpty() && studio.doc().shot(id).isPresent()) {
+            studio.edit(f.apply(id));
+        }
+    }
+
+    private void settings(UnaryOperator<ShotSettings> f) {
+        if (syncing) {
+            return;
+        }
+        studio.selected().ifPresent(s -> {
+            try {
+                ShotSettings next = f.apply(s.settings());
+                if (!next.equals(s.settings())) {
+                    studio.edit(new Commands.SetShotSettings(s.id(), next));
+                }
+            } catch (IllegalArgumentException e) {
+                studio.statusProperty().set(e.getMessage());
+            }
+        });
+    }
+
+    /** Re-reads the selected shot into the properties; guarded so the writes do not turn into commands. */
+    void sync() {
+        syncing = true;
+        try {
+            Project d = studio.doc();
+            Optional<Shot> shot = studio.selected();
+            ShotSettings s = shot.map(Shot::settings).orElse(ShotSettings.DEFAULTS);
+            PackInfo p = studio.pack(s.pack().isEmpty() ? d.settings().defaultPack() : s.pack()).orElse(null);
+            pack.set(p);
+            tokenLimit.set(p == null ? 0 : p.maxTokens());
+            mode.set(shot.map(Shot::mode).orElse(Mode.GENERATE));
+            boolean continues = shot.map(x -> x.continueFromPrevious() && x.sources().isEmpty()
+                    && d.previous(x.id()).flatMap(Shot::activeTake).isPresent()).orElse(false);
+            modeHint.set(continues ? "Continues the previous shot: Generate extends its active take forward, so the reel runs on without a cut."
+                    : hint(mode.get()));
+            seed.set(s.seed());
+            seedLocked.set(s.seedLocked());
+            steps.set(s.steps() > 0 ? s.steps() : p == null ? 8 : p.steps());
+            guidance.set(Float.isNaN(s.guidance()) ? (p == null ? 3 : p.guidance()) : s.guidance());
+            scheduler.set(s.scheduler());
+            fps.set(s.fps());
+            frames.set(shot.map(Shot::targetFrames).orElse(16));
+            variations.set(s.variations());
+            String id = shot.map(Shot::id).orElse("");
+            // Replace the text only when the document's prompt itself changed (undo/redo, another shot):
+            // an unrelated edit (a setting) must not wipe words typed since the last commit.
+            String docPrompt = shot.map(Shot::prompt).orElse("");
+            String docNeg = shot.map(Shot::negativePrompt).orElse("");
+            boolean otherShot = !id.equals(boundShot);
+            if (otherShot || !docPrompt.equals(syncedPrompt)) {
+                prompt.set(docPrompt);
+            }
+            if (otherShot || !docNeg.equals(syncedNegative)) {
+                negative.set(docNeg);
+            }
+            syncedPrompt = docPrompt;
+            syncedNegative = docNeg;
+            boundShot = id;
+            showSources(shot.map(Shot::sources).orElse(List.of()));
+            int index = d.indexOf(id);
+            shotLabel.set(index < 0 ? "No shot" : "Shot " + (index + 1) + " of " + d.shots().size()
+                    + shot.filter(Shot::continueFromPrevious).map(x -> " · continues previous").orElse(""));
+        } finally {
+            syncing = false;
+        }
+    }
+
+    private void showSources(List<SourceRef> refs) {
+        for (SourceSlot slot : List.of(sourceA, sourceB)) {
+            Optional<SourceRef> r = refs.stream().filter(x -> x.role() == slot.role()).findFirst();
+            if (r.isEmpty()) {
+                slot.clearView();
+                continue;
+            }
+            if (r.get().path().equals(slot.pathProperty().get()) && slot.framesProperty().get() != null) {
+                continue;
+            }
+            String ref = r.get().path();
+            Optional<Take> take = studio.takeByMedia(ref);
+            if (take.isPresent()) {
+                Shot owner = studio.doc().shots().stream().filter(s -> s.take(take.get().id()).isPresent()).findFirst().orElse(null);
+                String label = owner == null ? "take" : "Shot " + (studio.doc().indexOf(owner.id()) + 1) + " take";
+                slot.show(ref, label, studio.frames(take.get()).orElse(null));
+            } else {
+                Path file = studio.resolve(ref);
+                slot.show(ref, file.getFileName().toString(), null);
+                studio.exec().background(() -> SourceFiles.read(file), f -> {
+                    if (ref.equals(slot.pathProperty().get())) {
+                        slot.show(ref, file.getFileName().toString(), f);
+                    }
+                }, e -> slot.infoProperty().set(file.getFileName() + " · " + e.getMessage()));
+            }
+        }
+    }
+
+    /** Writes the typed prompt into the selected shot (called after a pause in typing and on focus loss). */
+    public void commitPrompt() {
+        commitPrompt(boundShot);
+    }
+
+    private void commitPrompt(String shotId) {
+        if (shotId == null || shotId.isEmpty() || syncing) {
+            return;
+        }
+        String p = prompt.get();
+        String n = negative.get();
+        studio.doc().shot(shotId).ifPresent(s -> {
+            if (!s.prompt().equals(p)) {
+                studio.edit(new Commands.EditPrompt(shotId, p));
+            }
+            if (!s.negativePrompt().equals(n)) {
+                studio.edit(new Commands.EditNegativePrompt(shotId, n));
+            }
+        });
+    }
+
+    /** Updates the token count off the FX thread; the view debounces calls while typing. */
+    public void countTokens() {
+        PackInfo p = pack.get();
+        if (p == null) {
+            tokenText.set("no model pack installed (Tools → Model Manager)");
+            return;
+        }
+        String text = prompt.get();
+        int limit = p.maxTokens();
+        studio.exec().background(() -> studio.engine().countTokens(p.id(), text), n -> {
+            tokens.set(n);
+            overLimit.set(limit > 0 && n > limit);
+            tokenText.set(n + " / " + limit + " tokens" + (overLimit.get() ? " — the rest is cut off" : ""));
+        }, e -> tokenText.set("tokens: " + e.getMessage()));
+    }
+
+    public void useHistory(String h) {
+        prompt.set(h);
+        studio.breakCoalescing();
+        commitPrompt();
+        studio.breakCoalescing();
+    }
+
+    public void randomSeed() {
+        seed.set(Math.abs(seeds.nextLong() % 1_000_000_000L));
+    }
+
+    /** Takes the seed of the selected shot's active take and locks it, to vary the prompt on the same noise. */
+    public void reuseSeedFromTake() {
+        studio.selected().ifPresent(s -> s.activeTake().ifPresent(t ->
+                studio.edit(new Commands.SetShotSettings(s.id(), s.settings().withSeed(t.recipe().seed(), true)))));
+    }
+
+    private void setSource(SourceRole role, String reference) {
+        studio.selected().ifPresent(s -> {
+            List<SourceRef> refs = new ArrayList<>(s.sources().stream().filter(r -> r.role() != role).toList());
+            if (reference != null) {
+                refs.add(new SourceRef(reference, role));
+            }
+            studio.edit(new Commands.SetSources(s.id(), refs));
+        });
+    }
+
+    /** A dropped file becomes the slot's source (inside the project it is referenced relatively). */
+    public void dropFile(SourceSlot slot, Path file) {
+        setSource(slot.role(), studio.session().store().reference(file));
+        suggestModeForSources();
+    }
+
+    /** A take dragged from the timeline becomes the slot's source. */
+    public void dropTake(SourceSlot slot, String shotId, String takeId) {
+        studio.doc().shot(shotId).flatMap(s -> s.take(takeId)).ifPresent(t -> {
+            setSource(slot.role(), t.media());
+            suggestModeForSources();
+        });
+    }
+
+    public void clearSource(SourceSlot slot) {
+        setSource(slot.role(), null);
+    }
+
+    private void suggestModeForSources() {
+        if (mode.get() != Mode.GENERATE) {
+            return;
+        }
+        Optional<Shot> s = studio.selected();
+        if (s.isEmpty() || s.get().sources().isEmpty()) {
+            return;
+        }
+        boolean hasEnd = s.get().sources().stream().anyMatch(r -> r.role() == SourceRole.END);
+        boolean still = s.get().sources().stream().anyMatch(r -> SourceFiles.isStill(Path.of(r.path()))
+                && studio.takeByMedia(r.path()).isEmpty());
+        mode.set(hasEnd ? Mode.INTERPOLATE : still ? Mode.ANIMATE : Mode.EXTEND);
+    }
+
+    /**
+     * "Use last frame": the previous shot's active take's last frame is written as a still into the
+     * project's media folder and becomes this shot's start; the shot animates from it (an exact cut).
+     */
+    public boolean useLastFrameOfPrevious() {
+        Optional<Shot> cur = studio.selected();
+        Optional<Shot> prev = cur.flatMap(c -> studio.doc().previous(c.id()));
+        Optional<Take> t = prev.flatMap(Shot::activeTake);
+        Optional<Frames> f = t.flatMap(studio::frames);
+        if (f.isEmpty()) {
+            studio.statusProperty().set("The previous shot has no take to continue from yet");
+            return false;
+        }
+        try {
+            Frames last = f.get().slice(f.get().count() - 1, f.get().count());
+            Path still = studio.session().store().mediaDir().resolve("stills").resolve(t.get().id() + "-last.png");
+            TakeMedia.write(last, still);
+            String ref = studio.session().store().reference(still);
+            String id = cur.get().id();
+            List<SourceRef> refs = new ArrayList<>(cur.get().sources().stream().filter(r -> r.role() != SourceRole.START).toList());
+            refs.add(0, new SourceRef(ref, SourceRole.START));
+            studio.edit(new Commands.SetSources(id, refs));
+            studio.edit(new Commands.SetMode(id, Mode.ANIMATE));
+            return true;
+        } catch (IOException e) {
+            studio.statusProperty().set("Cannot write the still: " + e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * Queues the generation(s) of the selected shot. Seeds are resolved now (random unless locked) so
+     * the queue file holds exactly what will run and a retry repeats it.
+     */
+    public List<JobSpec> generate() {
+        commitPrompt();
+        studio.breakCoalescing();
+        Optional<Shot> shot = studio.selected();
+        if (shot.isEmpty()) {
+            studio.statusProperty().set("Add a shot first");
+            return List.of();
+        }
+        Shot s = shot.get();
+        Project d = studio.doc();
+        Mode m = s.mode();
+        List<SourceRef> sources = s.sources();
+        Direction dir = direction.get();
+        Optional<Take> prevTake = d.previous(s.id()).flatMap(Shot::activeTake);
+        if (s.continueFromPrevious() && prevTake.isPresent() && s.sources().isEmpty()) {
+            // Continue from previous shot: extend its active take forward, so the reel plays on without a cut.
+            m = Mode.EXTEND;
+            sources = List.of(new SourceRef(prevTake.get().media(), SourceRole.START));
+            dir = Direction.FORWARD;
+        } else if (m == Mode.EXTEND && dir == Direction.BACKWARD) {
+            sources = sources.stream().map(r -> new SourceRef(r.path(), SourceRole.END)).toList();
+        }
+        String problem = check(m, sources.size());
+        if (problem != null) {
+            studio.statusProperty().set(problem);
+            return List.of();
+        }
+        ShotSettings st = s.settings();
+        String packId = st.pack().isEmpty() ? pack.get() == null ? d.settings().defaultPack() : pack.get().id() : st.pack();
+        long base = st.seedLocked() ? st.seed() : Math.abs(seeds.nextLong() % 1_000_000_000L);
+        float str = m == Mode.REMIX ? (float) strength.get() : 1f;
+        List<JobSpec> specs = new ArrayList<>();
+        for (int v = 0; v < st.variations(); v++) {
+            JobSpec spec = new JobSpec(packId, m, s.prompt(), s.negativePrompt(), base + v, st.steps(), st.guidance(),
+                    st.scheduler(), Float.NaN, s.targetFrames(), str, dir, 0, true, sources);
+            studio.queue().enqueue(s.id(), spec);
+            specs.add(spec);
+        }
+        remember(s.prompt());
+        studio.statusProperty().set("Queued " + specs.size() + " job" + (specs.size() == 1 ? "" : "s"));
+        return specs;
+    }
+
+    private void remember(String p) {
+        if (p.isBlank()) {
+            return;
+        }
+        history.remove(p);
+        history.add(0, p);
+        while (history.size() > 50) {
+            history.remove(history.size() - 1);
+        }
+        studio.prefs().setHistory(history);
+    }
+
+    /** Why a mode cannot run with the sources at hand, or null when it can. */
+    static String check(Mode m, int sources) {
+        return switch (m) {
+            case GENERATE -> null;
+            case ANIMATE, EXTEND, LOOP, REMIX -> sources >= 1 ? null
+                    : m.id() + " needs a source: drop a still or clip on slot A, or drag a take from the timeline";
+            case INTERPOLATE -> sources >= 2 ? null : "connect needs two sources: the start in slot A and the end in slot B";
+        };
+    }
+
+    static String hint(Mode m) {
+        return switch (m) {
+            case GENERATE -> "Text → video: describe the shot.";
+            case ANIMATE -> "Animate a still: drop an image on A.";
+            case EXTEND -> "Extend a clip forward or backward: clip on A.";
+            case INTERPOLATE -> "Connect: start on A, end on B; Kinora fills the frames between.";
+            case LOOP -> "Loop: makes A's end run seamlessly into its start.";
+            case REMIX -> "Remix: re-imagine clip A; strength sets how far it changes.";
+        };
+    }
+
+    public ObservableList<PackInfo> studioPacks() {
+        return studio.packs();
+    }
+
+    public StringProperty deviceUsedProperty() {
+        return studio.deviceUsedProperty();
+    }
+
+    public StringProperty promptProperty() {
+        return prompt;
+    }
+
+    public StringProperty negativeProperty() {
+        return negative;
+    }
+
+    public IntegerProperty tokensProperty() {
+        return tokens;
+    }
+
+    public IntegerProperty tokenLimitProperty() {
+        return tokenLimit;
+    }
+
+    public StringProperty tokenTextProperty() {
+        return tokenText;
+    }
+
+    public BooleanProperty overLimitProperty() {
+        return overLimit;
+    }
+
+    public ObjectProperty<PackInfo> packProperty() {
+        return pack;
+    }
+
+    public ObjectProperty<Device> deviceProperty() {
+        return device;
+    }
+
+    public ObjectProperty<Mode> modeProperty() {
+        return mode;
+    }
+
+    public ObjectProperty<Direction> directionProperty() {
+        return direction;
+    }
+
+    public ObjectProperty<Long> seedProperty() {
+        return seed;
+    }
+
+    public BooleanProperty seedLockedProperty() {
+        return seedLocked;
+    }
+
+    public IntegerProperty stepsProperty() {
+        return steps;
+    }
+
+    public DoubleProperty guidanceProperty() {
+        return guidance;
+    }
+
+    public StringProperty schedulerProperty() {
+        return scheduler;
+    }
+
+    public IntegerProperty framesProperty() {
+        return frames;
+    }
+
+    public DoubleProperty fpsProperty() {
+        return fps;
+    }
+
+    public IntegerProperty variationsProperty() {
+        return variations;
+    }
+
+    public DoubleProperty strengthProperty() {
+        return strength;
+    }
+
+    public StringProperty shotLabelProperty() {
+        return shotLabel;
+    }
+
+    public StringProperty modeHintProperty() {
+        return modeHint;
+    }
+
+    public ObservableList<String> history() {
+        return history;
+    }
+
+    public SourceSlot sourceA() {
+        return sourceA;
+    }
+
+    public SourceSlot sourceB() {
+        return sourceB;
+    }
+}

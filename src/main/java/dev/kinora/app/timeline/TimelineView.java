@@ -1,0 +1,372 @@
+package dev.kinora.app.timeline;
+
+import dev.kinora.app.FxFrames;
+import dev.kinora.app.Icons;
+import dev.kinora.app.StudioModel;
+import dev.kinora.project.Project;
+import dev.kinora.project.Shot;
+import dev.kinora.project.Take;
+import dev.kinora.app.prompt.PromptView;
+import dev.kinora.engine.Frames;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import javafx.css.PseudoClass;
+import javafx.geometry.Pos;
+import javafx.scene.Cursor;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.canvas.GraphicsContext;
+import javafx.scene.control.Button;
+import javafx.scene.control.ContextMenu;
+import javafx.scene.control.Label;
+import javafx.scene.control.MenuButton;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.image.ImageView;
+import javafx.scene.input.ClipboardContent;
+import javafx.scene.input.Dragboard;
+import javafx.scene.input.TransferMode;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Pane;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import javafx.scene.paint.Color;
+import javafx.scene.shape.Line;
+import javafx.scene.text.Font;
+
+/**
+ * The storyboard: shot cards laid on a frame ruler, each as wide as its length. Rebuilt on every
+ * revision (a storyboard has tens of shots, not thousands, so rebuilding is cheaper than tracking).
+ */
+public final class TimelineView extends BorderPane {
+    private static final PseudoClass SELECTED = PseudoClass.getPseudoClass("selected");
+    private static final PseudoClass CONTINUES = PseudoClass.getPseudoClass("continues");
+    private static final PseudoClass DROP = PseudoClass.getPseudoClass("drop-target");
+    private static final String SHOT_DRAG = "kinora-shot:";
+    private static final double RULER = 20;
+    private static final double CARD_H = 118;
+
+    private final TimelineViewModel vm;
+    private final StudioModel studio;
+    private final HBox cards = new HBox(2);
+    private final Canvas ruler = new Canvas(10, RULER);
+    private final Line playhead = new Line();
+    private final Pane content = new Pane();
+    private final ToggleButton cont;
+    private BiConsumer<String, Take> onPlayTake = (s, t) -> { };
+    private BiConsumer<String, Take> onCompareTake = (s, t) -> { };
+    private Runnable onPlayReel = () -> { };
+    private Runnable onExport = () -> { };
+    private Runnable onExportOtio = () -> { };
+    private Runnable onAppend = () -> { };
+    private Runnable onUseLastFrame = () -> { };
+
+    public TimelineView(TimelineViewModel vm) {
+        this.vm = vm;
+        this.studio = vm.studio();
+        getStyleClass().add("timeline");
+        setId("timeline");
+        Label title = new Label("STORYBOARD");
+        title.getStyleClass().add("panel-title");
+        Button add = Icons.button("mdi2p-plus", "Add a shot after the selected one", "Ctrl+T", vm::addShot);
+        add.setId("add-shot");
+        Button dup = Icons.button("mdi2c-content-copy", "Duplicate the selected shot", "Ctrl+D", vm::duplicate);
+        Button del = Icons.button("mdi2d-delete", "Delete the selected shot", "Delete", vm::delete);
+        Button split = Icons.button("mdi2c-content-cut", "Split the selected shot at the playhead", "S", vm::split);
+        Button zin = Icons.button("mdi2m-magnify-plus", "Zoom in", "Ctrl+=", vm::zoomIn);
+        Button zout = Icons.button("mdi2m-magnify-minus", "Zoom out", "Ctrl+-", vm::zoomOut);
+        cont = Icons.decorate(new ToggleButton(), "mdi2l-link-variant", "Continue from previous shot: generate this shot as an extension of the previous shot's active take", "");
+        cont.getStyleClass().add("icon-button");
+        cont.setId("continue");
+        cont.setOnAction(e -> vm.setContinue(studio.selectedShotProperty().get(), cont.isSelected()));
+        Button last = Icons.button("mdi2i-image-move", "Use last frame: animate from the previous shot's last frame", "", () -> onUseLastFrame.run());
+        Button append = Icons.button("mdi2a-arrow-expand-right", "Append to previous: extend the previous shot's take into this shot and generate", "", () -> onAppend.run());
+        append.setId("append");
+        Button reel = Icons.button("mdi2p-playlist-play", "Play the whole reel", "Ctrl+Space", () -> onPlayReel.run());
+        reel.setId("play-reel");
+        Button export = Icons.button("mdi2f-file-export", "Export the reel (MP4, WebM, GIF, PNG sequence)", "Ctrl+E", () -> onExport.run());
+        Button otio = Icons.button("mdi2t-timeline", "Export the storyboard as OpenTimelineIO (.otio)", "", () -> onExportOtio.run());
+        Label total = new Label();
+        total.getStyleClass().add("muted");
+        studio.revisionProperty().addListener(o -> total.setText(summary(studio.doc())));
+        total.setText(summary(studio.doc()));
+        Region grow = new Region();
+        HBox.setHgrow(grow, Priority.ALWAYS);
+        HBox bar = new HBox(4, title, add, dup, del, split, cont, last, append, grow, total, reel, export, otio, zout, zin);
+        bar.getStyleClass().add("panel-header");
+        bar.setAlignment(Pos.CENTER_LEFT);
+        setTop(bar);
+
+        cards.setLayoutY(RULER + 4);
+        cards.setAlignment(Pos.TOP_LEFT);
+        playhead.getStyleClass().add("playhead");
+        playhead.setStroke(Color.web("#ff5d5d"));
+        playhead.setStartY(0);
+        playhead.setMouseTransparent(true);
+        content.getChildren().addAll(ruler, cards, playhead);
+        content.getStyleClass().add("timeline-track");
+        content.setPadding(new javafx.geometry.Insets(0, 0, 8, 0));
+        ruler.setOnMousePressed(e -> vm.playheadProperty().set((int) Math.max(0, e.getX() / vm.zoomProperty().get())));
+        ruler.setOnMouseDragged(e -> vm.playheadProperty().set((int) Math.max(0, e.getX() / vm.zoomProperty().get())));
+        ruler.setCursor(Cursor.H_RESIZE);
+        ScrollPane scroll = new ScrollPane(content);
+        scroll.setFitToHeight(true);
+        scroll.setVbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
+        setCenter(scroll);
+        scroll.viewportBoundsProperty().addListener((o, a, b) -> {
+            if (a == null || Math.abs(a.getWidth() - b.getWidth()) > 1) {
+                rebuild();
+            }
+        });
+        content.setOnScroll(e -> {
+            if (e.isControlDown()) {
+                if (e.getDeltaY() > 0) {
+                    vm.zoomIn();
+                } else {
+                    vm.zoomOut();
+                }
+                e.consume();
+            }
+        });
+
+        studio.revisionProperty().addListener(o -> rebuild());
+        studio.selectedShotProperty().addListener(o -> rebuild());
+        vm.zoomProperty().addListener(o -> rebuild());
+        vm.playheadProperty().addListener(o -> placePlayhead());
+        rebuild();
+    }
+
+    private String summary(Project d) {
+        int f = vm.totalFrames();
+        double fps = d.settings().fps();
+        return d.shots().size() + " shots · " + f + " frames · " + String.format("%.1f s", f / fps);
+    }
+
+    private void rebuild() {
+        Project d = studio.doc();
+        double z = vm.zoomProperty().get();
+        cards.getChildren().clear();
+        for (int i = 0; i < d.shots().size(); i++) {
+            cards.getChildren().add(card(d, d.shots().get(i), i, z));
+        }
+        double view = getCenter() instanceof ScrollPane sp ? sp.getViewportBounds().getWidth() : 0;
+        double width = Math.max(Math.max(600, view - 2), vm.totalFrames() * z + d.shots().size() * 2 + 200);
+        ruler.setWidth(width);
+        content.setMinWidth(width);
+        content.setPrefHeight(RULER + CARD_H + 16);
+        drawRuler(d, z, width);
+        cont.setSelected(studio.selected().map(Shot::continueFromPrevious).orElse(false));
+        cont.setDisable(d.indexOf(studio.selectedShotProperty().get()) <= 0);
+        placePlayhead();
+    }
+
+    private void drawRuler(Project d, double z, double width) {
+        GraphicsContext g = ruler.getGraphicsContext2D();
+        g.setFill(Color.web("#1c1f26"));
+        g.fillRect(0, 0, width, RULER);
+        double fps = d.settings().fps();
+        int every = z >= 16 ? 1 : z >= 6 ? 4 : 8;
+        g.setFont(Font.font(9.5));
+        for (int f = 0; f * z < width; f++) {
+            double x = f * z + 0.5;
+            boolean second = f % Math.round(fps) == 0;
+            if (f % every == 0 || second) {
+                g.setStroke(Color.web(second ? "#6b7385" : "#3a4050"));
+                g.strokeLine(x, second ? 6 : 13, x, RULER);
+            }
+            if (second) {
+                g.setFill(Color.web("#8a92a6"));
+                g.fillText((int) (f / Math.round(fps)) + "s", x + 3, 11);
+            }
+        }
+    }
+
+    private void placePlayhead() {
+        double x = vm.playheadProperty().get() * vm.zoomProperty().get() + 0.5;
+        playhead.setStartX(x);
+        playhead.setEndX(x);
+        playhead.setEndY(RULER + CARD_H + 8);
+    }
+
+    private Region card(Project d, Shot s, int index, double z) {
+        int len = vm.frames(s);
+        double w = Math.max(56, len * z - 2);
+        Optional<Take> active = s.activeTake();
+        Optional<Frames> frames = active.flatMap(studio::frames);
+        HBox strip = new HBox();
+        strip.getStyleClass().add("empty-strip");
+        strip.setPrefHeight(44);
+        strip.setMinHeight(44);
+        strip.setMaxHeight(44);
+        if (frames.isPresent()) {
+            Frames f = frames.get();
+            int thumbs = Math.max(1, (int) ((w - 8) / 44));
+            for (int k = 0; k < thumbs; k++) {
+                int fi = Math.min(f.count() - 1, (int) ((long) k * Math.min(len, f.count()) / thumbs));
+                ImageView iv = new ImageView(FxFrames.image(f, Math.max(0, fi)));
+                iv.setFitHeight(44);
+                iv.setFitWidth(44);
+                iv.setSmooth(false);
+                strip.getChildren().add(iv);
+            }
+        } else {
+            Label none = new Label(active.isPresent() ? "missing media" : "no take yet");
+            none.getStyleClass().add("hint");
+            strip.setAlignment(Pos.CENTER);
+            strip.getChildren().add(none);
+        }
+        Label prompt = new Label(s.prompt().isBlank() ? "(empty prompt)" : s.prompt());
+        prompt.getStyleClass().add("shot-prompt");
+        prompt.setMaxWidth(w - 10);
+        Label meta = new Label((index + 1) + " · " + len + " f · " + String.format("%.1f s", s.durationSeconds()));
+        meta.getStyleClass().add("shot-meta");
+        MenuButton takes = new MenuButton(s.takes().isEmpty() ? "0 takes"
+                : "take " + (s.takes().indexOf(active.get()) + 1) + "/" + s.takes().size());
+        takes.getStyleClass().add("shot-meta");
+        takes.setId("takes-" + s.id());
+        Icons.tip(takes, "Takes of this shot: pick the active one, or compare two", "");
+        for (int t = 0; t < s.takes().size(); t++) {
+            Take tk = s.takes().get(t);
+            String label = "Take " + (t + 1) + " · seed " + tk.recipe().seed() + (tk.label().isEmpty() ? "" : " · " + tk.label());
+            MenuItem use = new MenuItem("Use " + label);
+            use.setOnAction(e -> vm.setActiveTake(s.id(), tk.id()));
+            MenuItem cmp = new MenuItem("Compare with " + label + " (A/B)");
+            cmp.setOnAction(e -> onCompareTake.accept(s.id(), tk));
+            takes.getItems().addAll(use, cmp);
+        }
+        takes.setDisable(s.takes().isEmpty());
+        Region grow = new Region();
+        HBox.setHgrow(grow, Priority.ALWAYS);
+        HBox foot = new HBox(4, meta, grow, takes);
+        foot.setAlignment(Pos.CENTER_LEFT);
+        if (s.continueFromPrevious()) {
+            foot.getChildren().add(0, Icons.icon("mdi2l-link-variant"));
+        }
+        VBox box = new VBox(3, strip, prompt, foot);
+        box.getStyleClass().add("shot-card");
+        box.setId("card-" + s.id());
+        box.getProperties().put("shot", s.id());
+        box.pseudoClassStateChanged(SELECTED, s.id().equals(studio.selectedShotProperty().get()));
+        box.pseudoClassStateChanged(CONTINUES, s.continueFromPrevious());
+        box.setPrefSize(w, CARD_H);
+        box.setMinSize(w, CARD_H);
+        box.setMaxSize(w, CARD_H);
+        box.setOnMouseClicked(e -> {
+            vm.select(s.id());
+            vm.playheadProperty().set(vm.startOf(s.id()));
+            if (e.getClickCount() == 2 && active.isPresent()) {
+                onPlayTake.accept(s.id(), active.get());
+            } else if (active.isPresent()) {
+                onPlayTake.accept(s.id(), active.get());
+            }
+        });
+        ContextMenu menu = new ContextMenu();
+        MenuItem mDup = new MenuItem("Duplicate");
+        mDup.setOnAction(e -> {
+            vm.select(s.id());
+            vm.duplicate();
+        });
+        MenuItem mSplit = new MenuItem("Split at playhead");
+        mSplit.setOnAction(e -> {
+            vm.select(s.id());
+            vm.split();
+        });
+        MenuItem mDel = new MenuItem("Delete");
+        mDel.setOnAction(e -> {
+            vm.select(s.id());
+            vm.delete();
+        });
+        box.setOnContextMenuRequested(e -> menu.show(box, e.getScreenX(), e.getScreenY()));
+        menu.getItems().addAll(mDup, mSplit, mDel);
+
+        // Drag the card to reorder; Alt-drag (or drag the strip) carries the take to a source slot.
+        box.setOnDragDetected(e -> {
+            Dragboard db = box.startDragAndDrop(TransferMode.MOVE, TransferMode.COPY);
+            ClipboardContent c = new ClipboardContent();
+            boolean takeDrag = e.getTarget() instanceof ImageView && active.isPresent();
+            c.putString(takeDrag ? PromptView.TAKE_DRAG + s.id() + ":" + active.get().id() : SHOT_DRAG + s.id());
+            db.setContent(c);
+            if (frames.isPresent()) {
+                db.setDragView(FxFrames.image(frames.get(), 0));
+            }
+            e.consume();
+        });
+        box.setOnDragOver(e -> {
+            if (e.getDragboard().hasString() && e.getDragboard().getString().startsWith(SHOT_DRAG)) {
+                e.acceptTransferModes(TransferMode.MOVE);
+                box.pseudoClassStateChanged(DROP, true);
+            }
+            e.consume();
+        });
+        box.setOnDragExited(e -> box.pseudoClassStateChanged(DROP, false));
+        box.setOnDragDropped(e -> {
+            String str = e.getDragboard().getString();
+            if (str != null && str.startsWith(SHOT_DRAG)) {
+                vm.move(str.substring(SHOT_DRAG.length()), index);
+                e.setDropCompleted(true);
+            }
+            e.consume();
+        });
+
+        // The right edge resizes the shot; the length is committed as one command on release.
+        Region handle = new Region();
+        handle.getStyleClass().add("resize-handle");
+        handle.setPrefWidth(5);
+        handle.setMaxWidth(5);
+        handle.setMaxHeight(40);
+        handle.setId("resize-" + s.id());
+        Icons.tip(new Label(), "", "");
+        double[] start = new double[2];
+        handle.setOnMousePressed(e -> {
+            start[0] = e.getScreenX();
+            start[1] = box.getWidth();
+            e.consume();
+        });
+        handle.setOnMouseDragged(e -> {
+            double nw = Math.max(z, start[1] + e.getScreenX() - start[0]);
+            box.setPrefWidth(nw);
+            box.setMinWidth(nw);
+            box.setMaxWidth(nw);
+            meta.setText((index + 1) + " · " + Math.max(1, (int) Math.round((nw + 2) / z)) + " f");
+            e.consume();
+        });
+        handle.setOnMouseReleased(e -> {
+            vm.resize(s.id(), Math.max(1, (int) Math.round((box.getMaxWidth() + 2) / z)));
+            e.consume();
+        });
+        StackPane wrap = new StackPane(box, handle);
+        StackPane.setAlignment(handle, Pos.CENTER_RIGHT);
+        return wrap;
+    }
+
+    public void setOnPlayTake(BiConsumer<String, Take> f) {
+        onPlayTake = f;
+    }
+
+    public void setOnCompareTake(BiConsumer<String, Take> f) {
+        onCompareTake = f;
+    }
+
+    public void setOnPlayReel(Runnable r) {
+        onPlayReel = r;
+    }
+
+    public void setOnExport(Runnable r) {
+        onExport = r;
+    }
+
+    public void setOnExportOtio(Runnable r) {
+        onExportOtio = r;
+    }
+
+    public void setOnAppend(Runnable r) {
+        onAppend = r;
+    }
+
+    public void setOnUseLastFrame(Runnable r) {
+        onUseLastFrame = r;
+    }
+}

@@ -1,0 +1,161 @@
+package dev.kinora.app.timeline;
+
+import dev.kinora.app.StudioModel;
+import dev.kinora.project.Commands;
+import dev.kinora.project.Project;
+import dev.kinora.project.Shot;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+
+/**
+ * Storyboard operations, each one project command. Shots are measured in seconds in the document;
+ * the timeline shows them in frames at the project's rate, and the playhead is a reel frame shared
+ * with the player in reel mode.
+ */
+public final class TimelineViewModel {
+    public static final double MIN_ZOOM = 2;
+    public static final double MAX_ZOOM = 48;
+
+    private final StudioModel studio;
+    private final DoubleProperty zoom = new SimpleDoubleProperty(12); // pixels per frame
+    private final IntegerProperty playhead = new SimpleIntegerProperty();
+
+    public TimelineViewModel(StudioModel studio) {
+        this.studio = studio;
+    }
+
+    public double fps() {
+        return studio.doc().settings().fps();
+    }
+
+    /** A shot's length in frames on the timeline. */
+    public int frames(Shot s) {
+        return (int) Math.max(1, Math.round(s.durationSeconds() * fps()));
+    }
+
+    public int totalFrames() {
+        return studio.doc().shots().stream().mapToInt(this::frames).sum();
+    }
+
+    /** The reel frame at which a shot starts. */
+    public int startOf(String shotId) {
+        int at = 0;
+        for (Shot s : studio.doc().shots()) {
+            if (s.id().equals(shotId)) {
+                return at;
+            }
+            at += frames(s);
+        }
+        return at;
+    }
+
+    private String selected() {
+        return studio.selectedShotProperty().get();
+    }
+
+    public void select(String shotId) {
+        studio.selectedShotProperty().set(shotId);
+    }
+
+    public void addShot() {
+        Project d = studio.doc();
+        int at = d.indexOf(selected()) + 1;
+        Shot s = Shot.create("", d.settings()).withDuration(16 / fps());
+        if (studio.edit(new Commands.AddShot(s, at <= 0 ? Integer.MAX_VALUE : at))) {
+            select(s.id());
+        }
+    }
+
+    public void duplicate() {
+        String id = selected();
+        if (studio.doc().shot(id).isEmpty()) {
+            return;
+        }
+        Commands.DuplicateShot c = Commands.duplicateShot(id);
+        if (studio.edit(c)) {
+            select(c.newId());
+        }
+    }
+
+    public void delete() {
+        Project d = studio.doc();
+        int i = d.indexOf(selected());
+        if (i < 0) {
+            return;
+        }
+        String next = d.shots().size() > 1 ? d.shots().get(i == d.shots().size() - 1 ? i - 1 : i + 1).id() : "";
+        if (studio.edit(new Commands.DeleteShot(selected()))) {
+            select(next);
+        }
+    }
+
+    /**
+     * Splits the selected shot at the playhead when it falls inside it (else in the middle). The
+     * second part continues from the first, as a re-cut then extend would.
+     */
+    public void split() {
+        studio.selected().ifPresent(shot -> {
+            int len = frames(shot);
+            if (len < 2) {
+                studio.statusProperty().set("A one-frame shot cannot be split");
+                return;
+            }
+            int cut = playhead.get() - startOf(shot.id());
+            if (cut <= 0 || cut >= len) {
+                cut = len / 2;
+            }
+            studio.edit(Commands.splitShot(shot.id(), cut / fps()));
+        });
+    }
+
+    public void move(String shotId, int toIndex) {
+        if (studio.doc().indexOf(shotId) != toIndex) {
+            studio.edit(new Commands.MoveShot(shotId, toIndex));
+        }
+    }
+
+    public void resize(String shotId, int frames) {
+        int f = Math.max(1, Math.min(100_000, frames));
+        studio.edit(new Commands.SetDuration(shotId, f / fps()));
+        studio.breakCoalescing();
+    }
+
+    public void setActiveTake(String shotId, String takeId) {
+        studio.edit(new Commands.SetActiveTake(shotId, takeId));
+    }
+
+    public void setContinue(String shotId, boolean c) {
+        studio.edit(new Commands.SetContinueFromPrevious(shotId, c));
+    }
+
+    /** A zoom at which a typical shot card is wide enough to read (small packs make short shots). */
+    public void fitZoomToShots() {
+        double[] lens = studio.doc().shots().stream().mapToDouble(this::frames).sorted().toArray();
+        if (lens.length > 0) {
+            double typical = lens[lens.length / 2];
+            zoom.set(Math.max(MIN_ZOOM, Math.min(MAX_ZOOM, 200 / typical)));
+        }
+    }
+
+    public void zoomIn() {
+        zoom.set(Math.min(MAX_ZOOM, zoom.get() * 1.5));
+    }
+
+    public void zoomOut() {
+        zoom.set(Math.max(MIN_ZOOM, zoom.get() / 1.5));
+    }
+
+    public DoubleProperty zoomProperty() {
+        return zoom;
+    }
+
+    public IntegerProperty playheadProperty() {
+        return playhead;
+    }
+
+    public StudioModel studio() {
+        return studio;
+    }
+}

@@ -1,0 +1,76 @@
+package dev.kinora.app;
+
+import static dev.kinora.app.FxTestSupport.onFx;
+import static dev.kinora.app.FxTestSupport.waitFor;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kinora.app.engine.LocalEngine;
+import dev.kinora.app.prompt.PromptViewModel;
+import dev.kinora.app.timeline.TimelineViewModel;
+import dev.kinora.engine.Frames;
+import dev.kinora.engine.pack.PackRegistry;
+import dev.kinora.project.JobState;
+import dev.kinora.project.Shot;
+import dev.kinora.project.Take;
+import dev.kinora.testing.TestPacks;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The studio over the real engine and the tiny test pack: generate, then continue the next shot from it. */
+class RealEngineStudioTest {
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void fx() throws Exception {
+        FxTestSupport.startFx();
+    }
+
+    @Test
+    void generatingAndContinuingRunTheRealPipelineIntoTakes() throws Exception {
+        Path models = tmp.resolve("models");
+        TestPacks.tiny(models, "tiny");
+        StudioModel studio = FxTestSupport.studio(new LocalEngine(new PackRegistry(List.of(models))), tmp.resolve("ud"));
+        PromptViewModel prompt = onFx(() -> new PromptViewModel(studio));
+        TimelineViewModel timeline = onFx(() -> new TimelineViewModel(studio));
+        assertEquals("tiny", onFx(() -> prompt.packProperty().get().id()), "the only installed pack is picked");
+        onFx(() -> {
+            prompt.promptProperty().set("a ball");
+            prompt.countTokens();
+            prompt.framesProperty().set(8);
+            prompt.generate();
+        });
+        waitFor("token count from the pack's tokenizer", 20_000, () -> prompt.tokensProperty().get() > 0);
+        waitFor("first take", 60_000, () -> studio.doc().shots().get(0).takes().size() == 1
+                || studio.queue().jobs().stream().anyMatch(j -> j.state() == JobState.FAILED));
+        assertTrue(studio.queue().jobs().stream().noneMatch(j -> j.state() == JobState.FAILED),
+                () -> "job failed: " + studio.queue().jobs().get(0).messageProperty().get());
+        Take first = studio.doc().shots().get(0).takes().get(0);
+        assertEquals(32, first.width());
+        assertEquals(8, first.frames());
+        assertEquals("tiny", first.recipe().packId());
+        Frames frames = onFx(() -> studio.frames(first).orElseThrow());
+        assertEquals(8, frames.count());
+
+        onFx(() -> {
+            timeline.addShot();
+            prompt.promptProperty().set("a ball keeps rolling");
+            prompt.commitPrompt();
+            timeline.setContinue(studio.selectedShotProperty().get(), true);
+            prompt.generate();
+        });
+        waitFor("extension take", 60_000, () -> studio.doc().shots().get(1).takes().size() == 1
+                || studio.queue().jobs().stream().anyMatch(j -> j.state() == JobState.FAILED));
+        Shot second = studio.doc().shots().get(1);
+        assertFalse(second.takes().isEmpty(), () -> "job failed: " + studio.queue().jobs().get(1).messageProperty().get());
+        Take ext = second.takes().get(0);
+        assertEquals("extend", ext.recipe().mode());
+        assertEquals(first.media(), ext.recipe().sources().get(0).path(), "the extension names the take it continues");
+        onFx(studio::close);
+    }
+}

@@ -1,0 +1,177 @@
+package dev.kinora.app;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kinora.project.JobState;
+import dev.kinora.project.Shot;
+import dev.kinora.project.Take;
+import dev.kinora.app.queue.JobItem;
+import dev.kinora.engine.Frames;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javafx.scene.Scene;
+import javafx.scene.control.MenuButton;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+
+/**
+ * Drives the real window headless (Monocle): type, generate, see the take, play, undo, save,
+ * reopen, extend, cancel. Any exception on the FX thread fails the test.
+ */
+@ExtendWith(ApplicationExtension.class)
+class StudioWindowTest {
+    @TempDir
+    static Path userData;
+
+    private MainWindow window;
+    private StudioModel studio;
+
+    @Start
+    void start(Stage stage) throws Exception {
+        FxTestSupport.FX_ERRORS.clear();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> FxTestSupport.FX_ERRORS.add(e));
+        Thread.currentThread().setUncaughtExceptionHandler((t, e) -> FxTestSupport.FX_ERRORS.add(e));
+        Path ud = Files.createTempDirectory(userData, "ud");
+        // The real engine on the tiny test pack: every pixel on screen comes out of the pipeline.
+        studio = new StudioModel(FxTestSupport.tinyEngine(ud), new UiTaskExecutor(), new StudioPrefs(ud), ud);
+        studio.newUntitled();
+        window = new MainWindow(studio);
+        Scene scene = new Scene(window, 1280, 800);
+        window.install(scene);
+        stage.setScene(scene);
+        stage.show();
+    }
+
+    @AfterEach
+    void noFxErrors() {
+        assertTrue(FxTestSupport.FX_ERRORS.isEmpty(), () -> "exceptions on the FX thread: " + FxTestSupport.FX_ERRORS);
+    }
+
+    private Shot shot(int i) {
+        return studio.doc().shots().get(i);
+    }
+
+    private void generateAndWait(FxRobot robot, int expectedTakes, int shotIndex) throws Exception {
+        robot.press(KeyCode.CONTROL, KeyCode.ENTER).release(KeyCode.ENTER, KeyCode.CONTROL);
+        try {
+            FxTestSupport.waitFor("take " + expectedTakes + " on shot " + (shotIndex + 1), 20_000,
+                    () -> shot(shotIndex).takes().size() == expectedTakes);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; status: " + studio.statusProperty().get() + "; jobs: "
+                    + studio.queue().jobs().stream().map(j -> j.state() + " " + j.messageProperty().get()).toList(), e);
+        }
+    }
+
+    @Test
+    void typeGenerateSeeTakePlayUndoSaveReopen(FxRobot robot) throws Exception {
+        robot.clickOn("#prompt").write("a red ball bounces");
+        generateAndWait(robot, 1, 0);
+        assertEquals("a red ball bounces", shot(0).prompt());
+        FxTestSupport.waitFor("card shows the take", 5000,
+                () -> ((MenuButton) robot.lookup("#takes-" + shot(0).id()).query()).getText().equals("take 1/1"));
+        JobItem job = studio.queue().jobs().get(0);
+        assertEquals(JobState.DONE, job.state());
+
+        // The player loaded the new take; play it with Space once the prompt box lets go of focus.
+        FxTestSupport.waitFor("player has the take", 5000, () -> window.playerViewModel().count() == shot(0).takes().get(0).frames()
+                && window.playerViewModel().count() == 16);
+        robot.clickOn("#player");
+        robot.type(KeyCode.SPACE);
+        FxTestSupport.waitFor("playback advances", 5000, () -> window.playerViewModel().frameProperty().get() > 2);
+        robot.type(KeyCode.SPACE);
+        assertFalse(window.playerViewModel().playing());
+        robot.type(KeyCode.HOME);
+        assertEquals(0, window.playerViewModel().frameProperty().get());
+        robot.type(KeyCode.RIGHT);
+        assertEquals(1, window.playerViewModel().frameProperty().get());
+
+        // Undo removes the take (one command), redo brings it back.
+        robot.press(KeyCode.CONTROL, KeyCode.Z).release(KeyCode.Z, KeyCode.CONTROL);
+        FxTestSupport.waitFor("undo", 3000, () -> shot(0).takes().isEmpty());
+        robot.press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.Z).release(KeyCode.Z, KeyCode.SHIFT, KeyCode.CONTROL);
+        FxTestSupport.waitFor("redo", 3000, () -> shot(0).takes().size() == 1);
+
+        // Save, then reopen the folder: the prompt and the take come back, its pixels intact.
+        robot.press(KeyCode.CONTROL, KeyCode.S).release(KeyCode.S, KeyCode.CONTROL);
+        FxTestSupport.waitFor("saved", 3000, () -> !studio.dirtyProperty().get());
+        Path folder = studio.session().store().dir();
+        assertTrue(Files.isRegularFile(folder.resolve("project.json")));
+        Take before = shot(0).takes().get(0);
+        Frames pixels = FxTestSupport.onFx(() -> studio.frames(before).orElseThrow());
+        FxTestSupport.onFx(() -> window.open(folder));
+        assertEquals(1, shot(0).takes().size());
+        assertEquals("a red ball bounces", FxTestSupport.onFx(() -> window.promptViewModel().promptProperty().get()));
+        Frames reread = FxTestSupport.onFx(() -> studio.frames(shot(0).takes().get(0)).orElseThrow());
+        assertArrayEquals(pixels.frame(15), reread.frame(15));
+        assertEquals(1, studio.queue().jobs().size(), "the queue came back with the project");
+    }
+
+    @Test
+    void continuingFromThePreviousShotExtendsItsTake(FxRobot robot) throws Exception {
+        robot.clickOn("#prompt").write("a blue cube slides");
+        generateAndWait(robot, 1, 0);
+        robot.clickOn("#add-shot");
+        FxTestSupport.waitFor("second shot", 3000, () -> studio.doc().shots().size() == 2
+                && studio.selectedShotProperty().get().equals(shot(1).id()));
+        robot.clickOn("#prompt").write("the cube stops at the bottom");
+        robot.clickOn("#continue");
+        FxTestSupport.waitFor("continue flag", 3000, () -> shot(1).continueFromPrevious());
+        generateAndWait(robot, 1, 1);
+        Take ext = shot(1).takes().get(0);
+        assertEquals("extend", ext.recipe().mode());
+        assertEquals(shot(0).activeTake().orElseThrow().media(), ext.recipe().sources().get(0).path());
+        assertEquals(16, ext.frames(), "the continuation holds only its new frames: the reel does not repeat shot 1");
+        // The whole reel plays as one clip: shot 1's take, then the continuation.
+        robot.clickOn("#play-reel");
+        FxTestSupport.waitFor("reel loaded", 3000, () -> window.playerViewModel().count() == 32);
+        Frames prev = FxTestSupport.onFx(() -> studio.frames(shot(0).activeTake().orElseThrow()).orElseThrow());
+        Frames reel = FxTestSupport.onFx(() -> window.playerViewModel().clipProperty().get());
+        assertArrayEquals(prev.frame(15), reel.frame(15));
+        Frames next = FxTestSupport.onFx(() -> studio.frames(ext).orElseThrow());
+        assertArrayEquals(next.frame(0), reel.frame(16));
+    }
+
+    @Test
+    void cancellingAJobKeepsItsFinishedWindows(FxRobot robot) throws Exception {
+        FxTestSupport.onFx(() -> {
+            window.promptViewModel().framesProperty().set(64); // eight windows
+            window.promptViewModel().stepsProperty().set(250); // slow enough to cancel mid-job
+        });
+        robot.clickOn("#prompt").write("a long slow pan");
+        robot.press(KeyCode.CONTROL, KeyCode.ENTER).release(KeyCode.ENTER, KeyCode.CONTROL);
+        FxTestSupport.waitFor("first window finished", 60_000, () -> !studio.queue().jobs().isEmpty()
+                && studio.queue().jobs().get(0).progressProperty().get() > 0.15);
+        assertTrue(FxTestSupport.onFx(() -> window.playerView().showingLive()), "the player shows the live preview");
+        robot.clickOn("#cancel-job");
+        try {
+            FxTestSupport.waitFor("cancelled with a partial take", 15_000, () -> studio.queue().jobs().get(0).state() == JobState.CANCELLED
+                    && studio.queue().runningProperty().get() == null && !shot(0).takes().isEmpty());
+        } catch (AssertionError e) {
+            var j = studio.queue().jobs().get(0);
+            throw new AssertionError(e.getMessage() + ": state " + j.state() + ", running " + studio.queue().runningProperty().get()
+                    + ", takes " + shot(0).takes().size() + ", message '" + j.messageProperty().get() + "', step '"
+                    + j.stepProperty().get() + "', progress " + j.progressProperty().get() + ", status " + studio.statusProperty().get(), e);
+        }
+        Take partial = shot(0).takes().get(0);
+        assertEquals("partial", partial.label(), () -> "take " + partial.frames() + " frames, recipe frames " + partial.recipe().frames()
+                + "; job: " + studio.queue().jobs().get(0).messageProperty().get() + " " + studio.queue().jobs().get(0).progressProperty().get());
+        assertTrue(partial.frames() > 0 && partial.frames() < 64, "finished windows are kept, got " + partial.frames());
+        // Retry puts the same job back in the queue; cancel it again before it finishes.
+        FxTestSupport.onFx(() -> studio.queue().retry(studio.queue().jobs().get(0)));
+        FxTestSupport.waitFor("retried", 3000, () -> studio.queue().jobs().get(0).state() != JobState.CANCELLED);
+        FxTestSupport.onFx(() -> studio.queue().cancel(studio.queue().jobs().get(0)));
+        FxTestSupport.waitFor("cancelled again", 10_000, () -> studio.queue().jobs().get(0).state() == JobState.CANCELLED
+                && studio.queue().runningProperty().get() == null);
+    }
+}

@@ -1,0 +1,228 @@
+package dev.kinora.app;
+
+import static dev.kinora.app.FxTestSupport.onFx;
+import static dev.kinora.app.FxTestSupport.waitFor;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kinora.project.JobSpec;
+import dev.kinora.project.JobState;
+import dev.kinora.project.Shot;
+import dev.kinora.app.prompt.PromptViewModel;
+import dev.kinora.app.timeline.TimelineViewModel;
+import dev.kinora.engine.pack.Mode;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Prompt, timeline and queue view models over a real studio session, without a stage. */
+class ViewModelsTest {
+    @TempDir
+    Path ud;
+    private StudioModel studio;
+    private PromptViewModel prompt;
+    private TimelineViewModel timeline;
+
+    @BeforeAll
+    static void fx() throws Exception {
+        FxTestSupport.startFx();
+    }
+
+    @BeforeEach
+    void session() throws Exception {
+        studio = FxTestSupport.studio(FxTestSupport.tinyEngine(ud), ud);
+        prompt = onFx(() -> new PromptViewModel(studio));
+        timeline = onFx(() -> new TimelineViewModel(studio));
+    }
+
+    private Shot shot(int i) {
+        return studio.doc().shots().get(i);
+    }
+
+    @Test
+    void typingCoalescesIntoOneUndoStepAndFollowsTheSelectedShot() throws Exception {
+        onFx(() -> {
+            prompt.promptProperty().set("a cat");
+            prompt.commitPrompt();
+            prompt.promptProperty().set("a cat on a roof");
+            prompt.commitPrompt();
+        });
+        assertEquals("a cat on a roof", shot(0).prompt());
+        onFx(studio::undo);
+        assertEquals("", shot(0).prompt(), "one phrase of typing is one undo step");
+        assertEquals("", onFx(() -> prompt.promptProperty().get()), "the editor shows the undone text");
+        onFx(studio::redo);
+        onFx(() -> {
+            timeline.addShot();
+            prompt.promptProperty().set("second");
+            timeline.select(shot(0).id());
+        });
+        assertEquals("second", shot(1).prompt(), "switching shots commits the pending text");
+        assertEquals("a cat on a roof", onFx(() -> prompt.promptProperty().get()));
+    }
+
+    @Test
+    void changingASettingKeepsWordsTypedSinceTheLastCommit() throws Exception {
+        onFx(() -> {
+            prompt.promptProperty().set("half typed");
+            prompt.stepsProperty().set(20);
+        });
+        assertEquals("half typed", onFx(() -> prompt.promptProperty().get()));
+    }
+
+    @Test
+    void settingsChangesAreUndoableCommands() throws Exception {
+        onFx(() -> prompt.stepsProperty().set(33));
+        assertEquals(33, shot(0).settings().steps());
+        onFx(studio::undo);
+        assertEquals(0, shot(0).settings().steps());
+        assertEquals(4, onFx(() -> prompt.stepsProperty().get()), "shows the pack default again");
+    }
+
+    @Test
+    void tokenCountIsComputedOffTheFxThreadAgainstThePackLimit() throws Exception {
+        onFx(() -> {
+            prompt.promptProperty().set("one two three");
+            prompt.countTokens();
+        });
+        waitFor("token count", 20_000, () -> prompt.tokensProperty().get() > 0);
+        int n = prompt.tokensProperty().get();
+        assertEquals(n + " / 16 tokens", onFx(() -> prompt.tokenTextProperty().get()));
+        assertFalse(prompt.overLimitProperty().get());
+        onFx(() -> {
+            prompt.promptProperty().set("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen");
+            prompt.countTokens();
+        });
+        waitFor("over the limit", 20_000, () -> prompt.overLimitProperty().get());
+        assertTrue(prompt.tokenTextProperty().get().contains("cut off"));
+    }
+
+    @Test
+    void variationsQueueOneJobPerSeedAndEachBecomesATake() throws Exception {
+        List<JobSpec> specs = onFx(() -> {
+            prompt.promptProperty().set("waves");
+            prompt.variationsProperty().set(3);
+            prompt.seedLockedProperty().set(true);
+            prompt.seedProperty().set(100L);
+            return prompt.generate();
+        });
+        assertEquals(List.of(100L, 101L, 102L), specs.stream().map(JobSpec::seed).toList());
+        waitFor("three takes", 60_000, () -> shot(0).takes().size() == 3);
+        assertEquals("waves", prompt.history().get(0));
+        assertTrue(studio.queue().jobs().stream().allMatch(j -> j.state() == JobState.DONE));
+        onFx(() -> timeline.setActiveTake(shot(0).id(), shot(0).takes().get(0).id()));
+        assertEquals(100L, shot(0).activeTake().orElseThrow().recipe().seed());
+        onFx(() -> prompt.seedLockedProperty().set(false));
+        onFx(prompt::reuseSeedFromTake);
+        assertEquals(100L, shot(0).settings().seed());
+        assertTrue(shot(0).settings().seedLocked());
+    }
+
+    @Test
+    void modesThatNeedSourcesSayWhatIsMissing() throws Exception {
+        onFx(() -> prompt.modeProperty().set(Mode.INTERPOLATE));
+        assertTrue(onFx(() -> prompt.generate()).isEmpty());
+        assertTrue(studio.statusProperty().get().contains("two sources"), studio.statusProperty().get());
+    }
+
+    @Test
+    void useLastFrameTurnsThePreviousTakeIntoAStillToAnimate() throws Exception {
+        onFx(() -> {
+            prompt.promptProperty().set("first");
+            prompt.generate();
+        });
+        waitFor("take", 60_000, () -> shot(0).takes().size() == 1);
+        onFx(timeline::addShot);
+        assertTrue(onFx(prompt::useLastFrameOfPrevious));
+        assertEquals(Mode.ANIMATE, onFx(() -> prompt.modeProperty().get()));
+        waitFor("the still in slot A", 5000, () -> prompt.sourceA().framesProperty().get() != null);
+        assertEquals(1, prompt.sourceA().framesProperty().get().count());
+        assertTrue(prompt.sourceA().pathProperty().get().startsWith("media/stills/"), prompt.sourceA().pathProperty().get());
+        List<JobSpec> specs = onFx(() -> prompt.generate());
+        assertEquals(Mode.ANIMATE, specs.get(0).mode());
+        waitFor("animated take", 60_000, () -> shot(1).takes().size() == 1);
+    }
+
+    @Test
+    void timelineEditsAreCommands() throws Exception {
+        onFx(() -> {
+            timeline.addShot();
+            timeline.addShot();
+        });
+        assertEquals(3, studio.doc().shots().size());
+        String third = shot(2).id();
+        onFx(() -> timeline.move(third, 0));
+        assertEquals(third, shot(0).id());
+        onFx(() -> timeline.resize(third, 40));
+        assertEquals(40, timeline.frames(shot(0)));
+        onFx(() -> {
+            timeline.select(third);
+            timeline.playheadProperty().set(10);
+            timeline.split();
+        });
+        assertEquals(4, studio.doc().shots().size());
+        assertEquals(10, timeline.frames(shot(0)));
+        assertEquals(30, timeline.frames(shot(1)));
+        assertTrue(shot(1).continueFromPrevious(), "the second half continues the first");
+        onFx(() -> {
+            timeline.select(shot(1).id());
+            timeline.duplicate();
+            timeline.delete();
+        });
+        assertEquals(4, studio.doc().shots().size());
+        for (int i = 0; i < 7; i++) {
+            onFx(studio::undo);
+        }
+        assertEquals(1, studio.doc().shots().size(), "every timeline edit undoes");
+    }
+
+    @Test
+    void aMalformedProjectOpensReadOnlyWithAMessageAndRefusesEdits() throws Exception {
+        Path dir = java.nio.file.Files.createDirectories(ud.resolve("Broken.kinora"));
+        java.nio.file.Files.writeString(dir.resolve("project.json"), "{ not json");
+        onFx(() -> {
+            try {
+                studio.open(dir);
+            } catch (java.io.IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        assertTrue(studio.readOnlyProperty().get());
+        assertFalse(studio.bannerProperty().get().isBlank());
+        onFx(timeline::addShot);
+        assertTrue(studio.statusProperty().get().contains("read-only"), studio.statusProperty().get());
+        assertEquals("{ not json", java.nio.file.Files.readString(dir.resolve("project.json")), "nothing is written over it");
+    }
+
+    @Test
+    void unsavedEditsComeBackOnTheNextStartAfterACrash() throws Exception {
+        onFx(() -> {
+            prompt.promptProperty().set("never saved");
+            prompt.commitPrompt();
+        });
+        Path dir = studio.session().store().dir();
+        onFx(() -> {
+            studio.session().autosaver().flush();
+            studio.close(); // like a crash: the project is dirty, so its journal stays
+        });
+        StudioModel next = onFx(() -> {
+            StudioPrefs prefs = new StudioPrefs(ud);
+            StudioModel m;
+            try {
+                m = new StudioModel(FxTestSupport.tinyEngine(ud.resolve("again")), new UiTaskExecutor(), prefs, ud);
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+            StudioApp.openInitial(m, StudioOptions.defaults(), prefs);
+            return m;
+        });
+        assertEquals(dir, next.session().store().dir(), "the last project reopens, not a new untitled one");
+        assertEquals("never saved", next.doc().shots().get(0).prompt());
+        assertTrue(next.dirtyProperty().get(), "recovered work is unsaved until the artist saves");
+        assertTrue(next.bannerProperty().get().startsWith("Recovered"), next.bannerProperty().get());
+    }
+}
