@@ -1,0 +1,116 @@
+package dev.kinora.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The PyTorch reference (models/tinyworld/bench/reference.py) as a long-lived child process speaking
+ * one JSON object per line, so its model stays loaded between runs just like the engine's sessions.
+ */
+public final class ReferenceSampler implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Process process;
+    private final BufferedWriter in;
+    private final BufferedReader out;
+
+    private ReferenceSampler(Process p) {
+        this.process = p;
+        this.in = new BufferedWriter(new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8));
+        this.out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    public static ReferenceSampler start(String python, Path script, Path ckpt, Path ae, int threads, Path log) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "serve", "--ckpt", ckpt.toString(), "--ae",
+                ae.toString(), "--threads", Integer.toString(threads)));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        return new ReferenceSampler(pb.start());
+    }
+
+    public JsonNode call(ObjectNode request) throws IOException {
+        in.write(JSON.writeValueAsString(request));
+        in.newLine();
+        in.flush();
+        String line = out.readLine();
+        if (line == null) {
+            throw new IOException("the PyTorch reference exited (code " + exitCode() + "); its log says why");
+        }
+        JsonNode ans = JSON.readTree(line);
+        if (ans.has("error")) {
+            throw new IOException("the PyTorch reference failed: " + ans.get("error").asText());
+        }
+        return ans;
+    }
+
+    private String exitCode() {
+        try {
+            process.waitFor(2, java.util.concurrent.TimeUnit.SECONDS);
+            return process.isAlive() ? "still running" : Integer.toString(process.exitValue());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
+    }
+
+    public JsonNode op(String op) throws IOException {
+        return call(JSON.createObjectNode().put("op", op));
+    }
+
+    public JsonNode checkParity(Path packDir) throws IOException {
+        return call(JSON.createObjectNode().put("op", "check").put("pack", packDir.toString()));
+    }
+
+    public JsonNode gemm(int n, int reps) throws IOException {
+        return call(JSON.createObjectNode().put("op", "gemm").put("n", n).put("reps", reps));
+    }
+
+    public RefRun generate(Workload w, float[] embedding, long seed, float guidance, float shift, int context, Path dump)
+            throws IOException {
+        return generate(w, embedding, seed, guidance, shift, context, dump, false);
+    }
+
+    /** {@code jit}: the frozen, optimize_for_inference'd TorchScript of the same model instead of eager PyTorch. */
+    public RefRun generate(Workload w, float[] embedding, long seed, float guidance, float shift, int context, Path dump, boolean jit)
+            throws IOException {
+        ObjectNode r = JSON.createObjectNode().put("op", "generate").put("steps", w.steps()).put("frames", w.frames())
+                .put("guidance", guidance).put("shift", shift).put("seed", seed).put("context", context).put("anchor", true)
+                .put("jit", jit);
+        ArrayNode e = r.putArray("embedding");
+        for (float v : embedding) {
+            e.add(v);
+        }
+        if (dump != null) {
+            r.put("dump", dump.toString());
+        }
+        JsonNode a = call(r);
+        return new RefRun(a.get("total_s").asDouble(), a.get("denoise_s").asDouble(), a.get("decode_s").asDouble(),
+                a.get("calls").asInt(), a.get("frames").asInt(), a.get("vm_rss_kb").asLong(), a.get("vm_hwm_kb").asLong());
+    }
+
+    @Override
+    public void close() {
+        try {
+            op("quit");
+        } catch (IOException ignored) {
+            // it quits on end of input too
+        }
+        try {
+            in.close();
+            if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroy();
+            }
+        } catch (IOException | InterruptedException e) {
+            process.destroy();
+        }
+    }
+}
