@@ -282,7 +282,7 @@ public final class TimelineView extends BorderPane {
         box.setOnContextMenuRequested(e -> menu.show(box, e.getScreenX(), e.getScreenY()));
         menu.getItems().addAll(mDup, mSplit, mDel);
 
-        // Drag the card to reorder; Alt-drag (or drag the strip) carries the take to a source slot.
+        // Dragging a thumbnail carries the active take to a source slot; dragging the rest of the card reorders.
         box.setOnDragDetected(e -> {
             Dragboard db = box.startDragAndDrop(TransferMode.MOVE, TransferMode.COPY);
             ClipboardContent c = new ClipboardContent();
@@ -318,7 +318,6 @@ public final class TimelineView extends BorderPane {
         handle.setMaxWidth(5);
         handle.setMaxHeight(40);
         handle.setId("resize-" + s.id());
-        Icons.tip(new Label(), "", "");
         double[] start = new double[2];
         handle.setOnMousePressed(e -> {
             start[0] = e.getScreenX();
