@@ -8,7 +8,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -45,37 +44,23 @@ public final class UiTaskExecutor implements AutoCloseable {
     }
 
     /**
-     * A running job as its owner sees it. Cancelling is gentle first: the token fires at the next
-     * progress event, between model calls, so the engine returns the windows it finished. Only if
-     * no progress comes within {@link #HARD_CANCEL_AFTER_MS} (one very long step) is the call in
-     * flight terminated, which stops at once but may lose the partial result.
+     * A running job as its owner sees it. Cancelling fires the engine's token: the model call in
+     * flight is terminated and the engine returns the windows it had finished (TinyWorldTest
+     * cancels inside a call and checks the partial result).
      */
     public static final class Handle {
         private final CancelToken token = new CancelToken();
         private volatile boolean requested;
 
         public void cancel() {
-            if (!requested) {
-                requested = true;
-                TIMER.schedule(token::cancel, HARD_CANCEL_AFTER_MS, TimeUnit.MILLISECONDS);
-            }
+            requested = true;
+            token.cancel();
         }
 
         public boolean cancelRequested() {
             return requested;
         }
-
-        /** Called on the render thread at each progress event, i.e. between model calls. */
-        void atStepBoundary() {
-            if (requested) {
-                token.cancel();
-            }
-        }
     }
-
-    public static final long HARD_CANCEL_AFTER_MS = 3000;
-    private static final java.util.concurrent.ScheduledExecutorService TIMER =
-            Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "kinora-cancel"));
 
     private final ExecutorService render = Executors.newSingleThreadExecutor(r -> daemon(r, "kinora-render"));
     private final ExecutorService light = Executors.newSingleThreadExecutor(r -> daemon(r, "kinora-light"));
@@ -101,7 +86,6 @@ public final class UiTaskExecutor implements AutoCloseable {
         AtomicReference<Progress> latest = new AtomicReference<>();
         AtomicBoolean posted = new AtomicBoolean();
         ProgressListener listener = p -> {
-            h.atStepBoundary();
             latest.set(p);
             if (posted.compareAndSet(false, true)) {
                 fx.accept(() -> {

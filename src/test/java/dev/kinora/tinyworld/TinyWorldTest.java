@@ -100,6 +100,29 @@ class TinyWorldTest {
         assertTrue(drift <= 0.03, "mean-colour drift after 10 windows " + drift);
     }
 
+    @Test
+    void cancellingInsideAModelCallKeepsTheFinishedWindows() throws Exception {
+        dev.kinora.engine.CancelToken token = new dev.kinora.engine.CancelToken();
+        java.util.concurrent.atomic.AtomicBoolean fired = new java.util.concurrent.atomic.AtomicBoolean();
+        dev.kinora.engine.GenerationCancelledException e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.kinora.engine.GenerationCancelledException.class, () -> engine.generate(
+                        req("a green triangle slides left on the road", 2, 8).withFrames(40), p -> {
+                            // Once window 2 is under way, cancel from another thread while a model call runs.
+                            if (p.window() == 2 && p.step() > 9 && fired.compareAndSet(false, true)) {
+                                new Thread(() -> {
+                                    try {
+                                        Thread.sleep(30);
+                                    } catch (InterruptedException ignored) {
+                                        Thread.currentThread().interrupt();
+                                    }
+                                    token.cancel();
+                                }).start();
+                            }
+                        }, token));
+        assertTrue(e.partial().isPresent(), "finished windows come back");
+        assertEquals(16, e.partial().get().frames().count());
+    }
+
     static double[] meanOver(GenerationResult r, int from, int to) {
         double[] m = new double[3];
         for (int i = from; i < to; i++) {
