@@ -41,13 +41,17 @@ abstract class JobCommand implements Callable<Integer> {
     @Mixin
     GenerationOptions opt;
 
+    @picocli.CommandLine.Option(names = {"-p", "--prompt"}, defaultValue = "",
+            description = "What happens in the clip (for animate/extend/interpolate/loop/remix: how it moves or changes).")
+    String prompt;
+
     abstract Mode mode();
 
     /** Paths of the sources this command was given, in the order the mode expects. */
     abstract List<Path> sourcePaths();
 
     String prompt() {
-        return "";
+        return prompt;
     }
 
     Direction direction() {

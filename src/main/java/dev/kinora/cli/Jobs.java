@@ -15,8 +15,6 @@ final class Jobs {
 
     @Command(name = "generate", mixinStandardHelpOptions = true, description = "Text to video: a prompt becomes a clip.")
     static final class Generate extends JobCommand {
-        @Option(names = {"-p", "--prompt"}, description = "What happens in the clip.", defaultValue = "")
-        String prompt;
 
         Mode mode() {
             return Mode.GENERATE;
@@ -26,10 +24,6 @@ final class Jobs {
             return List.of();
         }
 
-        @Override
-        String prompt() {
-            return prompt;
-        }
     }
 
     @Command(name = "animate", mixinStandardHelpOptions = true, description = "Animate a still: it becomes the first frame.")
@@ -37,8 +31,6 @@ final class Jobs {
         @Option(names = {"-i", "--image"}, description = "The still (PNG, JPEG, WebP, BMP, TIFF).")
         Path image;
 
-        @Option(names = {"-p", "--prompt"}, defaultValue = "", description = "How it moves.")
-        String prompt;
 
         Mode mode() {
             return Mode.ANIMATE;
@@ -48,10 +40,6 @@ final class Jobs {
             return image == null ? List.of() : List.of(image);
         }
 
-        @Override
-        String prompt() {
-            return prompt;
-        }
     }
 
     @Command(name = "extend", mixinStandardHelpOptions = true, description = "Continue a clip forward (default) or backward in time.")
@@ -59,8 +47,6 @@ final class Jobs {
         @Option(names = {"-c", "--clip"}, description = "The clip to extend (any video FFmpeg reads, or a PNG folder).")
         Path clip;
 
-        @Option(names = {"-p", "--prompt"}, defaultValue = "", description = "What happens next.")
-        String prompt;
 
         @Option(names = "--backward", description = "Generate what came before the clip.")
         boolean backward;
@@ -76,10 +62,6 @@ final class Jobs {
             return clip == null ? List.of() : List.of(clip);
         }
 
-        @Override
-        String prompt() {
-            return prompt;
-        }
 
         @Override
         Direction direction() {
@@ -100,8 +82,6 @@ final class Jobs {
         @Option(names = "--to", description = "Where the bridge ends (its first frame).")
         Path to;
 
-        @Option(names = {"-p", "--prompt"}, defaultValue = "", description = "What happens in between.")
-        String prompt;
 
         Mode mode() {
             return Mode.INTERPOLATE;
@@ -118,10 +98,6 @@ final class Jobs {
             return l;
         }
 
-        @Override
-        String prompt() {
-            return prompt;
-        }
     }
 
     @Command(name = "loop", mixinStandardHelpOptions = true, description = "A seamless loop: of a clip, or of a clip generated from the prompt.")
@@ -129,8 +105,6 @@ final class Jobs {
         @Option(names = {"-c", "--clip"}, description = "The clip to loop (default: generate one from the prompt).")
         Path clip;
 
-        @Option(names = {"-p", "--prompt"}, defaultValue = "", description = "The scene.")
-        String prompt;
 
         Mode mode() {
             return Mode.LOOP;
@@ -140,10 +114,6 @@ final class Jobs {
             return clip == null ? List.of() : List.of(clip);
         }
 
-        @Override
-        String prompt() {
-            return prompt;
-        }
     }
 
     @Command(name = "remix", mixinStandardHelpOptions = true, description = "Re-imagine a clip with a new prompt (SDEdit).")
@@ -151,8 +121,6 @@ final class Jobs {
         @Option(names = {"-c", "--clip"}, description = "The clip to remix.")
         Path clip;
 
-        @Option(names = {"-p", "--prompt"}, defaultValue = "", description = "The new description.")
-        String prompt;
 
         @Option(names = "--strength", defaultValue = "0.6", description = "How much changes, in (0,1] (default: ${DEFAULT-VALUE}).")
         float strength;
@@ -165,10 +133,6 @@ final class Jobs {
             return clip == null ? List.of() : List.of(clip);
         }
 
-        @Override
-        String prompt() {
-            return prompt;
-        }
 
         @Override
         float strength() {
