@@ -9,7 +9,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [ "${1:-}" = "--in-place" ]; then
   dst="${2:-$root/models/tinyworld}"
   tmp="$(mktemp "$dst/.denoiser.XXXXXX.onnx")"
-  /usr/bin/python3 "$root/models/tinyworld/bench/fold_frames.py" "$dst/denoiser.onnx" "$tmp"
+  /usr/bin/python3 "$root/models/tinyworld/bench/fold_frames.py" "$dst/denoiser.onnx" "$tmp" >&2
   mv "$tmp" "$dst/denoiser.onnx"
   rename=0
 else
@@ -19,7 +19,7 @@ else
   mkdir -p "$dst"
   cp -r "$src"/. "$dst"/
   rm -rf "$dst/train" "$dst/world" "$dst/eval" "$dst/bench"
-  /usr/bin/python3 "$root/models/tinyworld/bench/fold_frames.py" "$src/denoiser.onnx" "$dst/denoiser.onnx"
+  /usr/bin/python3 "$root/models/tinyworld/bench/fold_frames.py" "$src/denoiser.onnx" "$dst/denoiser.onnx" >&2
   rename=1
 fi
 /usr/bin/python3 - "$dst" "$rename" <<'PY'
