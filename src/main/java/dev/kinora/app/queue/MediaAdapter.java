@@ -41,10 +41,10 @@ public final class MediaAdapter {
     }
 
     public static Frames frames(Clip c) {
-        return new Frames(c.width(), c.height(), c.fps(), c.frames());
+        return dev.kinora.media.MediaIO.toFrames(c);
     }
 
     public static Clip clip(Frames f) {
-        return new Clip(f.width(), f.height(), f.fps(), f.rgb());
+        return dev.kinora.media.MediaIO.toClip(f);
     }
 }
