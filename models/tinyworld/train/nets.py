@@ -171,3 +171,181 @@ class Denoiser(nn.Module):
 
 def count(m):
     return sum(p.numel() for p in m.parameters())
+
+
+# ----------------------------------------------------------------------------------- Tiny World 2
+# 1.0's conv U-Net reaches only +-6 frames in time, so frames 8-15 never see a known frame 0 and the
+# subject drifts or the scene switches mid-clip (shared/TINYWORLD-NOTES.md). Tiny World 2 adds global
+# temporal paths. Attention has no absolute frame position (clips of any F still work); a learned
+# bias per head and frame offset tells "next frame" from "ten frames later".
+MAX_REL = 31   # frame offsets -31..31 have their own bias; longer offsets share the outermost one
+
+
+class RelBias(nn.Module):
+    """Per-head additive attention bias indexed by frame offset, built for any F (export-friendly)."""
+
+    def __init__(self, heads):
+        super().__init__()
+        self.table = nn.Parameter(torch.zeros(2 * MAX_REL + 1, heads))
+
+    def forward(self, f, ref):
+        i = torch.arange(f, device=ref.device)
+        off = (i[:, None] - i[None, :]).clamp(-MAX_REL, MAX_REL) + MAX_REL
+        return self.table[off].permute(2, 0, 1)                          # [heads, F, F]
+
+
+class TemporalAttention(nn.Module):
+    """Self-attention along frames at every spatial position of [B,C,F,H,W] (residual, zero-init)."""
+
+    def __init__(self, ch, head_dim=16):
+        super().__init__()
+        self.heads = max(1, ch // head_dim)
+        self.n = nn.GroupNorm(8, ch)
+        self.qkv = nn.Linear(ch, 3 * ch)
+        self.out = nn.Linear(ch, ch)
+        self.bias = RelBias(self.heads)
+        nn.init.zeros_(self.out.weight)
+        nn.init.zeros_(self.out.bias)
+
+    def forward(self, x):
+        b, c, f, h, w = x.shape
+        t = self.n(x).permute(0, 3, 4, 2, 1).reshape(b * h * w, f, c)
+        q, k, v = self.qkv(t).reshape(b * h * w, f, 3, self.heads, c // self.heads).permute(2, 0, 3, 1, 4)
+        o = F.scaled_dot_product_attention(q, k, v, attn_mask=self.bias(f, x)[None])
+        o = self.out(o.transpose(1, 2).reshape(b * h * w, f, c))
+        return x + o.reshape(b, h, w, f, c).permute(0, 4, 3, 1, 2)
+
+
+class SpaceTimeAttention(nn.Module):
+    """Full self-attention over all F*H*W tokens (at 4x4: 16 tokens a frame), with the frame-offset bias."""
+
+    def __init__(self, ch, head_dim=16):
+        super().__init__()
+        self.heads = max(1, ch // head_dim)
+        self.n = nn.GroupNorm(8, ch)
+        self.qkv = nn.Linear(ch, 3 * ch)
+        self.out = nn.Linear(ch, ch)
+        self.bias = RelBias(self.heads)
+        self.pos = nn.Parameter(torch.zeros(1, ch, 1, 4, 4))   # where in the frame (the 4x4 grid is fixed)
+        nn.init.zeros_(self.out.weight)
+        nn.init.zeros_(self.out.bias)
+
+    def forward(self, x):
+        b, c, f, h, w = x.shape
+        t = (self.n(x) + self.pos).flatten(2).transpose(1, 2)             # [B, F*H*W, C], frame-major
+        q, k, v = self.qkv(t).reshape(b, f * h * w, 3, self.heads, c // self.heads).permute(2, 0, 3, 1, 4)
+        bias = self.bias(f, x)                                             # [heads, F, F]
+        bias = bias[:, :, None, :, None].expand(self.heads, f, h * w, f, h * w).reshape(self.heads, f * h * w, f * h * w)
+        o = F.scaled_dot_product_attention(q, k, v, attn_mask=bias[None])
+        o = self.out(o.transpose(1, 2).reshape(b, f * h * w, c))
+        return x + o.transpose(1, 2).reshape(b, c, f, h, w)
+
+
+class DenoiserTA(nn.Module):
+    """1.0's factorised U-Net with temporal attention after every block at 16x16 and 8x8 and full
+    space-time attention at 4x4. Same inputs and contract as Denoiser."""
+
+    def __init__(self, c=LATENT_C, chs=(32, 64, 128), emb=256):
+        super().__init__()
+        c1, c2, c3 = chs
+        self.emb_dim = emb
+        self.t_mlp = nn.Sequential(nn.Linear(emb, emb), nn.SiLU(), nn.Linear(emb, emb))
+        self.y_mlp = nn.Sequential(nn.Linear(TEXT_DIM, emb), nn.SiLU(), nn.Linear(emb, emb))
+        self.inp = nn.Conv3d(2 * c + 1, c1, (1, 3, 3), padding=(0, 1, 1))
+        self.d1, self.a1 = STBlock(c1, c1, emb), TemporalAttention(c1)
+        self.d2, self.a2 = STBlock(c1, c2, emb), TemporalAttention(c2)
+        self.m1 = STBlock(c2, c3, emb)
+        self.attn = SpaceTimeAttention(c3)
+        self.m2 = STBlock(c3, c3, emb)
+        self.u2, self.a3 = STBlock(c3 + c2, c2, emb), TemporalAttention(c2)
+        self.u1, self.a4 = STBlock(c2 + c1, c1, emb), TemporalAttention(c1)
+        self.outn = nn.GroupNorm(8, c1)
+        self.outc = nn.Conv3d(c1, c, (1, 3, 3), padding=(0, 1, 1))
+
+    def forward(self, sample, timestep, text_embeds, cond, mask):
+        emb = F.silu(self.t_mlp(timestep_embedding(timestep, self.emb_dim)) + self.y_mlp(text_embeds))
+        x = torch.cat([sample * (1 - mask), cond * mask, mask], dim=1)
+        h1 = self.a1(self.d1(self.inp(x), emb))              # 16x16
+        h2 = self.a2(self.d2(_down(h1), emb))                # 8x8
+        h = self.attn(self.m1(_down(h2), emb))               # 4x4
+        h = self.m2(h, emb)
+        h = self.a3(self.u2(torch.cat([_up(h), h2], 1), emb))
+        h = self.a4(self.u1(torch.cat([_up(h), h1], 1), emb))
+        x0 = self.outc(F.silu(self.outn(h)))
+        return x0 * (1 - mask) + cond * mask
+
+
+class DiTBlock(nn.Module):
+    """Spatial attention, temporal attention, MLP; each pre-norm with adaLN modulation from emb."""
+
+    def __init__(self, d, heads, mlp=3):
+        super().__init__()
+        self.heads = heads
+        self.ln = nn.ModuleList([nn.LayerNorm(d, elementwise_affine=False) for _ in range(3)])
+        self.qkv_s, self.out_s = nn.Linear(d, 3 * d), nn.Linear(d, d)
+        self.qkv_t, self.out_t = nn.Linear(d, 3 * d), nn.Linear(d, d)
+        self.bias = RelBias(heads)
+        self.mlp = nn.Sequential(nn.Linear(d, mlp * d), nn.GELU(approximate="tanh"), nn.Linear(mlp * d, d))
+        self.mod = nn.Parameter(torch.zeros(9, d))     # adaLN-single: per-block offsets to a shared table
+        for m in (self.out_s, self.out_t, self.mlp[-1]):
+            nn.init.zeros_(m.weight)
+            nn.init.zeros_(m.bias)
+
+    def _attn(self, t, qkv, out, bias):
+        n, l, d = t.shape
+        q, k, v = qkv(t).reshape(n, l, 3, self.heads, d // self.heads).permute(2, 0, 3, 1, 4)
+        o = F.scaled_dot_product_attention(q, k, v, attn_mask=bias)
+        return out(o.transpose(1, 2).reshape(n, l, d))
+
+    def forward(self, x, mod):
+        """x [B,F,P,D] (P = patches per frame); mod [B,9,D]."""
+        b, f, p, d = x.shape
+        sh, sc, g = [(mod + self.mod[None])[:, i::3, None, None, :] for i in range(3)]   # each [B,3,1,1,D]
+        h = self.ln[0](x) * (1 + sc[:, 0]) + sh[:, 0]
+        x = x + g[:, 0] * self._attn(h.reshape(b * f, p, d), self.qkv_s, self.out_s, None).reshape(b, f, p, d)
+        h = (self.ln[1](x) * (1 + sc[:, 1]) + sh[:, 1]).transpose(1, 2).reshape(b * p, f, d)
+        o = self._attn(h, self.qkv_t, self.out_t, self.bias(f, x)[None])
+        x = x + g[:, 1] * o.reshape(b, p, f, d).transpose(1, 2)
+        h = self.ln[2](x) * (1 + sc[:, 2]) + sh[:, 2]
+        return x + g[:, 2] * self.mlp(h)
+
+
+class DiT(nn.Module):
+    """Factorised space-time transformer on 2x2 latent patches (8x8 tokens a frame). Same contract."""
+
+    def __init__(self, c=LATENT_C, d=128, depth=6, heads=4, emb=256, patch=2):
+        super().__init__()
+        self.c, self.p, self.emb_dim = c, patch, emb
+        self.t_mlp = nn.Sequential(nn.Linear(emb, emb), nn.SiLU(), nn.Linear(emb, emb))
+        self.y_mlp = nn.Sequential(nn.Linear(TEXT_DIM, emb), nn.SiLU(), nn.Linear(emb, emb))
+        self.mod = nn.Linear(emb, 9 * d)
+        self.inp = nn.Linear((2 * c + 1) * patch * patch, d)
+        self.pos = nn.Parameter(torch.randn(1, 1, (16 // patch) ** 2, d) * 0.02)
+        self.blocks = nn.ModuleList([DiTBlock(d, heads) for _ in range(depth)])
+        self.outn = nn.LayerNorm(d, elementwise_affine=False)
+        self.outmod = nn.Linear(emb, 2 * d)
+        self.outp = nn.Linear(d, c * patch * patch)
+        nn.init.zeros_(self.outp.weight)
+        nn.init.zeros_(self.outp.bias)
+
+    def forward(self, sample, timestep, text_embeds, cond, mask):
+        b, c, f, h, w = sample.shape
+        p = self.p
+        emb = F.silu(self.t_mlp(timestep_embedding(timestep, self.emb_dim)) + self.y_mlp(text_embeds))
+        x = torch.cat([sample * (1 - mask), cond * mask, mask], dim=1)           # [B,17,F,H,W]
+        ci = x.shape[1]
+        x = x.reshape(b, ci, f, h // p, p, w // p, p).permute(0, 2, 3, 5, 1, 4, 6).reshape(b, f, (h // p) * (w // p), ci * p * p)
+        x = self.inp(x) + self.pos
+        mod = self.mod(emb).reshape(b, 9, -1)
+        for blk in self.blocks:
+            x = blk(x, mod)
+        sh, sc = self.outmod(emb)[:, None, None].chunk(2, dim=-1)
+        x = self.outp(self.outn(x) * (1 + sc) + sh)                                # [B,F,P,C*p*p]
+        x0 = x.reshape(b, f, h // p, w // p, c, p, p).permute(0, 4, 1, 2, 5, 3, 6).reshape(b, c, f, h, w)
+        return x0 * (1 - mask) + cond * mask
+
+
+TW2_ARCHS = {
+    "unet_ta": lambda: DenoiserTA(chs=(32, 64, 128)),
+    "dit": lambda: DiT(d=128, depth=6, heads=4),
+}

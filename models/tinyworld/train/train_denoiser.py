@@ -1,199 +1,239 @@
-"""Train the Tiny World flow-matching (x-prediction) video denoiser in the AE latent.
+"""Train the Tiny World 2 denoiser (flow matching, x-prediction) in the pack's latent.
 
-Time-budgeted, resumable, logs to stdout.  Run from models/tinyworld/:
-  nohup nice -n 10 /usr/bin/python3 -m train.train_denoiser --out train/runs/final --minutes 70 \
-      --arch unet_attn --captions train/data/captions.jsonl --emb train/data/emb.npy > log 2>&1 &
-Re-running the same command resumes from <out>/ckpt.pt.
+Everything is counted in optimizer steps, not minutes, so a run resumed on a busier or faster
+machine trains the same model: the lr schedule, EMA, data (a pure function of seed and step) and
+noise all follow the step. A run may span several sessions:
+
+  * every --ckpt-every steps and on SIGTERM/SIGINT/--stop-after, <out>/ckpt.pt (fp32 + optimizer)
+    is written, and --commit-ckpt (default train/checkpoints/tinyworld2.pt: EMA fp32, weights and
+    Adam moments fp16, under 20 MB) with its JSON log of sessions beside it;
+  * a new invocation resumes from <out>/ckpt.pt, or, on a fresh machine, from --commit-ckpt.
+
+Run from models/tinyworld/ with the repository's venv (train/setup_venv.sh):
+  nohup ../../.venv/bin/python -m train.train_denoiser --out train/runs/tw2 --arch unet_ta \
+      --threads 2 --stop-after 90 > train/runs/tw2.log 2>&1 &
+  kill -TERM <pid>          # pauses: checkpoint written, resume with the same command
 """
-import argparse, json, math, os, time, zlib
+import argparse, hashlib, json, math, os, resource, signal, socket, time
+
 import numpy as np
 import torch
 
-from world.render import render, to_tensor, FRAMES
-from train.nets import Encoder, Denoiser, count, LATENT_C
+from train.data2 import Prefetcher
+from train.latent import PackDecoder, PatchEncoder
+from train.nets import LATENT_C, TW2_ARCHS, count
+from world.render import FRAMES
 
-ARCHS = {
-    "unet_attn": dict(chs=(64, 96, 160), attn=True),
-    "unet_noattn": dict(chs=(64, 96, 192), attn=False),
-    "unet_attn_s": dict(chs=(32, 64, 128), attn=True),
-    "unet_noattn_s": dict(chs=(32, 64, 128), attn=False),
-}
-MASK_MODES = ["none", "first", "first_k", "last_k", "first_last"]
-MASK_P = [0.35, 0.25, 0.15, 0.10, 0.15]
+HERE = os.path.dirname(os.path.abspath(__file__))
+OBJ_WEIGHT = 20.0     # extra loss weight on latent cells near an object (probe: x21 kept subjects alive)
 
 
-def make_mask(mode, rng, f=FRAMES):
-    m = np.zeros(f, np.float32)
-    if mode == "first":
-        m[0] = 1
-    elif mode == "first_k":
-        m[:rng.randint(1, 9)] = 1
-    elif mode == "last_k":
-        m[f - rng.randint(1, 9):] = 1
-    elif mode == "first_last":
-        m[0] = m[-1] = 1
-    return m
+def lr_at(step, a):
+    """Warm-up, then constant; an optional linear cool-down to 10 % from --decay-start (WSD): the
+    run can be extended session after session and cooled only when it is to be shipped."""
+    lr = a.lr * min(1.0, (step + 1) / a.warmup)
+    if a.decay_start and step >= a.decay_start:
+        lr *= 1.0 - 0.9 * min(1.0, (step - a.decay_start) / a.decay_steps)
+    return lr
 
 
-_WORDS = {}
-
-
-def standin_embedding(caption):
-    """Bag-of-words random vectors: a stand-in for MiniLM until the engine's embeddings exist."""
-    v = np.zeros(384, np.float32)
-    for w in caption.lower().replace(",", " ").split():
-        if w not in _WORDS:
-            _WORDS[w] = np.random.RandomState(zlib.crc32(w.encode()) & 0x7FFFFFFF).randn(384).astype(np.float32)
-        v += _WORDS[w]
-    return v / (np.linalg.norm(v) + 1e-8)
-
-
-class Data:
-    def __init__(self, captions, emb, enc, seed):
-        self.items = [json.loads(l) for l in open(captions)]
-        if emb and os.path.exists(emb):
-            self.emb = np.load(emb).astype(np.float32)
-            assert self.emb.shape == (len(self.items), 384), (self.emb.shape, len(self.items))
-            self.kind = "engine"
-        else:
-            self.emb = np.stack([standin_embedding(it["caption"]) for it in self.items])
-            self.kind = "standin"
-        self.enc = enc
-        self.rng = np.random.RandomState(seed)
-
-    def batch(self, b, p_drop=0.1):
-        r = self.rng
-        idx = r.randint(len(self.items), size=b)
-        frames = [to_tensor(render(self.items[i]["spec"], r.randint(1 << 30))[0]) for i in idx]
-        x = torch.from_numpy(np.concatenate(frames))                       # [B*F,3,64,64]
-        with torch.no_grad():
-            z = self.enc(x)
-        z = z.reshape(b, FRAMES, LATENT_C, 16, 16).permute(0, 2, 1, 3, 4).contiguous()
-        y = torch.from_numpy(self.emb[idx].copy())
-        y[torch.from_numpy(r.rand(b) < p_drop)] = 0.0
-        modes = r.choice(len(MASK_MODES), size=b, p=MASK_P)
-        m = np.stack([make_mask(MASK_MODES[k], r) for k in modes])
-        mask = torch.from_numpy(m)[:, None, :, None, None].expand(b, 1, FRAMES, 16, 16).contiguous()
-        return z, y, mask
-
-
-def flow_inputs(z, mask, t, noise):
-    tt = t[:, None, None, None, None]
-    xt = (1 - tt) * z + tt * noise
-    return xt, z * mask
+def ema_decay(step, a):
+    return min(a.ema, (1 + step) / (10 + step))
 
 
 def sample_t(b, gen, mean=0.3, std=1.0):
+    """Logit-normal flow time, biased to mid/high noise where layout and motion are decided."""
     return torch.sigmoid(torch.randn(b, generator=gen) * std + mean)
 
 
-@torch.no_grad()
-def val_loss(model, data_items, emb, enc, n=24):
-    """Fixed validation: n clips (fixed seeds), t in {0.25,0.5,0.75,0.9}, no mask and first-frame mask."""
-    r = np.random.RandomState(4242)
-    idx = r.randint(len(data_items), size=n)
-    x = torch.from_numpy(np.concatenate([to_tensor(render(data_items[i]["spec"], 777 + k)[0]) for k, i in enumerate(idx)]))
-    z = enc(x).reshape(n, FRAMES, LATENT_C, 16, 16).permute(0, 2, 1, 3, 4).contiguous()
-    y = torch.from_numpy(emb[idx].copy())
-    g = torch.Generator().manual_seed(5)
-    noise = torch.randn(z.shape, generator=g)
-    out = {}
-    for mode in ("none", "first"):
-        m = torch.from_numpy(make_mask(mode, r))[None, None, :, None, None].expand(n, 1, FRAMES, 16, 16)
-        tot = 0.0
-        for tv in (0.25, 0.5, 0.75, 0.9):
-            t = torch.full((n,), tv)
-            xt, cond = flow_inputs(z, m, t, noise)
-            pred = model(xt, t, y, cond, m)
-            tot += (((pred - z) ** 2) * (1 - m)).sum().item() / ((1 - m).sum().item() * LATENT_C)
-        out[mode] = tot / 4
-    return out
+def md5(path):
+    return hashlib.md5(open(path, "rb").read()).hexdigest()
+
+
+def cpu_seconds():
+    s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime
+
+
+# -------------------------------------------------------------------------- checkpoints
+def save_full(path, model, ema, opt, state):
+    tmp = path + ".tmp"
+    torch.save({"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), **state}, tmp)
+    os.replace(tmp, path)
+
+
+def save_compact(path, model, ema, opt, state, limit=20 << 20):
+    """The committed checkpoint: EMA in fp32 (it is what ships), weights and Adam's moments in fp16.
+    Adam's second moment is stored as its square root so fp16's range keeps it (v ~ g^2 underflows)."""
+    def pack(ema_dtype):
+        o = opt.state_dict()
+        st = {k: {"step": v["step"], "m": v["exp_avg"].half(), "sqrt_v": v["exp_avg_sq"].sqrt().half()}
+              for k, v in o["state"].items()}
+        return {"model": {k: v.half() for k, v in model.state_dict().items()},
+                "ema": {k: v.to(ema_dtype) for k, v in ema.state_dict().items()},
+                "opt_state": st, "opt_groups": o["param_groups"], **state}
+    tmp = path + ".tmp"
+    torch.save(pack(torch.float32), tmp)
+    if os.path.getsize(tmp) > limit:
+        torch.save(pack(torch.float16), tmp)
+    os.replace(tmp, path)
+
+
+def load_any(path, model, ema, opt):
+    s = torch.load(path, map_location="cpu", weights_only=False)
+    model.load_state_dict({k: v.float() for k, v in s["model"].items()})
+    ema.load_state_dict({k: v.float() for k, v in s["ema"].items()})
+    if "opt" in s:
+        opt.load_state_dict(s["opt"])
+    else:
+        st = {int(k): {"step": v["step"], "exp_avg": v["m"].float(), "exp_avg_sq": v["sqrt_v"].float() ** 2}
+              for k, v in s["opt_state"].items()}
+        opt.load_state_dict({"state": st, "param_groups": s["opt_groups"]})
+    return s
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
-    ap.add_argument("--minutes", type=float, default=10)
-    ap.add_argument("--arch", default="unet_attn", choices=list(ARCHS))
-    ap.add_argument("--ae", default="train/runs/ae/ae_final.pt")
-    ap.add_argument("--captions", default="train/data/captions.jsonl")
-    ap.add_argument("--emb", default="train/data/emb.npy")
-    ap.add_argument("--batch", type=int, default=16)
-    ap.add_argument("--lr", type=float, default=1.5e-3)
+    ap.add_argument("--arch", default="unet_ta", choices=list(TW2_ARCHS))
+    ap.add_argument("--captions", default=os.path.join(HERE, "data/captions.jsonl"))
+    ap.add_argument("--emb", default=os.path.join(HERE, "data/emb.npy"))
+    ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--warmup", type=int, default=500)
+    ap.add_argument("--decay-start", type=int, default=0, help="step where the cool-down starts (0: none yet)")
+    ap.add_argument("--decay-steps", type=int, default=5000)
+    ap.add_argument("--ema", type=float, default=0.999)
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--t-mean", type=float, default=0.3)
-    ap.add_argument("--val-every", type=float, default=15, help="minutes")
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--stop-after", type=float, default=0, help="stop this invocation after N minutes (resumable); the lr schedule still spans --minutes")
+    ap.add_argument("--until-step", type=int, default=0, help="stop at this step (0: no limit)")
+    ap.add_argument("--stop-after", type=float, default=0, help="stop this invocation after N minutes (resumable)")
+    ap.add_argument("--ckpt-every", type=int, default=500)
+    ap.add_argument("--curve-minutes", type=float, default=10, help="goal metrics every N minutes of wall time")
+    ap.add_argument("--commit-ckpt", default=os.path.join(HERE, "checkpoints/tinyworld2.pt"),
+                    help="compact checkpoint to keep in git ('' for none: trials)")
+    ap.add_argument("--init", default="", help="compact or full checkpoint to start from when <out> has none")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
-    torch.manual_seed(a.seed)
     os.makedirs(a.out, exist_ok=True)
-    enc = Encoder()
-    enc.load_state_dict(torch.load(a.ae)["E"])
-    enc.eval()
-    model = Denoiser(**ARCHS[a.arch])
-    ema = Denoiser(**ARCHS[a.arch])
+
+    model, ema = TW2_ARCHS[a.arch](), TW2_ARCHS[a.arch]()
     ema.load_state_dict(model.state_dict())
     ema.eval()
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=0.01, betas=(0.9, 0.99))
     ck = os.path.join(a.out, "ckpt.pt")
-    step, used = 0, 0.0
-    if os.path.exists(ck):
-        s = torch.load(ck)
-        model.load_state_dict(s["model"]); ema.load_state_dict(s["ema"]); opt.load_state_dict(s["opt"])
-        step, used = s["step"], s["used"]
-    data = Data(a.captions, a.emb, enc, a.seed * 100003 + step)
-    gen = torch.Generator().manual_seed(a.seed * 7919 + step)
-    cfg = dict(vars(a), params=count(model), emb_kind=data.kind, n_captions=len(data.items))
+    step, clips, sessions = 0, 0, []
+    src = next((p for p in (ck, a.init, a.commit_ckpt) if p and os.path.exists(p)), None)
+    if src:
+        s = load_any(src, model, ema, opt)
+        assert s["arch"] == a.arch, f"{src} holds {s['arch']}, not {a.arch}"
+        step, clips, sessions = s["step"], s["clips"], s.get("sessions", [])
+    data_version = {"captions": os.path.relpath(a.captions, HERE), "captions_md5": md5(a.captions),
+                    "emb_md5": md5(a.emb), "renderer_md5": md5(os.path.join(HERE, "../world/render.py"))}
+    cfg = {k: v for k, v in vars(a).items() if k not in ("stop_after", "until_step", "init")}
+    cfg.update(params=count(model), data=data_version, obj_weight=OBJ_WEIGHT, torch=torch.__version__)
+    session = {"host": socket.gethostname(), "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+               "from_step": step, "resumed_from": os.path.relpath(src) if src else None, "threads": a.threads}
+    sessions.append(session)
+    print(f"# config {json.dumps(cfg)}\n# session {json.dumps(session)}", flush=True)
     json.dump(cfg, open(os.path.join(a.out, "config.json"), "w"), indent=1)
-    print(f"# {json.dumps(cfg)}\n# resume step {step} used {used:.0f}s", flush=True)
-    budget = a.minutes * 60
-    t0 = time.time() - used
-    last_ck = last_val = time.time()
-    seen, tl, tl_n = 0, 0.0, 0
-    t_log = time.time()
+
+    curve = None
+    if a.curve_minutes > 0:
+        from train.curve import Curve
+        curve = Curve(PatchEncoder(), PackDecoder())
+    stop = {"why": None}
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda n, f: stop.update(why=signal.Signals(n).name))
+    data = Prefetcher(a.captions, a.emb, a.seed, step, a.batch)
+
     t_start = time.time()
-    while time.time() - t0 < budget and not (a.stop_after and time.time() - t_start > a.stop_after * 60):
-        frac = (time.time() - t0) / budget
-        lr = a.lr * min(1.0, (step + 1) / 100) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * frac)))
+    wall0 = session_wall = time.time()
+    cpu0 = cpu_seconds()
+    last_curve, n_log, tl = time.time(), 0, 0.0
+
+    def state():
+        session.update(to_step=step, wall_s=round(time.time() - session_wall),
+                       cpu_share=round((cpu_seconds() - cpu_start) / max(time.time() - session_wall, 1e-6) / os.cpu_count(), 3))
+        return {"step": step, "clips": clips, "arch": a.arch, "config": cfg, "sessions": sessions}
+
+    def checkpoint():
+        st = state()
+        save_full(ck, model, ema, opt, st)
+        if a.commit_ckpt:
+            os.makedirs(os.path.dirname(a.commit_ckpt), exist_ok=True)
+            save_compact(a.commit_ckpt, model, ema, opt, st)
+            log = dict(st, ckpt_bytes=os.path.getsize(a.commit_ckpt))
+            tmp = a.commit_ckpt[:-3] + ".json.tmp"
+            json.dump(log, open(tmp, "w"), indent=1)
+            os.replace(tmp, a.commit_ckpt[:-3] + ".json")
+
+    def run_curve():
+        res, clips_ = curve(ema)
+        line = {"curve_step": step, "clips": clips, "wall_s": round(time.time() - t_start), **{k: round(v, 3) for k, v in res.items()}}
+        print("curve " + json.dumps(line), flush=True)
+        with open(os.path.join(a.out, "curve.jsonl"), "a") as f:
+            f.write(json.dumps(line) + "\n")
+        try:
+            from PIL import Image
+            from train.sample import grid
+            Image.fromarray(grid(clips_)).save(os.path.join(a.out, f"curve_{step:07d}.png"))
+        except ImportError:
+            pass
+
+    cpu_start = cpu_seconds()
+    while not stop["why"]:
+        if a.until_step and step >= a.until_step:
+            stop["why"] = "until-step"
+            break
+        if a.stop_after and time.time() - t_start > a.stop_after * 60:
+            stop["why"] = "stop-after"
+            break
+        lr = lr_at(step, a)
         for g in opt.param_groups:
             g["lr"] = lr
-        z, y, mask = data.batch(a.batch)
-        t = sample_t(a.batch, gen, a.t_mean)
+        d = data.next()
+        z = torch.from_numpy(d["z"]).float()
+        y = torch.from_numpy(d["y"])
+        b = z.shape[0]
+        m = torch.from_numpy(d["mask"])[:, None, :, None, None].expand(b, 1, FRAMES, 16, 16)
+        obj = torch.from_numpy(d["obj"]).float()[:, None]                   # [B,1,F,16,16]
+        gen = torch.Generator().manual_seed(a.seed * 7919 + step)
+        t = sample_t(b, gen)
         noise = torch.randn(z.shape, generator=gen)
-        xt, cond = flow_inputs(z, mask, t, noise)
-        pred = model(xt, t, y, cond, mask)
-        w = 1 - mask
+        tt = t[:, None, None, None, None]
+        xt = (1 - tt) * z + tt * noise
+        pred = model(xt, t, y, z * m, m)
+        w = (1.0 + OBJ_WEIGHT * obj) * (1 - m)
         loss = (((pred - z) ** 2) * w).sum() / (w.sum() * LATENT_C)
-        opt.zero_grad()
+        opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         step += 1
-        d = min(0.999, (1 + step) / (10 + step))
+        clips += b
+        dec = ema_decay(step, a)
         with torch.no_grad():
             for pe, pm in zip(ema.parameters(), model.parameters()):
-                pe.mul_(d).add_(pm.detach(), alpha=1 - d)
-        seen += a.batch
-        tl += loss.item(); tl_n += 1
-        if step % 20 == 0:
-            now = time.time()
-            print(f"step {step} t {now-t0:.0f}s lr {lr:.2e} loss {tl/tl_n:.4f} clips/s {seen/(now-t_log):.2f}", flush=True)
-            seen, tl, tl_n, t_log = 0, 0.0, 0, now
-        if time.time() - last_ck > 180:
-            torch.save({"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(),
-                        "step": step, "used": time.time() - t0, "arch": a.arch}, ck)
-            last_ck = time.time()
-        if time.time() - last_val > a.val_every * 60:
-            print(f"val step {step} t {time.time()-t0:.0f}s {json.dumps(val_loss(ema, data.items, data.emb, enc))}", flush=True)
-            last_val = time.time()
-    torch.save({"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(),
-                "step": step, "used": time.time() - t0, "arch": a.arch}, ck)
-    v = val_loss(ema, data.items, data.emb, enc)
-    res = {"step": step, "seconds": time.time() - t0, "val_ema": v}
-    print(f"final {json.dumps(res)}", flush=True)
-    json.dump(res, open(os.path.join(a.out, "result.json"), "w"), indent=1)
+                pe.mul_(dec).add_(pm.detach(), alpha=1 - dec)
+        tl += loss.item()
+        n_log += 1
+        if step % 50 == 0:
+            now, cpu = time.time(), cpu_seconds()
+            print(f"step {step} clips {clips} lr {lr:.2e} loss {tl / n_log:.4f} clips/s {n_log * b / (now - wall0):.1f} "
+                  f"cpu {(cpu - cpu0) / (now - wall0) / os.cpu_count():.2f}", flush=True)
+            wall0, cpu0, n_log, tl = now, cpu, 0, 0.0
+        if step % a.ckpt_every == 0:
+            checkpoint()
+        if curve and time.time() - last_curve > a.curve_minutes * 60:
+            run_curve()
+            last_curve = time.time()
+            wall0, cpu0 = time.time(), cpu_seconds()
+    data.close()
+    checkpoint()
+    if curve:
+        run_curve()
+    print(f"# stopped ({stop['why']}) at step {step}, {clips} clips; session {json.dumps(session)}", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,146 @@
+"""Cheap goal metrics during training: the world's detector on clips sampled by the torch reference
+sampler, so trials are judged by the bars and not by the loss.
+
+  t2v      16 held-out prompts (10 held-out colour x shape x motion triples, 4 held-out phrasings,
+           2 permanence scenes): colour, shape, motion direction, permanence
+  animate  8 stills: 4 rendered frame 0s of held-out triples, 4 drawn by hand on backdrops the
+           renderer never makes. kept = the subject's centroid in generated frame 1 within 3 px of
+           where it is in the still, same colour; present = found in >= 14 of 16 frames; moves = the
+           detector's motion check for the prompt.
+
+The prompts are embedded by the engine (`kinora embed`), the same vectors the Java engine feeds the
+denoiser. The official numbers in MODEL_CARD.md still come from eval/run_eval.py through the engine.
+
+  python -m train.curve --write-prompts        # writes train/data/curve_prompts.{txt,json}
+  (cd ../.. && ./kinora embed --captions models/tinyworld/train/data/curve_prompts.txt \
+       --out models/tinyworld/train/data/curve_emb.npy)
+"""
+import argparse, json, os
+
+import numpy as np
+import torch
+
+from eval.detect import _pick, detect, motion_ok, permanence_ok
+from eval.prompts import _spec, animate_jobs, build
+from train.sample import sample
+from world.render import COLOURS, H, W, draw_object, render
+
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+PROMPTS = os.path.join(DATA, "curve_prompts")
+
+# hand-placed stills: (colour, shape, motion, centre x, centre y, radius, backdrop top, backdrop bottom)
+HAND = [
+    ("yellow", "star", "float_up", 30.0, 44.0, 7.5, (150, 170, 190), (110, 100, 90)),
+    ("red", "ball", "slide_right", 16.0, 40.0, 7.0, (60, 60, 70), (160, 150, 120)),
+    ("blue", "triangle", "slide_left", 46.0, 30.0, 8.0, (200, 200, 190), (120, 130, 120)),
+    ("green", "square", "fall", 34.0, 16.0, 7.0, (170, 150, 160), (90, 80, 90)),
+]
+
+
+def hand_still(colour, shape, x, y, r, top, bottom):
+    img = np.empty((H, W, 3), np.float32)
+    img[: H // 2] = top
+    img[H // 2:] = bottom
+    img = draw_object(img, shape, COLOURS[colour], x, y, r, 0.0)
+    return np.clip(img + 0.5, 0, 255).astype(np.uint8)
+
+
+def jobs():
+    """Deterministic curve jobs: dicts with kind, prompt, spec, seed (+ still for animate)."""
+    ev = build()
+    combo = [e for e in ev if e["set"] == "heldout_combo"][::2]          # one prompt per held-out triple
+    phrase = [e for e in ev if e["set"] == "heldout_phrase"][:4]
+    perm = [e for e in ev if e["set"] == "permanence"][:2]
+    out = [dict(e, kind="t2v") for e in combo + phrase + perm]
+    for e in animate_jobs()[:4]:
+        clip, _ = render(e["spec"], e["seed"])
+        out.append(dict(e, kind="animate", still=clip[0]))
+    rng = np.random.RandomState(99)
+    for i, (c, s, m, x, y, r, top, bot) in enumerate(HAND):
+        spec = _spec(c, s, m, "grass", rng)
+        out.append({"kind": "animate", "set": "hand", "spec": spec, "prompt": f"a {c} {s} {_mot(m)}",
+                    "seed": 7000 + i, "still": hand_still(c, s, x, y, r, top, bot)})
+    return out
+
+
+def _mot(m):
+    return {"float_up": "floats up", "slide_right": "slides to the right", "slide_left": "slides to the left",
+            "fall": "falls and bounces"}[m]
+
+
+def write_prompts():
+    os.makedirs(DATA, exist_ok=True)
+    js = jobs()
+    with open(PROMPTS + ".txt", "w") as f:
+        for j in js:
+            f.write(j["prompt"] + "\n")
+    print(len(js), "prompts ->", PROMPTS + ".txt")
+
+
+class Curve:
+    def __init__(self, encoder, decoder, emb_path=os.path.join(DATA, "curve_emb.npy"), steps=12, guidance=3.0):
+        self.jobs = jobs()
+        self.emb = torch.from_numpy(np.load(emb_path).astype(np.float32))
+        assert self.emb.shape[0] == len(self.jobs), "curve_emb.npy is stale: rerun --write-prompts and kinora embed"
+        self.enc, self.dec, self.steps, self.guidance = encoder, decoder, steps, guidance
+
+    @torch.no_grad()
+    def __call__(self, model):
+        model.eval()
+        res = {}
+        t2v = [i for i, j in enumerate(self.jobs) if j["kind"] == "t2v"]
+        z = sample(model, self.emb[t2v], steps=self.steps, guidance=self.guidance, seed=1)
+        clips = self._decode(z)
+        col = shp = mot = n = perm = npm = 0
+        for k, i in enumerate(t2v):
+            spec, det = self.jobs[i]["spec"], detect(clips[k])
+            if spec["motion"] == "occlude":
+                perm += bool(det["objects"]) and permanence_ok(det, spec)
+                npm += 1
+                continue
+            n += 1
+            if det["objects"]:
+                o = _pick(det, spec)
+                col += o["colour"] == spec["colour"]
+                shp += o["colour"] == spec["colour"] and o["shape"] == spec["shape"]
+                mot += motion_ok(det, spec)
+        res.update(colour=col / n, shape=shp / n, motion=mot / n, permanence=perm / max(npm, 1))
+        an = [i for i, j in enumerate(self.jobs) if j["kind"] == "animate"]
+        stills = np.stack([self.jobs[i]["still"] for i in an])
+        c0 = torch.from_numpy(self.enc(stills))                                  # [N,8,16,16]
+        cond = torch.zeros(len(an), 8, 16, 16, 16)
+        cond[:, :, 0] = c0
+        mask = torch.zeros(len(an), 1, 16, 16, 16)
+        mask[:, :, 0] = 1
+        z = sample(model, self.emb[an], steps=self.steps, guidance=self.guidance, cond=cond, mask=mask, seed=2)
+        clips = self._decode(z)
+        kept = present = moves = 0
+        for k, i in enumerate(an):
+            spec = self.jobs[i]["spec"]
+            clip = clips[k].copy()
+            clip[0] = stills[k]
+            det = detect(clip)
+            o = [o for o in det["objects"] if o["colour"] == spec["colour"]]
+            if not o or o[0]["frames"][0] is None:
+                continue
+            fr = o[0]["frames"]
+            if fr[1] is not None and np.hypot(fr[1]["x"] - fr[0]["x"], fr[1]["y"] - fr[0]["y"]) <= 3.0:
+                kept += 1
+            present += sum(f is not None for f in fr) >= 14
+            moves += motion_ok(det, spec)
+        res.update(anim_kept=kept / len(an), anim_present=present / len(an), anim_moves=moves / len(an))
+        model.train()
+        return res, clips
+
+    def _decode(self, z):
+        b, c, f = z.shape[:3]
+        y = self.dec(z.permute(0, 2, 1, 3, 4).reshape(b * f, c, 16, 16).numpy())
+        return y.reshape(b, f, H, W, 3)
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--write-prompts", action="store_true")
+    a = ap.parse_args()
+    if a.write_prompts:
+        write_prompts()

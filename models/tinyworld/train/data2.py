@@ -1,0 +1,99 @@
+"""Training batches for Tiny World 2, rendered ahead in a worker process.
+
+Each batch is a pure function of (seed, step): the same run resumed on another machine sees the same
+clips, masks and text drops. Rendering (~10 ms a clip) runs in a separate process so the trainer's
+two threads are not idle while numpy draws; latents are encoded there too (the PCA encoder is linear).
+
+The loss weight map marks latent cells within RADIUS_PAD px of an object (the renderer knows every
+object's track): subjects cover a few percent of the cells, so with a flat MSE they were a few percent
+of 1.0's loss and the model learned the backdrops, not the subjects.
+"""
+import json
+import multiprocessing as mp
+
+import numpy as np
+
+from world.render import FRAMES, render
+
+MASK_MODES = ["none", "first", "first_k", "last_k", "first_last"]
+# "first" (animate a still, continue a shot) is the product's most common conditioning: weighted up from 1.0
+MASK_P = [0.30, 0.30, 0.15, 0.10, 0.15]
+RADIUS_PAD = 4.0
+LAT = 16          # latent grid
+STRIDE = 4        # pixels per latent cell
+
+
+def make_mask(mode, rng, f=FRAMES):
+    m = np.zeros(f, np.float32)
+    if mode == "first":
+        m[0] = 1
+    elif mode == "first_k":
+        m[:rng.randint(1, 9)] = 1
+    elif mode == "last_k":
+        m[f - rng.randint(1, 9):] = 1
+    elif mode == "first_last":
+        m[0] = m[-1] = 1
+    return m
+
+
+_CY, _CX = np.meshgrid(np.arange(LAT) * STRIDE + STRIDE / 2, np.arange(LAT) * STRIDE + STRIDE / 2, indexing="ij")
+
+
+def object_cells(meta, f=FRAMES):
+    """[F,16,16] float32: 1 where a latent cell's centre is within r + RADIUS_PAD px of an object."""
+    out = np.zeros((f, LAT, LAT), np.float32)
+    for o in meta["objects"]:
+        for i in range(f):
+            d = np.hypot(_CX - o["x"][i], _CY - o["y"][i])
+            out[i] = np.maximum(out[i], (d < o["r"][i] + RADIUS_PAD).astype(np.float32))
+    return out
+
+
+def make_batch(items, emb, encoder, seed, step, b, p_drop):
+    """The batch for `step`: latents [B,8,F,16,16], text [B,384], mask [B,F], object cells [B,F,16,16]."""
+    r = np.random.RandomState((seed * 1_000_003 + step) % (2 ** 32))
+    idx = r.randint(len(items), size=b)
+    zs, objs = [], []
+    for i in idx:
+        clip, meta = render(items[i]["spec"], r.randint(1 << 30))
+        zs.append(encoder(clip))                                   # [F,8,16,16]
+        objs.append(object_cells(meta))
+    z = np.stack(zs).transpose(0, 2, 1, 3, 4)                      # [B,8,F,16,16]
+    y = emb[idx].copy()
+    y[r.rand(b) < p_drop] = 0.0
+    modes = r.choice(len(MASK_MODES), size=b, p=MASK_P)
+    m = np.stack([make_mask(MASK_MODES[k], r) for k in modes])
+    return {"step": step, "z": z.astype(np.float16), "y": y, "mask": m, "obj": np.stack(objs).astype(np.uint8)}
+
+
+def _worker(q, captions, emb_path, seed, start, b, p_drop):
+    import os
+    os.nice(5)   # the trainer comes first when the two compete for a core
+    from train.latent import PatchEncoder
+    items = [json.loads(l) for l in open(captions)]
+    emb = np.load(emb_path).astype(np.float32)
+    enc = PatchEncoder()
+    step = start
+    while True:
+        q.put(make_batch(items, emb, enc, seed, step, b, p_drop))
+        step += 1
+
+
+class Prefetcher:
+    """Batches start, start+1, ... from a daemon worker process (a few batches ahead)."""
+
+    def __init__(self, captions, emb_path, seed, start, b, p_drop=0.1, ahead=6):
+        ctx = mp.get_context("fork")
+        self.q = ctx.Queue(ahead)
+        self.p = ctx.Process(target=_worker, args=(self.q, captions, emb_path, seed, start, b, p_drop), daemon=True)
+        self.p.start()
+        self.expect = start
+
+    def next(self):
+        d = self.q.get(timeout=600)
+        assert d["step"] == self.expect, (d["step"], self.expect)
+        self.expect += 1
+        return d
+
+    def close(self):
+        self.p.terminate()
