@@ -11,7 +11,7 @@ import onnx
 import torch
 
 from train.nets import Encoder, Decoder, Denoiser, LATENT_C, TEXT_DIM
-from train.train_denoiser import ARCHS
+from train.nets import ARCHS
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 C = LATENT_C

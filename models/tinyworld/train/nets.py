@@ -349,3 +349,11 @@ TW2_ARCHS = {
     "unet_ta": lambda: DenoiserTA(chs=(32, 64, 128)),
     "dit": lambda: DiT(d=128, depth=6, heads=4),
 }
+
+# Tiny World 1.0's denoisers (train/logs/final.log), kept so its checkpoints still load in the old tools.
+ARCHS = {
+    "unet_attn": dict(chs=(64, 96, 160), attn=True),
+    "unet_noattn": dict(chs=(64, 96, 192), attn=False),
+    "unet_attn_s": dict(chs=(32, 64, 128), attn=True),
+    "unet_noattn_s": dict(chs=(32, 64, 128), attn=False),
+}

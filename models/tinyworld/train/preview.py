@@ -8,7 +8,7 @@ import torch
 from PIL import Image
 
 from train.nets import Encoder, Decoder, Denoiser
-from train.train_denoiser import ARCHS
+from train.nets import ARCHS
 from train.sample import sample, decode, grid
 from world.render import render, to_tensor
 

@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 from train.nets import Decoder, Denoiser
-from train.train_denoiser import ARCHS
+from train.nets import ARCHS
 from train.sample import sample, decode
 from eval.run_eval import adherence
 

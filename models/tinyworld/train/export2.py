@@ -1,0 +1,111 @@
+"""Export a Tiny World 2 denoiser into the pack (the latent and its VAE graphs stay as they are).
+
+  ../../.venv/bin/python -m train.export2 --ckpt train/checkpoints/tinyworld2.pt --version 2.0.0 [--dest DIR]
+
+Writes denoiser.onnx (opset 17, dynamic batch and frames, fp32), the denoiser's parity cases (the
+VAE cases in parity/ are kept: those graphs do not change) and pack.json with the new hash, size and
+version. Exported from the EMA weights. Checks ORT against torch before writing anything in place.
+"""
+import argparse, json, os, shutil, tempfile
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+import torch
+
+from train.export import ROOT, sha256, write_bin
+from train.nets import LATENT_C, TEXT_DIM, TW2_ARCHS
+from train.train_denoiser import load_any
+
+NAMES = ["sample", "timestep", "text_embeds", "cond", "mask"]
+DYN = {"sample": {0: "B", 2: "F"}, "timestep": {0: "B"}, "text_embeds": {0: "B"},
+       "cond": {0: "B", 2: "F"}, "mask": {0: "B", 2: "F"}, "prediction": {0: "B", 2: "F"}}
+
+
+def inputs(g, b, f, masks):
+    d = {"sample": torch.randn((b, LATENT_C, f, 16, 16), generator=g),
+         "timestep": torch.rand((b,), generator=g) * 0.9 + 0.05,
+         "text_embeds": torch.nn.functional.normalize(torch.randn((b, TEXT_DIM), generator=g), dim=1),
+         "cond": torch.randn((b, LATENT_C, f, 16, 16), generator=g),
+         "mask": torch.zeros((b, 1, f, 16, 16))}
+    for i, m in enumerate(masks):
+        d["mask"][i, :, m] = 1
+    d["cond"] = d["cond"] * d["mask"]
+    d["text_embeds"][-1] = 0      # the unconditional row
+    return d
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--ckpt", default="train/checkpoints/tinyworld2.pt")
+    ap.add_argument("--version", required=True)
+    ap.add_argument("--dest", default=ROOT)
+    ap.add_argument("--steps", type=int, default=0, help="pack default steps (0: keep)")
+    ap.add_argument("--guidance", type=float, default=0, help="pack default guidance (0: keep)")
+    ap.add_argument("--description", default="")
+    a = ap.parse_args()
+    torch.set_num_threads(1)
+    s = torch.load(a.ckpt, map_location="cpu", weights_only=False)
+    den = TW2_ARCHS[s["arch"]]()
+    den.load_state_dict({k: v.float() for k, v in s["ema"].items()})
+    den.eval()
+    g = torch.Generator().manual_seed(0)
+    cases_in = [inputs(g, 2, 8, [[0], [6, 7]]), inputs(g, 1, 16, [[]]), inputs(g, 3, 24, [[0, 1, 2, 3], [0], []])]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "denoiser.onnx")
+        with torch.no_grad():
+            torch.onnx.export(den, tuple(cases_in[0][n] for n in NAMES), path, input_names=NAMES, output_names=["prediction"],
+                              dynamic_axes=DYN, opset_version=17, do_constant_folding=True, dynamo=False)
+        onnx.checker.check_model(onnx.load(path))
+        so = ort.SessionOptions()
+        so.log_severity_level = 3
+        sess = ort.InferenceSession(path, so, providers=["CPUExecutionProvider"])
+        outs = []
+        for d in cases_in:
+            with torch.no_grad():
+                ref = den(*[d[n] for n in NAMES]).numpy()
+            got = sess.run(["prediction"], {n: d[n].numpy() for n in NAMES})[0]
+            err = float(np.abs(got - ref).max())
+            print(f"parity B={d['sample'].shape[0]} F={d['sample'].shape[2]}: max |onnx - torch| = {err:.2e}")
+            assert err < 1e-4, err
+            known = d["mask"].expand_as(d["cond"]).numpy() > 0
+            assert np.array_equal(got[known], d["cond"].numpy()[known]), "known frames must come back exactly"
+            outs.append(torch.from_numpy(ref))
+        dest = a.dest
+        os.makedirs(os.path.join(dest, "parity"), exist_ok=True)
+        shutil.copyfile(path, os.path.join(dest, "denoiser.onnx"))
+
+    pdir = os.path.join(dest, "parity")
+    pj = os.path.join(pdir, "parity.json")
+    spec = json.load(open(pj)) if os.path.exists(pj) else {"tolerance": 1e-3, "byteOrder": "little-endian", "cases": []}
+    for f in os.listdir(pdir):
+        if f.startswith("den"):
+            os.remove(os.path.join(pdir, f))
+    cases = [c for c in spec["cases"] if c["model"] != "denoiser.onnx"]
+    for k, (d, out) in enumerate(zip(cases_in, outs)):
+        pre = f"den{k}_"
+        ins = [dict(write_bin(pdir, pre + n, d[n]), name=n) for n in NAMES]
+        cases.append({"model": "denoiser.onnx", "inputs": ins,
+                      "outputs": [dict(write_bin(pdir, pre + "prediction", out), name="prediction")]})
+    spec["cases"] = cases
+    json.dump(spec, open(pj, "w"), indent=1)
+
+    pack_path = os.path.join(dest, "pack.json")
+    pack = json.load(open(pack_path))
+    f = os.path.join(dest, "denoiser.onnx")
+    pack["components"]["denoiser"].update(sha256=sha256(f), size=os.path.getsize(f))
+    pack["version"] = a.version
+    if a.description:
+        pack["description"] = a.description
+    if a.steps:
+        pack["defaults"]["steps"] = a.steps
+    if a.guidance:
+        pack["defaults"]["guidance"] = a.guidance
+    tmp = pack_path + ".tmp"
+    json.dump(pack, open(tmp, "w"), indent=2)
+    os.replace(tmp, pack_path)
+    print(f"denoiser.onnx {os.path.getsize(f)} bytes ({s['arch']}, step {s['step']}, {s['clips']} clips) -> {dest}")
+
+
+if __name__ == "__main__":
+    main()
