@@ -10,6 +10,7 @@ of 1.0's loss and the model learned the backdrops, not the subjects.
 """
 import json
 import multiprocessing as mp
+import queue
 
 import numpy as np
 
@@ -68,6 +69,11 @@ def make_batch(items, emb, encoder, seed, step, b, p_drop):
 
 def _worker(q, captions, emb_path, seed, start, b, p_drop):
     import os
+    import signal
+    # A Ctrl+C or kill -TERM aimed at the run must reach the trainer (which checkpoints), not kill the
+    # renderer under it; the trainer ends this process itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     os.nice(5)   # the trainer comes first when the two compete for a core
     from train.latent import PatchEncoder
     items = [json.loads(l) for l in open(captions)]
@@ -90,10 +96,17 @@ class Prefetcher:
         self.expect = start
 
     def next(self):
-        d = self.q.get(timeout=600)
+        while True:
+            try:
+                d = self.q.get(timeout=5)
+                break
+            except queue.Empty:
+                if not self.p.is_alive():
+                    raise RuntimeError(f"the render worker died (exit code {self.p.exitcode})")
         assert d["step"] == self.expect, (d["step"], self.expect)
         self.expect += 1
         return d
 
     def close(self):
-        self.p.terminate()
+        self.p.kill()
+        self.p.join(5)
