@@ -55,6 +55,16 @@ CASES = {
     "sd15-ddim": [{"steps": 50}, {"steps": 30}],
     "cogvideox-2b-ddim": [{"steps": 50}, {"steps": 30}],
     "svd-xt-euler": [{"steps": 25}, {"steps": 10}],
+    # Not shipped by a family: the other branches of each class's set_timesteps and step.
+    "variant-unipc-vp-order3-bh1": [{"steps": 20}, {"steps": 7}],
+    "variant-unipc-karras-vpred": [{"steps": 15}],
+    "variant-unipc-flow-dynamic": [{"steps": 12, "seq_len": 2048}, {"steps": 9, "seq_len": 512, "pipeline_sigmas": True}],
+    "variant-ddim-zero-snr": [{"steps": 30}],
+    "variant-ddim-cosine-linspace": [{"steps": 12}],
+    "variant-euler-linspace-epsilon": [{"steps": 30}],
+    "variant-euler-exponential-trailing": [{"steps": 12}],
+    "variant-flow-match-karras-inverted": [{"steps": 10}],
+    "variant-flow-match-linear-time-shift": [{"steps": 10, "seq_len": 1024}],
 }
 
 REAL_DIFFUSERS = None
@@ -171,9 +181,11 @@ def build(cls, config):
 
 
 def calculate_shift(seq_len, config):
-    """diffusers' calculate_shift (pipeline_ltx.py / pipeline_flux.py)."""
-    m = (config["max_shift"] - config["base_shift"]) / (config["max_image_seq_len"] - config["base_image_seq_len"])
-    b = config["base_shift"] - m * config["base_image_seq_len"]
+    """diffusers' calculate_shift (pipeline_ltx.py / pipeline_flux.py), with the config.get defaults Flux's pipeline uses."""
+    base_len, max_len = config.get("base_image_seq_len", 256), config.get("max_image_seq_len", 4096)
+    base_shift, max_shift = config.get("base_shift", 0.5), config.get("max_shift", 1.15)
+    m = (max_shift - base_shift) / (max_len - base_len)
+    b = base_shift - m * base_len
     return seq_len * m + b
 
 

@@ -234,6 +234,16 @@ public final class DiffusersConfig {
         return values.get(key);
     }
 
+    /** Whether the class has the key (it has a value then, maybe its default). */
+    boolean has(String key) {
+        return values.containsKey(key);
+    }
+
+    /** A number, or the fallback when the class has no such key or it is null (pipelines' {@code config.get(key, default)}). */
+    double numberOr(String key, double fallback) {
+        return values.get(key) instanceof Number n ? n.doubleValue() : fallback;
+    }
+
     int integer(String key) {
         return ((Number) value(key)).intValue();
     }

@@ -70,16 +70,21 @@ final class DiffusersSchedules {
         return new Plan(timesteps, sigmas);
     }
 
-    /** diffusers' {@code calculate_shift} (pipeline_flux / pipeline_ltx): mu linear in the image sequence length. */
+    /**
+     * diffusers' {@code calculate_shift} (pipeline_flux / pipeline_ltx): mu linear in the image sequence length. UniPC
+     * has no keys for it; pipelines then use {@code config.get(key, default)} with Flux's defaults, as here.
+     */
     static double mu(DiffusersConfig c, TimestepInputs in) {
         if (in.imageSeqLen() <= 0) {
             throw new IllegalArgumentException(c.schedulerClass().diffusersName() + " with use_dynamic_shifting shifts by the image sequence"
                     + " length (latent frames x height x width in tokens), which was not given");
         }
-        double baseLen = c.integer("base_image_seq_len");
-        double maxLen = c.integer("max_image_seq_len");
-        double m = (c.number("max_shift") - c.number("base_shift")) / (maxLen - baseLen);
-        double b = c.number("base_shift") - m * baseLen;
+        double baseLen = c.numberOr("base_image_seq_len", 256);
+        double maxLen = c.numberOr("max_image_seq_len", 4096);
+        double baseShift = c.numberOr("base_shift", 0.5);
+        double maxShift = c.numberOr("max_shift", 1.15);
+        double m = (maxShift - baseShift) / (maxLen - baseLen);
+        double b = baseShift - m * baseLen;
         return in.imageSeqLen() * m + b;
     }
 

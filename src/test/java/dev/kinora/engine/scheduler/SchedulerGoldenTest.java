@@ -30,7 +30,12 @@ class SchedulerGoldenTest {
 
     private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
     private static final List<String> CONFIGS = List.of("wan2.1-t2v-1.3b", "wan2.1-t2v-14b-720p", "ltx-video-0.9.1",
-            "flow-match-euler-shift3", "animatediff-ddim", "sd15-ddim", "cogvideox-2b-ddim", "svd-xt-euler");
+            "flow-match-euler-shift3", "animatediff-ddim", "sd15-ddim", "cogvideox-2b-ddim", "svd-xt-euler",
+            // Not shipped by a family: the other branches of each class (VP UniPC order 3 / bh1 / Karras, UniPC
+            // dynamic shift, zero-SNR and cosine DDIM, linspace and exponential Euler, Karras and linear-shift FlowMatch).
+            "variant-unipc-vp-order3-bh1", "variant-unipc-karras-vpred", "variant-unipc-flow-dynamic", "variant-ddim-zero-snr",
+            "variant-ddim-cosine-linspace", "variant-euler-linspace-epsilon", "variant-euler-exponential-trailing",
+            "variant-flow-match-karras-inverted", "variant-flow-match-linear-time-shift");
 
     static Stream<Arguments> cases() throws IOException {
         List<Arguments> out = new ArrayList<>();
