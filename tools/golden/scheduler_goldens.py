@@ -63,7 +63,7 @@ CASES = {
     "variant-ddim-cosine-linspace": [{"steps": 12}],
     "variant-euler-linspace-epsilon": [{"steps": 30}],
     "variant-euler-exponential-trailing": [{"steps": 12}],
-    "variant-flow-match-karras-inverted": [{"steps": 10}],
+    "variant-flow-match-karras": [{"steps": 10}],
     "variant-flow-match-linear-time-shift": [{"steps": 10, "seq_len": 1024}],
 }
 

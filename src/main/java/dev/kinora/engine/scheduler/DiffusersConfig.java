@@ -354,6 +354,10 @@ public final class DiffusersConfig {
         }
         requireOff("use_beta_sigmas", "beta sigmas need scipy's beta quantile function, which Kinora does not reproduce; use use_karras_sigmas or use_exponential_sigmas");
         requireOff("thresholding", "dynamic thresholding takes a per-image quantile and Kinora's samplers see flat latents; it suits pixel-space models, not latent video");
+        if (values.containsKey("interpolation_type") && text("interpolation_type").equals("log_linear")) {
+            throw new SchedulerConfigException(source + ": interpolation_type \"log_linear\" is not supported (" + schedulerClass.diffusersName
+                    + "): diffusers' own log_linear schedule has one sigma too many for its timesteps; use \"linear\"");
+        }
         requireOff("stochastic_sampling", "stochastic sampling draws fresh noise inside step(); Kinora's samplers are deterministic");
         if (integerIf("num_train_timesteps") < 2) {
             throw new SchedulerConfigException(source + ": num_train_timesteps " + value("num_train_timesteps") + " must be at least 2");

@@ -107,6 +107,7 @@ class DiffusersConfigTest {
         assertTrue(rejected(config("EulerDiscreteScheduler", "use_karras_sigmas", true, "use_exponential_sigmas", true))
                 .getMessage().contains("only one"));
         assertTrue(rejected(config("UniPCMultistepScheduler", "shift_terminal", 0.1)).getMessage().contains("use_flow_sigmas"));
+        assertTrue(rejected(config("EulerDiscreteScheduler", "interpolation_type", "log_linear")).getMessage().contains("log_linear"));
     }
 
     @Test

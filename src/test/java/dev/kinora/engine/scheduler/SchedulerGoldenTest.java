@@ -35,7 +35,7 @@ class SchedulerGoldenTest {
             // dynamic shift, zero-SNR and cosine DDIM, linspace and exponential Euler, Karras and linear-shift FlowMatch).
             "variant-unipc-vp-order3-bh1", "variant-unipc-karras-vpred", "variant-unipc-flow-dynamic", "variant-ddim-zero-snr",
             "variant-ddim-cosine-linspace", "variant-euler-linspace-epsilon", "variant-euler-exponential-trailing",
-            "variant-flow-match-karras-inverted", "variant-flow-match-linear-time-shift");
+            "variant-flow-match-karras", "variant-flow-match-linear-time-shift");
 
     static Stream<Arguments> cases() throws IOException {
         List<Arguments> out = new ArrayList<>();
