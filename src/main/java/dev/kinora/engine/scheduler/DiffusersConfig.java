@@ -359,7 +359,7 @@ public final class DiffusersConfig {
                     + "): diffusers' own log_linear schedule has one sigma too many for its timesteps; use \"linear\"");
         }
         requireOff("stochastic_sampling", "stochastic sampling draws fresh noise inside step(); Kinora's samplers are deterministic");
-        if (integerIf("num_train_timesteps") < 2) {
+        if (integer("num_train_timesteps") < 2) {
             throw new SchedulerConfigException(source + ": num_train_timesteps " + value("num_train_timesteps") + " must be at least 2");
         }
         switch (schedulerClass) {
@@ -386,10 +386,6 @@ public final class DiffusersConfig {
             default -> {
             }
         }
-    }
-
-    private int integerIf(String key) {
-        return values.containsKey(key) ? integer(key) : Integer.MAX_VALUE;
     }
 
     private void requireOff(String key, String why) {
