@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {Jobs.Generate.class, Jobs.Animate.class, Jobs.Extend.class, Jobs.Interpolate.class, Jobs.Loop.class,
                 Jobs.Remix.class, InfoCommand.class, ModelsCommand.class, BatchCommand.class, EmbedCommand.class,
                 StudioCommand.class, BenchCommand.class,
+                SchedulerCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

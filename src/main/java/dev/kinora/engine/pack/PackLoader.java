@@ -76,12 +76,19 @@ public final class PackLoader {
         JsonNode sched = root.path("scheduler");
         JsonNode defs = root.path("defaults");
         String prediction = root.path("prediction").asText(
-                schedulerConfig.path("prediction_type").asText("flow_velocity")).toLowerCase(Locale.ROOT);
+                schedulerConfig.path("prediction_type").asText(defaultPrediction(schedulerConfig))).toLowerCase(Locale.ROOT);
+        if (!PREDICTIONS.contains(prediction)) {
+            throw new PackException(manifest + ": prediction '" + prediction + "' (from " + (root.has("prediction") ? "pack.json"
+                    : "scheduler/scheduler_config.json prediction_type") + ") is not one of " + String.join(", ", PREDICTIONS));
+        }
+        String scheduler = sched.has("default") ? sched.path("default").asText() : schedulerKindFromDiffusers(manifest, schedulerConfig);
+        // FlowMatch configs call the time shift "shift", UniPC and DPM-Solver configs "flow_shift".
+        double configShift = schedulerConfig.path("shift").asDouble(schedulerConfig.path("flow_shift").asDouble(1.0));
         ModelPack.SamplingDefaults defaults = new ModelPack.SamplingDefaults(
-                sched.path("default").asText(schedulerKindFromDiffusers(schedulerConfig)),
+                scheduler,
                 defs.path("steps").asInt(16),
                 (float) defs.path("guidance").asDouble(3.0),
-                (float) sched.path("shift").asDouble(schedulerConfig.path("shift").asDouble(1.0)),
+                (float) sched.path("shift").asDouble(configShift),
                 (float) sched.path("timestepScale").asDouble(diffusers ? 1000.0 : 1.0),
                 sched.path("numTrainTimesteps").asInt(schedulerConfig.path("num_train_timesteps").asInt(1000)),
                 defs.path("contextFrames").asInt(4));
@@ -169,15 +176,31 @@ public final class PackLoader {
         }
     }
 
-    private static String schedulerKindFromDiffusers(JsonNode config) {
+    /** What VideoPipeline knows how to drive; anything else is an error here rather than a silent flow default later. */
+    private static final Set<String> PREDICTIONS = new java.util.LinkedHashSet<>(List.of(
+            "flow_velocity", "flow_prediction", "flow", "epsilon", "v_prediction", "v", "sample", "x0", "x_prediction"));
+
+    /** diffusers' default prediction_type: epsilon for every DDPM-family class, a velocity for flow matching. */
+    private static String defaultPrediction(JsonNode config) {
         String cls = config.path("_class_name").asText("");
+        return cls.isEmpty() || cls.startsWith("FlowMatch") ? "flow_velocity" : "epsilon";
+    }
+
+    /** The sampler for a diffusers scheduler class; a pack without a scheduler config defaults to flow-euler. */
+    private static String schedulerKindFromDiffusers(Path manifest, JsonNode config) throws PackException {
+        String cls = config.path("_class_name").asText("");
+        boolean flowSigmas = config.path("use_flow_sigmas").asBoolean(false);
         return switch (cls) {
-            case "DDIMScheduler" -> "ddim";
-            case "EulerDiscreteScheduler" -> "euler";
+            case "", "FlowMatchEulerDiscreteScheduler" -> "flow-euler";
             case "FlowMatchHeunDiscreteScheduler" -> "flow-heun";
-            case "DPMSolverMultistepScheduler", "UniPCMultistepScheduler" ->
-                    config.path("use_flow_sigmas").asBoolean(false) ? "flow-dpm++2m" : "ddim";
-            default -> "flow-euler";
+            case "DDIMScheduler", "CogVideoXDDIMScheduler" -> "ddim";
+            case "EulerDiscreteScheduler" -> "euler";
+            case "UniPCMultistepScheduler" -> flowSigmas ? "flow-unipc" : "ddim";
+            case "DPMSolverMultistepScheduler" -> flowSigmas ? "flow-dpm++2m" : "ddim";
+            default -> throw new PackException(manifest.resolveSibling("scheduler").resolve("scheduler_config.json")
+                    + ": _class_name '" + cls + "' has no Kinora sampler; supported: FlowMatchEulerDiscreteScheduler,"
+                    + " FlowMatchHeunDiscreteScheduler, UniPCMultistepScheduler, DPMSolverMultistepScheduler, DDIMScheduler,"
+                    + " CogVideoXDDIMScheduler, EulerDiscreteScheduler (or name a sampler in pack.json's scheduler.default)");
         };
     }
 

@@ -127,7 +127,7 @@ public final class VideoPipeline {
         boolean flowPack = pack.prediction().startsWith("flow") || pack.prediction().equals("sample");
         if (kind.isFlow() != flowPack) {
             throw new InvalidRequestException("scheduler '" + kind.id() + "' does not fit model '" + pack.id()
-                    + "' (prediction " + pack.prediction() + "); use " + (flowPack ? "flow-euler, flow-heun or flow-dpm++2m" : "ddim or euler"));
+                    + "' (prediction " + pack.prediction() + "); use " + (flowPack ? "flow-euler, flow-heun, flow-dpm++2m or flow-unipc" : "ddim or euler"));
         }
         float shift = Float.isNaN(r.shift()) ? pack.defaults().shift() : r.shift();
         if (!(shift > 0)) {
@@ -163,7 +163,10 @@ public final class VideoPipeline {
             case "sample", "x0", "x_prediction" -> PredictionType.SAMPLE;
             case "epsilon" -> PredictionType.EPSILON;
             case "v_prediction", "v" -> PredictionType.V_PREDICTION;
-            default -> PredictionType.FLOW_VELOCITY;
+            case "flow_velocity", "flow_prediction", "flow" -> PredictionType.FLOW_VELOCITY;
+            // PackLoader rejects other names; a pack built in code must not silently become a flow model either.
+            default -> throw new IllegalArgumentException("prediction '" + p + "' is not one of flow_velocity, flow_prediction, flow,"
+                    + " epsilon, v_prediction, v, sample, x0, x_prediction");
         };
     }
 

@@ -1,37 +1,58 @@
 package dev.kinora.engine.scheduler;
 
-import java.util.Arrays;
+import java.util.function.IntFunction;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Euler on the variance-exploding form of a DDPM schedule (k-diffusion's sample_euler, diffusers'
  * EulerDiscreteScheduler): {@code sigma = sqrt((1 - alphaBar) / alphaBar)}, samples live at {@code x0 + sigma*noise},
  * and the model sees {@code x / sqrt(sigma^2 + 1)}, the variance-preserving input it was trained on.
- * LINEAR uses "trailing" timesteps; KARRAS spaces sigmas between the trained extremes and maps them back to
- * fractional timesteps by interpolating log-sigma, as diffusers does.
+ *
+ * <p>Built from a {@link SchedulerConfig}: LINEAR uses "trailing" timesteps; KARRAS spaces sigmas between the trained
+ * extremes and maps them back to fractional timesteps by interpolating log-sigma, as diffusers does. Built from a
+ * diffusers config ({@link DiffusersSchedulers}) it is exactly EulerDiscreteScheduler: its spacings, Karras or
+ * exponential sigmas over the configured sigma_min..sigma_max (SVD: 0.002 to 700), continuous timesteps
+ * {@code 0.25 ln sigma} for v-prediction, final_sigmas_type and init_noise_sigma.
  */
 public final class EulerDiscreteScheduler implements Scheduler {
 
-    private final SchedulerConfig config;
-    /** Trained levels sigma_t for t = 0..T-1 (increasing). */
+    private final PredictionType prediction;
+    /** Trained levels sigma_t for t = 0..T-1 (increasing); only the SchedulerConfig form uses them. */
     private final double[] trainSigmas;
-    private double[] timesteps = new double[0];
-    private double[] sigmas = new double[0];
+    private final IntFunction<Plan> planner;
+    private final ToDoubleFunction<Plan> initNoise;
+    private Plan plan = Plan.EMPTY;
 
     public EulerDiscreteScheduler(SchedulerConfig config) {
         Predictions.requireDiffusion(config.predictionType(), "euler");
         if (config.sigmaSchedule() == SigmaSchedule.SHIFTED) {
             throw new IllegalArgumentException("euler has no time shift (that belongs to flow packs); use sigmaSchedule LINEAR or KARRAS");
         }
-        this.config = config;
+        this.prediction = config.predictionType();
         double[] alphasCumprod = SigmaSchedules.alphasCumprod(config);
         trainSigmas = new double[alphasCumprod.length];
         for (int t = 0; t < alphasCumprod.length; t++) {
             trainSigmas[t] = Math.sqrt((1.0 - alphasCumprod[t]) / alphasCumprod[t]);
         }
+        this.planner = numSteps -> kinoraPlan(config, numSteps);
+        // The first level of the prepared run: pure noise times this approximates x0 + sigma_max*noise
+        // (diffusers returns the same for "trailing" spacing).
+        this.initNoise = p -> p.sigmas()[0];
     }
 
-    @Override
-    public void setTimesteps(int numSteps, float strength) {
+    private EulerDiscreteScheduler(DiffusersConfig config) {
+        this.prediction = config.predictionType();
+        this.trainSigmas = new double[0];
+        this.planner = numSteps -> DiffusersSchedules.euler(config, numSteps);
+        this.initNoise = p -> DiffusersSchedules.eulerInitNoiseSigma(config, p);
+    }
+
+    /** diffusers' EulerDiscreteScheduler for this config. */
+    static EulerDiscreteScheduler fromDiffusers(DiffusersConfig config) {
+        return new EulerDiscreteScheduler(config);
+    }
+
+    private Plan kinoraPlan(SchedulerConfig config, int numSteps) {
         double[] allSigmas;
         double[] allTimesteps = new double[numSteps];
         if (config.sigmaSchedule() == SigmaSchedule.KARRAS) {
@@ -47,9 +68,12 @@ public final class EulerDiscreteScheduler implements Scheduler {
                 allSigmas[i] = trainSigmas[t[i]];
             }
         }
-        int kept = SigmaSchedules.keptSteps(numSteps, strength);
-        timesteps = Arrays.copyOfRange(allTimesteps, numSteps - kept, numSteps);
-        sigmas = Arrays.copyOfRange(allSigmas, numSteps - kept, numSteps + 1);
+        return new Plan(allTimesteps, allSigmas);
+    }
+
+    @Override
+    public void setTimesteps(int numSteps, float strength) {
+        plan = planner.apply(numSteps).lastCalls(strength);
     }
 
     /** Fractional timestep whose trained log-sigma matches, by linear interpolation (diffusers' _sigma_to_t). */
@@ -73,30 +97,27 @@ public final class EulerDiscreteScheduler implements Scheduler {
 
     @Override
     public float[] timesteps() {
-        return Predictions.toFloats(timesteps);
+        return Predictions.toFloats(plan.timesteps());
     }
 
     @Override
     public float[] sigmas() {
-        return Predictions.toFloats(sigmas);
+        return Predictions.toFloats(plan.sigmas());
     }
 
-    /**
-     * The first level of the prepared run: pure noise times this approximates {@code x0 + sigma_max*noise}
-     * (diffusers returns the same for "trailing" spacing).
-     */
+    /** Scale of the starting noise, from the prepared run's largest level. */
     @Override
     public float initNoiseSigma() {
-        if (sigmas.length == 0) {
+        if (plan.calls() == 0) {
             throw new IllegalStateException("setTimesteps(...) must be called before initNoiseSigma()");
         }
-        return (float) sigmas[0];
+        return (float) initNoise.applyAsDouble(plan);
     }
 
     @Override
     public float[] scaleModelInput(float[] sample, int callIndex) {
-        Predictions.requireCall(callIndex, timesteps.length);
-        double scale = 1.0 / Math.sqrt(sigmas[callIndex] * sigmas[callIndex] + 1.0);
+        Predictions.requireCall(callIndex, plan.calls());
+        double scale = 1.0 / Math.sqrt(plan.sigmas()[callIndex] * plan.sigmas()[callIndex] + 1.0);
         float[] out = new float[sample.length];
         for (int j = 0; j < out.length; j++) {
             out[j] = (float) (sample[j] * scale);
@@ -106,10 +127,10 @@ public final class EulerDiscreteScheduler implements Scheduler {
 
     @Override
     public float[] step(float[] modelOutput, int callIndex, float[] sample) {
-        Predictions.requireCall(callIndex, timesteps.length);
+        Predictions.requireCall(callIndex, plan.calls());
         Predictions.requireSameLength(modelOutput, sample, "step");
-        double sigma = sigmas[callIndex];
-        double dt = sigmas[callIndex + 1] - sigma;
+        double sigma = plan.sigmas()[callIndex];
+        double dt = plan.sigmas()[callIndex + 1] - sigma;
         double[] x0 = x0(modelOutput, callIndex, sample);
         float[] next = new float[sample.length];
         for (int j = 0; j < sample.length; j++) {
@@ -121,9 +142,9 @@ public final class EulerDiscreteScheduler implements Scheduler {
 
     @Override
     public float[] addNoise(float[] original, float[] noise, int callIndex) {
-        Predictions.requireCall(callIndex, timesteps.length);
+        Predictions.requireCall(callIndex, plan.calls());
         Predictions.requireSameLength(original, noise, "addNoise");
-        double sigma = sigmas[callIndex];
+        double sigma = plan.sigmas()[callIndex];
         float[] out = new float[original.length];
         for (int j = 0; j < out.length; j++) {
             out[j] = (float) (original[j] + sigma * noise[j]);
@@ -133,19 +154,19 @@ public final class EulerDiscreteScheduler implements Scheduler {
 
     @Override
     public float[] predictOriginal(float[] modelOutput, int callIndex, float[] sample) {
-        Predictions.requireCall(callIndex, timesteps.length);
+        Predictions.requireCall(callIndex, plan.calls());
         Predictions.requireSameLength(modelOutput, sample, "predictOriginal");
         return Predictions.toFloats(x0(modelOutput, callIndex, sample));
     }
 
     /** In VP terms the model input is {@code alpha*x}, alpha = 1/sqrt(sigma^2+1), with VP noise level alpha*sigma. */
     private double[] x0(float[] modelOutput, int callIndex, float[] sample) {
-        double sigma = sigmas[callIndex];
+        double sigma = plan.sigmas()[callIndex];
         double alpha = 1.0 / Math.sqrt(sigma * sigma + 1.0);
         double vpSigma = sigma * alpha;
         double[] x0 = new double[sample.length];
         for (int j = 0; j < sample.length; j++) {
-            x0[j] = Predictions.vpX0(config.predictionType(), modelOutput[j], alpha * sample[j], alpha, vpSigma);
+            x0[j] = Predictions.vpX0(prediction, modelOutput[j], alpha * sample[j], alpha, vpSigma);
         }
         return x0;
     }

@@ -10,6 +10,7 @@ public enum SchedulerKind {
     FLOW_EULER("flow-euler", true, FlowEulerScheduler::new),
     FLOW_HEUN("flow-heun", true, FlowHeunScheduler::new),
     FLOW_DPMPP_2M("flow-dpm++2m", true, FlowDpmSolverMultistepScheduler::new),
+    FLOW_UNIPC("flow-unipc", true, UniPcMultistepScheduler::new),
     DDIM("ddim", false, DdimScheduler::new),
     EULER("euler", false, EulerDiscreteScheduler::new);
 

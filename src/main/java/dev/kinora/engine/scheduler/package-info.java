@@ -12,6 +12,10 @@
  *   <li>Remix (strength below 1) keeps the last {@code ceil(n*strength)} steps of the n-step schedule, and
  *       {@code addNoise(x0, noise, 0)} is the starting sample.</li>
  *   <li>Noise levels are computed in double and exposed as float, so rounding does not accumulate across steps.</li>
+ *   <li>A diffusers {@code scheduler_config.json} is read verbatim by {@link dev.kinora.engine.scheduler.DiffusersConfig}
+ *       and run by {@link dev.kinora.engine.scheduler.DiffusersSchedulers} exactly as diffusers runs it (timesteps, sigmas,
+ *       steps; golden-tested); {@link dev.kinora.engine.scheduler.SchedulerKind} samplers built from a
+ *       {@link dev.kinora.engine.scheduler.SchedulerConfig} keep Kinora's own spacing.</li>
  * </ul>
  */
 package dev.kinora.engine.scheduler;

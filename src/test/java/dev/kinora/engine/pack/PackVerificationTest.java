@@ -150,23 +150,55 @@ class PackVerificationTest {
 
     @Test
     void diffusersLayoutNeedsOnlyAThinManifest() throws Exception {
-        Path d = Files.createDirectories(models.resolve("exported"));
-        Files.createDirectories(d.resolve("scheduler"));
-        Files.writeString(d.resolve("scheduler/scheduler_config.json"),
-                "{\"_class_name\": \"FlowMatchEulerDiscreteScheduler\", \"shift\": 5.0, \"num_train_timesteps\": 1000}");
-        Files.createDirectories(d.resolve("transformer"));
-        Path t = Files.copy(pack.resolve("denoiser.onnx"), d.resolve("transformer/model.onnx"));
-        Files.writeString(d.resolve("pack.json"), """
-                {"id": "exported", "name": "Exported", "version": "1", "license": "x", "layout": "diffusers",
-                 "modes": ["generate"], "width": 32, "height": 32, "frames": 8, "fps": 8,
-                 "latent": {"channels": 4, "height": 8, "width": 8},
-                 "components": {"denoiser": {"sha256": "%s", "size": %d}}}
-                """.formatted(HashCache.compute(t), Files.size(t)));
-        ModelPack p = PackLoader.load(d);
+        ModelPack p = PackLoader.load(exported("exported",
+                "{\"_class_name\": \"FlowMatchEulerDiscreteScheduler\", \"shift\": 5.0, \"num_train_timesteps\": 1000}"));
         assertEquals("transformer/model.onnx", p.components().get("denoiser").file());
         assertEquals(5.0f, p.defaults().shift());
         assertEquals(1000f, p.defaults().timestepScale());
         assertEquals("flow-euler", p.defaults().scheduler());
+        assertEquals("flow_velocity", p.prediction());
         assertTrue(verifier.verify(p).ok());
+    }
+
+    @Test
+    void wansUniPcConfigGivesFlowUniPcWithItsFlowShift() throws Exception {
+        ModelPack p = PackLoader.load(exported("wan", "{\"_class_name\": \"UniPCMultistepScheduler\", \"flow_shift\": 5.0,"
+                + " \"use_flow_sigmas\": true, \"prediction_type\": \"flow_prediction\"}"));
+        assertEquals("flow-unipc", p.defaults().scheduler());
+        assertEquals(5.0f, p.defaults().shift());
+        assertEquals("flow_prediction", p.prediction());
+    }
+
+    @Test
+    void aDdpmConfigWithoutPredictionTypeTakesDiffusersDefaultEpsilon() throws Exception {
+        ModelPack p = PackLoader.load(exported("sd", "{\"_class_name\": \"DDIMScheduler\", \"steps_offset\": 1}"));
+        assertEquals("ddim", p.defaults().scheduler());
+        assertEquals("epsilon", p.prediction());
+    }
+
+    @Test
+    void anUnknownSchedulerClassOrPredictionIsAPackErrorNotAFlowDefault() throws Exception {
+        PackException cls = assertThrows(PackException.class,
+                () -> PackLoader.load(exported("lms", "{\"_class_name\": \"LMSDiscreteScheduler\"}")));
+        assertTrue(cls.getMessage().contains("LMSDiscreteScheduler") && cls.getMessage().contains("scheduler_config.json"), cls.getMessage());
+        PackException prediction = assertThrows(PackException.class, () -> PackLoader.load(exported("eps",
+                "{\"_class_name\": \"DDIMScheduler\", \"prediction_type\": \"noise\"}")));
+        assertTrue(prediction.getMessage().contains("'noise'") && prediction.getMessage().contains("epsilon"), prediction.getMessage());
+    }
+
+    /** A pack folder in the diffusers layout with the given scheduler_config.json and a thin manifest. */
+    private Path exported(String id, String schedulerConfig) throws Exception {
+        Path d = Files.createDirectories(models.resolve(id));
+        Files.createDirectories(d.resolve("scheduler"));
+        Files.writeString(d.resolve("scheduler/scheduler_config.json"), schedulerConfig);
+        Files.createDirectories(d.resolve("transformer"));
+        Path t = Files.copy(pack.resolve("denoiser.onnx"), d.resolve("transformer/model.onnx"));
+        Files.writeString(d.resolve("pack.json"), """
+                {"id": "%s", "name": "Exported", "version": "1", "license": "x", "layout": "diffusers",
+                 "modes": ["generate"], "width": 32, "height": 32, "frames": 8, "fps": 8,
+                 "latent": {"channels": 4, "height": 8, "width": 8},
+                 "components": {"denoiser": {"sha256": "%s", "size": %d}}}
+                """.formatted(id, HashCache.compute(t), Files.size(t)));
+        return d;
     }
 }

@@ -23,6 +23,7 @@ class SchedulerKindTest {
         assertEquals("flow-euler", SchedulerKind.FLOW_EULER.id());
         assertEquals("flow-heun", SchedulerKind.FLOW_HEUN.id());
         assertEquals("flow-dpm++2m", SchedulerKind.FLOW_DPMPP_2M.id());
+        assertEquals("flow-unipc", SchedulerKind.FLOW_UNIPC.id());
         assertEquals("ddim", SchedulerKind.DDIM.id());
         assertEquals("euler", SchedulerKind.EULER.id());
     }
@@ -40,11 +41,13 @@ class SchedulerKindTest {
     void flowKindsAreFlowAndCreateTheirClass() {
         SchedulerConfig flow = SchedulerConfig.flow(3f, PredictionType.FLOW_VELOCITY);
         SchedulerConfig ddpm = SchedulerConfig.ddpm(PredictionType.EPSILON);
-        assertTrue(SchedulerKind.FLOW_EULER.isFlow() && SchedulerKind.FLOW_HEUN.isFlow() && SchedulerKind.FLOW_DPMPP_2M.isFlow());
+        assertTrue(SchedulerKind.FLOW_EULER.isFlow() && SchedulerKind.FLOW_HEUN.isFlow() && SchedulerKind.FLOW_DPMPP_2M.isFlow()
+                && SchedulerKind.FLOW_UNIPC.isFlow());
         assertTrue(!SchedulerKind.DDIM.isFlow() && !SchedulerKind.EULER.isFlow());
         assertInstanceOf(FlowEulerScheduler.class, SchedulerKind.FLOW_EULER.create(flow));
         assertInstanceOf(FlowHeunScheduler.class, SchedulerKind.FLOW_HEUN.create(flow));
         assertInstanceOf(FlowDpmSolverMultistepScheduler.class, SchedulerKind.FLOW_DPMPP_2M.create(flow));
+        assertInstanceOf(UniPcMultistepScheduler.class, SchedulerKind.FLOW_UNIPC.create(flow));
         assertInstanceOf(DdimScheduler.class, SchedulerKind.DDIM.create(ddpm));
         assertInstanceOf(EulerDiscreteScheduler.class, SchedulerKind.EULER.create(ddpm));
     }

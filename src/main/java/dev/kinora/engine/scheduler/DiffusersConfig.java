@@ -1,0 +1,426 @@
+package dev.kinora.engine.scheduler;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * A diffusers {@code scheduler_config.json}, read verbatim: the class's own defaults (diffusers' constructor
+ * signature) overlaid with the file's values, every value checked. The JSON itself is parsed by the caller
+ * (this package stays free of JSON libraries) and handed over as plain maps, lists, strings, numbers and booleans.
+ *
+ * <p>Rules, so a config never runs with a silent default:
+ * <ul>
+ *   <li>An unknown {@code _class_name}, or an unknown value of a key the class reads (a beta schedule, prediction
+ *       type, solver type, timestep spacing ...), is a {@link SchedulerConfigException} naming key and value.</li>
+ *   <li>A setting diffusers has but Kinora does not run ({@code use_beta_sigmas}, {@code thresholding},
+ *       {@code stochastic_sampling}, {@code solver_p}) is an error when it is switched on.</li>
+ *   <li>Keys the class does not take are ignored, as diffusers' {@code from_config} ignores them, when they are in
+ *       {@link #IGNORED_KEYS} or start with {@code _} (metadata such as {@code _diffusers_version}); any other key
+ *       is an error, so a misspelt key is caught rather than dropped.</li>
+ * </ul>
+ */
+public final class DiffusersConfig {
+
+    /** The diffusers scheduler classes Kinora reproduces exactly. */
+    public enum SchedulerClass {
+        FLOW_MATCH_EULER("FlowMatchEulerDiscreteScheduler"),
+        UNIPC_MULTISTEP("UniPCMultistepScheduler"),
+        DDIM("DDIMScheduler"),
+        COGVIDEOX_DDIM("CogVideoXDDIMScheduler"),
+        EULER_DISCRETE("EulerDiscreteScheduler");
+
+        private final String diffusersName;
+
+        SchedulerClass(String diffusersName) {
+            this.diffusersName = diffusersName;
+        }
+
+        /** The {@code _class_name} diffusers writes. */
+        public String diffusersName() {
+            return diffusersName;
+        }
+    }
+
+    private enum Type { INT, NUMBER, BOOL, TEXT, NUMBER_OR_NULL, NUMBERS_OR_NULL, INTS, NULL }
+
+    private record Key(Type type, List<String> choices) {
+        static Key of(Type type, String... choices) {
+            return new Key(type, List.of(choices));
+        }
+    }
+
+    private static final List<String> PREDICTIONS_UNIPC = List.of("epsilon", "sample", "v_prediction", "flow_prediction");
+    private static final List<String> PREDICTIONS_DDIM = List.of("epsilon", "sample", "v_prediction");
+    private static final List<String> PREDICTIONS_EULER = List.of("epsilon", "v_prediction", "sample", "original_sample");
+
+    /** Every key any supported class reads, with its type and, for strings, its values. */
+    private static final Map<String, Key> KEYS = Map.ofEntries(
+            Map.entry("num_train_timesteps", Key.of(Type.INT)),
+            Map.entry("beta_start", Key.of(Type.NUMBER)),
+            Map.entry("beta_end", Key.of(Type.NUMBER)),
+            Map.entry("beta_schedule", Key.of(Type.TEXT, "linear", "scaled_linear", "squaredcos_cap_v2")),
+            Map.entry("trained_betas", Key.of(Type.NUMBERS_OR_NULL)),
+            Map.entry("prediction_type", Key.of(Type.TEXT)),
+            Map.entry("clip_sample", Key.of(Type.BOOL)),
+            Map.entry("clip_sample_range", Key.of(Type.NUMBER)),
+            Map.entry("set_alpha_to_one", Key.of(Type.BOOL)),
+            Map.entry("steps_offset", Key.of(Type.INT)),
+            Map.entry("thresholding", Key.of(Type.BOOL)),
+            Map.entry("dynamic_thresholding_ratio", Key.of(Type.NUMBER)),
+            Map.entry("sample_max_value", Key.of(Type.NUMBER)),
+            Map.entry("timestep_spacing", Key.of(Type.TEXT, "linspace", "leading", "trailing")),
+            Map.entry("rescale_betas_zero_snr", Key.of(Type.BOOL)),
+            Map.entry("snr_shift_scale", Key.of(Type.NUMBER)),
+            Map.entry("shift", Key.of(Type.NUMBER)),
+            Map.entry("flow_shift", Key.of(Type.NUMBER)),
+            Map.entry("use_dynamic_shifting", Key.of(Type.BOOL)),
+            Map.entry("base_shift", Key.of(Type.NUMBER_OR_NULL)),
+            Map.entry("max_shift", Key.of(Type.NUMBER_OR_NULL)),
+            Map.entry("base_image_seq_len", Key.of(Type.INT)),
+            Map.entry("max_image_seq_len", Key.of(Type.INT)),
+            Map.entry("invert_sigmas", Key.of(Type.BOOL)),
+            Map.entry("shift_terminal", Key.of(Type.NUMBER_OR_NULL)),
+            Map.entry("use_karras_sigmas", Key.of(Type.BOOL)),
+            Map.entry("use_exponential_sigmas", Key.of(Type.BOOL)),
+            Map.entry("use_beta_sigmas", Key.of(Type.BOOL)),
+            Map.entry("time_shift_type", Key.of(Type.TEXT, "exponential", "linear")),
+            Map.entry("stochastic_sampling", Key.of(Type.BOOL)),
+            Map.entry("sigma_min", Key.of(Type.NUMBER_OR_NULL)),
+            Map.entry("sigma_max", Key.of(Type.NUMBER_OR_NULL)),
+            Map.entry("timestep_type", Key.of(Type.TEXT, "discrete", "continuous")),
+            Map.entry("interpolation_type", Key.of(Type.TEXT, "linear", "log_linear")),
+            Map.entry("final_sigmas_type", Key.of(Type.TEXT, "zero", "sigma_min")),
+            Map.entry("solver_order", Key.of(Type.INT)),
+            // diffusers' UniPC rewrites the DPM-Solver names midpoint/heun/logrho to bh2.
+            Map.entry("solver_type", Key.of(Type.TEXT, "bh1", "bh2", "midpoint", "heun", "logrho")),
+            Map.entry("predict_x0", Key.of(Type.BOOL)),
+            Map.entry("lower_order_final", Key.of(Type.BOOL)),
+            Map.entry("disable_corrector", Key.of(Type.INTS)),
+            Map.entry("solver_p", Key.of(Type.NULL)),
+            Map.entry("use_flow_sigmas", Key.of(Type.BOOL)));
+
+    /**
+     * Keys that appear in shipped scheduler configs but that a class does not take: diffusers drops them in
+     * {@code from_config}, so they cannot change its numbers. Besides these, a class ignores the keys of the other
+     * supported classes (SVD's EulerDiscrete config carries DDIM's {@code clip_sample} and {@code set_alpha_to_one}).
+     */
+    public static final Set<String> IGNORED_KEYS = Collections.unmodifiableSet(new TreeSet<>(List.of(
+            "skip_prk_steps", // PNDM (Stable Diffusion 1.x ships PNDMScheduler configs that DDIM/Euler load)
+            "algorithm_type", "euler_at_final", "lambda_min_clipped", "variance_type", "use_lu_lambdas", // DPM-Solver
+            "timestep_scaling", "original_inference_steps", // LCM / TCD
+            "rho", "sigma_data", "precondition_type"))); // EDM
+
+    private static final Map<SchedulerClass, Map<String, Object>> DEFAULTS = Map.of(
+            SchedulerClass.FLOW_MATCH_EULER, defaults(
+                    "num_train_timesteps", 1000, "shift", 1.0, "use_dynamic_shifting", false, "base_shift", 0.5,
+                    "max_shift", 1.15, "base_image_seq_len", 256, "max_image_seq_len", 4096, "invert_sigmas", false,
+                    "shift_terminal", null, "use_karras_sigmas", false, "use_exponential_sigmas", false,
+                    "use_beta_sigmas", false, "time_shift_type", "exponential", "stochastic_sampling", false),
+            SchedulerClass.UNIPC_MULTISTEP, defaults(
+                    "num_train_timesteps", 1000, "beta_start", 0.0001, "beta_end", 0.02, "beta_schedule", "linear",
+                    "trained_betas", null, "solver_order", 2, "prediction_type", "epsilon", "thresholding", false,
+                    "dynamic_thresholding_ratio", 0.995, "sample_max_value", 1.0, "predict_x0", true, "solver_type", "bh2",
+                    "lower_order_final", true, "disable_corrector", List.of(), "solver_p", null, "use_karras_sigmas", false,
+                    "use_exponential_sigmas", false, "use_beta_sigmas", false, "use_flow_sigmas", false, "flow_shift", 1.0,
+                    "timestep_spacing", "linspace", "steps_offset", 0, "final_sigmas_type", "zero",
+                    "rescale_betas_zero_snr", false, "use_dynamic_shifting", false, "time_shift_type", "exponential",
+                    "sigma_min", null, "sigma_max", null, "shift_terminal", null),
+            SchedulerClass.DDIM, defaults(
+                    "num_train_timesteps", 1000, "beta_start", 0.0001, "beta_end", 0.02, "beta_schedule", "linear",
+                    "trained_betas", null, "clip_sample", true, "set_alpha_to_one", true, "steps_offset", 0,
+                    "prediction_type", "epsilon", "thresholding", false, "dynamic_thresholding_ratio", 0.995,
+                    "clip_sample_range", 1.0, "sample_max_value", 1.0, "timestep_spacing", "leading",
+                    "rescale_betas_zero_snr", false),
+            SchedulerClass.COGVIDEOX_DDIM, defaults(
+                    "num_train_timesteps", 1000, "beta_start", 0.00085, "beta_end", 0.012, "beta_schedule", "scaled_linear",
+                    "trained_betas", null, "clip_sample", true, "set_alpha_to_one", true, "steps_offset", 0,
+                    "prediction_type", "epsilon", "clip_sample_range", 1.0, "sample_max_value", 1.0,
+                    "timestep_spacing", "leading", "rescale_betas_zero_snr", false, "snr_shift_scale", 3.0),
+            SchedulerClass.EULER_DISCRETE, defaults(
+                    "num_train_timesteps", 1000, "beta_start", 0.0001, "beta_end", 0.02, "beta_schedule", "linear",
+                    "trained_betas", null, "prediction_type", "epsilon", "interpolation_type", "linear",
+                    "use_karras_sigmas", false, "use_exponential_sigmas", false, "use_beta_sigmas", false,
+                    "sigma_min", null, "sigma_max", null, "timestep_spacing", "linspace", "timestep_type", "discrete",
+                    "steps_offset", 0, "rescale_betas_zero_snr", false, "final_sigmas_type", "zero"));
+
+    private final String source;
+    private final SchedulerClass schedulerClass;
+    private final Map<String, Object> values;
+
+    private DiffusersConfig(String source, SchedulerClass schedulerClass, Map<String, Object> values) {
+        this.source = source;
+        this.schedulerClass = schedulerClass;
+        this.values = values;
+    }
+
+    /**
+     * Reads a parsed {@code scheduler_config.json}.
+     *
+     * @param json   the JSON object as plain Java values (Jackson's {@code readValue(file, Map.class)} gives this)
+     * @param source where it came from, for error messages (usually the file path)
+     * @throws SchedulerConfigException naming the key and value that Kinora cannot run exactly
+     */
+    public static DiffusersConfig parse(Map<String, ?> json, String source) {
+        Object name = json.get("_class_name");
+        if (!(name instanceof String className)) {
+            throw new SchedulerConfigException(source + ": _class_name is " + describe(name) + "; expected one of " + classNames());
+        }
+        SchedulerClass cls = Arrays.stream(SchedulerClass.values()).filter(c -> c.diffusersName.equals(className)).findFirst()
+                .orElseThrow(() -> new SchedulerConfigException(source + ": _class_name \"" + className
+                        + "\" is not a scheduler Kinora runs exactly; supported: " + classNames()));
+        Map<String, Object> defaults = DEFAULTS.get(cls);
+        Map<String, Object> values = new LinkedHashMap<>(defaults);
+        for (Map.Entry<String, ?> e : json.entrySet()) {
+            String key = e.getKey();
+            if (key.startsWith("_")) {
+                continue;
+            }
+            if (defaults.containsKey(key)) {
+                values.put(key, check(source, className, key, e.getValue()));
+            } else if (!IGNORED_KEYS.contains(key) && !KEYS.containsKey(key)) {
+                throw new SchedulerConfigException(source + ": unknown key \"" + key + "\" for " + className
+                        + "; its keys are " + String.join(", ", new TreeSet<>(defaults.keySet()))
+                        + " (remove the key if it is not meant for this scheduler)");
+            }
+        }
+        DiffusersConfig config = new DiffusersConfig(source, cls, Collections.unmodifiableMap(values));
+        config.checkCombinations();
+        return config;
+    }
+
+    public SchedulerClass schedulerClass() {
+        return schedulerClass;
+    }
+
+    /** Where the config came from, as given to {@link #parse}. */
+    public String source() {
+        return source;
+    }
+
+    public int numTrainTimesteps() {
+        return integer("num_train_timesteps");
+    }
+
+    /** What the denoiser returns; FlowMatchEuler has no key for it and always takes a flow velocity. */
+    public PredictionType predictionType() {
+        if (schedulerClass == SchedulerClass.FLOW_MATCH_EULER) {
+            return PredictionType.FLOW_VELOCITY;
+        }
+        return switch (text("prediction_type")) {
+            case "epsilon" -> PredictionType.EPSILON;
+            case "v_prediction" -> PredictionType.V_PREDICTION;
+            case "flow_prediction" -> PredictionType.FLOW_VELOCITY;
+            default -> PredictionType.SAMPLE; // "sample", and Euler's alias "original_sample"
+        };
+    }
+
+    /** Whether the class integrates a rectified flow (sigma in [0, 1]) rather than a DDPM noise schedule. */
+    public boolean isFlow() {
+        return schedulerClass == SchedulerClass.FLOW_MATCH_EULER
+                || schedulerClass == SchedulerClass.UNIPC_MULTISTEP && flag("use_flow_sigmas");
+    }
+
+    /** The effective value of a key (the file's, else diffusers' default for this class), as read from JSON. */
+    public Object value(String key) {
+        if (!values.containsKey(key)) {
+            throw new IllegalArgumentException(schedulerClass.diffusersName + " has no key \"" + key + "\"");
+        }
+        return values.get(key);
+    }
+
+    /** Whether the class has the key (it has a value then, maybe its default). */
+    boolean has(String key) {
+        return values.containsKey(key);
+    }
+
+    /** A number, or the fallback when the class has no such key or it is null (pipelines' {@code config.get(key, default)}). */
+    double numberOr(String key, double fallback) {
+        return values.get(key) instanceof Number n ? n.doubleValue() : fallback;
+    }
+
+    int integer(String key) {
+        return ((Number) value(key)).intValue();
+    }
+
+    double number(String key) {
+        return ((Number) value(key)).doubleValue();
+    }
+
+    /** A nullable number; null (None in diffusers) reads as NaN. */
+    double numberOrNaN(String key) {
+        Object v = value(key);
+        return v == null ? Double.NaN : ((Number) v).doubleValue();
+    }
+
+    boolean flag(String key) {
+        return (Boolean) value(key);
+    }
+
+    String text(String key) {
+        return (String) value(key);
+    }
+
+    /** A nullable list of numbers; null reads as an empty array. */
+    double[] numbers(String key) {
+        Object v = value(key);
+        if (v == null) {
+            return new double[0];
+        }
+        return ((List<?>) v).stream().mapToDouble(o -> ((Number) o).doubleValue()).toArray();
+    }
+
+    int[] integers(String key) {
+        return ((List<?>) value(key)).stream().mapToInt(o -> ((Number) o).intValue()).toArray();
+    }
+
+    private static Object check(String source, String className, String key, Object v) {
+        Key spec = KEYS.get(key);
+        List<String> choices = key.equals("prediction_type") ? switch (className) {
+            case "UniPCMultistepScheduler" -> PREDICTIONS_UNIPC;
+            case "EulerDiscreteScheduler" -> PREDICTIONS_EULER;
+            default -> PREDICTIONS_DDIM;
+        } : spec.choices();
+        String where = source + ": " + key + " ";
+        switch (spec.type()) {
+            case INT -> {
+                if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || Double.isInfinite(n.doubleValue())) {
+                    throw new SchedulerConfigException(where + describe(v) + " is not an integer");
+                }
+                return n.intValue();
+            }
+            case NUMBER -> {
+                if (!(v instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+                    throw new SchedulerConfigException(where + describe(v) + " is not a number");
+                }
+                return n.doubleValue();
+            }
+            case NUMBER_OR_NULL -> {
+                if (v != null && (!(v instanceof Number n) || !Double.isFinite(n.doubleValue()))) {
+                    throw new SchedulerConfigException(where + describe(v) + " is neither a number nor null");
+                }
+                return v == null ? null : ((Number) v).doubleValue();
+            }
+            case BOOL -> {
+                if (!(v instanceof Boolean)) {
+                    throw new SchedulerConfigException(where + describe(v) + " is not true or false");
+                }
+                return v;
+            }
+            case TEXT -> {
+                if (!(v instanceof String s) || !choices.contains(s)) {
+                    throw new SchedulerConfigException(where + describe(v) + " is not supported by " + className
+                            + "; expected one of " + String.join(", ", choices));
+                }
+                return v;
+            }
+            case NUMBERS_OR_NULL, INTS -> {
+                if (v == null && spec.type() == Type.NUMBERS_OR_NULL) {
+                    return null;
+                }
+                if (!(v instanceof List<?> list) || list.stream().anyMatch(o -> !(o instanceof Number n) || !Double.isFinite(n.doubleValue())
+                        || spec.type() == Type.INTS && n.doubleValue() != Math.rint(n.doubleValue()))) {
+                    throw new SchedulerConfigException(where + describe(v) + " is not a list of "
+                            + (spec.type() == Type.INTS ? "integers" : "numbers"));
+                }
+                return List.copyOf(list);
+            }
+            case NULL -> {
+                if (v != null) {
+                    throw new SchedulerConfigException(where + describe(v) + " is not supported: Kinora has no second solver to plug in; use null");
+                }
+                return null;
+            }
+            default -> throw new IllegalStateException(spec.type().toString());
+        }
+    }
+
+    /** Settings diffusers accepts but Kinora does not run, and the combinations diffusers itself rejects. */
+    private void checkCombinations() {
+        String name = schedulerClass.diffusersName;
+        int sigmaKinds = 0;
+        for (String key : List.of("use_karras_sigmas", "use_exponential_sigmas", "use_beta_sigmas")) {
+            if (values.containsKey(key) && flag(key)) {
+                sigmaKinds++;
+            }
+        }
+        if (sigmaKinds > 1) {
+            throw new SchedulerConfigException(source + ": only one of use_karras_sigmas, use_exponential_sigmas and use_beta_sigmas may be true (" + name + ")");
+        }
+        requireOff("use_beta_sigmas", "beta sigmas need scipy's beta quantile function, which Kinora does not reproduce; use use_karras_sigmas or use_exponential_sigmas");
+        requireOff("thresholding", "dynamic thresholding takes a per-image quantile and Kinora's samplers see flat latents; it suits pixel-space models, not latent video");
+        if (values.containsKey("interpolation_type") && text("interpolation_type").equals("log_linear")) {
+            throw new SchedulerConfigException(source + ": interpolation_type \"log_linear\" is not supported (" + schedulerClass.diffusersName
+                    + "): diffusers' own log_linear schedule has one sigma too many for its timesteps; use \"linear\"");
+        }
+        requireOff("stochastic_sampling", "stochastic sampling draws fresh noise inside step(); Kinora's samplers are deterministic");
+        if (integer("num_train_timesteps") < 2) {
+            throw new SchedulerConfigException(source + ": num_train_timesteps " + value("num_train_timesteps") + " must be at least 2");
+        }
+        switch (schedulerClass) {
+            case UNIPC_MULTISTEP -> {
+                if (integer("solver_order") < 1 || integer("solver_order") > 3) {
+                    throw new SchedulerConfigException(source + ": solver_order " + integer("solver_order")
+                            + " is not supported; UniPC runs orders 1 to 3 (2 for guided sampling, 3 unconditional)");
+                }
+                if (!Double.isNaN(numberOrNaN("shift_terminal")) && !flag("use_flow_sigmas")) {
+                    throw new SchedulerConfigException(source + ": shift_terminal is only supported with use_flow_sigmas true (as in diffusers)");
+                }
+                if (!flag("predict_x0") && text("prediction_type").equals("flow_prediction")) {
+                    throw new SchedulerConfigException(source + ": predict_x0 false with prediction_type \"flow_prediction\" is not defined (diffusers rejects it too)");
+                }
+            }
+            case FLOW_MATCH_EULER -> {
+                if (!(number("shift") > 0)) {
+                    throw new SchedulerConfigException(source + ": shift " + number("shift") + " must be > 0 (1 = no shift)");
+                }
+                if (flag("use_dynamic_shifting") && (Double.isNaN(numberOrNaN("base_shift")) || Double.isNaN(numberOrNaN("max_shift")))) {
+                    throw new SchedulerConfigException(source + ": use_dynamic_shifting needs base_shift and max_shift, found null");
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void requireOff(String key, String why) {
+        if (values.containsKey(key) && flag(key)) {
+            throw new SchedulerConfigException(source + ": " + key + " true is not supported (" + schedulerClass.diffusersName + "): " + why);
+        }
+    }
+
+    private static String describe(Object v) {
+        if (v == null) {
+            return "null";
+        }
+        return v instanceof String s ? "\"" + s + "\"" : String.valueOf(v);
+    }
+
+    private static String classNames() {
+        return Arrays.stream(SchedulerClass.values()).map(SchedulerClass::diffusersName).collect(Collectors.joining(", "));
+    }
+
+    private static Map<String, Object> defaults(Object... keyValues) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            String key = (String) keyValues[i];
+            if (!KEYS.containsKey(key)) {
+                throw new IllegalStateException("no type for key " + key);
+            }
+            Object v = keyValues[i + 1];
+            out.put(key, v instanceof Integer n && KEYS.get(key).type() != Type.INT ? n.doubleValue() : v);
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    @Override
+    public String toString() {
+        return schedulerClass.diffusersName + values.entrySet().stream()
+                .map(e -> e.getKey() + "=" + describe(e.getValue())).collect(Collectors.joining(", ", "{", "}"));
+    }
+}

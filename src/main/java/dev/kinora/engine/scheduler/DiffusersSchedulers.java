@@ -1,0 +1,45 @@
+package dev.kinora.engine.scheduler;
+
+/**
+ * Schedulers exact to diffusers: the sampler for a {@code scheduler_config.json}'s class, computing the timesteps,
+ * sigmas and steps diffusers computes for it (to float32 rounding; see {@code SchedulerGoldenTest}).
+ *
+ * <table>
+ *   <caption>diffusers class to Kinora sampler</caption>
+ *   <tr><th>{@code _class_name}</th><th>sampler</th></tr>
+ *   <tr><td>FlowMatchEulerDiscreteScheduler</td><td>{@link FlowEulerScheduler}</td></tr>
+ *   <tr><td>UniPCMultistepScheduler</td><td>{@link UniPcMultistepScheduler}</td></tr>
+ *   <tr><td>DDIMScheduler, CogVideoXDDIMScheduler</td><td>{@link DdimScheduler}</td></tr>
+ *   <tr><td>EulerDiscreteScheduler</td><td>{@link EulerDiscreteScheduler}</td></tr>
+ * </table>
+ */
+public final class DiffusersSchedulers {
+
+    private DiffusersSchedulers() {
+    }
+
+    /**
+     * A fresh scheduler for the config (one per run, as every {@link Scheduler}).
+     *
+     * @param inputs what the family's pipeline passes besides the step count (image sequence length for dynamic
+     *               shifting, pipeline sigmas)
+     * @throws IllegalArgumentException when the config needs an input that is missing (dynamic shifting without a
+     *                                  sequence length) or pipeline sigmas are asked of a DDPM scheduler
+     */
+    public static Scheduler create(DiffusersConfig config, TimestepInputs inputs) {
+        if (inputs.pipelineSigmas() && !config.isFlow()) {
+            throw new IllegalArgumentException(config.schedulerClass().diffusersName()
+                    + " takes no pipeline sigmas; they belong to flow schedulers (LTX-Video and Flux pass linspace(1, 1/n, n))");
+        }
+        boolean dynamic = config.isFlow() && config.flag("use_dynamic_shifting");
+        if (dynamic) {
+            DiffusersSchedules.mu(config, inputs); // fails now, naming what is missing, rather than at setTimesteps
+        }
+        return switch (config.schedulerClass()) {
+            case FLOW_MATCH_EULER -> FlowEulerScheduler.fromDiffusers(config, inputs);
+            case UNIPC_MULTISTEP -> UniPcMultistepScheduler.fromDiffusers(config, inputs);
+            case DDIM, COGVIDEOX_DDIM -> DdimScheduler.fromDiffusers(config);
+            case EULER_DISCRETE -> EulerDiscreteScheduler.fromDiffusers(config);
+        };
+    }
+}
