@@ -1,12 +1,12 @@
 #!/usr/bin/python3
 """Writes the two small ONNX graphs the benchmark harness ships (committed output, a few hundred bytes):
 
-  src/main/resources/dev/kinora/bench/matmul.onnx   Y = A @ B with A [M,K], B [K,N] dynamic: the GEMM
-                                                    peak probe (`kinora bench gemm`)
-  src/test/resources/bench/known.onnx               Conv 3x3 -> grouped 1x1 Conv -> MatMul -> Gemm on fixed
+  bench/src/main/resources/dev/kinora/bench/matmul.onnx   Y = A @ B with A [M,K], B [K,N] dynamic: the GEMM
+                                                    peak probe (`bench/kb gemm`)
+  bench/src/test/resources/bench/known.onnx               Conv 3x3 -> grouped 1x1 Conv -> MatMul -> Gemm on fixed
                                                     shapes, whose MAC count is worked out by hand below
                                                     (MacCounterTest checks the counter against it)
-Run from the repository root: /usr/bin/python3 bench/make_graphs.py
+Run from the repository root: .venv/bin/python bench/make_graphs.py (bench/setup-python.sh makes the venv)
 """
 import numpy as np
 import onnx
@@ -27,7 +27,7 @@ save(helper.make_graph(
     [helper.make_tensor_value_info("A", TensorProto.FLOAT, ["M", "K"]),
      helper.make_tensor_value_info("B", TensorProto.FLOAT, ["K", "N"])],
     [helper.make_tensor_value_info("Y", TensorProto.FLOAT, ["M", "N"])]),
-    "src/main/resources/dev/kinora/bench/matmul.onnx")
+    "bench/src/main/resources/dev/kinora/bench/matmul.onnx")
 
 rng = np.random.default_rng(3)
 
@@ -55,5 +55,5 @@ save(helper.make_graph(
     [w("w1", 4, 3, 3, 3), w("b1", 4), w("w2", 4, 2, 1, 1), w("w3", 64, 16), w("w4", 5, 16),
      numpy_helper.from_array(np.array([1, 4, 64], dtype=np.int64), "s3"),
      numpy_helper.from_array(np.array([4, 16], dtype=np.int64), "s4")]),
-    "src/test/resources/bench/known.onnx")
+    "bench/src/test/resources/bench/known.onnx")
 print("wrote matmul.onnx and known.onnx")

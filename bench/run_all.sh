@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every measurement of docs/benchmarks.md, in order, into bench/results/<UTC date-time>/. Takes ~25 min
-# on a 2-core machine; run it on an otherwise idle machine.
+# on a 2-core machine; run it on an otherwise idle machine. Works from a clean clone: bench/setup-python.sh makes
+# the venv (torch 2.13) for the PyTorch side, bench/kb builds the product and the benchmark module.
 #   PACK=tinyworld RUNS=3 SOAK_STEPS=16 [SOAK_PACK=…] bench/run_all.sh   (the soak runs the folded pack by default: faster, same engine code paths)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -8,16 +9,17 @@ root="$(cd "$here/.." && pwd)"
 pack="${PACK:-tinyworld}"
 runs="${RUNS:-3}"
 soak_steps="${SOAK_STEPS:-16}"
+python="$("$here/setup-python.sh")"
 out="$here/results/$(date -u +%Y%m%d-%H%M)"
 mkdir -p "$out"
 echo "results in $out" >&2
 packdir="$pack"; [ -d "$packdir" ] || packdir="$root/models/$pack"
 folded="$("$here/fold_pack.sh" "$packdir" "$root/target/packs/$(basename "$packdir")-folded")"
-{ "$here/kb" machine; nproc; grep -m1 'model name' /proc/cpuinfo; grep MemTotal /proc/meminfo; date -u; } > "$out/machine.txt"
+{ "$here/kb" machine; echo "python: $python"; nproc; grep -m1 'model name' /proc/cpuinfo; grep MemTotal /proc/meminfo; date -u; } > "$out/machine.txt"
 # other load on the machine while measuring: the load average and the busiest processes, before each step
 load() { { echo "== before $1: $(date -u +%H:%M:%S) loadavg $(cat /proc/loadavg)"; ps -eo pcpu,comm --sort=-pcpu | head -4 || true; } >> "$out/load.txt" 2>/dev/null || true; }
 load gemm.txt
-"$here/kb" gemm --python /usr/bin/python3 | tee "$out/gemm.txt"
+"$here/kb" gemm --python "$python" | tee "$out/gemm.txt"
 load parity-folded.txt
 "$here/kb" parity -m "$folded" | tee "$out/parity-folded.txt"
 load flops.txt

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Rewrites a video denoiser's 5-D operators into 4-D ones that ONNX Runtime's CPU kernels run fast.
 
-Why: the profile of Tiny World's denoiser (`kinora bench flops`) shows ORT spending most of a call in
+Why: the profile of Tiny World's denoiser (`bench/kb flops`) shows ORT spending most of a call in
 Conv on 5-D tensors. ORT's CPU Conv only has its blocked NCHWc path (and the conv+activation fusions)
 for 2-D convolutions; a 3-D Conv goes through a generic im2col + GEMM. The factorised space-time blocks
 only *look* 3-D: a (1,kh,kw) conv is a 2-D conv on every frame, a (kt,1,1) conv is a 2-D conv with a
@@ -13,7 +13,7 @@ inputs, outputs and dynamic axes:
   Conv k=(1,kh,kw):  X[B,C,F,H,W] -Transpose-> [B,F,C,H,W] -Reshape-> [B*F,C,H,W] -Conv2d-> -Reshape-> [B,F,O,H',W'] -Transpose-> [B,O,F,H',W']
   Conv k=(kt,1,1):   X -Reshape-> [B,C,F,H*W] -Conv2d (kt,1)-> [B,O,F',H*W] -Reshape-> [B,O,F',H,W]
   AveragePool (1,2,2), Resize nearest scale (1,1,1,2,2):  X -Reshape-> [B,C*F,H,W] -2-D op-> -Reshape-> 5-D
-usage: /usr/bin/python3 models/tinyworld/bench/fold_frames.py IN.onnx OUT.onnx
+usage: .venv/bin/python models/tinyworld/bench/fold_frames.py IN.onnx OUT.onnx
 """
 import sys
 

@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """PyTorch reference sampler for the Tiny World pack: the baseline Kinora's engine is benchmarked against.
 
 It runs what a researcher would run instead of the engine: the model code of models/tinyworld/train/nets.py
@@ -14,20 +14,25 @@ for the convolutions, OpenBLAS for matmul), with *exactly* the engine's sampling
 Text embeddings are given to it (384 floats per prompt, as the engine computes them), so text encoding is
 measured separately.
 
-Weights: the training checkpoint (`ema` of train_denoiser's ckpt.pt) and the autoencoder's (`E`/`D`); the
-`check` op proves they are the pack's weights by reproducing the pack's parity tensors (written by
-train/export.py from the exported weights).
+Weights: the pack's own, read from the initializers of its denoiser.onnx and vae_decoder.onnx into the
+classes of train/nets.py (every architecture there is tried: 1.0's Denoiser, Tiny World 2's DenoiserTA
+and DiT), so anyone can rerun it from a clean clone; failing that, the committed Tiny World 2 checkpoint
+(train/checkpoints/tinyworld2.pt) when it exists; or training checkpoints given with --ckpt / --ae.
+Whatever the source, the loaded model must reproduce the pack's parity tensors (parity/parity.json,
+written by the export) within their tolerance, or the reference stops and says what it tried.
 
-usage:
-  /usr/bin/python3 models/tinyworld/bench/reference.py serve --ckpt CKPT --ae AE [--threads 2]
-      reads one JSON request per line on stdin, answers one JSON line on stdout (kinora bench drives it)
-  /usr/bin/python3 models/tinyworld/bench/reference.py once --ckpt CKPT --ae AE --steps 16 --frames 16 --seed 1
-  /usr/bin/python3 models/tinyworld/bench/reference.py gemm [--n 1024]
+usage (python: the repository's .venv, made by bench/setup-python.sh; torch 2.13):
+  .venv/bin/python models/tinyworld/bench/reference.py serve [--pack DIR] [--ckpt CKPT] [--ae AE] [--threads 2]
+      reads one JSON request per line on stdin, answers one JSON line on stdout (bench/kb compare drives it)
+  .venv/bin/python models/tinyworld/bench/reference.py check [--pack DIR]        where the weights come from, parity
+  .venv/bin/python models/tinyworld/bench/reference.py once [--pack DIR] --steps 16 --frames 16 --seed 1
+  .venv/bin/python models/tinyworld/bench/reference.py gemm [--n 1024]
 """
 import argparse
 import json
 import math
 import os
+import re
 import sys
 import time
 
@@ -38,6 +43,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # the training code (train/nets.py) beside this folder; KINORA_TINYWORLD_CODE points elsewhere if needed
 TINYWORLD = os.environ.get("KINORA_TINYWORLD_CODE", os.path.dirname(HERE))
 sys.path.insert(0, TINYWORLD)
+PACK = os.path.dirname(HERE)                                   # models/tinyworld: the shipped pack
+TW2_CKPT = os.path.join(TINYWORLD, "train", "checkpoints", "tinyworld2.pt")
 
 MASK64 = (1 << 64) - 1
 WINDOW = 16
@@ -73,20 +80,208 @@ def seed_for(seed, window_no):
     return (seed * 0x9E3779B97F4A7C15 + window_no * 0xC2B2AE3D27D4EB4F + 0x165667B19E3779F9) & MASK64
 
 
-# ------------------------------------------------------------------------------------------- model
-def load_models(ckpt_path, ae_path):
-    from train.nets import Decoder, Denoiser      # the training code's model classes: the researcher's view
-    ck = torch.load(ckpt_path, map_location="cpu")
-    sd = ck["ema"] if "ema" in ck else ck
+# ------------------------------------------------------------------------------------------- weights
+# The reference runs the pack's own weights: the initializers of its ONNX graphs, put back into the
+# model classes of train/nets.py. torch.onnx.export keeps a parameter's name where it is used as it is
+# (convs, Gemm-Linears, biases); bench/fold_frames.py keeps the name with a "__foldN" suffix (and a 4-D
+# shape); parameters the exporter transformed (GroupNorm's scale and shift, Linear weights under MatMul,
+# transposed) lose their name ("onnx::Mul_628") and are matched by the order the graph first uses them,
+# which is the order the torch model calls its modules. Whatever the mapping, the loaded model must
+# reproduce the pack's parity tensors before it is used.
+
+_FOLD = re.compile(r"(_2d)?__fold\d+$")
+
+
+class MappingError(Exception):
+    pass
+
+
+def _onnx_params(path):
+    """Float initializers of a graph: {name: array}, the unnamed ones in order of first use (Identity
+    aliases count as their own use), and the names a MatMul takes as its right-hand operand."""
+    import onnx
+    from onnx import numpy_helper
+    g = onnx.load(path).graph
+    arrays = {i.name: numpy_helper.to_array(i) for i in g.initializer}
+    arrays = {k: v for k, v in arrays.items() if v.dtype == np.float32}
+    alias = {}
+    for n in g.node:
+        if n.op_type == "Identity" and (n.input[0] in arrays or n.input[0] in alias):
+            alias[n.output[0]] = alias.get(n.input[0], n.input[0])
+    unnamed, seen, matmul_b = [], set(), set()
+    for n in g.node:
+        if n.op_type == "Identity":
+            continue
+        for pos, x in enumerate(n.input):
+            root = alias.get(x, x)
+            if root not in arrays:
+                continue
+            if n.op_type == "MatMul" and pos == 1:
+                matmul_b.add(x)
+                matmul_b.add(root)
+            if x.startswith("onnx::") and x not in seen:
+                seen.add(x)
+                unnamed.append(x)
+    values = {**arrays, **{a: arrays[r] for a, r in alias.items()}}
+    return values, unnamed, matmul_b
+
+
+def _call_order(model, probe):
+    """Module names in the order a forward pass first calls them."""
+    order, hooks = {}, []
+
+    def seen(name):
+        def hook(module, args):
+            order.setdefault(name, len(order))      # returns None: the inputs stay as they are
+        return hook
+    for name, mod in model.named_modules():
+        hooks.append(mod.register_forward_pre_hook(seen(name)))
+    try:
+        with torch.inference_mode():
+            model(*probe)
+    finally:
+        for h in hooks:
+            h.remove()
+    return order
+
+
+def state_from_onnx(model, path, probe):
+    """model's state dict filled from the graph at path; MappingError when the graph is not this model."""
+    values, unnamed, matmul_b = _onnx_params(path)
+    owners = dict(model.named_modules())
+    sd = model.state_dict()
+    out, used = {}, set()
+
+    def fit(key, name):
+        a = values[name]
+        want = tuple(sd[key].shape)
+        owner = owners.get(key.rsplit(".", 1)[0] if "." in key else "")
+        if name in matmul_b and isinstance(owner, torch.nn.Linear) and a.ndim == 2:
+            a = a.T                                         # x @ W^T folded into one constant
+        if a.size != int(np.prod(want)):
+            raise MappingError(f"{key} {list(want)} does not fit {name} {list(a.shape)}")
+        return torch.from_numpy(np.ascontiguousarray(a).reshape(want).copy())
+
+    for name in values:
+        key = _FOLD.sub("", name)
+        if key in sd and not name.startswith("onnx::"):
+            out[key] = fit(key, name)
+            used.add(name)
+    rest = [k for k in sd if k not in out]
+    order = _call_order(model, probe)
+    rank = {k: i for i, k in enumerate(sd)}
+    rest.sort(key=lambda k: (order.get(k.rsplit(".", 1)[0] if "." in k else "", 1 << 30), rank[k]))
+    if len(rest) != len(unnamed):
+        raise MappingError(f"{len(rest)} of the model's tensors have no name in the graph ({', '.join(rest[:4])}"
+                           f"{', ...' if len(rest) > 4 else ''}), but the graph has {len(unnamed)} unnamed weights")
+    for key, name in zip(rest, unnamed):
+        out[key] = fit(key, name)
+    model.load_state_dict(out)
+    return model
+
+
+def _probe(pack_dir, model_file):
+    """Zero inputs of the shapes of the pack's first parity case for model_file."""
+    spec = json.load(open(os.path.join(pack_dir, "parity", "parity.json")))
+    for case in spec["cases"]:
+        if case["model"] == model_file:
+            return [torch.zeros(d["shape"]) for d in case["inputs"]]
+    raise MappingError(f"{pack_dir}/parity/parity.json has no case for {model_file}")
+
+
+def _denoiser_candidates():
+    from train.nets import ARCHS, TW2_ARCHS, Denoiser
+    for name, cfg in ARCHS.items():
+        yield f"Denoiser({name}: chs={cfg['chs']}, attn={cfg['attn']})", lambda cfg=cfg: Denoiser(**cfg)
+    for name, make in TW2_ARCHS.items():
+        yield f"Tiny World 2 {name}", make
+
+
+def _denoiser_from_ckpt(path):
+    from train.nets import TW2_ARCHS, Denoiser
+    ck = torch.load(path, map_location="cpu", weights_only=False)
+    if ck.get("arch") in TW2_ARCHS:                      # train_denoiser's Tiny World 2 checkpoints (load_any's layout)
+        den = TW2_ARCHS[ck["arch"]]()
+        den.load_state_dict({k: v.float() for k, v in ck["ema"].items()})
+        return den, f"Tiny World 2 {ck['arch']}"
+    sd = ck["ema"] if "ema" in ck else ck                 # 1.0's train_denoiser ckpt.pt
     chs = (sd["d1.sconv.weight"].shape[0], sd["d2.sconv.weight"].shape[0], sd["m1.sconv.weight"].shape[0])
     den = Denoiser(chs=chs, attn="attn.qkv.weight" in sd)
     den.load_state_dict(sd)
-    ae = torch.load(ae_path, map_location="cpu")
-    dec = Decoder()
-    dec.load_state_dict(ae["D"])
-    den.eval()
-    dec.eval()
-    return den, dec
+    return den, f"Denoiser(chs={chs})"
+
+
+def _parity_errors(model, pack_dir, model_file):
+    """{case output: max |torch - stored|} over the pack's parity cases for model_file, and the tolerance."""
+    pdir = os.path.join(pack_dir, "parity")
+    spec = json.load(open(os.path.join(pdir, "parity.json")))
+    tol = float(spec.get("tolerance", 1e-3))
+
+    def load(d):
+        return torch.from_numpy(np.fromfile(os.path.join(pdir, d["file"]), dtype="<f4").reshape(d["shape"]))
+    errs = {}
+    with torch.inference_mode():
+        for case in spec["cases"]:
+            if case["model"] == model_file:
+                got = model(*[load(d) for d in case["inputs"]])
+                errs[case["outputs"][0]["file"]] = float((got - load(case["outputs"][0])).abs().max())
+    return errs, tol
+
+
+def _verified(model, pack_dir, model_file, source):
+    """The worst parity difference of model on model_file's cases; MappingError over the tolerance."""
+    model.eval()
+    errs, tol = _parity_errors(model, pack_dir, model_file)
+    if not errs:
+        raise MappingError(f"{pack_dir}/parity/parity.json has no case for {model_file}: nothing to check {source} against")
+    worst = max(errs.values())
+    if worst > tol:
+        raise MappingError(f"these weights do not reproduce the pack's parity tensors for {model_file}: max |diff| {worst:.2e}"
+                           f" > {tol:g} ({errs})")
+    return worst
+
+
+def load_models(pack_dir, ckpt_path=None, ae_path=None):
+    """(denoiser, decoder, description): the pack's weights in train/nets.py's classes, checked against
+    the pack's parity tensors. The denoiser comes from ckpt_path when given, else from denoiser.onnx
+    (each architecture of nets.py is tried), else from the committed Tiny World 2 checkpoint; the
+    decoder from ae_path when given, else from vae_decoder.onnx."""
+    from train.nets import Decoder
+    tried = []
+    den = None
+    sources = [("checkpoint " + ckpt_path, lambda: _denoiser_from_ckpt(ckpt_path))] if ckpt_path else []
+    if not ckpt_path:
+        onnx_path = os.path.join(pack_dir, "denoiser.onnx")
+        for label, make in _denoiser_candidates():
+            sources.append((onnx_path + " as " + label,
+                            lambda make=make, label=label: (state_from_onnx(make().eval(), onnx_path, _probe(pack_dir, "denoiser.onnx")), label)))
+        if os.path.isfile(TW2_CKPT):
+            sources.append(("checkpoint " + TW2_CKPT, lambda: _denoiser_from_ckpt(TW2_CKPT)))
+    for source, make in sources:
+        try:
+            model, label = make()
+            worst = _verified(model, pack_dir, "denoiser.onnx", source)
+            den = model
+            den_desc = f"denoiser {label} from {source.split(' as ')[0]} (parity max |diff| {worst:.1e})"
+            break
+        except (MappingError, RuntimeError, KeyError, ValueError) as e:
+            tried.append(f"  {source}: {e}")
+    if den is None:
+        raise SystemExit("reference: no weights reproduce the pack's denoiser (" + os.path.join(pack_dir, "denoiser.onnx")
+                         + "); tried\n" + "\n".join(tried)
+                         + "\nPass the checkpoint it was exported from with --ckpt (train_denoiser's ckpt.pt or"
+                         " train/checkpoints/tinyworld2.pt).")
+    dec = Decoder().eval()
+    dec_src = ae_path or os.path.join(pack_dir, "vae_decoder.onnx")
+    try:
+        if ae_path:
+            dec.load_state_dict(torch.load(ae_path, map_location="cpu")["D"])
+        else:
+            state_from_onnx(dec, dec_src, _probe(pack_dir, "vae_decoder.onnx"))
+        worst = _verified(dec, pack_dir, "vae_decoder.onnx", dec_src)
+    except (MappingError, RuntimeError, KeyError) as e:
+        raise SystemExit(f"reference: no weights for the pack's decoder from {dec_src}: {e}")
+    return den, dec, f"{den_desc}; decoder from {dec_src} (parity max |diff| {worst:.1e})"
 
 
 def sigmas(steps, shift):
@@ -213,28 +408,18 @@ def gemm(n, reps, threads):
 
 
 def check_parity(den, dec, pack_dir):
-    """Max abs difference between this torch model and the pack's parity outputs (exported weights)."""
-    pdir = os.path.join(pack_dir, "parity")
-    spec = json.load(open(os.path.join(pdir, "parity.json")))
-
-    def load(d):
-        return torch.from_numpy(np.fromfile(os.path.join(pdir, d["file"]), dtype="<f4").reshape(d["shape"]))
+    """Max abs difference between this torch model and the pack's parity outputs, per case output."""
     worst = {}
-    for case in spec["cases"]:
-        model = {"denoiser.onnx": den, "vae_decoder.onnx": dec}.get(case["model"])
-        if model is None:
-            continue
-        ins = [load(d) for d in case["inputs"]]
-        want = load(case["outputs"][0])
-        got = model(*ins)
-        key = case["model"] + ":" + case["outputs"][0]["file"]
-        worst[key] = float((got - want).abs().max())
+    for model_file, model in (("denoiser.onnx", den), ("vae_decoder.onnx", dec)):
+        errs, _ = _parity_errors(model, pack_dir, model_file)
+        worst.update({model_file + ":" + k: v for k, v in errs.items()})
     return worst
 
 
 def serve(args):
     torch.set_num_threads(args.threads)
-    den, dec = load_models(args.ckpt, args.ae)
+    den, dec, weights = load_models(args.pack, args.ckpt, args.ae)
+    print("reference weights: " + weights, file=sys.stderr)
     out = sys.stdout
     sys.stdout = sys.stderr           # nothing but protocol lines on the real stdout
     for line in sys.stdin:
@@ -247,7 +432,7 @@ def serve(args):
             if op == "info":
                 ans = {"torch": torch.__version__, "numpy": np.__version__, "threads": torch.get_num_threads(),
                        "mkldnn": torch.backends.mkldnn.is_available(), "python": sys.version.split()[0],
-                       "vm_rss_kb": proc_status_kb("VmRSS")}
+                       "weights": weights, "vm_rss_kb": proc_status_kb("VmRSS")}
             elif op == "reset_peak":
                 ans = {"reset": reset_peak_rss(), "vm_rss_kb": proc_status_kb("VmRSS")}
             elif op == "check":
@@ -290,7 +475,8 @@ def frozen(den, c, frames, guided):
 
 def generate(den, dec, req):
     emb = torch.tensor(req["embedding"], dtype=torch.float32)
-    c = den.outc.out_channels
+    from train.nets import LATENT_C
+    c = LATENT_C
     if req.get("jit"):
         den = frozen(den, c, WINDOW, float(req["guidance"]) != 1.0)
     s = Sampler(den, dec, c)
@@ -307,9 +493,11 @@ def generate(den, dec, req):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("mode", choices=["serve", "once", "gemm"])
-    ap.add_argument("--ckpt", help="train_denoiser checkpoint (ckpt.pt; its `ema` weights are used)")
-    ap.add_argument("--ae", help="autoencoder checkpoint (ae_final.pt)")
+    ap.add_argument("mode", choices=["serve", "once", "check", "gemm"])
+    ap.add_argument("--pack", default=PACK, help="the pack whose weights and parity tensors are used (default: %(default)s)")
+    ap.add_argument("--ckpt", help="denoiser weights from this checkpoint instead of the pack's denoiser.onnx"
+                                   " (train_denoiser's ckpt.pt or train/checkpoints/tinyworld2.pt; `ema` weights)")
+    ap.add_argument("--ae", help="decoder weights from this autoencoder checkpoint (ae_final.pt) instead of vae_decoder.onnx")
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--steps", type=int, default=16)
     ap.add_argument("--frames", type=int, default=16)
@@ -323,9 +511,13 @@ def main():
         serve(a)
     elif a.mode == "gemm":
         print(json.dumps(gemm(a.n, 10, a.threads)))
+    elif a.mode == "check":
+        torch.set_num_threads(a.threads)
+        den, dec, weights = load_models(a.pack, a.ckpt, a.ae)
+        print(json.dumps({"weights": weights, "parity_max_abs": check_parity(den, dec, a.pack)}, indent=1))
     else:
         torch.set_num_threads(a.threads)
-        den, dec = load_models(a.ckpt, a.ae)
+        den, dec, _ = load_models(a.pack, a.ckpt, a.ae)
         emb = torch.nn.functional.normalize(torch.randn(384, generator=torch.Generator().manual_seed(0)), dim=0)
         print(json.dumps(generate(den, dec, {"embedding": emb.tolist(), "steps": a.steps, "frames": a.frames,
                                             "guidance": a.guidance, "shift": a.shift, "seed": a.seed, "jit": a.jit})))

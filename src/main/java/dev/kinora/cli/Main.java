@@ -8,8 +8,7 @@ import picocli.CommandLine.Command;
         description = "Kinora: offline video generation from words, stills and clips.",
         subcommands = {Jobs.Generate.class, Jobs.Animate.class, Jobs.Extend.class, Jobs.Interpolate.class, Jobs.Loop.class,
                 Jobs.Remix.class, InfoCommand.class, ModelsCommand.class, BatchCommand.class, EmbedCommand.class,
-                StudioCommand.class, BenchCommand.class,
-                SchedulerCommand.class,
+                StudioCommand.class, SchedulerCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

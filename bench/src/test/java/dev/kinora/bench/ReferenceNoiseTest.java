@@ -13,19 +13,20 @@ import org.junit.jupiter.api.Test;
 /**
  * The PyTorch reference draws the engine's noise bit for bit (its port of SplittableRandom + Box–Muller
  * and of the per-window seed), which is what lets the benchmark compare outputs, not just times.
- * Skipped where /usr/bin/python3 with numpy is missing.
+ * Runs with the reference's python (the repository's .venv, else /usr/bin/python3); skipped where it lacks numpy.
  */
 class ReferenceNoiseTest {
-    private static final Path PYTHON = Path.of("/usr/bin/python3");
+    private static final Path HOME = Path.of(System.getProperty("kinora.home", ".."));
+    private static final Path PYTHON = Path.of(ReferencePython.orDefault(null, HOME));
 
     @Test
     void theReferenceDrawsTheEnginesNoiseBitForBit() throws Exception {
-        assumeTrue(Files.isExecutable(PYTHON), "no /usr/bin/python3");
+        assumeTrue(Files.isExecutable(PYTHON), "no " + PYTHON);
         long seed = 1000;
         int window = 3;
         int n = 11;
         String code = "import sys, types; sys.modules.setdefault('torch', types.ModuleType('torch'))\n"
-                + "sys.path.insert(0, 'models/tinyworld/bench')\n"
+                + "sys.path.insert(0, " + pyString(HOME.resolve("models/tinyworld/bench").toAbsolutePath().toString()) + ")\n"
                 + "import reference as R\n"
                 + "print(' '.join(str(v) for v in R.java_gaussian(R.seed_for(" + seed + ", " + window + "), " + n + ").view('int32')))\n";
         Process p = new ProcessBuilder(PYTHON.toString(), "-c", code).redirectErrorStream(true).start();
@@ -42,5 +43,9 @@ class ReferenceNoiseTest {
             want.append(want.length() == 0 ? "" : " ").append(Float.floatToIntBits(v));
         }
         assertEquals(want.toString(), out);
+    }
+
+    private static String pyString(String s) {
+        return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 }

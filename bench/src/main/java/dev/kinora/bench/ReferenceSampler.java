@@ -23,18 +23,32 @@ public final class ReferenceSampler implements AutoCloseable {
     private final Process process;
     private final BufferedWriter in;
     private final BufferedReader out;
+    private final Path log;
 
-    private ReferenceSampler(Process p) {
+    private ReferenceSampler(Process p, Path log) {
         this.process = p;
+        this.log = log;
         this.in = new BufferedWriter(new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8));
         this.out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     }
 
-    public static ReferenceSampler start(String python, Path script, Path ckpt, Path ae, int threads, Path log) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "serve", "--ckpt", ckpt.toString(), "--ae",
-                ae.toString(), "--threads", Integer.toString(threads)));
+    /**
+     * Starts the reference on the pack's own weights (its ONNX graphs' initializers, checked against its
+     * parity tensors before it answers); {@code ckpt} / {@code ae}, when not null, take the denoiser's or
+     * the decoder's weights from training checkpoints instead.
+     */
+    public static ReferenceSampler start(String python, Path script, Path pack, Path ckpt, Path ae, int threads, Path log)
+            throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "serve", "--pack", pack.toString(),
+                "--threads", Integer.toString(threads)));
+        if (ckpt != null) {
+            cmd.addAll(List.of("--ckpt", ckpt.toString()));
+        }
+        if (ae != null) {
+            cmd.addAll(List.of("--ae", ae.toString()));
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        return new ReferenceSampler(pb.start());
+        return new ReferenceSampler(pb.start(), log);
     }
 
     public JsonNode call(ObjectNode request) throws IOException {
@@ -43,13 +57,22 @@ public final class ReferenceSampler implements AutoCloseable {
         in.flush();
         String line = out.readLine();
         if (line == null) {
-            throw new IOException("the PyTorch reference exited (code " + exitCode() + "); its log says why");
+            throw new IOException("the PyTorch reference exited (code " + exitCode() + "); the end of its log:\n" + logTail(20));
         }
         JsonNode ans = JSON.readTree(line);
         if (ans.has("error")) {
             throw new IOException("the PyTorch reference failed: " + ans.get("error").asText());
         }
         return ans;
+    }
+
+    private String logTail(int lines) {
+        try {
+            List<String> all = java.nio.file.Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log at " + log + ": " + e.getMessage() + ")";
+        }
     }
 
     private String exitCode() {

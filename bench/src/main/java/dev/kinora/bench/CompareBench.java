@@ -61,7 +61,8 @@ public final class CompareBench {
         Path tmp = Files.createTempDirectory("kinora-compare");
         try (EngineHarness engine = new EngineHarness(cfg.pack(), cfg.options());
              ReferenceSampler ref = cfg.reference()
-                     ? ReferenceSampler.start(cfg.python(), cfg.script(), cfg.ckpt(), cfg.ae(), cfg.refThreads(), tmp.resolve("reference.log"))
+                     ? ReferenceSampler.start(cfg.python(), cfg.script(), engine.pack().root(), cfg.ckpt(), cfg.ae(), cfg.refThreads(),
+                             tmp.resolve("reference.log"))
                      : null) {
             ModelPack pack = engine.pack();
             float guidance = pack.defaults().guidance();
@@ -70,9 +71,10 @@ public final class CompareBench {
             JsonNode parityNode = null;
             if (ref != null) {
                 JsonNode info = ref.op("info");
-                out.printf(Locale.ROOT, "reference: PyTorch %s eager, %d threads, oneDNN %s, inference_mode; python %s%n",
+                out.printf(Locale.ROOT, "reference: PyTorch %s eager, %d threads, oneDNN %s, inference_mode; python %s, %s%n",
                         info.path("torch").asText(), info.path("threads").asInt(), info.path("mkldnn").asBoolean() ? "on" : "off",
-                        info.path("python").asText());
+                        info.path("python").asText(), ReferencePython.describe(cfg.python()));
+                out.println("reference weights: " + info.path("weights").asText());
                 parityNode = ref.checkParity(pack.root()).path("parity_max_abs");
                 out.println("reference weights vs the pack's parity tensors (max abs diff): " + parityNode);
             }
@@ -84,7 +86,7 @@ public final class CompareBench {
                 parityNode.fields().forEachRemaining(e -> {
                     if (e.getValue().asDouble() > 1e-3) {
                         out.println("WARNING: the reference's weights are not the pack's (" + e.getKey() + " differs by "
-                                + e.getValue().asDouble() + "); pass the checkpoints the pack was exported from");
+                                + e.getValue().asDouble() + "); its timings are of another model");
                     }
                 });
             }

@@ -1,48 +1,57 @@
-package dev.kinora.cli;
+package dev.kinora.bench;
 
-import dev.kinora.bench.CompareBench;
-import dev.kinora.bench.EngineHarness;
-import dev.kinora.bench.FxStallProbe;
-import dev.kinora.bench.GemmProbe;
-import dev.kinora.bench.MachineInfo;
-import dev.kinora.bench.ModelFlops;
-import dev.kinora.bench.SoakBench;
-import dev.kinora.bench.Stats;
-import dev.kinora.bench.Workload;
 import dev.kinora.engine.onnx.Device;
+import dev.kinora.engine.onnx.ParityCheck;
 import dev.kinora.engine.onnx.RuntimeOptions;
 import dev.kinora.engine.pack.ModelPack;
+import dev.kinora.engine.pack.PackException;
 import dev.kinora.engine.pack.PackRegistry;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * `kinora bench`: the measurements behind docs/benchmarks.md. Every subcommand prints the machine and
- * the date first. Run them on an otherwise idle machine; they take minutes, not seconds.
+ * `bench/kb`: the measurements behind docs/benchmarks.md, the benchmark module's command line (not part
+ * of the product's `kinora`). Every subcommand prints the machine and the date first. Run them on an
+ * otherwise idle machine; they take minutes, not seconds.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "kb", mixinStandardHelpOptions = true,
         description = "Benchmarks: engine vs PyTorch reference, FLOPs and matmul peak, memory soak, FX-thread stalls.",
         subcommands = {BenchCommand.Compare.class, BenchCommand.Flops.class, BenchCommand.Gemm.class, BenchCommand.Soak.class,
                 BenchCommand.FxStall.class, BenchCommand.Parity.class, BenchCommand.Machine.class})
 public final class BenchCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
     }
 
-    /** `java -cp target/kinora.jar dev.kinora.cli.BenchCommand …`: the same as `kinora bench …`. */
+    static final int OK = 0;
+    static final int FAILURE = 1;
+    static final int BAD_INPUT = 2;
+    static final int PACK = 3;
+
+    /** `java -jar bench/target/kinora-bench.jar …` (bench/kb builds it and sets kinora.home). Exit codes as `kinora`'s. */
     public static void main(String[] args) {
-        System.exit(new picocli.CommandLine(new BenchCommand())
-                .setExecutionExceptionHandler(new ExitCodes.Handler())
-                .setParameterExceptionHandler(new ExitCodes.ParameterHandler())
+        System.exit(new CommandLine(new BenchCommand())
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    cmd.getErr().println("kb: " + (e.getMessage() == null ? e : e.getMessage()));
+                    if (e instanceof PackException) {
+                        return PACK;
+                    }
+                    if (e instanceof IllegalArgumentException) {
+                        return BAD_INPUT;
+                    }
+                    e.printStackTrace(cmd.getErr());
+                    return FAILURE;
+                })
                 .execute(args));
     }
 
@@ -92,13 +101,16 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--engine-only", description = "Do not run the PyTorch reference.")
         boolean engineOnly;
 
-        @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--python", description = "Python with torch (default: the repository's .venv made by bench/setup-python.sh,"
+                + " else Debian's /usr/bin/python3).")
         String python;
 
-        @Option(names = "--ref-ckpt", description = "Denoiser checkpoint of the pack's weights (train_denoiser ckpt.pt).")
+        @Option(names = "--ref-ckpt", description = "Reference denoiser weights from this checkpoint instead of the pack's denoiser.onnx"
+                + " (train_denoiser's ckpt.pt or train/checkpoints/tinyworld2.pt); checked against the pack's parity tensors.")
         Path ckpt;
 
-        @Option(names = "--ref-ae", description = "Autoencoder checkpoint of the pack's weights (ae_final.pt).")
+        @Option(names = "--ref-ae", description = "Reference decoder weights from this autoencoder checkpoint (ae_final.pt) instead of"
+                + " the pack's vae_decoder.onnx.")
         Path ae;
 
         @Option(names = "--ref-threads", defaultValue = "0", description = "Torch threads (0 = number of CPUs).")
@@ -115,18 +127,15 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (!engineOnly && (ckpt == null || ae == null)) {
-                throw new BadInputException("the PyTorch reference needs the pack's weights as checkpoints: --ref-ckpt and --ref-ae"
-                        + " (or --engine-only); bench/compare.sh finds them in models/tinyworld/train/runs");
-            }
             ModelPack pack = PackRegistry.standard().find(common.model);
             List<Workload> w = matrix.equals("full") ? Workload.full(steps, frames)
                     : Workload.cross(steps, frames, pack.defaults().steps());
             Path script = home().resolve("models/tinyworld/bench/reference.py");
-            new CompareBench(new CompareBench.Config(common.model, common.options(), w, runs, longRuns, warmup, !engineOnly, python, script,
+            new CompareBench(new CompareBench.Config(common.model, common.options(), w, runs, longRuns, warmup, !engineOnly,
+                    ReferencePython.orDefault(python, home()), script,
                     ckpt, ae, refThreads > 0 ? refThreads : Runtime.getRuntime().availableProcessors(), refJit, previews, json),
                     System.out).run();
-            return ExitCodes.OK;
+            return OK;
         }
     }
 
@@ -145,7 +154,7 @@ public final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             System.out.println(MachineInfo.current().describe());
-            ortConfig.forEach(dev.kinora.bench.OrtProbe::addConfig);
+            ortConfig.forEach(OrtProbe::addConfig);
             if (!ortConfig.isEmpty()) {
                 System.out.println("extra session config: " + ortConfig);
             }
@@ -163,7 +172,7 @@ public final class BenchCommand implements Runnable {
             }
             System.out.printf(Locale.ROOT, "  per decoded frame: %.3f GFLOP, %.2f ms%n", 2.0 * dec.macs() / dec.unitsPerCall() / 1e9,
                     1000 * dec.seconds().median() / dec.unitsPerCall());
-            return ExitCodes.OK;
+            return OK;
         }
     }
 
@@ -178,7 +187,8 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--reps", defaultValue = "20")
         int reps;
 
-        @Option(names = "--python", description = "Also measure torch.matmul and numpy @ with this python (e.g. /usr/bin/python3).")
+        @Option(names = "--python", arity = "0..1", fallbackValue = "", description = "Also measure torch.matmul and numpy @ with this"
+                + " python (no value: the reference's python, as for compare).")
         String python;
 
         @Override
@@ -189,7 +199,9 @@ public final class BenchCommand implements Runnable {
                     GemmProbe.gflops(n, s.min()), GemmProbe.gflops(n, s.median()), reps);
             if (python != null) {
                 Path script = home().resolve("models/tinyworld/bench/reference.py");
-                ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "gemm", "--n", Integer.toString(n),
+                String py = ReferencePython.orDefault(python.isEmpty() ? null : python, home());
+                System.out.println("python: " + ReferencePython.describe(py));
+                ProcessBuilder pb = new ProcessBuilder(py, script.toString(), "gemm", "--n", Integer.toString(n),
                         "--threads", Integer.toString(Runtime.getRuntime().availableProcessors())).redirectErrorStream(true);
                 Process p = pb.start();
                 String json = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
@@ -200,7 +212,7 @@ public final class BenchCommand implements Runnable {
                             node.path(lib).path("gflops_best").asDouble(), node.path(lib).path("gflops_median").asDouble());
                 }
             }
-            return ExitCodes.OK;
+            return OK;
         }
     }
 
@@ -227,7 +239,7 @@ public final class BenchCommand implements Runnable {
             Workload w = new Workload(steps > 0 ? steps : pack.defaults().steps(), frames > 0 ? frames : pack.frames());
             List<Integer> checkpoints = runs >= 200 ? List.of(10, 100, 200) : List.of(Math.min(10, runs), Math.max(1, runs / 2), runs);
             SoakBench.Result r = SoakBench.run(common.model, common.options(), w, runs, checkpoints, tolerance, System.out);
-            return r.flat() ? ExitCodes.OK : ExitCodes.FAILURE;
+            return r.flat() ? OK : FAILURE;
         }
     }
 
@@ -248,12 +260,13 @@ public final class BenchCommand implements Runnable {
                 FxStallProbe.measure(h, new Workload(pack.defaults().steps(), pack.frames()), generations, 2000, System.out);
             }
             javafx.application.Platform.exit();
-            return ExitCodes.OK;
+            return OK;
         }
     }
 
     @Command(name = "parity", mixinStandardHelpOptions = true,
-            description = "Run the pack's parity tensors (parity/parity.json) through ONNX Runtime: is this graph the trained model?")
+            description = "Run the pack's parity tensors (parity/parity.json) through ONNX Runtime: is this graph the trained model?"
+                    + " (the product's ParityCheck, as TinyWorldParityTest)")
     static final class Parity implements Callable<Integer> {
         @Mixin
         Common common;
@@ -262,12 +275,11 @@ public final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             ModelPack pack = PackRegistry.standard().find(common.model);
             boolean ok = true;
-            for (var r : dev.kinora.bench.ParityCheck.run(pack.root(), common.options())) {
-                System.out.printf(Locale.ROOT, "%-18s %-22s max |diff| %.2e  %s%n", r.model(), r.output(), r.maxAbs(),
-                        r.ok() ? "ok" : "OVER " + r.tolerance());
+            for (ParityCheck.Result r : ParityCheck.run(pack.root(), common.options())) {
+                System.out.println(r.describe());
                 ok &= r.ok();
             }
-            return ok ? ExitCodes.OK : ExitCodes.FAILURE;
+            return ok ? OK : FAILURE;
         }
     }
 
@@ -276,7 +288,7 @@ public final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             System.out.println(MachineInfo.current().describe());
-            return ExitCodes.OK;
+            return OK;
         }
     }
 }
