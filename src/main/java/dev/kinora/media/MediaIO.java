@@ -11,8 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The bridge between files and the engine, shared by the CLI and the studio: sources are read at
@@ -20,7 +22,16 @@ import java.util.Map;
  * sidecar .json beside the file.
  */
 public final class MediaIO {
+
     private MediaIO() {
+    }
+
+    /** A source and what the reader has to tell about it (one line each, naming the file). */
+    public record SourceRead(Source source, List<String> warnings) {
+        public SourceRead {
+            Objects.requireNonNull(source, "source");
+            warnings = List.copyOf(warnings);
+        }
     }
 
     public static Frames toFrames(Clip c) {
@@ -37,13 +48,27 @@ public final class MediaIO {
                 || n.endsWith(".bmp") || n.endsWith(".tif") || n.endsWith(".tiff");
     }
 
-    /** Reads a still or a clip (or a PNG-sequence folder) as a source for a pack. */
+    /** Reads a still or a clip (or a PNG-sequence folder) as a source for a pack; damaged clips are refused. */
     public static Source readSource(Path p, ModelPack pack, ResizePolicy policy) throws MediaException {
-        Clip clip = isStill(p)
-                ? MediaReader.readImage(p, pack.width(), pack.height(), policy)
-                : MediaReader.readClip(p, pack.width(), pack.height(), pack.fps(), policy, MediaReader.MAX_FRAMES);
-        if (clip.frameCount() == 0) {
-            throw new MediaException(MediaException.Kind.BAD_INPUT, p, p + ": no frames could be decoded");
+        return readSource(p, pack, policy, ReadOptions.defaults()).source();
+    }
+
+    /**
+     * Reads a still or a clip (or a PNG-sequence folder) as a source for a pack. A damaged clip is
+     * refused unless {@code options} allow it, and then comes back with a warning.
+     */
+    public static SourceRead readSource(Path p, ModelPack pack, ResizePolicy policy, ReadOptions options)
+            throws MediaException {
+        Objects.requireNonNull(options, "options");
+        Clip clip;
+        List<String> warnings = List.of();
+        if (isStill(p)) {
+            clip = MediaReader.readImage(p, pack.width(), pack.height(), policy);
+        } else {
+            ReadResult r = MediaReader.readClip(p, pack.width(), pack.height(), pack.fps(), policy,
+                    MediaReader.MAX_FRAMES, options);
+            clip = r.clip();
+            warnings = r.warnings();
         }
         String sha;
         try {
@@ -51,7 +76,8 @@ public final class MediaIO {
         } catch (IOException e) {
             throw new MediaException(MediaException.Kind.IO, p, p + ": cannot be read: " + e.getMessage(), e);
         }
-        return new Source(toFrames(clip.withFps(pack.fps())), p.toAbsolutePath().toString(), sha);
+        Source source = new Source(toFrames(clip.withFps(pack.fps())), p.toAbsolutePath().toString(), sha);
+        return new SourceRead(source, warnings);
     }
 
     /** Writes frames and the recipe: into the container's metadata and a sidecar `<out>.json` (a PNG folder keeps recipe.json inside). */

@@ -12,6 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
@@ -40,6 +41,8 @@ public final class MediaReader {
     /** Frame rate given to stills and PNG folders that do not record one. */
     public static final double DEFAULT_FPS = 24.0;
 
+    /** libavutil/frame.h's AV_FRAME_FLAG_CORRUPT, which the presets do not map. */
+    private static final int AV_FRAME_FLAG_CORRUPT = 1;
     private static final Pattern FRAME_FILE = Pattern.compile("(?i)(.*?)(\\d+)\\.png");
     /** Container tags that describe the muxer, not the content; left out of metadata maps. */
     private static final java.util.Set<String> TECHNICAL_TAGS =
@@ -55,40 +58,60 @@ public final class MediaReader {
         if (still.isEmpty() && ImageSniffer.hasImageExtension(p)) {
             throw notAnImage(p);
         }
-        Clip c = decode(p, still.orElse(null), targetW, targetH, 0, policy, 1);
+        Clip c = decode(p, still.orElse(null), targetW, targetH, 0, policy, 1, null, null);
         return c.withFps(DEFAULT_FPS);
     }
 
     /**
      * Reads a clip (any container and codec FFmpeg decodes, animated GIF included), a folder of
-     * PNG frames, or a still image (giving one frame).
+     * PNG frames, or a still image (giving one frame). A clip with damaged frames is refused, as
+     * with {@link ReadOptions#defaults()}.
      *
      * @param maxFrames at most this many frames are returned (1..{@value #MAX_FRAMES}); reading
      *                  stops there, so a long file costs no more than the frames kept
      */
     public static Clip readClip(Path p, int targetW, int targetH, double targetFps, ResizePolicy policy,
                                 int maxFrames) throws MediaException {
+        return readClip(p, targetW, targetH, targetFps, policy, maxFrames, ReadOptions.defaults()).clip();
+    }
+
+    /**
+     * As {@link #readClip(Path, int, int, double, ResizePolicy, int)}, with options. Decoding
+     * errors are counted per source frame while reading (FFmpeg's error lines, frames it flags as
+     * concealed, frames that never came out); a clip with any is refused with BAD_INPUT naming the
+     * frames, unless {@link ReadOptions#allowDamaged()}, in which case the frames come back with a
+     * warning naming them.
+     */
+    public static ReadResult readClip(Path p, int targetW, int targetH, double targetFps, ResizePolicy policy,
+                                      int maxFrames, ReadOptions options) throws MediaException {
+        java.util.Objects.requireNonNull(options, "options");
         checkTarget(targetW, targetH, policy);
         if (maxFrames < 1 || maxFrames > MAX_FRAMES) {
             throw new IllegalArgumentException("maxFrames must be 1.." + MAX_FRAMES + ", got " + maxFrames + ".");
         }
-        if (Double.isNaN(targetFps) || Double.isInfinite(targetFps) || targetFps > 1000) {
-            throw new IllegalArgumentException("targetFps must be 0 (source rate) or a rate up to 1000, got "
-                    + targetFps + ".");
-        }
+        checkFps(targetFps);
         checkFile(p, true);
         if (Files.isDirectory(p)) {
-            return readPngFolder(p, targetW, targetH, targetFps, policy, maxFrames);
+            return new ReadResult(readPngFolder(p, targetW, targetH, targetFps, policy, maxFrames), List.of());
         }
         Optional<Sniffed> still = ImageSniffer.sniff(p);
         if (still.isEmpty() && ImageSniffer.hasImageExtension(p)) {
             throw notAnImage(p);
         }
         if (still.isPresent() && still.get().format() != ImageSniffer.StillFormat.GIF) {
-            Clip c = decode(p, still.get(), targetW, targetH, 0, policy, 1);
-            return c.withFps(targetFps > 0 ? targetFps : DEFAULT_FPS);
+            Clip c = decode(p, still.get(), targetW, targetH, 0, policy, 1, null, null);
+            return new ReadResult(c.withFps(targetFps > 0 ? targetFps : DEFAULT_FPS), List.of());
         }
-        return decode(p, still.orElse(null), targetW, targetH, targetFps, policy, maxFrames);
+        List<String> warnings = new ArrayList<>();
+        Clip c = decode(p, still.orElse(null), targetW, targetH, targetFps, policy, maxFrames, options, warnings);
+        return new ReadResult(c, warnings);
+    }
+
+    private static void checkFps(double targetFps) {
+        if (Double.isNaN(targetFps) || Double.isInfinite(targetFps) || targetFps > 1000) {
+            throw new IllegalArgumentException("targetFps must be 0 (source rate) or a rate up to 1000, got "
+                    + targetFps + ".");
+        }
     }
 
     /** Size, rate, length, codec, rotation and metadata, read from headers (frames are not decoded). */
@@ -139,11 +162,14 @@ public final class MediaReader {
      * picked by timestamp. Each decoded frame is copied to Java memory at once, because the grabber
      * reuses (and on close frees) the buffer behind the {@link Frame} it returns.
      *
-     * @param still the sniffed header of a still or GIF (its demuxer is forced and its EXIF
-     *              orientation applied); null for anything else
+     * @param still    the sniffed header of a still or GIF (its demuxer is forced and its EXIF
+     *                 orientation applied); null for anything else
+     * @param options  for clips: damaged frames are counted and refused or, if allowed, reported in
+     *                 {@code warnings}; null for stills, whose decoding errors fail the read as before
      */
     private static Clip decode(Path p, Sniffed still, int targetW, int targetH, double targetFps,
-                               ResizePolicy policy, int maxFrames) throws MediaException {
+                               ResizePolicy policy, int maxFrames, ReadOptions options, List<String> warnings)
+            throws MediaException {
         FfmpegLog.install();
         try (FFmpegFrameGrabber g = open(p, still == null ? null : still.format().demuxer)) {
             if (!g.hasVideo()) {
@@ -164,12 +190,45 @@ public final class MediaReader {
             int grabH = swap ? transform.decodedW : transform.decodedH;
             double srcFps = g.getFrameRate();
             Sampler sampler = new Sampler(p, plan, transform, targetFps, maxFrames);
+            DamageTracker damage = options == null ? null : new DamageTracker(srcFps, startTime(g),
+                    g.getLengthInVideoFrames());
             List<byte[]> frames;
             int decoded = 0;
             try (RgbConverter rgb = new RgbConverter(grabW, grabH)) {
-                Frame f;
-                while (!sampler.full() && (f = grab(g, p, decoded)) != null) {
-                    if (!(f.opaque instanceof AVFrame pic) || pic.width() <= 0) {
+                while (!sampler.full()) {
+                    Frame f;
+                    AVFrame pic;
+                    // Count FFmpeg's error lines while this grab decodes; the conversion below is not counted.
+                    try (FfmpegLog.ErrorCount errors = FfmpegLog.count()) {
+                        if (damage == null) {
+                            f = grab(g, p, decoded);
+                        } else {
+                            try {
+                                f = g.grabImage();
+                            } catch (FrameGrabber.Exception | RuntimeException e) {
+                                damage.carry(errors);
+                                damage.failed(String.valueOf(e.getMessage()));
+                                break;
+                            }
+                        }
+                        if (f == null) {
+                            if (damage != null) {
+                                damage.end(errors);
+                            }
+                            break;
+                        }
+                        pic = f.opaque instanceof AVFrame a && a.width() > 0 ? a : null;
+                        if (damage != null) {
+                            if (pic == null) {
+                                damage.carry(errors);
+                            } else {
+                                boolean flagged = pic.decode_error_flags() != 0
+                                        || (pic.flags() & AV_FRAME_FLAG_CORRUPT) != 0;
+                                damage.frame(f.timestamp, decoded, errors, flagged);
+                            }
+                        }
+                    }
+                    if (pic == null) {
                         continue;
                     }
                     sampler.offer(rgb.convert(pic), f.timestamp);
@@ -178,6 +237,16 @@ public final class MediaReader {
                 frames = sampler.finish(srcFps);
             } catch (IllegalStateException e) {
                 throw MediaException.badInput(p, "has frames FFmpeg cannot convert to RGB (" + e.getMessage() + ").", e);
+            }
+            if (damage != null && damage.any()) {
+                LOG.warn("{}: {} damaged; first FFmpeg error: {}", p, damage.describe(), damage.firstError());
+                if (!options.allowDamaged()) {
+                    throw MediaException.badInput(p, damage.describe() + " damaged (decoding errors); pass"
+                            + " --allow-damaged to use it anyway, or re-export the clip.");
+                }
+                if (!frames.isEmpty()) {
+                    warnings.add(p + ": " + damage.describe() + " damaged (decoding errors); used anyway.");
+                }
             }
             if (frames.isEmpty()) {
                 throw MediaException.badInput(p, "has a " + sw + "x" + sh + " video stream but no frame could be"
@@ -193,6 +262,13 @@ public final class MediaReader {
         }
     }
 
+    /** The container's start time in µs (the first frame's timestamp), or Long.MIN_VALUE when unknown. */
+    private static long startTime(FFmpegFrameGrabber g) {
+        var oc = g.getFormatContext();
+        long t = oc == null ? avutil.AV_NOPTS_VALUE : oc.start_time();
+        return t == avutil.AV_NOPTS_VALUE ? Long.MIN_VALUE : t;
+    }
+
     static FFmpegFrameGrabber open(Path p, String demuxer) throws MediaException {
         if (demuxer == null) {
             // Sniffed stills (demuxer forced) had their header checked already, and image pipes
@@ -204,6 +280,9 @@ public final class MediaReader {
             g.setFormat(demuxer);
         }
         g.setOption("protocol_whitelist", Preflight.PROTOCOLS);
+        // One decoder thread: FFmpeg then logs every error of this decoder on the caller's thread,
+        // where FfmpegLog counts it for this read (worker threads would log anonymously).
+        g.setVideoOption("threads", "1");
         // Frames come out as decoded; RgbConverter does the conversion with the right colour matrix.
         g.setImageMode(FrameGrabber.ImageMode.RAW);
         try {
@@ -287,7 +366,7 @@ public final class MediaReader {
             if (i != lastIndex) {
                 Path file = files.get(i);
                 Sniffed s = ImageSniffer.sniff(file).orElseThrow(() -> notAnImage(file));
-                Clip one = decode(file, s, targetW, targetH, 0, policy, 1);
+                Clip one = decode(file, s, targetW, targetH, 0, policy, 1, null, null);
                 if (w >= 0 && (one.width() != w || one.height() != h)) {
                     throw MediaException.badInput(file, "is " + one.width() + "x" + one.height() + " but earlier"
                             + " frames in " + dir + " are " + w + "x" + h + "; give a target size so all frames"
