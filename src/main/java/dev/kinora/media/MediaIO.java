@@ -8,6 +8,7 @@ import dev.kinora.engine.pack.HashCache;
 import dev.kinora.engine.pack.ModelPack;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The bridge between files and the engine, shared by the CLI and the studio: sources are read at
@@ -74,7 +76,7 @@ public final class MediaIO {
         try {
             sha = Files.isDirectory(p) ? "" : HashCache.compute(p);
         } catch (IOException e) {
-            throw new MediaException(MediaException.Kind.IO, p, p + ": cannot be read: " + e.getMessage(), e);
+            throw MediaException.io(p, "cannot be read (" + e.getMessage() + ").", e);
         }
         Source source = new Source(toFrames(clip.withFps(pack.fps())), p.toAbsolutePath().toString(), sha);
         return new SourceRead(source, warnings);
@@ -100,38 +102,75 @@ public final class MediaIO {
         return media.resolveSibling(media.getFileName() + ".json");
     }
 
-    /** The recipe of a Kinora output: from its sidecar, its container metadata, or a recipe .json itself. */
-    public static String readRecipeJson(Path p) throws MediaException {
+    /**
+     * The recipe of a Kinora output, or empty for media Kinora did not make: from a recipe .json
+     * itself, else the container's metadata (a PNG folder's recipe.json), else the sidecar
+     * {@code <file>.json}. The container wins over the sidecar: the sidecar is written first and can
+     * be left stale by a write that failed after it.
+     *
+     * @throws MediaException BAD_INPUT when the file is missing or FFmpeg cannot open it and there is
+     *                        no sidecar; IO when it cannot be read
+     */
+    public static Optional<String> recipeJson(Path p) throws MediaException {
+        Objects.requireNonNull(p, "path");
+        Path side = sidecar(p);
         try {
-            if (p.getFileName().toString().endsWith(".json") && Files.isRegularFile(p)) {
+            if (p.getFileName() != null && p.getFileName().toString().endsWith(".json") && Files.isRegularFile(p)) {
                 String text = Files.readString(p, StandardCharsets.UTF_8);
                 // A PNG folder's recipe.json holds the metadata map, whose entry is the recipe.
                 com.fasterxml.jackson.databind.JsonNode node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
-                return node != null && node.path(RecipeJson.METADATA_KEY).isTextual()
-                        ? node.get(RecipeJson.METADATA_KEY).asText() : text;
+                return Optional.of(node != null && node.path(RecipeJson.METADATA_KEY).isTextual()
+                        ? node.get(RecipeJson.METADATA_KEY).asText() : text);
             }
-            Path side = sidecar(p);
+            String meta;
+            try {
+                meta = MediaWriter.readMetadata(p).get(RecipeJson.METADATA_KEY);
+            } catch (MediaException e) {
+                if (e.kind() == MediaException.Kind.BAD_INPUT && Files.exists(p) && Files.isRegularFile(side)) {
+                    return Optional.of(Files.readString(side, StandardCharsets.UTF_8)); // media unreadable, recipe not
+                }
+                throw e;
+            }
+            if (meta != null) {
+                return Optional.of(meta);
+            }
             if (Files.isRegularFile(side)) {
-                return Files.readString(side, StandardCharsets.UTF_8);
+                return Optional.of(Files.readString(side, StandardCharsets.UTF_8));
             }
+            return Optional.empty();
         } catch (IOException e) {
-            throw new MediaException(MediaException.Kind.IO, p, p + ": cannot be read: " + e.getMessage(), e);
+            throw MediaException.io(p, "cannot be read (" + e.getMessage() + ").", e);
         }
-        String meta = MediaWriter.readMetadata(p).get(RecipeJson.METADATA_KEY);
-        if (meta == null) {
-            throw new MediaException(MediaException.Kind.BAD_INPUT, p, p + ": carries no Kinora recipe (no metadata and no sidecar .json)");
-        }
-        return meta;
     }
 
+    /** As {@link #recipeJson}, for callers that need a recipe: media without one is BAD_INPUT. */
+    public static String readRecipeJson(Path p) throws MediaException {
+        Optional<String> recipe = recipeJson(p);
+        if (recipe.isEmpty()) {
+            throw MediaException.badInput(p, "carries no Kinora recipe (no " + RecipeJson.METADATA_KEY + " metadata"
+                    + " and no sidecar " + sidecar(p).getFileName() + "); it was not made by Kinora or its recipe was"
+                    + " removed. Give a Kinora output or its recipe .json.");
+        }
+        return recipe.get();
+    }
+
+    /** Replaces {@code target} with {@code text} in one rename. */
     static void writeAtomically(Path target, String text) throws MediaException {
-        Path dir = target.toAbsolutePath().getParent();
+        Path abs = target.toAbsolutePath();
         Path tmp = null;
         try {
-            tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+            tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING); // same folder: exotic file systems only
+            }
+            tmp = null;
         } catch (IOException e) {
+            throw MediaException.io(target, "cannot be written (" + e.getMessage() + "); check that the folder"
+                    + " is writable and the disk has space.", e);
+        } finally {
             if (tmp != null) {
                 try {
                     Files.deleteIfExists(tmp);
@@ -139,7 +178,6 @@ public final class MediaIO {
                     // best effort: the temp name never shadows the real file
                 }
             }
-            throw new MediaException(MediaException.Kind.IO, target, target + ": cannot be written: " + e.getMessage(), e);
         }
     }
 }

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
@@ -114,7 +115,10 @@ public final class MediaReader {
         }
     }
 
-    /** Size, rate, length, codec, rotation and metadata, read from headers (frames are not decoded). */
+    /**
+     * Size, rate, length, codec, container, rotation and metadata, read from headers (frames are
+     * not decoded). Works on any media FFmpeg opens, Kinora's or not.
+     */
     public static MediaInfo probe(Path p) throws MediaException {
         checkFile(p, true);
         if (Files.isDirectory(p)) {
@@ -123,7 +127,7 @@ public final class MediaReader {
             Map<String, String> meta = MediaWriter.readMetadata(p);
             double fps = folderFps(meta, 0);
             return new MediaInfo(first.width(), first.height(), fps, files.size(), files.size() / fps, "png", 0,
-                    true, meta);
+                    true, meta, "png folder");
         }
         Optional<Sniffed> still = ImageSniffer.sniff(p);
         if (still.isEmpty() && ImageSniffer.hasImageExtension(p)) {
@@ -132,26 +136,67 @@ public final class MediaReader {
         if (still.isPresent() && still.get().format() != ImageSniffer.StillFormat.GIF) {
             Sniffed s = still.get();
             boolean swap = s.rotation() == 90 || s.rotation() == 270;
+            String format = s.format().name().toLowerCase(java.util.Locale.ROOT);
             return new MediaInfo(swap ? s.height() : s.width(), swap ? s.width() : s.height(), 0, 1, 0,
-                    s.format().name().toLowerCase(java.util.Locale.ROOT), s.rotation(), true, Map.of());
+                    format, s.rotation(), true, Map.of(), format);
         }
         FfmpegLog.install();
         try (FFmpegFrameGrabber g = open(p, still.map(s -> s.format().demuxer).orElse(null))) {
             // GIF comments are parsed by us: FFmpeg's GIF demuxer does not export all of them.
             Map<String, String> meta = still.isPresent() ? MediaWriter.readMetadata(p) : containerMetadata(g);
+            String container = still.isPresent() ? "gif" : containerName(g.getFormat(), p);
             if (!g.hasVideo()) {
-                return new MediaInfo(0, 0, 0, 0, g.getLengthInTime() / 1e6, "", 0, false, meta);
+                return new MediaInfo(0, 0, 0, 0, g.getLengthInTime() / 1e6, "", 0, false, meta, container);
             }
             int rot = rotation(g);
             boolean swap = rot == 90 || rot == 270;
             int w = swap ? g.getImageHeight() : g.getImageWidth();
             int h = swap ? g.getImageWidth() : g.getImageHeight();
             String codec = g.getVideoCodecName() == null ? "" : g.getVideoCodecName();
-            return new MediaInfo(w, h, g.getFrameRate(), Math.max(0, g.getLengthInVideoFrames()),
-                    Math.max(0, g.getLengthInTime()) / 1e6, codec, rot, true, meta);
+            double fps = g.getFrameRate();
+            // The video stream's own length where the header has it: the container's duration is
+            // the longest stream's, and audio often runs past the last frame.
+            double seconds = Math.max(0, g.getLengthInTime()) / 1e6;
+            long frames = Math.max(0, g.getLengthInVideoFrames());
+            AVStream st = videoStream(g);
+            if (st != null) {
+                if (st.duration() > 0 && st.duration() != avutil.AV_NOPTS_VALUE && st.time_base().den() > 0) {
+                    seconds = st.duration() * (double) st.time_base().num() / st.time_base().den();
+                    frames = fps > 0 ? Math.round(seconds * fps) : frames;
+                }
+                if (st.nb_frames() > 0) {
+                    frames = st.nb_frames();
+                }
+            }
+            return new MediaInfo(w, h, fps, frames, seconds, codec, rot, true, meta, container);
         } catch (FrameGrabber.Exception e) {
             throw MediaException.io(p, "FFmpeg failed while closing the file (" + e.getMessage() + ").", e);
         }
+    }
+
+    private static AVStream videoStream(FFmpegFrameGrabber g) {
+        var oc = g.getFormatContext();
+        int i = g.getVideoStream();
+        return oc == null || i < 0 || i >= oc.nb_streams() ? null : oc.streams(i);
+    }
+
+    /**
+     * A short container name from FFmpeg's demuxer name, which lists aliases ("mov,mp4,m4a,3gp,3g2,mj2",
+     * "matroska,webm"): the alias matching the file's extension, else the first.
+     */
+    static String containerName(String demuxer, Path p) {
+        if (demuxer == null || demuxer.isEmpty()) {
+            return "";
+        }
+        String name = p.getFileName() == null ? "" : p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        String ext = name.lastIndexOf('.') > 0 ? name.substring(name.lastIndexOf('.') + 1) : "";
+        String[] aliases = demuxer.split(",");
+        for (String a : aliases) {
+            if (a.equals(ext) || (a.equals("matroska") && ext.equals("mkv"))) {
+                return a;
+            }
+        }
+        return aliases[0].equals("mov") && !ext.equals("mov") ? "mp4" : aliases[0];
     }
 
     // ---------------------------------------------------------------------------------------------
