@@ -6,6 +6,7 @@ import dev.kinora.engine.RecipeJson;
 import dev.kinora.engine.Source;
 import dev.kinora.engine.pack.HashCache;
 import dev.kinora.engine.pack.ModelPack;
+import dev.kinora.engine.pipeline.VideoPipeline;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -24,6 +25,9 @@ import java.util.Optional;
  * sidecar .json beside the file.
  */
 public final class MediaIO {
+
+    /** The most frames of a source the engine uses; longer sources are refused before decoding. */
+    public static final int MAX_SOURCE_FRAMES = VideoPipeline.MAX_FRAMES;
 
     private MediaIO() {
     }
@@ -56,8 +60,10 @@ public final class MediaIO {
     }
 
     /**
-     * Reads a still or a clip (or a PNG-sequence folder) as a source for a pack. A damaged clip is
-     * refused unless {@code options} allow it, and then comes back with a warning.
+     * Reads a still or a clip (or a PNG-sequence folder) as a source for a pack. A clip longer than
+     * {@link #MAX_SOURCE_FRAMES} at the pack's rate is refused from its header, before decoding (see
+     * {@link #checkSource}); a damaged one is refused unless {@code options} allow it, and then
+     * comes back with a warning.
      */
     public static SourceRead readSource(Path p, ModelPack pack, ResizePolicy policy, ReadOptions options)
             throws MediaException {
@@ -67,8 +73,14 @@ public final class MediaIO {
         if (isStill(p)) {
             clip = MediaReader.readImage(p, pack.width(), pack.height(), policy);
         } else {
+            checkSource(p, pack.fps());
+            // One frame over the limit: a clip whose header hides its length is refused after
+            // decoding no more than that.
             ReadResult r = MediaReader.readClip(p, pack.width(), pack.height(), pack.fps(), policy,
-                    MediaReader.MAX_FRAMES, options);
+                    Math.min(MediaReader.MAX_FRAMES, MAX_SOURCE_FRAMES + 1), options);
+            if (r.clip().frameCount() > MAX_SOURCE_FRAMES) {
+                throw MediaReader.tooLong(p, 0, -1, pack.fps(), MAX_SOURCE_FRAMES);
+            }
             clip = r.clip();
             warnings = r.warnings();
         }
@@ -80,6 +92,24 @@ public final class MediaIO {
         }
         Source source = new Source(toFrames(clip.withFps(pack.fps())), p.toAbsolutePath().toString(), sha);
         return new SourceRead(source, warnings);
+    }
+
+    /**
+     * Refuses a source the engine would not take, from its header only: cheap enough to call on
+     * every input before loading a model. A clip longer than {@link #MAX_SOURCE_FRAMES} frames at
+     * {@code fps} gets BAD_INPUT giving its length and the limit in frames and seconds, and asking
+     * to trim it; a file FFmpeg cannot open gets BAD_INPUT too.
+     *
+     * @param fps the pack's frame rate (sources are resampled to it)
+     * @return what the probe found
+     */
+    public static MediaInfo checkSource(Path p, double fps) throws MediaException {
+        return MediaReader.checkLength(p, fps, MAX_SOURCE_FRAMES);
+    }
+
+    /** As {@link #checkSource(Path, double)} at the pack's rate. */
+    public static MediaInfo checkSource(Path p, ModelPack pack) throws MediaException {
+        return checkSource(p, pack.fps());
     }
 
     /** Writes frames and the recipe: into the container's metadata and a sidecar `<out>.json` (a PNG folder keeps recipe.json inside). */

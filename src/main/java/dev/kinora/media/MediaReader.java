@@ -108,6 +108,64 @@ public final class MediaReader {
         return new ReadResult(c, warnings);
     }
 
+    /**
+     * Refuses, from the container's header alone, a clip that would give more than {@code maxFrames}
+     * frames at {@code targetFps} ({@code <= 0}: at its own rate): the message gives the clip's
+     * length and the limit, in frames and seconds, and says to trim it. Cheap enough to call before
+     * loading a model. A clip whose header does not give its length passes; read it with
+     * {@code maxFrames + 1} to find out.
+     *
+     * @return what the probe found, for the caller to show
+     */
+    public static MediaInfo checkLength(Path p, double targetFps, int maxFrames) throws MediaException {
+        if (maxFrames < 1) {
+            throw new IllegalArgumentException("maxFrames must be at least 1, got " + maxFrames + ".");
+        }
+        checkFps(targetFps);
+        MediaInfo info = probe(p);
+        long frames = framesAt(info, targetFps);
+        if (frames > maxFrames) {
+            throw tooLong(p, info.durationSeconds(), frames, targetFps > 0 ? targetFps : info.fps(), maxFrames);
+        }
+        return info;
+    }
+
+    /** The frames a probed clip gives at a rate ({@code <= 0}: its own), from its header. */
+    static long framesAt(MediaInfo info, double targetFps) {
+        if (!info.hasVideo()) {
+            return 0;
+        }
+        if (targetFps <= 0 || info.durationSeconds() <= 0) {
+            return info.frameCount();
+        }
+        // Nudged down so 2.666667 s at 24 fps is 64 frames, not 65.
+        return (long) Math.ceil(info.durationSeconds() * targetFps - 1e-3);
+    }
+
+    /**
+     * "Too long": the clip's length and the limit in frames and time, and what to do.
+     *
+     * @param seconds the clip's duration, 0 if unknown
+     * @param frames  the frames it gives at {@code fps}, or -1 when only "more than the limit" is known
+     */
+    static MediaException tooLong(Path p, double seconds, long frames, double fps, int maxFrames) {
+        java.util.Locale l = java.util.Locale.ROOT;
+        String rate = fps > 0 ? " at " + fmt(fps) + " fps" : "";
+        String count = frames < 0 ? "more than " + maxFrames + " frames" : frames + " frames";
+        String length = seconds > 0 ? String.format(l, "is %.1f s long (%s%s)", seconds, count, rate)
+                : "has " + count + rate;
+        String limit = fps > 0 ? String.format(l, " (%.1f s%s)", maxFrames / fps, rate) : "";
+        String trim = fps > 0 ? String.format(l, " to at most %.1f s", Math.floor(maxFrames / fps * 10) / 10)
+                : " to at most " + maxFrames + " frames";
+        return MediaException.badInput(p, length + ", but at most " + maxFrames + " frames" + limit
+                + " of a source are used. Trim it" + trim + " (or to the part you need) and try again.");
+    }
+
+    private static String fmt(double fps) {
+        return fps == Math.rint(fps) ? Long.toString((long) fps) : String.format(java.util.Locale.ROOT, "%.3f", fps)
+                .replaceAll("0+$", "");
+    }
+
     private static void checkFps(double targetFps) {
         if (Double.isNaN(targetFps) || Double.isInfinite(targetFps) || targetFps > 1000) {
             throw new IllegalArgumentException("targetFps must be 0 (source rate) or a rate up to 1000, got "
