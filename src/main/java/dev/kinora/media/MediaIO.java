@@ -112,7 +112,13 @@ public final class MediaIO {
         return checkSource(p, pack.fps());
     }
 
-    /** Writes frames and the recipe: into the container's metadata and a sidecar `<out>.json` (a PNG folder keeps recipe.json inside). */
+    /**
+     * Writes frames and the recipe: into the container's metadata and a sidecar {@code <out>.json}
+     * (a PNG folder keeps recipe.json inside). The sidecar lands first, atomically, and the media
+     * is renamed into place after it, so a finished file always has its sidecar; a write that fails
+     * in between leaves a sidecar newer than the media, which is why readers trust the container's
+     * recipe over the sidecar's.
+     */
     public static Path writeResult(GenerationResult result, Path out, OutputFormat format, int scale, UpscaleFilter filter,
                                    double fps) throws MediaException {
         String recipe = RecipeJson.toJson(result.recipe());
@@ -121,11 +127,11 @@ public final class MediaIO {
             clip = clip.withFps(fps);
         }
         ExportOptions opts = new ExportOptions(scale, filter, Map.of(RecipeJson.METADATA_KEY, RecipeJson.toCompactJson(result.recipe())));
-        Path written = MediaWriter.write(clip, out, format, opts);
-        if (format != OutputFormat.PNG_SEQUENCE) {
-            writeAtomically(sidecar(written), recipe);
-        }
-        return written;
+        return MediaWriter.write(clip, out, format, opts, () -> {
+            if (format != OutputFormat.PNG_SEQUENCE) {
+                writeAtomically(sidecar(out), recipe);
+            }
+        });
     }
 
     public static Path sidecar(Path media) {
@@ -184,12 +190,12 @@ public final class MediaIO {
         return recipe.get();
     }
 
-    /** Replaces {@code target} with {@code text} in one rename. */
+    /** Replaces {@code target} with {@code text} in one rename, through a temporary named like the writer's. */
     static void writeAtomically(Path target, String text) throws MediaException {
         Path abs = target.toAbsolutePath();
         Path tmp = null;
         try {
-            tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
+            tmp = MediaWriter.createSibling(abs, ".part", false);
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
             try {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -205,7 +211,7 @@ public final class MediaIO {
                 try {
                     Files.deleteIfExists(tmp);
                 } catch (IOException ignored) {
-                    // best effort: the temp name never shadows the real file
+                    // best effort: the temp name never shadows the real file, and the next write sweeps it
                 }
             }
         }

@@ -11,6 +11,8 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
@@ -60,6 +63,23 @@ public final class MediaWriter {
      *                        BAD_INPUT when the format cannot be produced by this FFmpeg build
      */
     public static Path write(Clip clip, Path out, OutputFormat format, ExportOptions opts) throws MediaException {
+        return write(clip, out, format, opts, () -> { });
+    }
+
+    /** Runs once the new file is complete, just before it is renamed over the final name. */
+    @FunctionalInterface
+    interface BeforeCommit {
+        /** Throwing cancels the write: the temporary is deleted and nothing is renamed. */
+        void run() throws MediaException;
+    }
+
+    /**
+     * As {@link #write(Clip, Path, OutputFormat, ExportOptions)}, running {@code beforeCommit} when
+     * the new file is complete and before it takes the final name (MediaIO writes the recipe
+     * sidecar there, so the sidecar never lags behind the media).
+     */
+    static Path write(Clip clip, Path out, OutputFormat format, ExportOptions opts, BeforeCommit beforeCommit)
+            throws MediaException {
         Objects.requireNonNull(clip, "clip");
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(format, "format");
@@ -76,8 +96,9 @@ public final class MediaWriter {
             throw MediaException.io(out, "cannot create the folder " + dir + " (" + e.getMessage()
                     + "); choose a writable location.", e);
         }
+        sweepLeftovers(dir, Instant.now().minus(LEFTOVER_AGE));
         if (format == OutputFormat.PNG_SEQUENCE) {
-            writePngSequence(scaled, target, opts.metadata());
+            writePngSequence(scaled, target, opts.metadata(), beforeCommit);
             return out;
         }
         if (Files.isDirectory(target)) {
@@ -104,6 +125,7 @@ public final class MediaWriter {
                 }
                 default -> throw new IllegalStateException(format.name());
             }
+            beforeCommit.run();
             moveIntoPlace(tmp, target);
             tmp = null;
             LOG.info("Wrote {} ({} frames {}x{} @ {} fps)", out, scaled.frameCount(), scaled.width(),
@@ -261,8 +283,8 @@ public final class MediaWriter {
         return (int) Math.min(50_000_000, Math.max(2_000_000, bits));
     }
 
-    private static void writePngSequence(Clip clip, Path target, Map<String, String> metadata)
-            throws MediaException {
+    private static void writePngSequence(Clip clip, Path target, Map<String, String> metadata,
+                                         BeforeCommit beforeCommit) throws MediaException {
         if (Files.exists(target) && !Files.isDirectory(target)) {
             throw MediaException.badInput(target, "exists and is a file; a PNG sequence is written as a folder."
                     + " Choose a folder name.");
@@ -283,6 +305,7 @@ public final class MediaWriter {
             Map<String, String> recipe = new LinkedHashMap<>(metadata);
             recipe.putIfAbsent("fps", formatFps(clip.fps()));
             JSON.writeValue(tmp.resolve(RECIPE_FILE).toFile(), new TreeMap<>(recipe));
+            beforeCommit.run();
             replaceFolder(tmp, target);
             tmp = null;
             LOG.info("Wrote {} ({} PNG frames {}x{})", target, clip.frameCount(), clip.width(), clip.height());
@@ -299,7 +322,7 @@ public final class MediaWriter {
     }
 
     /** An empty folder, or one holding only frame_NNNN.png and recipe.json (an earlier export). */
-    private static boolean isReplaceableSequence(Path dir) throws MediaException {
+    static boolean isReplaceableSequence(Path dir) throws MediaException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.allMatch(f -> {
                 String n = f.getFileName().toString();
@@ -333,7 +356,7 @@ public final class MediaWriter {
      * A new hidden file or folder next to {@code target}, with the default permissions (unlike
      * {@code Files.createTempFile}, whose 0600 would stick to the renamed export).
      */
-    private static Path createSibling(Path target, String suffix, boolean folder) throws IOException {
+    static Path createSibling(Path target, String suffix, boolean folder) throws IOException {
         for (int attempt = 0; ; attempt++) {
             String id = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xFFFFFFFFFFL);
             Path p = target.resolveSibling("." + target.getFileName() + "." + id + suffix);
@@ -355,6 +378,45 @@ public final class MediaWriter {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
         } catch (FileAlreadyExistsException e) {
             throw new IOException("another file appeared at " + target + " while writing", e);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Leftovers of killed writes
+
+    /** Temporaries older than this are leftovers of a killed write: no export runs for a day. */
+    static final Duration LEFTOVER_AGE = Duration.ofHours(24);
+    /** The names {@link #createSibling} gives: {@code .NAME.<hex id>.part} or {@code .old}. */
+    static final Pattern LEFTOVER = Pattern.compile("\\..+\\.[0-9a-f]{1,10}\\.(part|old)");
+
+    /**
+     * Deletes this writer's own temporaries in {@code dir} last modified before {@code cutoff}: a
+     * write killed mid-way (power cut, kill -9) leaves its hidden {@code .NAME.<id>.part} behind, and
+     * nobody else would ever remove it. Only names of {@link #LEFTOVER}'s form are touched, a folder
+     * only when it holds nothing but PNG frames and a recipe, and links never. Best effort.
+     */
+    static void sweepLeftovers(Path dir, Instant cutoff) {
+        List<Path> candidates;
+        try (Stream<Path> s = Files.list(dir)) {
+            candidates = s.filter(f -> LEFTOVER.matcher(f.getFileName().toString()).matches()).toList();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            LOG.debug("Could not look for leftover temporaries in {}: {}", dir, e.getMessage());
+            return;
+        }
+        for (Path f : candidates) {
+            try {
+                var attrs = Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                if (!attrs.lastModifiedTime().toInstant().isBefore(cutoff) || attrs.isSymbolicLink()
+                        || (attrs.isDirectory() && !isReplaceableSequence(f)) || attrs.isOther()) {
+                    continue;
+                }
+                LOG.info("Deleting {}, left by an export that did not finish (last written {})", f,
+                        attrs.lastModifiedTime());
+                deleteQuietly(f);
+            } catch (IOException | MediaException e) {
+                LOG.debug("Leaving {}: {}", f, e.getMessage());
+            }
         }
     }
 
