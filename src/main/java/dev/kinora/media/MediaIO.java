@@ -88,7 +88,7 @@ public final class MediaIO {
         try {
             sha = Files.isDirectory(p) ? "" : HashCache.compute(p);
         } catch (IOException e) {
-            throw MediaException.io(p, "cannot be read (" + e.getMessage() + ").", e);
+            throw MediaException.io(p, "cannot be read (" + MediaWriter.reason(e) + ").", e);
         }
         Source source = new Source(toFrames(clip.withFps(pack.fps())), p.toAbsolutePath().toString(), sha);
         return new SourceRead(source, warnings);
@@ -175,7 +175,7 @@ public final class MediaIO {
             }
             return Optional.empty();
         } catch (IOException e) {
-            throw MediaException.io(p, "cannot be read (" + e.getMessage() + ").", e);
+            throw MediaException.io(p, "cannot be read (" + MediaWriter.reason(e) + ").", e);
         }
     }
 
@@ -204,8 +204,8 @@ public final class MediaIO {
             }
             tmp = null;
         } catch (IOException e) {
-            throw MediaException.io(target, "cannot be written (" + e.getMessage() + "); check that the folder"
-                    + " is writable and the disk has space.", e);
+            throw MediaException.io(target, "cannot be written (" + MediaWriter.reason(e) + "); "
+                    + MediaWriter.advice(e), e);
         } finally {
             if (tmp != null) {
                 try {

@@ -22,7 +22,11 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avformat;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
@@ -93,7 +97,7 @@ public final class MediaWriter {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw MediaException.io(out, "cannot create the folder " + dir + " (" + e.getMessage()
+            throw MediaException.io(out, "cannot create the folder " + dir + " (" + reason(e)
                     + "); choose a writable location.", e);
         }
         sweepLeftovers(dir, Instant.now().minus(LEFTOVER_AGE));
@@ -132,8 +136,8 @@ public final class MediaWriter {
                     scaled.height(), scaled.fps());
             return out;
         } catch (IOException e) {
-            throw MediaException.io(out, "could not write the file (" + e.getMessage() + "); check that the folder"
-                    + " is writable and the disk has space. Nothing was left under that name.", e);
+            throw MediaException.io(out, "could not write the file (" + reason(e) + "); " + advice(e)
+                    + " Nothing was left under that name.", e);
         } finally {
             deleteQuietly(tmp);
         }
@@ -272,6 +276,56 @@ public final class MediaWriter {
             throw new IOException("FFmpeg " + (format == OutputFormat.MP4 ? H264_ENCODER : VP9_ENCODER) + " failed: "
                     + e.getMessage(), e);
         }
+        checkAllFramesLanded(tmp, clip.frameCount());
+    }
+
+    /**
+     * JavaCV ignores what {@code av_write_trailer} and {@code avio_close} return, so a disk that
+     * fills up near the end (WebM buffers whole clusters) leaves a cut file and no error. Count the
+     * video packets that actually reached the file (demuxing only, no decoding) before it is renamed.
+     */
+    static void checkAllFramesLanded(Path file, int expected) throws IOException {
+        AVFormatContext oc = new AVFormatContext(null);
+        AVDictionary opts = new AVDictionary(null);
+        avutil.av_dict_set(opts, "protocol_whitelist", Preflight.PROTOCOLS, 0);
+        int ret;
+        try {
+            ret = avformat.avformat_open_input(oc, file.toAbsolutePath().toString(), null, opts);
+        } finally {
+            avutil.av_dict_free(opts);
+        }
+        int found = 0;
+        if (ret >= 0) {
+            AVPacket pkt = avcodec.av_packet_alloc();
+            try {
+                int video = -1;
+                for (int i = 0; i < oc.nb_streams() && video < 0; i++) {
+                    if (oc.streams(i).codecpar().codec_type() == avutil.AVMEDIA_TYPE_VIDEO) {
+                        video = i;
+                    }
+                }
+                while (found < expected && avformat.av_read_frame(oc, pkt) >= 0) {
+                    if (pkt.stream_index() == video) {
+                        found++;
+                    }
+                    avcodec.av_packet_unref(pkt);
+                }
+            } finally {
+                avcodec.av_packet_free(pkt);
+                avformat.avformat_close_input(oc);
+            }
+        }
+        if (found < expected) {
+            long free = -1;
+            try {
+                free = Files.getFileStore(file).getUsableSpace();
+            } catch (IOException ignored) {
+                // unknown: say what we know
+            }
+            String what = "only " + found + " of " + expected + " frames reached the file";
+            throw new IOException(free >= 0 && free < (1 << 20) ? "No space left on device (" + what + ")"
+                    : what + "; the disk may be full or failing");
+        }
     }
 
     /**
@@ -310,8 +364,8 @@ public final class MediaWriter {
             tmp = null;
             LOG.info("Wrote {} ({} PNG frames {}x{})", target, clip.frameCount(), clip.width(), clip.height());
         } catch (IOException e) {
-            throw MediaException.io(target, "could not write the PNG sequence (" + e.getMessage() + "); check that"
-                    + " the folder is writable and the disk has space. Nothing was left under that name.", e);
+            throw MediaException.io(target, "could not write the PNG sequence (" + reason(e) + "); " + advice(e)
+                    + " Nothing was left under that name.", e);
         } finally {
             deleteQuietly(tmp);
         }
@@ -418,6 +472,47 @@ public final class MediaWriter {
                 LOG.debug("Leaving {}: {}", f, e.getMessage());
             }
         }
+    }
+
+    /**
+     * Why a file operation failed, in one line a person understands: Java's file exceptions carry
+     * only the path as their message, FFmpeg's carry an errno.
+     */
+    static String reason(IOException e) {
+        String msg = e.getMessage() == null ? "" : e.getMessage();
+        java.util.regex.Matcher errno = FFMPEG_ERRNO.matcher(msg);
+        int code = errno.find() ? Integer.parseInt(errno.group(1)) : 0;
+        String why;
+        if (e instanceof java.nio.file.AccessDeniedException || code == 13 || code == 1
+                || msg.contains("Permission denied") || msg.contains("Operation not permitted")) {
+            why = "permission denied: the folder is read-only or belongs to someone else";
+        } else if (msg.contains("No space left") || msg.contains("Disk quota") || code == 28 || code == 122) {
+            why = "the disk is full";
+        } else if (msg.contains("Read-only file system") || code == 30) {
+            why = "the file system is read-only";
+        } else if (e instanceof java.nio.file.NoSuchFileException) {
+            why = "no such file or folder: " + msg;
+        } else if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+            why = fse.getReason().toLowerCase(java.util.Locale.ROOT) + ": " + fse.getFile();
+        } else {
+            why = msg.isEmpty() ? e.getClass().getSimpleName() : msg;
+        }
+        return why.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip(); // exception messages end up on one line
+    }
+
+    /** FFmpeg's "error -28" (a negated errno) in JavaCV's messages; AVERROR tags are far larger. */
+    private static final Pattern FFMPEG_ERRNO = Pattern.compile("error -(\\d{1,3})\\b");
+
+    /** What to do about a failed write, one sentence. */
+    static String advice(IOException e) {
+        String why = reason(e);
+        if (why.startsWith("the disk is full")) {
+            return "free some space or choose a folder on another disk.";
+        }
+        if (why.startsWith("permission denied") || why.startsWith("the file system is read-only")) {
+            return "choose a folder you can write to.";
+        }
+        return "check that the folder is writable and the disk has space.";
     }
 
     private static void deleteQuietly(Path p) {
