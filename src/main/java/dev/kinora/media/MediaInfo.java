@@ -1,5 +1,6 @@
 package dev.kinora.media;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -9,18 +10,50 @@ import java.util.Objects;
  * @param width           display width in pixels, after rotation
  * @param height          display height in pixels, after rotation
  * @param fps             frames per second (average); 0 for a still image
- * @param frameCount      number of frames, estimated from the container for clips; 1 for stills
- * @param durationSeconds duration; 0 for a still image
+ * @param frameCount      number of frames, from the video stream's header where it records one, else
+ *                        estimated from the duration; 1 for stills
+ * @param durationSeconds the video's duration; 0 for a still image
  * @param codec           decoder name, e.g. {@code h264}, {@code vp9}, {@code png}
  * @param rotation        clockwise rotation the player applies, one of 0, 90, 180, 270
  * @param hasVideo        false for audio-only files
  * @param metadata        container metadata, as {@link MediaWriter#readMetadata} returns it
+ * @param container       the file type: {@code mp4}, {@code mov}, {@code webm}, {@code matroska},
+ *                        {@code gif}, {@code png folder}, a still's format ({@code png}, {@code jpeg}, …)
+ *                        or FFmpeg's demuxer name for anything else
  */
 public record MediaInfo(int width, int height, double fps, long frameCount, double durationSeconds, String codec,
-                        int rotation, boolean hasVideo, Map<String, String> metadata) {
+                        int rotation, boolean hasVideo, Map<String, String> metadata, String container) {
 
     public MediaInfo {
         Objects.requireNonNull(codec, "codec");
+        Objects.requireNonNull(container, "container");
         metadata = Map.copyOf(metadata);
+    }
+
+    /** Without a container name (kept for callers written before it existed). */
+    public MediaInfo(int width, int height, double fps, long frameCount, double durationSeconds, String codec,
+                     int rotation, boolean hasVideo, Map<String, String> metadata) {
+        this(width, height, fps, frameCount, durationSeconds, codec, rotation, hasVideo, metadata, "");
+    }
+
+    /** One line for people: "mp4, h264, 640x360, 24 fps, 48 frames, 2.00 s" (a still: "png, 512x512, still"). */
+    public String describe() {
+        StringBuilder sb = new StringBuilder(container.isEmpty() ? "?" : container);
+        if (!codec.isEmpty() && !codec.equals(container)) {
+            sb.append(", ").append(codec);
+        }
+        if (!hasVideo) {
+            return sb.append(String.format(Locale.ROOT, ", no video stream, %.2f s", durationSeconds)).toString();
+        }
+        sb.append(", ").append(width).append('x').append(height);
+        if (fps <= 0 && frameCount == 1) {
+            return sb.append(", still").toString();
+        }
+        String rate = fps == Math.rint(fps) ? Long.toString((long) fps) : String.format(Locale.ROOT, "%.2f", fps);
+        sb.append(String.format(Locale.ROOT, ", %s fps, %d frames, %.2f s", rate, frameCount, durationSeconds));
+        if (rotation != 0) {
+            sb.append(", rotated ").append(rotation).append('°');
+        }
+        return sb.toString();
     }
 }

@@ -11,7 +11,9 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
@@ -40,6 +42,8 @@ public final class MediaReader {
     /** Frame rate given to stills and PNG folders that do not record one. */
     public static final double DEFAULT_FPS = 24.0;
 
+    /** libavutil/frame.h's AV_FRAME_FLAG_CORRUPT, which the presets do not map. */
+    private static final int AV_FRAME_FLAG_CORRUPT = 1;
     private static final Pattern FRAME_FILE = Pattern.compile("(?i)(.*?)(\\d+)\\.png");
     /** Container tags that describe the muxer, not the content; left out of metadata maps. */
     private static final java.util.Set<String> TECHNICAL_TAGS =
@@ -55,43 +59,124 @@ public final class MediaReader {
         if (still.isEmpty() && ImageSniffer.hasImageExtension(p)) {
             throw notAnImage(p);
         }
-        Clip c = decode(p, still.orElse(null), targetW, targetH, 0, policy, 1);
+        Clip c = decode(p, still.orElse(null), targetW, targetH, 0, policy, 1, null, null);
         return c.withFps(DEFAULT_FPS);
     }
 
     /**
      * Reads a clip (any container and codec FFmpeg decodes, animated GIF included), a folder of
-     * PNG frames, or a still image (giving one frame).
+     * PNG frames, or a still image (giving one frame). A clip with damaged frames is refused, as
+     * with {@link ReadOptions#defaults()}.
      *
      * @param maxFrames at most this many frames are returned (1..{@value #MAX_FRAMES}); reading
      *                  stops there, so a long file costs no more than the frames kept
      */
     public static Clip readClip(Path p, int targetW, int targetH, double targetFps, ResizePolicy policy,
                                 int maxFrames) throws MediaException {
+        return readClip(p, targetW, targetH, targetFps, policy, maxFrames, ReadOptions.defaults()).clip();
+    }
+
+    /**
+     * As {@link #readClip(Path, int, int, double, ResizePolicy, int)}, with options. Decoding
+     * errors are counted per source frame while reading (FFmpeg's error lines, frames it flags as
+     * concealed, frames that never came out); a clip with any is refused with BAD_INPUT naming the
+     * frames, unless {@link ReadOptions#allowDamaged()}, in which case the frames come back with a
+     * warning naming them.
+     */
+    public static ReadResult readClip(Path p, int targetW, int targetH, double targetFps, ResizePolicy policy,
+                                      int maxFrames, ReadOptions options) throws MediaException {
+        java.util.Objects.requireNonNull(options, "options");
         checkTarget(targetW, targetH, policy);
         if (maxFrames < 1 || maxFrames > MAX_FRAMES) {
             throw new IllegalArgumentException("maxFrames must be 1.." + MAX_FRAMES + ", got " + maxFrames + ".");
         }
-        if (Double.isNaN(targetFps) || Double.isInfinite(targetFps) || targetFps > 1000) {
-            throw new IllegalArgumentException("targetFps must be 0 (source rate) or a rate up to 1000, got "
-                    + targetFps + ".");
-        }
+        checkFps(targetFps);
         checkFile(p, true);
         if (Files.isDirectory(p)) {
-            return readPngFolder(p, targetW, targetH, targetFps, policy, maxFrames);
+            return new ReadResult(readPngFolder(p, targetW, targetH, targetFps, policy, maxFrames), List.of());
         }
         Optional<Sniffed> still = ImageSniffer.sniff(p);
         if (still.isEmpty() && ImageSniffer.hasImageExtension(p)) {
             throw notAnImage(p);
         }
         if (still.isPresent() && still.get().format() != ImageSniffer.StillFormat.GIF) {
-            Clip c = decode(p, still.get(), targetW, targetH, 0, policy, 1);
-            return c.withFps(targetFps > 0 ? targetFps : DEFAULT_FPS);
+            Clip c = decode(p, still.get(), targetW, targetH, 0, policy, 1, null, null);
+            return new ReadResult(c.withFps(targetFps > 0 ? targetFps : DEFAULT_FPS), List.of());
         }
-        return decode(p, still.orElse(null), targetW, targetH, targetFps, policy, maxFrames);
+        List<String> warnings = new ArrayList<>();
+        Clip c = decode(p, still.orElse(null), targetW, targetH, targetFps, policy, maxFrames, options, warnings);
+        return new ReadResult(c, warnings);
     }
 
-    /** Size, rate, length, codec, rotation and metadata, read from headers (frames are not decoded). */
+    /**
+     * Refuses, from the container's header alone, a clip that would give more than {@code maxFrames}
+     * frames at {@code targetFps} ({@code <= 0}: at its own rate): the message gives the clip's
+     * length and the limit, in frames and seconds, and says to trim it. Cheap enough to call before
+     * loading a model. A clip whose header does not give its length passes; read it with
+     * {@code maxFrames + 1} to find out.
+     *
+     * @return what the probe found, for the caller to show
+     */
+    public static MediaInfo checkLength(Path p, double targetFps, int maxFrames) throws MediaException {
+        if (maxFrames < 1) {
+            throw new IllegalArgumentException("maxFrames must be at least 1, got " + maxFrames + ".");
+        }
+        checkFps(targetFps);
+        MediaInfo info = probe(p);
+        long frames = framesAt(info, targetFps);
+        if (frames > maxFrames) {
+            throw tooLong(p, info.durationSeconds(), frames, targetFps > 0 ? targetFps : info.fps(), maxFrames);
+        }
+        return info;
+    }
+
+    /** The frames a probed clip gives at a rate ({@code <= 0}: its own), from its header. */
+    static long framesAt(MediaInfo info, double targetFps) {
+        if (!info.hasVideo()) {
+            return 0;
+        }
+        if (targetFps <= 0 || info.durationSeconds() <= 0) {
+            return info.frameCount();
+        }
+        // Nudged down so 2.666667 s at 24 fps is 64 frames, not 65.
+        return (long) Math.ceil(info.durationSeconds() * targetFps - 1e-3);
+    }
+
+    /**
+     * "Too long": the clip's length and the limit in frames and time, and what to do.
+     *
+     * @param seconds the clip's duration, 0 if unknown
+     * @param frames  the frames it gives at {@code fps}, or -1 when only "more than the limit" is known
+     */
+    static MediaException tooLong(Path p, double seconds, long frames, double fps, int maxFrames) {
+        java.util.Locale l = java.util.Locale.ROOT;
+        String rate = fps > 0 ? " at " + fmt(fps) + " fps" : "";
+        String count = frames < 0 ? "more than " + maxFrames + " frames" : frames + " frames";
+        String length = seconds > 0 ? String.format(l, "is %.1f s long (%s%s)", seconds, count, rate)
+                : "has " + count + rate;
+        String limit = fps > 0 ? String.format(l, " (%.1f s%s)", maxFrames / fps, rate) : "";
+        String trim = fps > 0 ? String.format(l, " to at most %.1f s", Math.floor(maxFrames / fps * 10) / 10)
+                : " to at most " + maxFrames + " frames";
+        return MediaException.badInput(p, length + ", but at most " + maxFrames + " frames" + limit
+                + " of a source are used. Trim it" + trim + " (or to the part you need) and try again.");
+    }
+
+    private static String fmt(double fps) {
+        return fps == Math.rint(fps) ? Long.toString((long) fps) : String.format(java.util.Locale.ROOT, "%.3f", fps)
+                .replaceAll("0+$", "");
+    }
+
+    private static void checkFps(double targetFps) {
+        if (Double.isNaN(targetFps) || Double.isInfinite(targetFps) || targetFps > 1000) {
+            throw new IllegalArgumentException("targetFps must be 0 (source rate) or a rate up to 1000, got "
+                    + targetFps + ".");
+        }
+    }
+
+    /**
+     * Size, rate, length, codec, container, rotation and metadata, read from headers (frames are
+     * not decoded). Works on any media FFmpeg opens, Kinora's or not.
+     */
     public static MediaInfo probe(Path p) throws MediaException {
         checkFile(p, true);
         if (Files.isDirectory(p)) {
@@ -100,7 +185,7 @@ public final class MediaReader {
             Map<String, String> meta = MediaWriter.readMetadata(p);
             double fps = folderFps(meta, 0);
             return new MediaInfo(first.width(), first.height(), fps, files.size(), files.size() / fps, "png", 0,
-                    true, meta);
+                    true, meta, "png folder");
         }
         Optional<Sniffed> still = ImageSniffer.sniff(p);
         if (still.isEmpty() && ImageSniffer.hasImageExtension(p)) {
@@ -109,26 +194,67 @@ public final class MediaReader {
         if (still.isPresent() && still.get().format() != ImageSniffer.StillFormat.GIF) {
             Sniffed s = still.get();
             boolean swap = s.rotation() == 90 || s.rotation() == 270;
+            String format = s.format().name().toLowerCase(java.util.Locale.ROOT);
             return new MediaInfo(swap ? s.height() : s.width(), swap ? s.width() : s.height(), 0, 1, 0,
-                    s.format().name().toLowerCase(java.util.Locale.ROOT), s.rotation(), true, Map.of());
+                    format, s.rotation(), true, Map.of(), format);
         }
         FfmpegLog.install();
         try (FFmpegFrameGrabber g = open(p, still.map(s -> s.format().demuxer).orElse(null))) {
             // GIF comments are parsed by us: FFmpeg's GIF demuxer does not export all of them.
             Map<String, String> meta = still.isPresent() ? MediaWriter.readMetadata(p) : containerMetadata(g);
+            String container = still.isPresent() ? "gif" : containerName(g.getFormat(), p);
             if (!g.hasVideo()) {
-                return new MediaInfo(0, 0, 0, 0, g.getLengthInTime() / 1e6, "", 0, false, meta);
+                return new MediaInfo(0, 0, 0, 0, g.getLengthInTime() / 1e6, "", 0, false, meta, container);
             }
             int rot = rotation(g);
             boolean swap = rot == 90 || rot == 270;
             int w = swap ? g.getImageHeight() : g.getImageWidth();
             int h = swap ? g.getImageWidth() : g.getImageHeight();
             String codec = g.getVideoCodecName() == null ? "" : g.getVideoCodecName();
-            return new MediaInfo(w, h, g.getFrameRate(), Math.max(0, g.getLengthInVideoFrames()),
-                    Math.max(0, g.getLengthInTime()) / 1e6, codec, rot, true, meta);
+            double fps = g.getFrameRate();
+            // The video stream's own length where the header has it: the container's duration is
+            // the longest stream's, and audio often runs past the last frame.
+            double seconds = Math.max(0, g.getLengthInTime()) / 1e6;
+            long frames = Math.max(0, g.getLengthInVideoFrames());
+            AVStream st = videoStream(g);
+            if (st != null) {
+                if (st.duration() > 0 && st.duration() != avutil.AV_NOPTS_VALUE && st.time_base().den() > 0) {
+                    seconds = st.duration() * (double) st.time_base().num() / st.time_base().den();
+                    frames = fps > 0 ? Math.round(seconds * fps) : frames;
+                }
+                if (st.nb_frames() > 0) {
+                    frames = st.nb_frames();
+                }
+            }
+            return new MediaInfo(w, h, fps, frames, seconds, codec, rot, true, meta, container);
         } catch (FrameGrabber.Exception e) {
             throw MediaException.io(p, "FFmpeg failed while closing the file (" + e.getMessage() + ").", e);
         }
+    }
+
+    private static AVStream videoStream(FFmpegFrameGrabber g) {
+        var oc = g.getFormatContext();
+        int i = g.getVideoStream();
+        return oc == null || i < 0 || i >= oc.nb_streams() ? null : oc.streams(i);
+    }
+
+    /**
+     * A short container name from FFmpeg's demuxer name, which lists aliases ("mov,mp4,m4a,3gp,3g2,mj2",
+     * "matroska,webm"): the alias matching the file's extension, else the first.
+     */
+    static String containerName(String demuxer, Path p) {
+        if (demuxer == null || demuxer.isEmpty()) {
+            return "";
+        }
+        String name = p.getFileName() == null ? "" : p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        String ext = name.lastIndexOf('.') > 0 ? name.substring(name.lastIndexOf('.') + 1) : "";
+        String[] aliases = demuxer.split(",");
+        for (String a : aliases) {
+            if (a.equals(ext) || (a.equals("matroska") && ext.equals("mkv"))) {
+                return a;
+            }
+        }
+        return aliases[0].equals("mov") && !ext.equals("mov") ? "mp4" : aliases[0];
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -139,11 +265,14 @@ public final class MediaReader {
      * picked by timestamp. Each decoded frame is copied to Java memory at once, because the grabber
      * reuses (and on close frees) the buffer behind the {@link Frame} it returns.
      *
-     * @param still the sniffed header of a still or GIF (its demuxer is forced and its EXIF
-     *              orientation applied); null for anything else
+     * @param still    the sniffed header of a still or GIF (its demuxer is forced and its EXIF
+     *                 orientation applied); null for anything else
+     * @param options  for clips: damaged frames are counted and refused or, if allowed, reported in
+     *                 {@code warnings}; null for stills, whose decoding errors fail the read as before
      */
     private static Clip decode(Path p, Sniffed still, int targetW, int targetH, double targetFps,
-                               ResizePolicy policy, int maxFrames) throws MediaException {
+                               ResizePolicy policy, int maxFrames, ReadOptions options, List<String> warnings)
+            throws MediaException {
         FfmpegLog.install();
         try (FFmpegFrameGrabber g = open(p, still == null ? null : still.format().demuxer)) {
             if (!g.hasVideo()) {
@@ -164,12 +293,45 @@ public final class MediaReader {
             int grabH = swap ? transform.decodedW : transform.decodedH;
             double srcFps = g.getFrameRate();
             Sampler sampler = new Sampler(p, plan, transform, targetFps, maxFrames);
+            DamageTracker damage = options == null ? null : new DamageTracker(srcFps, startTime(g),
+                    g.getLengthInVideoFrames());
             List<byte[]> frames;
             int decoded = 0;
             try (RgbConverter rgb = new RgbConverter(grabW, grabH)) {
-                Frame f;
-                while (!sampler.full() && (f = grab(g, p, decoded)) != null) {
-                    if (!(f.opaque instanceof AVFrame pic) || pic.width() <= 0) {
+                while (!sampler.full()) {
+                    Frame f;
+                    AVFrame pic;
+                    // Count FFmpeg's error lines while this grab decodes; the conversion below is not counted.
+                    try (FfmpegLog.ErrorCount errors = FfmpegLog.count()) {
+                        if (damage == null) {
+                            f = grab(g, p, decoded);
+                        } else {
+                            try {
+                                f = g.grabImage();
+                            } catch (FrameGrabber.Exception | RuntimeException e) {
+                                damage.carry(errors);
+                                damage.failed(String.valueOf(e.getMessage()));
+                                break;
+                            }
+                        }
+                        if (f == null) {
+                            if (damage != null) {
+                                damage.end(errors);
+                            }
+                            break;
+                        }
+                        pic = f.opaque instanceof AVFrame a && a.width() > 0 ? a : null;
+                        if (damage != null) {
+                            if (pic == null) {
+                                damage.carry(errors);
+                            } else {
+                                boolean flagged = pic.decode_error_flags() != 0
+                                        || (pic.flags() & AV_FRAME_FLAG_CORRUPT) != 0;
+                                damage.frame(f.timestamp, decoded, errors, flagged);
+                            }
+                        }
+                    }
+                    if (pic == null) {
                         continue;
                     }
                     sampler.offer(rgb.convert(pic), f.timestamp);
@@ -178,6 +340,16 @@ public final class MediaReader {
                 frames = sampler.finish(srcFps);
             } catch (IllegalStateException e) {
                 throw MediaException.badInput(p, "has frames FFmpeg cannot convert to RGB (" + e.getMessage() + ").", e);
+            }
+            if (damage != null && damage.any()) {
+                LOG.warn("{}: {} damaged; first FFmpeg error: {}", p, damage.describe(), damage.firstError());
+                if (!options.allowDamaged()) {
+                    throw MediaException.badInput(p, damage.describe() + " damaged (decoding errors); pass"
+                            + " --allow-damaged to use it anyway, or re-export the clip.");
+                }
+                if (!frames.isEmpty()) {
+                    warnings.add(p + ": " + damage.describe() + " damaged (decoding errors); used anyway.");
+                }
             }
             if (frames.isEmpty()) {
                 throw MediaException.badInput(p, "has a " + sw + "x" + sh + " video stream but no frame could be"
@@ -193,6 +365,13 @@ public final class MediaReader {
         }
     }
 
+    /** The container's start time in µs (the first frame's timestamp), or Long.MIN_VALUE when unknown. */
+    private static long startTime(FFmpegFrameGrabber g) {
+        var oc = g.getFormatContext();
+        long t = oc == null ? avutil.AV_NOPTS_VALUE : oc.start_time();
+        return t == avutil.AV_NOPTS_VALUE ? Long.MIN_VALUE : t;
+    }
+
     static FFmpegFrameGrabber open(Path p, String demuxer) throws MediaException {
         if (demuxer == null) {
             // Sniffed stills (demuxer forced) had their header checked already, and image pipes
@@ -204,6 +383,9 @@ public final class MediaReader {
             g.setFormat(demuxer);
         }
         g.setOption("protocol_whitelist", Preflight.PROTOCOLS);
+        // One decoder thread: FFmpeg then logs every error of this decoder on the caller's thread,
+        // where FfmpegLog counts it for this read (worker threads would log anonymously).
+        g.setVideoOption("threads", "1");
         // Frames come out as decoded; RgbConverter does the conversion with the right colour matrix.
         g.setImageMode(FrameGrabber.ImageMode.RAW);
         try {
@@ -287,7 +469,7 @@ public final class MediaReader {
             if (i != lastIndex) {
                 Path file = files.get(i);
                 Sniffed s = ImageSniffer.sniff(file).orElseThrow(() -> notAnImage(file));
-                Clip one = decode(file, s, targetW, targetH, 0, policy, 1);
+                Clip one = decode(file, s, targetW, targetH, 0, policy, 1, null, null);
                 if (w >= 0 && (one.width() != w || one.height() != h)) {
                     throw MediaException.badInput(file, "is " + one.width() + "x" + one.height() + " but earlier"
                             + " frames in " + dir + " are " + w + "x" + h + "; give a target size so all frames"

@@ -11,6 +11,8 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -18,8 +20,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avformat;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
@@ -60,6 +67,23 @@ public final class MediaWriter {
      *                        BAD_INPUT when the format cannot be produced by this FFmpeg build
      */
     public static Path write(Clip clip, Path out, OutputFormat format, ExportOptions opts) throws MediaException {
+        return write(clip, out, format, opts, () -> { });
+    }
+
+    /** Runs once the new file is complete, just before it is renamed over the final name. */
+    @FunctionalInterface
+    interface BeforeCommit {
+        /** Throwing cancels the write: the temporary is deleted and nothing is renamed. */
+        void run() throws MediaException;
+    }
+
+    /**
+     * As {@link #write(Clip, Path, OutputFormat, ExportOptions)}, running {@code beforeCommit} when
+     * the new file is complete and before it takes the final name (MediaIO writes the recipe
+     * sidecar there, so the sidecar never lags behind the media).
+     */
+    static Path write(Clip clip, Path out, OutputFormat format, ExportOptions opts, BeforeCommit beforeCommit)
+            throws MediaException {
         Objects.requireNonNull(clip, "clip");
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(format, "format");
@@ -73,11 +97,12 @@ public final class MediaWriter {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw MediaException.io(out, "cannot create the folder " + dir + " (" + e.getMessage()
+            throw MediaException.io(out, "cannot create the folder " + dir + " (" + reason(e)
                     + "); choose a writable location.", e);
         }
+        sweepLeftovers(dir, Instant.now().minus(LEFTOVER_AGE));
         if (format == OutputFormat.PNG_SEQUENCE) {
-            writePngSequence(scaled, target, opts.metadata());
+            writePngSequence(scaled, target, opts.metadata(), beforeCommit);
             return out;
         }
         if (Files.isDirectory(target)) {
@@ -104,14 +129,15 @@ public final class MediaWriter {
                 }
                 default -> throw new IllegalStateException(format.name());
             }
+            beforeCommit.run();
             moveIntoPlace(tmp, target);
             tmp = null;
             LOG.info("Wrote {} ({} frames {}x{} @ {} fps)", out, scaled.frameCount(), scaled.width(),
                     scaled.height(), scaled.fps());
             return out;
         } catch (IOException e) {
-            throw MediaException.io(out, "could not write the file (" + e.getMessage() + "); check that the folder"
-                    + " is writable and the disk has space. Nothing was left under that name.", e);
+            throw MediaException.io(out, "could not write the file (" + reason(e) + "); " + advice(e)
+                    + " Nothing was left under that name.", e);
         } finally {
             deleteQuietly(tmp);
         }
@@ -250,6 +276,56 @@ public final class MediaWriter {
             throw new IOException("FFmpeg " + (format == OutputFormat.MP4 ? H264_ENCODER : VP9_ENCODER) + " failed: "
                     + e.getMessage(), e);
         }
+        checkAllFramesLanded(tmp, clip.frameCount());
+    }
+
+    /**
+     * JavaCV ignores what {@code av_write_trailer} and {@code avio_close} return, so a disk that
+     * fills up near the end (WebM buffers whole clusters) leaves a cut file and no error. Count the
+     * video packets that actually reached the file (demuxing only, no decoding) before it is renamed.
+     */
+    static void checkAllFramesLanded(Path file, int expected) throws IOException {
+        AVFormatContext oc = new AVFormatContext(null);
+        AVDictionary opts = new AVDictionary(null);
+        avutil.av_dict_set(opts, "protocol_whitelist", Preflight.PROTOCOLS, 0);
+        int ret;
+        try {
+            ret = avformat.avformat_open_input(oc, file.toAbsolutePath().toString(), null, opts);
+        } finally {
+            avutil.av_dict_free(opts);
+        }
+        int found = 0;
+        if (ret >= 0) {
+            AVPacket pkt = avcodec.av_packet_alloc();
+            try {
+                int video = -1;
+                for (int i = 0; i < oc.nb_streams() && video < 0; i++) {
+                    if (oc.streams(i).codecpar().codec_type() == avutil.AVMEDIA_TYPE_VIDEO) {
+                        video = i;
+                    }
+                }
+                while (found < expected && avformat.av_read_frame(oc, pkt) >= 0) {
+                    if (pkt.stream_index() == video) {
+                        found++;
+                    }
+                    avcodec.av_packet_unref(pkt);
+                }
+            } finally {
+                avcodec.av_packet_free(pkt);
+                avformat.avformat_close_input(oc);
+            }
+        }
+        if (found < expected) {
+            long free = -1;
+            try {
+                free = Files.getFileStore(file).getUsableSpace();
+            } catch (IOException ignored) {
+                // unknown: say what we know
+            }
+            String what = "only " + found + " of " + expected + " frames reached the file";
+            throw new IOException(free >= 0 && free < (1 << 20) ? "No space left on device (" + what + ")"
+                    : what + "; the disk may be full or failing");
+        }
     }
 
     /**
@@ -261,8 +337,8 @@ public final class MediaWriter {
         return (int) Math.min(50_000_000, Math.max(2_000_000, bits));
     }
 
-    private static void writePngSequence(Clip clip, Path target, Map<String, String> metadata)
-            throws MediaException {
+    private static void writePngSequence(Clip clip, Path target, Map<String, String> metadata,
+                                         BeforeCommit beforeCommit) throws MediaException {
         if (Files.exists(target) && !Files.isDirectory(target)) {
             throw MediaException.badInput(target, "exists and is a file; a PNG sequence is written as a folder."
                     + " Choose a folder name.");
@@ -283,12 +359,13 @@ public final class MediaWriter {
             Map<String, String> recipe = new LinkedHashMap<>(metadata);
             recipe.putIfAbsent("fps", formatFps(clip.fps()));
             JSON.writeValue(tmp.resolve(RECIPE_FILE).toFile(), new TreeMap<>(recipe));
+            beforeCommit.run();
             replaceFolder(tmp, target);
             tmp = null;
             LOG.info("Wrote {} ({} PNG frames {}x{})", target, clip.frameCount(), clip.width(), clip.height());
         } catch (IOException e) {
-            throw MediaException.io(target, "could not write the PNG sequence (" + e.getMessage() + "); check that"
-                    + " the folder is writable and the disk has space. Nothing was left under that name.", e);
+            throw MediaException.io(target, "could not write the PNG sequence (" + reason(e) + "); " + advice(e)
+                    + " Nothing was left under that name.", e);
         } finally {
             deleteQuietly(tmp);
         }
@@ -299,7 +376,7 @@ public final class MediaWriter {
     }
 
     /** An empty folder, or one holding only frame_NNNN.png and recipe.json (an earlier export). */
-    private static boolean isReplaceableSequence(Path dir) throws MediaException {
+    static boolean isReplaceableSequence(Path dir) throws MediaException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.allMatch(f -> {
                 String n = f.getFileName().toString();
@@ -333,7 +410,7 @@ public final class MediaWriter {
      * A new hidden file or folder next to {@code target}, with the default permissions (unlike
      * {@code Files.createTempFile}, whose 0600 would stick to the renamed export).
      */
-    private static Path createSibling(Path target, String suffix, boolean folder) throws IOException {
+    static Path createSibling(Path target, String suffix, boolean folder) throws IOException {
         for (int attempt = 0; ; attempt++) {
             String id = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xFFFFFFFFFFL);
             Path p = target.resolveSibling("." + target.getFileName() + "." + id + suffix);
@@ -356,6 +433,86 @@ public final class MediaWriter {
         } catch (FileAlreadyExistsException e) {
             throw new IOException("another file appeared at " + target + " while writing", e);
         }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Leftovers of killed writes
+
+    /** Temporaries older than this are leftovers of a killed write: no export runs for a day. */
+    static final Duration LEFTOVER_AGE = Duration.ofHours(24);
+    /** The names {@link #createSibling} gives: {@code .NAME.<hex id>.part} or {@code .old}. */
+    static final Pattern LEFTOVER = Pattern.compile("\\..+\\.[0-9a-f]{1,10}\\.(part|old)");
+
+    /**
+     * Deletes this writer's own temporaries in {@code dir} last modified before {@code cutoff}: a
+     * write killed mid-way (power cut, kill -9) leaves its hidden {@code .NAME.<id>.part} behind, and
+     * nobody else would ever remove it. Only names of {@link #LEFTOVER}'s form are touched, a folder
+     * only when it holds nothing but PNG frames and a recipe, and links never. Best effort.
+     */
+    static void sweepLeftovers(Path dir, Instant cutoff) {
+        List<Path> candidates;
+        try (Stream<Path> s = Files.list(dir)) {
+            candidates = s.filter(f -> LEFTOVER.matcher(f.getFileName().toString()).matches()).toList();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            LOG.debug("Could not look for leftover temporaries in {}: {}", dir, e.getMessage());
+            return;
+        }
+        for (Path f : candidates) {
+            try {
+                var attrs = Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                if (!attrs.lastModifiedTime().toInstant().isBefore(cutoff) || attrs.isSymbolicLink()
+                        || (attrs.isDirectory() && !isReplaceableSequence(f)) || attrs.isOther()) {
+                    continue;
+                }
+                LOG.info("Deleting {}, left by an export that did not finish (last written {})", f,
+                        attrs.lastModifiedTime());
+                deleteQuietly(f);
+            } catch (IOException | MediaException e) {
+                LOG.debug("Leaving {}: {}", f, e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Why a file operation failed, in one line a person understands: Java's file exceptions carry
+     * only the path as their message, FFmpeg's carry an errno.
+     */
+    static String reason(IOException e) {
+        String msg = e.getMessage() == null ? "" : e.getMessage();
+        java.util.regex.Matcher errno = FFMPEG_ERRNO.matcher(msg);
+        int code = errno.find() ? Integer.parseInt(errno.group(1)) : 0;
+        String why;
+        if (e instanceof java.nio.file.AccessDeniedException || code == 13 || code == 1
+                || msg.contains("Permission denied") || msg.contains("Operation not permitted")) {
+            why = "permission denied: the folder is read-only or belongs to someone else";
+        } else if (msg.contains("No space left") || msg.contains("Disk quota") || code == 28 || code == 122) {
+            why = "the disk is full";
+        } else if (msg.contains("Read-only file system") || code == 30) {
+            why = "the file system is read-only";
+        } else if (e instanceof java.nio.file.NoSuchFileException) {
+            why = "no such file or folder: " + msg;
+        } else if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+            why = fse.getReason().toLowerCase(java.util.Locale.ROOT) + ": " + fse.getFile();
+        } else {
+            why = msg.isEmpty() ? e.getClass().getSimpleName() : msg;
+        }
+        return why.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip(); // exception messages end up on one line
+    }
+
+    /** FFmpeg's "error -28" (a negated errno) in JavaCV's messages; AVERROR tags are far larger. */
+    private static final Pattern FFMPEG_ERRNO = Pattern.compile("error -(\\d{1,3})\\b");
+
+    /** What to do about a failed write, one sentence. */
+    static String advice(IOException e) {
+        String why = reason(e);
+        if (why.startsWith("the disk is full")) {
+            return "free some space or choose a folder on another disk.";
+        }
+        if (why.startsWith("permission denied") || why.startsWith("the file system is read-only")) {
+            return "choose a folder you can write to.";
+        }
+        return "check that the folder is writable and the disk has space.";
     }
 
     private static void deleteQuietly(Path p) {

@@ -26,6 +26,29 @@ public enum OutputFormat {
         return extension;
     }
 
+    /** The names people type for the formats, as {@link #byName} takes them. */
+    public static final java.util.List<String> NAMES = java.util.List.of("mp4", "webm", "gif", "png");
+
+    /**
+     * The format a person named: {@code mp4}, {@code webm}, {@code gif} or {@code png} (a folder of
+     * PNG frames; {@code png-seq} and {@code png_sequence} too), any case. Empty for anything else.
+     */
+    public static java.util.Optional<OutputFormat> byName(String name) {
+        Objects.requireNonNull(name, "name");
+        return switch (name.strip().toLowerCase(Locale.ROOT)) {
+            case "mp4" -> java.util.Optional.of(MP4);
+            case "webm" -> java.util.Optional.of(WEBM);
+            case "gif" -> java.util.Optional.of(GIF);
+            case "png", "png-seq", "png_seq", "png-sequence", "png_sequence" -> java.util.Optional.of(PNG_SEQUENCE);
+            default -> java.util.Optional.empty();
+        };
+    }
+
+    /** The name {@link #byName} takes for this format. */
+    public String displayName() {
+        return this == PNG_SEQUENCE ? "png" : extension;
+    }
+
     /**
      * As {@link #fromPath(Path)}, for a path typed by a user: a trailing {@code /} means "folder"
      * even after an extension ({@code out/clip.mp4/} is a PNG folder), which a {@link Path} forgets.
