@@ -12,23 +12,23 @@ final class GenerationOptions {
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
     String device;
 
-    @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime intra-op threads (0 = automatic).")
+    @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime intra-op threads, up to 4 per core (0 = automatic).")
     int threads;
 
     @Option(names = {"-s", "--seed"}, description = "Noise seed (default: random, printed and recorded in the recipe).")
     Long seed;
 
-    @Option(names = "--steps", defaultValue = "0", description = "Denoising steps (default: the pack's).")
+    @Option(names = "--steps", defaultValue = "0", description = "Denoising steps, 1-1000 (default: the pack's).")
     int steps;
 
-    @Option(names = {"-g", "--guidance"}, defaultValue = "NaN", description = "Classifier-free guidance scale (default: the pack's; 1 = off).")
-    float guidance;
+    @Option(names = {"-g", "--guidance"}, description = "Classifier-free guidance scale, 0-50 (default: the pack's; 1 = off).")
+    Float guidance;
 
     @Option(names = "--scheduler", defaultValue = "", description = "flow-euler, flow-heun, flow-dpm++2m (flow packs); ddim, euler (epsilon/v packs).")
     String scheduler;
 
-    @Option(names = "--shift", defaultValue = "NaN", description = "Flow time shift (default: the pack's).")
-    float shift;
+    @Option(names = "--shift", description = "Flow time shift, above 0 and at most 100 (default: the pack's).")
+    Float shift;
 
     @Option(names = {"-n", "--negative"}, defaultValue = "", description = "Negative prompt (what guidance steers away from).")
     String negative;
@@ -36,7 +36,7 @@ final class GenerationOptions {
     @Option(names = {"-f", "--frames"}, defaultValue = "0", description = "Frames to generate (default: one window; for extend: new frames).")
     int frames;
 
-    @Option(names = "--fps", defaultValue = "0", description = "Playback rate written to the file (default: the pack's).")
+    @Option(names = "--fps", defaultValue = "0", description = "Playback rate written to the file, 1-120 (default: the pack's).")
     double fps;
 
     @Option(names = {"-o", "--out"}, description = "Output file (.mp4, .webm, .gif) or folder (PNG sequence).")
@@ -63,6 +63,9 @@ final class GenerationOptions {
     @Option(names = "--json", description = "Print the result as JSON on stdout.")
     boolean json;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
+    @Option(names = {"-q", "--quiet"}, description = "No progress bar and no notes; errors still print.")
     boolean quiet;
+
+    @Option(names = "--allow-damaged", description = "Use source clips with frames that fail to decode (warns once).")
+    boolean allowDamaged;
 }

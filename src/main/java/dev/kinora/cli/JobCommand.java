@@ -8,9 +8,11 @@ import dev.kinora.engine.GenerationCancelledException;
 import dev.kinora.engine.GenerationEngine;
 import dev.kinora.engine.GenerationRequest;
 import dev.kinora.engine.GenerationResult;
+import dev.kinora.engine.InvalidRequestException;
 import dev.kinora.engine.ProgressListener;
 import dev.kinora.engine.Recipe;
 import dev.kinora.engine.RecipeJson;
+import dev.kinora.engine.RequestLimits;
 import dev.kinora.engine.Source;
 import dev.kinora.engine.onnx.Device;
 import dev.kinora.engine.onnx.RuntimeOptions;
@@ -19,9 +21,6 @@ import dev.kinora.engine.pack.ModelPack;
 import dev.kinora.engine.pack.PackRegistry;
 import dev.kinora.media.MediaException;
 import dev.kinora.media.MediaIO;
-import dev.kinora.media.OutputFormat;
-import dev.kinora.media.ResizePolicy;
-import dev.kinora.media.UpscaleFilter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -68,80 +67,112 @@ abstract class JobCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Recipe base = opt.recipe == null ? null : RecipeJson.fromJson(readRecipe(opt.recipe));
+        checkOptions();
+        Recipe base = opt.recipe == null ? null : readRecipe(opt.recipe);
         String model = base != null && PackRegistry.DEFAULT_PACK.equals(opt.model) ? base.packId() : opt.model;
+        List<Path> paths = base != null && sourcePaths().isEmpty()
+                ? base.sources().stream().map(s -> Path.of(s.path())).toList() : sourcePaths();
+        long seed = opt.seed != null ? opt.seed : base != null ? base.seed() : new SecureRandom().nextLong() & 0xffffffffL;
+        Output output = Output.check(opt, mode(), seed, paths);
         RuntimeOptions ro = RuntimeOptions.defaults().withDevice(Device.parse(opt.device)).withThreads(opt.threads);
-        try (GenerationEngine engine = new GenerationEngine(PackRegistry.standard(), ro)) {
+        CancelToken token = new CancelToken();
+        try (GenerationEngine engine = new GenerationEngine(PackRegistry.standard(), ro);
+             SignalExit signals = SignalExit.install(token)) {
             ModelPack pack = engine.pack(model);
+            output.checkPack(pack, opt.frames);
             List<Source> sources = new ArrayList<>();
-            List<Path> paths = base != null && sourcePaths().isEmpty()
-                    ? base.sources().stream().map(s -> Path.of(s.path())).toList() : sourcePaths();
             for (Path p : paths) {
-                sources.add(MediaIO.readSource(p, pack, ResizePolicy.valueOf(opt.fit.toUpperCase(Locale.ROOT))));
+                sources.add(Output.readSource(p, pack, opt, opt.quiet || opt.json));
             }
-            GenerationRequest request = base != null ? merge(RecipeJson.toRequest(base, sources), pack.id()) : fresh(pack.id(), sources);
-            OutputFormat format = opt.format != null ? BatchCommand.formatOf(opt.format)
-                    : opt.out != null ? OutputFormat.fromPath(opt.out) : OutputFormat.MP4;
-            Path out = opt.out != null ? opt.out : Path.of("kinora-" + request.mode().id() + "-" + request.seed()
-                    + (format == OutputFormat.PNG_SEQUENCE ? "" : "." + format.extension()));
+            GenerationRequest request = base != null ? merge(RecipeJson.toRequest(base, sources), pack.id(), seed) : fresh(pack.id(), seed, sources);
+            RequestLimits.check(request);
+            if (base != null) {
+                warnIfSourcesChanged(base, sources);
+            }
             if (!opt.quiet && !opt.json) {
-                System.err.printf("kinora: %s on %s, seed %d, device %s%n", request.mode().id(), pack.name(), request.seed(),
+                System.err.printf("kinora: %s on %s, seed %d, device %s%n", request.mode().id(), Terminal.safe(pack.name()), request.seed(),
                         engine.device().describe());
             }
-            CancelToken token = new CancelToken();
-            Thread main = Thread.currentThread();
-            Thread hook = new Thread(() -> {
-                token.cancel();
-                try {
-                    main.join(10_000);
-                } catch (InterruptedException ignored) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            Runtime.getRuntime().addShutdownHook(hook);
             ProgressListener bar = opt.quiet || opt.json ? ProgressListener.NONE : new ProgressBar(System.err);
             try {
                 GenerationResult result = engine.generate(request, bar, token);
-                for (String w : result.warnings()) {
-                    System.err.println("kinora: note: " + w);
+                if (!opt.quiet) {
+                    for (String w : result.warnings()) {
+                        System.err.println("kinora: note: " + Terminal.safe(w));
+                    }
                 }
-                Path written = write(result, out, format);
+                signals.writing();
+                Path written = output.write(result);
                 report(result, written);
+                signals.done(ExitCodes.OK);
                 return ExitCodes.OK;
             } catch (GenerationCancelledException e) {
                 if (e.partial().isPresent()) {
-                    Path partial = partialName(out);
-                    write(e.partial().get(), partial, format);
-                    System.err.println("\nkinora: cancelled; the finished frames are in " + partial);
+                    signals.writing();
+                    Path partial = output.writePartial(e.partial().get());
+                    System.err.println("\nkinora: cancelled; the finished frames are in " + Terminal.safe(partial.toString()));
                 }
+                signals.done(ExitCodes.CANCELLED);
                 throw e;
-            } finally {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException ignored) {
-                    // already shutting down: the hook is running
-                }
+            } catch (Exception | Error e) {
+                signals.done(ExitCodes.of(e));
+                throw e;
             }
         }
     }
 
-    private GenerationRequest fresh(String packId, List<Source> sources) {
-        long seed = opt.seed != null ? opt.seed : new SecureRandom().nextLong() & 0xffffffffL;
-        return new GenerationRequest(packId, mode(), prompt(), opt.negative, seed, opt.steps, opt.guidance, opt.scheduler,
-                opt.shift, opt.frames, strength(), direction(), context(), !opt.noAnchor, sources);
+    /** Every number and name the user typed, before anything is read, loaded or generated. */
+    private void checkOptions() throws InvalidRequestException, BadInputException {
+        RequestLimits.steps(opt.steps);
+        RequestLimits.frames(opt.frames);
+        RequestLimits.context(context());
+        if (opt.guidance != null) {
+            RequestLimits.guidance(opt.guidance);
+        }
+        if (opt.shift != null) {
+            RequestLimits.shift(opt.shift);
+        }
+        if (!(strength() > 0 && strength() <= 1)) {
+            throw new BadInputException("--strength must be in (0, 1], got " + strength());
+        }
+        Device.parse(opt.device);
+        Output.fit(opt.fit);
+        if (opt.threads < 0 || opt.threads > RuntimeOptions.maxThreads()) {
+            throw new BadInputException("--threads must be 0 (automatic) to " + RuntimeOptions.maxThreads()
+                    + " (4 per core on this machine), got " + opt.threads);
+        }
+        if (mode() == Mode.LOOP && sourcePaths().isEmpty() && prompt().isBlank() && opt.recipe == null) {
+            throw new BadInputException("loop needs a clip to loop (--clip) or a prompt to generate one from (--prompt)");
+        }
+    }
+
+    private static void warnIfSourcesChanged(Recipe base, List<Source> sources) {
+        for (int i = 0; i < Math.min(base.sources().size(), sources.size()); i++) {
+            String recorded = base.sources().get(i).sha256();
+            String now = sources.get(i).sha256();
+            if (recorded != null && !recorded.isEmpty() && !now.isEmpty() && !recorded.equals(now)) {
+                System.err.println("kinora: warning: " + Terminal.safe(sources.get(i).path())
+                        + " is not the file the recipe was made from (its sha256 differs): the frames will differ");
+            }
+        }
+    }
+
+    private GenerationRequest fresh(String packId, long seed, List<Source> sources) {
+        return new GenerationRequest(packId, mode(), prompt(), opt.negative, seed, opt.steps, orNaN(opt.guidance), opt.scheduler,
+                orNaN(opt.shift), opt.frames, strength(), direction(), context(), !opt.noAnchor, sources);
+    }
+
+    private static float orNaN(Float f) {
+        return f == null ? Float.NaN : f;
     }
 
     /** Options given on the command line override the recipe's. */
-    private GenerationRequest merge(GenerationRequest r, String packId) {
+    private GenerationRequest merge(GenerationRequest r, String packId, long seed) {
         return new GenerationRequest(packId, r.mode(), prompt().isEmpty() ? r.prompt() : prompt(),
-                opt.negative.isEmpty() ? r.negativePrompt() : opt.negative, opt.seed != null ? opt.seed : r.seed(),
-                opt.steps > 0 ? opt.steps : r.steps(), Float.isNaN(opt.guidance) ? r.guidance() : opt.guidance,
-                opt.scheduler.isEmpty() ? r.scheduler() : opt.scheduler, Float.isNaN(opt.shift) ? r.shift() : opt.shift,
+                opt.negative.isEmpty() ? r.negativePrompt() : opt.negative, seed,
+                opt.steps > 0 ? opt.steps : r.steps(), opt.guidance == null ? r.guidance() : opt.guidance,
+                opt.scheduler.isEmpty() ? r.scheduler() : opt.scheduler, opt.shift == null ? r.shift() : opt.shift,
                 opt.frames > 0 ? opt.frames : r.frames(), r.strength(), r.direction(), r.context(), r.anchorColour(), r.sources());
-    }
-
-    private Path write(GenerationResult result, Path out, OutputFormat format) throws MediaException {
-        return MediaIO.writeResult(result, out, format, opt.scale, UpscaleFilter.valueOf(opt.upscale.toUpperCase(Locale.ROOT)), opt.fps);
     }
 
     private void report(GenerationResult r, Path written) throws IOException {
@@ -169,14 +200,12 @@ abstract class JobCommand implements Callable<Integer> {
         }
     }
 
-    private static Path partialName(Path out) {
-        String name = out.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        String partial = dot > 0 ? name.substring(0, dot) + "-partial" + name.substring(dot) : name + "-partial";
-        return out.resolveSibling(partial);
-    }
-
-    private static String readRecipe(Path p) throws MediaException {
-        return MediaIO.readRecipeJson(p);
+    private static Recipe readRecipe(Path p) throws MediaException, BadInputException {
+        String json = MediaIO.readRecipeJson(p);
+        try {
+            return RecipeJson.fromJson(json);
+        } catch (java.io.IOException e) {
+            throw new BadInputException(p + ": not a usable Kinora recipe (" + ExitCodes.message(e) + ")");
+        }
     }
 }

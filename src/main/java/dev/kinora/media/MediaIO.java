@@ -154,7 +154,12 @@ public final class MediaIO {
             if (p.getFileName() != null && p.getFileName().toString().endsWith(".json") && Files.isRegularFile(p)) {
                 String text = Files.readString(p, StandardCharsets.UTF_8);
                 // A PNG folder's recipe.json holds the metadata map, whose entry is the recipe.
-                com.fasterxml.jackson.databind.JsonNode node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+                com.fasterxml.jackson.databind.JsonNode node;
+                try {
+                    node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    return Optional.of(text); // not JSON at all: the recipe reader says so, as bad input
+                }
                 return Optional.of(node != null && node.path(RecipeJson.METADATA_KEY).isTextual()
                         ? node.get(RecipeJson.METADATA_KEY).asText() : text);
             }
@@ -174,6 +179,8 @@ public final class MediaIO {
                 return Optional.of(Files.readString(side, StandardCharsets.UTF_8));
             }
             return Optional.empty();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw MediaException.badInput(p, "is not UTF-8 text; a Kinora recipe is UTF-8 JSON.", e);
         } catch (IOException e) {
             throw MediaException.io(p, "cannot be read (" + MediaWriter.reason(e) + ").", e);
         }

@@ -416,6 +416,11 @@ public final class ProjectStore {
         try {
             JsonNode root = Json.MAPPER.readTree(Files.readAllBytes(jf));
             Instant written = Json.parseInstant(root.path("written").asText(""), Instant.EPOCH);
+            if (fromNewerKinora(root)) {
+                // recovering it here would rewrite it in this build's format and drop what the newer one added
+                LOG.warn("the autosave journal {} was written by a newer Kinora; it is left as it is for that version", jf);
+                return Optional.empty();
+            }
             Project journaled = ProjectCodec.read(root.get("project"), baseName(dir));
             Instant saved = Instant.EPOCH;
             Optional<Project> onDisk = Optional.empty();
@@ -447,10 +452,21 @@ public final class ProjectStore {
         Path jf = journalFile();
         try {
             JsonNode root = Json.MAPPER.readTree(Files.readAllBytes(jf));
+            if (fromNewerKinora(root)) {
+                throw new IOException("the autosave journal " + jf + " was written by a newer Kinora (format "
+                        + Math.max(ProjectCodec.formatVersion(root), ProjectCodec.formatVersion(root.path("project"))) + "); open the project with that version to recover it");
+            }
             return ProjectCodec.read(root.get("project"), baseName(dir));
         } catch (FormatException e) {
             throw new IOException("the autosave journal " + jf + " cannot be read: " + e.getMessage(), e);
         }
+    }
+
+    /** The journal (its own header or the document in it) needs a newer Kinora than this one. */
+    private static boolean fromNewerKinora(JsonNode journal) {
+        JsonNode project = journal.get("project");
+        return ProjectCodec.formatVersion(journal) > Project.FORMAT_VERSION || project != null
+                && (ProjectCodec.formatVersion(project) > Project.FORMAT_VERSION || !ProjectCodec.unknownRequirements(project).isEmpty());
     }
 
     /** The artist chose the saved version: the journal is set aside (not deleted) in case they change their mind. */

@@ -127,6 +127,6 @@ class CliTest {
         assertTrue(lines[0].contains("\"ok\":true") && lines[0].contains("\"frames\":8"), lines[0]);
         assertTrue(lines[1].contains("\"ok\":false") && lines[1].contains("nothing.png"), lines[1]);
         assertTrue(lines[2].contains("\"ok\":true") && lines[2].contains("\"frames\":12"), lines[2]);
-        assertEquals(ExitCodes.FAILURE, r.code(), "one job failed");
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), "one job failed, on bad input: the batch exits with its code");
     }
 }

@@ -2,6 +2,7 @@ package dev.kinora.project;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -105,6 +106,20 @@ class AutosaveRecoveryTest {
         Project saved = ProjectStore.open(store.dir(), clock, recents).project();
         store.writeJournal(saved, clock.instant().plusSeconds(10));
         assertTrue(store.recovery().isEmpty());
+    }
+
+    @Test
+    void aJournalFromANewerKinoraIsNeitherOfferedNorRewritten() throws IOException {
+        stack.execute(new Commands.EditPrompt(firstShot(), "x"));
+        advance(1000);
+        assertTrue(autosaver.maybeAutosave(clock.instant()));
+        String text = Files.readString(store.journalFile());
+        String newer = text.replaceAll("\"formatVersion\"\\s*:\\s*\\d+", "\"formatVersion\": 99");
+        assertTrue(!newer.equals(text), "the journal declares its format");
+        Files.writeString(store.journalFile(), newer);
+        assertTrue(store.recovery().isEmpty(), "this build would drop what the newer format added");
+        assertThrows(IOException.class, store::recover);
+        assertEquals(newer, Files.readString(store.journalFile()), "left as it is for the newer Kinora");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.kinora.engine.onnx;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -21,7 +22,16 @@ public final class OrtRuntime {
     }
 
     public static OrtEnvironment env() {
-        return OrtEnvironment.getEnvironment();
+        return OrtEnvironment.getEnvironment(logLevel());
+    }
+
+    /**
+     * ORT's own log goes to stderr beside the CLI's one-line messages; its warnings ("Removing
+     * initializer ...") mean nothing to a user. Errors only, unless -Dkinora.ortLog=warning (--debug).
+     */
+    static OrtLoggingLevel logLevel() {
+        return "warning".equalsIgnoreCase(System.getProperty("kinora.ortLog", ""))
+                ? OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING : OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
     }
 
     /** Resolves AUTO/CUDA against what this machine and this ORT build can do. */
@@ -34,7 +44,7 @@ public final class OrtRuntime {
             return new DeviceReport(requested, Device.CUDA, "");
         }
         if (requested == Device.CUDA) {
-            throw new IllegalStateException("CUDA was requested but is not usable: " + failure
+            throw new DeviceUnavailableException("CUDA was requested but is not usable: " + failure
                     + ". Build with 'mvn -Pcuda package' on a machine with CUDA 12 and cuDNN 9, or use --device cpu.");
         }
         return new DeviceReport(requested, Device.CPU, "CUDA unavailable: " + failure);
@@ -63,6 +73,7 @@ public final class OrtRuntime {
                 so.setIntraOpNumThreads(options.intraOpThreads());
             }
             so.setInterOpNumThreads(1);
+            so.setSessionLogLevel(logLevel());
             // Every session has its own intra-op pool; spinning pools steal the cores from each other (the
             // denoiser's from the preview decoder's and back) and from the Java work between calls.
             // Measured on 2 cores: default clip 0.83 -> 0.76 s, with live previews 1.24 -> 0.85 s (docs/benchmarks.md).

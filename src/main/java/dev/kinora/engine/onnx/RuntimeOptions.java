@@ -5,9 +5,15 @@ package dev.kinora.engine.onnx;
  * the benchmarks measured as the best default on small 2-core machines (see docs/benchmarks.md).
  */
 public record RuntimeOptions(Device device, int intraOpThreads, boolean optimizeGraph) {
+    /** More threads than this only thrash; 100 000 made ORT allocate pools until the process was killed. */
+    public static int maxThreads() {
+        return Runtime.getRuntime().availableProcessors() * 4;
+    }
+
     public RuntimeOptions {
-        if (intraOpThreads < 0) {
-            throw new IllegalArgumentException("threads must be >= 0 (0 = automatic), got " + intraOpThreads);
+        if (intraOpThreads < 0 || intraOpThreads > maxThreads()) {
+            throw new IllegalArgumentException("threads must be 0 (automatic) to " + maxThreads()
+                    + " (4 per core on this machine), got " + intraOpThreads);
         }
     }
 

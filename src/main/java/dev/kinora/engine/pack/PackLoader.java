@@ -110,10 +110,59 @@ public final class PackLoader {
         for (JsonNode f : root.path("extraFiles")) {
             extra.add(component(r, "extra", f, false));
         }
-        return new ModelPack(dir, id, r.text(root, "name"), r.text(root, "version"), r.text(root, "license"),
+        ModelPack pack = new ModelPack(dir, id, r.text(root, "name"), r.text(root, "version"), r.text(root, "license"),
                 root.path("description").asText(""), modes, r.positiveInt(root, "width"), r.positiveInt(root, "height"),
                 r.positiveInt(root, "frames"), r.positiveDouble(root, "fps"), latent, prediction, defaults, textConfig,
                 components, extra);
+        checkGeometry(manifest, pack, lat.has("spatialStride"));
+        return pack;
+    }
+
+    /**
+     * The frame and latent sizes a manifest states must agree with each other and with the fixed axes
+     * of the tensors it declares (which the sessions check against the graphs when they load): a
+     * manifest edited to width 100000 is a broken pack, not a request to make huge frames.
+     */
+    static void checkGeometry(Path manifest, ModelPack p, boolean strideStated) throws PackException {
+        ModelPack.LatentGeometry l = p.latent();
+        if (p.width() > MAX_SIDE || p.height() > MAX_SIDE || p.frames() > MAX_WINDOW) {
+            throw new PackException(manifest + ": frames of " + p.width() + "x" + p.height() + " x " + p.frames()
+                    + " exceed what Kinora runs (sides up to " + MAX_SIDE + ", windows up to " + MAX_WINDOW + " frames)");
+        }
+        if (strideStated && (p.width() != l.width() * l.spatialStride() || p.height() != l.height() * l.spatialStride())) {
+            throw new PackException(manifest + ": frames of " + p.width() + "x" + p.height() + " do not match the latent of "
+                    + l.width() + "x" + l.height() + " at spatial stride " + l.spatialStride() + " (expected "
+                    + l.width() * l.spatialStride() + "x" + l.height() * l.spatialStride() + ")");
+        }
+        int[] image = {-1, 3, p.height(), p.width()};
+        int[] latent2d = {-1, l.channels(), l.height(), l.width()};
+        expect(manifest, p, ModelPack.VAE_ENCODER, true, "sample", image);
+        expect(manifest, p, ModelPack.VAE_ENCODER, false, "latent", latent2d);
+        expect(manifest, p, ModelPack.VAE_DECODER, true, "latent", latent2d);
+        expect(manifest, p, ModelPack.VAE_DECODER, false, "sample", image);
+        expect(manifest, p, ModelPack.DENOISER, true, "sample", new int[] {-1, l.channels(), -1, l.height(), l.width()});
+    }
+
+    private static final int MAX_SIDE = 8192;
+    private static final int MAX_WINDOW = 1024;
+
+    private static void expect(Path manifest, ModelPack p, String key, boolean input, String name, int[] want) throws PackException {
+        Component c = p.components().get(key);
+        if (c == null) {
+            return;
+        }
+        for (TensorSpec t : input ? c.inputs() : c.outputs()) {
+            if (!t.name().equals(name) || t.shape().length != want.length) {
+                continue;
+            }
+            for (int i = 0; i < want.length; i++) {
+                if (want[i] >= 0 && t.shape()[i] >= 0 && t.shape()[i] != want[i]) {
+                    throw new PackException(manifest + ": " + key + " " + (input ? "input" : "output") + " '" + name + "' is declared "
+                            + java.util.Arrays.toString(t.shape()) + " but the pack's size says " + java.util.Arrays.toString(want)
+                            + " (-1 = any); the manifest's width/height/latent and the graphs disagree");
+                }
+            }
+        }
     }
 
     private static Component component(Reader r, String key, JsonNode node, boolean diffusers) throws PackException {

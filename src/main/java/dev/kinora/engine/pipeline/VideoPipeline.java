@@ -13,6 +13,7 @@ import dev.kinora.engine.Preview;
 import dev.kinora.engine.Progress;
 import dev.kinora.engine.ProgressListener;
 import dev.kinora.engine.Recipe;
+import dev.kinora.engine.RequestLimits;
 import dev.kinora.engine.Source;
 import dev.kinora.engine.Stage;
 import dev.kinora.engine.model.TextEmbedding;
@@ -49,7 +50,7 @@ import java.util.Locale;
  */
 public final class VideoPipeline {
     /** The most frames one request may produce: about two minutes at Tiny World's 8 fps. */
-    public static final int MAX_FRAMES = 1024;
+    public static final int MAX_FRAMES = RequestLimits.MAX_FRAMES;
 
     private final LoadedPack lp;
     private final ModelPack pack;
@@ -78,6 +79,7 @@ public final class VideoPipeline {
     }
 
     private Plan plan(GenerationRequest r) throws InvalidRequestException {
+        RequestLimits.check(r);
         Mode mode = r.mode();
         if (!pack.supports(mode)) {
             throw new InvalidRequestException("model pack '" + pack.id() + "' does not support " + mode.id()
@@ -111,13 +113,8 @@ public final class VideoPipeline {
             }
         }
         int steps = r.steps() > 0 ? r.steps() : pack.defaults().steps();
-        if (steps > 500) {
-            throw new InvalidRequestException("steps must be between 1 and 500, got " + steps);
-        }
         float guidance = Float.isNaN(r.guidance()) ? pack.defaults().guidance() : r.guidance();
-        if (guidance < 0 || guidance > 50) {
-            throw new InvalidRequestException("guidance must be between 0 and 50, got " + guidance);
-        }
+        RequestLimits.guidance(guidance);
         SchedulerKind kind;
         try {
             kind = SchedulerKind.byId(r.scheduler().isBlank() ? pack.defaults().scheduler() : r.scheduler());
@@ -130,9 +127,7 @@ public final class VideoPipeline {
                     + "' (prediction " + pack.prediction() + "); use " + (flowPack ? "flow-euler, flow-heun, flow-dpm++2m or flow-unipc" : "ddim or euler"));
         }
         float shift = Float.isNaN(r.shift()) ? pack.defaults().shift() : r.shift();
-        if (!(shift > 0)) {
-            throw new InvalidRequestException("shift must be positive, got " + shift);
-        }
+        RequestLimits.shift(shift);
         int window = pack.frames();
         int context = r.context() > 0 ? r.context() : pack.defaults().contextFrames();
         if (context >= window) {

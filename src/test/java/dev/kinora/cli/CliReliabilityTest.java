@@ -1,0 +1,221 @@
+package dev.kinora.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kinora.media.ExportOptions;
+import dev.kinora.media.MediaIO;
+import dev.kinora.media.MediaWriter;
+import dev.kinora.testing.Synthetic;
+import dev.kinora.testing.TestPacks;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue #12: every bad input is refused before any work, in one line with a documented exit code;
+ * nothing a file says reaches the terminal raw. Each case here passed silently (or hung, or printed
+ * a stack trace) before.
+ */
+class CliReliabilityTest {
+    @TempDir
+    static Path dir;
+    static String savedModels;
+    static Path clip;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        savedModels = System.getProperty("kinora.models");
+        TestPacks.tiny(dir.resolve("models"));
+        TestPacks.tiny(dir.resolve("models"), "huge");
+        System.setProperty("kinora.models", dir.resolve("models").toString());
+        System.setProperty("kinora.cache", dir.resolve("cache").toString());
+        clip = dir.resolve("src.mp4");
+        assertEquals(0, kinora("generate", "-m", "tiny", "-p", "a red ball", "-s", "4", "-o", clip.toString(), "-q").code());
+    }
+
+    @AfterAll
+    static void restore() {
+        if (savedModels != null) {
+            System.setProperty("kinora.models", savedModels);
+        }
+    }
+
+    record Run(int code, String out, String err) {
+        /** One line of its own, no stack trace, and the generation never started. */
+        Run refusedEarly(int expected) {
+            assertEquals(expected, code, err);
+            assertEquals(1, err.strip().lines().filter(l -> l.startsWith("kinora: ")).count(), err);
+            assertFalse(err.contains("\tat ") || err.contains("Exception"), "no stack trace: " + err);
+            assertFalse(err.contains(" on Tiny test pack, seed"), "refused before the model ran: " + err);
+            return this;
+        }
+    }
+
+    static synchronized Run kinora(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int code = Main.run(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    static Run gen(String... extra) {
+        String[] base = {"generate", "-m", "tiny", "-p", "a ball", "-s", "1", "-o", dir.resolve("g.mp4").toString()};
+        String[] all = new String[base.length + extra.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        return kinora(all);
+    }
+
+    @Test
+    void absurdThreadCountsAreRefusedInsteadOfHanging() {
+        gen("--threads", "100000").refusedEarly(ExitCodes.BAD_INPUT);
+        gen("--threads", "-1").refusedEarly(ExitCodes.BAD_INPUT);
+    }
+
+    @Test
+    void nonFiniteNumbersAreRefused() {
+        gen("--shift", "Infinity").refusedEarly(ExitCodes.BAD_INPUT);
+        gen("--shift", "NaN").refusedEarly(ExitCodes.BAD_INPUT);
+        gen("--guidance", "NaN").refusedEarly(ExitCodes.BAD_INPUT);
+        gen("--fps", "NaN").refusedEarly(ExitCodes.BAD_INPUT);
+        gen("--fps", "Infinity").refusedEarly(ExitCodes.BAD_INPUT);
+    }
+
+    @Test
+    void outOfRangeNumbersAreRefusedNotDefaulted() {
+        gen("--frames", "-5").refusedEarly(ExitCodes.BAD_INPUT);
+        gen("--steps", "-1").refusedEarly(ExitCodes.BAD_INPUT);
+        gen("--steps", "1001").refusedEarly(ExitCodes.BAD_INPUT);
+        gen("--fps", "-8").refusedEarly(ExitCodes.BAD_INPUT);
+        gen("--fps", "1000000").refusedEarly(ExitCodes.BAD_INPUT);
+        gen("--fps", "0.0001").refusedEarly(ExitCodes.BAD_INPUT);
+        gen("--scale", "9").refusedEarly(ExitCodes.BAD_INPUT);
+        gen("--guidance", "51").refusedEarly(ExitCodes.BAD_INPUT);
+        kinora("extend", "-m", "tiny", "-c", clip.toString(), "--context", "-2", "-o", dir.resolve("x.mp4").toString())
+                .refusedEarly(ExitCodes.BAD_INPUT);
+    }
+
+    @Test
+    void formatsAndFiltersAreCheckedByName() {
+        Run r = gen("--format", "bogus").refusedEarly(ExitCodes.BAD_INPUT);
+        assertTrue(r.err().contains("mp4"), "lists what works: " + r.err());
+        kinora("generate", "-m", "tiny", "-p", "a ball", "-o", dir.resolve("g.avi").toString()).refusedEarly(ExitCodes.BAD_INPUT);
+        gen("--format", "gif").refusedEarly(ExitCodes.BAD_INPUT);   // g.mp4 named, GIF asked: they disagree
+        Run f = gen("--upscale", "bicubic").refusedEarly(ExitCodes.BAD_INPUT);
+        assertFalse(f.err().contains("enum constant"), f.err());
+        assertTrue(f.err().contains("lanczos"), f.err());
+    }
+
+    @Test
+    void theOutputCanNeverOverwriteAnInput() throws Exception {
+        byte[] before = Files.readAllBytes(clip);
+        kinora("extend", "-m", "tiny", "-c", clip.toString(), "-o", clip.toString()).refusedEarly(ExitCodes.BAD_INPUT);
+        Path alias = dir.resolve("sub/../src.mp4");
+        Files.createDirectories(dir.resolve("sub"));
+        kinora("extend", "-m", "tiny", "-c", clip.toString(), "-o", alias.toString()).refusedEarly(ExitCodes.BAD_INPUT);
+        assertArrayEquals(before, Files.readAllBytes(clip), "the source is untouched");
+    }
+
+    @Test
+    void anOutputPathUnderAFileIsBadInput() {
+        kinora("generate", "-m", "tiny", "-p", "a ball", "-o", clip.resolve("x.mp4").toString()).refusedEarly(ExitCodes.BAD_INPUT);
+    }
+
+    @Test
+    void loopWithNothingToLoopIsRefusedLikeGenerate() {
+        kinora("loop", "-m", "tiny", "-o", dir.resolve("l.mp4").toString()).refusedEarly(ExitCodes.BAD_INPUT);
+    }
+
+    @Test
+    void cudaOnTheCpuBuildIsARuntimeProblemNotACrash() {
+        Run r = gen("--device", "cuda");
+        assertEquals(ExitCodes.PACK, r.code(), r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
+        assertTrue(r.err().contains("--device cpu"), "says what to do: " + r.err());
+    }
+
+    @Test
+    void malformedRecipesAreBadInputInOneLine() throws Exception {
+        Path bad = Files.writeString(dir.resolve("bad-recipe.json"), "{\"mode\": \"generate\", \"packId\": ");
+        gen("--recipe", bad.toString()).refusedEarly(ExitCodes.BAD_INPUT);
+        Path notRecipe = Files.writeString(dir.resolve("other.json"), "{\"hello\": 1}");
+        gen("--recipe", notRecipe.toString()).refusedEarly(ExitCodes.BAD_INPUT);
+    }
+
+    @Test
+    void batchFilesAreReadStrictly() throws Exception {
+        Path latin1 = dir.resolve("latin1.jsonl");
+        Files.write(latin1, "{\"prompt\": \"caf\u00e9\"}\n".getBytes(StandardCharsets.ISO_8859_1));
+        Run r = kinora("batch", "--jobs", latin1.toString(), "-m", "tiny");
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
+        assertTrue(r.err().contains("UTF-8") && !r.err().contains("\tat "), r.err());
+
+        Path jobs = Files.writeString(dir.resolve("typed.jsonl"), String.join("\n",
+                "{\"prompt\": \"a ball\", \"seed\": \"abc\"}",
+                "{\"prompt\": \"a ball\", \"steps\": -3}",
+                "{\"prompt\": \"a ball\", \"direction\": \"sideways\", \"mode\": \"generate\"}"));
+        Run b = kinora("batch", "--jobs", jobs.toString(), "-m", "tiny");
+        String[] lines = b.out().strip().split("\n");
+        assertEquals(3, lines.length, b.out());
+        assertTrue(lines[0].contains("\"ok\":false") && lines[0].contains("seed"), lines[0]);
+        assertTrue(lines[1].contains("\"ok\":false") && lines[1].contains("steps"), lines[1]);
+        assertTrue(lines[2].contains("\"ok\":false") && lines[2].contains("direction"), lines[2]);
+        assertEquals(ExitCodes.BAD_INPUT, b.code());
+    }
+
+    @Test
+    void infoShowsAnyMediaAndEscapesWhatTheFileSays() throws Exception {
+        // a clip Kinora did not make: no recipe in it and none beside it
+        Path plain = dir.resolve("plain.webm");
+        MediaWriter.write(MediaIO.toClip(Synthetic.movingSquare(48, 32, 12, 1)), plain, ExportOptions.defaults());
+        Run info = kinora("info", plain.toString());
+        assertEquals(0, info.code(), info.err());
+        assertTrue(info.out().contains("48x32") && info.out().contains("vp9") && info.out().contains("recipe     none"), info.out());
+
+        String recipe = Files.readString(dir.resolve("src.mp4.json")).replace("a red ball", "evil \\u001b]0;pwned\\u0007 \\u001b[31mred");
+        Path evil = Files.writeString(dir.resolve("evil.json"), recipe);
+        Run e = kinora("info", evil.toString());
+        assertEquals(0, e.code(), e.err());
+        assertFalse(e.out().contains("\u001b") || e.out().contains("\u0007"), "no raw control characters");
+        assertTrue(e.out().contains("\\x1b]0;pwned\\x07"), e.out());
+    }
+
+    @Test
+    void aManifestWhoseSizeDisagreesWithItsGraphsIsABrokenPack() throws Exception {
+        Path models = dir.resolve("models");
+        TestPacks.writeManifest(models.resolve("huge"), "huge", "\"width\": 100000, \"height\": 100000");
+        Run r = kinora("generate", "-m", "huge", "-p", "a ball", "-o", dir.resolve("h.mp4").toString());
+        assertEquals(ExitCodes.PACK, r.code(), r.err());
+        assertTrue(r.err().contains("width") || r.err().contains("100000"), r.err());
+        TestPacks.writeManifest(models.resolve("huge"), "huge", "\"width\": 64");
+        Run m = kinora("generate", "-m", "huge", "-p", "a ball", "-o", dir.resolve("h.mp4").toString());
+        assertEquals(ExitCodes.PACK, m.code(), "64 wide frames do not match an 8x8 latent at stride 4: " + m.err());
+    }
+
+    @Test
+    void usageHintsNameTheCommandOnce() {
+        Run r = kinora("--no-such-option");
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        assertTrue(r.err().contains("See 'kinora --help'"), r.err());
+        Run g = kinora("generate", "--bogus");
+        assertTrue(g.err().contains("See 'kinora generate --help'"), g.err());
+    }
+}
