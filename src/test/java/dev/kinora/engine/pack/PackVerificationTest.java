@@ -130,6 +130,29 @@ class PackVerificationTest {
     }
 
     @Test
+    void aTensorShapeThatIsNotAListIsAPackErrorNamingTheTensor() throws Exception {
+        // Spotted while writing PackManifestFuzzTest and kept in its corpus (packJson/crash-shape-object): an
+        // object has a size() but no get(i), so the loader threw a NullPointerException.
+        String json = Files.readString(pack.resolve("pack.json")).replace("\"text_embeds\", \"shape\": [-1, 32]",
+                "\"text_embeds\", \"shape\": {\"batch\": -1, \"dim\": 32}");
+        Files.writeString(pack.resolve("pack.json"), json);
+        PackException e = assertThrows(PackException.class, () -> PackLoader.load(pack));
+        assertTrue(e.getMessage().contains("'shape' of tensor 'text_embeds' of component 'denoiser' must be a list, found object"),
+                e.getMessage());
+        Files.writeString(pack.resolve("pack.json"), Files.readString(pack.resolve("pack.json"))
+                .replaceFirst("\"inputs\": \\[", "\"inputs\": \"none\", \"was\": ["));
+        e = assertThrows(PackException.class, () -> PackLoader.load(pack));
+        assertTrue(e.getMessage().contains("'inputs' of component 'text_encoder' must be a list, found string"), e.getMessage());
+    }
+
+    @Test
+    void aManifestWhoseBytesLookLikeUtf32IsNotValidJsonRatherThanUnreadable() throws Exception {
+        Files.write(pack.resolve("pack.json"), new byte[] {0x0e, 0, 0, 0, 0, 0, 0, 0, ']', ']', ']', ']', '\n', '}'});
+        PackException e = assertThrows(PackException.class, () -> PackLoader.load(pack));
+        assertTrue(e.getMessage().contains("pack.json: not valid JSON") && e.getMessage().contains("UTF-32"), e.getMessage());
+    }
+
+    @Test
     void unknownPacksListWhatIsInstalled() {
         PackException e = assertThrows(PackException.class, () -> new PackRegistry(List.of(models)).find("nope"));
         assertTrue(e.getMessage().contains("unknown model pack 'nope'") && e.getMessage().contains("installed: tiny"), e.getMessage());
