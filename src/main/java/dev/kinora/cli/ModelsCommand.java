@@ -8,9 +8,11 @@ import dev.kinora.engine.pack.PackException;
 import dev.kinora.engine.pack.PackRegistry;
 import dev.kinora.engine.pack.PackVerifier;
 import dev.kinora.engine.pack.TensorSpec;
+import dev.kinora.engine.pack.Verification;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Lists, verifies and describes the installed model packs. */
@@ -42,15 +44,27 @@ final class ModelsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "verify", description = "Check every file of a pack (presence, containment, size, sha256).")
+    @Command(name = "verify", description = "Check every file of a pack (presence, containment, size, sha256). "
+            + "Exit code 3 when a file is missing, misplaced or does not match its sha256.")
     static final class Verify implements Callable<Integer> {
         @Parameters(index = "0", arity = "0..1", defaultValue = PackRegistry.DEFAULT_PACK, description = "Pack id or folder.")
         String id;
 
+        @Option(names = "--verify", paramLabel = "full|quick", defaultValue = "full",
+                description = "full (default): hash every byte of every file. quick: trust the hash cache for files it can prove"
+                        + " unchanged (same inode, size, mtime, ctime and sampled blocks); the rest are hashed in full.")
+        String depth;
+
         @Override
-        public Integer call() throws PackException {
+        public Integer call() throws PackException, BadInputException {
+            Verification v;
+            try {
+                v = Verification.parse(depth);
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException("--verify: " + e.getMessage());
+            }
             ModelPack pack = PackRegistry.standard().find(id);
-            PackVerifier.Report r = new PackVerifier(HashCache.defaultCache()).verify(pack);
+            PackVerifier.Report r = new PackVerifier(HashCache.defaultCache()).verify(pack, v);
             if (r.ok()) {
                 System.out.printf(Locale.ROOT, "%s: OK (%d files, %.1f MB)%n", pack.id(),
                         pack.components().size() + pack.extraFiles().size(), r.totalBytes() / 1e6);

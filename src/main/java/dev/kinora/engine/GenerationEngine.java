@@ -9,14 +9,20 @@ import dev.kinora.engine.pack.ModelPack;
 import dev.kinora.engine.pack.PackException;
 import dev.kinora.engine.pack.PackRegistry;
 import dev.kinora.engine.pack.PackVerifier;
+import dev.kinora.engine.pack.Verification;
 import dev.kinora.engine.pipeline.LoadedPack;
 import dev.kinora.engine.pipeline.VideoPipeline;
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The engine's one entry point for the CLI and the studio. Packs are verified once and their
- * sessions kept loaded between jobs; jobs run one at a time (a single model fills a small machine).
+ * The engine's one entry point for the CLI and the studio. A pack's files are hashed in full the
+ * first time this engine loads it (the on-disk hash cache is user-writable, so it is not trusted
+ * for that); a reload after {@link #unload} may use the cache's proven-unchanged fast path. Sessions
+ * stay loaded between jobs; jobs run one at a time (a single model fills a small machine).
  * Thread-safe: call {@link #generate} from any worker thread, never from a UI thread.
  */
 public final class GenerationEngine implements AutoCloseable {
@@ -25,11 +31,17 @@ public final class GenerationEngine implements AutoCloseable {
     private final PackVerifier verifier;
     private final DeviceReport device;
     private final Map<String, LoadedPack> loaded = new HashMap<>();
+    /** Pack folders whose every byte this engine has hashed. */
+    private final Set<Path> hashedInFull = new HashSet<>();
 
     public GenerationEngine(PackRegistry registry, RuntimeOptions options) {
+        this(registry, options, HashCache.defaultCache());
+    }
+
+    public GenerationEngine(PackRegistry registry, RuntimeOptions options, HashCache hashes) {
         this.registry = registry;
         this.options = options;
-        this.verifier = new PackVerifier(HashCache.defaultCache());
+        this.verifier = new PackVerifier(hashes);
         this.device = OrtRuntime.resolve(options.device());
     }
 
@@ -81,7 +93,9 @@ public final class GenerationEngine implements AutoCloseable {
         LoadedPack lp = loaded.get(id);
         if (lp == null) {
             ModelPack pack = registry.find(id);
-            verifier.verifyOrThrow(pack);
+            Path root = pack.root().toAbsolutePath().normalize();
+            verifier.verifyOrThrow(pack, hashedInFull.contains(root) ? Verification.QUICK : Verification.FULL);
+            hashedInFull.add(root);
             lp = new LoadedPack(pack, options, device.used());
             loaded.put(id, lp);
             loaded.put(pack.id(), lp);

@@ -36,19 +36,44 @@ public final class RecipeJson {
         }
     }
 
+    /**
+     * A recipe from JSON text.
+     *
+     * @throws IOException when the text is not JSON, is not an object (a bare {@code null} included), or
+     *                     lacks {@code mode} or {@code packId}
+     */
     public static Recipe fromJson(String json) throws IOException {
         Recipe r = JSON.readValue(json, Recipe.class);
+        if (r == null) { // Jackson maps the JSON literal null to a null value rather than failing
+            throw new IOException("not a Kinora recipe: expected a JSON object, found null");
+        }
         if (r.mode() == null || r.packId() == null) {
             throw new IOException("not a Kinora recipe: 'mode' and 'packId' are required");
         }
         return r;
     }
 
-    /** The request that regenerates a recipe's clip; sources must be given again (read from the recorded paths). */
-    public static GenerationRequest toRequest(Recipe r, List<Source> sources) {
-        return new GenerationRequest(r.packId(), Mode.parse(r.mode()), r.prompt(), r.negativePrompt(), r.seed(), r.steps(),
-                r.guidance(), r.scheduler(), r.shift(), r.frames(), r.strength(),
-                Direction.valueOf(r.direction() == null ? "FORWARD" : r.direction().toUpperCase(Locale.ROOT)),
+    /**
+     * The request that regenerates a recipe's clip; sources must be given again (read from the recorded paths).
+     *
+     * @throws InvalidRequestException when the recipe names a mode or direction this build does not know
+     */
+    public static GenerationRequest toRequest(Recipe r, List<Source> sources) throws InvalidRequestException {
+        Mode mode;
+        try {
+            mode = Mode.parse(r.mode());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("the recipe's " + e.getMessage());
+        }
+        Direction direction;
+        String d = r.direction() == null || r.direction().isBlank() ? "forward" : r.direction();
+        try {
+            direction = Direction.valueOf(d.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("the recipe's direction '" + d + "' is unknown: use forward or backward");
+        }
+        return new GenerationRequest(r.packId(), mode, r.prompt(), r.negativePrompt(), r.seed(), r.steps(),
+                r.guidance(), r.scheduler(), r.shift(), r.frames(), r.strength(), direction,
                 r.context(), r.anchorColour(), sources);
     }
 }

@@ -2,11 +2,13 @@ package dev.kinora.project;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -53,6 +55,23 @@ final class Json {
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(SerializationFeature.INDENT_OUTPUT)
                 .build();
+    }
+
+    /**
+     * A JSON document from bytes already read. Whatever goes wrong is the file's fault, so it is a
+     * {@link FormatException}, including the plain {@code CharConversionException} Jackson throws when
+     * the first bytes look like UTF-32 and the rest are not (a damaged or binary file does that).
+     * The message reads after a file name: "is not valid JSON (...)".
+     */
+    static JsonNode parse(byte[] bytes) throws FormatException {
+        try {
+            return MAPPER.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw new FormatException("is not valid JSON (" + e.getOriginalMessage() + " at line "
+                    + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + ")", e);
+        } catch (IOException e) {
+            throw new FormatException("is not valid JSON (" + e.getMessage() + ")", e);
+        }
     }
 
     static Instant parseInstant(String s, Instant fallback) {

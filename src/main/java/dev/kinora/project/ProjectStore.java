@@ -1,6 +1,5 @@
 package dev.kinora.project;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kinora.engine.Recipe;
@@ -113,10 +112,9 @@ public final class ProjectStore {
     private static OpenResult read(Path d, Path file, Clock clock, RecentProjects recents, String fallbackName) throws IOException {
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(Files.readAllBytes(file));
-        } catch (JsonProcessingException e) {
-            return fromBackup(d, clock, recents, PROJECT_FILE + " is not valid JSON (" + e.getOriginalMessage()
-                    + " at line " + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + ")");
+            root = Json.parse(Files.readAllBytes(file));
+        } catch (FormatException e) {
+            return fromBackup(d, clock, recents, PROJECT_FILE + " " + e.getMessage());
         }
         if (root == null || !root.isObject()) {
             return fromBackup(d, clock, recents, PROJECT_FILE + " is empty or not a JSON object");
@@ -156,7 +154,7 @@ public final class ProjectStore {
         String nothingChanged = " Nothing was changed on disk.";
         if (Files.isRegularFile(bak)) {
             try {
-                JsonNode root = Json.MAPPER.readTree(Files.readAllBytes(bak));
+                JsonNode root = Json.parse(Files.readAllBytes(bak));
                 if (ProjectCodec.formatVersion(root) <= Project.FORMAT_VERSION && ProjectCodec.unknownRequirements(root).isEmpty()) {
                     Project p = ProjectCodec.read(root, baseName(d));
                     return readOnly(d, clock, recents, p, problem + ". Showing the previous save (" + BACKUP_FILE
@@ -414,7 +412,7 @@ public final class ProjectStore {
             return Optional.empty();
         }
         try {
-            JsonNode root = Json.MAPPER.readTree(Files.readAllBytes(jf));
+            JsonNode root = Json.parse(Files.readAllBytes(jf));
             Instant written = Json.parseInstant(root.path("written").asText(""), Instant.EPOCH);
             if (fromNewerKinora(root)) {
                 // recovering it here would rewrite it in this build's format and drop what the newer one added
@@ -427,7 +425,7 @@ public final class ProjectStore {
             Path file = projectFile();
             if (Files.isRegularFile(file)) {
                 try {
-                    JsonNode pr = Json.MAPPER.readTree(Files.readAllBytes(file));
+                    JsonNode pr = Json.parse(Files.readAllBytes(file));
                     saved = Json.parseInstant(pr.path("savedAt").asText(""), Files.getLastModifiedTime(file).toInstant());
                     onDisk = Optional.of(ProjectCodec.read(pr, baseName(dir)));
                 } catch (IOException | FormatException e) {
@@ -451,7 +449,7 @@ public final class ProjectStore {
     public Project recover() throws IOException {
         Path jf = journalFile();
         try {
-            JsonNode root = Json.MAPPER.readTree(Files.readAllBytes(jf));
+            JsonNode root = Json.parse(Files.readAllBytes(jf));
             if (fromNewerKinora(root)) {
                 throw new IOException("the autosave journal " + jf + " was written by a newer Kinora (format "
                         + Math.max(ProjectCodec.formatVersion(root), ProjectCodec.formatVersion(root.path("project"))) + "); open the project with that version to recover it");

@@ -166,6 +166,22 @@ class ProjectStoreTest {
     }
 
     @Test
+    void aProjectFileWhoseFirstBytesLookLikeUtf32OpensTheBackupInsteadOfFailing() throws IOException {
+        // Found by ProjectCodecFuzzTest: Jackson guesses UTF-32 from the zero bytes and throws a plain
+        // CharConversionException, not a JsonProcessingException, so open() used to throw.
+        OpenResult r = create("utf32");
+        Project good = Fixtures.rich();
+        r.store().save(good);
+        r.store().save(good.withName("newer"));
+        Files.write(r.store().projectFile(), new byte[] {0x0e, 0, 0, 0, 0, 0, 0, 0, ']', ']', ']', ']', '\n', '}'});
+
+        OpenResult back = open(r.store().dir());
+        assertTrue(back.readOnly());
+        assertTrue(back.message().contains("not valid JSON") && back.message().contains("UTF-32"), back.message());
+        assertEquals(good, back.project());
+    }
+
+    @Test
     void aNewerFormatOpensReadOnlyAndIsNeverOverwritten() throws IOException {
         String newer = "{\"formatVersion\": 2, \"name\": \"Future\", \"shots\": [], \"layers\": [1, 2]}";
         Path dir = projectWithFile(newer);

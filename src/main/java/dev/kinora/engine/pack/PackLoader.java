@@ -36,17 +36,32 @@ public final class PackLoader {
         if (!Files.isRegularFile(manifest)) {
             throw new PackException(manifest + ": missing; a model pack folder must contain pack.json");
         }
-        JsonNode root;
+        byte[] bytes;
         try {
             if (Files.size(manifest) > MAX_MANIFEST_BYTES) {
                 throw new PackException(manifest + ": larger than 1 MiB; this is not a pack manifest");
             }
-            root = JSON.readTree(manifest.toFile());
-        } catch (JsonProcessingException e) {
-            throw new PackException(manifest + ": not valid JSON (" + e.getOriginalMessage() + " at line "
-                    + e.getLocation().getLineNr() + ")", e);
+            bytes = Files.readAllBytes(manifest);
         } catch (IOException e) {
             throw new PackException(manifest + ": cannot be read: " + e.getMessage(), e);
+        }
+        return parse(dir, manifest, bytes);
+    }
+
+    /** A pack from the bytes of its manifest, read from {@code manifest} in the pack folder {@code dir}. */
+    static ModelPack parse(Path dir, Path manifest, byte[] bytes) throws PackException {
+        if (bytes.length > MAX_MANIFEST_BYTES) {
+            throw new PackException(manifest + ": larger than 1 MiB; this is not a pack manifest");
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw new PackException(manifest + ": not valid JSON (" + e.getOriginalMessage() + " at line "
+                    + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + ")", e);
+        } catch (IOException e) {
+            // Bytes that look like UTF-16/32 but are not: Jackson says so with a plain CharConversionException.
+            throw new PackException(manifest + ": not valid JSON (" + e.getMessage() + ")", e);
         }
         return parse(dir, manifest, root);
     }
@@ -107,7 +122,7 @@ public final class PackLoader {
             components.put(e.getKey(), component(r, e.getKey(), e.getValue(), diffusers));
         }
         List<Component> extra = new ArrayList<>();
-        for (JsonNode f : root.path("extraFiles")) {
+        for (JsonNode f : r.optionalArray(root, "extraFiles", "the manifest")) {
             extra.add(component(r, "extra", f, false));
         }
         ModelPack pack = new ModelPack(dir, id, r.text(root, "name"), r.text(root, "version"), r.text(root, "license"),
@@ -182,17 +197,20 @@ public final class PackLoader {
         if (size < 0) {
             throw new PackException(r.manifest + ": component '" + key + "' (" + file + ") needs its 'size' in bytes");
         }
-        return new Component(key, file, sha, size, specs(r, key, node.path("inputs")), specs(r, key, node.path("outputs")));
+        String where = "component '" + key + "'";
+        return new Component(key, file, sha, size, specs(r, key, r.optionalArray(node, "inputs", where)),
+                specs(r, key, r.optionalArray(node, "outputs", where)));
     }
 
-    private static List<TensorSpec> specs(Reader r, String key, JsonNode arr) throws PackException {
+    private static List<TensorSpec> specs(Reader r, String key, Iterable<JsonNode> arr) throws PackException {
         List<TensorSpec> out = new ArrayList<>();
         for (JsonNode s : arr) {
             String name = s.path("name").asText("");
             if (name.isEmpty()) {
                 throw new PackException(r.manifest + ": a tensor of component '" + key + "' has no 'name'");
             }
-            JsonNode shape = s.path("shape");
+            // A shape that is an object has a size() but no get(i): it must be a list, e.g. [-1, 4, 8, 8].
+            JsonNode shape = r.optionalArray(s, "shape", "tensor '" + name + "' of component '" + key + "'");
             long[] dims = new long[shape.size()];
             for (int i = 0; i < dims.length; i++) {
                 dims[i] = shape.get(i).isNumber() ? shape.get(i).asLong() : -1;
@@ -277,6 +295,19 @@ public final class PackLoader {
                 throw new PackException(manifest + ": '" + field + "' must be a positive number, found " + v);
             }
             return v.asDouble();
+        }
+
+        /** The field's array; an empty one when absent or null; an error when it is anything else. */
+        JsonNode optionalArray(JsonNode n, String field, String where) throws PackException {
+            JsonNode v = n.get(field);
+            if (v == null || v.isNull()) {
+                return JSON.createArrayNode();
+            }
+            if (!v.isArray()) {
+                throw new PackException(manifest + ": '" + field + "' of " + where + " must be a list, found "
+                        + v.getNodeType().name().toLowerCase(Locale.ROOT));
+            }
+            return v;
         }
 
         Iterable<JsonNode> array(JsonNode n, String field) throws PackException {

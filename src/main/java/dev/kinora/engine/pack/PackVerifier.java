@@ -14,6 +14,9 @@ import java.util.Set;
  * the pack folder (no '..', absolute paths or symlinks leading out, external-data locations
  * included), of the declared size and sha256. Tensor names and shapes are checked against the
  * sessions when they load (see the model layer).
+ *
+ * <p>Unless told otherwise it reads every byte ({@link Verification#FULL}); {@link Verification#QUICK}
+ * lets the {@link HashCache} answer for files it can prove unchanged.
  */
 public final class PackVerifier {
     private final HashCache hashes;
@@ -28,15 +31,24 @@ public final class PackVerifier {
         }
     }
 
-    /** Verifies and throws the first problem; packs are used only when this passes. */
+    /** Verifies every byte and throws with the problems; packs are used only when this passes. */
     public void verifyOrThrow(ModelPack pack) throws PackException {
-        Report r = verify(pack);
+        verifyOrThrow(pack, Verification.FULL);
+    }
+
+    public void verifyOrThrow(ModelPack pack, Verification depth) throws PackException {
+        Report r = verify(pack, depth);
         if (!r.ok()) {
             throw new PackException("model pack '" + pack.id() + "' failed verification: " + String.join("; ", r.problems()));
         }
     }
 
+    /** Verifies every byte of every file. */
     public Report verify(ModelPack pack) {
+        return verify(pack, Verification.FULL);
+    }
+
+    public Report verify(ModelPack pack, Verification depth) {
         List<String> problems = new ArrayList<>();
         long total = 0;
         Path root;
@@ -55,7 +67,7 @@ public final class PackVerifier {
         List<Component> all = new ArrayList<>(pack.components().values());
         all.addAll(pack.extraFiles());
         for (Component c : all) {
-            String problem = checkFile(root, c);
+            String problem = checkFile(root, c, depth);
             if (problem != null) {
                 problems.add(problem);
                 continue;
@@ -68,7 +80,7 @@ public final class PackVerifier {
         return new Report(pack, problems, total);
     }
 
-    private String checkFile(Path root, Component c) {
+    private String checkFile(Path root, Component c, Verification depth) {
         String containment = containment(root, c.file());
         if (containment != null) {
             return c.file() + ": " + containment;
@@ -89,9 +101,10 @@ public final class PackVerifier {
             if (size != c.size()) {
                 return p + ": expected " + c.size() + " bytes but found " + size + " (truncated or replaced file)";
             }
-            String sha = hashes.sha256(real);
+            String sha = hashes.sha256(real, depth);
             if (!sha.equals(c.sha256())) {
-                return p + ": sha256 " + sha + " does not match the manifest's " + c.sha256() + " (corrupt or tampered file)";
+                return p + ": sha256 mismatch (component '" + c.key() + "'): expected " + c.sha256() + " (pack.json), found "
+                        + sha + "; the file is corrupt or was tampered with: reinstall the pack";
             }
         } catch (IOException e) {
             return p + ": cannot be read: " + e.getMessage();

@@ -1,7 +1,6 @@
 package dev.kinora.engine.pack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -131,21 +130,101 @@ class PackVerificationTest {
     }
 
     @Test
+    void aTensorShapeThatIsNotAListIsAPackErrorNamingTheTensor() throws Exception {
+        // Spotted while writing PackManifestFuzzTest and kept in its corpus (packJson/crash-shape-object): an
+        // object has a size() but no get(i), so the loader threw a NullPointerException.
+        String json = Files.readString(pack.resolve("pack.json")).replace("\"text_embeds\", \"shape\": [-1, 32]",
+                "\"text_embeds\", \"shape\": {\"batch\": -1, \"dim\": 32}");
+        Files.writeString(pack.resolve("pack.json"), json);
+        PackException e = assertThrows(PackException.class, () -> PackLoader.load(pack));
+        assertTrue(e.getMessage().contains("'shape' of tensor 'text_embeds' of component 'denoiser' must be a list, found object"),
+                e.getMessage());
+        Files.writeString(pack.resolve("pack.json"), Files.readString(pack.resolve("pack.json"))
+                .replaceFirst("\"inputs\": \\[", "\"inputs\": \"none\", \"was\": ["));
+        e = assertThrows(PackException.class, () -> PackLoader.load(pack));
+        assertTrue(e.getMessage().contains("'inputs' of component 'text_encoder' must be a list, found string"), e.getMessage());
+    }
+
+    @Test
+    void aManifestWhoseBytesLookLikeUtf32IsNotValidJsonRatherThanUnreadable() throws Exception {
+        Files.write(pack.resolve("pack.json"), new byte[] {0x0e, 0, 0, 0, 0, 0, 0, 0, ']', ']', ']', ']', '\n', '}'});
+        PackException e = assertThrows(PackException.class, () -> PackLoader.load(pack));
+        assertTrue(e.getMessage().contains("pack.json: not valid JSON") && e.getMessage().contains("UTF-32"), e.getMessage());
+    }
+
+    @Test
     void unknownPacksListWhatIsInstalled() {
         PackException e = assertThrows(PackException.class, () -> new PackRegistry(List.of(models)).find("nope"));
         assertTrue(e.getMessage().contains("unknown model pack 'nope'") && e.getMessage().contains("installed: tiny"), e.getMessage());
     }
 
     @Test
-    void hashesAreCachedBySizeAndMtime() throws Exception {
-        HashCache cache = new HashCache(models.resolve("c.properties"));
+    void aSameSizeTamperWithItsMtimePutBackIsReportedWithBothHashes() throws Exception {
+        assertTrue(verifier.verify(PackLoader.load(pack), Verification.FULL).ok()); // the cache now holds every file
         Path f = pack.resolve("denoiser.onnx");
-        String h = cache.sha256(f);
-        assertEquals(HashCache.compute(f), h);
-        String stored = Files.readString(models.resolve("c.properties"));
-        assertTrue(stored.contains(h), "the hash is persisted");
-        assertEquals(h, new HashCache(models.resolve("c.properties")).sha256(f));
-        assertFalse(problems().size() > 0);
+        String expected = HashCache.compute(f);
+        // One byte in the middle of the weights: the graph still parses, so only the hash can tell.
+        long at = Files.size(f) / 2;
+        HashCacheTest.overwriteKeepingMtime(f, at, new byte[] {(byte) (Files.readAllBytes(f)[(int) at] ^ 1)});
+        String actual = HashCache.compute(f);
+        for (Verification depth : Verification.values()) {
+            List<String> p = verifier.verify(PackLoader.load(pack), depth).problems();
+            assertEquals(1, p.size(), depth + ": " + p);
+            assertTrue(p.get(0).contains("denoiser.onnx") && p.get(0).contains("expected " + expected)
+                    && p.get(0).contains("found " + actual), p.get(0));
+        }
+    }
+
+    @Test
+    void anEngineReadsEveryByteOnFirstLoadSoAForgedCacheEntryCannotHideATamperedFile() throws Exception {
+        Path weights = addLargeExtraFile();
+        String good = HashCache.compute(weights);
+        HashCacheTest.tamperKeepingMtime(weights, HashCacheTest.unsampledOffset(weights), 4096);
+        // Whoever can write the pack can write the user's cache: record the altered file's stamp and samples
+        // under the hash the manifest expects.
+        Path store = models.resolve("forged.properties");
+        new HashCache(store).sha256(weights, Verification.FULL);
+        Files.writeString(store, Files.readString(store).replace(HashCache.compute(weights), good));
+        assertTrue(new PackVerifier(new HashCache(store)).verify(PackLoader.load(pack), Verification.QUICK).ok(),
+                "the quick path trusts an entry whose stamp and samples match");
+
+        HashCache hashes = new HashCache(store);
+        try (GenerationEngine engine = new GenerationEngine(new PackRegistry(List.of(models)), cpu(), hashes)) {
+            PackException e = assertThrows(PackException.class, () -> engine.pack("tiny"));
+            assertTrue(e.getMessage().contains("weights.bin") && e.getMessage().contains("expected " + good), e.getMessage());
+        }
+    }
+
+    @Test
+    void anEngineReloadingAPackItHashedTakesTheCachedFastPath() throws Exception {
+        HashCache hashes = new HashCache(models.resolve("engine.properties"));
+        int files = PackLoader.load(pack).components().size();
+        try (GenerationEngine engine = new GenerationEngine(new PackRegistry(List.of(models)), cpu(), hashes)) {
+            engine.pack("tiny");
+            assertEquals(files, hashes.fullHashes(), "the first load reads every file");
+            engine.unload("tiny");
+            engine.pack("tiny");
+            assertEquals(files, hashes.fullHashes(), "the reload reads no file in full");
+            assertEquals(files, hashes.cacheHits());
+        }
+        try (GenerationEngine fresh = new GenerationEngine(new PackRegistry(List.of(models)), cpu(), hashes)) {
+            fresh.pack("tiny");
+            assertEquals(2L * files, hashes.fullHashes(), "a new engine reads every file again");
+        }
+    }
+
+    private static RuntimeOptions cpu() {
+        return RuntimeOptions.defaults().withDevice(Device.CPU);
+    }
+
+    /** A 4 MiB extra file, large enough that the cache's sampled blocks leave most of it unread. */
+    private Path addLargeExtraFile() throws IOException {
+        byte[] b = new byte[4 << 20];
+        new java.util.Random(3).nextBytes(b);
+        Path weights = Files.write(pack.resolve("weights.bin"), b);
+        TestPacks.writeManifest(pack, "tiny", "\"extraFiles\": [{\"file\": \"weights.bin\", \"sha256\": \""
+                + HashCache.compute(weights) + "\", \"size\": " + b.length + "}]");
+        return weights;
     }
 
     @Test
