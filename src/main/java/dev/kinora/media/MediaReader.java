@@ -570,13 +570,15 @@ public final class MediaReader {
 
     private static MediaException notAnImage(Path p) {
         String found;
+        // Say what kind of content it is, never the bytes: the path may lead to a file the user did not
+        // mean to show (a symlink to a system file), and error lines end up in logs and bug reports.
         try (var in = Files.newInputStream(p)) {
-            byte[] head = in.readNBytes(8);
-            StringBuilder sb = new StringBuilder();
+            byte[] head = in.readNBytes(64);
+            boolean text = head.length > 0;
             for (byte b : head) {
-                sb.append(String.format("%02X ", b & 0xFF));
+                text &= b == '\n' || b == '\r' || b == '\t' || (b >= 0x20 && b < 0x7f);
             }
-            found = "it starts with bytes " + sb.toString().trim();
+            found = text ? "it looks like text" : "its header matches no image format";
         } catch (IOException e) {
             found = "it could not be read";
         }

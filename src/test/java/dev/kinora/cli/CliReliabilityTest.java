@@ -211,6 +211,41 @@ class CliReliabilityTest {
     }
 
     @Test
+    void aRefusedFileIsDescribedNotQuoted() throws Exception {
+        Path secret = Files.writeString(dir.resolve("secret.txt"), "SECRETKEY=hunter2\n");
+        Path link = Files.createSymbolicLink(dir.resolve("still.png"), secret);
+        Run r = kinora("animate", "-m", "tiny", "-i", link.toString(), "-o", dir.resolve("a.mp4").toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
+        assertFalse(r.err().contains("SECRET") || r.err().contains("53 45 43"), "no file content in the message: " + r.err());
+        assertTrue(r.err().contains("looks like text"), r.err());
+    }
+
+    @Test
+    void replayingARecipeWhoseSourceChangedSaysSo() throws Exception {
+        Path still = dir.resolve("frame.png");
+        writePng(still, 0xff2040);
+        Path first = dir.resolve("anim.mp4");
+        assertEquals(0, kinora("animate", "-m", "tiny", "-i", still.toString(), "-p", "it moves", "-s", "9", "-o", first.toString(), "-q").code());
+        Run same = kinora("animate", "--recipe", first.toString(), "-o", dir.resolve("again.mp4").toString());
+        assertEquals(0, same.code(), same.err());
+        assertFalse(same.err().contains("not the file the recipe was made from"), same.err());
+        writePng(still, 0x20ff40);
+        Run changed = kinora("animate", "--recipe", first.toString(), "-o", dir.resolve("again2.mp4").toString());
+        assertEquals(0, changed.code(), changed.err());
+        assertTrue(changed.err().contains("not the file the recipe was made from"), changed.err());
+    }
+
+    private static void writePng(Path p, int rgb) throws java.io.IOException {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(32, 32, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int y = 8; y < 24; y++) {
+            for (int x = 8; x < 24; x++) {
+                img.setRGB(x, y, rgb);
+            }
+        }
+        javax.imageio.ImageIO.write(img, "png", p.toFile());
+    }
+
+    @Test
     void usageHintsNameTheCommandOnce() {
         Run r = kinora("--no-such-option");
         assertEquals(ExitCodes.BAD_INPUT, r.code());
