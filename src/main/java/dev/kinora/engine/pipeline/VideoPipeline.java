@@ -21,9 +21,6 @@ import dev.kinora.engine.pack.Mode;
 import dev.kinora.engine.pack.ModelPack;
 import dev.kinora.engine.pack.PackException;
 import dev.kinora.engine.scheduler.PredictionType;
-import dev.kinora.engine.scheduler.SchedulerConfig;
-import dev.kinora.engine.scheduler.SchedulerKind;
-import dev.kinora.engine.scheduler.SigmaSchedule;
 import dev.kinora.engine.tensor.FloatTensor;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,15 +51,22 @@ public final class VideoPipeline {
     private final LoadedPack lp;
     private final ModelPack pack;
     private final DeviceReport device;
+    private final WindowSampler.ScheduleObserver scheduleObserver;
 
     public VideoPipeline(LoadedPack lp, DeviceReport device) {
+        this(lp, device, WindowSampler.ScheduleObserver.NONE);
+    }
+
+    /** For tests: the observer sees the timesteps and sigmas of every window the job samples. */
+    VideoPipeline(LoadedPack lp, DeviceReport device, WindowSampler.ScheduleObserver scheduleObserver) {
         this.lp = lp;
         this.pack = lp.pack();
         this.device = device;
+        this.scheduleObserver = scheduleObserver;
     }
 
     /** The request with every default filled in from the pack, validated. */
-    private record Plan(GenerationRequest request, int steps, float guidance, SchedulerKind scheduler, float shift,
+    private record Plan(GenerationRequest request, int steps, float guidance, Schedule schedule,
                         int frames, int context, float strength) {
     }
 
@@ -77,7 +81,7 @@ public final class VideoPipeline {
         }
     }
 
-    private Plan plan(GenerationRequest r) throws InvalidRequestException {
+    private Plan plan(GenerationRequest r) throws InvalidRequestException, PackException {
         Mode mode = r.mode();
         if (!pack.supports(mode)) {
             throw new InvalidRequestException("model pack '" + pack.id() + "' does not support " + mode.id()
@@ -118,21 +122,7 @@ public final class VideoPipeline {
         if (guidance < 0 || guidance > 50) {
             throw new InvalidRequestException("guidance must be between 0 and 50, got " + guidance);
         }
-        SchedulerKind kind;
-        try {
-            kind = SchedulerKind.byId(r.scheduler().isBlank() ? pack.defaults().scheduler() : r.scheduler());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException(e.getMessage());
-        }
-        boolean flowPack = pack.prediction().startsWith("flow") || pack.prediction().equals("sample");
-        if (kind.isFlow() != flowPack) {
-            throw new InvalidRequestException("scheduler '" + kind.id() + "' does not fit model '" + pack.id()
-                    + "' (prediction " + pack.prediction() + "); use " + (flowPack ? "flow-euler, flow-heun, flow-dpm++2m or flow-unipc" : "ddim or euler"));
-        }
-        float shift = Float.isNaN(r.shift()) ? pack.defaults().shift() : r.shift();
-        if (!(shift > 0)) {
-            throw new InvalidRequestException("shift must be positive, got " + shift);
-        }
+        Schedule schedule = Schedule.resolve(lp, r.scheduler(), r.shift());
         int window = pack.frames();
         int context = r.context() > 0 ? r.context() : pack.defaults().contextFrames();
         if (context >= window) {
@@ -155,7 +145,7 @@ public final class VideoPipeline {
         if (!(strength > 0 && strength <= 1)) {
             throw new InvalidRequestException("remix strength must be in (0, 1], got " + strength);
         }
-        return new Plan(r, steps, guidance, kind, shift, frames, context, strength);
+        return new Plan(r, steps, guidance, schedule, frames, context, strength);
     }
 
     static PredictionType predictionType(String p) {
@@ -209,10 +199,11 @@ public final class VideoPipeline {
             float[] cond = embed(r.prompt());
             float[] uncond = embed(r.negativePrompt());
             textMs = ms(t0);
-            SchedulerConfig config = new SchedulerConfig(pack.defaults().numTrainTimesteps(), plan.shift(),
-                    pack.defaults().timestepScale(), 0.00085f, 0.012f, "scaled_linear",
-                    predictionType(pack.prediction()), plan.scheduler().isFlow() ? SigmaSchedule.SHIFTED : SigmaSchedule.LINEAR);
-            sampler = new WindowSampler(lp.denoiser(), plan.scheduler(), config, plan.steps(), plan.guidance(), cond, uncond, c, h, w);
+            sampler = new WindowSampler(lp.denoiser(), plan.schedule(), scheduleObserver, window, plan.steps(), plan.guidance(),
+                    cond, uncond, c, h, w);
+            if (!lp.schedulerNote().isEmpty()) {
+                warnings.add(lp.schedulerNote());
+            }
             try {
                 switch (r.mode()) {
                     case GENERATE -> textToVideo(null);
@@ -496,7 +487,7 @@ public final class VideoPipeline {
             List<Recipe.SourceRef> sources = r.sources().stream().map(s -> new Recipe.SourceRef(s.path(), s.sha256())).toList();
             String packSha = pack.component(ModelPack.DENOISER).map(x -> x.sha256()).orElse("");
             Recipe recipe = new Recipe(KinoraVersion.get(), pack.id(), pack.version(), packSha, r.mode().id(), r.prompt(),
-                    r.negativePrompt(), r.seed(), plan.steps(), plan.guidance(), plan.scheduler().id(), plan.shift(),
+                    r.negativePrompt(), r.seed(), plan.steps(), plan.guidance(), plan.schedule().id(), plan.schedule().shift(),
                     plan.frames(), pack.fps(), plan.strength(), r.direction().name().toLowerCase(Locale.ROOT), plan.context(),
                     r.anchorColour(), sources);
             return new GenerationResult(frames, recipe, device,
