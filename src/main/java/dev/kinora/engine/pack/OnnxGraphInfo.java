@@ -25,7 +25,8 @@ import java.util.Set;
  * initializer / node / input / output / value_info); subgraphs of If/Loop are not walked.
  */
 public record OnnxGraphInfo(long initializerBytes, long externalBytes, long constantBytes,
-                            List<Value> inputs, List<Value> outputs, List<Value> intermediates) {
+                            List<Value> inputs, List<Value> outputs, List<Value> intermediates,
+                            int widestLayer, int commonWidth, Set<String> ops) {
 
     /** A dimension: a fixed size, a named symbolic one ({@code dim_param}), or unknown (value -1, no name). */
     public record Dim(long value, String param) {
@@ -54,10 +55,20 @@ public record OnnxGraphInfo(long initializerBytes, long externalBytes, long cons
         }
     }
 
+    /**
+     * Canonical constructor.
+     *
+     * @param widestLayer the widest feature or channel count among the weights: the larger of the first two dims of
+     *                    every weight of rank 2 or more, leaving out tables (one dim over 16 times the other: token
+     *                    and position embeddings); 0 when there are none
+     * @param commonWidth the most frequent larger dim of the rank-2 weights (a transformer's hidden size); 0 if none
+     * @param ops         the node types of the main graph
+     */
     public OnnxGraphInfo {
         inputs = List.copyOf(inputs);
         outputs = List.copyOf(outputs);
         intermediates = List.copyOf(intermediates);
+        ops = Set.copyOf(ops);
     }
 
     /** Weights a session holds: initializers plus Constant nodes. */
@@ -161,6 +172,9 @@ public record OnnxGraphInfo(long initializerBytes, long externalBytes, long cons
         private final List<Value> inputs = new ArrayList<>();
         private final List<Value> outputs = new ArrayList<>();
         private final List<Value> intermediates = new ArrayList<>();
+        private final Set<String> ops = new HashSet<>();
+        private final Map<Long, Integer> widths = new HashMap<>();
+        private long widest;
 
         Builder(ByteBuffer buf) {
             this.buf = buf;
@@ -174,6 +188,7 @@ public record OnnxGraphInfo(long initializerBytes, long externalBytes, long cons
                 switch (field) {
                     case GRAPH_INITIALIZER -> {
                         Tensor t = tensor(a, z);
+                        width(t.dims());
                         initializers += t.bytes();
                         external += t.external() ? t.bytes() : 0;
                         initializerNames.add(t.name());
@@ -203,17 +218,35 @@ public record OnnxGraphInfo(long initializerBytes, long externalBytes, long cons
                 } else if (field == NODE_ATTRIBUTE && wire == 2) {
                     forEachField(buf, a, z, (f, w, s, e) -> {
                         if (f == ATTRIBUTE_TENSOR && w == 2) {
-                            bytes[0] += tensor(s, e).bytes();
+                            Tensor t = tensor(s, e);
+                            width(t.dims());
+                            bytes[0] += t.bytes();
                         }
                     });
                 }
             });
+            ops.add(op[0]);
             if (op[0].equals("Constant")) {
                 constants += bytes[0];
             }
         }
 
-        private record Tensor(String name, long bytes, boolean external) {
+        private void width(List<Long> dims) {
+            if (dims.size() < 2) {
+                return;
+            }
+            long lo = Math.min(dims.get(0), dims.get(1));
+            long hi = Math.max(dims.get(0), dims.get(1));
+            if (lo <= 0 || hi > 16 * lo) {
+                return; // an embedding table: its rows are looked up, not a layer's width
+            }
+            widest = Math.max(widest, hi);
+            if (dims.size() == 2) {
+                widths.merge(hi, 1, Integer::sum);
+            }
+        }
+
+        private record Tensor(String name, long bytes, boolean external, List<Long> dims) {
         }
 
         private Tensor tensor(int start, int end) {
@@ -243,7 +276,7 @@ public record OnnxGraphInfo(long initializerBytes, long externalBytes, long cons
             for (long d : dims) {
                 elems *= Math.max(d, 0);
             }
-            return new Tensor(name[0], (long) Math.ceil(elems * elementBytes(type[0])), ext[0]);
+            return new Tensor(name[0], (long) Math.ceil(elems * elementBytes(type[0])), ext[0], dims);
         }
 
         private Value value(int start, int end) {
@@ -300,7 +333,10 @@ public record OnnxGraphInfo(long initializerBytes, long externalBytes, long cons
         OnnxGraphInfo build() {
             // Before IR version 4 initializers were listed among the inputs too; they are weights, not inputs.
             inputs.removeIf(v -> initializerNames.contains(v.name()));
-            return new OnnxGraphInfo(initializers, external, constants, inputs, outputs, intermediates);
+            long common = widths.entrySet().stream().max(Map.Entry.<Long, Integer>comparingByValue()
+                    .thenComparing(Map.Entry.comparingByKey())).map(Map.Entry::getKey).orElse(0L);
+            return new OnnxGraphInfo(initializers, external, constants, inputs, outputs, intermediates,
+                    (int) Math.min(widest, Integer.MAX_VALUE), (int) Math.min(common, Integer.MAX_VALUE), ops);
         }
     }
 

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,8 @@ class OnnxGraphInfoTest {
         assertEquals(9 * 4, g.constantBytes(), "a Constant node's float [3,3]");
         assertEquals(1, g.inputs().size(), "an initializer listed among the inputs (IR < 4) is a weight, not an input");
         assertEquals("sample", g.inputs().get(0).name());
+        assertEquals(1024, g.widestLayer(), "the [1024, 512] weight; the [3,3] constant is narrower");
+        assertEquals(Set.of("Constant"), g.ops());
     }
 
     @Test
@@ -49,6 +52,11 @@ class OnnxGraphInfoTest {
         assertEquals(5, g.inputs().size());
         Map<String, Long> bound = g.bind(Map.of("sample", new long[] {2, 8, 16, 16, 16}));
         assertEquals(2L * 8 * 16 * 16 * 16 * 4, g.largestTensorBytes(bound), "no value_info: the largest bound input or output");
+        assertEquals(384, g.widestLayer(), "the text projection [256, 384]; convolutions are at most 192 wide");
+        OnnxGraphInfo text = OnnxGraphInfo.read(TestPacks.tinyWorld().resolve("text_encoder/all-minilm-l6-v2-q.onnx"));
+        assertEquals(1536, text.widestLayer(), "MiniLM's feed-forward, not its 30522-token embedding table");
+        assertEquals(384, text.commonWidth(), "its hidden size");
+        assertTrue(text.ops().contains("Softmax"));
     }
 
     @Test
