@@ -15,23 +15,27 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /** A verified pack with its component wrappers; their sessions load lazily on first use. */
 public final class LoadedPack implements AutoCloseable {
-    private static final int VAE_CHUNK = 16;
+    /** Frames the VAE encodes or decodes per call. */
+    static final int VAE_CHUNK = 16;
     private final ModelPack pack;
     private final TextEncoder text;
     private final Denoiser denoiser;
     private final Vae vae;
     private final DiffusersConfig schedulerConfig;
     private final String schedulerNote;
+    private final MemoryPlanner memory;
 
     public LoadedPack(ModelPack pack, RuntimeOptions options, Device device) throws PackException {
         this.pack = pack;
         this.text = new TextEncoder(pack, options, device);
         this.denoiser = pack.component(ModelPack.DENOISER).isPresent() ? new Denoiser(pack, options, device) : null;
         this.vae = pack.component(ModelPack.VAE_DECODER).isPresent() ? new Vae(pack, options, device, VAE_CHUNK) : null;
+        this.memory = new MemoryPlanner(pack, device);
         String file = pack.root().resolve(ModelPack.SCHEDULER_CONFIG).toString();
         Object cls = pack.schedulerConfig().get("_class_name");
         if (pack.hasSchedulerConfig() && !EXACT_CLASSES.contains(String.valueOf(cls))) {
@@ -80,6 +84,29 @@ public final class LoadedPack implements AutoCloseable {
     /** The pack's diffusers scheduler config when Kinora runs its class exactly. */
     public Optional<DiffusersConfig> schedulerConfig() {
         return Optional.ofNullable(schedulerConfig);
+    }
+
+    /** The pack's memory planner (its graphs are read once, on the first estimate). */
+    public MemoryPlanner memory() {
+        return memory;
+    }
+
+    /** The components whose sessions are in memory now. */
+    public Set<String> loadedComponents() {
+        Set<String> out = new TreeSet<>();
+        if (text.loaded()) {
+            out.add(ModelPack.TEXT_ENCODER);
+        }
+        if (denoiser != null && denoiser.loaded()) {
+            out.add(ModelPack.DENOISER);
+        }
+        if (vae != null && vae.encoderLoaded()) {
+            out.add(ModelPack.VAE_ENCODER);
+        }
+        if (vae != null && vae.decoderLoaded()) {
+            out.add(ModelPack.VAE_DECODER);
+        }
+        return out;
     }
 
     /** Why a pack's scheduler config is approximated rather than run exactly; empty when it is not. */
