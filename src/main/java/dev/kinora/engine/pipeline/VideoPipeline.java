@@ -51,17 +51,24 @@ public final class VideoPipeline {
     private final LoadedPack lp;
     private final ModelPack pack;
     private final DeviceReport device;
+    private final MemoryLimits.Source limits;
     private final WindowSampler.ScheduleObserver scheduleObserver;
 
     public VideoPipeline(LoadedPack lp, DeviceReport device) {
-        this(lp, device, WindowSampler.ScheduleObserver.NONE);
+        this(lp, device, MemoryLimits::detect);
+    }
+
+    /** A pipeline that checks each job's memory estimate against the limits the source gives at its start. */
+    public VideoPipeline(LoadedPack lp, DeviceReport device, MemoryLimits.Source limits) {
+        this(lp, device, limits, WindowSampler.ScheduleObserver.NONE);
     }
 
     /** For tests: the observer sees the timesteps and sigmas of every window the job samples. */
-    VideoPipeline(LoadedPack lp, DeviceReport device, WindowSampler.ScheduleObserver scheduleObserver) {
+    VideoPipeline(LoadedPack lp, DeviceReport device, MemoryLimits.Source limits, WindowSampler.ScheduleObserver scheduleObserver) {
         this.lp = lp;
         this.pack = lp.pack();
         this.device = device;
+        this.limits = limits;
         this.scheduleObserver = scheduleObserver;
     }
 
@@ -73,7 +80,8 @@ public final class VideoPipeline {
     public GenerationResult run(GenerationRequest request, ProgressListener listener, CancelToken cancel)
             throws PackException, InvalidRequestException, GenerationCancelledException {
         Plan plan = plan(request);
-        Job job = new Job(plan, listener, cancel);
+        MemoryEstimate memory = lp.memory().plan(memoryJob(plan), limits.now(), lp.loadedComponents());
+        Job job = new Job(plan, memory.sequential(), listener, cancel);
         try {
             return job.run();
         } catch (OrtException e) {
@@ -148,6 +156,12 @@ public final class VideoPipeline {
         return new Plan(r, steps, guidance, schedule, frames, context, strength);
     }
 
+    private MemoryPlanner.Job memoryJob(Plan plan) {
+        GenerationRequest r = plan.request();
+        return lp.memory().job(r.mode(), plan.frames(), plan.context(), plan.guidance(),
+                r.sources().stream().map(s -> s.frames().count()).toList(), !r.prompt().isBlank() || !r.negativePrompt().isBlank());
+    }
+
     static PredictionType predictionType(String p) {
         return switch (p.toLowerCase(Locale.ROOT)) {
             case "sample", "x0", "x_prediction" -> PredictionType.SAMPLE;
@@ -166,6 +180,8 @@ public final class VideoPipeline {
         private final GenerationRequest r;
         private final ProgressListener listener;
         private final CancelToken cancel;
+        /** Components loaded one at a time (the memory plan said all at once does not fit): no decoded previews. */
+        private final boolean sequential;
         private final long start = System.nanoTime();
         private final int c = pack.latent().channels();
         private final int h = pack.latent().height();
@@ -186,9 +202,10 @@ public final class VideoPipeline {
         private final List<byte[]> output = new ArrayList<>();
         private final List<String> warnings = new ArrayList<>();
 
-        Job(Plan plan, ProgressListener listener, CancelToken cancel) {
+        Job(Plan plan, boolean sequential, ProgressListener listener, CancelToken cancel) {
             this.plan = plan;
             this.r = plan.request();
+            this.sequential = sequential;
             this.listener = listener;
             this.cancel = cancel;
         }
@@ -199,6 +216,10 @@ public final class VideoPipeline {
             float[] cond = embed(r.prompt());
             float[] uncond = embed(r.negativePrompt());
             textMs = ms(t0);
+            if (sequential) {
+                lp.text().unload(); // the embeddings are cached; its memory goes to the denoiser
+                warnings.add("memory is short: the model's parts were loaded one at a time and previews were off");
+            }
             sampler = new WindowSampler(lp.denoiser(), plan.schedule(), scheduleObserver, window, plan.steps(), plan.guidance(),
                     cond, uncond, c, h, w);
             if (!lp.schedulerNote().isEmpty()) {
@@ -425,7 +446,7 @@ public final class VideoPipeline {
             int mid = win.frames() / 2;
             float[] out = sampler.sample(win, cancel, (call, calls, clean) -> {
                 callsDone++;
-                Preview p = listener == ProgressListener.NONE ? Preview.none() : preview(clean, win.frames(), mid);
+                Preview p = listener == ProgressListener.NONE || sequential ? Preview.none() : preview(clean, win.frames(), mid);
                 report(Stage.DENOISING, p);
             });
             denoiseMs += ms(t0);
@@ -453,6 +474,9 @@ public final class VideoPipeline {
         }
 
         private List<byte[]> decode(float[] lat, int frames, int from, int to) throws PackException, OrtException {
+            if (sequential && windowIndex >= windows) {
+                lp.denoiser().unload(); // every window is sampled: the decoder loads in its place
+            }
             long t0 = System.nanoTime();
             report(Stage.DECODING, Preview.none());
             List<byte[]> rgb = Latents.toRgb(lp.vae().decode(Latents.channelsToFrames(lat, c, frames, h, w, from, to)));

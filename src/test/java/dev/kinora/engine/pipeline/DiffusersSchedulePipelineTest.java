@@ -63,7 +63,7 @@ class DiffusersSchedulePipelineTest {
         List<float[]> sigmas = new ArrayList<>();
         List<Integer> frames = new ArrayList<>();
         try (LoadedPack lp = new LoadedPack(p, RuntimeOptions.defaults().withDevice(Device.CPU), Device.CPU)) {
-            GenerationResult r = new VideoPipeline(lp, new DeviceReport(Device.CPU, Device.CPU, ""), (f, t, s) -> {
+            GenerationResult r = new VideoPipeline(lp, new DeviceReport(Device.CPU, Device.CPU, ""), () -> MemoryLimits.UNLIMITED, (f, t, s) -> {
                 frames.add(f);
                 timesteps.add(t);
                 sigmas.add(s);
