@@ -1,6 +1,5 @@
 package dev.kinora.engine.pipeline;
 
-import dev.kinora.bench.ProcStatus;
 import dev.kinora.engine.CancelToken;
 import dev.kinora.engine.GenerationEngine;
 import dev.kinora.engine.GenerationRequest;
@@ -12,6 +11,8 @@ import dev.kinora.engine.pack.PackRegistry;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -34,19 +35,43 @@ public final class MemoryCalibrationChild {
             System.gc();
             Thread.sleep(200);
             long heap0 = heapUsed();
-            long rss0 = ProcStatus.rssKb();
-            if (!ProcStatus.resetPeak() || rss0 < 0) {
+            long rss0 = status("VmRSS");
+            if (!resetPeak() || rss0 < 0) {
                 System.out.println("unsupported");
                 return;
             }
             var result = engine.generate(GenerationRequest.textToVideo(id, "a red ball bounces on green grass", 1), p -> { }, new CancelToken());
-            long peak = ProcStatus.peakKb();
+            long peak = status("VmHWM");
             System.gc();
             long kept = Math.max(0, heapUsed() - heap0);
             long measured = (peak - rss0) * 1024 + kept;
             MemoryPlanner planner = new MemoryPlanner(pack, Device.CPU);
             long estimated = planner.estimate(planner.defaultJob(), false).peakRam();
             System.out.println("measured " + measured + " estimated " + estimated + " frames " + result.frames().count());
+        }
+    }
+
+    /** A "Key:  1234 kB" line of /proc/self/status, in kB; -1 when there is none (not Linux). */
+    private static long status(String key) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(key + ":")) {
+                    return Long.parseLong(line.substring(key.length() + 1).trim().split("\\s+")[0]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return -1;
+    }
+
+    /** Resets VmHWM to the current RSS (Linux 4.0+, own process). */
+    private static boolean resetPeak() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
