@@ -8,6 +8,11 @@ import dev.kinora.engine.pack.PackException;
 import dev.kinora.engine.pack.PackRegistry;
 import dev.kinora.engine.pack.PackVerifier;
 import dev.kinora.engine.pack.TensorSpec;
+import dev.kinora.engine.pipeline.MemoryEstimate;
+import dev.kinora.engine.pipeline.MemoryLimits;
+import dev.kinora.engine.pipeline.MemoryPlanner;
+import dev.kinora.engine.onnx.Device;
+import dev.kinora.engine.onnx.OrtRuntime;
 import dev.kinora.engine.pack.Verification;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -77,10 +82,13 @@ final class ModelsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "info", description = "A pack's manifest: geometry, modes, defaults, tensors.")
+    @Command(name = "info", description = "A pack's manifest: geometry, modes, defaults, tensors, and the memory of its default job.")
     static final class Info implements Callable<Integer> {
         @Parameters(index = "0", arity = "0..1", defaultValue = PackRegistry.DEFAULT_PACK, description = "Pack id or folder.")
         String id;
+
+        @Option(names = "--device", defaultValue = "auto", description = "Estimate memory for auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
+        String device;
 
         @Override
         public Integer call() throws PackException {
@@ -101,7 +109,25 @@ final class ModelsCommand implements Callable<Integer> {
                     System.out.println("    out " + s.describe());
                 }
             }
+            memory(p);
             return ExitCodes.OK;
+        }
+
+        /** The default job's estimate, and what this machine has; a pack whose graphs cannot be read says so and no more. */
+        private void memory(ModelPack p) {
+            Device used = Device.parse(device) == Device.CPU ? Device.CPU : OrtRuntime.resolve(Device.parse(device)).used();
+            MemoryPlanner planner = new MemoryPlanner(p, used);
+            try {
+                MemoryEstimate e = planner.estimate(planner.defaultJob(), false);
+                System.out.println("memory     " + e.describe().replace("\n", "\n           "));
+                MemoryLimits now = MemoryLimits.detect();
+                String fits = now.ram() == MemoryLimits.UNKNOWN ? "" : e.peakRam() <= now.ram() ? " (fits)"
+                        : planner.estimate(planner.defaultJob(), true).peakRam() <= now.ram() ? " (fits with components loaded one at a time)"
+                        : " (does not fit)";
+                System.out.println("           available RAM " + MemoryLimits.format(now.ram()) + fits);
+            } catch (PackException e) {
+                System.out.println("memory     unknown: " + e.getMessage());
+            }
         }
     }
 }

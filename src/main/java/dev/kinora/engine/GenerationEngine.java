@@ -11,6 +11,7 @@ import dev.kinora.engine.pack.PackRegistry;
 import dev.kinora.engine.pack.PackVerifier;
 import dev.kinora.engine.pack.Verification;
 import dev.kinora.engine.pipeline.LoadedPack;
+import dev.kinora.engine.pipeline.MemoryLimits;
 import dev.kinora.engine.pipeline.VideoPipeline;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -30,19 +31,35 @@ public final class GenerationEngine implements AutoCloseable {
     private final RuntimeOptions options;
     private final PackVerifier verifier;
     private final DeviceReport device;
+    private final MemoryLimits.Source memory;
     private final Map<String, LoadedPack> loaded = new HashMap<>();
     /** Pack folders whose every byte this engine has hashed. */
     private final Set<Path> hashedInFull = new HashSet<>();
 
     public GenerationEngine(PackRegistry registry, RuntimeOptions options) {
-        this(registry, options, HashCache.defaultCache());
+        this(registry, options, HashCache.defaultCache(), MemoryLimits::detect);
     }
 
     public GenerationEngine(PackRegistry registry, RuntimeOptions options, HashCache hashes) {
+        this(registry, options, hashes, MemoryLimits::detect);
+    }
+
+    public GenerationEngine(PackRegistry registry, RuntimeOptions options, MemoryLimits.Source memory) {
+        this(registry, options, HashCache.defaultCache(), memory);
+    }
+
+    /**
+     * An engine whose jobs are checked against the memory the source reports before each job (the standard one reads
+     * MemAvailable and the kinora.memory.* settings; tests inject limits). A job whose estimate does not fit is
+     * refused before anything loads: {@link InvalidRequestException} when a smaller job would fit,
+     * {@link PackException} when even the pack's smallest job would not.
+     */
+    public GenerationEngine(PackRegistry registry, RuntimeOptions options, HashCache hashes, MemoryLimits.Source memory) {
         this.registry = registry;
         this.options = options;
         this.verifier = new PackVerifier(hashes);
         this.device = OrtRuntime.resolve(options.device());
+        this.memory = memory;
     }
 
     public static GenerationEngine standard() {
@@ -86,7 +103,7 @@ public final class GenerationEngine implements AutoCloseable {
     public synchronized GenerationResult generate(GenerationRequest request, ProgressListener listener, CancelToken cancel)
             throws PackException, InvalidRequestException, GenerationCancelledException {
         LoadedPack lp = loadedPack(request.pack());
-        return new VideoPipeline(lp, device).run(request, listener, cancel);
+        return new VideoPipeline(lp, device, memory).run(request, listener, cancel);
     }
 
     private LoadedPack loadedPack(String id) throws PackException {

@@ -32,6 +32,24 @@ public final class TestPacks {
     }
 
     public static Path tiny(Path parent, String id) throws IOException {
+        Path dir = copyGraphs(parent, id);
+        writeManifest(dir, id, "");
+        return dir;
+    }
+
+    /**
+     * The tiny pack in the diffusers layout with the given {@code scheduler/scheduler_config.json}: prediction and
+     * scheduler defaults come from the config, as for an exported pipeline. {@code extra} is spliced into pack.json.
+     */
+    public static Path tinyDiffusers(Path parent, String id, String schedulerConfig, String extra) throws IOException {
+        Path dir = copyGraphs(parent, id);
+        Files.createDirectories(dir.resolve("scheduler"));
+        Files.writeString(dir.resolve("scheduler/scheduler_config.json"), schedulerConfig);
+        writeManifest(dir, id, "\"layout\": \"diffusers\"" + (extra.isEmpty() ? "" : ", " + extra), false);
+        return dir;
+    }
+
+    private static Path copyGraphs(Path parent, String id) throws IOException {
         Path dir = Files.createDirectories(parent.resolve(id));
         for (String f : new String[] {"denoiser.onnx", "vae_encoder.onnx", "vae_decoder.onnx", "text_encoder.onnx"}) {
             try (InputStream in = TestPacks.class.getResourceAsStream("/packs/tiny/" + f)) {
@@ -43,12 +61,16 @@ public final class TestPacks {
         }
         Files.copy(tinyWorld().resolve("text_encoder").resolve(TOKENIZER), dir.resolve("tokenizer.json"),
                 StandardCopyOption.REPLACE_EXISTING);
-        writeManifest(dir, id, "");
         return dir;
     }
 
     /** (Re)writes pack.json with the current hashes; {@code extra} is spliced into the top-level object. */
     public static void writeManifest(Path dir, String id, String extra) throws IOException {
+        writeManifest(dir, id, extra, true);
+    }
+
+    /** {@code sampling}: declare prediction and scheduler in pack.json (false: they come from a scheduler config). */
+    private static void writeManifest(Path dir, String id, String extra, boolean sampling) throws IOException {
         String lat = "[-1, 4, -1, 8, 8]";
         String json = """
                 {
@@ -56,9 +78,7 @@ public final class TestPacks {
                   "modes": ["generate", "animate", "extend", "interpolate", "loop", "remix"],
                   "width": 32, "height": 32, "frames": 8, "fps": 8,
                   "latent": {"channels": 4, "height": 8, "width": 8, "spatialStride": 4, "temporalStride": 1},
-                  "prediction": "sample",
-                  "scheduler": {"default": "flow-euler", "shift": 1.0, "timestepScale": 1.0},
-                  "defaults": {"steps": 4, "guidance": 2.0, "contextFrames": 2},
+                  %s"defaults": {"steps": 4, "guidance": 2.0, "contextFrames": 2},
                   "text": {"maxTokens": 16, "pooling": "mean-normalized", "dim": 32},%s
                   "components": {
                     "text_encoder": %s,
@@ -68,7 +88,7 @@ public final class TestPacks {
                     "vae_decoder": %s
                   }
                 }
-                """.formatted(id, extra.isEmpty() ? "" : "\n  " + extra + ",",
+                """.formatted(id, sampling ? SAMPLING : "", extra.isEmpty() ? "" : "\n  " + extra + ",",
                 file(dir, "text_encoder.onnx", "[{\"name\": \"input_ids\", \"shape\": [-1, -1]}, {\"name\": \"attention_mask\", \"shape\": [-1, -1]}, {\"name\": \"token_type_ids\", \"shape\": [-1, -1]}]",
                         "[{\"name\": \"last_hidden_state\", \"shape\": [-1, -1, 32]}]"),
                 file(dir, "tokenizer.json", null, null),
@@ -79,6 +99,11 @@ public final class TestPacks {
                 file(dir, "vae_decoder.onnx", "[{\"name\": \"latent\", \"shape\": [-1, 4, 8, 8]}]", "[{\"name\": \"sample\", \"shape\": [-1, 3, 32, 32]}]"));
         Files.writeString(dir.resolve("pack.json"), json);
     }
+
+    private static final String SAMPLING = """
+            "prediction": "sample",
+              "scheduler": {"default": "flow-euler", "shift": 1.0, "timestepScale": 1.0},
+              """;
 
     private static String file(Path dir, String name, String inputs, String outputs) throws IOException {
         Path p = dir.resolve(name);

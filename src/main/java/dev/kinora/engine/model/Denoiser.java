@@ -41,6 +41,11 @@ public final class Denoiser implements AutoCloseable {
         model.unload();
     }
 
+    /** Whether the session is in memory. */
+    public boolean loaded() {
+        return model.loaded();
+    }
+
     @Override
     public void close() {
         model.close();

@@ -14,6 +14,8 @@ import dev.kinora.engine.pack.PackException;
 import dev.kinora.engine.pack.TensorSpec;
 import dev.kinora.engine.tensor.FloatTensor;
 import dev.kinora.engine.tensor.Shapes;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Path;
@@ -32,6 +34,7 @@ public class OnnxModel implements AutoCloseable {
     private final RuntimeOptions options;
     private final Device device;
     private OrtSession session;
+    private final Map<String, FloatBuffer> inputBuffers = new HashMap<>();
 
     public OnnxModel(Path root, Component component, RuntimeOptions options, Device device) {
         this.root = root;
@@ -91,15 +94,27 @@ public class OnnxModel implements AutoCloseable {
         }
     }
 
-    /** Runs the graph on float and long inputs (keyed by graph name) and copies every float output out. */
+    /**
+     * Runs the graph on float and long inputs (keyed by graph name) and copies every float output out. Float inputs
+     * go through one direct buffer per input that is reused from call to call: ORT copies a heap buffer into a fresh
+     * direct one, whose native memory only the garbage collector frees, so a denoising loop used to pile up a few
+     * inputs' worth per step until a GC ran. Calls on one model are serialised by that reuse.
+     */
     public Map<String, FloatTensor> run(Map<String, FloatTensor> floats, Map<String, long[][]> longs,
                                         OrtSession.RunOptions runOptions) throws PackException, OrtException {
+        synchronized (inputBuffers) {
+            return runLocked(floats, longs, runOptions);
+        }
+    }
+
+    private Map<String, FloatTensor> runLocked(Map<String, FloatTensor> floats, Map<String, long[][]> longs,
+                                               OrtSession.RunOptions runOptions) throws PackException, OrtException {
         OrtSession s = session();
         Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, FloatTensor> e : floats.entrySet()) {
                 FloatTensor t = e.getValue();
-                inputs.put(e.getKey(), OnnxTensor.createTensor(OrtRuntime.env(), FloatBuffer.wrap(t.data()), t.shape()));
+                inputs.put(e.getKey(), OnnxTensor.createTensor(OrtRuntime.env(), direct(e.getKey(), t.data()), t.shape()));
             }
             for (Map.Entry<String, long[][]> e : longs.entrySet()) {
                 long[][] v = e.getValue();
@@ -128,6 +143,19 @@ public class OnnxModel implements AutoCloseable {
                 t.close();
             }
         }
+    }
+
+    /** The input's reusable direct buffer, grown when a call needs more, filled with data. */
+    private FloatBuffer direct(String input, float[] data) {
+        FloatBuffer buf = inputBuffers.get(input);
+        if (buf == null || buf.capacity() < data.length) {
+            buf = ByteBuffer.allocateDirect(data.length * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            inputBuffers.put(input, buf);
+        }
+        buf.clear();
+        buf.put(data);
+        buf.flip();
+        return buf;
     }
 
     public synchronized boolean loaded() {

@@ -129,6 +129,11 @@ public final class TextEncoder implements AutoCloseable {
         encoder.unload();
     }
 
+    /** Whether the encoder's session is in memory. */
+    public boolean loaded() {
+        return encoder.loaded();
+    }
+
     @Override
     public synchronized void close() {
         encoder.close();

@@ -70,6 +70,14 @@ public final class Vae implements AutoCloseable {
         decoder.unload();
     }
 
+    public boolean encoderLoaded() {
+        return encoder.loaded();
+    }
+
+    public boolean decoderLoaded() {
+        return decoder.loaded();
+    }
+
     @Override
     public void close() {
         encoder.close();

@@ -1,6 +1,8 @@
 package dev.kinora.engine.pack;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,26 +29,42 @@ public record ModelPack(
         SamplingDefaults defaults,
         TextConfig text,
         Map<String, Component> components,
-        List<Component> extraFiles) {
+        List<Component> extraFiles,
+        Map<String, Object> schedulerConfig) {
 
     public static final String TEXT_ENCODER = "text_encoder";
     public static final String TOKENIZER = "tokenizer";
     public static final String DENOISER = "denoiser";
     public static final String VAE_ENCODER = "vae_encoder";
     public static final String VAE_DECODER = "vae_decoder";
+    /** Where a diffusers-layout pack keeps its scheduler's config, relative to the pack folder. */
+    public static final String SCHEDULER_CONFIG = "scheduler/scheduler_config.json";
 
     public ModelPack {
         modes = Set.copyOf(modes);
         components = Map.copyOf(components);
         extraFiles = List.copyOf(extraFiles);
+        // JSON null is a meaningful value in scheduler configs ("shift_terminal": null), so no Map.copyOf.
+        schedulerConfig = Collections.unmodifiableMap(new LinkedHashMap<>(schedulerConfig));
+    }
+
+    /** Whether the pack ships a diffusers {@code scheduler_config.json}, which then defines its schedule exactly. */
+    public boolean hasSchedulerConfig() {
+        return !schedulerConfig.isEmpty();
     }
 
     /** Latent geometry; a pixel-space pack has stride 1 and 3 channels. */
     public record LatentGeometry(int channels, int height, int width, int spatialStride, int temporalStride) {
     }
 
+    /**
+     * Sampling settings. The beta schedule is the training noise schedule of an epsilon/v pack that has no
+     * diffusers scheduler config (a pack with one takes its betas from there); {@code pipelineSigmas} says that the
+     * family's pipeline passes {@code sigmas = linspace(1, 1/n, n)} to a flow scheduler (LTX-Video, Flux).
+     */
     public record SamplingDefaults(String scheduler, int steps, float guidance, float shift, float timestepScale,
-                                   int numTrainTimesteps, int contextFrames) {
+                                   int numTrainTimesteps, int contextFrames, float betaStart, float betaEnd,
+                                   String betaSchedule, boolean pipelineSigmas) {
     }
 
     /** Text conditioning: the tokenizer's limits and how hidden states become the denoiser's input. */

@@ -1,6 +1,7 @@
 package dev.kinora.engine.pack;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -106,7 +107,12 @@ public final class PackLoader {
                 (float) sched.path("shift").asDouble(configShift),
                 (float) sched.path("timestepScale").asDouble(diffusers ? 1000.0 : 1.0),
                 sched.path("numTrainTimesteps").asInt(schedulerConfig.path("num_train_timesteps").asInt(1000)),
-                defs.path("contextFrames").asInt(4));
+                defs.path("contextFrames").asInt(4),
+                // Stable Diffusion's betas, the engine's fixed choice before packs could name their own.
+                (float) sched.path("betaStart").asDouble(0.00085),
+                (float) sched.path("betaEnd").asDouble(0.012),
+                betaSchedule(manifest, sched),
+                sched.path("pipelineSigmas").asBoolean(false));
         JsonNode text = root.path("text");
         ModelPack.TextConfig textConfig = new ModelPack.TextConfig(
                 text.path("maxTokens").asInt(64), text.path("pooling").asText("mean-normalized"), text.path("dim").asInt(384));
@@ -128,9 +134,18 @@ public final class PackLoader {
         ModelPack pack = new ModelPack(dir, id, r.text(root, "name"), r.text(root, "version"), r.text(root, "license"),
                 root.path("description").asText(""), modes, r.positiveInt(root, "width"), r.positiveInt(root, "height"),
                 r.positiveInt(root, "frames"), r.positiveDouble(root, "fps"), latent, prediction, defaults, textConfig,
-                components, extra);
+                components, extra, JSON.convertValue(schedulerConfig, new TypeReference<Map<String, Object>>() { }));
         checkGeometry(manifest, pack, lat.has("spatialStride"));
         return pack;
+    }
+
+    private static String betaSchedule(Path manifest, JsonNode sched) throws PackException {
+        String b = sched.path("betaSchedule").asText("scaled_linear");
+        if (!b.equals("linear") && !b.equals("scaled_linear")) {
+            throw new PackException(manifest + ": scheduler.betaSchedule '" + b + "' is not linear or scaled_linear"
+                    + " (other schedules come with a diffusers scheduler/scheduler_config.json)");
+        }
+        return b;
     }
 
     /**
@@ -236,11 +251,16 @@ public final class PackLoader {
         if (!Files.isRegularFile(p)) {
             return JSON.createObjectNode();
         }
+        JsonNode config;
         try {
-            return JSON.readTree(p.toFile());
+            config = JSON.readTree(p.toFile());
         } catch (IOException e) {
             throw new PackException(p + ": not valid JSON: " + e.getMessage(), e);
         }
+        if (config == null || !config.isObject()) {
+            throw new PackException(p + ": not a JSON object; a scheduler_config.json is an object with a _class_name");
+        }
+        return config;
     }
 
     /** What VideoPipeline knows how to drive; anything else is an error here rather than a silent flow default later. */

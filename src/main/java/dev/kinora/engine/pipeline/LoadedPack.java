@@ -7,24 +7,111 @@ import dev.kinora.engine.onnx.Device;
 import dev.kinora.engine.onnx.RuntimeOptions;
 import dev.kinora.engine.pack.ModelPack;
 import dev.kinora.engine.pack.PackException;
+import dev.kinora.engine.scheduler.DiffusersConfig;
+import dev.kinora.engine.scheduler.DiffusersSchedulers;
+import dev.kinora.engine.scheduler.PredictionType;
+import dev.kinora.engine.scheduler.SchedulerConfigException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /** A verified pack with its component wrappers; their sessions load lazily on first use. */
 public final class LoadedPack implements AutoCloseable {
-    private static final int VAE_CHUNK = 16;
+    /** Frames the VAE encodes or decodes per call. */
+    static final int VAE_CHUNK = 16;
     private final ModelPack pack;
     private final TextEncoder text;
     private final Denoiser denoiser;
     private final Vae vae;
+    private final DiffusersConfig schedulerConfig;
+    private final String schedulerNote;
+    private final MemoryPlanner memory;
 
     public LoadedPack(ModelPack pack, RuntimeOptions options, Device device) throws PackException {
         this.pack = pack;
         this.text = new TextEncoder(pack, options, device);
         this.denoiser = pack.component(ModelPack.DENOISER).isPresent() ? new Denoiser(pack, options, device) : null;
         this.vae = pack.component(ModelPack.VAE_DECODER).isPresent() ? new Vae(pack, options, device, VAE_CHUNK) : null;
+        this.memory = new MemoryPlanner(pack, device);
+        String file = pack.root().resolve(ModelPack.SCHEDULER_CONFIG).toString();
+        Object cls = pack.schedulerConfig().get("_class_name");
+        if (pack.hasSchedulerConfig() && !EXACT_CLASSES.contains(String.valueOf(cls))) {
+            // PackLoader maps these onto the nearest Kinora sampler; say so rather than claim exactness.
+            this.schedulerConfig = null;
+            this.schedulerNote = file + ": " + cls + " is not one of the schedulers Kinora runs exactly; the pack samples with Kinora's "
+                    + pack.defaults().scheduler();
+        } else {
+            this.schedulerConfig = pack.hasSchedulerConfig() ? parse(pack, file) : null;
+            this.schedulerNote = "";
+        }
+    }
+
+    private static final Set<String> EXACT_CLASSES = Arrays.stream(DiffusersConfig.SchedulerClass.values())
+            .map(DiffusersConfig.SchedulerClass::diffusersName).collect(Collectors.toSet());
+
+    /** The config verbatim, and consistent with what pack.json says about the same things. */
+    private static DiffusersConfig parse(ModelPack pack, String file) throws PackException {
+        DiffusersConfig c;
+        try {
+            c = DiffusersConfig.parse(pack.schedulerConfig(), file);
+        } catch (SchedulerConfigException e) {
+            throw new PackException(e.getMessage(), e);
+        }
+        PredictionType declared = VideoPipeline.predictionType(pack.prediction());
+        if (declared != c.predictionType()) {
+            throw new PackException(pack.root().resolve("pack.json") + ": prediction '" + pack.prediction() + "' contradicts " + file
+                    + ", whose " + c.schedulerClass().diffusersName() + " takes " + c.predictionType().name().toLowerCase(Locale.ROOT)
+                    + "; the scheduler config defines it: drop 'prediction' from pack.json (or fix prediction_type in the config)");
+        }
+        if (c.isFlow()) {
+            double configShift = DiffusersSchedulers.configShift(c);
+            if ((float) configShift != pack.defaults().shift()) {
+                throw new PackException(pack.root().resolve("pack.json") + ": scheduler.shift " + pack.defaults().shift() + " contradicts "
+                        + file + "'s " + DiffusersSchedulers.shiftKey(c) + " " + configShift
+                        + "; the scheduler config defines it: drop scheduler.shift from pack.json");
+            }
+        }
+        return c;
     }
 
     public ModelPack pack() {
         return pack;
+    }
+
+    /** The pack's diffusers scheduler config when Kinora runs its class exactly. */
+    public Optional<DiffusersConfig> schedulerConfig() {
+        return Optional.ofNullable(schedulerConfig);
+    }
+
+    /** The pack's memory planner (its graphs are read once, on the first estimate). */
+    public MemoryPlanner memory() {
+        return memory;
+    }
+
+    /** The components whose sessions are in memory now. */
+    public Set<String> loadedComponents() {
+        Set<String> out = new TreeSet<>();
+        if (text.loaded()) {
+            out.add(ModelPack.TEXT_ENCODER);
+        }
+        if (denoiser != null && denoiser.loaded()) {
+            out.add(ModelPack.DENOISER);
+        }
+        if (vae != null && vae.encoderLoaded()) {
+            out.add(ModelPack.VAE_ENCODER);
+        }
+        if (vae != null && vae.decoderLoaded()) {
+            out.add(ModelPack.VAE_DECODER);
+        }
+        return out;
+    }
+
+    /** Why a pack's scheduler config is approximated rather than run exactly; empty when it is not. */
+    public String schedulerNote() {
+        return schedulerNote;
     }
 
     public TextEncoder text() {

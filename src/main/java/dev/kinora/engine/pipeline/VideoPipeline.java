@@ -22,9 +22,6 @@ import dev.kinora.engine.pack.Mode;
 import dev.kinora.engine.pack.ModelPack;
 import dev.kinora.engine.pack.PackException;
 import dev.kinora.engine.scheduler.PredictionType;
-import dev.kinora.engine.scheduler.SchedulerConfig;
-import dev.kinora.engine.scheduler.SchedulerKind;
-import dev.kinora.engine.scheduler.SigmaSchedule;
 import dev.kinora.engine.tensor.FloatTensor;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,22 +52,37 @@ public final class VideoPipeline {
     private final LoadedPack lp;
     private final ModelPack pack;
     private final DeviceReport device;
+    private final MemoryLimits.Source limits;
+    private final WindowSampler.ScheduleObserver scheduleObserver;
 
     public VideoPipeline(LoadedPack lp, DeviceReport device) {
+        this(lp, device, MemoryLimits::detect);
+    }
+
+    /** A pipeline that checks each job's memory estimate against the limits the source gives at its start. */
+    public VideoPipeline(LoadedPack lp, DeviceReport device, MemoryLimits.Source limits) {
+        this(lp, device, limits, WindowSampler.ScheduleObserver.NONE);
+    }
+
+    /** For tests: the observer sees the timesteps and sigmas of every window the job samples. */
+    VideoPipeline(LoadedPack lp, DeviceReport device, MemoryLimits.Source limits, WindowSampler.ScheduleObserver scheduleObserver) {
         this.lp = lp;
         this.pack = lp.pack();
         this.device = device;
+        this.limits = limits;
+        this.scheduleObserver = scheduleObserver;
     }
 
     /** The request with every default filled in from the pack, validated. */
-    private record Plan(GenerationRequest request, int steps, float guidance, SchedulerKind scheduler, float shift,
+    private record Plan(GenerationRequest request, int steps, float guidance, Schedule schedule,
                         int frames, int context, float strength) {
     }
 
     public GenerationResult run(GenerationRequest request, ProgressListener listener, CancelToken cancel)
             throws PackException, InvalidRequestException, GenerationCancelledException {
         Plan plan = plan(request);
-        Job job = new Job(plan, listener, cancel);
+        MemoryEstimate memory = lp.memory().plan(memoryJob(plan), limits.now(), lp.loadedComponents());
+        Job job = new Job(plan, memory.sequential(), listener, cancel);
         try {
             return job.run();
         } catch (OrtException e) {
@@ -78,7 +90,7 @@ public final class VideoPipeline {
         }
     }
 
-    private Plan plan(GenerationRequest r) throws InvalidRequestException {
+    private Plan plan(GenerationRequest r) throws InvalidRequestException, PackException {
         RequestLimits.check(r);
         Mode mode = r.mode();
         if (!pack.supports(mode)) {
@@ -115,19 +127,7 @@ public final class VideoPipeline {
         int steps = r.steps() > 0 ? r.steps() : pack.defaults().steps();
         float guidance = Float.isNaN(r.guidance()) ? pack.defaults().guidance() : r.guidance();
         RequestLimits.guidance(guidance);
-        SchedulerKind kind;
-        try {
-            kind = SchedulerKind.byId(r.scheduler().isBlank() ? pack.defaults().scheduler() : r.scheduler());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException(e.getMessage());
-        }
-        boolean flowPack = pack.prediction().startsWith("flow") || pack.prediction().equals("sample");
-        if (kind.isFlow() != flowPack) {
-            throw new InvalidRequestException("scheduler '" + kind.id() + "' does not fit model '" + pack.id()
-                    + "' (prediction " + pack.prediction() + "); use " + (flowPack ? "flow-euler, flow-heun, flow-dpm++2m or flow-unipc" : "ddim or euler"));
-        }
-        float shift = Float.isNaN(r.shift()) ? pack.defaults().shift() : r.shift();
-        RequestLimits.shift(shift);
+        Schedule schedule = Schedule.resolve(lp, r.scheduler(), r.shift());
         int window = pack.frames();
         int context = r.context() > 0 ? r.context() : pack.defaults().contextFrames();
         if (context >= window) {
@@ -150,7 +150,13 @@ public final class VideoPipeline {
         if (!(strength > 0 && strength <= 1)) {
             throw new InvalidRequestException("remix strength must be in (0, 1], got " + strength);
         }
-        return new Plan(r, steps, guidance, kind, shift, frames, context, strength);
+        return new Plan(r, steps, guidance, schedule, frames, context, strength);
+    }
+
+    private MemoryPlanner.Job memoryJob(Plan plan) {
+        GenerationRequest r = plan.request();
+        return lp.memory().job(r.mode(), plan.frames(), plan.context(), plan.guidance(),
+                r.sources().stream().map(s -> s.frames().count()).toList(), !r.prompt().isBlank() || !r.negativePrompt().isBlank());
     }
 
     static PredictionType predictionType(String p) {
@@ -171,6 +177,8 @@ public final class VideoPipeline {
         private final GenerationRequest r;
         private final ProgressListener listener;
         private final CancelToken cancel;
+        /** Components loaded one at a time (the memory plan said all at once does not fit): no decoded previews. */
+        private final boolean sequential;
         private final long start = System.nanoTime();
         private final int c = pack.latent().channels();
         private final int h = pack.latent().height();
@@ -191,9 +199,10 @@ public final class VideoPipeline {
         private final List<byte[]> output = new ArrayList<>();
         private final List<String> warnings = new ArrayList<>();
 
-        Job(Plan plan, ProgressListener listener, CancelToken cancel) {
+        Job(Plan plan, boolean sequential, ProgressListener listener, CancelToken cancel) {
             this.plan = plan;
             this.r = plan.request();
+            this.sequential = sequential;
             this.listener = listener;
             this.cancel = cancel;
         }
@@ -204,10 +213,15 @@ public final class VideoPipeline {
             float[] cond = embed(r.prompt());
             float[] uncond = embed(r.negativePrompt());
             textMs = ms(t0);
-            SchedulerConfig config = new SchedulerConfig(pack.defaults().numTrainTimesteps(), plan.shift(),
-                    pack.defaults().timestepScale(), 0.00085f, 0.012f, "scaled_linear",
-                    predictionType(pack.prediction()), plan.scheduler().isFlow() ? SigmaSchedule.SHIFTED : SigmaSchedule.LINEAR);
-            sampler = new WindowSampler(lp.denoiser(), plan.scheduler(), config, plan.steps(), plan.guidance(), cond, uncond, c, h, w);
+            if (sequential) {
+                lp.text().unload(); // the embeddings are cached; its memory goes to the denoiser
+                warnings.add("memory is short: the model's parts were loaded one at a time and previews were off");
+            }
+            sampler = new WindowSampler(lp.denoiser(), plan.schedule(), scheduleObserver, window, plan.steps(), plan.guidance(),
+                    cond, uncond, c, h, w);
+            if (!lp.schedulerNote().isEmpty()) {
+                warnings.add(lp.schedulerNote());
+            }
             try {
                 switch (r.mode()) {
                     case GENERATE -> textToVideo(null);
@@ -429,7 +443,7 @@ public final class VideoPipeline {
             int mid = win.frames() / 2;
             float[] out = sampler.sample(win, cancel, (call, calls, clean) -> {
                 callsDone++;
-                Preview p = listener == ProgressListener.NONE ? Preview.none() : preview(clean, win.frames(), mid);
+                Preview p = listener == ProgressListener.NONE || sequential ? Preview.none() : preview(clean, win.frames(), mid);
                 report(Stage.DENOISING, p);
             });
             denoiseMs += ms(t0);
@@ -457,6 +471,9 @@ public final class VideoPipeline {
         }
 
         private List<byte[]> decode(float[] lat, int frames, int from, int to) throws PackException, OrtException {
+            if (sequential && windowIndex >= windows) {
+                lp.denoiser().unload(); // every window is sampled: the decoder loads in its place
+            }
             long t0 = System.nanoTime();
             report(Stage.DECODING, Preview.none());
             List<byte[]> rgb = Latents.toRgb(lp.vae().decode(Latents.channelsToFrames(lat, c, frames, h, w, from, to)));
@@ -491,7 +508,7 @@ public final class VideoPipeline {
             List<Recipe.SourceRef> sources = r.sources().stream().map(s -> new Recipe.SourceRef(s.path(), s.sha256())).toList();
             String packSha = pack.component(ModelPack.DENOISER).map(x -> x.sha256()).orElse("");
             Recipe recipe = new Recipe(KinoraVersion.get(), pack.id(), pack.version(), packSha, r.mode().id(), r.prompt(),
-                    r.negativePrompt(), r.seed(), plan.steps(), plan.guidance(), plan.scheduler().id(), plan.shift(),
+                    r.negativePrompt(), r.seed(), plan.steps(), plan.guidance(), plan.schedule().id(), plan.schedule().shift(),
                     plan.frames(), pack.fps(), plan.strength(), r.direction().name().toLowerCase(Locale.ROOT), plan.context(),
                     r.anchorColour(), sources);
             return new GenerationResult(frames, recipe, device,

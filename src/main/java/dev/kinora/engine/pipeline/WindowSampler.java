@@ -6,8 +6,6 @@ import dev.kinora.engine.CancelToken;
 import dev.kinora.engine.model.Denoiser;
 import dev.kinora.engine.pack.PackException;
 import dev.kinora.engine.scheduler.Scheduler;
-import dev.kinora.engine.scheduler.SchedulerConfig;
-import dev.kinora.engine.scheduler.SchedulerKind;
 import dev.kinora.engine.tensor.FloatTensor;
 
 /**
@@ -34,9 +32,17 @@ final class WindowSampler {
         void onStep(int call, int calls, float[] predictedClean) throws PackException;
     }
 
+    /** Sees the schedule of every window before it is sampled (tests compare it with `kinora scheduler`). */
+    interface ScheduleObserver {
+        ScheduleObserver NONE = (frames, timesteps, sigmas) -> { };
+
+        void onWindow(int frames, float[] timesteps, float[] sigmas);
+    }
+
     private final Denoiser denoiser;
-    private final SchedulerKind kind;
-    private final SchedulerConfig config;
+    private final Schedule schedule;
+    private final ScheduleObserver observer;
+    private final int window;
     private final int steps;
     private final float guidance;
     private final float[] textCond;
@@ -45,11 +51,12 @@ final class WindowSampler {
     private final int h;
     private final int w;
 
-    WindowSampler(Denoiser denoiser, SchedulerKind kind, SchedulerConfig config, int steps, float guidance,
+    WindowSampler(Denoiser denoiser, Schedule schedule, ScheduleObserver observer, int window, int steps, float guidance,
                   float[] textCond, float[] textUncond, int channels, int h, int w) {
         this.denoiser = denoiser;
-        this.kind = kind;
-        this.config = config;
+        this.schedule = schedule;
+        this.observer = observer;
+        this.window = window;
         this.steps = steps;
         this.guidance = guidance;
         this.textCond = textCond;
@@ -59,9 +66,9 @@ final class WindowSampler {
         this.w = w;
     }
 
-    /** Model calls a window of this sampler takes at the given strength (Heun makes two per step). */
+    /** Model calls a full window of this sampler takes at the given strength (Heun makes two per step). */
     int calls(float strength) {
-        Scheduler s = kind.create(config);
+        Scheduler s = schedule.create(window);
         s.setTimesteps(steps, strength);
         return s.timesteps().length;
     }
@@ -70,9 +77,10 @@ final class WindowSampler {
         int f = win.frames();
         int hw = h * w;
         int n = channels * f * hw;
-        Scheduler scheduler = kind.create(config);
+        Scheduler scheduler = schedule.create(f);
         scheduler.setTimesteps(steps, win.strength());
         float[] timesteps = scheduler.timesteps();
+        observer.onWindow(f, timesteps, scheduler.sigmas());
         float[] noise = Latents.gaussian(win.noiseSeed(), n);
 
         float[] x;

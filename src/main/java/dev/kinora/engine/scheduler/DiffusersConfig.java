@@ -152,11 +152,14 @@ public final class DiffusersConfig {
     private final String source;
     private final SchedulerClass schedulerClass;
     private final Map<String, Object> values;
+    /** The file's own keys and values, for {@link #with}. */
+    private final Map<String, Object> file;
 
-    private DiffusersConfig(String source, SchedulerClass schedulerClass, Map<String, Object> values) {
+    private DiffusersConfig(String source, SchedulerClass schedulerClass, Map<String, Object> values, Map<String, Object> file) {
         this.source = source;
         this.schedulerClass = schedulerClass;
         this.values = values;
+        this.file = file;
     }
 
     /**
@@ -189,9 +192,23 @@ public final class DiffusersConfig {
                         + " (remove the key if it is not meant for this scheduler)");
             }
         }
-        DiffusersConfig config = new DiffusersConfig(source, cls, Collections.unmodifiableMap(values));
+        DiffusersConfig config = new DiffusersConfig(source, cls, Collections.unmodifiableMap(values),
+                Collections.unmodifiableMap(new LinkedHashMap<>(json)));
         config.checkCombinations();
         return config;
+    }
+
+    /**
+     * The file with some keys replaced, checked as the file itself is: how a user's override (a time shift, say)
+     * reaches a scheduler that is otherwise run verbatim.
+     *
+     * @param why what the override is, for error messages (e.g. "--shift 3")
+     * @throws SchedulerConfigException when the result is not a config Kinora runs
+     */
+    public DiffusersConfig with(Map<String, ?> overrides, String why) {
+        Map<String, Object> changed = new LinkedHashMap<>(file);
+        changed.putAll(overrides);
+        return parse(changed, source + " with " + why);
     }
 
     public SchedulerClass schedulerClass() {

@@ -42,4 +42,36 @@ public final class DiffusersSchedulers {
             case EULER_DISCRETE -> EulerDiscreteScheduler.fromDiffusers(config);
         };
     }
+
+    /** The config's key for the flow time shift: FlowMatch configs call it "shift", UniPC ones "flow_shift". */
+    public static String shiftKey(DiffusersConfig config) {
+        if (!config.isFlow()) {
+            throw new IllegalArgumentException(config.schedulerClass().diffusersName() + " without flow sigmas has no time shift");
+        }
+        return config.schedulerClass() == DiffusersConfig.SchedulerClass.FLOW_MATCH_EULER ? "shift" : "flow_shift";
+    }
+
+    /** The value of the config's static shift key (1 when the file leaves it out, diffusers' default). */
+    public static double configShift(DiffusersConfig config) {
+        return config.number(shiftKey(config));
+    }
+
+    /** Whether the flow config shifts by the image sequence length (then its static shift key is not used). */
+    public static boolean dynamicShift(DiffusersConfig config) {
+        return config.isFlow() && config.flag("use_dynamic_shifting");
+    }
+
+    /**
+     * The static shift {@code s} whose {@code s·σ / (1 + (s−1)·σ)} equals the config's shift of the levels for these
+     * inputs: the shift key itself, or for dynamic shifting {@code exp(µ)} (exponential) or {@code µ} (linear)
+     * — both of diffusers' time shifts are that same map with {@code s} in place of {@code exp(µ)} or {@code µ}.
+     * Lets one of Kinora's own samplers walk the levels a flow pack was trained on.
+     */
+    public static double equivalentShift(DiffusersConfig config, TimestepInputs inputs) {
+        if (!dynamicShift(config)) {
+            return configShift(config);
+        }
+        double mu = DiffusersSchedules.mu(config, inputs);
+        return config.text("time_shift_type").equals("exponential") ? Math.exp(mu) : mu;
+    }
 }

@@ -1,0 +1,164 @@
+package dev.kinora.engine.pipeline;
+
+import dev.kinora.engine.InvalidRequestException;
+import dev.kinora.engine.pack.ModelPack;
+import dev.kinora.engine.pack.PackException;
+import dev.kinora.engine.scheduler.DiffusersConfig;
+import dev.kinora.engine.scheduler.DiffusersSchedulers;
+import dev.kinora.engine.scheduler.Scheduler;
+import dev.kinora.engine.scheduler.SchedulerConfig;
+import dev.kinora.engine.scheduler.SchedulerKind;
+import dev.kinora.engine.scheduler.SigmaSchedule;
+import dev.kinora.engine.scheduler.TimestepInputs;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.IntFunction;
+
+/**
+ * How a job's windows are scheduled, resolved once per request from the pack and the user's overrides:
+ * <ul>
+ *   <li>A pack with a diffusers {@code scheduler_config.json} whose class Kinora runs exactly samples with
+ *       {@link DiffusersSchedulers#create} on that config verbatim, as the family's diffusers pipeline would;
+ *       dynamic shifting gets the window's latent tokens (frames × height × width) as its sequence length.
+ *       {@code --shift} replaces the config's static shift (and switches dynamic shifting off); naming another
+ *       sampler runs Kinora's sampler over the config's training schedule (betas, or the equivalent static shift).</li>
+ *   <li>A pack without one (Tiny World) samples with Kinora's sampler over pack.json's settings.</li>
+ * </ul>
+ * An override that cannot apply (a flow sampler on an epsilon pack, a shift on a DDPM schedule) is refused.
+ */
+final class Schedule {
+    private final String id;
+    private final float shift;
+    private final String source;
+    private final IntFunction<Scheduler> factory;
+
+    private Schedule(String id, float shift, String source, IntFunction<Scheduler> factory) {
+        this.id = id;
+        this.shift = shift;
+        this.source = source;
+        this.factory = factory;
+    }
+
+    /** The sampler id recorded in the recipe; giving it back (with {@link #shift()}) reproduces this schedule. */
+    String id() {
+        return id;
+    }
+
+    /** The flow time shift recorded in the recipe: the config's own unless the user replaced it. */
+    float shift() {
+        return shift;
+    }
+
+    /** Where the schedule comes from, for logs: a config file (exact) or Kinora's sampler. */
+    String source() {
+        return source;
+    }
+
+    /** A fresh scheduler for a window of this many (latent) frames. */
+    Scheduler create(int windowFrames) {
+        return factory.apply(windowFrames);
+    }
+
+    static Schedule resolve(LoadedPack lp, String requested, float requestedShift) throws InvalidRequestException, PackException {
+        ModelPack pack = lp.pack();
+        String wanted = requested.isBlank() ? pack.defaults().scheduler() : requested.trim().toLowerCase(Locale.ROOT);
+        SchedulerKind kind;
+        try {
+            kind = SchedulerKind.byId(wanted);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(e.getMessage());
+        }
+        DiffusersConfig config = lp.schedulerConfig().orElse(null);
+        boolean flowPack = config != null ? config.isFlow()
+                : pack.prediction().startsWith("flow") || pack.prediction().equals("sample");
+        if (kind.isFlow() != flowPack) {
+            throw new InvalidRequestException("scheduler '" + kind.id() + "' does not fit model '" + pack.id() + "' (prediction "
+                    + pack.prediction() + (config == null ? "" : ", " + config.schedulerClass().diffusersName()) + "); use "
+                    + (flowPack ? "flow-euler, flow-heun, flow-dpm++2m or flow-unipc" : "ddim or euler"));
+        }
+        if (!Float.isNaN(requestedShift) && !(requestedShift > 0)) {
+            throw new InvalidRequestException("shift must be positive, got " + requestedShift);
+        }
+        // A recipe gives the shift back that it recorded: the pack's own shift is no override.
+        boolean shiftGiven = !Float.isNaN(requestedShift) && requestedShift != pack.defaults().shift();
+        if (shiftGiven && !kind.isFlow()) {
+            throw new InvalidRequestException("shift " + requestedShift + " does not apply to model '" + pack.id() + "': its sampler "
+                    + kind.id() + " follows a DDPM noise schedule (prediction " + pack.prediction() + "), which has no time shift; leave --shift out");
+        }
+        int window = pack.frames();
+        Schedule s;
+        try {
+            if (config != null && kind.id().equals(exactId(config))) {
+                s = exact(lp, config, kind, shiftGiven ? requestedShift : Float.NaN);
+            } else if (config != null) {
+                s = kinoraOverConfig(lp, config, kind, shiftGiven ? requestedShift : Float.NaN);
+            } else {
+                s = kinora(pack, kind, shiftGiven ? requestedShift : pack.defaults().shift());
+            }
+            s.create(window); // a config that cannot serve this pack fails now, naming why, not in the first window
+        } catch (IllegalArgumentException e) { // SchedulerConfigException too: an override made the config invalid
+            throw new InvalidRequestException("scheduler '" + kind.id() + "' cannot sample model '" + pack.id() + "': " + e.getMessage());
+        }
+        return s;
+    }
+
+    /** The Kinora sampler id a diffusers class maps to (PackLoader's mapping): asking for it asks for the class itself. */
+    static String exactId(DiffusersConfig c) {
+        return switch (c.schedulerClass()) {
+            case FLOW_MATCH_EULER -> SchedulerKind.FLOW_EULER.id();
+            case UNIPC_MULTISTEP -> c.isFlow() ? SchedulerKind.FLOW_UNIPC.id() : SchedulerKind.DDIM.id();
+            case DDIM, COGVIDEOX_DDIM -> SchedulerKind.DDIM.id();
+            case EULER_DISCRETE -> SchedulerKind.EULER.id();
+        };
+    }
+
+    /** Tokens the denoiser sees for a window: latent frames × height × width (no patching is declared by packs yet). */
+    static int tokens(ModelPack pack, int windowFrames) {
+        return windowFrames * pack.latent().height() * pack.latent().width();
+    }
+
+    private static Schedule exact(LoadedPack lp, DiffusersConfig config, SchedulerKind kind, float shift) {
+        ModelPack pack = lp.pack();
+        DiffusersConfig c = config;
+        if (!Float.isNaN(shift)) {
+            c = config.with(Map.of(DiffusersSchedulers.shiftKey(config), (double) shift, "use_dynamic_shifting", false), "shift " + shift);
+        }
+        DiffusersConfig run = c;
+        boolean pipelineSigmas = pack.defaults().pipelineSigmas();
+        return new Schedule(kind.id(), Float.isNaN(shift) ? pack.defaults().shift() : shift,
+                config.source() + " (" + config.schedulerClass().diffusersName() + ", exact)",
+                frames -> DiffusersSchedulers.create(run, new TimestepInputs(tokens(pack, frames), pipelineSigmas)));
+    }
+
+    /** Kinora's sampler on the noise levels the config defines for the pack's window. */
+    private static Schedule kinoraOverConfig(LoadedPack lp, DiffusersConfig c, SchedulerKind kind, float shift) {
+        ModelPack pack = lp.pack();
+        float s = !Float.isNaN(shift) ? shift : !c.isFlow() ? pack.defaults().shift()
+                : (float) DiffusersSchedulers.equivalentShift(c, new TimestepInputs(tokens(pack, pack.frames()), false));
+        float betaStart = 0.00085f;
+        float betaEnd = 0.012f;
+        String betaSchedule = "scaled_linear";
+        if (!c.isFlow()) {
+            Object schedule = c.value("beta_schedule");
+            if (c.value("trained_betas") != null || !("linear".equals(schedule) || "scaled_linear".equals(schedule))) {
+                throw new IllegalArgumentException("Kinora's " + kind.id() + " takes linear or scaled_linear betas, but " + c.source() + " has "
+                        + (c.value("trained_betas") != null ? "trained_betas" : "beta_schedule \"" + schedule + "\"")
+                        + "; leave the scheduler empty to run the pack's own " + c.schedulerClass().diffusersName());
+            }
+            betaStart = ((Number) c.value("beta_start")).floatValue();
+            betaEnd = ((Number) c.value("beta_end")).floatValue();
+            betaSchedule = (String) schedule;
+        }
+        SchedulerConfig config = new SchedulerConfig(c.numTrainTimesteps(), s, pack.defaults().timestepScale(), betaStart, betaEnd,
+                betaSchedule, c.predictionType(), c.isFlow() ? SigmaSchedule.SHIFTED : SigmaSchedule.LINEAR);
+        return new Schedule(kind.id(), s, "Kinora's " + kind.id() + " over " + c.source(), frames -> kind.create(config));
+    }
+
+    /** A pack without a diffusers config: Kinora's sampler over pack.json's settings, as the engine always did. */
+    private static Schedule kinora(ModelPack pack, SchedulerKind kind, float shift) {
+        ModelPack.SamplingDefaults d = pack.defaults();
+        SchedulerConfig config = new SchedulerConfig(d.numTrainTimesteps(), shift, d.timestepScale(), d.betaStart(), d.betaEnd(),
+                d.betaSchedule(), VideoPipeline.predictionType(pack.prediction()), kind.isFlow() ? SigmaSchedule.SHIFTED : SigmaSchedule.LINEAR);
+        return new Schedule(kind.id(), shift, "Kinora's " + kind.id() + " over pack.json", frames -> kind.create(config));
+    }
+}

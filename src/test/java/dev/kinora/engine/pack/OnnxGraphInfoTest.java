@@ -1,0 +1,137 @@
+package dev.kinora.engine.pack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kinora.testing.TestPacks;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Weights and tensor shapes read from an ONNX protobuf without a session, for the memory planner. */
+class OnnxGraphInfoTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void weightsCountInlineExternalAndConstantTensorsByTheirDims() throws Exception {
+        Path model = Files.write(dir.resolve("m.onnx"), model());
+        OnnxGraphInfo g = OnnxGraphInfo.read(model);
+        assertEquals(1024L * 512 * 2 + 10, g.initializerBytes(), "float16 [1024,512] in an external file + int8 [10] inline");
+        assertEquals(1024L * 512 * 2, g.externalBytes());
+        assertEquals(9 * 4, g.constantBytes(), "a Constant node's float [3,3]");
+        assertEquals(1, g.inputs().size(), "an initializer listed among the inputs (IR < 4) is a weight, not an input");
+        assertEquals("sample", g.inputs().get(0).name());
+        assertEquals(1024, g.widestLayer(), "the [1024, 512] weight; the [3,3] constant is narrower");
+        assertEquals(Set.of("Constant"), g.ops());
+    }
+
+    @Test
+    void theLargestTensorFollowsTheInputsSymbolicDims() throws Exception {
+        OnnxGraphInfo g = OnnxGraphInfo.read(Files.write(dir.resolve("m.onnx"), model()));
+        Map<String, Long> bound = g.bind(Map.of("sample", new long[] {2, 4, 16, 8, 8}));
+        assertEquals(Map.of("B", 2L, "F", 16L), bound);
+        assertEquals(2L * 64 * 16 * 8 * 8 * 4, g.largestTensorBytes(bound), "value_info 'hidden' [B,64,F,8,8] float");
+        assertEquals(2L * 4 * 16 * 8 * 8 * 4, g.inputs().get(0).bytes(bound));
+        assertEquals(-1, g.inputs().get(0).bytes(Map.of()), "unbound symbols leave the size unknown");
+    }
+
+    @Test
+    void shippedGraphsWeighAboutTheirFileSize() throws Exception {
+        Path denoiser = TestPacks.tinyWorld().resolve("denoiser.onnx");
+        OnnxGraphInfo g = OnnxGraphInfo.read(denoiser);
+        double ratio = g.weightBytes() / (double) Files.size(denoiser);
+        assertTrue(ratio > 0.95 && ratio <= 1.0, "weights are nearly all of an inline-weight file: " + ratio);
+        assertEquals(5, g.inputs().size());
+        Map<String, Long> bound = g.bind(Map.of("sample", new long[] {2, 8, 16, 16, 16}));
+        assertEquals(2L * 8 * 16 * 16 * 16 * 4, g.largestTensorBytes(bound), "no value_info: the largest bound input or output");
+        assertEquals(384, g.widestLayer(), "the text projection [256, 384]; convolutions are at most 192 wide");
+        OnnxGraphInfo text = OnnxGraphInfo.read(TestPacks.tinyWorld().resolve("text_encoder/all-minilm-l6-v2-q.onnx"));
+        assertEquals(1536, text.widestLayer(), "MiniLM's feed-forward, not its 30522-token embedding table");
+        assertEquals(384, text.commonWidth(), "its hidden size");
+        assertTrue(text.ops().contains("Softmax"));
+    }
+
+    @Test
+    void junkIsAnIoErrorNamingTheFile() throws Exception {
+        Path junk = Files.write(dir.resolve("junk.onnx"), new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff});
+        IOException e = assertThrows(IOException.class, () -> OnnxGraphInfo.read(junk));
+        assertTrue(e.getMessage().contains("junk.onnx"), e.getMessage());
+    }
+
+    // ---- a hand-encoded ModelProto ----
+
+    private static byte[] model() {
+        byte[] ext = concat(field(1, utf8("location")), field(2, utf8("m.onnx.data")));
+        byte[] external = concat(packedVarints(1, 1024, 512), varint(2, 10), field(8, utf8("w16")), field(13, ext), varint(14, 1));
+        byte[] inline = concat(varint(1, 10), varint(2, 3), field(8, utf8("w8")), field(9, new byte[10]));
+        byte[] constTensor = concat(varint(1, 3), varint(1, 3), varint(2, 1), field(4, new byte[36]));
+        byte[] node = concat(field(2, utf8("c_out")), field(4, utf8("Constant")), field(5, concat(field(1, utf8("value")), field(5, constTensor))));
+        byte[] graph = concat(field(1, node), field(2, utf8("g")), field(5, external), field(5, inline),
+                field(11, value("sample", 1, "B", 4, "F", 8, 8)), field(11, value("w8", 3, 10)),
+                field(12, value("prediction", 1, "B", 4, "F", 8, 8)),
+                field(13, value("hidden", 1, "B", 64, "F", 8, 8)),
+                field(13, value("unknowable", 1, "B", "N", 4096)));
+        return concat(varint(1, 8), field(7, graph));
+    }
+
+    /** ValueInfoProto{name, type{tensor_type{elem_type, shape{dim...}}}}; a dim is an Integer size or a String symbol. */
+    private static byte[] value(String name, int elemType, Object... dims) {
+        ByteArrayOutputStream shape = new ByteArrayOutputStream();
+        for (Object d : dims) {
+            shape.writeBytes(field(1, d instanceof String s ? field(2, utf8(s)) : varint(1, (Integer) d)));
+        }
+        byte[] tensorType = concat(varint(1, elemType), field(2, shape.toByteArray()));
+        return concat(field(1, utf8(name)), field(2, field(1, tensorType)));
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] field(int number, byte[] payload) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        writeVarint(out, (long) number << 3 | 2);
+        writeVarint(out, payload.length);
+        out.writeBytes(payload);
+        return out.toByteArray();
+    }
+
+    private static byte[] varint(int number, long value) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        writeVarint(out, (long) number << 3);
+        writeVarint(out, value);
+        return out.toByteArray();
+    }
+
+    private static byte[] packedVarints(int number, long... values) {
+        ByteArrayOutputStream payload = new ByteArrayOutputStream();
+        for (long v : values) {
+            writeVarint(payload, v);
+        }
+        return field(number, payload.toByteArray());
+    }
+
+    private static void writeVarint(ByteArrayOutputStream out, long v) {
+        while ((v & ~0x7fL) != 0) {
+            out.write((int) (v & 0x7f) | 0x80);
+            v >>>= 7;
+        }
+        out.write((int) v);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+}
