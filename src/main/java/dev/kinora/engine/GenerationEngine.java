@@ -25,6 +25,11 @@ import java.util.Set;
  * for that); a reload after {@link #unload} may use the cache's proven-unchanged fast path. Sessions
  * stay loaded between jobs; jobs run one at a time (a single model fills a small machine).
  * Thread-safe: call {@link #generate} from any worker thread, never from a UI thread.
+ *
+ * <p>Two locks: {@code jobs} is held for a whole generation, {@code this} only while the table of
+ * loaded packs changes. So counting a prompt's tokens (the editor does it while typing) never
+ * waits for a running job, and nothing is closed under a job: {@link #unload} and {@link #close}
+ * wait for it.
  */
 public final class GenerationEngine implements AutoCloseable {
     private final PackRegistry registry;
@@ -35,6 +40,8 @@ public final class GenerationEngine implements AutoCloseable {
     private final Map<String, LoadedPack> loaded = new HashMap<>();
     /** Pack folders whose every byte this engine has hashed. */
     private final Set<Path> hashedInFull = new HashSet<>();
+    /** Held for the length of a generation: one job at a time, and no unload under it. */
+    private final Object jobs = new Object();
 
     public GenerationEngine(PackRegistry registry, RuntimeOptions options) {
         this(registry, options, HashCache.defaultCache(), MemoryLimits::detect);
@@ -88,7 +95,8 @@ public final class GenerationEngine implements AutoCloseable {
         return verifier.verify(pack);
     }
 
-    public synchronized int countTokens(String packId, String prompt) throws PackException {
+    /** Does not wait for a running job: only the pack's tokenizer is used. */
+    public int countTokens(String packId, String prompt) throws PackException {
         return loadedPack(packId).text().countTokens(prompt);
     }
 
@@ -100,13 +108,15 @@ public final class GenerationEngine implements AutoCloseable {
      * Runs a job to the end, or until {@code cancel} fires: then a {@link GenerationCancelledException}
      * carries the windows that were finished.
      */
-    public synchronized GenerationResult generate(GenerationRequest request, ProgressListener listener, CancelToken cancel)
+    public GenerationResult generate(GenerationRequest request, ProgressListener listener, CancelToken cancel)
             throws PackException, InvalidRequestException, GenerationCancelledException {
-        LoadedPack lp = loadedPack(request.pack());
-        return new VideoPipeline(lp, device, memory).run(request, listener, cancel);
+        synchronized (jobs) {
+            LoadedPack lp = loadedPack(request.pack());
+            return new VideoPipeline(lp, device, memory).run(request, listener, cancel);
+        }
     }
 
-    private LoadedPack loadedPack(String id) throws PackException {
+    private synchronized LoadedPack loadedPack(String id) throws PackException {
         LoadedPack lp = loaded.get(id);
         if (lp == null) {
             ModelPack pack = registry.find(id);
@@ -121,19 +131,28 @@ public final class GenerationEngine implements AutoCloseable {
     }
 
     /** Frees a pack's sessions (e.g. before loading a bigger one). */
-    public synchronized void unload(String id) {
-        LoadedPack lp = loaded.remove(id);
-        if (lp != null) {
-            loaded.values().removeIf(v -> v == lp);
-            lp.close();
+    public void unload(String id) {
+        synchronized (jobs) {
+            synchronized (this) {
+                LoadedPack lp = loaded.remove(id);
+                if (lp != null) {
+                    loaded.values().removeIf(v -> v == lp);
+                    lp.close();
+                }
+            }
         }
     }
 
+    /** Waits for a running job (cancel it first), then frees every session. */
     @Override
-    public synchronized void close() {
-        for (LoadedPack lp : loaded.values()) {
-            lp.close();
+    public void close() {
+        synchronized (jobs) {
+            synchronized (this) {
+                for (LoadedPack lp : new HashSet<>(loaded.values())) {
+                    lp.close();
+                }
+                loaded.clear();
+            }
         }
-        loaded.clear();
     }
 }

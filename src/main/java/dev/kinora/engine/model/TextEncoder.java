@@ -55,8 +55,11 @@ public final class TextEncoder implements AutoCloseable {
         return tokenizer;
     }
 
-    /** Token count the prompt would use, for the editor's counter (includes [CLS]/[SEP]). */
-    public int countTokens(String prompt) throws PackException {
+    /**
+     * Token count the prompt would use, for the editor's counter (includes [CLS]/[SEP]). Holds the
+     * lock {@link #close} takes, so a count in flight never runs on a freed tokenizer.
+     */
+    public synchronized int countTokens(String prompt) throws PackException {
         Encoding enc = tokenizer().encode(prompt == null ? "" : prompt);
         return enc.getIds().length + (enc.exceedMaxLength() ? 1 : 0);
     }
