@@ -125,6 +125,11 @@ public final class ProjectSession implements AutoCloseable {
         return store.readOnly();
     }
 
+    /** Why the project opened read-only (or another note from opening it), without the queue's; empty when nothing. */
+    public String openMessage() {
+        return openMessage;
+    }
+
     /** What to tell the artist on open (why it is read-only, interrupted jobs); empty when nothing. */
     public synchronized String message() {
         String q = queue.loadMessage();

@@ -12,37 +12,56 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The project's generation queue, written to {@code queue.json} after every change so it survives a
- * restart ("run overnight"). It owns no threads: the studio takes {@link #next()}, reports
- * {@link #start}, {@link #progress}, {@link #complete} or {@link #fail}, and listens for cancels.
+ * restart ("run overnight"). It owns no threads: the render service takes {@link #next()}, reports
+ * {@link #start}, {@link #progress}, {@link #complete} or {@link #fail}, and hears cancels.
  *
- * <p>Progress ticks are not written: they are many, and a restarted job starts from zero anyway.
- * A failed write never throws into the caller (often the UI thread); it is logged, kept in
- * {@link #saveError()}, and retried on the next change.
+ * <p>Writes go through {@link #writeOn(Executor)}: on the changing thread by default (tests, tools),
+ * on the render service's writer in the studio, where changes in quick succession become one write
+ * and the UI thread never touches the disk. {@link #flush()} writes now, on the calling thread.
+ * Progress ticks are not written: they are many, and a restarted job starts from zero anyway.
+ * A failed write never throws into the caller; it is logged, kept in {@link #saveError()}, and
+ * retried on the next change.
+ *
+ * <p>A job that was RUNNING when the file was last written was interrupted by Kinora stopping
+ * (a crash, a kill). It is queued again, and counted: the {@value #MAX_INTERRUPTIONS}th time it is
+ * parked as FAILED instead, so a job that crashes Kinora cannot crash every start after it.
  */
 public final class RenderQueue {
     private static final Logger LOG = LoggerFactory.getLogger(RenderQueue.class);
     public static final int FORMAT_VERSION = 1;
     public static final String INTERRUPTED = "interrupted, will resume";
+    /** The reason a job that was interrupted {@link #MAX_INTERRUPTIONS} times is parked with. */
+    public static final String CRASH_LOOP = "interrupted twice, maybe it crashes Kinora";
+    public static final int MAX_INTERRUPTIONS = 2;
 
     private final Path file;
     private final Clock clock;
     private final boolean persistent;
-    private final String loadMessage;
+    private final String loadProblem;
+    private final List<QueuedJob> interruptedAtLoad;
     private final List<QueuedJob> jobs = new ArrayList<>();
     private final List<Consumer<List<QueuedJob>>> listeners = new CopyOnWriteArrayList<>();
-    private String saveError = "";
+    private final Object writeLock = new Object();
+    private final AtomicBoolean writePending = new AtomicBoolean();
+    private volatile Executor writer = Runnable::run;
+    private volatile String saveError = "";
 
-    private RenderQueue(Path file, Clock clock, boolean persistent, String loadMessage, List<QueuedJob> initial) {
+    private RenderQueue(Path file, Clock clock, boolean persistent, String loadProblem, List<QueuedJob> initial,
+                        List<QueuedJob> interrupted) {
         this.file = file;
         this.clock = clock;
         this.persistent = persistent;
-        this.loadMessage = loadMessage;
+        this.loadProblem = loadProblem;
+        this.interruptedAtLoad = List.copyOf(interrupted);
         this.jobs.addAll(initial);
     }
 
@@ -52,36 +71,38 @@ public final class RenderQueue {
     }
 
     /**
-     * Reads the queue; jobs that were RUNNING when the last session ended go back to QUEUED. A damaged
-     * file is moved aside (never deleted) and the queue starts empty; a newer format is left untouched
-     * and the queue is kept in memory only. Either way {@link #loadMessage()} says so.
+     * Reads the queue; jobs that were RUNNING when the last session ended go back to QUEUED, or to
+     * FAILED ({@link #CRASH_LOOP}) when that was their {@value #MAX_INTERRUPTIONS}th interruption.
+     * A damaged file is moved aside (never deleted) and the queue starts empty; a newer format is
+     * left untouched and the queue is kept in memory only. Either way {@link #loadMessage()} says so.
      */
     public static RenderQueue load(Path file, Clock clock, boolean persistent) {
         if (!Files.isRegularFile(file)) {
-            return new RenderQueue(file, clock, persistent, "", List.of());
+            return new RenderQueue(file, clock, persistent, "", List.of(), List.of());
         }
         try {
             JsonNode root = Json.MAPPER.readTree(Files.readAllBytes(file));
             int version = root.path("formatVersion").asInt(-1);
             if (version > FORMAT_VERSION) {
                 return new RenderQueue(file, clock, false, "The render queue was saved by a newer Kinora (format " + version
-                        + "); it is left as it is and this session's queue is not saved.", List.of());
+                        + "); it is left as it is and this session's queue is not saved.", List.of(), List.of());
             }
             List<QueuedJob> loaded = new ArrayList<>();
-            int interrupted = 0;
+            List<QueuedJob> interrupted = new ArrayList<>();
             for (JsonNode n : root.path("jobs")) {
                 QueuedJob j = Json.MAPPER.treeToValue(n, QueuedJob.class);
                 if (j.state() == JobState.RUNNING) {
-                    j = j.with(JobState.QUEUED, INTERRUPTED, Instant.EPOCH, 0, "", "");
-                    interrupted++;
+                    int times = j.interruptions() + 1;
+                    j = times >= MAX_INTERRUPTIONS
+                            ? j.with(JobState.FAILED, CRASH_LOOP, clock.instant(), 0, j.device(), "").withRun(j.started(), times)
+                            : j.with(JobState.QUEUED, INTERRUPTED, Instant.EPOCH, 0, "", "").withRun(j.started(), times);
+                    interrupted.add(j);
                 }
                 loaded.add(j);
             }
-            String msg = interrupted == 0 ? "" : interrupted + (interrupted == 1 ? " job was" : " jobs were")
-                    + " interrupted when Kinora last stopped and will resume.";
-            RenderQueue q = new RenderQueue(file, clock, persistent, msg, loaded);
-            if (interrupted > 0) {
-                q.save();
+            RenderQueue q = new RenderQueue(file, clock, persistent, "", loaded, interrupted);
+            if (!interrupted.isEmpty()) {
+                q.flush();
             }
             return q;
         } catch (IOException | RuntimeException e) {
@@ -94,20 +115,47 @@ public final class RenderQueue {
                 }
             } catch (IOException moveFailed) {
                 msg += " It could not be moved aside either (" + moveFailed.getMessage() + "); the queue is not saved this session.";
-                return new RenderQueue(file, clock, false, msg, List.of());
+                return new RenderQueue(file, clock, false, msg, List.of(), List.of());
             }
             LOG.warn(msg);
-            return new RenderQueue(file, clock, persistent, msg, List.of());
+            return new RenderQueue(file, clock, persistent, msg, List.of(), List.of());
         }
+    }
+
+    /**
+     * The jobs that were running when Kinora last stopped, as this load left them: QUEUED again,
+     * or FAILED with {@link #CRASH_LOOP}. {@link QueuedJob#started()} says when that run began.
+     */
+    public List<QueuedJob> interruptedAtLoad() {
+        return interruptedAtLoad;
+    }
+
+    /** A damaged or newer queue file, in words; empty when the file was fine (interruptions are not problems). */
+    public String loadProblem() {
+        return loadProblem;
     }
 
     /** What the studio should tell the artist after loading; empty when all was well. */
     public String loadMessage() {
-        return loadMessage;
+        long parked = interruptedAtLoad.stream().filter(j -> j.state() == JobState.FAILED).count();
+        long resumed = interruptedAtLoad.size() - parked;
+        List<String> parts = new ArrayList<>();
+        if (!loadProblem.isEmpty()) {
+            parts.add(loadProblem);
+        }
+        if (resumed > 0) {
+            parts.add(resumed + (resumed == 1 ? " job was" : " jobs were") + " interrupted when Kinora last stopped and will resume.");
+        }
+        if (parked > 0) {
+            parts.add(parked + (parked == 1 ? " job was" : " jobs were") + " " + CRASH_LOOP
+                    + ", so " + (parked == 1 ? "it is" : "they are") + " parked as failed; retry from the queue when ready.");
+        }
+        return String.join(" ", parts);
     }
 
-    public synchronized Optional<String> saveError() {
-        return saveError.isEmpty() ? Optional.empty() : Optional.of(saveError);
+    public Optional<String> saveError() {
+        String e = saveError;
+        return e.isEmpty() ? Optional.empty() : Optional.of(e);
     }
 
     public synchronized List<QueuedJob> jobs() {
@@ -124,7 +172,8 @@ public final class RenderQueue {
     }
 
     public QueuedJob add(String shotId, JobSpec spec) {
-        QueuedJob j = new QueuedJob(Ids.newId(), shotId, spec, JobState.QUEUED, "", clock.instant(), Instant.EPOCH, 0, "", "");
+        QueuedJob j = new QueuedJob(Ids.newId(), shotId, spec, JobState.QUEUED, "", clock.instant(), Instant.EPOCH, 0, "", "",
+                Instant.EPOCH, 0);
         change(() -> {
             jobs.add(j);
             return true;
@@ -132,21 +181,27 @@ public final class RenderQueue {
         return j;
     }
 
-    /** QUEUED or RUNNING → CANCELLED. The studio, listening, stops a running job's engine call. */
+    /** QUEUED or RUNNING → CANCELLED. The render service cancels a running job's token itself, before this. */
     public boolean cancel(String id) {
         return transition(id, j -> !j.state().finished(),
                 j -> j.with(JobState.CANCELLED, "cancelled", clock.instant(), j.progress(), j.device(), ""));
     }
 
-    /** FAILED or CANCELLED → QUEUED, in the same place in the queue. */
+    /** FAILED or CANCELLED → QUEUED, in the same place in the queue; the artist's retry forgets earlier interruptions. */
     public boolean retry(String id) {
         return transition(id, j -> j.state() == JobState.FAILED || j.state() == JobState.CANCELLED,
-                j -> j.with(JobState.QUEUED, "", Instant.EPOCH, 0, "", ""));
+                j -> j.with(JobState.QUEUED, "", Instant.EPOCH, 0, "", "").withRun(Instant.EPOCH, 0));
     }
 
+    /** QUEUED → RUNNING. The render service {@link #flush()}es after this, so a crash from here on is counted. */
     public boolean start(String id, String device) {
         return transition(id, j -> j.state() == JobState.QUEUED,
-                j -> j.with(JobState.RUNNING, "", Instant.EPOCH, 0, device, ""));
+                j -> j.with(JobState.RUNNING, "", Instant.EPOCH, 0, device, "").withRun(clock.instant(), j.interruptions()));
+    }
+
+    /** Replaces what the queue says about a job ("cancelled · kept 24 finished frames"); its state stays. */
+    public boolean note(String id, String message) {
+        return transition(id, j -> true, j -> j.withMessage(message));
     }
 
     /** Progress of a running job: listeners hear it, the file does not. */
@@ -179,7 +234,7 @@ public final class RenderQueue {
     public boolean edit(String id, JobSpec spec) {
         return transition(id, j -> j.state() == JobState.QUEUED,
                 j -> new QueuedJob(j.id(), j.shotId(), spec, j.state(), j.message(), j.queued(), j.finished(),
-                        j.progress(), j.device(), j.takeId()));
+                        j.progress(), j.device(), j.takeId(), j.started(), j.interruptions()));
     }
 
     /** Removes a job that is not running (cancel a running one first, so its engine call stops). */
@@ -244,6 +299,41 @@ public final class RenderQueue {
         return () -> listeners.remove(listener);
     }
 
+    /**
+     * Where writes run from now on. Changes made while a write is waiting there are written by that
+     * same write: the file always ends up holding the latest queue, in as few writes as it takes.
+     */
+    public void writeOn(Executor executor) {
+        writer = executor == null ? Runnable::run : executor;
+    }
+
+    /** Writes the queue now, on the calling thread (never call this on a UI thread). */
+    public void flush() {
+        if (!persistent) {
+            return;
+        }
+        // Writers take turns, and each writes the queue as it is when its turn comes: an older
+        // snapshot can never land after a newer one.
+        synchronized (writeLock) {
+            List<QueuedJob> snapshot = jobs();
+            try {
+                ObjectNode root = Json.MAPPER.createObjectNode();
+                root.put("formatVersion", FORMAT_VERSION);
+                ArrayNode arr = root.putArray("jobs");
+                for (QueuedJob j : snapshot) {
+                    arr.add(Json.MAPPER.valueToTree(j));
+                }
+                AtomicFiles.write(file, Json.MAPPER.writeValueAsBytes(root));
+                saveError = "";
+            } catch (IOException | RuntimeException e) {
+                if (!saveError.equals(e.toString())) {
+                    LOG.warn("could not save the render queue to {}: {}", file, e.toString());
+                }
+                saveError = e.toString();
+            }
+        }
+    }
+
     // ---- internals ----
 
     private interface Edit {
@@ -268,11 +358,26 @@ public final class RenderQueue {
             if (!edit.run()) {
                 return false;
             }
-            save();
             snapshot = List.copyOf(jobs);
         }
+        scheduleWrite();
         fire(snapshot);
         return true;
+    }
+
+    private void scheduleWrite() {
+        if (!persistent || !writePending.compareAndSet(false, true)) {
+            return; // a write is already waiting, and it will take this change along
+        }
+        Runnable write = () -> {
+            writePending.set(false);
+            flush();
+        };
+        try {
+            writer.execute(write);
+        } catch (RejectedExecutionException e) {
+            write.run(); // the writer has shut down (the studio is closing): write here rather than lose it
+        }
     }
 
     private int indexOf(String id) {
@@ -282,27 +387,6 @@ public final class RenderQueue {
             }
         }
         return -1;
-    }
-
-    private synchronized void save() {
-        if (!persistent) {
-            return;
-        }
-        try {
-            ObjectNode root = Json.MAPPER.createObjectNode();
-            root.put("formatVersion", FORMAT_VERSION);
-            ArrayNode arr = root.putArray("jobs");
-            for (QueuedJob j : jobs) {
-                arr.add(Json.MAPPER.valueToTree(j));
-            }
-            AtomicFiles.write(file, Json.MAPPER.writeValueAsBytes(root));
-            saveError = "";
-        } catch (IOException | RuntimeException e) {
-            if (!saveError.equals(e.toString())) {
-                LOG.warn("could not save the render queue to {}: {}", file, e.toString());
-            }
-            saveError = e.toString();
-        }
     }
 
     private void fire(List<QueuedJob> snapshot) {

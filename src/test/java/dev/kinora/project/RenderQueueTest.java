@@ -222,4 +222,69 @@ class RenderQueueTest {
         assertEquals(1234, spec.seed());
         assertEquals(s.sources(), spec.sources());
     }
+
+    @Test
+    void aJobInterruptedTwiceIsParkedAsFailedInsteadOfCrashingEveryStart() {
+        RenderQueue q = load();
+        QueuedJob a = q.add("s", spec("a", 1));
+        q.start(a.id(), "CPU");
+        // Kinora dies under the job; the next start queues it again and counts it.
+        RenderQueue second = load();
+        QueuedJob once = second.job(a.id()).orElseThrow();
+        assertEquals(JobState.QUEUED, once.state());
+        assertEquals(1, once.interruptions());
+        assertEquals(List.of(once), second.interruptedAtLoad());
+        second.start(a.id(), "CPU");
+        // And dies again: parked, with the reason, and nothing runs by itself.
+        RenderQueue third = load();
+        QueuedJob parked = third.job(a.id()).orElseThrow();
+        assertEquals(JobState.FAILED, parked.state());
+        assertEquals(RenderQueue.CRASH_LOOP, parked.message());
+        assertEquals(2, parked.interruptions());
+        assertTrue(third.next().isEmpty());
+        assertTrue(third.loadMessage().contains(RenderQueue.CRASH_LOOP), third.loadMessage());
+        assertTrue(third.retry(a.id()));
+        assertEquals(0, third.job(a.id()).orElseThrow().interruptions(), "the artist's retry counts afresh");
+        assertTrue(load().interruptedAtLoad().isEmpty(), "the fix-ups were saved");
+    }
+
+    @Test
+    void aRunRecordsWhenItStarted() {
+        RenderQueue q = load();
+        QueuedJob a = q.add("s", spec("a", 1));
+        clock.advance(Duration.ofMinutes(3));
+        q.start(a.id(), "CPU");
+        assertEquals(clock.instant(), load().job(a.id()).orElseThrow().started(), "kept across the restart");
+    }
+
+    @Test
+    void writesCanWaitOnAnotherThreadAndChangesMeanwhileGoInOneWrite() {
+        RenderQueue q = load();
+        List<Runnable> waiting = new ArrayList<>();
+        q.writeOn(waiting::add);
+        QueuedJob a = q.add("s", spec("a", 1));
+        q.add("s", spec("b", 2));
+        q.cancel(a.id());
+        assertFalse(Files.exists(file), "nothing is written on the changing thread");
+        assertEquals(1, waiting.size(), "three changes wait as one write");
+        waiting.get(0).run();
+        assertEquals(q.jobs(), load().jobs());
+        q.add("s", spec("c", 3));
+        assertEquals(2, waiting.size(), "a change after the write is written again");
+        q.flush();
+        assertEquals(3, load().jobs().size(), "flush writes at once, on the caller");
+    }
+
+    @Test
+    void aQueueFileWithoutRunCountsStillLoads() throws IOException {
+        Files.writeString(file, """
+                {"formatVersion": 1, "jobs": [{"id": "j1", "shotId": "s", "state": "RUNNING",
+                  "request": {"pack": "tinyworld", "mode": "GENERATE", "prompt": "p", "seed": 1, "steps": 8,
+                              "guidance": "NaN", "shift": "NaN", "frames": 8, "strength": 1.0, "sources": []}}]}
+                """);
+        QueuedJob j = load().job("j1").orElseThrow();
+        assertEquals(JobState.QUEUED, j.state());
+        assertEquals(1, j.interruptions());
+        assertEquals(Instant.EPOCH, j.started());
+    }
 }
