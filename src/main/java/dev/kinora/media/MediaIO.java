@@ -48,6 +48,24 @@ public final class MediaIO {
         return new Clip(f.width(), f.height(), f.fps(), f.rgb());
     }
 
+    /**
+     * Frames brought to {@code width}×{@code height} the way the reader brings a source file there
+     * (the same crop, bicubic resample and letterbox for each policy): for frames that are already
+     * decoded, such as a take used as the source of another pack's job. Same size: returned as is.
+     */
+    public static Frames fit(Frames f, int width, int height, ResizePolicy policy) {
+        Objects.requireNonNull(policy, "policy");
+        if (width <= 0 || height <= 0 || (f.width() == width && f.height() == height)) {
+            return f;
+        }
+        MediaReader.Plan plan = MediaReader.Plan.of(f.width(), f.height(), width, height, policy);
+        List<byte[]> out = new java.util.ArrayList<>(f.count());
+        for (byte[] frame : f.rgb()) {
+            out.add(plan.apply(frame, f.width()));
+        }
+        return new Frames(width, height, f.fps(), out);
+    }
+
     public static boolean isStill(Path p) {
         String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
         return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".webp")
