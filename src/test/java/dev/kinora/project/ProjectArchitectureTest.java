@@ -10,7 +10,11 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The document must load in the CLI and in tests without a toolkit or a model runtime. */
+/**
+ * The document must load in the CLI and in tests without a toolkit or a model runtime. The render
+ * service ({@code project.render}) is the part of this layer that runs jobs: it may use the engine's
+ * facade and the media layer, still never a toolkit or the engine's insides.
+ */
 class ProjectArchitectureTest {
     private static final JavaClasses PROJECT = importProject();
 
@@ -40,6 +44,7 @@ class ProjectArchitectureTest {
 
     @Test
     void projectUsesOnlyEngineRecordsAndEnums() {
+        // The document itself: everything in the layer but the render service.
         DescribedPredicate<JavaClass> engineBehaviour = new DescribedPredicate<>("are engine classes other than records and enums") {
             @Override
             public boolean test(JavaClass c) {
@@ -51,10 +56,35 @@ class ProjectArchitectureTest {
                 return !k.isEnum() && !k.isRecord();
             }
         };
-        noClasses().that().resideInAPackage("dev.kinora.project..")
+        noClasses().that().resideInAPackage("dev.kinora.project..").and().resideOutsideOfPackage("dev.kinora.project.render..")
                 .should().dependOnClassesThat(engineBehaviour)
                 .orShould().dependOnClassesThat().resideInAnyPackage("dev.kinora.app..", "dev.kinora.media..",
                         "dev.kinora.cli..", "ai.onnxruntime..", "org.bytedeco..")
+                .check(PROJECT);
+    }
+
+    @Test
+    void theRenderServiceUsesTheEngineFacadeAndMediaOnly() {
+        DescribedPredicate<JavaClass> engineInsides = new DescribedPredicate<>("are engine sessions, models, pipelines,"
+                + " schedulers or tensors (records and enums excepted)") {
+            @Override
+            public boolean test(JavaClass c) {
+                String pkg = c.getPackageName();
+                boolean inside = pkg.startsWith("dev.kinora.engine.onnx") || pkg.startsWith("dev.kinora.engine.model")
+                        || pkg.startsWith("dev.kinora.engine.pipeline") || pkg.startsWith("dev.kinora.engine.scheduler")
+                        || pkg.startsWith("dev.kinora.engine.tensor");
+                if (!inside) {
+                    return false;
+                }
+                Class<?> k = c.reflect();
+                return !k.isEnum() && !k.isRecord();
+            }
+        };
+        noClasses().that().resideInAPackage("dev.kinora.project.render..")
+                .should().dependOnClassesThat(engineInsides)
+                .orShould().dependOnClassesThat().resideInAnyPackage("dev.kinora.app..", "dev.kinora.cli..", "javafx..",
+                        "ai.onnxruntime..", "org.bytedeco..")
+                .because("the render service drives the engine through its facade, off any UI thread, and reads media through dev.kinora.media")
                 .check(PROJECT);
     }
 }
