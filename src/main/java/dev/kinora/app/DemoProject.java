@@ -1,7 +1,6 @@
 package dev.kinora.app;
 
 import dev.kinora.app.engine.StudioEngine;
-import dev.kinora.app.model.TakeMedia;
 import dev.kinora.engine.CancelToken;
 import dev.kinora.engine.Direction;
 import dev.kinora.engine.Frames;
@@ -10,6 +9,7 @@ import dev.kinora.engine.GenerationResult;
 import dev.kinora.engine.ProgressListener;
 import dev.kinora.engine.Source;
 import dev.kinora.engine.pack.Mode;
+import dev.kinora.media.FilmStrip;
 import dev.kinora.project.Project;
 import dev.kinora.project.ProjectSession;
 import dev.kinora.project.ProjectSettings;
@@ -65,7 +65,7 @@ public final class DemoProject {
             }
             GenerationResult res = engine.generate(r, ProgressListener.NONE, new CancelToken());
             // A continuation keeps only its new frames, so the reel does not repeat the previous take.
-            Frames made = continues ? dev.kinora.app.queue.QueueViewModel.newFramesOnly(res.frames(),
+            Frames made = continues ? dev.kinora.project.render.RenderService.newFramesOnly(res.frames(),
                     previous.count(), Direction.FORWARD) : res.frames();
             add(session, s.id(), made, res);
             previous = made;
@@ -76,7 +76,7 @@ public final class DemoProject {
 
     private static void add(ProjectSession s, String shotId, Frames f, GenerationResult r) throws IOException {
         ProjectStore.MediaSlot slot = s.store().newTakeSlot(shotId, "png");
-        TakeMedia.write(f, slot.file());
+        FilmStrip.write(f, slot.file());
         s.addTake(shotId, slot, r.recipe(), f.count(), f.fps(), f.width(), f.height(), true);
     }
 

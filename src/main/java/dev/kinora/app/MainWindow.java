@@ -2,12 +2,12 @@ package dev.kinora.app;
 
 import dev.kinora.app.export.ReelExporter;
 import dev.kinora.media.OutputFormat;
+import dev.kinora.project.Continuity;
 import dev.kinora.project.Shot;
 import dev.kinora.project.Take;
 import dev.kinora.app.packs.ModelManagerView;
 import dev.kinora.app.player.PlayerView;
 import dev.kinora.app.player.PlayerViewModel;
-import dev.kinora.app.player.Reel;
 import dev.kinora.app.prompt.PromptView;
 import dev.kinora.app.prompt.PromptViewModel;
 import dev.kinora.app.queue.QueueView;
@@ -73,6 +73,13 @@ public final class MainWindow extends BorderPane {
     private final SplitPane top = new SplitPane();
     private final ToggleButton queueToggle;
     private final PauseTransition saveLayout = new PauseTransition(Duration.millis(500));
+    /** The take the player shows or is loading ("" for none or the reel), so revisions reload only on change. */
+    private String shownTake = "";
+    /** Bumped by every request to the player; a decode that finishes after a newer request is dropped. */
+    private long playerRequest;
+    private boolean reelBuilding;
+    /** Space is down: its auto-repeat must not toggle playback on and off. */
+    private boolean spaceHeld;
 
     public MainWindow(StudioModel studio) {
         this.studio = studio;
@@ -296,20 +303,22 @@ public final class MainWindow extends BorderPane {
 
     private void wire() {
         studio.queue().livePreviewProperty().addListener((o, a, b) -> playerVm.liveProperty().set(b));
+        // A new take plays once, unless the reel is playing: a finished job does not cut into it.
         studio.queue().lastTakeProperty().addListener((o, a, t) -> {
-            if (t != null) {
+            if (t != null && !(playerVm.reelModeProperty().get() && playerVm.playing())) {
                 studio.doc().shots().stream().filter(s -> s.take(t.id()).isPresent()).findFirst()
-                        .ifPresent(s -> playTake(s.id(), t));
+                        .ifPresent(s -> showTake(s.id(), t, true));
             }
         });
         timelineView.setOnPlayTake(this::playTake);
-        timelineView.setOnCompareTake((shotId, t) -> studio.frames(t).ifPresent(f ->
-                playerVm.setCompare(f, "shot " + (studio.doc().indexOf(shotId) + 1) + " · seed " + t.recipe().seed())));
+        timelineView.setOnCompareTake((shotId, t) -> studio.loadFrames(t, f -> f.ifPresent(x ->
+                playerVm.setCompare(x, "shot " + (studio.doc().indexOf(shotId) + 1) + " · seed " + t.recipe().seed()))));
         timelineView.setOnPlayReel(this::playReel);
         timelineView.setOnExport(this::exportReel);
         timelineView.setOnExportOtio(this::exportOtio);
         timelineView.setOnAppend(this::appendToPrevious);
         timelineView.setOnUseLastFrame(this::useLastFrame);
+        timelineView.setOnRegenerate(this::regenerate);
         // In reel mode the playhead and the player move together.
         playerVm.frameProperty().addListener((o, a, b) -> {
             if (playerVm.reelModeProperty().get()) {
@@ -321,17 +330,40 @@ public final class MainWindow extends BorderPane {
                 playerVm.seek(b.intValue());
             }
         });
-        // After undo/redo the player drops a take that no longer exists.
-        studio.revisionProperty().addListener(o -> {
-            if (!playerVm.reelModeProperty().get() && playerVm.clipProperty().get() != null
-                    && studio.selected().flatMap(Shot::activeTake).isEmpty()) {
-                playerVm.load(null, "No clip", false);
-            }
-        });
+        // After open, undo, redo, recovery or another selection the player shows the selected shot's active take.
+        studio.revisionProperty().addListener(o -> showActive());
+        studio.selectedShotProperty().addListener(o -> showActive());
+        showActive();
+    }
+
+    /** The selected shot's active take in the player (nothing when it has none); the reel stays until the artist leaves it. */
+    private void showActive() {
+        if (playerVm.reelModeProperty().get()) {
+            return;
+        }
+        Optional<Shot> s = studio.selected();
+        Optional<Take> t = s.flatMap(Shot::activeTake);
+        if (t.map(Take::id).orElse("").equals(shownTake) && (t.isPresent() || playerVm.clipProperty().get() == null)) {
+            return;
+        }
+        if (t.isEmpty()) {
+            shownTake = "";
+            playerRequest++;
+            playerVm.load(null, "No clip", false);
+            return;
+        }
+        showTake(s.get().id(), t.get(), false);
     }
 
     public void install(Scene scene) {
         scene.addEventFilter(KeyEvent.KEY_PRESSED, this::onKey);
+        scene.addEventFilter(KeyEvent.KEY_RELEASED, e -> {
+            // The press was ours: a focused button must not take the release as a click (and restart the reel).
+            if (e.getCode() == KeyCode.SPACE && spaceHeld) {
+                spaceHeld = false;
+                e.consume();
+            }
+        });
         scene.getStylesheets().add(MainWindow.class.getResource("app.css").toExternalForm());
     }
 
@@ -356,6 +388,10 @@ public final class MainWindow extends BorderPane {
      * (Space, J/K/L, arrows) drive the player unless the artist is typing.
      */
     private void onKey(KeyEvent e) {
+        if (e.getCode() == KeyCode.SPACE && spaceHeld && !typing(e)) {
+            e.consume(); // auto-repeat of a held Space: one press is one toggle
+            return;
+        }
         Runnable action = null;
         if (GENERATE.match(e)) {
             action = this::generate;
@@ -400,6 +436,9 @@ public final class MainWindow extends BorderPane {
         }
         if (action != null) {
             e.consume();
+            if (e.getCode() == KeyCode.SPACE) {
+                spaceHeld = true;
+            }
             action.run();
         }
     }
@@ -425,26 +464,73 @@ public final class MainWindow extends BorderPane {
     }
 
     private void playTake(String shotId, Take t) {
-        Optional<Frames> f = studio.frames(t);
-        if (f.isEmpty()) {
-            studio.statusProperty().set("Take " + t.id() + ": its file is missing (File → Relink Missing Media…)");
-            return;
-        }
-        int idx = studio.doc().indexOf(shotId) + 1;
-        Shot s = studio.doc().shot(shotId).orElse(null);
-        int takeNo = s == null ? 0 : s.takes().indexOf(t) + 1;
-        playerVm.load(f.get(), "Shot " + idx + " · take " + takeNo + " · seed " + t.recipe().seed()
-                + (t.label().isEmpty() ? "" : " · " + t.label()), false);
+        showTake(shotId, t, false);
     }
 
+    /** Loads a take into the player, decoded off the FX thread; {@code once}: then plays it through once. */
+    private void showTake(String shotId, Take t, boolean once) {
+        shownTake = t.id();
+        long request = ++playerRequest;
+        studio.loadFrames(t, f -> {
+            if (request != playerRequest) {
+                return; // the artist asked for something else meanwhile
+            }
+            if (f.isEmpty()) {
+                studio.statusProperty().set("Take " + t.id() + ": its file is missing (File → Relink Missing Media…)");
+                playerVm.load(null, "Missing media", false);
+                return;
+            }
+            int idx = studio.doc().indexOf(shotId) + 1;
+            Shot s = studio.doc().shot(shotId).orElse(null);
+            int takeNo = s == null ? 0 : s.takes().indexOf(t) + 1;
+            playerVm.load(f.get(), "Shot " + idx + " · take " + takeNo + " · seed " + t.recipe().seed()
+                    + (t.label().isEmpty() ? "" : " · " + t.label()), false);
+            if (once) {
+                playerVm.playOnce();
+            }
+        });
+    }
+
+    /**
+     * Ctrl+Space: plays the whole reel, or stops it when it is playing. The reel is built off the FX
+     * thread (every take decoded); pressing again while it is being built calls it off.
+     */
     public void playReel() {
-        Optional<Frames> reel = Reel.build(studio.doc(), studio::frames);
-        if (reel.isEmpty()) {
-            studio.statusProperty().set("Nothing to play yet: generate a take first");
+        if (playerVm.reelModeProperty().get() && playerVm.playing()) {
+            playerVm.stop();
             return;
         }
-        playerVm.load(reel.get(), "Reel · " + studio.doc().shots().size() + " shots", true);
-        playerVm.togglePlay();
+        if (reelBuilding) {
+            reelBuilding = false;
+            playerRequest++;
+            studio.statusProperty().set("Reel: called off");
+            return;
+        }
+        long request = ++playerRequest;
+        reelBuilding = true;
+        studio.buildReel(reel -> {
+            if (request != playerRequest) {
+                return;
+            }
+            reelBuilding = false;
+            if (reel.isEmpty()) {
+                studio.statusProperty().set("Nothing to play yet: generate a take first");
+                return;
+            }
+            shownTake = "";
+            playerVm.load(reel.get(), "Reel · " + studio.doc().shots().size() + " shots", true);
+            playerVm.togglePlay();
+        });
+    }
+
+    /** "Regenerate from new take" on a stale card: make the shot again from the take now before it. */
+    private void regenerate(String shotId) {
+        timelineVm.select(shotId);
+        if (Continuity.link(studio.doc(), shotId) == Continuity.Link.LAST_FRAME) {
+            promptVm.useLastFrameOfPrevious(this::generate); // a still of the new take's last frame first
+        } else {
+            generate();
+        }
     }
 
     private void useLastFrame() {
@@ -466,7 +552,6 @@ public final class MainWindow extends BorderPane {
     private void newProject() {
         try {
             studio.newUntitled();
-            playerVm.load(null, "No clip", false);
         } catch (IOException e) {
             error("Cannot create a project", e);
         }
@@ -484,7 +569,6 @@ public final class MainWindow extends BorderPane {
     public void open(Path dir) {
         try {
             studio.open(dir);
-            playerVm.load(null, "No clip", false);
         } catch (IOException e) {
             error("Cannot open " + dir, e);
         }
@@ -523,21 +607,22 @@ public final class MainWindow extends BorderPane {
         dc.setTitle("Folder to search for the missing take files");
         File f = dc.showDialog(getScene().getWindow());
         if (f != null) {
-            try {
-                int n = studio.relink(f.toPath());
-                studio.statusProperty().set("Relinked " + n + " file(s)");
-            } catch (IOException e) {
-                error("Relink failed", e);
-            }
+            studio.relink(f.toPath()); // walks the folder in the background; the status bar says how it went
         }
     }
 
+    /** Builds the reel off the FX thread, then asks how to export it. */
     private void exportReel() {
-        Optional<Frames> reel = Reel.build(studio.doc(), studio::frames);
-        if (reel.isEmpty()) {
-            studio.statusProperty().set("Nothing to export yet: generate a take first");
-            return;
-        }
+        studio.buildReel(reel -> {
+            if (reel.isEmpty()) {
+                studio.statusProperty().set("Nothing to export yet: generate a take first");
+            } else {
+                exportReel(reel);
+            }
+        });
+    }
+
+    private void exportReel(Optional<Frames> reel) {
         Dialog<ButtonType> d = new Dialog<>();
         d.setTitle("Export reel");
         d.initOwner(getScene().getWindow());
@@ -655,16 +740,21 @@ public final class MainWindow extends BorderPane {
             case "compare" -> {
                 Shot first = shots.get(0);
                 timelineVm.select(first.id());
-                playTake(first.id(), first.takes().get(1));
-                studio.frames(first.takes().get(0)).ifPresent(f -> playerVm.setCompare(f, "take 1 · seed " + first.takes().get(0).recipe().seed()));
-                playerVm.wipePositionProperty().set(0.5);
-                playerVm.seek(9);
+                Take a = first.takes().get(0);
+                showTake(first.id(), first.takes().get(1), false);
+                studio.loadFrames(a, f -> f.ifPresent(x -> {
+                    playerVm.setCompare(x, "take 1 · seed " + a.recipe().seed());
+                    playerVm.wipePositionProperty().set(0.5);
+                    playerVm.seek(9);
+                }));
             }
             case "reel" -> {
                 timelineVm.select(shots.get(1).id());
-                playReel();
-                playerVm.stop();
-                playerVm.seek(22);
+                studio.buildReel(reel -> reel.ifPresent(r -> {
+                    shownTake = "";
+                    playerVm.load(r, "Reel · " + shots.size() + " shots", true);
+                    playerVm.seek(22);
+                }));
             }
             default -> {
                 // Something running in the queue, so the live preview and the ETA are visible at once;

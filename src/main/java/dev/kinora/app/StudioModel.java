@@ -2,27 +2,44 @@ package dev.kinora.app;
 
 import dev.kinora.app.engine.PackInfo;
 import dev.kinora.app.engine.StudioEngine;
-import dev.kinora.app.model.TakeMedia;
+import dev.kinora.app.player.Reel;
 import dev.kinora.app.queue.QueueViewModel;
 import dev.kinora.engine.Frames;
+import dev.kinora.engine.onnx.Device;
+import dev.kinora.media.FilmStrip;
 import dev.kinora.project.Command;
+import dev.kinora.project.JobSpec;
+import dev.kinora.project.JobState;
 import dev.kinora.project.Project;
 import dev.kinora.project.ProjectSession;
 import dev.kinora.project.ProjectSettings;
 import dev.kinora.project.ProjectStore;
+import dev.kinora.project.QueuedJob;
 import dev.kinora.project.RecentProjects;
+import dev.kinora.project.RenderQueue;
 import dev.kinora.project.Shot;
 import dev.kinora.project.Take;
+import dev.kinora.project.render.RenderEvent;
+import dev.kinora.project.render.RenderService;
+import dev.kinora.project.render.SourceLoader;
+import dev.kinora.project.render.Submission;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import javafx.application.Platform;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.LongProperty;
@@ -34,13 +51,20 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import javafx.collections.ObservableMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The studio session every panel shares: the open {@link ProjectSession} (document, command stack,
- * autosave journal, render queue), the engine and the executor. The command stack's revision is
- * mirrored into one FX property, the only signal panels refresh on.
+ * autosave journal), the {@link RenderService} that renders its queue, the engine and the
+ * executor. The command stack's revision is mirrored into one FX property, the only signal panels
+ * refresh on, and {@link #doc()} is the document as last mirrored: on the FX thread it changes
+ * only with a revision, so a panel never sees a take whose job the queue has not finished yet.
+ *
+ * <p>Nothing here blocks the FX thread on the engine: jobs are submitted to the service, whose
+ * events are marshalled here with {@link Platform#runLater}; takes are decoded, the reel is built
+ * and missing media are searched for on the executor's background thread.
  */
 public final class StudioModel implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StudioModel.class);
@@ -50,9 +74,11 @@ public final class StudioModel implements AutoCloseable {
     private final StudioPrefs prefs;
     private final Path userData;
     private final RecentProjects recents;
+    private final RenderService render;
     private final ObjectProperty<ProjectSession> session = new SimpleObjectProperty<>();
     private final ObjectProperty<Project> doc = new SimpleObjectProperty<>(Project.empty("Untitled"));
     private final LongProperty revision = new SimpleLongProperty();
+    private final LongProperty mediaRevision = new SimpleLongProperty();
     private final BooleanProperty dirty = new SimpleBooleanProperty();
     private final BooleanProperty readOnly = new SimpleBooleanProperty();
     private final BooleanProperty canUndo = new SimpleBooleanProperty();
@@ -65,14 +91,23 @@ public final class StudioModel implements AutoCloseable {
     private final StringProperty deviceUsed = new SimpleStringProperty("");
     private final StringProperty projectName = new SimpleStringProperty("");
     private final ObservableList<PackInfo> packs = FXCollections.observableArrayList();
+    private final ObservableMap<String, String> shotNotes = FXCollections.observableHashMap();
     private final QueueViewModel queue;
-    private final Map<String, Frames> frameCache = new LinkedHashMap<>(64, 0.75f, true) {
+    private final Map<String, Frames> frameCache = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Frames> e) {
             return size() > 256;
         }
-    };
+    });
+    private final Set<String> decoding = ConcurrentHashMap.newKeySet();
+    /** Takes whose file could not be read (missing, damaged), until media is relinked or another project opens. */
+    private final Set<String> unreadable = ConcurrentHashMap.newKeySet();
+    /** Jobs interrupted when Kinora last stopped that are queued again; the banner's note about them goes when they are done. */
+    private final Set<String> resumedJobs = new HashSet<>();
+    private String resumedNote = "";
+    private String missingNote = "";
     private Runnable unlisten = () -> { };
+    private boolean closed;
 
     public StudioModel(StudioEngine engine, UiTaskExecutor exec, StudioPrefs prefs, Path userData) {
         this.engine = engine;
@@ -80,17 +115,23 @@ public final class StudioModel implements AutoCloseable {
         this.prefs = prefs;
         this.userData = userData;
         this.recents = new RecentProjects(userData.resolve("recent.json"), Clock.systemUTC());
-        this.queue = new QueueViewModel(this);
+        this.render = new RenderService(engine);
+        this.queue = new QueueViewModel(render);
+        render.addListener(this::heard);
         packs.setAll(engine.packs());
         refreshDevice();
     }
 
-    /** Command-stack listeners may fire on any thread (autosave, recovery); the mirror runs on the FX thread. */
+    /** Command-stack listeners may fire on any thread (the render worker, autosave, recovery); the mirror runs on the FX thread. */
     private void changed() {
+        fx(this::mirror);
+    }
+
+    private static void fx(Runnable r) {
         if (Platform.isFxApplicationThread()) {
-            mirror();
+            r.run();
         } else {
-            Platform.runLater(this::mirror);
+            Platform.runLater(r);
         }
     }
 
@@ -112,6 +153,7 @@ public final class StudioModel implements AutoCloseable {
         undoLabel.set(stack.undoName().map(l -> "Undo " + l).orElse("Undo"));
         redoLabel.set(stack.redoName().map(l -> "Redo " + l).orElse("Redo"));
         projectName.set(s.store().dir().getFileName().toString().replaceFirst("\\.kinora$", ""));
+        shotNotes.keySet().retainAll(p.shots().stream().map(Shot::id).toList());
         revision.set(revision.get() + 1);
     }
 
@@ -161,34 +203,89 @@ public final class StudioModel implements AutoCloseable {
         ProjectSession old = session.get();
         unlisten.run();
         if (old != null) {
-            queue.detach();
+            render.detach(); // cancels a job still running for the old project
             old.close();
         }
         frameCache.clear();
-        String msg = s.message();
+        unreadable.clear();
+        shotNotes.clear();
+        Instant now = Instant.now();
+        List<String> notes = new ArrayList<>();
+        if (!s.openMessage().isEmpty()) {
+            notes.add(s.openMessage());
+        }
+        RenderQueue q = s.queue();
+        if (!q.loadProblem().isEmpty()) {
+            notes.add(q.loadProblem());
+        }
         // Unsaved edits in the journal (a crash or a kill): recover them, unsaved, and say so.
         Optional<dev.kinora.project.RecoveryInfo> rec = s.readOnly() ? Optional.empty() : s.recovery();
         if (rec.isPresent()) {
             s.recover();
-            msg = (msg.isEmpty() ? "" : msg + "\n") + "Recovered unsaved changes from " + rec.get().journalWritten()
-                    + " (Kinora stopped before they were saved). Save to keep them, or undo nothing and close without saving to drop them.";
+            notes.add("Recovered unsaved changes made " + HumanTime.ago(rec.get().journalWritten(), now)
+                    + " (Kinora stopped before they were saved). Save to keep them, or close without saving to drop them.");
         }
         session.set(s);
+        resumedJobs.clear();
+        resumedNote = interruptedNote(q.interruptedAtLoad(), s.project(), now);
+        if (!resumedNote.isEmpty()) {
+            notes.add(resumedNote);
+        }
+        String parked = parkedNote(q.interruptedAtLoad(), s.project());
+        if (!parked.isEmpty()) {
+            notes.add(parked);
+        }
         unlisten = s.stack().addListener(p -> changed());
         if (!s.readOnly()) {
             s.startAutosave();
         }
+        render.attach(s); // after recovery: queued jobs render against the recovered document
         List<Path> missing = s.missingMedia();
-        if (!missing.isEmpty() && msg.isEmpty()) {
-            msg = missing.size() + " media file(s) are missing, e.g. " + missing.get(0)
-                    + ". Use File → Relink Missing Media… to find them.";
+        missingNote = missing.isEmpty() ? "" : missing.size() + " media file(s) are missing, e.g. " + missing.get(0)
+                + ". Use File → Relink Missing Media… to find them.";
+        if (!missingNote.isEmpty() && notes.isEmpty()) {
+            notes.add(missingNote);
         }
-        banner.set(msg);
+        banner.set(String.join("\n", notes));
         selectedShot.set("");
-        queue.attach(s);
         prefs.setLastProject(s.store().dir());
         status.set("Opened " + s.store().dir());
         mirror();
+    }
+
+    /** What the banner says about renders Kinora stopped under, in human time; remembers which jobs it is about. */
+    private String interruptedNote(List<QueuedJob> interrupted, Project p, Instant now) {
+        List<QueuedJob> resumed = interrupted.stream().filter(j -> j.state() == JobState.QUEUED).toList();
+        if (resumed.isEmpty()) {
+            return "";
+        }
+        resumed.forEach(j -> resumedJobs.add(j.id()));
+        Instant latest = resumed.stream().map(QueuedJob::started).max(Instant::compareTo).orElse(Instant.EPOCH);
+        String when = latest.equals(Instant.EPOCH) ? "" : " (started " + HumanTime.ago(latest, now) + ")";
+        if (resumed.size() == 1) {
+            return "The render of " + shotName(p, resumed.get(0).shotId()) + when
+                    + " was interrupted when Kinora stopped; it is rendering again.";
+        }
+        return resumed.size() + " renders were interrupted when Kinora stopped" + when + "; they are rendering again.";
+    }
+
+    private String parkedNote(List<QueuedJob> interrupted, Project p) {
+        List<QueuedJob> parked = interrupted.stream().filter(j -> j.state() == JobState.FAILED).toList();
+        for (QueuedJob j : parked) {
+            shotNotes.put(j.shotId(), RenderQueue.CRASH_LOOP + ": parked; Retry in the render queue runs it again");
+        }
+        if (parked.isEmpty()) {
+            return "";
+        }
+        String which = parked.size() == 1 ? "The render of " + shotName(p, parked.get(0).shotId()) + " was"
+                : parked.size() + " renders were";
+        return which + " " + RenderQueue.CRASH_LOOP + ", so it is parked as failed instead of starting again;"
+                + " Retry in the render queue runs it when you are ready.";
+    }
+
+    private static String shotName(Project p, String shotId) {
+        int i = p.indexOf(shotId);
+        return i < 0 ? "a deleted shot" : "shot " + (i + 1);
     }
 
     public void save() throws IOException {
@@ -212,35 +309,57 @@ public final class StudioModel implements AutoCloseable {
             return;
         }
         s.saveAs(dir);
-        queue.attach(s);
+        render.attach(s); // the copy's queue; a running job carries on
         prefs.setLastProject(dir);
         status.set("Saved as " + dir);
         mirror();
     }
 
-    /** Looks for each missing file by name under {@code searchRoot}; each relink is an undoable step. */
-    public int relink(Path searchRoot) throws IOException {
+    /**
+     * Looks for each missing file by name under {@code searchRoot}, on the background thread (a walk
+     * of a big folder takes a while); each relink is an undoable step. The status bar says how many.
+     */
+    public void relink(Path searchRoot) {
         ProjectSession s = session.get();
-        int n = 0;
-        List<Path> missing = s.missingMedia();
-        try (var walk = Files.walk(searchRoot, 8)) {
-            List<Path> files = walk.filter(Files::isRegularFile).toList();
-            for (Path m : missing) {
-                for (Path f : files) {
-                    if (f.getFileName().equals(m.getFileName())) {
-                        s.relink(m, f);
-                        n++;
-                        break;
+        if (s == null) {
+            return;
+        }
+        status.set("Looking for missing media under " + searchRoot + "…");
+        exec.background(() -> {
+            int n = 0;
+            List<Path> missing = s.missingMedia();
+            try (var walk = Files.walk(searchRoot, 8)) {
+                List<Path> files = walk.filter(Files::isRegularFile).toList();
+                for (Path m : missing) {
+                    for (Path f : files) {
+                        if (f.getFileName().equals(m.getFileName())) {
+                            s.relink(m, f);
+                            n++;
+                            break;
+                        }
                     }
                 }
             }
+            return new int[] {n, s.missingMedia().size()};
+        }, r -> {
+            frameCache.clear();
+            unreadable.clear();
+            mediaRevision.set(mediaRevision.get() + 1);
+            if (r[1] == 0 && !missingNote.isEmpty()) {
+                dropFromBanner(missingNote);
+                missingNote = "";
+            }
+            status.set("Relinked " + r[0] + " file(s)" + (r[1] == 0 ? "" : "; " + r[1] + " still missing"));
+        }, e -> status.set("Relink failed: " + e.getMessage()));
+    }
+
+    private void dropFromBanner(String note) {
+        if (note.isEmpty()) {
+            return;
         }
-        frameCache.clear();
-        if (s.missingMedia().isEmpty()) {
-            banner.set("");
-        }
-        mirror();
-        return n;
+        List<String> lines = new ArrayList<>(List.of(banner.get().split("\n")));
+        lines.removeIf(l -> l.equals(note) || l.isBlank());
+        banner.set(String.join("\n", lines));
     }
 
     // --- edits ---------------------------------------------------------------------------------
@@ -290,44 +409,161 @@ public final class StudioModel implements AutoCloseable {
         return doc().shot(selectedShot.get());
     }
 
+    // --- rendering -----------------------------------------------------------------------------
+
+    /**
+     * Queues a job for a shot, or says on the status bar and on the shot's card why it was refused
+     * (an empty prompt, a mode without its sources, a number out of range), before any work.
+     */
+    public Submission submit(String shotId, JobSpec spec) {
+        Submission sub = render.submit(shotId, spec);
+        if (sub instanceof Submission.Refused r) {
+            status.set(capitalised(shotName(doc(), shotId)) + " was not queued: " + r.reason());
+            shotNotes.put(shotId, r.reason());
+        } else {
+            shotNotes.remove(shotId);
+        }
+        return sub;
+    }
+
+    /** Render events, from the service's threads. */
+    private void heard(RenderEvent e) {
+        if (e instanceof RenderEvent.JobEnded end) {
+            fx(() -> ended(end));
+        } else if (e instanceof RenderEvent.DeviceReady d) {
+            fx(() -> deviceUsed.set(DeviceText.of(d.report())));
+        } else if (e instanceof RenderEvent.DeviceUnavailable d) {
+            fx(() -> deviceUsed.set(DeviceText.unavailable(d.requested(), d.reason())));
+        }
+    }
+
+    private void ended(RenderEvent.JobEnded end) {
+        switch (end.state()) {
+            case FAILED -> {
+                status.set(capitalised(shotName(doc(), end.shotId())) + " could not be rendered: " + end.message());
+                shotNotes.put(end.shotId(), "render failed: " + end.message());
+            }
+            case DONE -> shotNotes.remove(end.shotId());
+            default -> { }
+        }
+        if (resumedJobs.remove(end.jobId()) && resumedJobs.isEmpty()) {
+            dropFromBanner(resumedNote);
+            resumedNote = "";
+        }
+    }
+
+    private static String capitalised(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    /** Jobs run on {@code d} from the next one; a running job finishes where it is. Never waits. */
+    public void setDevice(Device d) {
+        render.setDevice(d);
+        if (render.runningJob().isPresent()) {
+            deviceUsed.set(DeviceText.pending(deviceUsed.get(), d));
+        }
+    }
+
+    public void refreshDevice() {
+        render.refreshDevice();
+    }
+
     // --- media ---------------------------------------------------------------------------------
 
     public Path resolve(String reference) {
         return session.get().store().resolve(reference);
     }
 
-    /** The frames of a take, decoded once and cached; empty when its file is missing or unreadable. */
+    /**
+     * The frames of a take, decoded once and cached; empty when its file is missing or unreadable.
+     * Decodes on the calling thread: panels use {@link #cachedFrames} and {@link #loadFrames}.
+     */
     public Optional<Frames> frames(Take t) {
         ProjectSession s = session.get();
-        if (s == null) {
-            return Optional.empty();
-        }
+        return s == null ? Optional.empty() : decode(s.store(), t);
+    }
+
+    private Optional<Frames> decode(ProjectStore store, Take t) {
         Frames cached = frameCache.get(t.media());
         if (cached != null) {
             return Optional.of(cached);
         }
         try {
-            Frames fr = TakeMedia.read(s.store().resolve(t.media()), t.height(), t.fps());
+            Frames fr = FilmStrip.read(store.resolve(t.media()), t.height(), t.fps());
             frameCache.put(t.media(), fr);
             return Optional.of(fr);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.debug("cannot read take {}: {}", t.media(), e.getMessage());
             return Optional.empty();
         }
     }
 
+    /** The take's frames if they are decoded already; never touches the disk. */
+    public Optional<Frames> cachedFrames(Take t) {
+        return Optional.ofNullable(frameCache.get(t.media()));
+    }
+
+    /**
+     * Decodes a take on the background thread and hands the frames to {@code done} on the FX thread
+     * (at once when cached). Each decode also bumps {@link #mediaRevisionProperty()}, which the
+     * storyboard redraws its thumbnails on.
+     */
+    public void loadFrames(Take t, Consumer<Optional<Frames>> done) {
+        Optional<Frames> cached = cachedFrames(t);
+        ProjectSession s = session.get();
+        if (cached.isPresent() || s == null) {
+            done.accept(cached);
+            return;
+        }
+        ProjectStore store = s.store();
+        exec.background(() -> decode(store, t), f -> {
+            if (f.isEmpty()) {
+                unreadable.add(t.media());
+            }
+            mediaRevision.set(mediaRevision.get() + 1);
+            done.accept(f);
+        }, e -> {
+            unreadable.add(t.media());
+            done.accept(Optional.empty());
+        });
+    }
+
+    /** Asks for a take's frames for a thumbnail: nothing happens when cached or already on its way. */
+    public void prefetch(Take t) {
+        if (frameCache.containsKey(t.media()) || unreadable.contains(t.media()) || !decoding.add(t.media())) {
+            return;
+        }
+        loadFrames(t, f -> decoding.remove(t.media()));
+    }
+
+    /** Whether a take's file was found missing or unreadable (its card says so instead of waiting for it). */
+    public boolean unreadable(Take t) {
+        return unreadable.contains(t.media());
+    }
+
+    /** The storyboard as one clip ({@link Reel}), built on the background thread; {@code done} runs on the FX thread. */
+    public void buildReel(Consumer<Optional<Frames>> done) {
+        ProjectSession s = session.get();
+        if (s == null) {
+            done.accept(Optional.empty());
+            return;
+        }
+        Project p = doc();
+        ProjectStore store = s.store();
+        exec.background(() -> Reel.build(p, t -> decode(store, t)), done, e -> {
+            status.set("The reel could not be built: " + e.getMessage());
+            done.accept(Optional.empty());
+        });
+    }
+
     /** The take a project file reference belongs to, when it is one. */
     public Optional<Take> takeByMedia(String reference) {
-        return doc().shots().stream().flatMap(x -> x.takes().stream()).filter(t -> t.media().equals(reference)).findFirst();
+        return SourceLoader.takeByMedia(doc(), reference);
     }
 
     public Optional<PackInfo> pack(String id) {
         return packs.stream().filter(p -> p.id().equals(id) && p.usable()).findFirst()
                 .or(() -> packs.stream().filter(PackInfo::usable).findFirst());
-    }
-
-    public void refreshDevice() {
-        exec.background(engine::deviceDescription, deviceUsed::set, e -> deviceUsed.set("unavailable: " + e.getMessage()));
     }
 
     public List<RecentProjects.Entry> recentProjects() {
@@ -339,6 +575,10 @@ public final class StudioModel implements AutoCloseable {
 
     public StudioEngine engine() {
         return engine;
+    }
+
+    public RenderService render() {
+        return render;
     }
 
     public UiTaskExecutor exec() {
@@ -365,9 +605,9 @@ public final class StudioModel implements AutoCloseable {
         return queue;
     }
 
+    /** The document as of the last revision (see the class comment). */
     public Project doc() {
-        ProjectSession s = session.get();
-        return s == null ? doc.get() : s.project();
+        return doc.get();
     }
 
     public ObjectProperty<Project> docProperty() {
@@ -376,6 +616,11 @@ public final class StudioModel implements AutoCloseable {
 
     public LongProperty revisionProperty() {
         return revision;
+    }
+
+    /** Bumped when takes finish decoding or media is relinked: thumbnails may have changed. */
+    public LongProperty mediaRevisionProperty() {
+        return mediaRevision;
     }
 
     public BooleanProperty dirtyProperty() {
@@ -426,11 +671,20 @@ public final class StudioModel implements AutoCloseable {
         return packs;
     }
 
+    /** Per shot, why its last job was refused or failed, for its card; cleared when a job for it is queued or done. */
+    public ObservableMap<String, String> shotNotes() {
+        return shotNotes;
+    }
+
     /** Closes the project: the journal stays when there are unsaved edits, so the next start offers them. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         unlisten.run();
-        queue.detach();
+        render.close(); // cancels a running job, lets the queue's last write land, closes the engine
         ProjectSession s = session.get();
         if (s != null) {
             try {
@@ -440,7 +694,6 @@ public final class StudioModel implements AutoCloseable {
             }
         }
         exec.close();
-        engine.close();
     }
 
     /** The default pack's id, in one place. */

@@ -67,4 +67,21 @@ class PlayerViewModelTest {
         assertEquals("00:02:03", PlayerViewModel.timecode(19, 8));
         assertTrue(p.timecodeProperty().get().contains("frame 20 / 20"));
     }
+
+    @Test
+    void aNewTakePlaysOnceAndStopsOnItsLastFrameEvenWithLoopOn() {
+        PlayerViewModel p = new PlayerViewModel();
+        p.load(clip(16), "new take", false);
+        p.playOnce();
+        assertTrue(p.playing());
+        p.tick(1.0);
+        assertEquals(8, p.frameProperty().get());
+        p.tick(5.0);
+        assertFalse(p.playing(), "played through once");
+        assertEquals(15, p.frameProperty().get());
+        p.togglePlay();
+        p.tick(0.5);
+        assertTrue(p.playing(), "Space afterwards plays with the loop setting again");
+        assertEquals(3, p.frameProperty().get(), "wrapped around: looping");
+    }
 }

@@ -56,5 +56,6 @@ class PrefsAndPacksViewModelTest {
         onFx(() -> vm.remove(tiny));
         assertTrue(vm.messageProperty().get().contains("ships with Kinora") || Files.isDirectory(tmp.resolve("models/tiny")),
                 "a pack outside the user's models folder is not deleted");
+        onFx(studio::close);
     }
 }

@@ -54,7 +54,9 @@ class StudioWindowTest {
     }
 
     @AfterEach
-    void noFxErrors() {
+    void noFxErrors() throws Exception {
+        // The render service writes the queue and takes on its own threads: let them finish before the folder goes.
+        FxTestSupport.onFx(studio::close);
         assertTrue(FxTestSupport.FX_ERRORS.isEmpty(), () -> "exceptions on the FX thread: " + FxTestSupport.FX_ERRORS);
     }
 
@@ -83,9 +85,11 @@ class StudioWindowTest {
         JobItem job = studio.queue().jobs().get(0);
         assertEquals(JobState.DONE, job.state());
 
-        // The player loaded the new take; play it with Space once the prompt box lets go of focus.
+        // The player loaded the new take and plays it once, stopping on its last frame; then Space plays it again.
         FxTestSupport.waitFor("player has the take", 5000, () -> window.playerViewModel().count() == shot(0).takes().get(0).frames()
                 && window.playerViewModel().count() == 16);
+        FxTestSupport.waitFor("the new take played once", 10_000, () -> !window.playerViewModel().playing()
+                && window.playerViewModel().frameProperty().get() == 15);
         robot.clickOn("#player");
         robot.type(KeyCode.SPACE);
         FxTestSupport.waitFor("playback advances", 5000, () -> window.playerViewModel().frameProperty().get() > 2);
@@ -96,11 +100,13 @@ class StudioWindowTest {
         robot.type(KeyCode.RIGHT);
         assertEquals(1, window.playerViewModel().frameProperty().get());
 
-        // Undo removes the take (one command), redo brings it back.
+        // Undo removes the take (one command), redo brings it back; the player follows the active take.
         robot.press(KeyCode.CONTROL, KeyCode.Z).release(KeyCode.Z, KeyCode.CONTROL);
         FxTestSupport.waitFor("undo", 3000, () -> shot(0).takes().isEmpty());
+        FxTestSupport.waitFor("the player drops the undone take", 3000, () -> window.playerViewModel().count() == 0);
         robot.press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.Z).release(KeyCode.Z, KeyCode.SHIFT, KeyCode.CONTROL);
         FxTestSupport.waitFor("redo", 3000, () -> shot(0).takes().size() == 1);
+        FxTestSupport.waitFor("the player shows the take again", 5000, () -> window.playerViewModel().count() == 16);
 
         // Save, then reopen the folder: the prompt and the take come back, its pixels intact.
         robot.press(KeyCode.CONTROL, KeyCode.S).release(KeyCode.S, KeyCode.CONTROL);
@@ -111,6 +117,8 @@ class StudioWindowTest {
         Frames pixels = FxTestSupport.onFx(() -> studio.frames(before).orElseThrow());
         FxTestSupport.onFx(() -> window.open(folder));
         assertEquals(1, shot(0).takes().size());
+        FxTestSupport.waitFor("the reopened project's active take in the player", 5000,
+                () -> window.playerViewModel().count() == 16 && !window.playerViewModel().playing());
         assertEquals("a red ball bounces", FxTestSupport.onFx(() -> window.promptViewModel().promptProperty().get()));
         Frames reread = FxTestSupport.onFx(() -> studio.frames(shot(0).takes().get(0)).orElseThrow());
         assertArrayEquals(pixels.frame(15), reread.frame(15));
@@ -140,6 +148,29 @@ class StudioWindowTest {
         assertArrayEquals(prev.frame(15), reel.frame(15));
         Frames next = FxTestSupport.onFx(() -> studio.frames(ext).orElseThrow());
         assertArrayEquals(next.frame(0), reel.frame(16));
+
+        // Ctrl+Space stops the playing reel and starts it again; Space stops it too.
+        FxTestSupport.waitFor("reel playing", 3000, () -> window.playerViewModel().playing());
+        robot.press(KeyCode.CONTROL, KeyCode.SPACE).release(KeyCode.SPACE, KeyCode.CONTROL);
+        FxTestSupport.waitFor("Ctrl+Space stops the reel", 3000, () -> !window.playerViewModel().playing());
+        robot.press(KeyCode.CONTROL, KeyCode.SPACE).release(KeyCode.SPACE, KeyCode.CONTROL);
+        FxTestSupport.waitFor("Ctrl+Space plays it again", 5000, () -> window.playerViewModel().playing()
+                && window.playerViewModel().reelModeProperty().get());
+        robot.type(KeyCode.SPACE);
+        FxTestSupport.waitFor("Space stops the reel", 3000, () -> !window.playerViewModel().playing());
+        Thread.sleep(300);
+        assertFalse(window.playerViewModel().playing(), "and it stays stopped (the focused reel button did not restart it)");
+
+        // A new take of shot 1 makes the continuation stale; its card offers the one-click regenerate.
+        FxTestSupport.onFx(() -> window.timelineViewModel().select(shot(0).id()));
+        FxTestSupport.onFx(window::generate);
+        FxTestSupport.waitFor("a second take of shot 1", 20_000, () -> shot(0).takes().size() == 2);
+        FxTestSupport.waitFor("shot 2 marked stale", 3000, () -> robot.lookup("#regenerate-" + shot(1).id()).tryQuery().isPresent());
+        // Found and pressed in one FX step: the storyboard redraws its cards as thumbnails arrive.
+        FxTestSupport.onFx(() -> ((javafx.scene.control.Button) robot.lookup("#regenerate-" + shot(1).id()).query()).fire());
+        FxTestSupport.waitFor("shot 2 regenerated from the new take", 20_000, () -> shot(1).takes().size() == 2);
+        assertEquals(shot(0).activeTake().orElseThrow().media(), shot(1).activeTake().orElseThrow().recipe().sources().get(0).path());
+        FxTestSupport.waitFor("no longer stale", 3000, () -> robot.lookup("#regenerate-" + shot(1).id()).tryQuery().isEmpty());
     }
 
     @Test

@@ -11,9 +11,19 @@ import dev.kinora.project.JobState;
 import dev.kinora.project.Shot;
 import dev.kinora.app.prompt.PromptViewModel;
 import dev.kinora.app.timeline.TimelineViewModel;
+import dev.kinora.engine.Direction;
+import dev.kinora.engine.onnx.Device;
 import dev.kinora.engine.pack.Mode;
+import dev.kinora.project.QueuedJob;
+import dev.kinora.project.RenderQueue;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +47,12 @@ class ViewModelsTest {
         studio = FxTestSupport.studio(FxTestSupport.tinyEngine(ud), ud);
         prompt = onFx(() -> new PromptViewModel(studio));
         timeline = onFx(() -> new TimelineViewModel(studio));
+    }
+
+    /** The render service writes the queue and takes on its own threads: let them finish before the folder goes. */
+    @AfterEach
+    void close() throws Exception {
+        onFx(studio::close);
     }
 
     private Shot shot(int i) {
@@ -137,8 +153,9 @@ class ViewModelsTest {
         });
         waitFor("take", 60_000, () -> shot(0).takes().size() == 1);
         onFx(timeline::addShot);
-        assertTrue(onFx(prompt::useLastFrameOfPrevious));
-        assertEquals(Mode.ANIMATE, onFx(() -> prompt.modeProperty().get()));
+        assertTrue(onFx(() -> prompt.useLastFrameOfPrevious()));
+        waitFor("animate from the still (decoded and written off the FX thread)", 5000,
+                () -> prompt.modeProperty().get() == Mode.ANIMATE);
         waitFor("the still in slot A", 5000, () -> prompt.sourceA().framesProperty().get() != null);
         assertEquals(1, prompt.sourceA().framesProperty().get().count());
         assertTrue(prompt.sourceA().pathProperty().get().startsWith("media/stills/"), prompt.sourceA().pathProperty().get());
@@ -224,5 +241,136 @@ class ViewModelsTest {
         assertEquals("never saved", next.doc().shots().get(0).prompt());
         assertTrue(next.dirtyProperty().get(), "recovered work is unsaved until the artist saves");
         assertTrue(next.bannerProperty().get().startsWith("Recovered"), next.bannerProperty().get());
+        onFx(next::close);
+    }
+
+    @Test
+    void aBadJobIsRefusedWhenQueuedWithTheReasonOnTheStatusBarAndTheCard() throws Exception {
+        String id = shot(0).id();
+        assertTrue(onFx(() -> prompt.generate()).isEmpty(), "an empty prompt is not queued");
+        assertTrue(studio.statusProperty().get().contains("needs a prompt"), studio.statusProperty().get());
+        assertTrue(studio.shotNotes().getOrDefault(id, "").contains("needs a prompt"), studio.shotNotes().toString());
+        assertTrue(studio.queue().jobs().isEmpty(), "nothing reached the queue");
+        onFx(() -> {
+            prompt.promptProperty().set("a kite");
+            prompt.generate();
+        });
+        assertFalse(studio.shotNotes().containsKey(id), "a queued job clears the card's note");
+        waitFor("take", 60_000, () -> shot(0).takes().size() == 1);
+    }
+
+    @Test
+    void theDeviceIsShownInWordsAndChangingItDuringAJobReturnsAtOnce() throws Exception {
+        waitFor("device", 20_000, () -> !studio.deviceUsedProperty().get().isEmpty());
+        String before = studio.deviceUsedProperty().get();
+        assertTrue(before.matches("CPU( \\(.+\\))?|CUDA GPU"), before);
+        onFx(() -> {
+            prompt.framesProperty().set(512);
+            prompt.stepsProperty().set(500);
+            prompt.promptProperty().set("a long slow pan");
+            prompt.generate();
+        });
+        waitFor("running", 60_000, () -> studio.queue().runningProperty().get() != null
+                && studio.queue().runningProperty().get().progressProperty().get() > 0);
+        Device other = onFx(() -> prompt.deviceProperty().get() == Device.CPU ? Device.AUTO : Device.CPU);
+        long ms = onFx(() -> {
+            long t0 = System.nanoTime();
+            prompt.deviceProperty().set(other);
+            return (System.nanoTime() - t0) / 1_000_000;
+        });
+        assertTrue(ms < 50, "the device change took " + ms + " ms on the FX thread while a job ran");
+        assertTrue(studio.deviceUsedProperty().get().endsWith("from the next job"), studio.deviceUsedProperty().get());
+        onFx(() -> studio.queue().cancel(studio.queue().runningProperty().get()));
+        waitFor("the device changed after the job", 30_000, () -> studio.queue().runningProperty().get() == null
+                && !studio.deviceUsedProperty().get().endsWith("from the next job"));
+        onFx(() -> prompt.deviceProperty().set(Device.AUTO));
+    }
+
+    @Test
+    void anInterruptedRenderIsToldInHumanTimeAndTheNoteGoesWhenItIsDone() throws Exception {
+        onFx(() -> {
+            prompt.promptProperty().set("a boat");
+            prompt.commitPrompt();
+            try {
+                studio.save();
+            } catch (java.io.IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        Path dir = studio.session().store().dir();
+        String shotId = shot(0).id();
+        onFx(studio::close);
+        // The last session died two minutes into a render: the queue file says so.
+        Clock then = Clock.fixed(Instant.now().minus(Duration.ofMinutes(2)), ZoneOffset.UTC);
+        RenderQueue q = RenderQueue.load(dir.resolve("queue.json"), then, true);
+        QueuedJob j = q.add(shotId, new JobSpec("tiny", Mode.GENERATE, "a boat", "", 3, 2, Float.NaN, "", Float.NaN, 8, 1f,
+                Direction.FORWARD, 0, true, List.of()));
+        q.start(j.id(), "CPU");
+
+        studio = onFx(() -> {
+            StudioModel m = new StudioModel(FxTestSupport.tinyEngine(ud.resolve("again")), new UiTaskExecutor(), new StudioPrefs(ud), ud);
+            m.open(dir);
+            return m;
+        });
+        String banner = studio.bannerProperty().get();
+        assertTrue(banner.contains("started 2 minutes ago") && banner.contains("interrupted"), banner);
+        waitFor("the render done", 60_000, () -> shot(0).takes().size() == 1);
+        waitFor("the note gone", 5000, () -> !studio.bannerProperty().get().contains("interrupted"));
+    }
+
+    @Test
+    void insertingIntoALinkedPairAsksFirst() throws Exception {
+        List<String> asked = new ArrayList<>();
+        boolean[] answer = {false};
+        onFx(() -> {
+            timeline.setConfirm(q -> {
+                asked.add(q);
+                return answer[0];
+            });
+            timeline.addShot();
+            timeline.setContinue(shot(1).id(), true);
+            timeline.select(shot(0).id());
+            timeline.addShot();
+        });
+        assertEquals(1, asked.size());
+        assertTrue(asked.get(0).contains("Shot 2 continues shot 1"), asked.get(0));
+        assertEquals(2, studio.doc().shots().size(), "No: nothing inserted");
+        assertTrue(studio.statusProperty().get().startsWith("Not inserted"), studio.statusProperty().get());
+        answer[0] = true;
+        onFx(() -> {
+            timeline.select(shot(0).id());
+            timeline.duplicate();
+        });
+        assertEquals(2, asked.size(), "a duplicate lands in the same place: asked too");
+        assertEquals(3, studio.doc().shots().size());
+    }
+
+    @Test
+    void aContinuationMadeFromAnOlderTakeIsStaleUntilRegenerated() throws Exception {
+        onFx(() -> {
+            prompt.promptProperty().set("a ball");
+            prompt.generate();
+        });
+        waitFor("take", 60_000, () -> shot(0).takes().size() == 1);
+        onFx(() -> {
+            timeline.addShot();
+            timeline.setContinue(shot(1).id(), true);
+            prompt.promptProperty().set("it rolls on");
+            prompt.generate();
+        });
+        waitFor("continuation", 60_000, () -> shot(1).takes().size() == 1);
+        assertTrue(timeline.stale(shot(1).id()).isEmpty());
+        onFx(() -> {
+            timeline.select(shot(0).id());
+            prompt.generate();
+        });
+        waitFor("a new take of shot 1", 60_000, () -> shot(0).takes().size() == 2);
+        assertTrue(timeline.stale(shot(1).id()).orElse("").contains("shot 1"), "shot 2 is marked stale");
+        onFx(() -> {
+            timeline.select(shot(1).id());
+            prompt.generate();
+        });
+        waitFor("regenerated", 60_000, () -> shot(1).takes().size() == 2);
+        assertTrue(timeline.stale(shot(1).id()).isEmpty(), "made from the new take");
     }
 }

@@ -5,32 +5,41 @@ import dev.kinora.engine.GenerationEngine;
 import dev.kinora.engine.GenerationRequest;
 import dev.kinora.engine.GenerationResult;
 import dev.kinora.engine.ProgressListener;
-import dev.kinora.engine.model.TextEncoder;
 import dev.kinora.engine.onnx.Device;
+import dev.kinora.engine.onnx.DeviceReport;
 import dev.kinora.engine.onnx.RuntimeOptions;
 import dev.kinora.engine.pack.ModelPack;
 import dev.kinora.engine.pack.PackRegistry;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
-/** The real engine. Token counting keeps its own encoder reference so typing is never blocked by a running job. */
+/**
+ * The real engine: one {@link GenerationEngine} for the device jobs run on, rebuilt when the device
+ * changes. The render service calls {@link #generate}, {@link #setDevice} and {@link #close} from
+ * its one worker, so a rebuild never happens under a job; token counts come from another thread and
+ * hold the read side of a lock the rebuild takes for writing, so an engine is never closed under a
+ * count either (counts take milliseconds; the engine's own count does not wait for a job).
+ */
 public final class LocalEngine implements StudioEngine {
     private final PackRegistry registry;
+    private final ReadWriteLock swap = new ReentrantReadWriteLock();
     private Device device = Device.AUTO;
     private GenerationEngine engine;
-    private final Map<String, TextEncoder> encoders = new HashMap<>();
 
     public LocalEngine(PackRegistry registry) {
         this.registry = registry;
     }
 
-    private synchronized GenerationEngine engine() {
-        if (engine == null) {
-            engine = new GenerationEngine(registry, RuntimeOptions.defaults().withDevice(device));
+    /** The current engine, built on first use; call with the read or write lock held. */
+    private GenerationEngine engine() {
+        synchronized (this) {
+            if (engine == null) {
+                engine = new GenerationEngine(registry, RuntimeOptions.defaults().withDevice(device));
+            }
+            return engine;
         }
-        return engine;
     }
 
     @Override
@@ -44,55 +53,74 @@ public final class LocalEngine implements StudioEngine {
 
     @Override
     public int countTokens(String pack, String prompt) throws Exception {
-        TextEncoder enc;
-        synchronized (encoders) {
-            enc = encoders.get(pack);
-        }
-        if (enc == null) {
-            // The first count loads and verifies the pack; later ones bypass the engine lock.
-            enc = engine().text(pack);
-            synchronized (encoders) {
-                encoders.put(pack, enc);
-            }
-        }
-        return enc.countTokens(prompt);
-    }
-
-    @Override
-    public GenerationResult generate(GenerationRequest request, ProgressListener listener, CancelToken cancel) throws Exception {
-        return engine().generate(request, listener, cancel);
-    }
-
-    @Override
-    public synchronized void setDevice(Device d) {
-        if (d == device) {
-            return;
-        }
-        device = d;
-        if (engine != null) {
-            GenerationEngine old = engine;
-            engine = null;
-            synchronized (encoders) {
-                encoders.clear();
-            }
-            old.close();
+        swap.readLock().lock();
+        try {
+            return engine().countTokens(pack, prompt);
+        } finally {
+            swap.readLock().unlock();
         }
     }
 
     @Override
-    public String deviceDescription() {
-        return engine().device().describe();
-    }
-
     public ModelPack pack(String id) throws Exception {
         return registry.find(id);
     }
 
     @Override
-    public synchronized void close() {
-        if (engine != null) {
-            engine.close();
-            engine = null;
+    public GenerationResult generate(GenerationRequest request, ProgressListener listener, CancelToken cancel) throws Exception {
+        swap.readLock().lock();
+        try {
+            return engine().generate(request, listener, cancel);
+        } finally {
+            swap.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void setDevice(Device d) {
+        swap.writeLock().lock();
+        try {
+            GenerationEngine old;
+            synchronized (this) {
+                if (d == device) {
+                    return;
+                }
+                device = d;
+                old = engine;
+                engine = null;
+            }
+            if (old != null) {
+                old.close();
+            }
+        } finally {
+            swap.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public DeviceReport device() {
+        swap.readLock().lock();
+        try {
+            return engine().device();
+        } finally {
+            swap.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        swap.writeLock().lock();
+        try {
+            GenerationEngine old;
+            synchronized (this) {
+                old = engine;
+                engine = null;
+            }
+            if (old != null) {
+                old.close();
+            }
+        } finally {
+            swap.writeLock().unlock();
         }
     }
 }

@@ -37,6 +37,8 @@ public final class PlayerViewModel {
     private final StringProperty timecode = new SimpleStringProperty("--");
     private final BooleanProperty reelMode = new SimpleBooleanProperty();
     private double position;
+    /** Playing through once (a new take), whatever the loop setting: stops on the last frame. */
+    private boolean once;
 
     public PlayerViewModel() {
         frame.addListener((o, a, b) -> updateTimecode());
@@ -49,6 +51,7 @@ public final class PlayerViewModel {
 
     public void load(Frames f, String name, boolean reel) {
         rate.set(0);
+        once = false;
         reelMode.set(reel);
         clip.set(f);
         title.set(name);
@@ -74,7 +77,15 @@ public final class PlayerViewModel {
         return rate.get() != 0;
     }
 
+    /** Plays the clip from its first frame to its last, once, then stops there (a new take's first showing). */
+    public void playOnce() {
+        seek(0);
+        once = count() > 1;
+        rate.set(once ? 1 : 0);
+    }
+
     public void togglePlay() {
+        once = false;
         if (playing()) {
             rate.set(0);
         } else {
@@ -98,6 +109,7 @@ public final class PlayerViewModel {
     }
 
     public void stop() {
+        once = false;
         rate.set(0);
     }
 
@@ -134,11 +146,12 @@ public final class PlayerViewModel {
         }
         position += seconds * fps() * rate.get();
         if (position >= n || position < 0) {
-            if (loop.get()) {
+            if (loop.get() && !once) {
                 position = ((position % n) + n) % n;
             } else {
                 position = Math.max(0, Math.min(n - 1, position));
                 rate.set(0);
+                once = false;
             }
         }
         frame.set((int) Math.floor(position));

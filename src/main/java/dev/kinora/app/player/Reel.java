@@ -1,7 +1,8 @@
 package dev.kinora.app.player;
 
-import dev.kinora.app.model.TakeMedia;
 import dev.kinora.engine.Frames;
+import dev.kinora.media.MediaIO;
+import dev.kinora.media.ResizePolicy;
 import dev.kinora.project.Project;
 import dev.kinora.project.Shot;
 import dev.kinora.project.Take;
@@ -13,7 +14,8 @@ import java.util.function.Function;
 /**
  * The storyboard as one clip at the project's frame rate: each shot's active take for the shot's
  * length (held on its last frame when shorter); a shot with no take (or a missing file) plays as a
- * dark slate, so timing stays true. Frames are scaled to the first take's size.
+ * dark slate, so timing stays true. Frames are fitted (letterboxed) to the first take's size.
+ * Decodes every take through {@code frames}: build it off the FX thread.
  */
 public final class Reel {
     private Reel() {
@@ -42,7 +44,7 @@ public final class Reel {
             int n = (int) Math.max(1, Math.round(s.durationSeconds() * fps));
             int fw = w;
             int fh = h;
-            Frames fr = f.filter(x -> x.count() > 0).map(x -> TakeMedia.resize(x, fw, fh)).orElse(null);
+            Frames fr = f.filter(x -> x.count() > 0).map(x -> MediaIO.fit(x, fw, fh, ResizePolicy.FIT)).orElse(null);
             for (int i = 0; i < n; i++) {
                 out.add(fr == null ? slate : fr.frame(Math.min(fr.count() - 1, i)));
             }

@@ -2,13 +2,14 @@ package dev.kinora.app.prompt;
 
 import dev.kinora.app.StudioModel;
 import dev.kinora.app.engine.PackInfo;
-import dev.kinora.app.model.TakeMedia;
-import dev.kinora.app.queue.SourceFiles;
 import dev.kinora.engine.Direction;
 import dev.kinora.engine.Frames;
 import dev.kinora.engine.onnx.Device;
 import dev.kinora.engine.pack.Mode;
+import dev.kinora.media.FilmStrip;
+import dev.kinora.media.MediaIO;
 import dev.kinora.project.Commands;
+import dev.kinora.project.Continuity;
 import dev.kinora.project.JobSpec;
 import dev.kinora.project.Project;
 import dev.kinora.project.Shot;
@@ -16,7 +17,8 @@ import dev.kinora.project.ShotSettings;
 import dev.kinora.project.SourceRef;
 import dev.kinora.project.SourceRole;
 import dev.kinora.project.Take;
-import java.io.IOException;
+import dev.kinora.project.render.SourceLoader;
+import dev.kinora.project.render.Submission;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,7 +80,7 @@ public final class PromptViewModel {
         this.studio = studio;
         history.setAll(studio.prefs().history());
         device.set(studio.prefs().device());
-        studio.engine().setDevice(device.get());
+        studio.setDevice(device.get());
         studio.revisionProperty().addListener((o, a, b) -> sync());
         studio.selectedShotProperty().addListener((o, a, b) -> {
             commitPrompt(a);
@@ -91,10 +93,10 @@ public final class PromptViewModel {
             }
         });
         device.addListener((o, a, b) -> {
-            // Where jobs run is a property of this machine, not of the project.
+            // Where jobs run is a property of this machine, not of the project. The render service
+            // switches between jobs: a running job is not stopped and this returns at once.
             studio.prefs().setDevice(b);
-            studio.engine().setDevice(b);
-            studio.refreshDevice();
+            studio.setDevice(b);
         });
         mode.addListener((o, a, b) -> {
             modeHint.set(hint(b));
@@ -204,11 +206,21 @@ public final class PromptViewModel {
             if (take.isPresent()) {
                 Shot owner = studio.doc().shots().stream().filter(s -> s.take(take.get().id()).isPresent()).findFirst().orElse(null);
                 String label = owner == null ? "take" : "Shot " + (studio.doc().indexOf(owner.id()) + 1) + " take";
-                slot.show(ref, label, studio.frames(take.get()).orElse(null));
+                slot.show(ref, label, studio.cachedFrames(take.get()).orElse(null));
+                studio.loadFrames(take.get(), f -> {
+                    if (ref.equals(slot.pathProperty().get())) {
+                        slot.show(ref, label, f.orElse(null));
+                    }
+                });
             } else {
+                // What the engine will get: the file read through the media layer at the pack's size and fit.
                 Path file = studio.resolve(ref);
+                SourceRef source = r.get();
+                var store = studio.session().store();
+                Project d = studio.doc();
+                String packId = pack.get() == null ? d.settings().defaultPack() : pack.get().id();
                 slot.show(ref, file.getFileName().toString(), null);
-                studio.exec().background(() -> SourceFiles.read(file), f -> {
+                studio.exec().background(() -> SourceLoader.load(source, store, d, studio.engine().pack(packId)).frames(), f -> {
                     if (ref.equals(slot.pathProperty().get())) {
                         slot.show(ref, file.getFileName().toString(), f);
                     }
@@ -308,7 +320,7 @@ public final class PromptViewModel {
             return;
         }
         boolean hasEnd = s.get().sources().stream().anyMatch(r -> r.role() == SourceRole.END);
-        boolean still = s.get().sources().stream().anyMatch(r -> SourceFiles.isStill(Path.of(r.path()))
+        boolean still = s.get().sources().stream().anyMatch(r -> MediaIO.isStill(Path.of(r.path()))
                 && studio.takeByMedia(r.path()).isEmpty());
         mode.set(hasEnd ? Mode.INTERPOLATE : still ? Mode.ANIMATE : Mode.EXTEND);
     }
@@ -316,31 +328,42 @@ public final class PromptViewModel {
     /**
      * "Use last frame": the previous shot's active take's last frame is written as a still into the
      * project's media folder and becomes this shot's start; the shot animates from it (an exact cut).
+     * The take is decoded and the still written on the background thread; false at once when there
+     * is no take to use.
      */
     public boolean useLastFrameOfPrevious() {
+        return useLastFrameOfPrevious(() -> { });
+    }
+
+    /** As {@link #useLastFrameOfPrevious()}, then {@code then} on the FX thread once the shot starts from the still. */
+    public boolean useLastFrameOfPrevious(Runnable then) {
         Optional<Shot> cur = studio.selected();
         Optional<Shot> prev = cur.flatMap(c -> studio.doc().previous(c.id()));
         Optional<Take> t = prev.flatMap(Shot::activeTake);
-        Optional<Frames> f = t.flatMap(studio::frames);
-        if (f.isEmpty()) {
+        if (t.isEmpty()) {
             studio.statusProperty().set("The previous shot has no take to continue from yet");
             return false;
         }
-        try {
-            Frames last = f.get().slice(f.get().count() - 1, f.get().count());
-            Path still = studio.session().store().mediaDir().resolve("stills").resolve(t.get().id() + "-last.png");
-            TakeMedia.write(last, still);
-            String ref = studio.session().store().reference(still);
-            String id = cur.get().id();
-            List<SourceRef> refs = new ArrayList<>(cur.get().sources().stream().filter(r -> r.role() != SourceRole.START).toList());
+        var store = studio.session().store();
+        Take take = t.get();
+        String id = cur.get().id();
+        studio.exec().background(() -> {
+            Frames f = FilmStrip.read(store.resolve(take.media()), take.height(), take.fps());
+            Path still = store.resolve(Continuity.lastFrameStill(take));
+            FilmStrip.write(f.slice(f.count() - 1, f.count()), still);
+            return store.reference(still);
+        }, ref -> {
+            Optional<Shot> now = studio.doc().shot(id);
+            if (now.isEmpty()) {
+                return;
+            }
+            List<SourceRef> refs = new ArrayList<>(now.get().sources().stream().filter(r -> r.role() != SourceRole.START).toList());
             refs.add(0, new SourceRef(ref, SourceRole.START));
             studio.edit(new Commands.SetSources(id, refs));
             studio.edit(new Commands.SetMode(id, Mode.ANIMATE));
-            return true;
-        } catch (IOException e) {
-            studio.statusProperty().set("Cannot write the still: " + e.getMessage());
-            return false;
-        }
+            then.run();
+        }, e -> studio.statusProperty().set("Cannot use the last frame of " + take.media() + ": " + e.getMessage()));
+        return true;
     }
 
     /**
@@ -369,11 +392,6 @@ public final class PromptViewModel {
         } else if (m == Mode.EXTEND && dir == Direction.BACKWARD) {
             sources = sources.stream().map(r -> new SourceRef(r.path(), SourceRole.END)).toList();
         }
-        String problem = check(m, sources.size());
-        if (problem != null) {
-            studio.statusProperty().set(problem);
-            return List.of();
-        }
         ShotSettings st = s.settings();
         String packId = st.pack().isEmpty() ? pack.get() == null ? d.settings().defaultPack() : pack.get().id() : st.pack();
         long base = st.seedLocked() ? st.seed() : Math.abs(seeds.nextLong() % 1_000_000_000L);
@@ -382,7 +400,11 @@ public final class PromptViewModel {
         for (int v = 0; v < st.variations(); v++) {
             JobSpec spec = new JobSpec(packId, m, s.prompt(), s.negativePrompt(), base + v, st.steps(), st.guidance(),
                     st.scheduler(), Float.NaN, s.targetFrames(), str, dir, 0, true, sources);
-            studio.queue().enqueue(s.id(), spec);
+            // Refused before any work (an empty prompt, a missing source): the studio says why on the
+            // status bar and on the shot's card.
+            if (studio.submit(s.id(), spec) instanceof Submission.Refused) {
+                return specs;
+            }
             specs.add(spec);
         }
         remember(s.prompt());
@@ -400,16 +422,6 @@ public final class PromptViewModel {
             history.remove(history.size() - 1);
         }
         studio.prefs().setHistory(history);
-    }
-
-    /** Why a mode cannot run with the sources at hand, or null when it can. */
-    static String check(Mode m, int sources) {
-        return switch (m) {
-            case GENERATE -> null;
-            case ANIMATE, EXTEND, LOOP, REMIX -> sources >= 1 ? null
-                    : m.id() + " needs a source: drop a still or clip on slot A, or drag a take from the timeline";
-            case INTERPOLATE -> sources >= 2 ? null : "connect needs two sources: the start in slot A and the end in slot B";
-        };
     }
 
     static String hint(Mode m) {

@@ -10,6 +10,7 @@ import dev.kinora.app.prompt.PromptView;
 import dev.kinora.engine.Frames;
 import java.util.Optional;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import javafx.css.PseudoClass;
 import javafx.geometry.Pos;
 import javafx.scene.Cursor;
@@ -45,6 +46,8 @@ public final class TimelineView extends BorderPane {
     private static final PseudoClass SELECTED = PseudoClass.getPseudoClass("selected");
     private static final PseudoClass CONTINUES = PseudoClass.getPseudoClass("continues");
     private static final PseudoClass DROP = PseudoClass.getPseudoClass("drop-target");
+    private static final PseudoClass STALE = PseudoClass.getPseudoClass("stale");
+    private static final PseudoClass PROBLEM = PseudoClass.getPseudoClass("problem");
     private static final String SHOT_DRAG = "kinora-shot:";
     private static final double RULER = 20;
     private static final double CARD_H = 118;
@@ -63,6 +66,7 @@ public final class TimelineView extends BorderPane {
     private Runnable onExportOtio = () -> { };
     private Runnable onAppend = () -> { };
     private Runnable onUseLastFrame = () -> { };
+    private Consumer<String> onRegenerate = id -> { };
 
     public TimelineView(TimelineViewModel vm) {
         this.vm = vm;
@@ -133,10 +137,24 @@ public final class TimelineView extends BorderPane {
         });
 
         studio.revisionProperty().addListener(o -> rebuild());
+        studio.mediaRevisionProperty().addListener(o -> rebuild());
+        studio.shotNotes().addListener((javafx.collections.MapChangeListener<String, String>) c -> rebuild());
         studio.selectedShotProperty().addListener(o -> rebuild());
+        vm.setConfirm(this::ask);
         vm.zoomProperty().addListener(o -> rebuild());
         vm.playheadProperty().addListener(o -> placePlayhead());
         rebuild();
+    }
+
+    /** Yes/No before an edit that breaks a link between shots. */
+    private boolean ask(String question) {
+        javafx.scene.control.Alert a = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.CONFIRMATION,
+                question, javafx.scene.control.ButtonType.YES, javafx.scene.control.ButtonType.NO);
+        a.setHeaderText("Insert between linked shots?");
+        if (getScene() != null) {
+            a.initOwner(getScene().getWindow());
+        }
+        return a.showAndWait().filter(b -> b == javafx.scene.control.ButtonType.YES).isPresent();
     }
 
     private String summary(Project d) {
@@ -195,7 +213,10 @@ public final class TimelineView extends BorderPane {
         int len = vm.frames(s);
         double w = Math.max(56, len * z - 2);
         Optional<Take> active = s.activeTake();
-        Optional<Frames> frames = active.flatMap(studio::frames);
+        // Thumbnails never decode here: a take not decoded yet is fetched in the background, and the
+        // storyboard redraws when it arrives (mediaRevision).
+        Optional<Frames> frames = active.flatMap(studio::cachedFrames);
+        active.filter(t -> frames.isEmpty()).ifPresent(studio::prefetch);
         HBox strip = new HBox();
         strip.getStyleClass().add("empty-strip");
         strip.setPrefHeight(44);
@@ -213,7 +234,7 @@ public final class TimelineView extends BorderPane {
                 strip.getChildren().add(iv);
             }
         } else {
-            Label none = new Label(active.isPresent() ? "missing media" : "no take yet");
+            Label none = new Label(active.isEmpty() ? "no take yet" : studio.unreadable(active.get()) ? "missing media" : "…");
             none.getStyleClass().add("hint");
             strip.setAlignment(Pos.CENTER);
             strip.getChildren().add(none);
@@ -245,7 +266,30 @@ public final class TimelineView extends BorderPane {
         if (s.continueFromPrevious()) {
             foot.getChildren().add(0, Icons.icon("mdi2l-link-variant"));
         }
-        VBox box = new VBox(3, strip, prompt, foot);
+        // Where the artist looks: why the last job was refused or failed (in place of the prompt line),
+        // and, on a take made from an earlier take of the shot before it, the one-click fix.
+        String note = studio.shotNotes().getOrDefault(s.id(), "");
+        Label line = prompt;
+        if (!note.isEmpty()) {
+            line = new Label(note);
+            line.getStyleClass().add("shot-problem");
+            line.setId("problem-" + s.id());
+            line.setMaxWidth(w - 10);
+            Icons.tip(line, note + "\nPrompt: " + (s.prompt().isBlank() ? "(empty)" : s.prompt()), "");
+        }
+        Optional<String> stale = vm.stale(s.id());
+        if (stale.isPresent()) {
+            Button regen = Icons.button("mdi2r-refresh", "Stale: " + stale.get() + ". Regenerate this shot from the new take", "",
+                    () -> onRegenerate.accept(s.id()));
+            regen.setText("regenerate from new take");
+            regen.setId("regenerate-" + s.id());
+            regen.getStyleClass().add("stale-button");
+            regen.setMaxWidth(w - 70);
+            foot.getChildren().set(foot.getChildren().indexOf(meta), regen);
+        }
+        VBox box = new VBox(3, strip, line, foot);
+        box.pseudoClassStateChanged(STALE, stale.isPresent());
+        box.pseudoClassStateChanged(PROBLEM, !note.isEmpty());
         box.getStyleClass().add("shot-card");
         box.setId("card-" + s.id());
         box.getProperties().put("shot", s.id());
@@ -367,5 +411,10 @@ public final class TimelineView extends BorderPane {
 
     public void setOnUseLastFrame(Runnable r) {
         onUseLastFrame = r;
+    }
+
+    /** "Regenerate from new take" on a stale card: the shot's id. */
+    public void setOnRegenerate(Consumer<String> r) {
+        onRegenerate = r;
     }
 }

@@ -2,8 +2,11 @@ package dev.kinora.app.timeline;
 
 import dev.kinora.app.StudioModel;
 import dev.kinora.project.Commands;
+import dev.kinora.project.Continuity;
 import dev.kinora.project.Project;
 import dev.kinora.project.Shot;
+import java.util.Optional;
+import java.util.function.Predicate;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.SimpleDoubleProperty;
@@ -21,6 +24,8 @@ public final class TimelineViewModel {
     private final StudioModel studio;
     private final DoubleProperty zoom = new SimpleDoubleProperty(12); // pixels per frame
     private final IntegerProperty playhead = new SimpleIntegerProperty();
+    /** Asks the artist a yes/no question (the view shows a dialog; tests answer directly). */
+    private Predicate<String> confirm = q -> true;
 
     public TimelineViewModel(StudioModel studio) {
         this.studio = studio;
@@ -59,9 +64,36 @@ public final class TimelineViewModel {
         studio.selectedShotProperty().set(shotId);
     }
 
+    /** How the view asks before an edit that would break a link between two shots. */
+    public void setConfirm(Predicate<String> ask) {
+        confirm = ask == null ? q -> true : ask;
+    }
+
+    /**
+     * A new shot right after {@code shotId} would come between it and the shot linked to it: ask
+     * first. True to go ahead (nothing linked, or the artist said yes).
+     */
+    boolean mayInsertAfter(String shotId) {
+        Project d = studio.doc();
+        Optional<Shot> next = Continuity.linkedNext(d, shotId);
+        if (next.isEmpty()) {
+            return true;
+        }
+        int i = d.indexOf(shotId) + 1;
+        boolean yes = confirm.test("Shot " + (i + 1) + " continues shot " + i + ". Insert the new shot between them?"
+                + " Shot " + (i + 1) + " would then continue from the new shot and need regenerating.");
+        if (!yes) {
+            studio.statusProperty().set("Not inserted: shot " + (i + 1) + " stays linked to shot " + i);
+        }
+        return yes;
+    }
+
     public void addShot() {
         Project d = studio.doc();
         int at = d.indexOf(selected()) + 1;
+        if (at > 0 && !mayInsertAfter(selected())) {
+            return;
+        }
         Shot s = Shot.create("", d.settings()).withDuration(16 / fps());
         if (studio.edit(new Commands.AddShot(s, at <= 0 ? Integer.MAX_VALUE : at))) {
             select(s.id());
@@ -70,7 +102,7 @@ public final class TimelineViewModel {
 
     public void duplicate() {
         String id = selected();
-        if (studio.doc().shot(id).isEmpty()) {
+        if (studio.doc().shot(id).isEmpty() || !mayInsertAfter(id)) {
             return;
         }
         Commands.DuplicateShot c = Commands.duplicateShot(id);
@@ -137,6 +169,11 @@ public final class TimelineViewModel {
             double typical = lens[lens.length / 2];
             zoom.set(Math.max(MIN_ZOOM, Math.min(MAX_ZOOM, 200 / typical)));
         }
+    }
+
+    /** Why a linked shot no longer joins the take before it ("made from an earlier take of shot 1…"); empty when it does. */
+    public Optional<String> stale(String shotId) {
+        return Continuity.stale(studio.doc(), shotId);
     }
 
     public void zoomIn() {
