@@ -107,7 +107,8 @@ public final class StudioModel implements AutoCloseable {
     private String resumedNote = "";
     private String missingNote = "";
     private Runnable unlisten = () -> { };
-    private boolean closed;
+    /** close() ran: a second call (tests, the stage's hide after a quit) does nothing. */
+    private boolean shutDown;
 
     public StudioModel(StudioEngine engine, UiTaskExecutor exec, StudioPrefs prefs, Path userData) {
         this.engine = engine;
@@ -679,10 +680,10 @@ public final class StudioModel implements AutoCloseable {
     /** Closes the project: the journal stays when there are unsaved edits, so the next start offers them. */
     @Override
     public void close() {
-        if (closed) {
+        if (shutDown) {
             return;
         }
-        closed = true;
+        shutDown = true;
         unlisten.run();
         render.close(); // cancels a running job, lets the queue's last write land, closes the engine
         ProjectSession s = session.get();
