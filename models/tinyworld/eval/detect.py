@@ -194,3 +194,17 @@ def calibrate(n=200, seed=0):
         if good:
             acc[spec["shape"]].append((np.median([f["fill"] for f in good]), np.median([f["solidity"] for f in good])))
     return {s: tuple(np.round(np.mean(v, 0), 3)) for s, v in acc.items() if v}
+
+
+def animate_subject(clip, spec, max_px=3.0, min_frames=14):
+    """Animate-a-still bars: (kept, present). kept = the prompt's colour is found in frames 0 and 1
+    and its centroid moved at most max_px between them (the subject is where the still put it);
+    present = found in at least min_frames of the clip's frames."""
+    det = detect(clip)
+    o = [o for o in det["objects"] if o["colour"] == spec["colour"]]
+    if not o or o[0]["frames"][0] is None:
+        return False, False
+    fr = o[0]["frames"]
+    kept = fr[1] is not None and float(np.hypot(fr[1]["x"] - fr[0]["x"], fr[1]["y"] - fr[0]["y"])) <= max_px
+    present = sum(f is not None for f in fr) >= min_frames
+    return bool(kept), bool(present)

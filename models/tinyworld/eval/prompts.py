@@ -10,7 +10,7 @@
 import numpy as np
 
 from world.captions import HELDOUT_COMBOS, caption, sample_spec
-from world.render import BACKGROUNDS, COLOUR_NAMES, SHAPES
+from world.render import BACKGROUNDS, COLOURS, COLOUR_NAMES, H, SHAPES, W, draw_object
 
 
 def _spec(colour, shape, motion, bg, rng):
@@ -65,3 +65,36 @@ def extend_jobs():
     rng = np.random.RandomState(11)
     specs = [_spec("red", "ball", "slide_right", "grass", rng), _spec("purple", "square", "slide_left", "beach", rng)]
     return [{"set": "extend", "spec": s, "prompt": caption(s, rng), "seed": 5000 + i} for i, s in enumerate(specs)]
+
+
+# hand-placed stills: (colour, shape, motion, centre x, centre y, radius, backdrop top, backdrop bottom)
+HAND = [
+    ("yellow", "star", "float_up", 30.0, 44.0, 7.5, (150, 170, 190), (110, 100, 90)),
+    ("red", "ball", "slide_right", 16.0, 40.0, 7.0, (60, 60, 70), (160, 150, 120)),
+    ("blue", "triangle", "slide_left", 46.0, 30.0, 8.0, (200, 200, 190), (120, 130, 120)),
+    ("green", "square", "fall", 34.0, 16.0, 7.0, (170, 150, 160), (90, 80, 90)),
+]
+
+
+def hand_still(colour, shape, x, y, r, top, bottom):
+    img = np.empty((H, W, 3), np.float32)
+    img[: H // 2] = top
+    img[H // 2:] = bottom
+    img = draw_object(img, shape, COLOURS[colour], x, y, r, 0.0)
+    return np.clip(img + 0.5, 0, 255).astype(np.uint8)
+
+
+def _mot(m):
+    return {"float_up": "floats up", "slide_right": "slides to the right", "slide_left": "slides to the left",
+            "fall": "falls and bounces"}[m]
+
+
+def hand_jobs():
+    """Animate jobs on the hand-drawn stills (issue #8: stills the renderer did not draw)."""
+    rng = np.random.RandomState(99)
+    out = []
+    for i, (c, s, m, x, y, r, top, bot) in enumerate(HAND):
+        spec = _spec(c, s, m, "grass", rng)
+        out.append({"kind": "animate", "set": "hand", "spec": spec, "prompt": f"a {c} {s} {_mot(m)}",
+                    "seed": 7000 + i, "still": hand_still(c, s, x, y, r, top, bot)})
+    return out

@@ -1,6 +1,6 @@
 """Tiny World evaluation through the Java engine (one command):
 
-  cd models/tinyworld && nice -n 10 /usr/bin/python3 -m eval.run_eval --kinora /path/to/kinora --out eval/out
+  cd models/tinyworld && nice -n 10 ../../.venv/bin/python -m eval.run_eval --kinora /path/to/kinora --out eval/out
 
 1. writes jobs.jsonl for `kinora batch` (generate on held-out prompts, animate, extend, interpolate,
    loop, and a step sweep 8/16/32), runs it (skip with --no-generate to re-score existing output);
@@ -13,7 +13,7 @@ import numpy as np
 from PIL import Image
 
 from world.render import render, FRAMES
-from eval.detect import detect, motion_ok, permanence_ok, _pick
+from eval.detect import animate_subject, detect, motion_ok, permanence_ok, _pick
 from eval import prompts as P
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -72,7 +72,8 @@ def main():
     out = os.path.abspath(a.out)
     os.makedirs(out, exist_ok=True)
     gen = P.build()
-    anim = P.animate_jobs()
+    # stills the renderer drew, and stills drawn by hand on backdrops it never makes (issue #8)
+    anim = P.animate_jobs() + P.hand_jobs()
     ext = P.extend_jobs()
     n_windows = 9
     if a.smoke:
@@ -83,10 +84,10 @@ def main():
         jobs.append({"mode": "generate", "prompt": p["prompt"], "seed": p["seed"], "steps": a.steps,
                      "guidance": a.guidance, "frames": FRAMES, "out": f"{out}/gen/{i:03d}", "format": "png"})
     for i, p in enumerate(anim):
-        real, _ = render(p["spec"], p["seed"])
         src = f"{out}/anim_src/{i:03d}.png"
         os.makedirs(os.path.dirname(src), exist_ok=True)
-        Image.fromarray(real[0]).save(src)
+        still = p["still"] if "still" in p else render(p["spec"], p["seed"])[0][0]
+        Image.fromarray(still).save(src)
         jobs.append({"mode": "animate", "prompt": p["prompt"], "seed": p["seed"], "steps": a.steps,
                      "guidance": a.guidance, "frames": FRAMES, "source": src, "out": f"{out}/anim/{i:03d}", "format": "png"})
     for i, p in enumerate(ext):
@@ -166,10 +167,16 @@ def main():
         if clip is None:
             continue
         src = np.asarray(Image.open(f"{out}/anim_src/{i:03d}.png").convert("RGB"))
-        an.append({"psnr0": psnr(clip[0], src), "moves": bool(motion_ok(detect(clip[:FRAMES]), p["spec"]))})
+        kept, present = animate_subject(clip[:FRAMES], p["spec"])
+        an.append({"psnr0": psnr(clip[0], src), "moves": bool(motion_ok(detect(clip[:FRAMES]), p["spec"])),
+                   "kept": kept, "present": present, "kept_and_present": kept and present, "hand": p.get("set") == "hand"})
     if an:
-        res["animate"] = {"n": len(an), "frame0_psnr_min": min(r["psnr0"] for r in an),
-                          "frame0_psnr_mean": float(np.mean([r["psnr0"] for r in an])), "moves_as_prompted": rate(an, "moves")}
+        res["animate"] = {"n": len(an), "n_hand_drawn": sum(r["hand"] for r in an),
+                          "frame0_psnr_min": min(r["psnr0"] for r in an),
+                          "frame0_psnr_mean": float(np.mean([r["psnr0"] for r in an])), "moves_as_prompted": rate(an, "moves"),
+                          "subject_kept_frame1": rate(an, "kept"), "present_14_of_16": rate(an, "present"),
+                          "kept_and_present": rate(an, "kept_and_present"),
+                          "kept_and_present_hand_drawn": rate([r for r in an if r["hand"]], "kept_and_present")}
     # ---- extension: drift and seams
     ex = []
     for i, p in enumerate(ext):
@@ -184,9 +191,11 @@ def main():
         seams = [FRAMES - 1 + 12 * w for w in range(9) if FRAMES - 1 + 12 * w < len(d)]   # diff index of the first new frame
         inside = [d[j] for j in range(len(d)) if j not in seams]
         ex.append({"frames": n, "drift": drift, "seam_diff": float(np.mean([d[j] for j in seams])),
+                   "worst_seam_ratio": float(max(d[j] for j in seams) / max(np.mean(inside), 1e-6)),
                    "in_clip_diff": float(np.mean(inside)), "seam_ratio": float(np.mean([d[j] for j in seams]) / max(np.mean(inside), 1e-6))})
     if ex:
-        res["extend"] = {"runs": ex, "drift_max": max(e["drift"] for e in ex), "seam_ratio_max": max(e["seam_ratio"] for e in ex)}
+        res["extend"] = {"runs": ex, "drift_max": max(e["drift"] for e in ex), "seam_ratio_max": max(e["seam_ratio"] for e in ex),
+                         "worst_single_seam_ratio": max(e["worst_seam_ratio"] for e in ex)}
     # ---- sampling cost and adherence per step count
     sw = {}
     for st in sorted(set(sweep + [a.steps])):
@@ -210,7 +219,7 @@ def main():
     grid([render(gen[i]["spec"], gen[i]["seed"])[0] for i in sel]).save(os.path.join(gdir, "real_heldout.png"))
     grid([load_frames(f"{out}/gen/{i:03d}") for i, p in enumerate(gen) if p["set"] == "heldout_phrase"][:8]).save(os.path.join(gdir, "generate_heldout_phrasing.png"))
     grid([load_frames(f"{out}/gen/{i:03d}") for i, p in enumerate(gen) if p["set"] == "permanence"][:6]).save(os.path.join(gdir, "permanence.png"))
-    grid([load_frames(f"{out}/anim/{i:03d}") for i in range(len(anim))][:6]).save(os.path.join(gdir, "animate.png"))
+    grid([load_frames(f"{out}/anim/{i:03d}") for i in range(len(anim))]).save(os.path.join(gdir, "animate.png"))
     exts = [load_frames(f"{out}/ext/{i:03d}") for i in range(len(ext))]
     if any(e is not None for e in exts):
         rows_ = [np.concatenate(list(e[::8]), axis=1) for e in exts if e is not None]

@@ -20,30 +20,14 @@ import argparse, json, os
 import numpy as np
 import torch
 
-from eval.detect import _pick, detect, motion_ok, permanence_ok
-from eval.prompts import _spec, animate_jobs, build
+from eval.detect import _pick, animate_subject, detect, motion_ok, permanence_ok
+from eval.prompts import animate_jobs, build, hand_jobs
 from train.sample import sample
-from world.render import COLOURS, H, W, draw_object, render
+from world.render import H, W, render
+
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
 PROMPTS = os.path.join(DATA, "curve_prompts")
-
-# hand-placed stills: (colour, shape, motion, centre x, centre y, radius, backdrop top, backdrop bottom)
-HAND = [
-    ("yellow", "star", "float_up", 30.0, 44.0, 7.5, (150, 170, 190), (110, 100, 90)),
-    ("red", "ball", "slide_right", 16.0, 40.0, 7.0, (60, 60, 70), (160, 150, 120)),
-    ("blue", "triangle", "slide_left", 46.0, 30.0, 8.0, (200, 200, 190), (120, 130, 120)),
-    ("green", "square", "fall", 34.0, 16.0, 7.0, (170, 150, 160), (90, 80, 90)),
-]
-
-
-def hand_still(colour, shape, x, y, r, top, bottom):
-    img = np.empty((H, W, 3), np.float32)
-    img[: H // 2] = top
-    img[H // 2:] = bottom
-    img = draw_object(img, shape, COLOURS[colour], x, y, r, 0.0)
-    return np.clip(img + 0.5, 0, 255).astype(np.uint8)
-
 
 def jobs():
     """Deterministic curve jobs: dicts with kind, prompt, spec, seed (+ still for animate)."""
@@ -55,17 +39,8 @@ def jobs():
     for e in animate_jobs()[:4]:
         clip, _ = render(e["spec"], e["seed"])
         out.append(dict(e, kind="animate", still=clip[0]))
-    rng = np.random.RandomState(99)
-    for i, (c, s, m, x, y, r, top, bot) in enumerate(HAND):
-        spec = _spec(c, s, m, "grass", rng)
-        out.append({"kind": "animate", "set": "hand", "spec": spec, "prompt": f"a {c} {s} {_mot(m)}",
-                    "seed": 7000 + i, "still": hand_still(c, s, x, y, r, top, bot)})
+    out += hand_jobs()
     return out
-
-
-def _mot(m):
-    return {"float_up": "floats up", "slide_right": "slides to the right", "slide_left": "slides to the left",
-            "fall": "falls and bounces"}[m]
 
 
 def write_prompts():
@@ -119,15 +94,10 @@ class Curve:
             spec = self.jobs[i]["spec"]
             clip = clips[k].copy()
             clip[0] = stills[k]
-            det = detect(clip)
-            o = [o for o in det["objects"] if o["colour"] == spec["colour"]]
-            if not o or o[0]["frames"][0] is None:
-                continue
-            fr = o[0]["frames"]
-            if fr[1] is not None and np.hypot(fr[1]["x"] - fr[0]["x"], fr[1]["y"] - fr[0]["y"]) <= 3.0:
-                kept += 1
-            present += sum(f is not None for f in fr) >= 14
-            moves += motion_ok(det, spec)
+            ok, there = animate_subject(clip, spec)
+            kept += ok
+            present += there
+            moves += motion_ok(detect(clip), spec)
         res.update(anim_kept=kept / len(an), anim_present=present / len(an), anim_moves=moves / len(an))
         model.train()
         return res, clips
