@@ -1,16 +1,10 @@
 package dev.kinora.cli;
 
-import dev.kinora.engine.model.TextEmbedding;
-import dev.kinora.engine.model.TextEncoder;
+import dev.kinora.engine.Embeddings;
+import dev.kinora.engine.GenerationEngine;
 import dev.kinora.engine.onnx.Device;
-import dev.kinora.engine.onnx.OrtRuntime;
 import dev.kinora.engine.onnx.RuntimeOptions;
-import dev.kinora.engine.pack.HashCache;
-import dev.kinora.engine.pack.ModelPack;
 import dev.kinora.engine.pack.PackRegistry;
-import dev.kinora.engine.pack.PackVerifier;
-import dev.kinora.engine.tensor.FloatTensor;
-import dev.kinora.engine.tensor.Npy;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,26 +37,18 @@ final class EmbedCommand implements Callable<Integer> {
             throw new BadInputException(captions + ": no such caption file");
         }
         List<String> lines = Files.readAllLines(captions, StandardCharsets.UTF_8);
-        ModelPack pack = PackRegistry.standard().find(model);
-        new PackVerifier(HashCache.defaultCache()).verifyOrThrow(pack);
-        Device used = OrtRuntime.resolve(Device.parse(device)).used();
-        try (TextEncoder enc = new TextEncoder(pack, RuntimeOptions.defaults(), used)) {
-            int dim = pack.text().dim();
-            float[] all = new float[lines.size() * dim];
-            int truncated = 0;
+        RuntimeOptions ro = RuntimeOptions.defaults().withDevice(Device.parse(device));
+        try (GenerationEngine engine = new GenerationEngine(PackRegistry.standard(), ro)) {
             long t0 = System.nanoTime();
-            for (int i = 0; i < lines.size(); i++) {
-                TextEmbedding e = enc.encode(lines.get(i));
-                System.arraycopy(e.vector(), 0, all, i * dim, dim);
-                truncated += e.truncated() ? 1 : 0;
-            }
+            String id = engine.pack(model).id();
+            Embeddings e = engine.embed(id, lines);
             Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), ".embed", ".tmp");
             try (OutputStream os = Files.newOutputStream(tmp)) {
-                Npy.write(os, FloatTensor.of(all, lines.size(), dim));
+                e.writeNpy(os);
             }
             Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            System.out.printf("wrote %d embeddings of %d floats to %s in %.1f s%s%n", lines.size(), dim, out,
-                    (System.nanoTime() - t0) / 1e9, truncated > 0 ? " (" + truncated + " captions truncated)" : "");
+            System.out.printf("wrote %d embeddings of %d floats to %s in %.1f s%s%n", e.count(), e.dim(), out,
+                    (System.nanoTime() - t0) / 1e9, e.truncated() > 0 ? " (" + e.truncated() + " captions truncated)" : "");
         }
         return ExitCodes.OK;
     }

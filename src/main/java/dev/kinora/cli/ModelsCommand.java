@@ -1,5 +1,8 @@
 package dev.kinora.cli;
 
+import dev.kinora.engine.GenerationEngine;
+import dev.kinora.engine.onnx.Device;
+import dev.kinora.engine.onnx.RuntimeOptions;
 import dev.kinora.engine.pack.Component;
 import dev.kinora.engine.pack.HashCache;
 import dev.kinora.engine.pack.Mode;
@@ -8,11 +11,6 @@ import dev.kinora.engine.pack.PackException;
 import dev.kinora.engine.pack.PackRegistry;
 import dev.kinora.engine.pack.PackVerifier;
 import dev.kinora.engine.pack.TensorSpec;
-import dev.kinora.engine.pipeline.MemoryEstimate;
-import dev.kinora.engine.pipeline.MemoryLimits;
-import dev.kinora.engine.pipeline.MemoryPlanner;
-import dev.kinora.engine.onnx.Device;
-import dev.kinora.engine.onnx.OrtRuntime;
 import dev.kinora.engine.pack.Verification;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -115,18 +113,8 @@ final class ModelsCommand implements Callable<Integer> {
 
         /** The default job's estimate, and what this machine has; a pack whose graphs cannot be read says so and no more. */
         private void memory(ModelPack p) {
-            Device used = Device.parse(device) == Device.CPU ? Device.CPU : OrtRuntime.resolve(Device.parse(device)).used();
-            MemoryPlanner planner = new MemoryPlanner(p, used);
-            try {
-                MemoryEstimate e = planner.estimate(planner.defaultJob(), false);
-                System.out.println("memory     " + e.describe().replace("\n", "\n           "));
-                MemoryLimits now = MemoryLimits.detect();
-                String fits = now.ram() == MemoryLimits.UNKNOWN ? "" : e.peakRam() <= now.ram() ? " (fits)"
-                        : planner.estimate(planner.defaultJob(), true).peakRam() <= now.ram() ? " (fits with components loaded one at a time)"
-                        : " (does not fit)";
-                System.out.println("           available RAM " + MemoryLimits.format(now.ram()) + fits);
-            } catch (PackException e) {
-                System.out.println("memory     unknown: " + e.getMessage());
+            try (GenerationEngine engine = new GenerationEngine(PackRegistry.standard(), RuntimeOptions.defaults().withDevice(Device.parse(device)))) {
+                System.out.println("memory     " + engine.memoryReport(p).replace("\n", "\n           "));
             }
         }
     }

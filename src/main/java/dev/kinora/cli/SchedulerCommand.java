@@ -1,15 +1,7 @@
 package dev.kinora.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kinora.engine.pack.PackException;
-import dev.kinora.engine.scheduler.DiffusersConfig;
-import dev.kinora.engine.scheduler.DiffusersSchedulers;
-import dev.kinora.engine.scheduler.Scheduler;
-import dev.kinora.engine.scheduler.SchedulerConfigException;
-import dev.kinora.engine.scheduler.TimestepInputs;
-import java.io.IOException;
+import dev.kinora.engine.ScheduleTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -57,19 +49,17 @@ final class SchedulerCommand implements Callable<Integer> {
         if (!Files.isRegularFile(config)) {
             throw new BadInputException(config + ": no such scheduler config file");
         }
-        DiffusersConfig parsed = read(config);
-        Scheduler scheduler = DiffusersSchedulers.create(parsed, new TimestepInputs(seqLen, pipelineSigmas));
-        scheduler.setTimesteps(steps);
-        float[] timesteps = scheduler.timesteps();
-        float[] sigmas = scheduler.sigmas();
+        ScheduleTable table = ScheduleTable.of(config, steps, seqLen, pipelineSigmas);
+        float[] timesteps = table.timesteps();
+        float[] sigmas = table.sigmas();
         if (json) {
             Map<String, float[]> out = new LinkedHashMap<>();
             out.put("timesteps", timesteps);
             out.put("sigmas", sigmas);
             System.out.println(JSON.writeValueAsString(out));
         } else {
-            System.out.printf(Locale.ROOT, "%s, %d steps (init noise sigma %s)%n", parsed.schedulerClass().diffusersName(), steps,
-                    scheduler.initNoiseSigma());
+            System.out.printf(Locale.ROOT, "%s, %d steps (init noise sigma %s)%n", table.schedulerClass(), steps,
+                    table.initNoiseSigma());
             System.out.printf(Locale.ROOT, "%5s %14s %14s%n", "step", "timestep", "sigma");
             for (int i = 0; i < sigmas.length; i++) {
                 System.out.printf(Locale.ROOT, "%5s %14s %14s%n", i < timesteps.length ? i : "end",
@@ -77,23 +67,5 @@ final class SchedulerCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
-    }
-
-    /** The config as diffusers reads it; anything wrong with the file itself is a model error (exit 3). */
-    private static DiffusersConfig read(Path file) throws PackException, IOException {
-        Map<String, Object> values;
-        try {
-            values = JSON.readValue(file.toFile(), new TypeReference<Map<String, Object>>() { });
-        } catch (JsonProcessingException e) {
-            throw new PackException(file + ": not a JSON object (" + e.getOriginalMessage() + ")", e);
-        }
-        if (values == null) {
-            throw new PackException(file + ": empty; a scheduler_config.json is a JSON object with a _class_name");
-        }
-        try {
-            return DiffusersConfig.parse(values, file.toString());
-        } catch (SchedulerConfigException e) {
-            throw new PackException(e.getMessage(), e);
-        }
     }
 }

@@ -11,7 +11,9 @@ import dev.kinora.engine.pack.PackRegistry;
 import dev.kinora.engine.pack.PackVerifier;
 import dev.kinora.engine.pack.Verification;
 import dev.kinora.engine.pipeline.LoadedPack;
+import dev.kinora.engine.pipeline.MemoryEstimate;
 import dev.kinora.engine.pipeline.MemoryLimits;
+import dev.kinora.engine.pipeline.MemoryPlanner;
 import dev.kinora.engine.pipeline.VideoPipeline;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -98,6 +100,38 @@ public final class GenerationEngine implements AutoCloseable {
     /** Does not wait for a running job: only the pack's tokenizer is used. */
     public int countTokens(String packId, String prompt) throws PackException {
         return loadedPack(packId).text().countTokens(prompt);
+    }
+
+    /** The pack's embedding of each prompt, as its denoiser receives it (`kinora embed`; Tiny World trains on these). */
+    public Embeddings embed(String packId, java.util.List<String> prompts) throws PackException {
+        TextEncoder enc = loadedPack(packId).text();
+        int dim = loadedPack(packId).pack().text().dim();
+        float[] all = new float[prompts.size() * dim];
+        int truncated = 0;
+        for (int i = 0; i < prompts.size(); i++) {
+            dev.kinora.engine.model.TextEmbedding e = enc.encode(prompts.get(i));
+            System.arraycopy(e.vector(), 0, all, i * dim, dim);
+            truncated += e.truncated() ? 1 : 0;
+        }
+        return new Embeddings(prompts.size(), dim, all, truncated);
+    }
+
+    /**
+     * The pack's default job's memory estimate on this engine's device and what this machine has now,
+     * as lines for a person (`kinora models info`); a pack whose graphs cannot be read says so.
+     */
+    public String memoryReport(ModelPack pack) {
+        MemoryPlanner planner = new MemoryPlanner(pack, device.used());
+        try {
+            MemoryEstimate e = planner.estimate(planner.defaultJob(), false);
+            MemoryLimits now = memory.now();
+            String fits = now.ram() == MemoryLimits.UNKNOWN ? "" : e.peakRam() <= now.ram() ? " (fits)"
+                    : planner.estimate(planner.defaultJob(), true).peakRam() <= now.ram() ? " (fits with components loaded one at a time)"
+                    : " (does not fit)";
+            return e.describe() + "\navailable RAM " + MemoryLimits.format(now.ram()) + fits;
+        } catch (PackException e) {
+            return "unknown: " + e.getMessage();
+        }
     }
 
     public synchronized TextEncoder text(String packId) throws PackException {
