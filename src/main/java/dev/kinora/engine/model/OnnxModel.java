@@ -1,11 +1,13 @@
 package dev.kinora.engine.model;
 
 import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import ai.onnxruntime.platform.Fp16Conversions;
 import dev.kinora.engine.onnx.Device;
 import dev.kinora.engine.onnx.OrtRuntime;
 import dev.kinora.engine.onnx.RuntimeOptions;
@@ -16,8 +18,11 @@ import dev.kinora.engine.tensor.FloatTensor;
 import dev.kinora.engine.tensor.Shapes;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -34,7 +39,7 @@ public class OnnxModel implements AutoCloseable {
     private final RuntimeOptions options;
     private final Device device;
     private OrtSession session;
-    private final Map<String, FloatBuffer> inputBuffers = new HashMap<>();
+    private final Map<String, ByteBuffer> inputBuffers = new HashMap<>();
 
     public OnnxModel(Path root, Component component, RuntimeOptions options, Device device) {
         this.root = root;
@@ -95,7 +100,8 @@ public class OnnxModel implements AutoCloseable {
     }
 
     /**
-     * Runs the graph on float and long inputs (keyed by graph name) and copies every float output out. Float inputs
+     * Runs the graph on float and long inputs (keyed by graph name) and copies every output out as floats; inputs
+     * are converted to the element type the graph declares (fp16, bf16, double, int64, int32). Float32 inputs
      * go through one direct buffer per input that is reused from call to call: ORT copies a heap buffer into a fresh
      * direct one, whose native memory only the garbage collector frees, so a denoising loop used to pile up a few
      * inputs' worth per step until a GC ran. Calls on one model are serialised by that reuse.
@@ -110,31 +116,43 @@ public class OnnxModel implements AutoCloseable {
     private Map<String, FloatTensor> runLocked(Map<String, FloatTensor> floats, Map<String, long[][]> longs,
                                                OrtSession.RunOptions runOptions) throws PackException, OrtException {
         OrtSession s = session();
+        Map<String, NodeInfo> declared = s.getInputInfo();
         Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, FloatTensor> e : floats.entrySet()) {
-                FloatTensor t = e.getValue();
-                inputs.put(e.getKey(), OnnxTensor.createTensor(OrtRuntime.env(), direct(e.getKey(), t.data()), t.shape()));
+                inputs.put(e.getKey(), floatInput(e.getKey(), e.getValue(), typeOf(declared, e.getKey())));
             }
             for (Map.Entry<String, long[][]> e : longs.entrySet()) {
                 long[][] v = e.getValue();
                 int cols = v.length == 0 ? 0 : v[0].length;
-                LongBuffer buf = LongBuffer.allocate(v.length * cols);
-                for (long[] row : v) {
-                    buf.put(row);
+                long[] shape = {v.length, cols};
+                OnnxJavaType type = typeOf(declared, e.getKey());
+                if (type == OnnxJavaType.INT32) {
+                    IntBuffer buf = IntBuffer.allocate(v.length * cols);
+                    for (long[] row : v) {
+                        for (long x : row) {
+                            buf.put(Math.toIntExact(x));
+                        }
+                    }
+                    inputs.put(e.getKey(), OnnxTensor.createTensor(OrtRuntime.env(), buf.flip(), shape));
+                } else if (type == OnnxJavaType.INT64 || type == null) {
+                    LongBuffer buf = LongBuffer.allocate(v.length * cols);
+                    for (long[] row : v) {
+                        buf.put(row);
+                    }
+                    inputs.put(e.getKey(), OnnxTensor.createTensor(OrtRuntime.env(), buf.flip(), shape));
+                } else {
+                    throw unsupported("input", e.getKey(), type, "token ids are int64 or int32");
                 }
-                buf.flip();
-                inputs.put(e.getKey(), OnnxTensor.createTensor(OrtRuntime.env(), buf, new long[] {v.length, cols}));
             }
             try (OrtSession.Result result = runOptions == null ? s.run(inputs) : s.run(inputs, runOptions)) {
                 Map<String, FloatTensor> out = new HashMap<>();
                 for (Map.Entry<String, OnnxValue> e : result) {
-                    if (e.getValue() instanceof OnnxTensor t && t.getInfo().type == ai.onnxruntime.OnnxJavaType.FLOAT) {
-                        FloatBuffer fb = t.getFloatBuffer();
-                        float[] data = new float[fb.remaining()];
-                        fb.get(data);
-                        out.put(e.getKey(), FloatTensor.of(data, t.getInfo().getShape()));
+                    if (!(e.getValue() instanceof OnnxTensor t)) {
+                        throw new PackException(component.file() + ": output '" + e.getKey() + "' is not a tensor ("
+                                + e.getValue().getType() + "); Kinora reads tensor outputs only");
                     }
+                    out.put(e.getKey(), FloatTensor.of(floatsOf(e.getKey(), t), t.getInfo().getShape()));
                 }
                 return out;
             }
@@ -145,17 +163,112 @@ public class OnnxModel implements AutoCloseable {
         }
     }
 
+    private static OnnxJavaType typeOf(Map<String, NodeInfo> declared, String name) {
+        NodeInfo n = declared.get(name);
+        return n != null && n.getInfo() instanceof TensorInfo ti ? ti.type : null;
+    }
+
+    /**
+     * A float input in the graph's own element type: real exports take fp16 latents, int64 timesteps
+     * (diffusers' UniPC and DDIM timesteps are integers) or doubles, and ORT rejects a mismatch.
+     */
+    private OnnxTensor floatInput(String name, FloatTensor t, OnnxJavaType type) throws OrtException, PackException {
+        float[] d = t.data();
+        if (type == null || type == OnnxJavaType.FLOAT) {
+            return OnnxTensor.createTensor(OrtRuntime.env(), direct(name, d), t.shape());
+        }
+        switch (type) {
+            case FLOAT16, BFLOAT16 -> {
+                ShortBuffer buf = raw(name, (long) d.length * Short.BYTES).asShortBuffer();
+                for (float x : d) {
+                    buf.put(type == OnnxJavaType.FLOAT16 ? Fp16Conversions.floatToFp16(x) : Fp16Conversions.floatToBf16(x));
+                }
+                return OnnxTensor.createTensor(OrtRuntime.env(), buf.flip(), t.shape(), type);
+            }
+            case DOUBLE -> {
+                DoubleBuffer buf = DoubleBuffer.allocate(d.length);
+                for (float x : d) {
+                    buf.put(x);
+                }
+                return OnnxTensor.createTensor(OrtRuntime.env(), buf.flip(), t.shape());
+            }
+            case INT64 -> {
+                LongBuffer buf = LongBuffer.allocate(d.length);
+                for (float x : d) {
+                    buf.put(Math.round(x));
+                }
+                return OnnxTensor.createTensor(OrtRuntime.env(), buf.flip(), t.shape());
+            }
+            case INT32 -> {
+                IntBuffer buf = IntBuffer.allocate(d.length);
+                for (float x : d) {
+                    buf.put(Math.round(x));
+                }
+                return OnnxTensor.createTensor(OrtRuntime.env(), buf.flip(), t.shape());
+            }
+            default -> throw unsupported("input", name, type, "numeric inputs are float32, float16, bfloat16, double, int64 or int32");
+        }
+    }
+
+    /** Any numeric output as floats (fp16 and bf16 widen exactly; int64 outputs are small counts and ids). */
+    private float[] floatsOf(String name, OnnxTensor t) throws PackException {
+        OnnxJavaType type = t.getInfo().type;
+        switch (type) {
+            case FLOAT, FLOAT16, BFLOAT16 -> {
+                FloatBuffer fb = t.getFloatBuffer();
+                float[] data = new float[fb.remaining()];
+                fb.get(data);
+                return data;
+            }
+            case DOUBLE -> {
+                DoubleBuffer db = t.getDoubleBuffer();
+                float[] data = new float[db.remaining()];
+                for (int i = 0; i < data.length; i++) {
+                    data[i] = (float) db.get(i);
+                }
+                return data;
+            }
+            case INT64 -> {
+                LongBuffer lb = t.getLongBuffer();
+                float[] data = new float[lb.remaining()];
+                for (int i = 0; i < data.length; i++) {
+                    data[i] = lb.get(i);
+                }
+                return data;
+            }
+            case INT32 -> {
+                IntBuffer ib = t.getIntBuffer();
+                float[] data = new float[ib.remaining()];
+                for (int i = 0; i < data.length; i++) {
+                    data[i] = ib.get(i);
+                }
+                return data;
+            }
+            default -> throw unsupported("output", name, type, "numeric outputs are float32, float16, bfloat16, double, int64 or int32");
+        }
+    }
+
+    private PackException unsupported(String what, String name, OnnxJavaType type, String expected) {
+        return new PackException(component.file() + ": " + what + " '" + name + "' has element type " + type
+                + ", which Kinora does not feed or read; " + expected);
+    }
+
     /** The input's reusable direct buffer, grown when a call needs more, filled with data. */
     private FloatBuffer direct(String input, float[] data) {
-        FloatBuffer buf = inputBuffers.get(input);
-        if (buf == null || buf.capacity() < data.length) {
-            buf = ByteBuffer.allocateDirect(data.length * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        FloatBuffer buf = raw(input, (long) data.length * Float.BYTES).asFloatBuffer();
+        buf.put(data);
+        return buf.flip();
+    }
+
+    /** The input's reusable native bytes (at least n of them), cleared. */
+    private ByteBuffer raw(String input, long n) {
+        ByteBuffer buf = inputBuffers.get(input);
+        if (buf == null || buf.capacity() < n) {
+            buf = ByteBuffer.allocateDirect(Math.toIntExact(n)).order(ByteOrder.nativeOrder());
             inputBuffers.put(input, buf);
         }
         buf.clear();
-        buf.put(data);
-        buf.flip();
-        return buf;
+        return buf.limit(Math.toIntExact(n));
     }
 
     public synchronized boolean loaded() {
