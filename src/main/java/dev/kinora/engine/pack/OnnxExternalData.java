@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -53,9 +52,9 @@ public final class OnnxExternalData {
                 String[] kv = new String[2];
                 forEachField(buf, s, e, (f, a, b) -> {
                     if (f == ENTRY_KEY) {
-                        kv[0] = string(buf, a, b);
+                        kv[0] = Protobuf.string(buf, a, b);
                     } else if (f == ENTRY_VALUE) {
-                        kv[1] = string(buf, a, b);
+                        kv[1] = Protobuf.string(buf, a, b);
                     }
                 });
                 if ("location".equals(kv[0]) && kv[1] != null && !out.contains(kv[1])) {
@@ -73,15 +72,15 @@ public final class OnnxExternalData {
     private static void forEachField(ByteBuffer buf, int start, int end, FieldVisitor v) {
         int[] pos = {start};
         while (pos[0] < end) {
-            long key = varint(buf, pos);
+            long key = Protobuf.varint(buf, pos);
             int field = (int) (key >>> 3);
             int wire = (int) (key & 7);
             switch (wire) {
-                case 0 -> varint(buf, pos);
+                case 0 -> Protobuf.varint(buf, pos);
                 case 1 -> pos[0] += 8;
                 case 5 -> pos[0] += 4;
                 case 2 -> {
-                    long len = varint(buf, pos);
+                    long len = Protobuf.varint(buf, pos);
                     if (len < 0 || pos[0] + len > end) {
                         throw new IllegalArgumentException("field " + field + " runs past its message");
                     }
@@ -92,23 +91,5 @@ public final class OnnxExternalData {
                 default -> throw new IllegalArgumentException("unsupported wire type " + wire);
             }
         }
-    }
-
-    private static long varint(ByteBuffer buf, int[] pos) {
-        long result = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            byte b = buf.get(pos[0]++);
-            result |= (long) (b & 0x7f) << shift;
-            if ((b & 0x80) == 0) {
-                return result;
-            }
-        }
-        throw new IllegalArgumentException("malformed varint");
-    }
-
-    private static String string(ByteBuffer buf, int start, int end) {
-        byte[] b = new byte[end - start];
-        buf.get(start, b);
-        return new String(b, StandardCharsets.UTF_8);
     }
 }

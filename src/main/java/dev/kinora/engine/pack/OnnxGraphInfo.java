@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -214,7 +213,7 @@ public record OnnxGraphInfo(long initializerBytes, long externalBytes, long cons
             long[] bytes = {0};
             forEachField(buf, start, end, (field, wire, a, z) -> {
                 if (field == NODE_OP_TYPE && wire == 2) {
-                    op[0] = string(buf, a, z);
+                    op[0] = Protobuf.string(buf, a, z);
                 } else if (field == NODE_ATTRIBUTE && wire == 2) {
                     forEachField(buf, a, z, (f, w, s, e) -> {
                         if (f == ATTRIBUTE_TENSOR && w == 2) {
@@ -261,7 +260,7 @@ public record OnnxGraphInfo(long initializerBytes, long externalBytes, long cons
                     } else if (wire == 2) {
                         int[] pos = {a};
                         while (pos[0] < z) {
-                            dims.add(varint(buf, pos));
+                            dims.add(Protobuf.varint(buf, pos));
                         }
                     }
                 } else if (field == TENSOR_DATA_TYPE && wire == 0) {
@@ -269,7 +268,7 @@ public record OnnxGraphInfo(long initializerBytes, long externalBytes, long cons
                 } else if (field == TENSOR_DATA_LOCATION && wire == 0) {
                     ext[0] = a == 1;
                 } else if (field == TENSOR_NAME && wire == 2) {
-                    name[0] = string(buf, a, z);
+                    name[0] = Protobuf.string(buf, a, z);
                 }
             });
             double elems = 1;
@@ -285,7 +284,7 @@ public record OnnxGraphInfo(long initializerBytes, long externalBytes, long cons
             List<Dim> dims = new ArrayList<>();
             forEachField(buf, start, end, (field, wire, a, z) -> {
                 if (field == VALUE_NAME && wire == 2) {
-                    name[0] = string(buf, a, z);
+                    name[0] = Protobuf.string(buf, a, z);
                 } else if (field == VALUE_TYPE && wire == 2) {
                     forEachField(buf, a, z, (f, w, s, e) -> {
                         if (f == TYPE_TENSOR && w == 2) {
@@ -312,19 +311,19 @@ public record OnnxGraphInfo(long initializerBytes, long externalBytes, long cons
             String[] param = {null};
             int[] pos = {start};
             while (pos[0] < end) {
-                long key = varint(buf, pos);
+                long key = Protobuf.varint(buf, pos);
                 int field = (int) (key >>> 3);
                 int wire = (int) (key & 7);
                 if (field == DIM_VALUE && wire == 0) {
-                    value[0] = varint(buf, pos);
+                    value[0] = Protobuf.varint(buf, pos);
                 } else if (wire == 2) {
-                    int len = (int) varint(buf, pos);
+                    int len = (int) Protobuf.varint(buf, pos);
                     if (field == DIM_PARAM) {
-                        param[0] = string(buf, pos[0], pos[0] + len);
+                        param[0] = Protobuf.string(buf, pos[0], pos[0] + len);
                     }
                     pos[0] += len;
                 } else {
-                    skip(buf, pos, wire);
+                    Protobuf.skip(buf, pos, wire);
                 }
             }
             return new Dim(value[0], param[0] == null || param[0].isEmpty() ? null : param[0]);
@@ -348,14 +347,14 @@ public record OnnxGraphInfo(long initializerBytes, long externalBytes, long cons
     private static void forEachField(ByteBuffer buf, int start, int end, FieldVisitor v) {
         int[] pos = {start};
         while (pos[0] < end) {
-            long key = varint(buf, pos);
+            long key = Protobuf.varint(buf, pos);
             int field = (int) (key >>> 3);
             int wire = (int) (key & 7);
             if (wire == 0) {
-                long value = varint(buf, pos);
+                long value = Protobuf.varint(buf, pos);
                 v.visit(field, wire, (int) Math.min(value, Integer.MAX_VALUE), 0);
             } else if (wire == 2) {
-                long len = varint(buf, pos);
+                long len = Protobuf.varint(buf, pos);
                 if (len < 0 || pos[0] + len > end) {
                     throw new IllegalArgumentException("field " + field + " runs past its message");
                 }
@@ -363,35 +362,8 @@ public record OnnxGraphInfo(long initializerBytes, long externalBytes, long cons
                 pos[0] += (int) len;
                 v.visit(field, wire, s, pos[0]);
             } else {
-                skip(buf, pos, wire);
+                Protobuf.skip(buf, pos, wire);
             }
         }
-    }
-
-    private static void skip(ByteBuffer buf, int[] pos, int wire) {
-        switch (wire) {
-            case 0 -> varint(buf, pos);
-            case 1 -> pos[0] += 8;
-            case 5 -> pos[0] += 4;
-            default -> throw new IllegalArgumentException("unsupported wire type " + wire);
-        }
-    }
-
-    private static long varint(ByteBuffer buf, int[] pos) {
-        long result = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            byte b = buf.get(pos[0]++);
-            result |= (long) (b & 0x7f) << shift;
-            if ((b & 0x80) == 0) {
-                return result;
-            }
-        }
-        throw new IllegalArgumentException("malformed varint");
-    }
-
-    private static String string(ByteBuffer buf, int start, int end) {
-        byte[] b = new byte[end - start];
-        buf.get(start, b);
-        return new String(b, StandardCharsets.UTF_8);
     }
 }
