@@ -1,5 +1,6 @@
 package dev.kinora.cli;
 
+import static dev.kinora.cli.CliRun.kinora;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,8 +11,6 @@ import dev.kinora.media.MediaIO;
 import dev.kinora.media.MediaWriter;
 import dev.kinora.testing.Synthetic;
 import dev.kinora.testing.TestPacks;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,34 +48,7 @@ class CliReliabilityTest {
         }
     }
 
-    record Run(int code, String out, String err) {
-        /** One line of its own, no stack trace, and the generation never started. */
-        Run refusedEarly(int expected) {
-            assertEquals(expected, code, err);
-            assertEquals(1, err.strip().lines().filter(l -> l.startsWith("kinora: ")).count(), err);
-            assertFalse(err.contains("\tat ") || err.contains("Exception"), "no stack trace: " + err);
-            assertFalse(err.contains(" on Tiny test pack, seed"), "refused before the model ran: " + err);
-            return this;
-        }
-    }
-
-    static synchronized Run kinora(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
-    static Run gen(String... extra) {
+    static CliRun gen(String... extra) {
         String[] base = {"generate", "-m", "tiny", "-p", "a ball", "-s", "1", "-o", dir.resolve("g.mp4").toString()};
         String[] all = new String[base.length + extra.length];
         System.arraycopy(base, 0, all, 0, base.length);
@@ -115,11 +87,11 @@ class CliReliabilityTest {
 
     @Test
     void formatsAndFiltersAreCheckedByName() {
-        Run r = gen("--format", "bogus").refusedEarly(ExitCodes.BAD_INPUT);
+        CliRun r = gen("--format", "bogus").refusedEarly(ExitCodes.BAD_INPUT);
         assertTrue(r.err().contains("mp4"), "lists what works: " + r.err());
         kinora("generate", "-m", "tiny", "-p", "a ball", "-o", dir.resolve("g.avi").toString()).refusedEarly(ExitCodes.BAD_INPUT);
         gen("--format", "gif").refusedEarly(ExitCodes.BAD_INPUT);   // g.mp4 named, GIF asked: they disagree
-        Run f = gen("--upscale", "bicubic").refusedEarly(ExitCodes.BAD_INPUT);
+        CliRun f = gen("--upscale", "bicubic").refusedEarly(ExitCodes.BAD_INPUT);
         assertFalse(f.err().contains("enum constant"), f.err());
         assertTrue(f.err().contains("lanczos"), f.err());
     }
@@ -146,7 +118,7 @@ class CliReliabilityTest {
 
     @Test
     void cudaOnTheCpuBuildIsARuntimeProblemNotACrash() {
-        Run r = gen("--device", "cuda");
+        CliRun r = gen("--device", "cuda");
         assertEquals(ExitCodes.PACK, r.code(), r.err());
         assertFalse(r.err().contains("\tat "), r.err());
         assertTrue(r.err().contains("--device cpu"), "says what to do: " + r.err());
@@ -164,7 +136,7 @@ class CliReliabilityTest {
     void batchFilesAreReadStrictly() throws Exception {
         Path latin1 = dir.resolve("latin1.jsonl");
         Files.write(latin1, "{\"prompt\": \"caf\u00e9\"}\n".getBytes(StandardCharsets.ISO_8859_1));
-        Run r = kinora("batch", "--jobs", latin1.toString(), "-m", "tiny");
+        CliRun r = kinora("batch", "--jobs", latin1.toString(), "-m", "tiny");
         assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
         assertTrue(r.err().contains("UTF-8") && !r.err().contains("\tat "), r.err());
 
@@ -172,7 +144,7 @@ class CliReliabilityTest {
                 "{\"prompt\": \"a ball\", \"seed\": \"abc\"}",
                 "{\"prompt\": \"a ball\", \"steps\": -3}",
                 "{\"prompt\": \"a ball\", \"direction\": \"sideways\", \"mode\": \"generate\"}"));
-        Run b = kinora("batch", "--jobs", jobs.toString(), "-m", "tiny");
+        CliRun b = kinora("batch", "--jobs", jobs.toString(), "-m", "tiny");
         String[] lines = b.out().strip().split("\n");
         assertEquals(3, lines.length, b.out());
         assertTrue(lines[0].contains("\"ok\":false") && lines[0].contains("seed"), lines[0]);
@@ -186,13 +158,13 @@ class CliReliabilityTest {
         // a clip Kinora did not make: no recipe in it and none beside it
         Path plain = dir.resolve("plain.webm");
         MediaWriter.write(MediaIO.toClip(Synthetic.movingSquare(48, 32, 12, 1)), plain, ExportOptions.defaults());
-        Run info = kinora("info", plain.toString());
+        CliRun info = kinora("info", plain.toString());
         assertEquals(0, info.code(), info.err());
         assertTrue(info.out().contains("48x32") && info.out().contains("vp9") && info.out().contains("recipe     none"), info.out());
 
         String recipe = Files.readString(dir.resolve("src.mp4.json")).replace("a red ball", "evil \\u001b]0;pwned\\u0007 \\u001b[31mred");
         Path evil = Files.writeString(dir.resolve("evil.json"), recipe);
-        Run e = kinora("info", evil.toString());
+        CliRun e = kinora("info", evil.toString());
         assertEquals(0, e.code(), e.err());
         assertFalse(e.out().contains("\u001b") || e.out().contains("\u0007"), "no raw control characters");
         assertTrue(e.out().contains("\\x1b]0;pwned\\x07"), e.out());
@@ -202,11 +174,11 @@ class CliReliabilityTest {
     void aManifestWhoseSizeDisagreesWithItsGraphsIsABrokenPack() throws Exception {
         Path models = dir.resolve("models");
         TestPacks.writeManifest(models.resolve("huge"), "huge", "\"width\": 100000, \"height\": 100000");
-        Run r = kinora("generate", "-m", "huge", "-p", "a ball", "-o", dir.resolve("h.mp4").toString());
+        CliRun r = kinora("generate", "-m", "huge", "-p", "a ball", "-o", dir.resolve("h.mp4").toString());
         assertEquals(ExitCodes.PACK, r.code(), r.err());
         assertTrue(r.err().contains("width") || r.err().contains("100000"), r.err());
         TestPacks.writeManifest(models.resolve("huge"), "huge", "\"width\": 64");
-        Run m = kinora("generate", "-m", "huge", "-p", "a ball", "-o", dir.resolve("h.mp4").toString());
+        CliRun m = kinora("generate", "-m", "huge", "-p", "a ball", "-o", dir.resolve("h.mp4").toString());
         assertEquals(ExitCodes.PACK, m.code(), "64 wide frames do not match an 8x8 latent at stride 4: " + m.err());
     }
 
@@ -214,7 +186,7 @@ class CliReliabilityTest {
     void aRefusedFileIsDescribedNotQuoted() throws Exception {
         Path secret = Files.writeString(dir.resolve("secret.txt"), "SECRETKEY=hunter2\n");
         Path link = Files.createSymbolicLink(dir.resolve("still.png"), secret);
-        Run r = kinora("animate", "-m", "tiny", "-i", link.toString(), "-o", dir.resolve("a.mp4").toString());
+        CliRun r = kinora("animate", "-m", "tiny", "-i", link.toString(), "-o", dir.resolve("a.mp4").toString());
         assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
         assertFalse(r.err().contains("SECRET") || r.err().contains("53 45 43"), "no file content in the message: " + r.err());
         assertTrue(r.err().contains("looks like text"), r.err());
@@ -226,11 +198,11 @@ class CliReliabilityTest {
         writePng(still, 0xff2040);
         Path first = dir.resolve("anim.mp4");
         assertEquals(0, kinora("animate", "-m", "tiny", "-i", still.toString(), "-p", "it moves", "-s", "9", "-o", first.toString(), "-q").code());
-        Run same = kinora("animate", "--recipe", first.toString(), "-o", dir.resolve("again.mp4").toString());
+        CliRun same = kinora("animate", "--recipe", first.toString(), "-o", dir.resolve("again.mp4").toString());
         assertEquals(0, same.code(), same.err());
         assertFalse(same.err().contains("not the file the recipe was made from"), same.err());
         writePng(still, 0x20ff40);
-        Run changed = kinora("animate", "--recipe", first.toString(), "-o", dir.resolve("again2.mp4").toString());
+        CliRun changed = kinora("animate", "--recipe", first.toString(), "-o", dir.resolve("again2.mp4").toString());
         assertEquals(0, changed.code(), changed.err());
         assertTrue(changed.err().contains("not the file the recipe was made from"), changed.err());
     }
@@ -247,10 +219,10 @@ class CliReliabilityTest {
 
     @Test
     void usageHintsNameTheCommandOnce() {
-        Run r = kinora("--no-such-option");
+        CliRun r = kinora("--no-such-option");
         assertEquals(ExitCodes.BAD_INPUT, r.code());
         assertTrue(r.err().contains("See 'kinora --help'"), r.err());
-        Run g = kinora("generate", "--bogus");
+        CliRun g = kinora("generate", "--bogus");
         assertTrue(g.err().contains("See 'kinora generate --help'"), g.err());
     }
 }

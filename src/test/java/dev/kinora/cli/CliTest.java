@@ -1,5 +1,6 @@
 package dev.kinora.cli;
 
+import static dev.kinora.cli.CliRun.kinora;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,9 +13,6 @@ import dev.kinora.media.MediaIO;
 import dev.kinora.media.MediaReader;
 import dev.kinora.media.ResizePolicy;
 import dev.kinora.testing.TestPacks;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -44,24 +42,10 @@ class CliTest {
         }
     }
 
-    record Run(int code, String out) {
-    }
-
-    static Run kinora(String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            return new Run(Main.run(args), buf.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(old);
-        }
-    }
-
     @Test
     void generateWritesAClipWithItsRecipeAndInfoShowsIt() throws Exception {
         Path out = dir.resolve("ball.mp4");
-        Run r = kinora("generate", "-m", "tiny", "-p", "a red ball", "-s", "11", "-o", out.toString(), "-q");
+        CliRun r = kinora("generate", "-m", "tiny", "-p", "a red ball", "-s", "11", "-o", out.toString(), "-q");
         assertEquals(0, r.code(), r.out());
         Clip clip = MediaReader.readClip(out, 32, 32, 8, ResizePolicy.FILL, 100);
         assertEquals(8, clip.frameCount());
@@ -69,7 +53,7 @@ class CliTest {
         assertEquals("a red ball", recipe.prompt());
         assertEquals(11, recipe.seed());
         assertEquals("generate", recipe.mode());
-        Run info = kinora("info", out.toString());
+        CliRun info = kinora("info", out.toString());
         assertEquals(0, info.code());
         assertTrue(info.out().contains("prompt     a red ball") && info.out().contains("seed       11"), info.out());
     }
@@ -95,7 +79,7 @@ class CliTest {
         Path src = dir.resolve("src");
         assertEquals(0, kinora("generate", "-m", "tiny", "-p", "a ball", "-s", "3", "--format", "png", "-o", src.toString(), "-q").code());
         Path out = dir.resolve("ext");
-        Run r = kinora("extend", "-m", "tiny", "-c", src.toString(), "--frames", "6", "--format", "png", "-o", out.toString(), "--json");
+        CliRun r = kinora("extend", "-m", "tiny", "-c", src.toString(), "--frames", "6", "--format", "png", "-o", out.toString(), "--json");
         assertEquals(0, r.code(), r.out());
         assertTrue(r.out().contains("\"frames\":14"), r.out());
         for (int i = 0; i < 8; i++) {
@@ -121,7 +105,7 @@ class CliTest {
                 "{\"mode\": \"generate\", \"prompt\": \"a ball\", \"seed\": 1, \"out\": \"" + dir.resolve("j1") + "\", \"format\": \"png\"}",
                 "{\"mode\": \"animate\", \"prompt\": \"x\", \"source\": \"" + dir.resolve("nothing.png") + "\"}",
                 "{\"mode\": \"loop\", \"prompt\": \"a cube\", \"seed\": 2}"));
-        Run r = kinora("batch", "--jobs", jobs.toString(), "-m", "tiny");
+        CliRun r = kinora("batch", "--jobs", jobs.toString(), "-m", "tiny");
         String[] lines = r.out().trim().split("\n");
         assertEquals(3, lines.length, r.out());
         assertTrue(lines[0].contains("\"ok\":true") && lines[0].contains("\"frames\":8"), lines[0]);

@@ -1,15 +1,13 @@
 package dev.kinora.cli;
 
+import static dev.kinora.cli.CliRun.kinora;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kinora.engine.pack.HashCache;
 import dev.kinora.testing.TestPacks;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -42,23 +40,9 @@ class ModelsVerifyCliTest {
         }
     }
 
-    record Run(int code, String out) {
-    }
-
-    static Run kinora(String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            return new Run(Main.run(args), buf.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(old);
-        }
-    }
-
     @Test
     void aTamperedDenoiserWithItsMtimePutBackFailsVerifyWithExitCode3() throws Exception {
-        Run first = kinora("models", "verify", pack.toString());
+        CliRun first = kinora("models", "verify", pack.toString());
         assertEquals(ExitCodes.OK, first.code(), first.out());
         assertTrue(first.out().contains("tiny: OK"), first.out());
 
@@ -75,7 +59,7 @@ class ModelsVerifyCliTest {
 
         for (String[] args : new String[][] {{"models", "verify", pack.toString()},
                 {"models", "verify", "--verify", "full", pack.toString()}, {"models", "verify", "--verify=quick", pack.toString()}}) {
-            Run r = kinora(args);
+            CliRun r = kinora(args);
             assertEquals(ExitCodes.PACK, r.code(), String.join(" ", args) + ": " + r.out());
             assertTrue(r.out().contains("denoiser.onnx") && r.out().contains("expected " + expected)
                     && r.out().contains("found " + actual), r.out());

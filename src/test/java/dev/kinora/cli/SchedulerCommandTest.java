@@ -1,14 +1,12 @@
 package dev.kinora.cli;
 
+import static dev.kinora.cli.CliRun.kinora;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -19,32 +17,13 @@ class SchedulerCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run kinora(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     static String resource(String name) throws URISyntaxException {
         return Path.of(SchedulerCommandTest.class.getResource("/schedulers/" + name).toURI()).toString();
     }
 
     @Test
     void wanConfigPrintsDiffusersIntegerTimestepsAndFlowSigmasAsJson() throws Exception {
-        Run r = kinora("scheduler", "--config", resource("wan2.1-t2v-1.3b.json"), "--steps", "50", "--json");
+        CliRun r = kinora("scheduler", "--config", resource("wan2.1-t2v-1.3b.json"), "--steps", "50", "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode json = new ObjectMapper().readTree(r.out());
         JsonNode golden = new ObjectMapper().readTree(Files.readString(Path.of(resource("wan2.1-t2v-1.3b.golden.json"))))
@@ -60,11 +39,11 @@ class SchedulerCommandTest {
 
     @Test
     void ltxNeedsTheSequenceLengthForItsDynamicShift() throws Exception {
-        Run missing = kinora("scheduler", "--config", resource("ltx-video-0.9.1.json"), "--steps", "20", "--json");
+        CliRun missing = kinora("scheduler", "--config", resource("ltx-video-0.9.1.json"), "--steps", "20", "--json");
         assertEquals(ExitCodes.BAD_INPUT, missing.code());
         assertTrue(missing.err().contains("sequence length"), missing.err());
 
-        Run r = kinora("scheduler", "--config", resource("ltx-video-0.9.1.json"), "--steps", "20", "--seq-len", "1024", "--json");
+        CliRun r = kinora("scheduler", "--config", resource("ltx-video-0.9.1.json"), "--steps", "20", "--seq-len", "1024", "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode sigmas = new ObjectMapper().readTree(r.out()).path("sigmas");
         assertEquals(1.0, sigmas.get(0).asDouble(), 1e-7);
@@ -73,7 +52,7 @@ class SchedulerCommandTest {
 
     @Test
     void withoutJsonItPrintsATable() throws Exception {
-        Run r = kinora("scheduler", "--config", resource("svd-xt-euler.json"), "--steps", "4");
+        CliRun r = kinora("scheduler", "--config", resource("svd-xt-euler.json"), "--steps", "4");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("EulerDiscreteScheduler, 4 steps"), r.out());
         assertTrue(r.out().contains("end"), r.out());
@@ -83,7 +62,7 @@ class SchedulerCommandTest {
     void anUnknownConfigValueExitsThreeWithOneLineNamingIt() throws Exception {
         Path bad = dir.resolve("scheduler_config.json");
         Files.writeString(bad, "{\"_class_name\": \"DDIMScheduler\", \"beta_schedule\": \"cosine\"}");
-        Run r = kinora("scheduler", "--config", bad.toString(), "--steps", "10");
+        CliRun r = kinora("scheduler", "--config", bad.toString(), "--steps", "10");
         assertEquals(ExitCodes.PACK, r.code());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().contains("beta_schedule") && r.err().contains("\"cosine\""), r.err());
@@ -94,7 +73,7 @@ class SchedulerCommandTest {
     void anUnknownClassOrBrokenJsonExitsThree() throws Exception {
         Path lms = dir.resolve("lms.json");
         Files.writeString(lms, "{\"_class_name\": \"LMSDiscreteScheduler\"}");
-        Run r = kinora("scheduler", "--config", lms.toString(), "--steps", "10");
+        CliRun r = kinora("scheduler", "--config", lms.toString(), "--steps", "10");
         assertEquals(ExitCodes.PACK, r.code());
         assertTrue(r.err().contains("LMSDiscreteScheduler"), r.err());
 
