@@ -73,6 +73,9 @@ public final class MainWindow extends BorderPane {
     private final SplitPane top = new SplitPane();
     private final ToggleButton queueToggle;
     private final PauseTransition saveLayout = new PauseTransition(Duration.millis(500));
+    private static final double QUEUE_MIN_WIDTH = 200;
+    private boolean layoutSettled;
+    private Runnable onResetWindow = () -> { };
 
     public MainWindow(StudioModel studio) {
         this.studio = studio;
@@ -96,16 +99,20 @@ public final class MainWindow extends BorderPane {
         promptView.setMinWidth(300);
         timelineView.setMinHeight(150);
 
+        // The queue may not be squeezed to nothing by the divider; 0 px with its toggle on looks like a lost panel.
+        queueView.setMinWidth(QUEUE_MIN_WIDTH);
+
+        PanelLayout layout = PanelLayout.load(studio.prefs());
         queueToggle = Icons.decorate(new ToggleButton(), "mdi2t-tray-full", "Show or hide the render queue", "Ctrl+Shift+Q");
         queueToggle.getStyleClass().add("icon-button");
-        queueToggle.setSelected(studio.prefs().getBoolean("layout.queue", true));
+        queueToggle.setSelected(layout.queueVisible());
         queueToggle.selectedProperty().addListener((o, a, b) -> showQueue(b));
         VBox head = new VBox(menuBar(), toolBar(), banner());
         setTop(head);
         setCenter(outer);
         setBottom(statusBar());
         showQueue(queueToggle.isSelected());
-        restoreLayout();
+        restoreLayout(layout);
         wire();
         timelineVm.fitZoomToShots();
         studio.sessionProperty().addListener(o -> timelineVm.fitZoomToShots());
@@ -113,17 +120,37 @@ public final class MainWindow extends BorderPane {
 
     // --- layout --------------------------------------------------------------------------------
 
-    private void restoreLayout() {
-        StudioPrefs p = studio.prefs();
-        top.setDividerPositions(p.getDouble("layout.prompt", 0.34));
-        vertical.setDividerPositions(p.getDouble("layout.timeline", 0.66));
-        if (outer.getItems().size() > 1) {
-            outer.setDividerPositions(p.getDouble("layout.queue.pos", 0.78));
-        }
+    private void restoreLayout(PanelLayout layout) {
+        applyDividers(layout);
         saveLayout.setOnFinished(e -> storeLayout());
         for (SplitPane sp : new SplitPane[] {top, vertical, outer}) {
             sp.getDividers().addListener((javafx.collections.ListChangeListener<SplitPane.Divider>) c -> listenDividers(sp));
             listenDividers(sp);
+        }
+        // Dividers are fractions, but panels that do not resize with the window keep their pixels: a
+        // first layout pass in a window that has not reached its size yet (a window manager applies it
+        // late) would pin the queue at a few pixels. So the stored fractions are applied again once the
+        // window is big enough, and nothing is remembered before that.
+        javafx.beans.InvalidationListener settle = new javafx.beans.InvalidationListener() {
+            @Override
+            public void invalidated(javafx.beans.Observable o) {
+                if (!layoutSettled && PanelLayout.saneWindow(getWidth(), getHeight())) {
+                    applyDividers(PanelLayout.load(studio.prefs()));
+                    layoutSettled = true;
+                    widthProperty().removeListener(this);
+                    heightProperty().removeListener(this);
+                }
+            }
+        };
+        widthProperty().addListener(settle);
+        heightProperty().addListener(settle);
+    }
+
+    private void applyDividers(PanelLayout l) {
+        top.setDividerPositions(l.prompt());
+        vertical.setDividerPositions(l.timeline());
+        if (outer.getItems().size() > 1) {
+            outer.setDividerPositions(l.queue());
         }
     }
 
@@ -133,22 +160,54 @@ public final class MainWindow extends BorderPane {
         }
     }
 
-    /** Remembers the split positions so the studio reopens as the artist left it. */
+    /**
+     * Remembers the split positions so the studio reopens as the artist left it; only from a window
+     * big enough to show the panels as chosen (a squashed window's layout is not a choice).
+     */
     public void storeLayout() {
-        StudioPrefs p = studio.prefs();
-        p.putDouble("layout.prompt", top.getDividerPositions()[0]);
-        p.putDouble("layout.timeline", vertical.getDividerPositions()[0]);
-        if (outer.getDividers().size() > 0) {
-            p.putDouble("layout.queue.pos", outer.getDividerPositions()[0]);
+        if (!layoutSettled || !PanelLayout.saneWindow(getWidth(), getHeight())) {
+            return;
         }
-        p.putBoolean("layout.queue", queueToggle.isSelected());
+        StudioPrefs p = studio.prefs();
+        PanelLayout saved = PanelLayout.load(p);
+        boolean queueShown = outer.getItems().contains(queueView) && outer.getDividers().size() > 0;
+        double queuePos = queueShown && queueView.getWidth() >= QUEUE_MIN_WIDTH - 1 ? outer.getDividerPositions()[0] : saved.queue();
+        new PanelLayout(top.getDividerPositions()[0], vertical.getDividerPositions()[0], queuePos, queueToggle.isSelected()).store(p);
         p.save();
+    }
+
+    /** View ▸ Reset Layout: the default split, the queue shown, and the window at its default size. */
+    public void resetLayout() {
+        queueToggle.setSelected(true);
+        showQueue(true);
+        PanelLayout.DEFAULT.store(studio.prefs());
+        onResetWindow.run();
+        applyDividers(PanelLayout.DEFAULT);
+        // The window manager resizes the window a moment later; the panels follow that resize once.
+        javafx.beans.InvalidationListener again = new javafx.beans.InvalidationListener() {
+            @Override
+            public void invalidated(javafx.beans.Observable o) {
+                widthProperty().removeListener(this);
+                javafx.application.Platform.runLater(() -> applyDividers(PanelLayout.DEFAULT));
+            }
+        };
+        widthProperty().addListener(again);
+        PauseTransition stop = new PauseTransition(Duration.seconds(2));
+        stop.setOnFinished(e -> widthProperty().removeListener(again));
+        stop.play();
+        studio.prefs().save();
+        studio.statusProperty().set("Layout reset");
+    }
+
+    /** What Reset Layout does to the window itself (the stage belongs to {@link StudioApp}). */
+    public void setOnResetWindow(Runnable r) {
+        onResetWindow = r == null ? () -> { } : r;
     }
 
     private void showQueue(boolean show) {
         if (show && !outer.getItems().contains(queueView)) {
             outer.getItems().add(queueView);
-            outer.setDividerPositions(studio.prefs().getDouble("layout.queue.pos", 0.78));
+            outer.setDividerPositions(PanelLayout.load(studio.prefs()).queue());
             listenDividers(outer);
         } else if (!show) {
             outer.getItems().remove(queueView);
@@ -196,7 +255,8 @@ public final class MainWindow extends BorderPane {
                 item("Play Reel", "Ctrl+Space", this::playReel));
         Menu view = new Menu("_View");
         view.getItems().addAll(item("Toggle Render Queue", "Ctrl+Shift+Q", () -> queueToggle.setSelected(!queueToggle.isSelected())),
-                item("Zoom Timeline In", null, timelineVm::zoomIn), item("Zoom Timeline Out", null, timelineVm::zoomOut));
+                item("Zoom Timeline In", null, timelineVm::zoomIn), item("Zoom Timeline Out", null, timelineVm::zoomOut),
+                new SeparatorMenuItem(), item("Reset Layout", null, this::resetLayout));
         Menu tools = new Menu("_Tools");
         tools.getItems().add(item("Model Manager…", null, this::models));
         MenuBar mb = new MenuBar(file, edit, story, view, tools);
