@@ -2,6 +2,7 @@ package dev.kinora.app;
 
 import dev.kinora.app.export.ReelExporter;
 import dev.kinora.media.OutputFormat;
+import dev.kinora.project.ProjectStore;
 import dev.kinora.project.Shot;
 import dev.kinora.project.Take;
 import dev.kinora.app.packs.ModelManagerView;
@@ -53,6 +54,7 @@ import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
 import javafx.stage.Stage;
+import javafx.stage.Window;
 import javafx.util.Duration;
 
 /**
@@ -269,7 +271,7 @@ public final class MainWindow extends BorderPane {
         recent.setOnShowing(e -> {
             recent.getItems().clear();
             for (var r : studio.recentProjects()) {
-                recent.getItems().add(item(r.name() + "  —  " + r.dir(), null, () -> open(r.dir())));
+                recent.getItems().add(item(r.name() + "  —  " + r.dir(), null, () -> openRecent(r.dir())));
             }
             if (recent.getItems().isEmpty()) {
                 MenuItem none = new MenuItem("No recent projects");
@@ -524,6 +526,9 @@ public final class MainWindow extends BorderPane {
     }
 
     private void newProject() {
+        if (!confirmLeave("before starting a new project")) {
+            return;
+        }
         try {
             studio.newUntitled();
             playerVm.load(null, "No clip", false);
@@ -535,9 +540,19 @@ public final class MainWindow extends BorderPane {
     private void openProject() {
         DirectoryChooser dc = new DirectoryChooser();
         dc.setTitle("Open a Kinora project folder (*.kinora)");
+        Path start = studio.isUntitled() ? ProjectFolders.ensureDefaultDir() : studio.session().store().dir().getParent();
+        if (start != null && Files.isDirectory(start)) {
+            dc.setInitialDirectory(start.toFile());
+        }
         File f = dc.showDialog(getScene().getWindow());
-        if (f != null) {
+        if (f != null && confirmLeave("before opening another project")) {
             open(f.toPath());
+        }
+    }
+
+    private void openRecent(Path dir) {
+        if (confirmLeave("before opening another project")) {
+            open(dir);
         }
     }
 
@@ -550,32 +565,66 @@ public final class MainWindow extends BorderPane {
         }
     }
 
-    public void save() {
+    /**
+     * Saves; an untitled project is asked where to go first (Save As), so saved work ends up in a
+     * folder the artist chose, not in the hidden scratch folder. Returns whether it was saved.
+     */
+    public boolean save() {
         if (studio.readOnlyProperty().get()) {
             studio.statusProperty().set("Read-only project: use Save As to keep a writable copy");
-            return;
+            return false;
+        }
+        if (studio.isUntitled()) {
+            return saveAs();
         }
         promptVm.commitPrompt();
         try {
             studio.save();
+            return true;
         } catch (IOException e) {
             error("Save failed", e);
+            return false;
         }
     }
 
-    private void saveAs() {
+    /** Asks where to save (a copy of) the project and continues there. Returns whether it was saved. */
+    public boolean saveAs() {
         promptVm.commitPrompt();
+        Path initialDir = studio.isUntitled() ? ProjectFolders.ensureDefaultDir() : studio.session().store().dir().getParent();
+        Optional<Path> target = saveLocation.pick(getScene() == null ? null : getScene().getWindow(), initialDir,
+                studio.projectNameProperty().get() + ProjectStore.EXTENSION);
+        if (target.isEmpty()) {
+            return false;
+        }
+        try {
+            studio.saveAs(target.get());
+            return true;
+        } catch (IOException | IllegalArgumentException e) {
+            error("Save As failed", e);
+            return false;
+        }
+    }
+
+    /** Where Save As puts a project; the studio asks with a file chooser, tests answer directly. */
+    @FunctionalInterface
+    public interface SaveLocation {
+        Optional<Path> pick(Window owner, Path initialDir, String initialName);
+    }
+
+    private SaveLocation saveLocation = MainWindow::chooseSaveLocation;
+
+    public void setSaveLocation(SaveLocation s) {
+        saveLocation = s;
+    }
+
+    private static Optional<Path> chooseSaveLocation(Window owner, Path initialDir, String initialName) {
         FileChooser fc = new FileChooser();
         fc.setTitle("Save project as (a folder named *.kinora is created)");
-        fc.setInitialFileName(studio.projectNameProperty().get() + ".kinora");
-        File f = fc.showSaveDialog(getScene().getWindow());
-        if (f != null) {
-            try {
-                studio.saveAs(f.toPath());
-            } catch (IOException e) {
-                error("Save As failed", e);
-            }
+        if (initialDir != null && Files.isDirectory(initialDir)) {
+            fc.setInitialDirectory(initialDir.toFile());
         }
+        fc.setInitialFileName(initialName);
+        return Optional.ofNullable(fc.showSaveDialog(owner)).map(File::toPath);
     }
 
     private void relink() {
@@ -683,14 +732,23 @@ public final class MainWindow extends BorderPane {
 
     /** Asks before closing with unsaved changes. Returns false to keep the window open. */
     public boolean confirmClose() {
-        promptVm.commitPrompt();
         storeLayout();
+        return confirmLeave("before closing");
+    }
+
+    /**
+     * Asks Save / Don't Save / Cancel when the project has unsaved changes and is about to be left
+     * (closed, or replaced by New or Open). Returns false to stay. Don't Save marks the document
+     * clean, so closing it drops its journal and nothing is offered for recovery later.
+     */
+    public boolean confirmLeave(String when) {
+        promptVm.commitPrompt();
         if (!studio.dirtyProperty().get() || studio.readOnlyProperty().get()) {
             return true;
         }
         ButtonType saveBtn = new ButtonType("Save", ButtonBar.ButtonData.YES);
         ButtonType discard = new ButtonType("Don't Save", ButtonBar.ButtonData.NO);
-        Alert a = new Alert(Alert.AlertType.CONFIRMATION, "Save changes to " + studio.projectNameProperty().get() + "?",
+        Alert a = new Alert(Alert.AlertType.CONFIRMATION, "Save changes to " + studio.projectNameProperty().get() + " " + when + "?",
                 saveBtn, discard, ButtonType.CANCEL);
         a.setHeaderText("Unsaved changes");
         a.initOwner(getScene().getWindow());
@@ -699,12 +757,10 @@ public final class MainWindow extends BorderPane {
             return false;
         }
         if (r.get() == saveBtn) {
-            save();
-        } else {
-            // Don't Save: closing a clean-marked session drops the journal, so nothing is offered for recovery.
-            var s = studio.session();
-            s.stack().markSaved(s.project());
+            return save();
         }
+        var s = studio.session();
+        s.stack().markSaved(s.project());
         return true;
     }
 

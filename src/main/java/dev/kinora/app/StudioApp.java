@@ -126,13 +126,19 @@ public final class StudioApp extends Application {
             studio.open(o.projectDir().get());
             return;
         }
-        // The last session stopped with unsaved work (a crash or a kill): reopen it, and it is recovered.
+        // The project the artist last had open comes back. An untitled one only when it stopped with
+        // unsaved work (a crash or a kill: it is recovered); a clean untitled one is just a new project.
         String last = prefs.lastProject();
-        if (last != null && Files.isDirectory(Path.of(last))) {
-            var journal = Path.of(last).resolve(ProjectStore.AUTOSAVE_DIR).resolve(ProjectStore.JOURNAL_FILE);
-            if (Files.isRegularFile(journal)) {
-                studio.open(Path.of(last));
-                return;
+        if (last != null && !last.isBlank()) {
+            try {
+                Path dir = Path.of(last);
+                boolean untitled = studio.scratch().isScratch(dir);
+                if (Files.isRegularFile(dir.resolve(ProjectStore.PROJECT_FILE)) && (!untitled || ScratchProjects.hasJournal(dir))) {
+                    studio.open(dir);
+                    return;
+                }
+            } catch (IOException | java.nio.file.InvalidPathException e) {
+                LOG.warn("the last project {} cannot be opened ({}); starting a new one", last, e.getMessage());
             }
         }
         studio.newUntitled();
