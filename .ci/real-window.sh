@@ -3,9 +3,9 @@
 # Monocle (the UI tests) has no window manager, so window size and dialog behaviour are checked here:
 #   1. the window opens at least MIN_W×MIN_H (client area), not GTK's 200×200;
 #   2. opening and closing file dialogs through the UI (Ctrl+O, Ctrl+S on an untitled project)
-#      does not resize it;
+#      does not resize it, maximized (wmctrl) or not;
 #   3. after Ctrl+Q the saved size and layout are sane, and a second start opens at that size.
-# Screenshots go to target/real-window/. Needs: xvfb openbox xdotool x11-utils imagemagick, and
+# Screenshots go to target/real-window/. Needs: xvfb openbox xdotool x11-utils imagemagick (wmctrl), and
 # the GTK/GL libraries JavaFX's glass needs (libgtk-3-0 libgl1 libxtst6 libxxf86vm1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,7 +63,7 @@ launch() { # log file
   # The first frame may be drawn before the panels fill; give layout a moment.
   sleep 3
 }
-dialog_roundtrip() { # name, keys, window title of the dialog
+dialog_roundtrip() { # name, keys, window title of the dialog[, the exact size the window must keep]
   xdotool windowactivate --sync "$wid" >/dev/null 2>&1 || true
   sleep 0.5
   xdotool key --clearmodifiers "$2"
@@ -71,13 +71,19 @@ dialog_roundtrip() { # name, keys, window title of the dialog
   dlg="$(timeout 30 xdotool search --sync --onlyvisible --name "$3" | head -1 || true)"
   if [ -z "$dlg" ]; then say "$1: no dialog titled '$3' appeared"; fail=1; return; fi
   sleep 1
-  check "$1 (dialog open)" "$(geometry "$wid")"
+  local during after
+  during="$(geometry "$wid")"
+  check "$1 (dialog open)" "$during"
   import -window root "$out/$1-dialog.png"
   xdotool windowactivate --sync "$dlg" >/dev/null 2>&1 || true
   xdotool key Escape
   for _ in $(seq 30); do xdotool search --onlyvisible --name "$3" >/dev/null 2>&1 || break; sleep 0.5; done
   sleep 1
-  check "$1 (after dialog)" "$(settled "$wid")"
+  after="$(settled "$wid")"
+  check "$1 (after dialog)" "$after"
+  if [ -n "${4:-}" ] && { [ "$during" != "$4" ] || [ "$after" != "$4" ]; }; then
+    say "$1: FAIL the window was $4 and became $during with the dialog open, $after after it"; fail=1
+  fi
 }
 
 t0=$(date +%s)
@@ -88,6 +94,21 @@ import -window root "$out/opened.png"
 dialog_roundtrip open-project ctrl+o 'Open a Kinora project'
 dialog_roundtrip save-untitled ctrl+s 'Save project as'
 import -window root "$out/after-dialogs.png"
+
+# Maximized, a modal dialog must not shrink the window to its restore size (JavaFX 21 GTK does, see
+# dev.kinora.app.Dialogs). Needs wmctrl to ask openbox to maximize.
+if command -v wmctrl >/dev/null 2>&1; then
+  wmctrl -i -r "$wid" -b add,maximized_vert,maximized_horz
+  sleep 1
+  maxed="$(settled "$wid")"
+  check "maximized" "$maxed"
+  dialog_roundtrip maximized-open-project ctrl+o 'Open a Kinora project' "$maxed"
+  wmctrl -i -r "$wid" -b remove,maximized_vert,maximized_horz
+  sleep 1
+  check "restored" "$(settled "$wid")"
+else
+  say "wmctrl missing: the maximized-window check is skipped"
+fi
 
 # A clean close stores the size and the layout; both must be sane.
 xdotool windowactivate --sync "$wid" >/dev/null 2>&1 || true

@@ -418,6 +418,10 @@ public final class MainWindow extends BorderPane {
      * (Space, J/K/L, arrows) drive the player unless the artist is typing.
      */
     private void onKey(KeyEvent e) {
+        if (Dialogs.blocked(this)) {
+            e.consume(); // a dialog is open over this window (see Dialogs): nothing behind it reacts
+            return;
+        }
         Runnable action = null;
         if (GENERATE.match(e)) {
             action = this::generate;
@@ -544,7 +548,7 @@ public final class MainWindow extends BorderPane {
         if (start != null && Files.isDirectory(start)) {
             dc.setInitialDirectory(start.toFile());
         }
-        File f = dc.showDialog(getScene().getWindow());
+        File f = Dialogs.directory(dc, getScene().getWindow());
         if (f != null && confirmLeave("before opening another project")) {
             open(f.toPath());
         }
@@ -624,13 +628,13 @@ public final class MainWindow extends BorderPane {
             fc.setInitialDirectory(initialDir.toFile());
         }
         fc.setInitialFileName(initialName);
-        return Optional.ofNullable(fc.showSaveDialog(owner)).map(File::toPath);
+        return Optional.ofNullable(Dialogs.save(fc, owner)).map(File::toPath);
     }
 
     private void relink() {
         DirectoryChooser dc = new DirectoryChooser();
         dc.setTitle("Folder to search for the missing take files");
-        File f = dc.showDialog(getScene().getWindow());
+        File f = Dialogs.directory(dc, getScene().getWindow());
         if (f != null) {
             try {
                 int n = studio.relink(f.toPath());
@@ -649,7 +653,6 @@ public final class MainWindow extends BorderPane {
         }
         Dialog<ButtonType> d = new Dialog<>();
         d.setTitle("Export reel");
-        d.initOwner(getScene().getWindow());
         ChoiceBox<OutputFormat> fmt = new ChoiceBox<>();
         fmt.getItems().setAll(OutputFormat.values());
         fmt.setValue(OutputFormat.MP4);
@@ -675,7 +678,7 @@ public final class MainWindow extends BorderPane {
         d.getDialogPane().setContent(g);
         d.getDialogPane().getButtonTypes().addAll(new ButtonType("Export…", ButtonBar.ButtonData.OK_DONE), ButtonType.CANCEL);
         d.getDialogPane().getStylesheets().addAll(getScene().getStylesheets());
-        Optional<ButtonType> r = d.showAndWait();
+        Optional<ButtonType> r = Dialogs.showAndWait(d, getScene().getWindow());
         if (r.isEmpty() || r.get().getButtonData() != ButtonBar.ButtonData.OK_DONE) {
             return;
         }
@@ -684,11 +687,11 @@ public final class MainWindow extends BorderPane {
         if (format == OutputFormat.PNG_SEQUENCE) {
             DirectoryChooser dc = new DirectoryChooser();
             dc.setTitle("Folder for the PNG sequence");
-            target = dc.showDialog(getScene().getWindow());
+            target = Dialogs.directory(dc, getScene().getWindow());
         } else {
             FileChooser fc = new FileChooser();
             fc.setInitialFileName(studio.projectNameProperty().get() + "." + format.extension());
-            target = fc.showSaveDialog(getScene().getWindow());
+            target = Dialogs.save(fc, getScene().getWindow());
         }
         if (target == null) {
             return;
@@ -705,7 +708,7 @@ public final class MainWindow extends BorderPane {
         FileChooser fc = new FileChooser();
         fc.setInitialFileName(studio.projectNameProperty().get() + ".otio");
         fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("OpenTimelineIO", "*.otio"));
-        File f = fc.showSaveDialog(getScene().getWindow());
+        File f = Dialogs.save(fc, getScene().getWindow());
         if (f != null) {
             try {
                 studio.session().exportOtio(f.toPath());
@@ -724,10 +727,7 @@ public final class MainWindow extends BorderPane {
         studio.statusProperty().set(title + ": " + e.getMessage());
         Alert a = new Alert(Alert.AlertType.ERROR, e.getMessage() == null ? e.toString() : e.getMessage(), ButtonType.OK);
         a.setHeaderText(title);
-        if (getScene() != null) {
-            a.initOwner(getScene().getWindow());
-        }
-        a.show();
+        Dialogs.show(a, getScene() == null ? null : getScene().getWindow());
     }
 
     /** Asks before closing with unsaved changes. Returns false to keep the window open. */
@@ -751,8 +751,7 @@ public final class MainWindow extends BorderPane {
         Alert a = new Alert(Alert.AlertType.CONFIRMATION, "Save changes to " + studio.projectNameProperty().get() + " " + when + "?",
                 saveBtn, discard, ButtonType.CANCEL);
         a.setHeaderText("Unsaved changes");
-        a.initOwner(getScene().getWindow());
-        Optional<ButtonType> r = a.showAndWait();
+        Optional<ButtonType> r = Dialogs.showAndWait(a, getScene().getWindow());
         if (r.isEmpty() || r.get() == ButtonType.CANCEL) {
             return false;
         }
