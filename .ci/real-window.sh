@@ -4,7 +4,8 @@
 #   1. the window opens at least MIN_W×MIN_H (client area), not GTK's 200×200;
 #   2. opening and closing file dialogs through the UI (Ctrl+O, Ctrl+S on an untitled project)
 #      does not resize it, maximized (wmctrl) or not;
-#   3. after Ctrl+Q the saved size and layout are sane, and a second start opens at that size.
+#   3. after Ctrl+Q the saved size and layout are sane, and a second start opens at that size;
+#   4. a start from the squashed prefs an old session saved (200×200, a 0 px queue) opens sane.
 # Screenshots go to target/real-window/. Needs: xvfb openbox xdotool x11-utils imagemagick (wmctrl), and
 # the GTK/GL libraries JavaFX's glass needs (libgtk-3-0 libgl1 libxtst6 libxxf86vm1).
 set -euo pipefail
@@ -111,18 +112,24 @@ else
 fi
 
 # A clean close stores the size and the layout; both must be sane.
-xdotool windowactivate --sync "$wid" >/dev/null 2>&1 || true
-xdotool key --clearmodifiers ctrl+q
-for _ in $(seq 60); do kill -0 "$app" 2>/dev/null || break; sleep 0.5; done
-if kill -0 "$app" 2>/dev/null; then say "the studio did not quit on Ctrl+Q"; fail=1; kill "$app"; fi
 prefs="$home/.local/share/kinora/studio.properties"
-if [ -f "$prefs" ]; then
-  grep -E '^(window|layout)\.' "$prefs" | sed 's/^/real-window: saved /'
-  awk -F= '$1=="layout.queue.pos" && ($2 > 0.9 || $2 < 0.05) {bad=1} END {exit bad}' "$prefs" \
-    || { say "saved queue divider would hide the queue"; fail=1; }
-else
-  say "no $prefs after a clean close"; fail=1
-fi
+quit_and_check() { # name
+  xdotool windowactivate --sync "$wid" >/dev/null 2>&1 || true
+  xdotool key --clearmodifiers ctrl+q
+  for _ in $(seq 60); do kill -0 "$app" 2>/dev/null || break; sleep 0.5; done
+  if kill -0 "$app" 2>/dev/null; then say "$1: the studio did not quit on Ctrl+Q"; fail=1; kill "$app"; fi
+  if [ -f "$prefs" ]; then
+    grep -E '^(window|layout)\.' "$prefs" | sort | sed "s/^/real-window: $1: saved /"
+    awk -F= '$1=="layout.queue.pos" && ($2 > 0.9 || $2 < 0.05) {bad=1} END {exit bad}' "$prefs" \
+      || { say "$1: FAIL the saved queue divider would hide the queue"; fail=1; }
+    awk -F= -v w="$MIN_W" '$1=="window.w" && $2 < w {bad=1} END {exit bad}' "$prefs" \
+      || { say "$1: FAIL a squashed window size was saved"; fail=1; }
+  else
+    say "$1: FAIL no $prefs after a clean close"; fail=1
+  fi
+}
+quit_and_check first
+grep -E '^layout\.' "$prefs" | sort >"$out/layout-first.txt" || true
 
 # Second start: the remembered size comes back.
 launch "$out/studio-2.log"
@@ -130,7 +137,21 @@ second="$(settled "$wid")"
 check "reopened" "$second"
 [ "$second" = "$first" ] || say "note: reopened at $second, first start was $first"
 import -window root "$out/reopened.png"
-kill "$app" 2>/dev/null || true
+quit_and_check second
+# Reopening and closing untouched must give back the same layout (no drift from a late-sized window).
+grep -E '^layout\.' "$prefs" | sort >"$out/layout-second.txt" || true
+awk -F= 'NR==FNR {a[$1]=$2; next} ($1 in a) && $2 != "true" && $2 != "false" {d=$2-a[$1]; if (d < 0) d=-d; if (d > 0.05) {print "real-window: FAIL " $1 " drifted from " a[$1] " to " $2; bad=1}} END {exit bad}' \
+  "$out/layout-first.txt" "$out/layout-second.txt" || fail=1
+
+# What a session in a squashed window stored before this was fixed: 200×200, a prompt panel at 0 and
+# a 0 px queue whose toggle is on. The studio must open at a sane size with the panels back.
+sed -i -e '/^window\./d' -e '/^layout\./d' "$prefs"
+printf '%s\n' window.w=200.0 window.h=200.0 layout.prompt=0.0 layout.timeline=0.81 \
+  layout.queue.pos=0.9992857142857143 layout.queue=true >>"$prefs"
+launch "$out/studio-3.log"
+check "from squashed prefs" "$(settled "$wid")"
+import -window root "$out/from-squashed-prefs.png"
+quit_and_check "from squashed prefs"
 
 say "screenshots in $out ($(( $(date +%s) - t0 )) s)"
 if [ "$fail" -ne 0 ]; then say "FAILED"; exit 1; fi

@@ -131,29 +131,42 @@ public final class MainWindow extends BorderPane {
         }
         // Dividers are fractions, but panels that do not resize with the window keep their pixels: a
         // first layout pass in a window that has not reached its size yet (a window manager applies it
-        // late) would pin the queue at a few pixels. So the stored fractions are applied again once the
-        // window is big enough, and nothing is remembered before that.
+        // late, in steps) would pin the queue at a few pixels and shift every divider. So the stored
+        // fractions are applied again on each resize until the window has been big enough for a
+        // moment, and nothing is remembered before that.
+        PauseTransition settled = new PauseTransition(Duration.millis(1500));
         javafx.beans.InvalidationListener settle = new javafx.beans.InvalidationListener() {
             @Override
             public void invalidated(javafx.beans.Observable o) {
-                if (!layoutSettled && PanelLayout.saneWindow(getWidth(), getHeight())) {
-                    applyDividers(PanelLayout.load(studio.prefs()));
+                if (PanelLayout.saneWindow(getWidth(), getHeight())) {
+                    // after this resize's layout pass: set during it, the split pane would treat the
+                    // new fractions as the old ones and resize its fixed panels from there
+                    javafx.application.Platform.runLater(() -> applyDividers(layout));
                     layoutSettled = true;
-                    widthProperty().removeListener(this);
-                    heightProperty().removeListener(this);
+                    settled.playFromStart();
                 }
             }
         };
+        settled.setOnFinished(e -> {
+            widthProperty().removeListener(settle);
+            heightProperty().removeListener(settle);
+            applyDividers(layout);
+        });
         widthProperty().addListener(settle);
         heightProperty().addListener(settle);
     }
 
     private void applyDividers(PanelLayout l) {
-        top.setDividerPositions(l.prompt());
         vertical.setDividerPositions(l.timeline());
         if (outer.getItems().size() > 1) {
             outer.setDividerPositions(l.queue());
         }
+        // The prompt | player split sits inside the left part, and the prompt keeps its pixels when
+        // that part resizes: lay the outer splits out first, so the prompt's share is of the final width.
+        if (getScene() != null) {
+            layout();
+        }
+        top.setDividerPositions(l.prompt());
     }
 
     private void listenDividers(SplitPane sp) {
