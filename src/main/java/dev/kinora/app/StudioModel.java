@@ -73,6 +73,7 @@ public final class StudioModel implements AutoCloseable {
     private Runnable unlisten = () -> { };
     private final ScratchProjects scratch;
     private ProjectSession closed;
+    private boolean shutDown;
 
     public StudioModel(StudioEngine engine, UiTaskExecutor exec, StudioPrefs prefs, Path userData) {
         this.engine = engine;
@@ -475,6 +476,10 @@ public final class StudioModel implements AutoCloseable {
     /** Closes the project: the journal stays when there are unsaved edits, so the next start offers them. */
     @Override
     public void close() {
+        if (shutDown) {
+            return;
+        }
+        shutDown = true;
         unlisten.run();
         queue.detach();
         ProjectSession s = session.get();

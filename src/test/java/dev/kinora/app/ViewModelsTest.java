@@ -14,6 +14,7 @@ import dev.kinora.app.timeline.TimelineViewModel;
 import dev.kinora.engine.pack.Mode;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,12 @@ class ViewModelsTest {
         studio = FxTestSupport.studio(FxTestSupport.tinyEngine(ud), ud);
         prompt = onFx(() -> new PromptViewModel(studio));
         timeline = onFx(() -> new TimelineViewModel(studio));
+    }
+
+    /** Stops autosave before the temp folder goes: a journal written during its deletion would fail the test. */
+    @AfterEach
+    void closeStudio() throws Exception {
+        onFx(studio::close);
     }
 
     private Shot shot(int i) {
@@ -224,5 +231,6 @@ class ViewModelsTest {
         assertEquals("never saved", next.doc().shots().get(0).prompt());
         assertTrue(next.dirtyProperty().get(), "recovered work is unsaved until the artist saves");
         assertTrue(next.bannerProperty().get().startsWith("Recovered"), next.bannerProperty().get());
+        onFx(next::close);
     }
 }
