@@ -60,8 +60,13 @@ if [ "$what" = "app-image" ] || [ "$what" = "all" ]; then
   echo "packaging: app-image in $out/Kinora (run $out/Kinora/bin/Kinora)" >&2
 fi
 if [ "$what" = "deb" ] || [ "$what" = "all" ]; then
+  rm -f "$out"/kinora_*.deb
   # JavaFX's GTK glass, Prism (OpenGL, or software), media/audio and the X11 robot need these at run time.
+  # packaging/deb/ holds our postinst/prerm: the menu entry is copied to /usr/share/applications and can
+  # never fail the install (jpackage's own scripts run xdg-desktop-menu, which exits 3 on machines
+  # without a desktop menu folder and leaves the package half-configured).
   "$jpackage" --type deb "${common[@]}" \
+    --resource-dir "$here/packaging/deb" \
     --install-dir /opt \
     --linux-package-name kinora \
     --linux-app-category video \

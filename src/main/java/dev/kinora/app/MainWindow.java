@@ -3,6 +3,7 @@ package dev.kinora.app;
 import dev.kinora.app.export.ReelExporter;
 import dev.kinora.media.OutputFormat;
 import dev.kinora.project.Continuity;
+import dev.kinora.project.ProjectStore;
 import dev.kinora.project.Shot;
 import dev.kinora.project.Take;
 import dev.kinora.app.packs.ModelManagerView;
@@ -53,6 +54,7 @@ import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
 import javafx.stage.Stage;
+import javafx.stage.Window;
 import javafx.util.Duration;
 
 /**
@@ -80,6 +82,9 @@ public final class MainWindow extends BorderPane {
     private boolean reelBuilding;
     /** Space is down: its auto-repeat must not toggle playback on and off. */
     private boolean spaceHeld;
+    private static final double QUEUE_MIN_WIDTH = 200;
+    private boolean layoutSettled;
+    private Runnable onResetWindow = () -> { };
 
     public MainWindow(StudioModel studio) {
         this.studio = studio;
@@ -103,16 +108,20 @@ public final class MainWindow extends BorderPane {
         promptView.setMinWidth(300);
         timelineView.setMinHeight(150);
 
+        // The queue may not be squeezed to nothing by the divider; 0 px with its toggle on looks like a lost panel.
+        queueView.setMinWidth(QUEUE_MIN_WIDTH);
+
+        PanelLayout layout = PanelLayout.load(studio.prefs());
         queueToggle = Icons.decorate(new ToggleButton(), "mdi2t-tray-full", "Show or hide the render queue", "Ctrl+Shift+Q");
         queueToggle.getStyleClass().add("icon-button");
-        queueToggle.setSelected(studio.prefs().getBoolean("layout.queue", true));
+        queueToggle.setSelected(layout.queueVisible());
         queueToggle.selectedProperty().addListener((o, a, b) -> showQueue(b));
         VBox head = new VBox(menuBar(), toolBar(), banner());
         setTop(head);
         setCenter(outer);
         setBottom(statusBar());
         showQueue(queueToggle.isSelected());
-        restoreLayout();
+        restoreLayout(layout);
         wire();
         timelineVm.fitZoomToShots();
         studio.sessionProperty().addListener(o -> timelineVm.fitZoomToShots());
@@ -120,18 +129,51 @@ public final class MainWindow extends BorderPane {
 
     // --- layout --------------------------------------------------------------------------------
 
-    private void restoreLayout() {
-        StudioPrefs p = studio.prefs();
-        top.setDividerPositions(p.getDouble("layout.prompt", 0.34));
-        vertical.setDividerPositions(p.getDouble("layout.timeline", 0.66));
-        if (outer.getItems().size() > 1) {
-            outer.setDividerPositions(p.getDouble("layout.queue.pos", 0.78));
-        }
+    private void restoreLayout(PanelLayout layout) {
+        applyDividers(layout);
         saveLayout.setOnFinished(e -> storeLayout());
         for (SplitPane sp : new SplitPane[] {top, vertical, outer}) {
             sp.getDividers().addListener((javafx.collections.ListChangeListener<SplitPane.Divider>) c -> listenDividers(sp));
             listenDividers(sp);
         }
+        // Dividers are fractions, but panels that do not resize with the window keep their pixels: a
+        // first layout pass in a window that has not reached its size yet (a window manager applies it
+        // late, in steps) would pin the queue at a few pixels and shift every divider. So the stored
+        // fractions are applied again on each resize until the window has been big enough for a
+        // moment, and nothing is remembered before that.
+        PauseTransition settled = new PauseTransition(Duration.millis(1500));
+        javafx.beans.InvalidationListener settle = new javafx.beans.InvalidationListener() {
+            @Override
+            public void invalidated(javafx.beans.Observable o) {
+                if (PanelLayout.saneWindow(getWidth(), getHeight())) {
+                    // after this resize's layout pass: set during it, the split pane would treat the
+                    // new fractions as the old ones and resize its fixed panels from there
+                    javafx.application.Platform.runLater(() -> applyDividers(layout));
+                    layoutSettled = true;
+                    settled.playFromStart();
+                }
+            }
+        };
+        settled.setOnFinished(e -> {
+            widthProperty().removeListener(settle);
+            heightProperty().removeListener(settle);
+            applyDividers(layout);
+        });
+        widthProperty().addListener(settle);
+        heightProperty().addListener(settle);
+    }
+
+    private void applyDividers(PanelLayout l) {
+        vertical.setDividerPositions(l.timeline());
+        if (outer.getItems().size() > 1) {
+            outer.setDividerPositions(l.queue());
+        }
+        // The prompt | player split sits inside the left part, and the prompt keeps its pixels when
+        // that part resizes: lay the outer splits out first, so the prompt's share is of the final width.
+        if (getScene() != null) {
+            layout();
+        }
+        top.setDividerPositions(l.prompt());
     }
 
     private void listenDividers(SplitPane sp) {
@@ -140,22 +182,54 @@ public final class MainWindow extends BorderPane {
         }
     }
 
-    /** Remembers the split positions so the studio reopens as the artist left it. */
+    /**
+     * Remembers the split positions so the studio reopens as the artist left it; only from a window
+     * big enough to show the panels as chosen (a squashed window's layout is not a choice).
+     */
     public void storeLayout() {
-        StudioPrefs p = studio.prefs();
-        p.putDouble("layout.prompt", top.getDividerPositions()[0]);
-        p.putDouble("layout.timeline", vertical.getDividerPositions()[0]);
-        if (outer.getDividers().size() > 0) {
-            p.putDouble("layout.queue.pos", outer.getDividerPositions()[0]);
+        if (!layoutSettled || !PanelLayout.saneWindow(getWidth(), getHeight())) {
+            return;
         }
-        p.putBoolean("layout.queue", queueToggle.isSelected());
+        StudioPrefs p = studio.prefs();
+        PanelLayout saved = PanelLayout.load(p);
+        boolean queueShown = outer.getItems().contains(queueView) && outer.getDividers().size() > 0;
+        double queuePos = queueShown && queueView.getWidth() >= QUEUE_MIN_WIDTH - 1 ? outer.getDividerPositions()[0] : saved.queue();
+        new PanelLayout(top.getDividerPositions()[0], vertical.getDividerPositions()[0], queuePos, queueToggle.isSelected()).store(p);
         p.save();
+    }
+
+    /** View ▸ Reset Layout: the default split, the queue shown, and the window at its default size. */
+    public void resetLayout() {
+        queueToggle.setSelected(true);
+        showQueue(true);
+        PanelLayout.DEFAULT.store(studio.prefs());
+        onResetWindow.run();
+        applyDividers(PanelLayout.DEFAULT);
+        // The window manager resizes the window a moment later; the panels follow that resize once.
+        javafx.beans.InvalidationListener again = new javafx.beans.InvalidationListener() {
+            @Override
+            public void invalidated(javafx.beans.Observable o) {
+                widthProperty().removeListener(this);
+                javafx.application.Platform.runLater(() -> applyDividers(PanelLayout.DEFAULT));
+            }
+        };
+        widthProperty().addListener(again);
+        PauseTransition stop = new PauseTransition(Duration.seconds(2));
+        stop.setOnFinished(e -> widthProperty().removeListener(again));
+        stop.play();
+        studio.prefs().save();
+        studio.statusProperty().set("Layout reset");
+    }
+
+    /** What Reset Layout does to the window itself (the stage belongs to {@link StudioApp}). */
+    public void setOnResetWindow(Runnable r) {
+        onResetWindow = r == null ? () -> { } : r;
     }
 
     private void showQueue(boolean show) {
         if (show && !outer.getItems().contains(queueView)) {
             outer.getItems().add(queueView);
-            outer.setDividerPositions(studio.prefs().getDouble("layout.queue.pos", 0.78));
+            outer.setDividerPositions(PanelLayout.load(studio.prefs()).queue());
             listenDividers(outer);
         } else if (!show) {
             outer.getItems().remove(queueView);
@@ -203,7 +277,8 @@ public final class MainWindow extends BorderPane {
                 item("Play Reel", "Ctrl+Space", this::playReel));
         Menu view = new Menu("_View");
         view.getItems().addAll(item("Toggle Render Queue", "Ctrl+Shift+Q", () -> queueToggle.setSelected(!queueToggle.isSelected())),
-                item("Zoom Timeline In", null, timelineVm::zoomIn), item("Zoom Timeline Out", null, timelineVm::zoomOut));
+                item("Zoom Timeline In", null, timelineVm::zoomIn), item("Zoom Timeline Out", null, timelineVm::zoomOut),
+                new SeparatorMenuItem(), item("Reset Layout", null, this::resetLayout));
         Menu tools = new Menu("_Tools");
         tools.getItems().add(item("Model Manager…", null, this::models));
         MenuBar mb = new MenuBar(file, edit, story, view, tools);
@@ -216,7 +291,7 @@ public final class MainWindow extends BorderPane {
         recent.setOnShowing(e -> {
             recent.getItems().clear();
             for (var r : studio.recentProjects()) {
-                recent.getItems().add(item(r.name() + "  —  " + r.dir(), null, () -> open(r.dir())));
+                recent.getItems().add(item(r.name() + "  —  " + r.dir(), null, () -> openRecent(r.dir())));
             }
             if (recent.getItems().isEmpty()) {
                 MenuItem none = new MenuItem("No recent projects");
@@ -388,6 +463,10 @@ public final class MainWindow extends BorderPane {
      * (Space, J/K/L, arrows) drive the player unless the artist is typing.
      */
     private void onKey(KeyEvent e) {
+        if (Dialogs.blocked(this)) {
+            e.consume(); // a dialog is open over this window (see Dialogs): nothing behind it reacts
+            return;
+        }
         if (e.getCode() == KeyCode.SPACE && spaceHeld && !typing(e)) {
             e.consume(); // auto-repeat of a held Space: one press is one toggle
             return;
@@ -550,6 +629,9 @@ public final class MainWindow extends BorderPane {
     }
 
     private void newProject() {
+        if (!confirmLeave("before starting a new project")) {
+            return;
+        }
         try {
             studio.newUntitled();
         } catch (IOException e) {
@@ -560,9 +642,19 @@ public final class MainWindow extends BorderPane {
     private void openProject() {
         DirectoryChooser dc = new DirectoryChooser();
         dc.setTitle("Open a Kinora project folder (*.kinora)");
-        File f = dc.showDialog(getScene().getWindow());
-        if (f != null) {
+        Path start = studio.isUntitled() ? ProjectFolders.ensureDefaultDir() : studio.session().store().dir().getParent();
+        if (start != null && Files.isDirectory(start)) {
+            dc.setInitialDirectory(start.toFile());
+        }
+        File f = Dialogs.directory(dc, getScene().getWindow());
+        if (f != null && confirmLeave("before opening another project")) {
             open(f.toPath());
+        }
+    }
+
+    private void openRecent(Path dir) {
+        if (confirmLeave("before opening another project")) {
+            open(dir);
         }
     }
 
@@ -574,38 +666,72 @@ public final class MainWindow extends BorderPane {
         }
     }
 
-    public void save() {
+    /**
+     * Saves; an untitled project is asked where to go first (Save As), so saved work ends up in a
+     * folder the artist chose, not in the hidden scratch folder. Returns whether it was saved.
+     */
+    public boolean save() {
         if (studio.readOnlyProperty().get()) {
             studio.statusProperty().set("Read-only project: use Save As to keep a writable copy");
-            return;
+            return false;
+        }
+        if (studio.isUntitled()) {
+            return saveAs();
         }
         promptVm.commitPrompt();
         try {
             studio.save();
+            return true;
         } catch (IOException e) {
             error("Save failed", e);
+            return false;
         }
     }
 
-    private void saveAs() {
+    /** Asks where to save (a copy of) the project and continues there. Returns whether it was saved. */
+    public boolean saveAs() {
         promptVm.commitPrompt();
+        Path initialDir = studio.isUntitled() ? ProjectFolders.ensureDefaultDir() : studio.session().store().dir().getParent();
+        Optional<Path> target = saveLocation.pick(getScene() == null ? null : getScene().getWindow(), initialDir,
+                studio.projectNameProperty().get() + ProjectStore.EXTENSION);
+        if (target.isEmpty()) {
+            return false;
+        }
+        try {
+            studio.saveAs(target.get());
+            return true;
+        } catch (IOException | IllegalArgumentException e) {
+            error("Save As failed", e);
+            return false;
+        }
+    }
+
+    /** Where Save As puts a project; the studio asks with a file chooser, tests answer directly. */
+    @FunctionalInterface
+    public interface SaveLocation {
+        Optional<Path> pick(Window owner, Path initialDir, String initialName);
+    }
+
+    private SaveLocation saveLocation = MainWindow::chooseSaveLocation;
+
+    public void setSaveLocation(SaveLocation s) {
+        saveLocation = s;
+    }
+
+    private static Optional<Path> chooseSaveLocation(Window owner, Path initialDir, String initialName) {
         FileChooser fc = new FileChooser();
         fc.setTitle("Save project as (a folder named *.kinora is created)");
-        fc.setInitialFileName(studio.projectNameProperty().get() + ".kinora");
-        File f = fc.showSaveDialog(getScene().getWindow());
-        if (f != null) {
-            try {
-                studio.saveAs(f.toPath());
-            } catch (IOException e) {
-                error("Save As failed", e);
-            }
+        if (initialDir != null && Files.isDirectory(initialDir)) {
+            fc.setInitialDirectory(initialDir.toFile());
         }
+        fc.setInitialFileName(initialName);
+        return Optional.ofNullable(Dialogs.save(fc, owner)).map(File::toPath);
     }
 
     private void relink() {
         DirectoryChooser dc = new DirectoryChooser();
         dc.setTitle("Folder to search for the missing take files");
-        File f = dc.showDialog(getScene().getWindow());
+        File f = Dialogs.directory(dc, getScene().getWindow());
         if (f != null) {
             studio.relink(f.toPath()); // walks the folder in the background; the status bar says how it went
         }
@@ -625,7 +751,6 @@ public final class MainWindow extends BorderPane {
     private void exportReel(Optional<Frames> reel) {
         Dialog<ButtonType> d = new Dialog<>();
         d.setTitle("Export reel");
-        d.initOwner(getScene().getWindow());
         ChoiceBox<OutputFormat> fmt = new ChoiceBox<>();
         fmt.getItems().setAll(OutputFormat.values());
         fmt.setValue(OutputFormat.MP4);
@@ -651,7 +776,7 @@ public final class MainWindow extends BorderPane {
         d.getDialogPane().setContent(g);
         d.getDialogPane().getButtonTypes().addAll(new ButtonType("Export…", ButtonBar.ButtonData.OK_DONE), ButtonType.CANCEL);
         d.getDialogPane().getStylesheets().addAll(getScene().getStylesheets());
-        Optional<ButtonType> r = d.showAndWait();
+        Optional<ButtonType> r = Dialogs.showAndWait(d, getScene().getWindow());
         if (r.isEmpty() || r.get().getButtonData() != ButtonBar.ButtonData.OK_DONE) {
             return;
         }
@@ -660,11 +785,11 @@ public final class MainWindow extends BorderPane {
         if (format == OutputFormat.PNG_SEQUENCE) {
             DirectoryChooser dc = new DirectoryChooser();
             dc.setTitle("Folder for the PNG sequence");
-            target = dc.showDialog(getScene().getWindow());
+            target = Dialogs.directory(dc, getScene().getWindow());
         } else {
             FileChooser fc = new FileChooser();
             fc.setInitialFileName(studio.projectNameProperty().get() + "." + format.extension());
-            target = fc.showSaveDialog(getScene().getWindow());
+            target = Dialogs.save(fc, getScene().getWindow());
         }
         if (target == null) {
             return;
@@ -681,7 +806,7 @@ public final class MainWindow extends BorderPane {
         FileChooser fc = new FileChooser();
         fc.setInitialFileName(studio.projectNameProperty().get() + ".otio");
         fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("OpenTimelineIO", "*.otio"));
-        File f = fc.showSaveDialog(getScene().getWindow());
+        File f = Dialogs.save(fc, getScene().getWindow());
         if (f != null) {
             try {
                 studio.session().exportOtio(f.toPath());
@@ -700,36 +825,39 @@ public final class MainWindow extends BorderPane {
         studio.statusProperty().set(title + ": " + e.getMessage());
         Alert a = new Alert(Alert.AlertType.ERROR, e.getMessage() == null ? e.toString() : e.getMessage(), ButtonType.OK);
         a.setHeaderText(title);
-        if (getScene() != null) {
-            a.initOwner(getScene().getWindow());
-        }
-        a.show();
+        Dialogs.show(a, getScene() == null ? null : getScene().getWindow());
     }
 
     /** Asks before closing with unsaved changes. Returns false to keep the window open. */
     public boolean confirmClose() {
-        promptVm.commitPrompt();
         storeLayout();
+        return confirmLeave("before closing");
+    }
+
+    /**
+     * Asks Save / Don't Save / Cancel when the project has unsaved changes and is about to be left
+     * (closed, or replaced by New or Open). Returns false to stay. Don't Save marks the document
+     * clean, so closing it drops its journal and nothing is offered for recovery later.
+     */
+    public boolean confirmLeave(String when) {
+        promptVm.commitPrompt();
         if (!studio.dirtyProperty().get() || studio.readOnlyProperty().get()) {
             return true;
         }
         ButtonType saveBtn = new ButtonType("Save", ButtonBar.ButtonData.YES);
         ButtonType discard = new ButtonType("Don't Save", ButtonBar.ButtonData.NO);
-        Alert a = new Alert(Alert.AlertType.CONFIRMATION, "Save changes to " + studio.projectNameProperty().get() + "?",
+        Alert a = new Alert(Alert.AlertType.CONFIRMATION, "Save changes to " + studio.projectNameProperty().get() + " " + when + "?",
                 saveBtn, discard, ButtonType.CANCEL);
         a.setHeaderText("Unsaved changes");
-        a.initOwner(getScene().getWindow());
-        Optional<ButtonType> r = a.showAndWait();
+        Optional<ButtonType> r = Dialogs.showAndWait(a, getScene().getWindow());
         if (r.isEmpty() || r.get() == ButtonType.CANCEL) {
             return false;
         }
         if (r.get() == saveBtn) {
-            save();
-        } else {
-            // Don't Save: closing a clean-marked session drops the journal, so nothing is offered for recovery.
-            var s = studio.session();
-            s.stack().markSaved(s.project());
+            return save();
         }
+        var s = studio.session();
+        s.stack().markSaved(s.project());
         return true;
     }
 

@@ -12,8 +12,10 @@ import javafx.animation.PauseTransition;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.embed.swing.SwingFXUtils;
+import javafx.geometry.Rectangle2D;
 import javafx.scene.Scene;
 import javafx.scene.image.WritableImage;
+import javafx.stage.Screen;
 import javafx.stage.Stage;
 import javafx.util.Duration;
 import javax.imageio.ImageIO;
@@ -41,9 +43,11 @@ public final class StudioApp extends Application {
         StudioModel studio = new StudioModel(engine, new UiTaskExecutor(), prefs, userData);
         openInitial(studio, o, prefs);
         MainWindow w = new MainWindow(studio);
-        Scene scene = new Scene(w, prefs.getDouble("window.w", 1440), prefs.getDouble("window.h", 900));
+        Scene scene = new Scene(w);
         w.install(scene);
         stage.setScene(scene);
+        WindowPlacement.Size size = place(stage, prefs);
+        w.setOnResetWindow(() -> resize(stage, WindowPlacement.standard(screen(stage))));
         stage.titleProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() ->
                 studio.projectNameProperty().get() + (studio.dirtyProperty().get() ? " •" : "") + " — Kinora Studio",
                 studio.projectNameProperty(), studio.dirtyProperty()));
@@ -53,17 +57,64 @@ public final class StudioApp extends Application {
             }
         });
         stage.setOnHidden(e -> {
-            prefs.putDouble("window.w", scene.getWidth());
-            prefs.putDouble("window.h", scene.getHeight());
+            rememberSize(stage, prefs);
             w.storeLayout();
+            prefs.save();
             studio.close();
         });
         stage.show();
+        // JavaFX 21's GTK glass sends the size before the window is mapped, and some window managers
+        // (openbox) map it at GTK's default 200×200 instead while the stage still reports the size it
+        // asked for (JDK-8316423, fixed only after JavaFX 21). Asking again
+        // once the window is mapped gives the window the size on every window manager.
+        Platform.runLater(() -> resize(stage, size));
         studio.prefs().putDouble("started", System.currentTimeMillis());
         if (o.demo()) {
             w.showDemoScene(o.demoScene());
         }
         return w;
+    }
+
+    static final String WINDOW_W = "window.w";
+    static final String WINDOW_H = "window.h";
+
+    /** Opens at the remembered size when it is sane for this screen, else at a share of it; never below the minimum. */
+    private static WindowPlacement.Size place(Stage stage, StudioPrefs prefs) {
+        Rectangle2D screen = Screen.getPrimary().getVisualBounds();
+        WindowPlacement.Size min = WindowPlacement.minimum(screen);
+        stage.setMinWidth(min.width());
+        stage.setMinHeight(min.height());
+        WindowPlacement.Size size = WindowPlacement.initial(prefs.getDouble(WINDOW_W, Double.NaN),
+                prefs.getDouble(WINDOW_H, Double.NaN), screen);
+        stage.setWidth(size.width());
+        stage.setHeight(size.height());
+        stage.centerOnScreen();
+        return size;
+    }
+
+    private static void resize(Stage stage, WindowPlacement.Size size) {
+        if (stage.isMaximized() || stage.isFullScreen()) {
+            return;
+        }
+        stage.setWidth(size.width());
+        stage.setHeight(size.height());
+        stage.centerOnScreen();
+    }
+
+    private static Rectangle2D screen(Stage stage) {
+        var screens = Screen.getScreensForRectangle(stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight());
+        return (screens.isEmpty() ? Screen.getPrimary() : screens.get(0)).getVisualBounds();
+    }
+
+    /** Only a real, restorable size is remembered: not a maximized, iconified or squashed window. */
+    private static void rememberSize(Stage stage, StudioPrefs prefs) {
+        if (stage.isMaximized() || stage.isIconified() || stage.isFullScreen()) {
+            return;
+        }
+        if (WindowPlacement.sane(stage.getWidth(), stage.getHeight(), screen(stage))) {
+            prefs.putDouble(WINDOW_W, stage.getWidth());
+            prefs.putDouble(WINDOW_H, stage.getHeight());
+        }
     }
 
     static void openInitial(StudioModel studio, StudioOptions o, StudioPrefs prefs) throws Exception {
@@ -75,13 +126,19 @@ public final class StudioApp extends Application {
             studio.open(o.projectDir().get());
             return;
         }
-        // The last session stopped with unsaved work (a crash or a kill): reopen it, and it is recovered.
+        // The project the artist last had open comes back. An untitled one only when it stopped with
+        // unsaved work (a crash or a kill: it is recovered); a clean untitled one is just a new project.
         String last = prefs.lastProject();
-        if (last != null && Files.isDirectory(Path.of(last))) {
-            var journal = Path.of(last).resolve(ProjectStore.AUTOSAVE_DIR).resolve(ProjectStore.JOURNAL_FILE);
-            if (Files.isRegularFile(journal)) {
-                studio.open(Path.of(last));
-                return;
+        if (last != null && !last.isBlank()) {
+            try {
+                Path dir = Path.of(last);
+                boolean untitled = studio.scratch().isScratch(dir);
+                if (Files.isRegularFile(dir.resolve(ProjectStore.PROJECT_FILE)) && (!untitled || ScratchProjects.hasJournal(dir))) {
+                    studio.open(dir);
+                    return;
+                }
+            } catch (IOException | java.nio.file.InvalidPathException e) {
+                LOG.warn("the last project {} cannot be opened ({}); starting a new one", last, e.getMessage());
             }
         }
         studio.newUntitled();

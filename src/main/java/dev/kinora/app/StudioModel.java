@@ -107,6 +107,9 @@ public final class StudioModel implements AutoCloseable {
     private String resumedNote = "";
     private String missingNote = "";
     private Runnable unlisten = () -> { };
+    private final ScratchProjects scratch;
+    /** The session closeCurrent() last closed: closing twice (a quit after a failed open) does nothing. */
+    private ProjectSession closed;
     /** close() ran: a second call (tests, the stage's hide after a quit) does nothing. */
     private boolean shutDown;
 
@@ -116,6 +119,7 @@ public final class StudioModel implements AutoCloseable {
         this.prefs = prefs;
         this.userData = userData;
         this.recents = new RecentProjects(userData.resolve("recent.json"), Clock.systemUTC());
+        this.scratch = new ScratchProjects(userData);
         this.render = new RenderService(engine);
         this.queue = new QueueViewModel(render);
         render.addListener(this::heard);
@@ -167,21 +171,41 @@ public final class StudioModel implements AutoCloseable {
                 .orElse(new ProjectSettings("tinyworld", 64, 64, 8));
     }
 
+    /**
+     * A new untitled project, in the one reused scratch folder (see {@link ScratchProjects}). The window
+     * has already asked about unsaved work in the current project. An untitled project that stopped
+     * unsaved (a crash) is reopened instead, so its edits come back.
+     */
     public void newUntitled() throws IOException {
-        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        Path d = userData.resolve("untitled").resolve("Untitled-" + stamp + ProjectStore.EXTENSION);
-        int n = 2;
-        while (Files.exists(d)) {
-            d = userData.resolve("untitled").resolve("Untitled-" + stamp + "-" + n++ + ProjectStore.EXTENSION);
+        ProjectSession old = session.get();
+        Optional<Path> current = old == null ? Optional.empty() : Optional.of(old.store().dir());
+        Path slot = scratch.freeSlot(current);
+        if (current.map(slot::equals).orElse(false)) {
+            closeCurrent(); // New on the untitled project itself: it is emptied for the new one
+        } else if (ScratchProjects.hasJournal(slot)) {
+            open(slot);
+            return;
         }
-        Files.createDirectories(d.getParent());
-        ProjectSession s = ProjectSession.create(d, "Untitled", Clock.systemUTC(), recents);
+        scratch.wipe(slot);
+        Files.createDirectories(slot.getParent());
+        ProjectSession s = ProjectSession.create(slot, "Untitled", Clock.systemUTC(), recents);
         ProjectSettings ps = settingsFor(pack(PackRegistryDefault.ID));
         // A fresh project starts with one empty card so the artist can type at once.
         Shot first = Shot.create("", ps);
         s.stack().reset(s.project().withSettings(ps).withShots(List.of(first.withDuration(defaultSeconds(ps)))), false);
         s.save();
         attach(s);
+        scratch.sweep(Optional.of(slot));
+    }
+
+    /** Whether the open project is untitled (in the scratch folder): Save asks where to put it. */
+    public boolean isUntitled() {
+        ProjectSession s = session.get();
+        return s != null && scratch.isScratch(s.store().dir());
+    }
+
+    public ScratchProjects scratch() {
+        return scratch;
     }
 
     static double defaultSeconds(ProjectSettings ps) {
@@ -200,16 +224,26 @@ public final class StudioModel implements AutoCloseable {
         attach(s);
     }
 
-    private void attach(ProjectSession s) throws IOException {
+    /** Stops the open project (queue, autosave, lock) once, before another one takes over. */
+    private void closeCurrent() throws IOException {
         ProjectSession old = session.get();
         unlisten.run();
-        if (old != null) {
+        unlisten = () -> { };
+        if (old != null && old != closed) {
+            closed = old;
             render.detach(); // cancels a job still running for the old project
             old.close();
         }
+    }
+
+    private void attach(ProjectSession s) throws IOException {
+        closeCurrent();
         frameCache.clear();
         unreadable.clear();
         shotNotes.clear();
+        if (scratch.isScratch(s.store().dir())) {
+            recents.remove(s.store().dir()); // untitled projects are not "recent projects" to open by name
+        }
         Instant now = Instant.now();
         List<String> notes = new ArrayList<>();
         if (!s.openMessage().isEmpty()) {
@@ -306,14 +340,39 @@ public final class StudioModel implements AutoCloseable {
         if (s.readOnly()) {
             // A read-only project (newer format, locked) is copied into a new writable one.
             Project p = s.project();
+            Path before = s.store().dir();
             create(dir, dir.getFileName().toString().replaceFirst("\\.kinora$", ""), p);
+            dropScratch(before);
             return;
         }
-        s.saveAs(dir);
-        render.attach(s); // the copy's queue; a running job carries on
+        Path before = s.store().dir();
+        // The first save of an untitled project moves its queue along (the scratch folder goes). The file
+        // must hold every job before it is copied; a job running for the scratch folder is then stopped
+        // and runs again, once, from the moved queue, where it stands interrupted.
+        boolean move = scratch.isScratch(before);
+        if (move) {
+            s.queue().flush();
+        }
+        s.saveAs(dir, move);
+        if (move) {
+            render.detach();
+        }
+        render.attach(s); // the copy's queue; a running job of a named project carries on
         prefs.setLastProject(dir);
         status.set("Saved as " + dir);
         mirror();
+        dropScratch(before);
+    }
+
+    /** An untitled project saved under a name lives there now: its scratch folder goes. */
+    private void dropScratch(Path dir) {
+        if (scratch.isScratch(dir) && !dir.equals(session.get().store().dir())) {
+            try {
+                scratch.wipe(dir);
+            } catch (IOException e) {
+                LOG.debug("could not remove the scratch folder {}: {}", dir, e.getMessage());
+            }
+        }
     }
 
     /**
@@ -569,7 +628,7 @@ public final class StudioModel implements AutoCloseable {
 
     public List<RecentProjects.Entry> recentProjects() {
         return recents.list().stream().filter(RecentProjects.Entry::exists)
-                .filter(e -> !e.dir().startsWith(userData.resolve("untitled"))).toList();
+                .filter(e -> !scratch.isScratch(e.dir())).toList();
     }
 
     // --- accessors -----------------------------------------------------------------------------
@@ -687,7 +746,8 @@ public final class StudioModel implements AutoCloseable {
         unlisten.run();
         render.close(); // cancels a running job, lets the queue's last write land, closes the engine
         ProjectSession s = session.get();
-        if (s != null) {
+        if (s != null && s != closed) {
+            closed = s;
             try {
                 s.close();
             } catch (IOException e) {

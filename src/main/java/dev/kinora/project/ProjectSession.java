@@ -175,8 +175,20 @@ public final class ProjectSession implements AutoCloseable {
      * now live in the copy); its queue stays with it, and this session gets the copy's (empty) queue.
      */
     public synchronized void saveAs(Path dir) throws IOException {
+        saveAs(dir, false);
+    }
+
+    /**
+     * {@link #saveAs(Path)}, optionally taking the render queue along: the first save of an untitled
+     * project is a move, not a copy (its scratch folder goes away), so its jobs continue in the new
+     * folder; one that was running resumes there.
+     */
+    public synchronized void saveAs(Path dir, boolean carryQueue) throws IOException {
         CommandStack.Snapshot s = stack.snapshot();
         ProjectStore copy = store.saveAs(s.project(), dir);
+        if (carryQueue && java.nio.file.Files.isRegularFile(store.queueFile())) {
+            AtomicFiles.copy(store.queueFile(), copy.queueFile());
+        }
         ProjectStore old = store;
         autosaver.close();
         tryLock(copy.dir()); // a fresh folder: nobody else can hold it

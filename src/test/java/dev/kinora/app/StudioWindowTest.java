@@ -47,6 +47,9 @@ class StudioWindowTest {
         studio = new StudioModel(FxTestSupport.tinyEngine(ud), new UiTaskExecutor(), new StudioPrefs(ud), ud);
         studio.newUntitled();
         window = new MainWindow(studio);
+        // Save on an untitled project asks where; a native file dialog cannot be driven headless.
+        Path saveTo = ud.resolve("Videos").resolve("Kinora").resolve("Ball");
+        window.setSaveLocation((owner, initialDir, initialName) -> java.util.Optional.of(saveTo));
         Scene scene = new Scene(window, 1280, 800);
         window.install(scene);
         stage.setScene(scene);
@@ -112,6 +115,8 @@ class StudioWindowTest {
         robot.press(KeyCode.CONTROL, KeyCode.S).release(KeyCode.S, KeyCode.CONTROL);
         FxTestSupport.waitFor("saved", 3000, () -> !studio.dirtyProperty().get());
         Path folder = studio.session().store().dir();
+        assertEquals("Ball.kinora", folder.getFileName().toString(), "Save on an untitled project asked where");
+        assertFalse(studio.isUntitled());
         assertTrue(Files.isRegularFile(folder.resolve("project.json")));
         Take before = shot(0).takes().get(0);
         Frames pixels = FxTestSupport.onFx(() -> studio.frames(before).orElseThrow());

@@ -49,7 +49,7 @@ class ViewModelsTest {
         timeline = onFx(() -> new TimelineViewModel(studio));
     }
 
-    /** The render service writes the queue and takes on its own threads: let them finish before the folder goes. */
+    /** The render service and autosave write on their own threads: stop them before the temp folder goes. */
     @AfterEach
     void close() throws Exception {
         onFx(studio::close);

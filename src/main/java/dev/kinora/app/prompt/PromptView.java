@@ -278,7 +278,7 @@ public final class PromptView extends BorderPane {
         Button browse = Icons.button("mdi2f-folder-open", "Choose a file for source " + s.name(), "", () -> {
             FileChooser fc = new FileChooser();
             fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Images and clips", "*.png", "*.jpg", "*.jpeg", "*.bmp", "*.gif", "*.mp4", "*.webm"));
-            File f = fc.showOpenDialog(getScene().getWindow());
+            File f = dev.kinora.app.Dialogs.open(fc, getScene().getWindow());
             if (f != null) {
                 vm.dropFile(s, f.toPath());
             }
