@@ -19,6 +19,10 @@ from world.render import FRAMES, render
 MASK_MODES = ["none", "first", "first_k", "last_k", "first_last"]
 # "first" (animate a still, continue a shot) is the product's most common conditioning: weighted up from 1.0
 MASK_P = [0.30, 0.30, 0.15, 0.10, 0.15]
+# Share of frame-conditioned clips drawn over a random backdrop instead of the caption's scene (their
+# captions still name a scene: with known frames the model must take the scene from them). From
+# Tiny World 2's second session on (step 9000 of the run); the checkpoint's config records it.
+P_BACKDROP = 0.4
 RADIUS_PAD = 4.0
 LAT = 16          # latent grid
 STRIDE = 4        # pixels per latent cell
@@ -54,15 +58,19 @@ def make_batch(items, emb, encoder, seed, step, b, p_drop):
     """The batch for `step`: latents [B,8,F,16,16], text [B,384], mask [B,F], object cells [B,F,16,16]."""
     r = np.random.RandomState((seed * 1_000_003 + step) % (2 ** 32))
     idx = r.randint(len(items), size=b)
+    modes = r.choice(len(MASK_MODES), size=b, p=MASK_P)
+    backdrop = r.rand(b) < P_BACKDROP
     zs, objs = [], []
-    for i in idx:
-        clip, meta = render(items[i]["spec"], r.randint(1 << 30))
+    for i, k, bd in zip(idx, modes, backdrop):
+        spec = items[i]["spec"]
+        if bd and MASK_MODES[k] != "none":
+            spec = dict(spec, background=f"backdrop:{r.randint(1 << 30)}")
+        clip, meta = render(spec, r.randint(1 << 30))
         zs.append(encoder(clip))                                   # [F,8,16,16]
         objs.append(object_cells(meta))
     z = np.stack(zs).transpose(0, 2, 1, 3, 4)                      # [B,8,F,16,16]
     y = emb[idx].copy()
     y[r.rand(b) < p_drop] = 0.0
-    modes = r.choice(len(MASK_MODES), size=b, p=MASK_P)
     m = np.stack([make_mask(MASK_MODES[k], r) for k in modes])
     return {"step": step, "z": z.astype(np.float16), "y": y, "mask": m, "obj": np.stack(objs).astype(np.uint8)}
 

@@ -51,11 +51,41 @@ _BG_CACHE = {}
 
 
 def background(name, pan=0.0):
-    """One background frame (H,W,3) float32 0..255 with the camera panned by `pan` px (cached)."""
+    """One background frame (H,W,3) float32 0..255 with the camera panned by `pan` px (cached).
+    "backdrop:<seed>" is a random backdrop (see random_backdrop), not cached."""
+    if name.startswith("backdrop:"):
+        return random_backdrop(int(name.split(":", 1)[1]), pan)
     key = (name, round(float(pan), 3))
     if key not in _BG_CACHE:
         _BG_CACHE[key] = _background(name, pan)
     return _BG_CACHE[key]
+
+
+_AVOID = np.array(list(COLOURS.values()) + [OCCLUDER_RGB], np.float32)
+
+
+def _backdrop_colour(rng):
+    """A colour at least 90 (RGB distance) from every object colour and the occluder."""
+    while True:
+        c = rng.uniform(0, 255, 3).astype(np.float32)
+        if np.min(np.linalg.norm(_AVOID - c, axis=1)) > 90:
+            return c
+
+
+def random_backdrop(seed, pan=0.0):
+    """A backdrop the five named scenes never show: two bands (random colours, horizon, gradients)
+    and faint vertical stripes that move with the camera. Training puts it under clips whose first
+    frames are known, so the model must copy a scene from the known frames rather than recall one of
+    five it memorised (issue #8: animating stills the renderer did not draw)."""
+    rng = np.random.RandomState(seed)
+    top, bottom = _backdrop_colour(rng), _backdrop_colour(rng)
+    horizon = rng.uniform(18, 46)
+    g1, g2 = rng.uniform(-30, 30, 3), rng.uniform(-30, 30, 3)
+    img = _vgrad(top, top + g1, 0, horizon)
+    img = _band(img, horizon, H, bottom, bottom + g2)
+    period, amp = rng.uniform(6, 20), rng.uniform(0, 10)
+    img = img + (amp * np.sin((_XX + pan) * 2 * np.pi / period))[..., None]
+    return np.clip(img, 0, 255).astype(np.float32)
 
 
 def _background(name, pan):
