@@ -21,7 +21,7 @@ MASK_MODES = ["none", "first", "first_k", "last_k", "first_last"]
 MASK_P = [0.30, 0.30, 0.15, 0.10, 0.15]
 # Share of frame-conditioned clips drawn over a random backdrop instead of the caption's scene (their
 # captions still name a scene: with known frames the model must take the scene from them). From
-# Tiny World 2's second session on (step 9000 of the run); the checkpoint's config records it.
+# Tiny World 2's second session on (the session log in train/checkpoints/tinyworld2.json says at which step).
 P_BACKDROP = 0.4
 RADIUS_PAD = 4.0
 LAT = 16          # latent grid
