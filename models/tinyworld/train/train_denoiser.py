@@ -19,7 +19,7 @@ import argparse, hashlib, json, math, os, resource, signal, socket, time
 import numpy as np
 import torch
 
-from train.data2 import Prefetcher
+from train.data2 import P_BACKDROP, Prefetcher
 from train.latent import PackDecoder, PatchEncoder
 from train.nets import LATENT_C, TW2_ARCHS, count
 from world.render import FRAMES
@@ -133,7 +133,8 @@ def main():
     cfg = {k: v for k, v in vars(a).items() if k not in ("stop_after", "until_step", "init")}
     cfg.update(params=count(model), data=data_version, obj_weight=OBJ_WEIGHT, torch=torch.__version__)
     session = {"host": socket.gethostname(), "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-               "from_step": step, "resumed_from": os.path.relpath(src) if src else None, "threads": a.threads}
+               "from_step": step, "resumed_from": os.path.relpath(src) if src else None, "threads": a.threads,
+               "data": data_version, "p_backdrop": P_BACKDROP}
     sessions.append(session)
     print(f"# config {json.dumps(cfg)}\n# session {json.dumps(session)}", flush=True)
     json.dump(cfg, open(os.path.join(a.out, "config.json"), "w"), indent=1)
