@@ -81,12 +81,13 @@ def save_compact(path, model, ema, opt, state, limit=20 << 20):
 
 def load_any(path, model, ema, opt):
     s = torch.load(path, map_location="cpu", weights_only=False)
+    dev = next(model.parameters()).device
     model.load_state_dict({k: v.float() for k, v in s["model"].items()})
     ema.load_state_dict({k: v.float() for k, v in s["ema"].items()})
     if "opt" in s:
         opt.load_state_dict(s["opt"])
     else:
-        st = {int(k): {"step": v["step"], "exp_avg": v["m"].float(), "exp_avg_sq": v["sqrt_v"].float() ** 2}
+        st = {int(k): {"step": v["step"], "exp_avg": v["m"].float().to(dev), "exp_avg_sq": v["sqrt_v"].float().to(dev) ** 2}
               for k, v in s["opt_state"].items()}
         opt.load_state_dict({"state": st, "param_groups": s["opt_groups"]})
     return s
@@ -106,6 +107,7 @@ def main():
     ap.add_argument("--ema", type=float, default=0.999)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--device", default="cpu", help="cpu or cuda (a GPU trains the same model; checkpoints stay portable)")
     ap.add_argument("--until-step", type=int, default=0, help="stop at this step (0: no limit)")
     ap.add_argument("--stop-after", type=float, default=0, help="stop this invocation after N minutes (resumable)")
     ap.add_argument("--ckpt-every", type=int, default=500)
@@ -117,7 +119,8 @@ def main():
     torch.set_num_threads(a.threads)
     os.makedirs(a.out, exist_ok=True)
 
-    model, ema = TW2_ARCHS[a.arch](), TW2_ARCHS[a.arch]()
+    dev = torch.device(a.device)
+    model, ema = TW2_ARCHS[a.arch]().to(dev), TW2_ARCHS[a.arch]().to(dev)
     ema.load_state_dict(model.state_dict())
     ema.eval()
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=0.01, betas=(0.9, 0.99))
@@ -170,7 +173,8 @@ def main():
             os.replace(tmp, a.commit_ckpt[:-3] + ".json")
 
     def run_curve():
-        res, clips_ = curve(ema)
+        import copy
+        res, clips_ = curve(ema if dev.type == "cpu" else copy.deepcopy(ema).cpu())
         line = {"curve_step": step, "clips": clips, "wall_s": round(time.time() - t_start), **{k: round(v, 3) for k, v in res.items()}}
         print("curve " + json.dumps(line), flush=True)
         with open(os.path.join(a.out, "curve.jsonl"), "a") as f:
@@ -194,14 +198,14 @@ def main():
         for g in opt.param_groups:
             g["lr"] = lr
         d = data.next()
-        z = torch.from_numpy(d["z"]).float()
-        y = torch.from_numpy(d["y"])
+        z = torch.from_numpy(d["z"]).float().to(dev)
+        y = torch.from_numpy(d["y"]).to(dev)
         b = z.shape[0]
-        m = torch.from_numpy(d["mask"])[:, None, :, None, None].expand(b, 1, FRAMES, 16, 16)
-        obj = torch.from_numpy(d["obj"]).float()[:, None]                   # [B,1,F,16,16]
-        gen = torch.Generator().manual_seed(a.seed * 7919 + step)
-        t = sample_t(b, gen)
-        noise = torch.randn(z.shape, generator=gen)
+        m = torch.from_numpy(d["mask"])[:, None, :, None, None].expand(b, 1, FRAMES, 16, 16).to(dev)
+        obj = torch.from_numpy(d["obj"]).float()[:, None].to(dev)           # [B,1,F,16,16]
+        gen = torch.Generator().manual_seed(a.seed * 7919 + step)           # noise drawn on the CPU: the same on any device
+        t = sample_t(b, gen).to(dev)
+        noise = torch.randn(z.shape, generator=gen).to(dev)
         tt = t[:, None, None, None, None]
         xt = (1 - tt) * z + tt * noise
         pred = model(xt, t, y, z * m, m)
