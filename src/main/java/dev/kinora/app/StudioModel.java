@@ -350,8 +350,9 @@ public final class StudioModel implements AutoCloseable {
         // must hold every job before it is copied; a job running for the scratch folder is then stopped
         // and runs again, once, from the moved queue, where it stands interrupted.
         boolean move = scratch.isScratch(before);
+        RenderQueue moved = s.queue();
         if (move) {
-            s.queue().flush();
+            moved.retire();
         }
         s.saveAs(dir, move);
         if (move) {

@@ -46,6 +46,8 @@ public final class RenderQueue {
     private final Path file;
     private final Clock clock;
     private final boolean persistent;
+    /** Guarded by writeLock: see {@link #retire}. */
+    private boolean retired;
     private final String loadProblem;
     private final List<QueuedJob> interruptedAtLoad;
     private final List<QueuedJob> jobs = new ArrayList<>();
@@ -307,6 +309,18 @@ public final class RenderQueue {
         writer = executor == null ? Runnable::run : executor;
     }
 
+    /**
+     * Writes the queue one last time and never again: its folder is going away (an untitled project
+     * saved under a name moves its queue). A change that arrives later, such as the cancel of a job
+     * that was running, must not recreate the folder.
+     */
+    public void retire() {
+        flush();
+        synchronized (writeLock) {
+            retired = true;
+        }
+    }
+
     /** Writes the queue now, on the calling thread (never call this on a UI thread). */
     public void flush() {
         if (!persistent) {
@@ -315,6 +329,9 @@ public final class RenderQueue {
         // Writers take turns, and each writes the queue as it is when its turn comes: an older
         // snapshot can never land after a newer one.
         synchronized (writeLock) {
+            if (retired) {
+                return;
+            }
             List<QueuedJob> snapshot = jobs();
             try {
                 ObjectNode root = Json.MAPPER.createObjectNode();
