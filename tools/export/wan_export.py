@@ -32,6 +32,7 @@ pack is written (--parity-tolerance; fp16 packs are checked at a looser toleranc
 """
 import argparse
 import datetime
+import gc
 import hashlib
 import json
 import os
@@ -226,8 +227,8 @@ def ort_optimize(model, num_heads, hidden_size):
 
 def strip(model):
     """Drops what only a debugger reads: the exporter's per-node metadata (stack traces, module names, about 60% of
-    a small graph's bytes), doc strings and intermediate value_info (ORT infers shapes itself); and stores each
-    distinct constant once."""
+    a small graph's bytes), doc strings and intermediate value_info (ORT infers shapes itself); stores each distinct
+    constant once and drops unused ones (ORT warns about each)."""
     from onnx import numpy_helper
     g = model.graph
     for n in g.node:
@@ -242,13 +243,15 @@ def strip(model):
         else:
             seen.setdefault(key, t.name)
             keep.append(t)
-    if rename:
+    for n in g.node:
+        for i, name in enumerate(n.input):
+            if name in rename:
+                n.input[i] = rename[name]
+    used = {name for n in g.node for name in n.input} | {o.name for o in g.output}
+    keep = [t for t in keep if t.name in used]  # e.g. the sqrt(scale) constants the attention rewrite retired
+    if len(keep) != len(g.initializer):
         del g.initializer[:]
         g.initializer.extend(keep)
-        for n in g.node:
-            for i, name in enumerate(n.input):
-                if name in rename:
-                    n.input[i] = rename[name]
     return model
 
 
@@ -362,7 +365,7 @@ def main():
     import torch
     import transformers
     from diffusers import AutoencoderKLWan, WanTransformer3DModel
-    from transformers import UMT5EncoderModel
+    from transformers import AutoConfig, UMT5EncoderModel
 
     model_dir = args.model
     index = json.loads((model_dir / "model_index.json").read_text())
@@ -372,14 +375,14 @@ def main():
     sched_cfg = json.loads((model_dir / "scheduler/scheduler_config.json").read_text())
     torch.manual_seed(0)
     TextEncoder, Transformer, VaeDecoder, VaeEncoder = wrappers()
-    text_encoder = UMT5EncoderModel.from_pretrained(model_dir / "text_encoder", torch_dtype=torch.float32).eval()
+    te_cfg = AutoConfig.from_pretrained(model_dir / "text_encoder")  # the model itself is loaded when exported
     transformer = WanTransformer3DModel.from_pretrained(model_dir / "transformer", torch_dtype=torch.float32).eval()
     vae = AutoencoderKLWan.from_pretrained(model_dir / "vae", torch_dtype=torch.float32).eval()
     tcfg, vcfg = transformer.config, vae.config
     s_t, s_s = vcfg.scale_factor_temporal, vcfg.scale_factor_spatial
     L = (args.frames - 1) // s_t + 1
     lh, lw = args.height // s_s, args.width // s_s
-    D = text_encoder.config.d_model
+    D = te_cfg.d_model
     heads, head_dim = tcfg.num_attention_heads, tcfg.attention_head_dim
     if tcfg.text_dim != D or tcfg.in_channels != vcfg.z_dim:
         sys.exit(f"wan_export: text_dim {tcfg.text_dim} vs UMT5 d_model {D}, in_channels {tcfg.in_channels} vs z_dim {vcfg.z_dim}")
@@ -409,6 +412,11 @@ def main():
         path = out / name / "model.onnx"
         extra.extend(save_onnx(model, path, ext))
         ops = Counter(n.op_type for n in model.graph.node)
+        ins, outs = io_specs(model)
+        summary = {"inputs": ins, "outputs": outs, "nodes": len(model.graph.node),
+                   "contribOps": sorted({f"{n.domain}.{n.op_type}" for n in model.graph.node if n.domain == MS_DOMAIN})}
+        del model  # the real text encoder is 22.7 GB: never hold the proto, the session and torch at once
+        gc.collect()
         report["fusions"][name] = fused
         report["precision"][name] = precision
         sess = ort_session(path)
@@ -421,14 +429,17 @@ def main():
             if err > tol:
                 sys.exit(f"wan_export: {name} differs from torch by {err:.3g} > {tol:g}; pack not usable")
         report["parity"][name] = checks
-        log(f"{name}: {len(model.graph.node)} nodes, softmax {ops['Softmax']}, fused {fused}")
-        return model
+        log(f"{name}: {summary['nodes']} nodes, softmax {ops['Softmax']}, fused {fused}")
+        del sess
+        gc.collect()
+        return summary
 
     # 1. text encoder: dynamic batch and sequence (the pipeline always pads to 512). The dynamo exporter fails on
     # transformers' UMT5 attention ("Cannot view a tensor with shape [B,S,N,H] ... as (B,S,N*H)" while decomposing,
     # even with a static sequence); UMT5 has no aten::rms_norm, so the TorchScript exporter handles it.
+    text_encoder = UMT5EncoderModel.from_pretrained(model_dir / "text_encoder", torch_dtype=torch.float32).eval()
     te = TextEncoder(text_encoder).eval()
-    ids = torch.randint(0, text_encoder.config.vocab_size, (2, 16))
+    ids = torch.randint(0, te_cfg.vocab_size, (2, 16))
     mask = torch.ones(2, 16, dtype=torch.int64)
     mask[1, 9:] = 0
     axes = {0: "batch", 1: "sequence"}
@@ -436,12 +447,14 @@ def main():
                  dynamic_axes={"input_ids": axes, "attention_mask": axes, "last_hidden_state": axes})
 
     def text_feeds(bsz, n):
-        ids = rng.integers(0, text_encoder.config.vocab_size, (bsz, n)).astype(np.int64)
+        ids = rng.integers(0, te_cfg.vocab_size, (bsz, n)).astype(np.int64)
         m = np.ones((bsz, n), np.int64)
         m[-1, n // 3:] = 0
         return {"input_ids": ids, "attention_mask": m}
     te_model = finish("text_encoder", tmp / "te.onnx", False, "fp32",
                       [text_feeds(2, TEXT_LEN), text_feeds(1, 7)], te)
+    del te, text_encoder
+    gc.collect()
 
     # 2. transformer: dynamic B, F, h, w (h, w even: the 1x2x2 patch)
     tr = Transformer(transformer).eval()
@@ -463,6 +476,8 @@ def main():
     tr_checks = [tr_feeds(2, L, lh, lw)] if L * lh * lw <= 4096 else []
     tr_checks.append(tr_feeds(1, 2, 4, 6))
     tr_model = finish("transformer", tmp / "tr.onnx", True, args.precision, tr_checks, tr)
+    del tr, transformer
+    gc.collect()
 
     # 3. VAE decoder at a fixed latent window L (the causal cache is unrolled over L steps)
     dec = VaeDecoder(vae).eval()
@@ -489,13 +504,12 @@ def main():
     added = {t["content"]: t["id"] for t in tok.get("added_tokens", [])}
 
     # 5. manifest
-    def onnx_component(name, model, roles):
-        ins, outs = io_specs(model)
+    def onnx_component(name, summary, roles):
+        ins, outs = summary["inputs"], summary["outputs"]
         for t in ins + outs:
             t["role"] = roles[t["name"]]
         e = file_entry(out, f"{name}/model.onnx")
-        e.update({"precision": report["precision"][name], "opset": OPSET,
-                  "contribOps": sorted({f"{n.domain}.{n.op_type}" for n in model.graph.node if n.domain == MS_DOMAIN}),
+        e.update({"precision": report["precision"][name], "opset": OPSET, "contribOps": summary["contribOps"],
                   "inputs": ins, "outputs": outs})
         return e
 
@@ -553,7 +567,7 @@ def main():
                      "onnxruntime": onnxruntime.__version__},
         "opset": OPSET, "parityTolerance": args.parity_tolerance,
         "source": {"transformer": dict(tcfg), "vae": {k: v for k, v in dict(vcfg).items() if not k.startswith("latents_")},
-                   "text_encoder": {k: getattr(text_encoder.config, k) for k in
+                   "text_encoder": {k: getattr(te_cfg, k) for k in
                                     ("d_model", "d_kv", "d_ff", "num_layers", "num_heads", "vocab_size",
                                      "relative_attention_num_buckets", "relative_attention_max_distance",
                                      "feed_forward_proj")}},
