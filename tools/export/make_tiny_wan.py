@@ -151,7 +151,7 @@ def main():
     subprocess.run([py, str(HERE / "wan_export.py"), str(model), str(args.out), "--precision", "fp32",
                     "--id", "wan-tiny", "--name", "Wan 2.1 T2V (tiny test model)", "--version", "0.1.0",
                     "--license", "Apache-2.0", "--height", "48", "--width", "64", "--frames", "9",
-                    "--steps", "4", "--guidance", "5.0", "--external-data-over-mb", "1024",
+                    "--steps", "5", "--guidance", "5.0", "--external-data-over-mb", "1024",
                     "--description", "Random-weight Wan 2.1 T2V with the real I/O signature, for tests only; "
                     "made by tools/export/make_tiny_wan.py"], check=True, env=env)
     if not args.no_reference:
