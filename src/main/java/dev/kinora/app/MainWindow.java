@@ -36,11 +36,13 @@ import javafx.scene.control.Label;
 import javafx.scene.control.Menu;
 import javafx.scene.control.MenuBar;
 import javafx.scene.control.MenuItem;
+import javafx.scene.control.RadioMenuItem;
 import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.TextInputControl;
 import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
 import javafx.scene.control.ToolBar;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCombination;
@@ -85,9 +87,11 @@ public final class MainWindow extends BorderPane {
     private static final double QUEUE_MIN_WIDTH = 200;
     private boolean layoutSettled;
     private Runnable onResetWindow = () -> { };
+    private Theme theme;
 
     public MainWindow(StudioModel studio) {
         this.studio = studio;
+        this.theme = studio.prefs().theme();
         this.promptVm = new PromptViewModel(studio);
         this.timelineVm = new TimelineViewModel(studio);
         this.promptView = new PromptView(promptVm, this::generate);
@@ -278,12 +282,42 @@ public final class MainWindow extends BorderPane {
         Menu view = new Menu("_View");
         view.getItems().addAll(item("Toggle Render Queue", "Ctrl+Shift+Q", () -> queueToggle.setSelected(!queueToggle.isSelected())),
                 item("Zoom Timeline In", null, timelineVm::zoomIn), item("Zoom Timeline Out", null, timelineVm::zoomOut),
-                new SeparatorMenuItem(), item("Reset Layout", null, this::resetLayout));
+                new SeparatorMenuItem(), themeMenu(), item("Reset Layout", null, this::resetLayout));
         Menu tools = new Menu("_Tools");
         tools.getItems().add(item("Model Manager…", null, this::models));
         MenuBar mb = new MenuBar(file, edit, story, view, tools);
         mb.setUseSystemMenuBar(true);
         return mb;
+    }
+
+    /** View ▸ Theme: one radio item per theme; the choice is the artist's, kept in the prefs. */
+    private Menu themeMenu() {
+        Menu menu = new Menu("Theme");
+        menu.setId("theme-menu");
+        ToggleGroup group = new ToggleGroup();
+        for (Theme t : Theme.values()) {
+            RadioMenuItem mi = new RadioMenuItem(t.label());
+            mi.setId("theme-" + t.id());
+            mi.setToggleGroup(group);
+            mi.setSelected(t == theme);
+            mi.setOnAction(e -> setTheme(t));
+            menu.getItems().add(mi);
+        }
+        return menu;
+    }
+
+    /** Switches every open part of the studio to {@code t} and remembers it. */
+    public void setTheme(Theme t) {
+        theme = t;
+        if (getScene() != null) {
+            t.applyTo(getScene().getStylesheets());
+        }
+        studio.prefs().setTheme(t);
+        studio.statusProperty().set(t.label() + " theme");
+    }
+
+    public Theme theme() {
+        return theme;
     }
 
     private Menu recentMenu() {
@@ -439,7 +473,7 @@ public final class MainWindow extends BorderPane {
                 e.consume();
             }
         });
-        scene.getStylesheets().add(MainWindow.class.getResource("app.css").toExternalForm());
+        theme.applyTo(scene.getStylesheets());
     }
 
     private static final KeyCombination GENERATE = KeyCombination.keyCombination("Shortcut+Enter");
@@ -775,7 +809,6 @@ public final class MainWindow extends BorderPane {
                 + reel.get().count() + " frames"));
         d.getDialogPane().setContent(g);
         d.getDialogPane().getButtonTypes().addAll(new ButtonType("Export…", ButtonBar.ButtonData.OK_DONE), ButtonType.CANCEL);
-        d.getDialogPane().getStylesheets().addAll(getScene().getStylesheets());
         Optional<ButtonType> r = Dialogs.showAndWait(d, getScene().getWindow());
         if (r.isEmpty() || r.get().getButtonData() != ButtonBar.ButtonData.OK_DONE) {
             return;
