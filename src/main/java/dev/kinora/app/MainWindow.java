@@ -84,7 +84,8 @@ public final class MainWindow extends BorderPane {
     private boolean reelBuilding;
     /** Space is down: its auto-repeat must not toggle playback on and off. */
     private boolean spaceHeld;
-    private static final double QUEUE_MIN_WIDTH = 200;
+    /** The queue's header (title and five actions) whole; below this the divider stops. */
+    private static final double QUEUE_MIN_WIDTH = 240;
     private boolean layoutSettled;
     private Runnable onResetWindow = () -> { };
     private Theme theme;
@@ -110,7 +111,7 @@ public final class MainWindow extends BorderPane {
         SplitPane.setResizableWithParent(queueView, false);
         SplitPane.setResizableWithParent(timelineView, false);
         promptView.setMinWidth(300);
-        timelineView.setMinHeight(150);
+        // The storyboard's own minimum is a whole card under its header (TimelineView): the panels above give way.
 
         // The queue may not be squeezed to nothing by the divider; 0 px with its toggle on looks like a lost panel.
         queueView.setMinWidth(QUEUE_MIN_WIDTH);
@@ -784,7 +785,10 @@ public final class MainWindow extends BorderPane {
 
     private void exportReel(Optional<Frames> reel) {
         Dialog<ButtonType> d = new Dialog<>();
-        d.setTitle("Export reel");
+        // Titled twice: the window manager's title bar, and a header inside for themes without one.
+        d.setTitle("Export Reel — " + studio.projectNameProperty().get());
+        d.setHeaderText("Export the storyboard as one clip");
+        d.setGraphic(Icons.icon("mdi2f-file-export"));
         ChoiceBox<OutputFormat> fmt = new ChoiceBox<>();
         fmt.getItems().setAll(OutputFormat.values());
         fmt.setValue(OutputFormat.MP4);
@@ -808,7 +812,12 @@ public final class MainWindow extends BorderPane {
         g.addRow(2, new Label("Size"), new Label(reel.get().width() + "×" + reel.get().height() + " × scale, "
                 + reel.get().count() + " frames"));
         d.getDialogPane().setContent(g);
-        d.getDialogPane().getButtonTypes().addAll(new ButtonType("Export…", ButtonBar.ButtonData.OK_DONE), ButtonType.CANCEL);
+        d.getDialogPane().setId("export-dialog");
+        ButtonType go = new ButtonType("Export…", ButtonBar.ButtonData.OK_DONE);
+        d.getDialogPane().getButtonTypes().addAll(go, ButtonType.CANCEL);
+        Node goButton = d.getDialogPane().lookupButton(go);
+        goButton.setId("export-confirm");
+        goButton.getStyleClass().add("primary");
         Optional<ButtonType> r = Dialogs.showAndWait(d, getScene().getWindow());
         if (r.isEmpty() || r.get().getButtonData() != ButtonBar.ButtonData.OK_DONE) {
             return;
