@@ -64,6 +64,8 @@ public final class TimelineView extends BorderPane {
     private final StudioModel studio;
     private final HBox cards = new HBox(2);
     private final Pane ruler = new Pane();
+    /** The frame rate, zoom and width the ruler was last drawn for. */
+    private java.util.List<Double> rulerDrawn = java.util.List.of();
     private final Line playhead = new Line();
     private final Pane content = new Pane();
     private final ToggleButton cont;
@@ -213,11 +215,17 @@ public final class TimelineView extends BorderPane {
      * fit. Nodes styled by the theme, rebuilt with the cards.
      */
     private void drawRuler(Project d, double z, double width) {
+        double fps = d.settings().fps();
+        // Cards change on every edit, the ruler only with the rate, the zoom and the width: its nodes are kept.
+        java.util.List<Double> key = java.util.List.of(fps, z, width);
+        if (key.equals(rulerDrawn)) {
+            return;
+        }
+        rulerDrawn = key;
         ruler.getChildren().clear();
         ruler.setMinWidth(width);
         ruler.setPrefWidth(width);
         ruler.setMaxWidth(width);
-        double fps = d.settings().fps();
         Path minor = new Path();
         minor.getStyleClass().add("ruler-tick");
         Path major = new Path();
