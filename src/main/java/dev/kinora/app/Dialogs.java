@@ -83,6 +83,11 @@ public final class Dialogs {
         if (d.getOwner() == null) {
             d.initOwner(owner);
         }
+        // The studio's theme: a dialog is its own scene, so it gets the window's stylesheets.
+        if (owner.getScene() != null) {
+            var sheets = d.getDialogPane().getStylesheets();
+            owner.getScene().getStylesheets().stream().filter(x -> !sheets.contains(x)).forEach(sheets::add);
+        }
         if (pinsSize(owner) && !d.isShowing()) {
             d.initModality(Modality.NONE);
             Parent root = owner.getScene() == null ? null : owner.getScene().getRoot();

@@ -36,11 +36,13 @@ import javafx.scene.control.Label;
 import javafx.scene.control.Menu;
 import javafx.scene.control.MenuBar;
 import javafx.scene.control.MenuItem;
+import javafx.scene.control.RadioMenuItem;
 import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.TextInputControl;
 import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
 import javafx.scene.control.ToolBar;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCombination;
@@ -82,12 +84,15 @@ public final class MainWindow extends BorderPane {
     private boolean reelBuilding;
     /** Space is down: its auto-repeat must not toggle playback on and off. */
     private boolean spaceHeld;
-    private static final double QUEUE_MIN_WIDTH = 200;
+    /** The queue's header (title and five actions) whole; below this the divider stops. */
+    private static final double QUEUE_MIN_WIDTH = 240;
     private boolean layoutSettled;
     private Runnable onResetWindow = () -> { };
+    private Theme theme;
 
     public MainWindow(StudioModel studio) {
         this.studio = studio;
+        this.theme = studio.prefs().theme();
         this.promptVm = new PromptViewModel(studio);
         this.timelineVm = new TimelineViewModel(studio);
         this.promptView = new PromptView(promptVm, this::generate);
@@ -106,7 +111,7 @@ public final class MainWindow extends BorderPane {
         SplitPane.setResizableWithParent(queueView, false);
         SplitPane.setResizableWithParent(timelineView, false);
         promptView.setMinWidth(300);
-        timelineView.setMinHeight(150);
+        // The storyboard's own minimum is a whole card under its header (TimelineView): the panels above give way.
 
         // The queue may not be squeezed to nothing by the divider; 0 px with its toggle on looks like a lost panel.
         queueView.setMinWidth(QUEUE_MIN_WIDTH);
@@ -278,12 +283,42 @@ public final class MainWindow extends BorderPane {
         Menu view = new Menu("_View");
         view.getItems().addAll(item("Toggle Render Queue", "Ctrl+Shift+Q", () -> queueToggle.setSelected(!queueToggle.isSelected())),
                 item("Zoom Timeline In", null, timelineVm::zoomIn), item("Zoom Timeline Out", null, timelineVm::zoomOut),
-                new SeparatorMenuItem(), item("Reset Layout", null, this::resetLayout));
+                new SeparatorMenuItem(), themeMenu(), item("Reset Layout", null, this::resetLayout));
         Menu tools = new Menu("_Tools");
         tools.getItems().add(item("Model Manager…", null, this::models));
         MenuBar mb = new MenuBar(file, edit, story, view, tools);
         mb.setUseSystemMenuBar(true);
         return mb;
+    }
+
+    /** View ▸ Theme: one radio item per theme; the choice is the artist's, kept in the prefs. */
+    private Menu themeMenu() {
+        Menu menu = new Menu("Theme");
+        menu.setId("theme-menu");
+        ToggleGroup group = new ToggleGroup();
+        for (Theme t : Theme.values()) {
+            RadioMenuItem mi = new RadioMenuItem(t.label());
+            mi.setId("theme-" + t.id());
+            mi.setToggleGroup(group);
+            mi.setSelected(t == theme);
+            mi.setOnAction(e -> setTheme(t));
+            menu.getItems().add(mi);
+        }
+        return menu;
+    }
+
+    /** Switches every open part of the studio to {@code t} and remembers it. */
+    public void setTheme(Theme t) {
+        theme = t;
+        if (getScene() != null) {
+            t.applyTo(getScene().getStylesheets());
+        }
+        studio.prefs().setTheme(t);
+        studio.statusProperty().set(t.label() + " theme");
+    }
+
+    public Theme theme() {
+        return theme;
     }
 
     private Menu recentMenu() {
@@ -439,7 +474,7 @@ public final class MainWindow extends BorderPane {
                 e.consume();
             }
         });
-        scene.getStylesheets().add(MainWindow.class.getResource("app.css").toExternalForm());
+        theme.applyTo(scene.getStylesheets());
     }
 
     private static final KeyCombination GENERATE = KeyCombination.keyCombination("Shortcut+Enter");
@@ -750,7 +785,10 @@ public final class MainWindow extends BorderPane {
 
     private void exportReel(Optional<Frames> reel) {
         Dialog<ButtonType> d = new Dialog<>();
-        d.setTitle("Export reel");
+        // Titled twice: the window manager's title bar, and a header inside for themes without one.
+        d.setTitle("Export Reel — " + studio.projectNameProperty().get());
+        d.setHeaderText("Export the storyboard as one clip");
+        d.setGraphic(Icons.icon("mdi2f-file-export"));
         ChoiceBox<OutputFormat> fmt = new ChoiceBox<>();
         fmt.getItems().setAll(OutputFormat.values());
         fmt.setValue(OutputFormat.MP4);
@@ -774,8 +812,12 @@ public final class MainWindow extends BorderPane {
         g.addRow(2, new Label("Size"), new Label(reel.get().width() + "×" + reel.get().height() + " × scale, "
                 + reel.get().count() + " frames"));
         d.getDialogPane().setContent(g);
-        d.getDialogPane().getButtonTypes().addAll(new ButtonType("Export…", ButtonBar.ButtonData.OK_DONE), ButtonType.CANCEL);
-        d.getDialogPane().getStylesheets().addAll(getScene().getStylesheets());
+        d.getDialogPane().setId("export-dialog");
+        ButtonType go = new ButtonType("Export…", ButtonBar.ButtonData.OK_DONE);
+        d.getDialogPane().getButtonTypes().addAll(go, ButtonType.CANCEL);
+        Node goButton = d.getDialogPane().lookupButton(go);
+        goButton.setId("export-confirm");
+        goButton.getStyleClass().add("primary");
         Optional<ButtonType> r = Dialogs.showAndWait(d, getScene().getWindow());
         if (r.isEmpty() || r.get().getButtonData() != ButtonBar.ButtonData.OK_DONE) {
             return;

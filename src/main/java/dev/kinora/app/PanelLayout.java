@@ -11,7 +11,8 @@ package dev.kinora.app;
  * @param queueVisible whether the render queue is shown
  */
 public record PanelLayout(double prompt, double timeline, double queue, boolean queueVisible) {
-    public static final PanelLayout DEFAULT = new PanelLayout(0.34, 0.66, 0.78, true);
+    /** The storyboard's share (0.28) holds one row of cards; the prompt editor above gets the rest. */
+    public static final PanelLayout DEFAULT = new PanelLayout(0.34, 0.72, 0.78, true);
 
     /** A divider closer than this to either edge hides a panel: not a layout anyone chose on purpose. */
     static final double EDGE = 0.05;

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * The studio's own settings (window layout, prompt history, device, last project), in a properties file in the user's
+ * The studio's own settings (window layout, theme, prompt history, device, last project), in a properties file in the user's
  * data folder rather than java.util.prefs, so tests can point it at a temp folder
  * (-Dkinora.userdata) and users can see and delete it.
  */
@@ -94,6 +94,16 @@ public final class StudioPrefs {
 
     public void setDevice(dev.kinora.engine.onnx.Device d) {
         props.setProperty("device", d.id());
+        save();
+    }
+
+    /** The studio's theme (View ▸ Theme); dark unless the artist picked another. */
+    public Theme theme() {
+        return Theme.parse(props.getProperty("theme", Theme.DARK.id()));
+    }
+
+    public void setTheme(Theme t) {
+        props.setProperty("theme", t.id());
         save();
     }
 

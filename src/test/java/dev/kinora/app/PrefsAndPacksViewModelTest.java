@@ -31,12 +31,23 @@ class PrefsAndPacksViewModelTest {
         p.putBoolean("layout.queue", false);
         p.setHistory(List.of("newest", "older"));
         p.setDevice(Device.CPU);
+        p.setTheme(Theme.LIGHT);
         p.save();
         StudioPrefs again = new StudioPrefs(tmp);
         assertEquals(0.27, again.getDouble("layout.prompt", 0.5));
         assertEquals(false, again.getBoolean("layout.queue", true));
         assertEquals(List.of("newest", "older"), again.history());
         assertEquals(Device.CPU, again.device());
+        assertEquals(Theme.LIGHT, again.theme());
+    }
+
+    @Test
+    void theThemeIsDarkUnlessTheArtistPickedAnother() {
+        assertEquals(Theme.DARK, new StudioPrefs(tmp).theme(), "a first start");
+        StudioPrefs p = new StudioPrefs(tmp);
+        p.putBoolean("theme", true); // nonsense in the file: the default, not an error
+        assertEquals(Theme.DARK, p.theme());
+        assertEquals(Theme.LIGHT, Theme.parse(" Light "));
     }
 
     @Test

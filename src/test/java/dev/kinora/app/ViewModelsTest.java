@@ -146,6 +146,34 @@ class ViewModelsTest {
     }
 
     @Test
+    void aJobGetsOnlyTheSourcesItsModeReadsAndTheOtherSlotKeepsItsSource() throws Exception {
+        onFx(() -> {
+            prompt.promptProperty().set("a ball");
+            prompt.generate();
+        });
+        waitFor("take", 60_000, () -> shot(0).takes().size() == 1);
+        onFx(timeline::addShot);
+        String media = shot(0).takes().get(0).media();
+        onFx(() -> {
+            prompt.dropTake(prompt.sourceA(), shot(0).id(), shot(0).takes().get(0).id());
+            prompt.dropTake(prompt.sourceB(), shot(0).id(), shot(0).takes().get(0).id());
+            prompt.modeProperty().set(Mode.EXTEND);
+        });
+        assertEquals(2, shot(1).sources().size(), "B stays with the shot while extend does not show it");
+        assertTrue(onFx(() -> prompt.showsSlot(prompt.sourceA()).get()));
+        assertFalse(onFx(() -> prompt.showsSlot(prompt.sourceB()).get()));
+        List<JobSpec> specs = onFx(() -> prompt.generate());
+        assertEquals(1, specs.size(), studio.statusProperty().get());
+        assertEquals(List.of(new dev.kinora.project.SourceRef(media, dev.kinora.project.SourceRole.START)), specs.get(0).sources(),
+                "extend reads A only");
+        onFx(() -> prompt.modeProperty().set(Mode.INTERPOLATE));
+        assertTrue(onFx(() -> prompt.showsSlot(prompt.sourceB()).get()), "connect shows B again, with its source");
+        assertEquals(media, prompt.sourceB().pathProperty().get());
+        onFx(() -> prompt.modeProperty().set(Mode.GENERATE));
+        assertFalse(onFx(() -> prompt.showsSlot(prompt.sourceA()).get()));
+    }
+
+    @Test
     void useLastFrameTurnsThePreviousTakeIntoAStillToAnimate() throws Exception {
         onFx(() -> {
             prompt.promptProperty().set("first");

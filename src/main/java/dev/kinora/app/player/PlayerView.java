@@ -118,6 +118,7 @@ public final class PlayerView extends BorderPane {
         scrub.setMinorTickCount(7);
         scrub.setSnapToTicks(false);
         HBox.setHgrow(scrub, Priority.ALWAYS);
+        scrub.setMinWidth(40);
         scrub.setFocusTraversable(false);
         Runnable range = () -> scrub.setMax(Math.max(1, vm.count() - 1));
         vm.clipProperty().addListener(o -> range.run());
@@ -138,6 +139,7 @@ public final class PlayerView extends BorderPane {
         tc.getStyleClass().add("timecode");
         tc.textProperty().bind(vm.timecodeProperty());
         tc.setMinWidth(Region.USE_PREF_SIZE);
+        Icons.tip(tc, "Timecode (hours:minutes:seconds:frames at the clip's frame rate) · frame / frames", "");
         ChoiceBox<PlayerViewModel.Zoom> zoom = new ChoiceBox<>();
         zoom.getItems().setAll(PlayerViewModel.Zoom.values());
         zoom.valueProperty().bindBidirectional(vm.zoomProperty());
@@ -157,6 +159,7 @@ public final class PlayerView extends BorderPane {
             }
         });
         Icons.tip(zoom, "Zoom: fit (smooth), 1:1, or pixel-exact whole-number scale", "");
+        zoom.setMinWidth(Region.USE_PREF_SIZE);
         ToggleButton wipe = Icons.decorate(new ToggleButton(), "mdi2c-compare-horizontal", "A/B wipe: compare with the take picked for comparison; drag on the picture", "");
         wipe.getStyleClass().add("icon-button");
         wipe.selectedProperty().bindBidirectional(vm.wipeProperty());

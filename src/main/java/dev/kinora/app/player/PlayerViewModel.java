@@ -163,14 +163,7 @@ public final class PlayerViewModel {
             timecode.set("--");
             return;
         }
-        timecode.set(timecode(frame.get(), fps()) + "  ·  frame " + (frame.get() + 1) + " / " + n);
-    }
-
-    /** SMPTE-like mm:ss:ff at the clip's frame rate. */
-    public static String timecode(int frame, double fps) {
-        int rate = (int) Math.max(1, Math.round(fps));
-        int secs = frame / rate;
-        return String.format("%02d:%02d:%02d", secs / 60, secs % 60, frame % rate);
+        timecode.set(dev.kinora.app.Timecode.format(frame.get(), fps()) + " · " + (frame.get() + 1) + "/" + n);
     }
 
     public ObjectProperty<Frames> clipProperty() {

@@ -90,9 +90,16 @@ public final class PromptView extends BorderPane {
         prompt.textProperty().bindBidirectional(vm.promptProperty());
         TextArea negative = new TextArea();
         negative.setId("negative");
-        negative.setPromptText("Negative prompt: what to avoid (blur, flicker…)");
+        negative.setPromptText("What to avoid: blur, flicker, text…");
         negative.setWrapText(true);
         negative.setPrefRowCount(2);
+        // Labelled above the box: a placeholder disappears as soon as there is text, a label stays.
+        Label negativeLabel = new Label("Negative prompt");
+        negativeLabel.setId("negative-label");
+        negativeLabel.getStyleClass().add("field-label");
+        negativeLabel.setLabelFor(negative);
+        negative.setAccessibleText("Negative prompt");
+        prompt.setAccessibleText("Prompt");
         negative.textProperty().bindBidirectional(vm.negativeProperty());
         Label tokens = new Label();
         tokens.setId("token-count");
@@ -143,9 +150,15 @@ public final class PromptView extends BorderPane {
         hint.getStyleClass().add("hint");
         hint.setWrapText(true);
         hint.textProperty().bind(vm.modeHintProperty());
-        VBox slots = new VBox(6, slot(vm.sourceA()), slot(vm.sourceB()));
-        slots.visibleProperty().bind(vm.modeProperty().isNotEqualTo(Mode.GENERATE));
-        slots.managedProperty().bind(slots.visibleProperty());
+        // Only the slots the mode reads: A to start from (or extend, loop, remix), B only to connect two.
+        Region slotA = slot(vm.sourceA());
+        Region slotB = slot(vm.sourceB());
+        for (Region r : new Region[] {slotA, slotB}) {
+            SourceSlot which = r == slotA ? vm.sourceA() : vm.sourceB();
+            r.visibleProperty().bind(vm.showsSlot(which));
+            r.managedProperty().bind(r.visibleProperty());
+        }
+        VBox slots = new VBox(6, slotA, slotB);
         Button lastFrame = new Button("Use last frame of previous shot");
         lastFrame.setGraphic(Icons.icon("mdi2i-image-move"));
         lastFrame.setOnAction(e -> vm.useLastFrameOfPrevious());
@@ -166,24 +179,30 @@ public final class PromptView extends BorderPane {
         pack.setId("pack");
         pack.setMaxWidth(Double.MAX_VALUE);
         bind(pack.valueProperty(), vm.packProperty());
-        Icons.tip(pack, "Model pack: Tools → Model Manager to install more", "");
+        Icons.tip(pack, "", "");
+        // The pack's name may be cut to the panel's width: the tooltip has all of it.
+        pack.getTooltip().textProperty().bind(vm.packProperty().map(p -> p + ": the model pack; Tools → Model Manager to install more")
+                .orElse("Model pack: Tools → Model Manager to install more"));
         grid.addRow(row++, label("Model"), pack);
         ChoiceBox<Device> device = new ChoiceBox<>();
+        device.setId("device");
         device.getItems().setAll(Device.values());
         device.setConverter(converter(d -> d.id().toUpperCase()));
         bind(device.valueProperty(), vm.deviceProperty());
         device.setMinWidth(Region.USE_PREF_SIZE);
         Label used = new Label();
         used.getStyleClass().add("hint");
+        used.setWrapText(true);
         // The reason a device fell back can be long (an ORT error); the line shows its start, the tooltip all of it.
-        used.textProperty().bind(vm.deviceUsedProperty().map(s -> "using " + (s.length() > 44 ? s.substring(0, 43) + "…" : s)));
+        used.textProperty().bind(vm.deviceUsedProperty().map(s -> "using " + (s.length() > 60 ? s.substring(0, 59) + "…" : s)));
         javafx.scene.control.Tooltip usedTip = new javafx.scene.control.Tooltip();
         usedTip.textProperty().bind(vm.deviceUsedProperty().map(s -> "Jobs run on: " + s));
         used.setTooltip(usedTip);
-        grid.addRow(row++, label("Device"), new HBox(8, device, used));
+        grid.addRow(row++, label("Device"), new VBox(2, device, used));
         TextField seed = new TextField();
         seed.setId("seed");
-        seed.setPrefColumnCount(9);
+        seed.setPrefColumnCount(8);
+        seed.setMinWidth(60);
         seed.setTextFormatter(new javafx.scene.control.TextFormatter<>(new javafx.util.converter.LongStringConverter(), 42L,
                 ch -> ch.getControlNewText().matches("\\d{0,15}") ? ch : null));
         @SuppressWarnings("unchecked")
@@ -197,13 +216,25 @@ public final class PromptView extends BorderPane {
         HBox seedRow = new HBox(4, seed, lock, dice, reuse);
         seedRow.setAlignment(Pos.CENTER_LEFT);
         grid.addRow(row++, label("Seed"), seedRow);
-        Spinner<Integer> steps = intSpinner(1, 200, vm.stepsProperty());
+        // The engine's whole range, and the range said beside the box: a typed 5000 becomes 1000, visibly.
+        Spinner<Integer> steps = intSpinner(1, PromptViewModel.MAX_STEPS, vm.stepsProperty());
         steps.setId("steps");
+        Label stepsRange = new Label("1–" + PromptViewModel.MAX_STEPS);
+        stepsRange.setId("steps-range");
+        stepsRange.getStyleClass().add("hint");
+        stepsRange.setMinWidth(Region.USE_PREF_SIZE);
+        Icons.tip(steps, "Denoising steps, 1 to " + PromptViewModel.MAX_STEPS
+                + " (the engine's limit): more steps are slower; the pack's default is usually enough", "");
+        HBox stepsRow = new HBox(8, steps, stepsRange);
+        stepsRow.setAlignment(Pos.CENTER_LEFT);
+        grid.addRow(row++, label("Steps"), stepsRow);
         Spinner<Double> guidance = new Spinner<>(1.0, 20.0, 3.0, 0.5);
         guidance.setEditable(true);
         guidance.setPrefWidth(90);
+        guidance.setMinWidth(70);
         bind(guidance.getValueFactory().valueProperty(), vm.guidanceProperty().asObject(), guidance);
-        grid.addRow(row++, label("Steps"), new HBox(8, steps, label("Guidance"), guidance));
+        Icons.tip(guidance, "Guidance: how closely to follow the prompt (1 = not at all)", "");
+        grid.addRow(row++, label("Guidance"), guidance);
         ComboBox<String> sched = new ComboBox<>();
         sched.getItems().add("");
         for (dev.kinora.engine.scheduler.SchedulerKind k : dev.kinora.engine.scheduler.SchedulerKind.values()) {
@@ -213,8 +244,9 @@ public final class PromptView extends BorderPane {
         sched.setMaxWidth(Double.MAX_VALUE);
         bind(sched.valueProperty(), vm.schedulerProperty());
         grid.addRow(row++, label("Scheduler"), sched);
-        Spinner<Integer> frames = intSpinner(1, 512, vm.framesProperty());
+        Spinner<Integer> frames = intSpinner(1, PromptViewModel.MAX_FRAMES, vm.framesProperty());
         frames.setId("frames");
+        Icons.tip(frames, "Length in frames, 1 to " + PromptViewModel.MAX_FRAMES + " (the engine's limit)", "");
         Spinner<Integer> fps = intSpinner(1, 60, null);
         fps.getValueFactory().setValue((int) vm.fpsProperty().get());
         vm.fpsProperty().addListener((o, a, b) -> fps.getValueFactory().setValue(b.intValue()));
@@ -224,16 +256,28 @@ public final class PromptView extends BorderPane {
         seconds.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(
                 () -> String.format("%.1f s", vm.framesProperty().get() / Math.max(1, vm.fpsProperty().get())),
                 vm.framesProperty(), vm.fpsProperty()));
-        HBox lenRow = new HBox(8, frames, seconds, label("fps"), fps);
+        seconds.setMinWidth(Region.USE_PREF_SIZE);
+        HBox lenRow = new HBox(8, frames, seconds);
         lenRow.setAlignment(Pos.CENTER_LEFT);
         grid.addRow(row++, label("Length"), lenRow);
+        Label fpsUnit = new Label("fps");
+        fpsUnit.getStyleClass().add("hint");
+        fpsUnit.setMinWidth(Region.USE_PREF_SIZE);
+        HBox fpsRow = new HBox(8, fps, fpsUnit);
+        fpsRow.setAlignment(Pos.CENTER_LEFT);
+        grid.addRow(row++, label("Frame rate"), fpsRow);
         Spinner<Integer> vars = intSpinner(1, 16, vm.variationsProperty());
         Icons.tip(vars, "Variations: one job per seed, seed, seed+1, …", "");
+        grid.addRow(row++, label("Variations"), vars);
         Slider strength = new Slider(0.05, 1, 0.6);
         strength.valueProperty().bindBidirectional(vm.strengthProperty());
-        strength.visibleProperty().bind(vm.modeProperty().isEqualTo(Mode.REMIX));
         Icons.tip(strength, "Remix strength: how far the clip may change", "");
-        grid.addRow(row++, label("Variations"), new HBox(8, vars, strength));
+        Label strengthLabel = label("Strength");
+        for (javafx.scene.Node n : new javafx.scene.Node[] {strength, strengthLabel}) {
+            n.visibleProperty().bind(vm.modeProperty().isEqualTo(Mode.REMIX));
+            n.managedProperty().bind(n.visibleProperty());
+        }
+        grid.addRow(row++, strengthLabel, strength);
 
         Button gen = new Button("Generate");
         gen.setId("generate");
@@ -244,14 +288,22 @@ public final class PromptView extends BorderPane {
         Icons.tip(gen, "Queue this generation; keep editing while it renders", "Ctrl+Enter");
 
         VBox body = new VBox(6,
-                section("PROMPT"), prompt, new HBox(tokens), negative,
+                section("PROMPT"), prompt, new HBox(tokens), negativeLabel, negative,
                 section("MODE"), modeRow, hint, slots, lastFrame,
                 section("SETTINGS"), grid);
         body.setPadding(new Insets(0, 10, 10, 10));
         VBox.setVgrow(prompt, Priority.SOMETIMES);
         ScrollPane scroll = new ScrollPane(body);
+        scroll.setId("prompt-scroll");
         scroll.setFitToWidth(true);
         scroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
+        // In a low window the settings are below the fold: whatever gets the focus (Tab, a mnemonic)
+        // is scrolled into view, so no setting is ever edited blind.
+        sceneProperty().addListener((o, a, sc) -> {
+            if (sc != null) {
+                sc.focusOwnerProperty().addListener((x, was, now) -> reveal(scroll, body, now));
+            }
+        });
         setTop(header);
         setCenter(scroll);
         VBox foot = new VBox(gen);
@@ -261,6 +313,38 @@ public final class PromptView extends BorderPane {
 
     public TextArea promptArea() {
         return prompt;
+    }
+
+    /** Scrolls {@code scroll} (showing {@code body}) just enough that {@code n}, when inside it, is in view. */
+    static void reveal(ScrollPane scroll, Region body, javafx.scene.Node n) {
+        if (n == null || !inside(n, body)) {
+            return;
+        }
+        javafx.geometry.Bounds b = body.sceneToLocal(n.localToScene(n.getBoundsInLocal()));
+        double view = scroll.getViewportBounds().getHeight();
+        double extra = body.getHeight() - view;
+        if (extra <= 0 || b == null) {
+            return;
+        }
+        double top = scroll.getVvalue() * extra;
+        double margin = 8;
+        if (b.getMinY() - margin < top) {
+            top = b.getMinY() - margin;
+        } else if (b.getMaxY() + margin > top + view) {
+            top = Math.min(b.getMinY() - margin, b.getMaxY() + margin - view);
+        } else {
+            return;
+        }
+        scroll.setVvalue(Math.max(0, Math.min(1, top / extra)));
+    }
+
+    private static boolean inside(javafx.scene.Node n, javafx.scene.Node ancestor) {
+        for (javafx.scene.Node p = n; p != null; p = p.getParent()) {
+            if (p == ancestor) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Region slot(SourceSlot s) {
@@ -331,15 +415,18 @@ public final class PromptView extends BorderPane {
         };
     }
 
+    /** A settings row's name: never shortened, the control beside it gives way instead. */
     private static Label label(String s) {
         Label l = new Label(s);
         l.getStyleClass().add("muted");
+        l.setMinWidth(Region.USE_PREF_SIZE);
         return l;
     }
 
     private static Label section(String s) {
         Label l = new Label(s);
         l.getStyleClass().add("section");
+        l.setMinWidth(Region.USE_PREF_SIZE);
         return l;
     }
 

@@ -45,6 +45,10 @@ import javafx.collections.ObservableList;
  * strength are per machine / per job, not part of the document.
  */
 public final class PromptViewModel {
+    /** The engine's limits, which the settings allow in full (and say). */
+    public static final int MAX_STEPS = dev.kinora.engine.RequestLimits.MAX_STEPS;
+    public static final int MAX_FRAMES = dev.kinora.engine.RequestLimits.MAX_FRAMES;
+
     private final StudioModel studio;
     private final StringProperty prompt = new SimpleStringProperty("");
     private final StringProperty negative = new SimpleStringProperty("");
@@ -389,8 +393,14 @@ public final class PromptViewModel {
             m = Mode.EXTEND;
             sources = List.of(new SourceRef(prevTake.get().media(), SourceRole.START));
             dir = Direction.FORWARD;
-        } else if (m == Mode.EXTEND && dir == Direction.BACKWARD) {
-            sources = sources.stream().map(r -> new SourceRef(r.path(), SourceRole.END)).toList();
+        } else {
+            // A source the mode does not read stays with the shot (switching back brings it back), but the job
+            // gets only the slots the editor shows for this mode.
+            Mode mode = m;
+            sources = sources.stream().filter(r -> slot(r.role()).usedBy(mode)).toList();
+            if (m == Mode.EXTEND && dir == Direction.BACKWARD) {
+                sources = sources.stream().map(r -> new SourceRef(r.path(), SourceRole.END)).toList();
+            }
         }
         ShotSettings st = s.settings();
         String packId = st.pack().isEmpty() ? pack.get() == null ? d.settings().defaultPack() : pack.get().id() : st.pack();
@@ -529,6 +539,15 @@ public final class PromptViewModel {
 
     public ObservableList<String> history() {
         return history;
+    }
+
+    /** Whether the editor shows {@code slot} for the current mode (see {@link SourceSlot#usedBy}). */
+    public javafx.beans.binding.BooleanBinding showsSlot(SourceSlot slot) {
+        return javafx.beans.binding.Bindings.createBooleanBinding(() -> slot.usedBy(mode.get()), mode);
+    }
+
+    private SourceSlot slot(SourceRole role) {
+        return role == sourceB.role() ? sourceB : sourceA;
     }
 
     public SourceSlot sourceA() {

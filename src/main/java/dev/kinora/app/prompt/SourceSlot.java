@@ -1,6 +1,7 @@
 package dev.kinora.app.prompt;
 
 import dev.kinora.engine.Frames;
+import dev.kinora.engine.pack.Mode;
 import dev.kinora.project.SourceRole;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleObjectProperty;
@@ -42,6 +43,18 @@ public final class SourceSlot {
 
     public StringProperty infoProperty() {
         return info;
+    }
+
+    /**
+     * Whether a job in {@code mode} reads this slot: the start (A) for every mode that begins from
+     * something (animate, extend, connect, loop, remix), the end (B) only to connect two.
+     */
+    public boolean usedBy(Mode mode) {
+        return switch (mode) {
+            case GENERATE -> false;
+            case INTERPOLATE -> true;
+            case ANIMATE, EXTEND, LOOP, REMIX -> role == SourceRole.START;
+        };
     }
 
     public boolean filled() {

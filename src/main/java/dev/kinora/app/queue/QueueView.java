@@ -27,8 +27,10 @@ public final class QueueView extends BorderPane {
         this.vm = vm;
         getStyleClass().addAll("panel", "queue");
         setId("queue");
-        Label title = new Label("RENDER QUEUE");
+        Label title = new Label("QUEUE");
         title.getStyleClass().add("panel-title");
+        title.setMinWidth(Region.USE_PREF_SIZE);
+        Icons.tip(title, "QUEUE: the render queue; jobs run one after another, in this order", "");
         list = new ListView<>(vm.jobs());
         list.setId("queue-list");
         list.setCellFactory(l -> new JobCell());
@@ -50,7 +52,7 @@ public final class QueueView extends BorderPane {
         Region grow = new Region();
         HBox.setHgrow(grow, Priority.ALWAYS);
         HBox bar = new HBox(2, title, grow, cancel, retry, up, down, clear);
-        bar.getStyleClass().add("panel-header");
+        bar.getStyleClass().addAll("panel-header", "tools");
         bar.setAlignment(Pos.CENTER_LEFT);
         setTop(bar);
         setCenter(list);
@@ -124,6 +126,7 @@ public final class QueueView extends BorderPane {
                 return;
             }
             title.setText(j.label());
+            title.setTooltip(new javafx.scene.control.Tooltip(j.label())); // a long prompt is cut to the panel's width
             state.textProperty().bind(j.stateProperty().map(s -> s.name().toLowerCase(Locale.ROOT)));
             mark(j.state());
             bound = j;

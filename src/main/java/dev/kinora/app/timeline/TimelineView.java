@@ -3,6 +3,7 @@ package dev.kinora.app.timeline;
 import dev.kinora.app.FxFrames;
 import dev.kinora.app.Icons;
 import dev.kinora.app.StudioModel;
+import dev.kinora.app.Timecode;
 import dev.kinora.project.Project;
 import dev.kinora.project.Shot;
 import dev.kinora.project.Take;
@@ -14,8 +15,6 @@ import java.util.function.Consumer;
 import javafx.css.PseudoClass;
 import javafx.geometry.Pos;
 import javafx.scene.Cursor;
-import javafx.scene.canvas.Canvas;
-import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.control.Button;
 import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
@@ -34,9 +33,10 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
-import javafx.scene.paint.Color;
 import javafx.scene.shape.Line;
-import javafx.scene.text.Font;
+import javafx.scene.shape.LineTo;
+import javafx.scene.shape.MoveTo;
+import javafx.scene.shape.Path;
 
 /**
  * The storyboard: shot cards laid on a frame ruler, each as wide as its length. Rebuilt on every
@@ -49,13 +49,23 @@ public final class TimelineView extends BorderPane {
     private static final PseudoClass STALE = PseudoClass.getPseudoClass("stale");
     private static final PseudoClass PROBLEM = PseudoClass.getPseudoClass("problem");
     private static final String SHOT_DRAG = "kinora-shot:";
-    private static final double RULER = 20;
-    private static final double CARD_H = 118;
+    /** Height of the timecode ruler above the cards. */
+    static final double RULER = 22;
+    static final double CARD_H = 118;
+    /** The track: ruler, a gap, a card and the padding under it. */
+    static final double TRACK_H = RULER + 4 + CARD_H + 8;
+    /** Room for the track's horizontal scroll bar under the cards, so it never covers them. */
+    private static final double SCROLLBAR = 16;
+    /** Pixels a ruler label needs (HH:MM:SS:FF in 10 px monospace, and a gap). */
+    private static final double LABEL_SPACING = 92;
+    private static final int[] LABEL_SECONDS = {1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600};
 
     private final TimelineViewModel vm;
     private final StudioModel studio;
     private final HBox cards = new HBox(2);
-    private final Canvas ruler = new Canvas(10, RULER);
+    private final Pane ruler = new Pane();
+    /** The frame rate, zoom and width the ruler was last drawn for. */
+    private java.util.List<Double> rulerDrawn = java.util.List.of();
     private final Line playhead = new Line();
     private final Pane content = new Pane();
     private final ToggleButton cont;
@@ -75,6 +85,7 @@ public final class TimelineView extends BorderPane {
         setId("timeline");
         Label title = new Label("STORYBOARD");
         title.getStyleClass().add("panel-title");
+        title.setMinWidth(Region.USE_PREF_SIZE);
         Button add = Icons.button("mdi2p-plus", "Add a shot after the selected one", "Ctrl+T", vm::addShot);
         add.setId("add-shot");
         Button dup = Icons.button("mdi2c-content-copy", "Duplicate the selected shot", "Ctrl+D", vm::duplicate);
@@ -91,34 +102,51 @@ public final class TimelineView extends BorderPane {
         append.setId("append");
         Button reel = Icons.button("mdi2p-playlist-play", "Play the whole reel", "Ctrl+Space", () -> onPlayReel.run());
         reel.setId("play-reel");
+        // The storyboard's way out: a labelled primary button, not one more grey icon.
         Button export = Icons.button("mdi2f-file-export", "Export the reel (MP4, WebM, GIF, PNG sequence)", "Ctrl+E", () -> onExport.run());
+        export.setText("Export");
+        export.setId("export");
+        export.getStyleClass().setAll("button", "primary", "compact");
+        export.setMinWidth(Region.USE_PREF_SIZE);
         Button otio = Icons.button("mdi2t-timeline", "Export the storyboard as OpenTimelineIO (.otio)", "", () -> onExportOtio.run());
         Label total = new Label();
         total.getStyleClass().add("muted");
+        javafx.scene.control.Tooltip totalTip = new javafx.scene.control.Tooltip();
+        totalTip.textProperty().bind(total.textProperty());
+        total.setTooltip(totalTip);
         studio.revisionProperty().addListener(o -> total.setText(summary(studio.doc())));
         total.setText(summary(studio.doc()));
         Region grow = new Region();
         HBox.setHgrow(grow, Priority.ALWAYS);
         HBox bar = new HBox(4, title, add, dup, del, split, cont, last, append, grow, total, reel, export, otio, zout, zin);
-        bar.getStyleClass().add("panel-header");
+        bar.getStyleClass().addAll("panel-header", "tools");
         bar.setAlignment(Pos.CENTER_LEFT);
         setTop(bar);
 
         cards.setLayoutY(RULER + 4);
         cards.setAlignment(Pos.TOP_LEFT);
         playhead.getStyleClass().add("playhead");
-        playhead.setStroke(Color.web("#ff5d5d"));
         playhead.setStartY(0);
         playhead.setMouseTransparent(true);
         content.getChildren().addAll(ruler, cards, playhead);
         content.getStyleClass().add("timeline-track");
         content.setPadding(new javafx.geometry.Insets(0, 0, 8, 0));
+        ruler.getStyleClass().add("ruler");
+        ruler.setId("ruler");
+        ruler.setMinHeight(RULER);
+        ruler.setPrefHeight(RULER);
+        ruler.setMaxHeight(RULER);
         ruler.setOnMousePressed(e -> vm.playheadProperty().set((int) Math.max(0, e.getX() / vm.zoomProperty().get())));
         ruler.setOnMouseDragged(e -> vm.playheadProperty().set((int) Math.max(0, e.getX() / vm.zoomProperty().get())));
         ruler.setCursor(Cursor.H_RESIZE);
         ScrollPane scroll = new ScrollPane(content);
+        scroll.setId("timeline-scroll");
         scroll.setFitToHeight(true);
-        scroll.setVbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
+        scroll.setVbarPolicy(ScrollPane.ScrollBarPolicy.AS_NEEDED);
+        // The panel never gets lower than a whole card with the scroll bar under it: the split pane
+        // takes the room from the panels above instead of cutting the cards off.
+        scroll.setMinHeight(TRACK_H + SCROLLBAR);
+        scroll.setPrefHeight(TRACK_H + SCROLLBAR);
         setCenter(scroll);
         scroll.viewportBoundsProperty().addListener((o, a, b) -> {
             if (a == null || Math.abs(a.getWidth() - b.getWidth()) > 1) {
@@ -172,41 +200,85 @@ public final class TimelineView extends BorderPane {
         }
         double view = getCenter() instanceof ScrollPane sp ? sp.getViewportBounds().getWidth() : 0;
         double width = Math.max(Math.max(600, view - 2), vm.totalFrames() * z + d.shots().size() * 2 + 200);
-        ruler.setWidth(width);
         content.setMinWidth(width);
-        content.setPrefHeight(RULER + CARD_H + 16);
+        content.setMinHeight(TRACK_H);
+        content.setPrefHeight(TRACK_H);
         drawRuler(d, z, width);
         cont.setSelected(studio.selected().map(Shot::continueFromPrevious).orElse(false));
         cont.setDisable(d.indexOf(studio.selectedShotProperty().get()) <= 0);
         placePlayhead();
     }
 
+    /**
+     * The ruler: a tick per frame (or per few frames when zoomed out), a taller one where each second
+     * starts, and the timecode (HH:MM:SS:FF at the project's frame rate) every few seconds, as many as
+     * fit. Nodes styled by the theme, rebuilt with the cards.
+     */
     private void drawRuler(Project d, double z, double width) {
-        GraphicsContext g = ruler.getGraphicsContext2D();
-        g.setFill(Color.web("#1c1f26"));
-        g.fillRect(0, 0, width, RULER);
         double fps = d.settings().fps();
-        int every = z >= 16 ? 1 : z >= 6 ? 4 : 8;
-        g.setFont(Font.font(9.5));
-        for (int f = 0; f * z < width; f++) {
-            double x = f * z + 0.5;
-            boolean second = f % Math.round(fps) == 0;
-            if (f % every == 0 || second) {
-                g.setStroke(Color.web(second ? "#6b7385" : "#3a4050"));
-                g.strokeLine(x, second ? 6 : 13, x, RULER);
+        // Cards change on every edit, the ruler only with the rate, the zoom and the width: its nodes are kept.
+        java.util.List<Double> key = java.util.List.of(fps, z, width);
+        if (key.equals(rulerDrawn)) {
+            return;
+        }
+        rulerDrawn = key;
+        ruler.getChildren().clear();
+        ruler.setMinWidth(width);
+        ruler.setPrefWidth(width);
+        ruler.setMaxWidth(width);
+        Path minor = new Path();
+        minor.getStyleClass().add("ruler-tick");
+        Path major = new Path();
+        major.getStyleClass().add("ruler-tick-major");
+        long every = 1;
+        while (every * z < 4) {
+            every *= 2;
+        }
+        for (long f = 0; f * z < width; f += every) {
+            double x = Math.floor(f * z) + 0.5;
+            minor.getElements().addAll(new MoveTo(x, RULER - 5), new LineTo(x, RULER));
+        }
+        int labelEvery = labelSeconds(fps, z);
+        boolean everySecond = fps * z >= 4;
+        for (long sec = 0; ; sec++) {
+            long f = Timecode.firstFrameOfSecond(sec, fps);
+            double x = Math.floor(f * z) + 0.5;
+            if (x >= width) {
+                break;
             }
-            if (second) {
-                g.setFill(Color.web("#8a92a6"));
-                g.fillText((int) (f / Math.round(fps)) + "s", x + 3, 11);
+            boolean labelled = sec % labelEvery == 0;
+            if (labelled || everySecond) {
+                major.getElements().addAll(new MoveTo(x, labelled ? 2 : RULER - 9), new LineTo(x, RULER));
+            }
+            if (labelled) {
+                Label l = new Label(Timecode.format(f, fps));
+                l.getStyleClass().add("ruler-label");
+                l.setLayoutX(x + 3);
+                l.setLayoutY(2);
+                l.setMouseTransparent(true);
+                ruler.getChildren().add(l);
             }
         }
+        minor.setMouseTransparent(true);
+        major.setMouseTransparent(true);
+        ruler.getChildren().addAll(0, java.util.List.of(minor, major));
+    }
+
+    /** Seconds between ruler labels: the first step from 1 s up whose labels do not overlap at this zoom. */
+    static int labelSeconds(double fps, double pixelsPerFrame) {
+        for (int s : LABEL_SECONDS) {
+            if (s * fps * pixelsPerFrame >= LABEL_SPACING) {
+                return s;
+            }
+        }
+        return LABEL_SECONDS[LABEL_SECONDS.length - 1];
     }
 
     private void placePlayhead() {
         double x = vm.playheadProperty().get() * vm.zoomProperty().get() + 0.5;
         playhead.setStartX(x);
         playhead.setEndX(x);
-        playhead.setEndY(RULER + CARD_H + 8);
+        playhead.setEndY(RULER + 4 + CARD_H + 4);
     }
 
     private Region card(Project d, Shot s, int index, double z) {
@@ -236,19 +308,23 @@ public final class TimelineView extends BorderPane {
         } else {
             Label none = new Label(active.isEmpty() ? "no take yet" : studio.unreadable(active.get()) ? "missing media" : "…");
             none.getStyleClass().add("hint");
+            Icons.tip(none, none.getText(), "");
             strip.setAlignment(Pos.CENTER);
             strip.getChildren().add(none);
         }
+        // A card is as wide as its shot, so its lines are cut to fit; each one's tooltip has all of it.
         Label prompt = new Label(s.prompt().isBlank() ? "(empty prompt)" : s.prompt());
         prompt.getStyleClass().add("shot-prompt");
         prompt.setMaxWidth(w - 10);
+        Icons.tip(prompt, prompt.getText(), "");
         Label meta = new Label((index + 1) + " · " + len + " f · " + String.format("%.1f s", s.durationSeconds()));
         meta.getStyleClass().add("shot-meta");
+        Icons.tip(meta, meta.getText() + "  (shot · frames · seconds)", "");
         MenuButton takes = new MenuButton(s.takes().isEmpty() ? "0 takes"
                 : "take " + (s.takes().indexOf(active.get()) + 1) + "/" + s.takes().size());
         takes.getStyleClass().add("shot-meta");
         takes.setId("takes-" + s.id());
-        Icons.tip(takes, "Takes of this shot: pick the active one, or compare two", "");
+        Icons.tip(takes, takes.getText() + ": the takes of this shot; pick the active one, or compare two", "");
         for (int t = 0; t < s.takes().size(); t++) {
             Take tk = s.takes().get(t);
             String label = "Take " + (t + 1) + " · seed " + tk.recipe().seed() + (tk.label().isEmpty() ? "" : " · " + tk.label());
@@ -269,23 +345,30 @@ public final class TimelineView extends BorderPane {
         // Where the artist looks: why the last job was refused or failed (in place of the prompt line),
         // and, on a take made from an earlier take of the shot before it, the one-click fix.
         String note = studio.shotNotes().getOrDefault(s.id(), "");
-        Label line = prompt;
+        Region line = prompt;
         if (!note.isEmpty()) {
-            line = new Label(note);
-            line.getStyleClass().add("shot-problem");
-            line.setId("problem-" + s.id());
-            line.setMaxWidth(w - 10);
-            Icons.tip(line, note + "\nPrompt: " + (s.prompt().isBlank() ? "(empty)" : s.prompt()), "");
+            Label problem = new Label(note);
+            problem.getStyleClass().add("shot-problem");
+            problem.setId("problem-" + s.id());
+            problem.setMaxWidth(w - 10);
+            Icons.tip(problem, note + "\nPrompt: " + (s.prompt().isBlank() ? "(empty)" : s.prompt()), "");
+            line = problem;
         }
         Optional<String> stale = vm.stale(s.id());
         if (stale.isPresent()) {
-            Button regen = Icons.button("mdi2r-refresh", "Stale: " + stale.get() + ". Regenerate this shot from the new take", "",
-                    () -> onRegenerate.accept(s.id()));
+            Button regen = Icons.button("mdi2r-refresh", "regenerate from new take: this shot is stale (" + stale.get()
+                            + "); make it again from the new take\nPrompt: " + s.prompt(), "", () -> onRegenerate.accept(s.id()));
             regen.setText("regenerate from new take");
             regen.setId("regenerate-" + s.id());
             regen.getStyleClass().add("stale-button");
-            regen.setMaxWidth(w - 70);
-            foot.getChildren().set(foot.getChildren().indexOf(meta), regen);
+            if (note.isEmpty()) {
+                // The fix takes the prompt's line, where it has the card's whole width (the prompt is in its tooltip).
+                regen.setMaxWidth(w - 10);
+                line = regen;
+            } else {
+                regen.setMaxWidth(w - 70);
+                foot.getChildren().set(foot.getChildren().indexOf(meta), regen);
+            }
         }
         VBox box = new VBox(3, strip, line, foot);
         box.pseudoClassStateChanged(STALE, stale.isPresent());
