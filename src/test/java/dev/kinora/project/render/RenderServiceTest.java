@@ -200,7 +200,8 @@ class RenderServiceTest {
     }
 
     /** Queue writes that wait at a gate, on a thread of their own, remembering who ran them. */
-    private static final class GatedWriter implements Executor {
+    /** Closed after the service (registered first): its last writes land before the temp folder goes. */
+    private static final class GatedWriter implements Executor, AutoCloseable {
         final CountDownLatch gate = new CountDownLatch(1);
         final List<String> threads = new CopyOnWriteArrayList<>();
         final ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-writer"));
@@ -216,6 +217,13 @@ class RenderServiceTest {
                 threads.add(Thread.currentThread().getName());
                 write.run();
             });
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            gate.countDown();
+            thread.shutdown();
+            thread.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
         }
     }
 
@@ -295,6 +303,7 @@ class RenderServiceTest {
         Events ev = new Events();
         TinyEngine engine = new TinyEngine(models);
         GatedWriter writes = new GatedWriter();
+        closeLater.add(writes);
         RenderService r = service(engine, writes, ev);
         r.attach(s);
         QueuedJob j = ((Submission.Queued) r.submit(s.project().shots().get(0).id(), longJob())).job();
@@ -328,6 +337,7 @@ class RenderServiceTest {
         ProjectSession s = project("Writes");
         Events ev = new Events();
         GatedWriter writes = new GatedWriter();
+        closeLater.add(writes);
         RenderService r = service(new TinyEngine(models), writes, ev);
         r.attach(s);
         String shot = s.project().shots().get(0).id();
@@ -352,6 +362,15 @@ class RenderServiceTest {
                 + writes.threads.size() + " writes");
         assertTrue(writes.threads.stream().allMatch("test-writer"::equals), writes.threads.toString());
         r.cancel(running.id());
+        // the cancel is written on the writer's thread too: let it land before the temp folder goes
+        ev.await(RenderEvent.JobEnded.class, e -> e.jobId().equals(running.id()), 60_000);
+        waitUntil("the cancel on disk", 10_000, () -> {
+            try {
+                return !queueFile(s).contains("RUNNING");
+            } catch (Exception e) {
+                return false;
+            }
+        });
     }
 
     @Test
