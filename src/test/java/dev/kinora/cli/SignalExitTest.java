@@ -69,8 +69,8 @@ class SignalExitTest {
         Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
                 "-Dkinora.models=" + models, "-Dkinora.cache=" + dir.resolve("cache"),
                 "-Dorg.bytedeco.javacpp.cachedir=" + System.getProperty("org.bytedeco.javacpp.cachedir", dir.resolve("jcpp").toString()),
-                Main.class.getName(), "generate", "-m", "tiny", "-p", "a long red ball", "-s", "1", "--steps", "200",
-                "--frames", "400", "-o", out.toString())
+                Main.class.getName(), "generate", "-m", "tiny", "-p", "a long red ball", "-s", "1", "--steps", "1000",
+                "--frames", "1024", "-o", out.toString())
                 .redirectErrorStream(true).redirectOutput(err.toFile()).start();
         try {
             long deadline = System.currentTimeMillis() + 120_000;
