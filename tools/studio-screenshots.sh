@@ -3,10 +3,13 @@
 # sizes and places the window, as on a desktop), a clean home, the built jar, Tiny World from models/.
 # The screen is 1920×1080, so the window opens at its preferred 1440×900; each image is the window's
 # content (the scene), written by `kinora studio --screenshot` once the demo scene is laid out.
-# Needs: xvfb openbox xwininfo (x11-utils). Usage: tools/studio-screenshots.sh [out-dir]
+# Then the readability set: the live scene in a 1024×700 and a 1600×1000 window (the smallest the
+# studio supports, and a common laptop), in each theme: studio-<w>x<h>-<theme>.png.
+# Needs: xvfb openbox xwininfo (x11-utils). Usage: tools/studio-screenshots.sh [out-dir] [--sizes-only]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-docs/img}"
+only_sizes="${2:-}"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 [ -f target/kinora.jar ] || { echo "build first: mvn -B -DskipTests package" >&2; exit 2; }
@@ -25,6 +28,10 @@ for _ in $(seq 50); do xwininfo -root >/dev/null 2>&1 && break; sleep 0.2; done
 HOME="$home" openbox >/dev/null 2>&1 &
 pids+=($!)
 sleep 1
+prefs() { # the studio's prefs as a previous session left them: window size and theme
+  mkdir -p "$home/.local/share/kinora"
+  printf '%s\n' "$@" >"$home/.local/share/kinora/studio.properties"
+}
 shot() { # file, extra java options, studio options...
   local file="$1" opts="$2"
   shift 2
@@ -35,7 +42,15 @@ shot() { # file, extra java options, studio options...
   rm -rf "$home/.local/share/kinora"
 }
 # The live job must still be running when the window is captured: many steps.
-shot studio.png "-Dkinora.demoSteps=200" --screenshot-delay 12
-shot studio-compare.png "" --demo-scene compare
-shot studio-reel.png "" --demo-scene reel
+if [ "$only_sizes" != "--sizes-only" ]; then
+  shot studio.png "-Dkinora.demoSteps=200" --screenshot-delay 12
+  shot studio-compare.png "" --demo-scene compare
+  shot studio-reel.png "" --demo-scene reel
+fi
+for size in 1024x700 1600x1000; do
+  for theme in dark light; do
+    prefs "window.w=${size%x*}.0" "window.h=${size#*x}.0" "theme=$theme"
+    shot "studio-$size-$theme.png" "-Dkinora.demoSteps=200" --screenshot-delay 12
+  done
+done
 file "$out"/studio*.png

@@ -120,6 +120,20 @@ class StudioReadabilityTest {
             }
             return out;
         });
+        // Each shot selected in turn: the prompt editor's header and hints change with it (a continued shot, a stale one).
+        for (var shot : onFx(() -> studio.doc().shots())) {
+            onFx(() -> window.timelineViewModel().select(shot.id()));
+            onFx(() -> window.getScene().getRoot().layout());
+            problems.addAll(onFx(() -> {
+                List<String> out = new ArrayList<>();
+                for (Node n : all(window)) {
+                    if (visible(n)) {
+                        notCut(n, out);
+                    }
+                }
+                return out.stream().map(p -> "with shot " + (studio.doc().indexOf(shot.id()) + 1) + " selected: " + p).toList();
+            }));
+        }
         assertTrue(problems.isEmpty(), () -> theme + " at " + w + "×" + h + ":\n  " + String.join("\n  ", problems));
     }
 

@@ -252,9 +252,22 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--generations", defaultValue = "3")
         int generations;
 
+        @Option(names = "--studio", description = "The whole studio window instead: change the device during a job, cancel it,"
+                + " start a job on a 512-frame source (FxStallStudio), with the installed packs.")
+        boolean studio;
+
+        @Option(names = "--steps", defaultValue = "40", description = "With --studio: steps of the job the device changes run under.")
+        int steps;
+
         @Override
         public Integer call() throws Exception {
             System.out.println(MachineInfo.current().describe());
+            if (studio) {
+                java.nio.file.Path work = java.nio.file.Files.createTempDirectory("kinora-fx-stall");
+                FxStallStudio.measure(dev.kinora.engine.pack.PackRegistry.standard(), work, steps, 2000, System.out);
+                javafx.application.Platform.exit();
+                return OK;
+            }
             try (EngineHarness h = new EngineHarness(common.model, common.options())) {
                 ModelPack pack = h.pack();
                 FxStallProbe.measure(h, new Workload(pack.defaults().steps(), pack.frames()), generations, 2000, System.out);

@@ -1,6 +1,9 @@
 package dev.kinora.bench;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
 import javafx.animation.AnimationTimer;
 
 /**
@@ -12,6 +15,11 @@ public final class FxStallMeter {
     private final AnimationTimer timer;
     private long[] stamps = new long[4096];
     private int count;
+    private volatile long lastPulse;
+    private volatile Thread fxThread;
+    private Thread sampler;
+    /** Where the FX thread was while a pulse was overdue: its innermost Kinora frame (or its top frame), counted. */
+    private final Map<String, Integer> stalledIn = new LinkedHashMap<>();
 
     /** Must be created on the FX thread (or after the toolkit started). */
     public FxStallMeter() {
@@ -24,6 +32,8 @@ public final class FxStallMeter {
     }
 
     private synchronized void record(long now) {
+        lastPulse = System.nanoTime();
+        fxThread = Thread.currentThread();
         if (count == stamps.length) {
             stamps = Arrays.copyOf(stamps, count * 2);
         }
@@ -38,11 +48,57 @@ public final class FxStallMeter {
     /** Stops recording; call on the FX thread. */
     public void stop() {
         timer.stop();
+        if (sampler != null) {
+            sampler.interrupt();
+        }
+    }
+
+    /**
+     * Also looks at the FX thread every few milliseconds and, while a pulse is more than
+     * {@code overdueMs} late, notes where it is: what a long gap was spent on.
+     */
+    public void sampleStalls(double overdueMs) {
+        sampler = new Thread(() -> {
+            long overdue = (long) (overdueMs * 1e6);
+            while (!Thread.currentThread().isInterrupted()) {
+                Thread fx = fxThread;
+                if (fx != null && lastPulse != 0 && System.nanoTime() - lastPulse > overdue) {
+                    note(fx.getStackTrace());
+                }
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "fx-stall-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
+    }
+
+    private synchronized void note(StackTraceElement[] stack) {
+        if (stack.length == 0) {
+            return;
+        }
+        StackTraceElement where = Arrays.stream(stack).filter(f -> f.getClassName().startsWith("dev.kinora.")).findFirst().orElse(stack[0]);
+        String key = where.getClassName().replaceFirst("^.*\\.", "") + "." + where.getMethodName() + ":" + where.getLineNumber()
+                + " (top: " + stack[0].getClassName().replaceFirst("^.*\\.", "") + "." + stack[0].getMethodName() + ")";
+        stalledIn.merge(key, 1, Integer::sum);
+    }
+
+    /** The places the FX thread was seen in during overdue pulses since the last reset, most seen first (5 ms samples). */
+    public synchronized String stalls(int top) {
+        if (stalledIn.isEmpty()) {
+            return "no overdue pulse sampled";
+        }
+        return stalledIn.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(top)
+                .map(e -> e.getValue() + "× " + e.getKey()).collect(Collectors.joining("; "));
     }
 
     /** Forgets the pulses so far (e.g. between an idle baseline and the measured phase). */
     public synchronized void reset() {
         count = 0;
+        stalledIn.clear();
     }
 
     public synchronized PulseGaps gaps() {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 @EnabledIfSystemProperty(named = "kinora.bench.fx", matches = "true")
 class FxStallMeasurement {
     @Test
+    @org.junit.jupiter.api.condition.DisabledIfSystemProperty(named = "kinora.bench.fx.studio", matches = "true")
     void measureTheLongestFxStallWhileGenerating() throws Exception {
         String pack = System.getProperty("kinora.bench.pack", "tinyworld");
         int generations = Integer.getInteger("kinora.bench.generations", 3);
@@ -35,6 +36,25 @@ class FxStallMeasurement {
                 + "/" + System.getProperty("monocle.platform") + ", prism " + System.getProperty("prism.order")
                 + "; Java heap max " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB");
         Path report = Path.of("target", "bench", "fx-stall.txt");
+        Files.createDirectories(report.getParent());
+        Files.writeString(report, buf.toString(StandardCharsets.UTF_8));
+    }
+
+    /** The studio scenarios of {@link FxStallStudio} (bench/fx_stall.sh --studio); the report is target/bench/fx-stall-studio.txt. */
+    @Test
+    @EnabledIfSystemProperty(named = "kinora.bench.fx.studio", matches = "true")
+    void measureTheStudioScenarios(@org.junit.jupiter.api.io.TempDir Path work) throws Exception {
+        int steps = Integer.getInteger("kinora.bench.steps", 40);
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        out.println(MachineInfo.current().describe());
+        String load = Files.isReadable(Path.of("/proc/loadavg")) ? Files.readString(Path.of("/proc/loadavg")).trim() : "?";
+        out.println("load average before: " + load);
+        FxStallStudio.measure(dev.kinora.engine.pack.PackRegistry.standard(), work, steps, 2000, out);
+        out.println("JavaFX " + System.getProperty("javafx.runtime.version") + ", glass " + System.getProperty("glass.platform")
+                + "/" + System.getProperty("monocle.platform") + ", prism " + System.getProperty("prism.order")
+                + "; Java heap max " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB");
+        Path report = Path.of("target", "bench", "fx-stall-studio.txt");
         Files.createDirectories(report.getParent());
         Files.writeString(report, buf.toString(StandardCharsets.UTF_8));
     }

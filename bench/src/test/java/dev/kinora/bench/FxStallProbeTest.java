@@ -28,4 +28,21 @@ class FxStallProbeTest {
         }
         assertTrue(buf.toString(StandardCharsets.UTF_8).contains("FX thread while generating"));
     }
+
+    /** The studio scenarios run end to end on the tiny pack: each job starts, the cancels bring back partial takes. No timing asserted. */
+    @Test
+    void theStudioScenariosDriveTheWholeWindow(@TempDir Path dir) throws Exception {
+        Path models = dir.resolve("models");
+        TestPacks.tiny(models, "tiny");
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        FxStallStudio.Result r = FxStallStudio.measure(new dev.kinora.engine.pack.PackRegistry(java.util.List.of(models)),
+                dir.resolve("work"), 40, 200, new PrintStream(buf, true, StandardCharsets.UTF_8));
+        assertEquals(java.util.List.of("device", "cancel", "cancel-2nd", "source-512"),
+                r.scenarios().stream().map(FxStallStudio.Scenario::name).toList());
+        for (FxStallStudio.Scenario s : r.scenarios()) {
+            assertTrue(s.gaps().pulses() > 1, s.describe());
+        }
+        assertTrue(r.scenarios().get(1).note().contains("partial take added"), r.scenarios().get(1).describe());
+        assertTrue(r.scenarios().get(3).note().contains("extend queued"), r.scenarios().get(3).describe());
+    }
 }

@@ -59,6 +59,9 @@ public final class PromptView extends BorderPane {
         Label shot = new Label();
         shot.getStyleClass().add("panel-title");
         shot.textProperty().bind(vm.shotLabelProperty().map(s -> "PROMPT · " + s.toUpperCase()));
+        javafx.scene.control.Tooltip shotTip = new javafx.scene.control.Tooltip();
+        shotTip.textProperty().bind(shot.textProperty()); // "… · continues previous" is cut in a narrow panel
+        shot.setTooltip(shotTip);
         MenuButton history = new MenuButton();
         Icons.decorate(history, "mdi2h-history", "Prompt history: reuse an earlier prompt", "");
         history.getStyleClass().add("icon-button");
