@@ -119,7 +119,8 @@ class ProjectPlacesTest {
         StudioModel next = start(ud);
         assertEquals(saved, next.session().store().dir(), "the last project reopens, not a new empty one");
         assertEquals("a red ball", next.doc().shots().get(0).prompt());
-        assertFalse(next.dirtyProperty().get());
+        // the moved queue's job runs again on reopen and may land its take at once: only that may dirty it
+        assertFalse(next.dirtyProperty().get() && next.doc().shots().get(0).takes().isEmpty(), "reopened clean");
         assertEquals(List.of(saved), next.recentProjects().stream().map(RecentProjects.Entry::dir).toList(),
                 "Open Recent lists it; the untitled folder never shows there");
         onFx(() -> { next.newUntitled(); return null; });
