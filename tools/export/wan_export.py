@@ -11,7 +11,8 @@ diffusers checkout with --diffusers-src or $DIFFUSERS_SRC (`git -C <diffusers> a
 (its `transformers` optimizer), numpy.
 
 What it writes:
-  text_encoder/model.onnx   UMT5 encoder: input_ids, attention_mask [B,S] int64 -> last_hidden_state [B,S,D]
+  text_encoder/model.onnx   UMT5 encoder (TorchScript exporter, fp32): input_ids, attention_mask [B,S] int64 ->
+                            last_hidden_state [B,S,D]; B and S dynamic
   transformer/model.onnx    WanTransformer3DModel: hidden_states [B,16,F,h,w], timestep [B] (float32, the
                             scheduler's timestep value), encoder_hidden_states [B,512,D] -> noise_pred [B,16,F,h,w];
                             B, F, h, w dynamic (h, w even)
@@ -19,6 +20,7 @@ What it writes:
                             (raw VAE latent, z*std + mean already applied) -> sample [B,3,4L-3,8h,8w] in [-1,1]
   vae_encoder/model.onnx    AutoencoderKLWan._encode for a FIXED 4L-3 frames: sample [B,3,4L-3,H,W] in [-1,1]
                             -> latent_parameters [B,32,L,H/8,W/8] (channels 0-15 mean, 16-31 log-variance)
+                            (both VAE graphs at the pack's size, or any size with --vae-dynamic-size)
   tokenizer/tokenizer.json, scheduler/scheduler_config.json, model_index.json (verbatim), pack.json (with what
   was fused and the parity measured under "export")
 
@@ -26,9 +28,9 @@ Graph passes: the dynamo exporter (opset 18) writes attention as MatMul/Softmax/
 score (Wan 1.3B at 480p x 81 frames: 12 heads x 32760^2 floats per layer). ONNX Runtime's transformer optimizer
 has no pattern for it (its MMDiT/BERT attention fusions match TorchScript exports of other models), so this tool
 rewrites each Softmax(MatMul(Q*c, K^T*c)) @ V into com.microsoft.MultiHeadAttention (flash/memory-efficient
-kernels on CUDA, a tiled kernel on CPU), then runs the optimizer (model_type "mmdit") for RMSNorm/LayerNorm/Gelu
-fusions. Everything fused is reported in pack.json's "export". Each graph is compared with torch on ORT (CPU) before the
-pack is written (--parity-tolerance; fp16 packs are checked at a looser tolerance and the error reported).
+kernels on CUDA; on CPU a 9,216-token tiny transformer peaks at 78 MB instead of 1,451 MB), after running the
+optimizer (model_type "mmdit") for its RMSNorm/LayerNorm/Gelu fusions. Everything fused is reported in pack.json's "export". Each graph is compared with torch on ORT (CPU) before
+the pack is written (--parity-tolerance; fp16 graphs are checked at 5e-2 and the error reported).
 """
 import argparse
 import datetime
@@ -111,6 +113,61 @@ def wrappers():
             return self.vae._encode(sample)
 
     return TextEncoder, Transformer, VaeDecoder, VaeEncoder
+
+
+def step_decoders(vae):
+    """The decoder as diffusers runs it, one latent frame per call, with its causal cache as explicit tensors.
+
+    first(z0) -> frame 0 and the caches; step(z_i, caches) -> 4 frames and the new caches. diffusers keeps a list
+    whose slots hold nothing, "Rep" (an upsampler's time conv not run yet) or the last 1-2 frames a causal conv
+    saw. Here every slot is a 2-frame tensor from the start: a missing frame is zeros, which is what the causal
+    padding would have used, so the step graph has one fixed signature (exact: see the parity check)."""
+    import torch
+    from diffusers.models.autoencoders.autoencoder_kl_wan import WanResample
+    slots = vae._cached_conv_counts["decoder"]
+
+    def run_first(z0):
+        shapes = []
+
+        def record(module, args):
+            shapes.append(args[0].shape)
+        hooks = [m.register_forward_pre_hook(record) for m in vae.decoder.modules()
+                 if isinstance(m, WanResample) and m.mode == "upsample3d"]
+        cache, idx = [None] * slots, [0]
+        try:
+            out = vae.decoder(vae.post_quant_conv(z0), feat_cache=cache, feat_idx=idx, first_chunk=True)
+        finally:
+            for h in hooks:
+                h.remove()
+        rep_shapes, caches = iter(shapes), []
+        for c in cache[:idx[0]]:
+            if isinstance(c, str):
+                b, ch, _, hh, ww = next(rep_shapes)
+                caches.append(torch.zeros(b, ch, 2, hh, ww, dtype=z0.dtype))
+            else:
+                caches.append(torch.cat([torch.zeros_like(c), c], 2) if c.shape[2] == 1 else c)
+        return out.clamp(-1.0, 1.0), caches
+
+    class First(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.vae = vae
+
+        def forward(self, latent_sample):
+            out, caches = run_first(latent_sample)
+            return (out, *caches)
+
+    class Step(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.vae = vae
+
+        def forward(self, latent_sample, *caches):
+            cache = list(caches) + [None] * (slots - len(caches))
+            out = self.vae.decoder(self.vae.post_quant_conv(latent_sample), feat_cache=cache, feat_idx=[0])
+            return (out.clamp(-1.0, 1.0), *cache[:len(caches)])
+
+    return First().eval(), Step().eval(), run_first
 
 
 def export_graph(module, args, path, input_names, output_names, dynamic_shapes=None, dynamic_axes=None):
@@ -349,6 +406,11 @@ def main():
                     help="graphs with more weight bytes than this keep them in <file>_data beside model.onnx")
     ap.add_argument("--no-fusion", action="store_true", help="skip the attention rewrite and ORT's optimizer")
     ap.add_argument("--no-vae-encoder", action="store_true")
+    ap.add_argument("--no-vae-step-decoder", action="store_true",
+                    help="skip vae_decoder_first/vae_decoder_step (one latent frame per call, causal cache in and out)")
+    ap.add_argument("--vae-dynamic-size", action="store_true",
+                    help="VAE graphs with dynamic height and width (the frame count stays fixed): one pack for "
+                         "several sizes and both orientations. Checked against torch at the pack's size and another")
     ap.add_argument("--parity-tolerance", type=float, default=1e-4, help="max |ORT - torch| for fp32 graphs")
     ap.add_argument("--id", default="wan2.1-t2v-1.3b")
     ap.add_argument("--name", default="Wan 2.1 T2V 1.3B")
@@ -397,8 +459,10 @@ def main():
     extra = []
     rng = np.random.default_rng(0)
 
-    def finish(name, raw_path, fuse, precision, feeds_list, torch_fn):
+    def finish(name, raw_path, fuse, precision, feeds_list, torch_fn, output_dims=None):
         model = load_onnx(raw_path)
+        for axis, label in (output_dims or {}).items():  # torch names derived axes s39, s94, ...
+            model.graph.output[0].type.tensor_type.shape.dim[axis].dim_param = label
         fused = {}
         if fuse and not args.no_fusion:
             # ORT's optimizer first, so what it fuses on its own is what it reports; then our rewrite of whatever
@@ -479,19 +543,69 @@ def main():
     del tr, transformer
     gc.collect()
 
-    # 3. VAE decoder at a fixed latent window L (the causal cache is unrolled over L steps)
+    # 3. VAE decoder at a fixed latent window L (the causal cache is unrolled over L steps); with --vae-dynamic-size
+    # height and width are dynamic (measured exact on wan-tiny at three sizes), the frame count never is.
+    dyn = args.vae_dynamic_size
+    Hd, Wd = torch.export.Dim("h", min=2, max=1024), torch.export.Dim("w", min=2, max=1024)
+    sizes = [(lh, lw)] + ([(lh + 2, max(2, lw - 2))] if dyn else [])
     dec = VaeDecoder(vae).eval()
-    export_graph(dec, (torch.randn(1, vcfg.z_dim, L, lh, lw),), tmp / "dec.onnx", ["latent_sample"], ["sample"], None)
-    dec_feeds = {"latent_sample": (rng.standard_normal((1, vcfg.z_dim, L, lh, lw)) * 1.5).astype(np.float32)}
-    dec_model = finish("vae_decoder", tmp / "dec.onnx", False, "fp32", [dec_feeds], dec)
+    export_graph(dec, (torch.randn(1, vcfg.z_dim, L, lh, lw),), tmp / "dec.onnx", ["latent_sample"], ["sample"],
+                 {"latent_sample": {3: Hd, 4: Wd}} if dyn else None)
+    dec_feeds = [{"latent_sample": (rng.standard_normal((1, vcfg.z_dim, L, h, w)) * 1.5).astype(np.float32)}
+                 for h, w in sizes]
+    dec_model = finish("vae_decoder", tmp / "dec.onnx", False, "fp32", dec_feeds, dec)
 
     enc_model = None
     if not args.no_vae_encoder:
         enc = VaeEncoder(vae).eval()
         export_graph(enc, (torch.rand(1, 3, args.frames, args.height, args.width) * 2 - 1,), tmp / "enc.onnx",
-                     ["sample"], ["latent_parameters"], None)
-        enc_feeds = {"sample": (rng.random((1, 3, args.frames, args.height, args.width)) * 2 - 1).astype(np.float32)}
-        enc_model = finish("vae_encoder", tmp / "enc.onnx", False, "fp32", [enc_feeds], enc)
+                     ["sample"], ["latent_parameters"], {"sample": {3: s_s * Hd, 4: s_s * Wd}} if dyn else None)
+        enc_feeds = [{"sample": (rng.random((1, 3, args.frames, s_s * h, s_s * w)) * 2 - 1).astype(np.float32)}
+                     for h, w in sizes]
+        enc_model = finish("vae_encoder", tmp / "enc.onnx", False, "fp32", enc_feeds, enc,
+                           {3: "h", 4: "w"} if dyn else None)
+
+    # 3b. the same decoder one latent frame at a time: memory independent of the clip's length, any length
+    step_names = []
+    if not args.no_vae_step_decoder:
+        first, step, run_first = step_decoders(vae)
+        z0 = torch.randn(1, vcfg.z_dim, 1, lh, lw)
+        with torch.no_grad():
+            _, caches0 = run_first(z0)
+        step_names = [f"cache_{i}" for i in range(len(caches0))]
+        outs = ["sample"] + [f"{n}_out" for n in step_names]
+        spatial = {3: Hd, 4: Wd} if dyn else {}
+        cache_dims = {n: ({3: Hd * (c.shape[3] // lh), 4: Wd * (c.shape[4] // lw)} if dyn else None)
+                      for n, c in zip(step_names, caches0)}
+        export_graph(first, (z0,), tmp / "first.onnx", ["latent_sample"], outs,
+                     {"latent_sample": spatial or None} if dyn else None)
+        export_graph(step, (z0, *caches0), tmp / "step.onnx", ["latent_sample"] + step_names, outs,
+                     (spatial, tuple(cache_dims.values())) if dyn else None)  # (latent_sample, caches)
+
+        ref = VaeDecoder(vae).eval()
+        first_summary = finish("vae_decoder_first", tmp / "first.onnx", False, "fp32", [], first)
+        step_summary = finish("vae_decoder_step", tmp / "step.onnx", False, "fp32", [], step)
+        # Parity of the protocol, not of one call: ORT first + L-1 steps vs diffusers' whole-window decode.
+        sf, ss = ort_session(out / "vae_decoder_first/model.onnx"), ort_session(out / "vae_decoder_step/model.onnx")
+        checks = []
+        for feeds in dec_feeds:
+            z = feeds["latent_sample"]
+            r = sf.run(None, {"latent_sample": z[:, :, :1]})
+            frames, caches = [r[0]], r[1:]
+            for i in range(1, z.shape[2]):
+                r = ss.run(None, {"latent_sample": z[:, :, i:i + 1], **dict(zip(step_names, caches))})
+                frames.append(r[0])
+                caches = r[1:]
+            with torch.no_grad():
+                want = ref(torch.from_numpy(z)).numpy()
+            err = float(np.abs(np.concatenate(frames, 2) - want).max())
+            checks.append({"shape": list(want.shape), "max_abs_err": err, "max_abs_ref": float(np.abs(want).max())})
+            log(f"vae_decoder_first + {z.shape[2] - 1} x vae_decoder_step vs diffusers' decode at {list(want.shape)}: "
+                f"max |diff| {err:.3g}")
+            if err > args.parity_tolerance:
+                sys.exit(f"wan_export: the step decoder differs from diffusers' decode by {err:.3g}; pack not usable")
+        report["parity"]["vae_decoder_step"] = checks
+        del sf, ss
     shutil.rmtree(tmp, ignore_errors=True)
 
     # 4. verbatim files
@@ -524,6 +638,12 @@ def main():
     }
     components["denoiser"]["layout"] = layout["denoiser"]
     components["vae_decoder"]["layout"] = layout["vae"]
+    if step_names:
+        roles = {"latent_sample": "latent", "sample": "sample", **{n: "cache" for n in step_names},
+                 **{f"{n}_out": "cache" for n in step_names}}
+        for key, summary in (("vae_decoder_first", first_summary), ("vae_decoder_step", step_summary)):
+            components[key] = onnx_component(key, summary, roles)
+            components[key]["layout"] = layout["vae"]
     if enc_model is not None:
         components["vae_encoder"] = onnx_component("vae_encoder", enc_model, {"sample": "sample", "latent_parameters": "latent"})
         components["vae_encoder"]["layout"] = layout["vae"]
@@ -549,6 +669,7 @@ def main():
                  "padTokenId": added.get("<pad>"), "eosTokenId": added.get("</s>"),
                  "clean": "wan", "zeroPadded": True, "negative": "encode"},
         "vae": {"kind": "causal3d", "latentFrames": L, "frames": args.frames, "decode": "window", "encode": "window",
+                "dynamicSize": dyn, "stepDecoder": bool(step_names), "cacheTensors": len(step_names),
                 "encodeOutput": "moments", "pixelRange": [-1.0, 1.0], "clamped": True},
         "components": components,
         "extraFiles": [file_entry(out, str(p.relative_to(out))) for p in extra],
