@@ -45,7 +45,7 @@ TRANSFORMER = dict(patch_size=(1, 2, 2), num_attention_heads=2, attention_head_d
                    out_channels=16, text_dim=32, freq_dim=256, ffn_dim=64, num_layers=2, cross_attn_norm=True,
                    qk_norm="rms_norm_across_heads", eps=1e-6, image_dim=None, added_kv_proj_dim=None,
                    rope_max_seq_len=1024)
-VAE = dict(base_dim=6, z_dim=16, dim_mult=[1, 2, 4, 4], num_res_blocks=2, attn_scales=[],
+VAE = dict(base_dim=4, z_dim=16, dim_mult=[1, 2, 4, 4], num_res_blocks=2, attn_scales=[],
            temperal_downsample=[False, True, True], dropout=0.0)  # latents_mean/std: diffusers' defaults = Wan 2.1's
 UMT5 = dict(d_model=32, d_kv=8, d_ff=64, num_layers=2, num_heads=4, relative_attention_num_buckets=32,
             relative_attention_max_distance=128, feed_forward_proj="gated-gelu", dropout_rate=0.0,
@@ -111,11 +111,18 @@ def build(work, spm, seed):
     for m in (text_encoder, transformer, vae):
         perturb_norms(m, gen)
     with torch.no_grad():
-        # Random convolutions shrink the signal layer by layer; scale the decoder's last conv so frames span
-        # the clamp range [-1, 1] without saturating (a fixture of all -1 would compare nothing).
-        probe = vae.decode(torch.randn(1, 16, 3, 6, 8, generator=gen)).sample
-        vae.decoder.conv_out.weight.mul_(0.6 / max(probe.std().item(), 1e-6))
-        vae.decoder.conv_out.bias.zero_()
+        # Random convolutions shrink or shift the signal; scale and centre the decoder's last conv so frames
+        # span the clamp range [-1, 1] with little saturation (a fixture of clamped pixels compares nothing).
+        # The probe is read before the clamp: the last conv's output, through a forward hook.
+        z = torch.randn(1, 16, 3, 6, 8, generator=gen)
+        seen = []
+        hook = vae.decoder.conv_out.register_forward_hook(lambda m, i, o: seen.append(o.detach()))
+        vae.decode(z)
+        hook.remove()
+        raw = torch.cat(seen, 2)
+        scale = 0.45 / max(raw.std().item(), 1e-6)
+        vae.decoder.conv_out.weight.mul_(scale)
+        vae.decoder.conv_out.bias.copy_(-(raw.mean(dim=(0, 2, 3, 4)) - vae.decoder.conv_out.bias) * scale)
     scheduler = UniPCMultistepScheduler.from_config(json.loads(WAN_SCHEDULER_CONFIG.read_text()))
     pipe = WanPipeline(tokenizer=tokenizer, text_encoder=text_encoder, vae=vae, scheduler=scheduler,
                        transformer=transformer)
