@@ -3,7 +3,7 @@ package dev.kinora.engine.pack;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** Hand-encoded ONNX protobufs for tests that need a malicious model without any ONNX tooling. */
+/** Hand-encoded ONNX protobufs (and the wire encoders other pack tests build theirs with) for tests that need a malicious model without any ONNX tooling. */
 final class OnnxBytes {
     private OnnxBytes() {
     }
@@ -17,7 +17,7 @@ final class OnnxBytes {
         return concat(varintField(1, 8), field(7, graph));
     }
 
-    private static byte[] field(int number, byte[] payload) {
+    static byte[] field(int number, byte[] payload) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         writeVarint(out, (long) number << 3 | 2);
         writeVarint(out, payload.length);
@@ -25,14 +25,14 @@ final class OnnxBytes {
         return out.toByteArray();
     }
 
-    private static byte[] varintField(int number, long value) {
+    static byte[] varintField(int number, long value) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         writeVarint(out, (long) number << 3);
         writeVarint(out, value);
         return out.toByteArray();
     }
 
-    private static void writeVarint(ByteArrayOutputStream out, long v) {
+    static void writeVarint(ByteArrayOutputStream out, long v) {
         while ((v & ~0x7fL) != 0) {
             out.write((int) (v & 0x7f) | 0x80);
             v >>>= 7;
@@ -40,7 +40,7 @@ final class OnnxBytes {
         out.write((int) v);
     }
 
-    private static byte[] concat(byte[]... parts) {
+    static byte[] concat(byte[]... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte[] p : parts) {
             out.writeBytes(p);

@@ -69,69 +69,39 @@ class OnnxGraphInfoTest {
     // ---- a hand-encoded ModelProto ----
 
     private static byte[] model() {
-        byte[] ext = concat(field(1, utf8("location")), field(2, utf8("m.onnx.data")));
-        byte[] external = concat(packedVarints(1, 1024, 512), varint(2, 10), field(8, utf8("w16")), field(13, ext), varint(14, 1));
-        byte[] inline = concat(varint(1, 10), varint(2, 3), field(8, utf8("w8")), field(9, new byte[10]));
-        byte[] constTensor = concat(varint(1, 3), varint(1, 3), varint(2, 1), field(4, new byte[36]));
-        byte[] node = concat(field(2, utf8("c_out")), field(4, utf8("Constant")), field(5, concat(field(1, utf8("value")), field(5, constTensor))));
-        byte[] graph = concat(field(1, node), field(2, utf8("g")), field(5, external), field(5, inline),
-                field(11, value("sample", 1, "B", 4, "F", 8, 8)), field(11, value("w8", 3, 10)),
-                field(12, value("prediction", 1, "B", 4, "F", 8, 8)),
-                field(13, value("hidden", 1, "B", 64, "F", 8, 8)),
-                field(13, value("unknowable", 1, "B", "N", 4096)));
-        return concat(varint(1, 8), field(7, graph));
+        byte[] ext = OnnxBytes.concat(OnnxBytes.field(1, utf8("location")), OnnxBytes.field(2, utf8("m.onnx.data")));
+        byte[] external = OnnxBytes.concat(packedVarints(1, 1024, 512), OnnxBytes.varintField(2, 10), OnnxBytes.field(8, utf8("w16")), OnnxBytes.field(13, ext), OnnxBytes.varintField(14, 1));
+        byte[] inline = OnnxBytes.concat(OnnxBytes.varintField(1, 10), OnnxBytes.varintField(2, 3), OnnxBytes.field(8, utf8("w8")), OnnxBytes.field(9, new byte[10]));
+        byte[] constTensor = OnnxBytes.concat(OnnxBytes.varintField(1, 3), OnnxBytes.varintField(1, 3), OnnxBytes.varintField(2, 1), OnnxBytes.field(4, new byte[36]));
+        byte[] node = OnnxBytes.concat(OnnxBytes.field(2, utf8("c_out")), OnnxBytes.field(4, utf8("Constant")), OnnxBytes.field(5, OnnxBytes.concat(OnnxBytes.field(1, utf8("value")), OnnxBytes.field(5, constTensor))));
+        byte[] graph = OnnxBytes.concat(OnnxBytes.field(1, node), OnnxBytes.field(2, utf8("g")), OnnxBytes.field(5, external), OnnxBytes.field(5, inline),
+                OnnxBytes.field(11, value("sample", 1, "B", 4, "F", 8, 8)), OnnxBytes.field(11, value("w8", 3, 10)),
+                OnnxBytes.field(12, value("prediction", 1, "B", 4, "F", 8, 8)),
+                OnnxBytes.field(13, value("hidden", 1, "B", 64, "F", 8, 8)),
+                OnnxBytes.field(13, value("unknowable", 1, "B", "N", 4096)));
+        return OnnxBytes.concat(OnnxBytes.varintField(1, 8), OnnxBytes.field(7, graph));
     }
 
     /** ValueInfoProto{name, type{tensor_type{elem_type, shape{dim...}}}}; a dim is an Integer size or a String symbol. */
     private static byte[] value(String name, int elemType, Object... dims) {
         ByteArrayOutputStream shape = new ByteArrayOutputStream();
         for (Object d : dims) {
-            shape.writeBytes(field(1, d instanceof String s ? field(2, utf8(s)) : varint(1, (Integer) d)));
+            shape.writeBytes(OnnxBytes.field(1, d instanceof String s ? OnnxBytes.field(2, utf8(s)) : OnnxBytes.varintField(1, (Integer) d)));
         }
-        byte[] tensorType = concat(varint(1, elemType), field(2, shape.toByteArray()));
-        return concat(field(1, utf8(name)), field(2, field(1, tensorType)));
+        byte[] tensorType = OnnxBytes.concat(OnnxBytes.varintField(1, elemType), OnnxBytes.field(2, shape.toByteArray()));
+        return OnnxBytes.concat(OnnxBytes.field(1, utf8(name)), OnnxBytes.field(2, OnnxBytes.field(1, tensorType)));
     }
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static byte[] field(int number, byte[] payload) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        writeVarint(out, (long) number << 3 | 2);
-        writeVarint(out, payload.length);
-        out.writeBytes(payload);
-        return out.toByteArray();
-    }
-
-    private static byte[] varint(int number, long value) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        writeVarint(out, (long) number << 3);
-        writeVarint(out, value);
-        return out.toByteArray();
-    }
-
     private static byte[] packedVarints(int number, long... values) {
         ByteArrayOutputStream payload = new ByteArrayOutputStream();
         for (long v : values) {
-            writeVarint(payload, v);
+            OnnxBytes.writeVarint(payload, v);
         }
-        return field(number, payload.toByteArray());
+        return OnnxBytes.field(number, payload.toByteArray());
     }
 
-    private static void writeVarint(ByteArrayOutputStream out, long v) {
-        while ((v & ~0x7fL) != 0) {
-            out.write((int) (v & 0x7f) | 0x80);
-            v >>>= 7;
-        }
-        out.write((int) v);
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] p : parts) {
-            out.writeBytes(p);
-        }
-        return out.toByteArray();
-    }
 }
