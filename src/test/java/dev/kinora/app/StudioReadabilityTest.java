@@ -137,6 +137,33 @@ class StudioReadabilityTest {
         assertTrue(problems.isEmpty(), () -> theme + " at " + w + "×" + h + ":\n  " + String.join("\n  ", problems));
     }
 
+    /**
+     * The window's minimum width is what lays it out at 1024: it once grew while a clip played (the
+     * timecode's text widened with the frame number) and pushed the panels 4 px out of the window.
+     */
+    @org.junit.jupiter.api.Test
+    void theMinimumWidthFitsA1024WindowWhateverThePlayerShows() throws Exception {
+        MainWindow window = open(1022, 675, Theme.DARK);
+        var vm = window.playerViewModel();
+        List<byte[]> frames = new ArrayList<>();
+        for (int i = 0; i < RequestLimits.MAX_FRAMES; i++) {
+            frames.add(new byte[2 * 2 * 3]);
+        }
+        onFx(() -> vm.clipProperty().set(new dev.kinora.engine.Frames(2, 2, 8, frames)));
+        double first = onFx(() -> window.minWidth(-1));
+        assertTrue(first <= 1022, "minimum width " + first + " with a " + RequestLimits.MAX_FRAMES + "-frame clip");
+        for (int f : new int[] {0, 9, 99, 999, RequestLimits.MAX_FRAMES - 1}) {
+            onFx(() -> vm.seek(f));
+            onFx(() -> window.getScene().getRoot().layout());
+            assertEquals(first, onFx(() -> window.minWidth(-1)), "the minimum does not move while the clip plays (frame " + f + ")");
+            assertTrue(onFx(() -> window.lookup("#timecode").getLayoutBounds().getWidth())
+                    >= onFx(() -> ((Labeled) window.lookup("#timecode")).prefWidth(-1)) - 0.5);
+        }
+        assertTrue(onFx(() -> ((Labeled) window.lookup("#timecode")).getText()).endsWith(RequestLimits.MAX_FRAMES + "/" + RequestLimits.MAX_FRAMES));
+        double scrub = onFx(() -> window.lookup("#scrub").getLayoutBounds().getWidth());
+        assertTrue(scrub > 300, "the scrub bar has the player's width at 1024, not what the buttons leave: " + scrub);
+    }
+
     @org.junit.jupiter.api.Test
     void viewThemeSwitchesThePaletteAtOnceAndTheNextStartKeepsIt() throws Exception {
         MainWindow window = open(1598, 975, Theme.DARK);

@@ -21,8 +21,10 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Pane;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
 import javafx.scene.text.Font;
+import javafx.scene.text.Text;
 import javafx.util.StringConverter;
 
 /**
@@ -99,7 +101,7 @@ public final class PlayerView extends BorderPane {
         }.start();
     }
 
-    private HBox bar() {
+    private VBox bar() {
         Button home = Icons.button("mdi2p-page-first", "First frame", "Home", vm::home);
         Button back = Icons.button("mdi2s-step-backward", "Previous frame", "←", () -> vm.step(-1));
         Button play = Icons.button("mdi2p-play", "Play / pause", "Space", vm::togglePlay);
@@ -118,7 +120,7 @@ public final class PlayerView extends BorderPane {
         scrub.setMinorTickCount(7);
         scrub.setSnapToTicks(false);
         HBox.setHgrow(scrub, Priority.ALWAYS);
-        scrub.setMinWidth(40);
+        scrub.setMaxWidth(Double.MAX_VALUE);
         scrub.setFocusTraversable(false);
         Runnable range = () -> scrub.setMax(Math.max(1, vm.count() - 1));
         vm.clipProperty().addListener(o -> range.run());
@@ -138,7 +140,20 @@ public final class PlayerView extends BorderPane {
         tc.setId("timecode");
         tc.getStyleClass().add("timecode");
         tc.textProperty().bind(vm.timecodeProperty());
-        tc.setMinWidth(Region.USE_PREF_SIZE);
+        // As wide as the widest text for this clip's frame count, set when the clip changes: sized to
+        // its text, the label grew a digit's width while playing and pushed the window's minimum past 1024.
+        Runnable fitTimecode = () -> {
+            String digits = "0".repeat(Integer.toString(Math.max(1, vm.count())).length());
+            Text widest = new Text("00:00:00:00 · " + digits + "/" + digits);
+            widest.setFont(tc.getFont());
+            double w = Math.ceil(widest.getLayoutBounds().getWidth()) + tc.snappedLeftInset() + tc.snappedRightInset() + 1;
+            tc.setMinWidth(w);
+            tc.setPrefWidth(w);
+        };
+        tc.fontProperty().addListener(o -> fitTimecode.run());
+        tc.paddingProperty().addListener(o -> fitTimecode.run());
+        vm.clipProperty().addListener(o -> fitTimecode.run());
+        fitTimecode.run();
         Icons.tip(tc, "Timecode (hours:minutes:seconds:frames at the clip's frame rate) · frame / frames", "");
         ChoiceBox<PlayerViewModel.Zoom> zoom = new ChoiceBox<>();
         zoom.getItems().setAll(PlayerViewModel.Zoom.values());
@@ -164,10 +179,18 @@ public final class PlayerView extends BorderPane {
         wipe.getStyleClass().add("icon-button");
         wipe.selectedProperty().bindBidirectional(vm.wipeProperty());
         wipe.disableProperty().bind(vm.compareProperty().isNull());
-        HBox bar = new HBox(home, back, play, fwd, end, loop, scrub, tc, zoom, wipe);
+        // The scrub bar has a row of its own, the window's whole width: beside the buttons it was a
+        // few dozen pixels at 1024 wide, too short to find a frame by dragging.
+        HBox scrubRow = new HBox(scrub);
+        scrubRow.getStyleClass().add("player-scrub");
+        Region grow = new Region();
+        HBox.setHgrow(grow, Priority.ALWAYS);
+        HBox bar = new HBox(home, back, play, fwd, end, loop, tc, grow, zoom, wipe);
         bar.getStyleClass().add("player-bar");
         bar.setAlignment(Pos.CENTER_LEFT);
-        return bar;
+        VBox box = new VBox(scrubRow, bar);
+        box.getStyleClass().add("player-controls");
+        return box;
     }
 
     private static void cache(Frames f, List<Image> into) {
