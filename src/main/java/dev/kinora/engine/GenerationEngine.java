@@ -99,7 +99,7 @@ public final class GenerationEngine implements AutoCloseable {
 
     /** Does not wait for a running job: only the pack's tokenizer is used. */
     public int countTokens(String packId, String prompt) throws PackException {
-        return loadedPack(packId).text().countTokens(prompt);
+        return loadedPack(packId).countTokens(prompt);
     }
 
     /** The pack's embedding of each prompt, as its denoiser receives it (`kinora embed`; Tiny World trains on these). */
@@ -146,6 +146,9 @@ public final class GenerationEngine implements AutoCloseable {
             throws PackException, InvalidRequestException, GenerationCancelledException {
         synchronized (jobs) {
             LoadedPack lp = loadedPack(request.pack());
+            if (lp.pack().family().isPresent()) {
+                return new dev.kinora.engine.pipeline.WanPipeline(lp, device, memory).run(request, listener, cancel);
+            }
             return new VideoPipeline(lp, device, memory).run(request, listener, cancel);
         }
     }

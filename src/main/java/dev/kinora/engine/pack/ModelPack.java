@@ -30,13 +30,17 @@ public record ModelPack(
         TextConfig text,
         Map<String, Component> components,
         List<Component> extraFiles,
-        Map<String, Object> schedulerConfig) {
+        Map<String, Object> schedulerConfig,
+        FamilySpec familySpec) {
 
     public static final String TEXT_ENCODER = "text_encoder";
     public static final String TOKENIZER = "tokenizer";
     public static final String DENOISER = "denoiser";
     public static final String VAE_ENCODER = "vae_encoder";
     public static final String VAE_DECODER = "vae_decoder";
+    /** A causal VAE's decoder for the first latent frame, and for each later one with the caches (format 2). */
+    public static final String VAE_DECODER_FIRST = "vae_decoder_first";
+    public static final String VAE_DECODER_STEP = "vae_decoder_step";
     /** Where a diffusers-layout pack keeps its scheduler's config, relative to the pack folder. */
     public static final String SCHEDULER_CONFIG = "scheduler/scheduler_config.json";
 
@@ -46,6 +50,11 @@ public record ModelPack(
         extraFiles = List.copyOf(extraFiles);
         // JSON null is a meaningful value in scheduler configs ("shift_terminal": null), so no Map.copyOf.
         schedulerConfig = Collections.unmodifiableMap(new LinkedHashMap<>(schedulerConfig));
+    }
+
+    /** A format-2 pack's family, latent space, per-token text and video VAE; empty for format 1 (Tiny World). */
+    public Optional<FamilySpec> family() {
+        return Optional.ofNullable(familySpec);
     }
 
     /** Whether the pack ships a diffusers {@code scheduler_config.json}, which then defines its schedule exactly. */

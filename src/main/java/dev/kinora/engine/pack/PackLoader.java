@@ -134,9 +134,132 @@ public final class PackLoader {
         ModelPack pack = new ModelPack(dir, id, r.text(root, "name"), r.text(root, "version"), r.text(root, "license"),
                 root.path("description").asText(""), modes, r.positiveInt(root, "width"), r.positiveInt(root, "height"),
                 r.positiveInt(root, "frames"), r.positiveDouble(root, "fps"), latent, prediction, defaults, textConfig,
-                components, extra, JSON.convertValue(schedulerConfig, new TypeReference<Map<String, Object>>() { }));
+                components, extra, JSON.convertValue(schedulerConfig, new TypeReference<Map<String, Object>>() { }),
+                familySpec(r, root, latent, textConfig, components));
         checkGeometry(manifest, pack, lat.has("spatialStride"));
         return pack;
+    }
+
+    /**
+     * Format 2's family, latent space, per-token text and video VAE. Every value the engine acts on is checked
+     * here: an unknown family, cleaner or VAE kind is an error naming the supported ones, never a default.
+     */
+    private static FamilySpec familySpec(Reader r, JsonNode root, ModelPack.LatentGeometry latent, ModelPack.TextConfig textConfig,
+                                         Map<String, Component> components) throws PackException {
+        JsonNode format = root.get("format");
+        if (format == null || format.asInt(0) == 1 && format.isIntegralNumber()) {
+            return null;
+        }
+        if (!format.isIntegralNumber() || format.asInt() != 2) {
+            throw new PackException(r.manifest + ": format " + format + " is not one Kinora reads (1 or 2)");
+        }
+        String family = r.text(root, "family");
+        if (!FamilySpec.FAMILIES.contains(family)) {
+            throw new PackException(r.manifest + ": family '" + family + "' has no adapter in this Kinora; supported: "
+                    + String.join(", ", FamilySpec.FAMILIES));
+        }
+        JsonNode lat = root.path("latent");
+        int latentFrames = r.positiveInt(lat, "frames");
+        String temporal = lat.path("temporal").asText("");
+        if (!temporal.equals("causal")) {
+            throw new PackException(r.manifest + ": latent.temporal '" + temporal + "' is not supported; format 2 reads \"causal\"");
+        }
+        float[] mean = floats(r, lat, "mean", latent.channels());
+        float[] std = floats(r, lat, "std", latent.channels());
+        for (int c = 0; c < std.length; c++) {
+            if (!(std[c] > 0) || !Float.isFinite(mean[c])) {
+                throw new PackException(r.manifest + ": latent.std must be positive and latent.mean finite, channel " + c + " has "
+                        + mean[c] + " / " + std[c]);
+            }
+        }
+        int[] multipleOf = {1, 1, 1};
+        JsonNode mult = r.optionalArray(lat, "multipleOf", "latent");
+        if (!mult.isEmpty()) {
+            if (mult.size() != 3) {
+                throw new PackException(r.manifest + ": latent.multipleOf must list 3 integers (frames, height, width), found " + mult);
+            }
+            for (int i = 0; i < 3; i++) {
+                multipleOf[i] = r.positiveInt(mult, i);
+            }
+        }
+        int expectedFrames = 1 + latent.temporalStride() * (latentFrames - 1);
+        int frames = r.positiveInt(root, "frames");
+        if (frames != expectedFrames) {
+            throw new PackException(r.manifest + ": frames " + frames + " does not match " + latentFrames + " causal latent frames at temporal stride "
+                    + latent.temporalStride() + " (1 + " + latent.temporalStride() + "·(L − 1) = " + expectedFrames + ")");
+        }
+
+        JsonNode text = root.path("text");
+        if (!text.path("pooling").asText("").equals("none")) {
+            throw new PackException(r.manifest + ": text.pooling '" + text.path("pooling").asText("") + "': format 2 takes per-token states (\"none\")");
+        }
+        String clean = text.path("clean").asText("none");
+        if (!FamilySpec.TokenText.CLEANERS.contains(clean)) {
+            throw new PackException(r.manifest + ": text.clean '" + clean + "' is not one of " + FamilySpec.TokenText.CLEANERS);
+        }
+        String negative = text.path("negative").asText("encode");
+        if (!negative.equals("encode")) {
+            throw new PackException(r.manifest + ": text.negative '" + negative + "' is not supported; the negative prompt is always encoded (\"encode\")");
+        }
+        if (!text.path("padding").asText("max_length").equals("max_length")) {
+            throw new PackException(r.manifest + ": text.padding '" + text.path("padding").asText() + "' is not supported; format 2 pads to maxTokens (\"max_length\")");
+        }
+        JsonNode pad = text.get("padTokenId");
+        if (pad == null || !pad.canConvertToLong() || pad.asLong() < 0) {
+            throw new PackException(r.manifest + ": text.padTokenId must be the tokenizer's pad id (a non-negative integer), found " + pad);
+        }
+        r.positiveInt(text, "maxTokens");
+        r.positiveInt(text, "dim");
+        FamilySpec.TokenText tokenText = new FamilySpec.TokenText(textConfig.maxTokens(), textConfig.dim(), pad.asLong(), clean,
+                text.path("zeroPadded").asBoolean(false));
+
+        JsonNode vae = root.path("vae");
+        String kind = vae.path("kind").asText("");
+        if (!FamilySpec.VaeSpec.KINDS.contains(kind)) {
+            throw new PackException(r.manifest + ": vae.kind '" + kind + "' is not one of " + FamilySpec.VaeSpec.KINDS);
+        }
+        if (r.positiveInt(vae, "latentFrames") != latentFrames || r.positiveInt(vae, "frames") != frames) {
+            throw new PackException(r.manifest + ": vae.latentFrames/frames (" + vae.path("latentFrames") + "/" + vae.path("frames")
+                    + ") must equal latent.frames/frames (" + latentFrames + "/" + frames + "): the VAE graphs take exactly one window");
+        }
+        for (String key : new String[] {"decode", "encode"}) {
+            if (vae.has(key) && !vae.path(key).asText().equals("window")) {
+                throw new PackException(r.manifest + ": vae." + key + " '" + vae.path(key).asText() + "' is not supported (\"window\")");
+            }
+        }
+        if (vae.has("encodeOutput") && !vae.path("encodeOutput").asText().equals("moments")) {
+            throw new PackException(r.manifest + ": vae.encodeOutput '" + vae.path("encodeOutput").asText() + "' is not supported (\"moments\")");
+        }
+        JsonNode range = vae.path("pixelRange");
+        if (!range.isMissingNode() && (!range.isArray() || range.size() != 2 || range.get(0).asDouble() != -1 || range.get(1).asDouble() != 1)) {
+            throw new PackException(r.manifest + ": vae.pixelRange " + range + " is not supported ([-1, 1])");
+        }
+        boolean step = vae.path("stepDecoder").asBoolean(false);
+        int caches = step ? r.positiveInt(vae, "cacheTensors") : 0;
+        if (step && (!components.containsKey(ModelPack.VAE_DECODER_FIRST) || !components.containsKey(ModelPack.VAE_DECODER_STEP))) {
+            throw new PackException(r.manifest + ": vae.stepDecoder needs components '" + ModelPack.VAE_DECODER_FIRST + "' and '"
+                    + ModelPack.VAE_DECODER_STEP + "'");
+        }
+        if (!step && !components.containsKey(ModelPack.VAE_DECODER)) {
+            throw new PackException(r.manifest + ": a format-2 pack needs component '" + ModelPack.VAE_DECODER + "' (or vae.stepDecoder with its two graphs)");
+        }
+        FamilySpec.VaeSpec vaeSpec = new FamilySpec.VaeSpec(kind, latentFrames, frames, step, caches, vae.path("clamped").asBoolean(false));
+        return new FamilySpec(family, latentFrames, mean, std, multipleOf, tokenText, vaeSpec);
+    }
+
+    private static float[] floats(Reader r, JsonNode n, String field, int count) throws PackException {
+        JsonNode v = n.get(field);
+        if (v == null || !v.isArray() || v.size() != count) {
+            throw new PackException(r.manifest + ": latent." + field + " must list one number per latent channel (" + count + "), found " + v);
+        }
+        float[] out = new float[count];
+        for (int i = 0; i < count; i++) {
+            if (!v.get(i).isNumber()) {
+                throw new PackException(r.manifest + ": latent." + field + "[" + i + "] must be a number, found " + v.get(i));
+            }
+            out[i] = (float) v.get(i).asDouble();
+        }
+        return out;
     }
 
     private static String betaSchedule(Path manifest, JsonNode sched) throws PackException {
@@ -242,6 +365,8 @@ public final class PackLoader {
             case ModelPack.DENOISER -> "transformer/model.onnx";
             case ModelPack.VAE_ENCODER -> "vae_encoder/model.onnx";
             case ModelPack.VAE_DECODER -> "vae_decoder/model.onnx";
+            case ModelPack.VAE_DECODER_FIRST -> "vae_decoder_first/model.onnx";
+            case ModelPack.VAE_DECODER_STEP -> "vae_decoder_step/model.onnx";
             default -> "";
         };
     }
@@ -305,6 +430,14 @@ public final class PackLoader {
             JsonNode v = n.get(field);
             if (v == null || !v.canConvertToInt() || v.asInt() <= 0) {
                 throw new PackException(manifest + ": '" + field + "' must be a positive integer, found " + v);
+            }
+            return v.asInt();
+        }
+
+        int positiveInt(JsonNode array, int index) throws PackException {
+            JsonNode v = array.get(index);
+            if (v == null || !v.canConvertToInt() || v.asInt() <= 0) {
+                throw new PackException(manifest + ": item " + index + " of " + array + " must be a positive integer");
             }
             return v.asInt();
         }

@@ -1,5 +1,8 @@
 package dev.kinora.engine.pipeline;
 
+import dev.kinora.engine.model.CausalVae;
+import dev.kinora.engine.model.OnnxModel;
+import dev.kinora.engine.model.TokenTextEncoder;
 import dev.kinora.engine.model.Denoiser;
 import dev.kinora.engine.model.TextEncoder;
 import dev.kinora.engine.model.Vae;
@@ -29,12 +32,29 @@ public final class LoadedPack implements AutoCloseable {
     private final DiffusersConfig schedulerConfig;
     private final String schedulerNote;
     private final MemoryPlanner memory;
+    /** Format 2: per-token text, the family's denoiser graph as it is, the causal video VAE. */
+    private final TokenTextEncoder tokenText;
+    private final OnnxModel transformer;
+    private final CausalVae causalVae;
 
     public LoadedPack(ModelPack pack, RuntimeOptions options, Device device) throws PackException {
         this.pack = pack;
-        this.text = new TextEncoder(pack, options, device);
-        this.denoiser = pack.component(ModelPack.DENOISER).isPresent() ? new Denoiser(pack, options, device) : null;
-        this.vae = pack.component(ModelPack.VAE_DECODER).isPresent() ? new Vae(pack, options, device, VAE_CHUNK) : null;
+        var family = pack.family();
+        if (family.isPresent()) {
+            this.text = null;
+            this.denoiser = null;
+            this.vae = null;
+            this.tokenText = new TokenTextEncoder(pack, family.get().text(), options, device);
+            this.transformer = new OnnxModel(pack.root(), pack.require(ModelPack.DENOISER), options, device);
+            this.causalVae = new CausalVae(pack, family.get(), options, device);
+        } else {
+            this.text = new TextEncoder(pack, options, device);
+            this.denoiser = pack.component(ModelPack.DENOISER).isPresent() ? new Denoiser(pack, options, device) : null;
+            this.vae = pack.component(ModelPack.VAE_DECODER).isPresent() ? new Vae(pack, options, device, VAE_CHUNK) : null;
+            this.tokenText = null;
+            this.transformer = null;
+            this.causalVae = null;
+        }
         this.memory = new MemoryPlanner(pack, device);
         String file = pack.root().resolve(ModelPack.SCHEDULER_CONFIG).toString();
         Object cls = pack.schedulerConfig().get("_class_name");
@@ -94,6 +114,21 @@ public final class LoadedPack implements AutoCloseable {
     /** The components whose sessions are in memory now. */
     public Set<String> loadedComponents() {
         Set<String> out = new TreeSet<>();
+        if (tokenText != null) {
+            if (tokenText.loaded()) {
+                out.add(ModelPack.TEXT_ENCODER);
+            }
+            if (transformer.loaded()) {
+                out.add(ModelPack.DENOISER);
+            }
+            if (causalVae.encoderLoaded()) {
+                out.add(ModelPack.VAE_ENCODER);
+            }
+            if (causalVae.decoderLoaded()) {
+                out.add(ModelPack.VAE_DECODER);
+            }
+            return out;
+        }
         if (text.loaded()) {
             out.add(ModelPack.TEXT_ENCODER);
         }
@@ -114,8 +149,38 @@ public final class LoadedPack implements AutoCloseable {
         return schedulerNote;
     }
 
-    public TextEncoder text() {
+    /** Format 1's pooled text encoder. */
+    public TextEncoder text() throws PackException {
+        if (text == null) {
+            throw new PackException("model pack '" + pack.id() + "' takes per-token text (format 2), not pooled prompt vectors");
+        }
         return text;
+    }
+
+    /** Token count for the editor, whichever text the pack takes. */
+    public int countTokens(String prompt) throws PackException {
+        return tokenText != null ? tokenText.countTokens(prompt) : text.countTokens(prompt);
+    }
+
+    /** Format 2's per-token text encoder. */
+    public TokenTextEncoder tokenText() throws PackException {
+        return format2(tokenText);
+    }
+
+    /** Format 2's denoiser graph, driven by the family's adapter. */
+    public OnnxModel transformer() throws PackException {
+        return format2(transformer);
+    }
+
+    public CausalVae causalVae() throws PackException {
+        return format2(causalVae);
+    }
+
+    private <T> T format2(T part) throws PackException {
+        if (part == null) {
+            throw new PackException("model pack '" + pack.id() + "' is a format-1 pack; this part belongs to format 2");
+        }
+        return part;
     }
 
     public Denoiser denoiser() throws PackException {
@@ -134,6 +199,12 @@ public final class LoadedPack implements AutoCloseable {
 
     @Override
     public void close() {
+        if (tokenText != null) {
+            tokenText.close();
+            transformer.close();
+            causalVae.close();
+            return;
+        }
         text.close();
         if (denoiser != null) {
             denoiser.close();

@@ -1,0 +1,266 @@
+package dev.kinora.engine.model;
+
+import ai.onnxruntime.OrtException;
+import dev.kinora.engine.onnx.Device;
+import dev.kinora.engine.onnx.RuntimeOptions;
+import dev.kinora.engine.pack.Component;
+import dev.kinora.engine.pack.FamilySpec;
+import dev.kinora.engine.pack.ModelPack;
+import dev.kinora.engine.pack.PackException;
+import dev.kinora.engine.pack.TensorSpec;
+import dev.kinora.engine.tensor.FloatTensor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A causal 3D video VAE (Wan 2.1's kind; docs/pack-format-2.md, *VAE*) over one window: L latent frames, F = 1 +
+ * s·(L − 1) pixel frames. Latents are in the denoiser's normalised space x; the graphs work in raw space
+ * {@code z = x·std + mean}, per channel.
+ *
+ * <p>Decoding goes through the step graphs when the pack has them (one latent frame per call with the causal
+ * caches, as diffusers itself runs the decoder: memory does not grow with the clip), else through the window graph.
+ * The window graph's frame axis is fixed, so the encoder always takes exactly F frames: a caller with fewer pads them
+ * (the first k latents depend only on the first 1 + s·(k − 1) frames, so the padding never reaches them).
+ */
+public final class CausalVae implements AutoCloseable {
+    private final FamilySpec spec;
+    private final int channels;
+    private final int latentH;
+    private final int latentW;
+    private final int height;
+    private final int width;
+    private final int temporalStride;
+    private final OnnxModel encoder;
+    private final OnnxModel window;
+    private final OnnxModel first;
+    private final OnnxModel step;
+
+    public CausalVae(ModelPack pack, FamilySpec spec, RuntimeOptions options, Device device) {
+        this.spec = spec;
+        this.channels = pack.latent().channels();
+        this.latentH = pack.latent().height();
+        this.latentW = pack.latent().width();
+        this.height = pack.height();
+        this.width = pack.width();
+        this.temporalStride = pack.latent().temporalStride();
+        this.encoder = pack.component(ModelPack.VAE_ENCODER).map(c -> new OnnxModel(pack.root(), c, options, device)).orElse(null);
+        this.window = pack.component(ModelPack.VAE_DECODER).map(c -> new OnnxModel(pack.root(), c, options, device)).orElse(null);
+        boolean steps = spec.vae().stepDecoder();
+        this.first = steps ? pack.component(ModelPack.VAE_DECODER_FIRST).map(c -> new OnnxModel(pack.root(), c, options, device)).orElse(null) : null;
+        this.step = steps ? pack.component(ModelPack.VAE_DECODER_STEP).map(c -> new OnnxModel(pack.root(), c, options, device)).orElse(null) : null;
+    }
+
+    /** Latent frames per window (L). */
+    public int latentFrames() {
+        return spec.latentFrames();
+    }
+
+    /** Pixel frames per window (F). */
+    public int frames() {
+        return spec.vae().frames();
+    }
+
+    /** Pixel frames the first k latent frames of a window stand for: 1 + s·(k − 1). */
+    public int pixelFramesOf(int latentFrames) {
+        return latentFrames <= 0 ? 0 : 1 + temporalStride * (latentFrames - 1);
+    }
+
+    public boolean canEncode() {
+        return encoder != null;
+    }
+
+    /** Decodes a window of normalised latents [C, L, h, w] to pixels [3, F, H, W] in [−1, 1]. */
+    public float[] decode(float[] x) throws PackException, OrtException {
+        int l = spec.latentFrames();
+        int hw = latentH * latentW;
+        if (x.length != channels * l * hw) {
+            throw new IllegalArgumentException("latents of " + x.length + " values are not [" + channels + ", " + l + ", " + latentH + ", " + latentW + "]");
+        }
+        float[] z = new float[x.length];
+        for (int c = 0; c < channels; c++) {
+            float s = spec.std(c);
+            float m = spec.mean(c);
+            for (int i = c * l * hw, end = i + l * hw; i < end; i++) {
+                z[i] = x[i] * s + m;
+            }
+        }
+        float[] px = first != null && step != null ? decodeSteps(z, l, hw) : decodeWindow(z, l);
+        if (!spec.vae().clamped()) {
+            for (int i = 0; i < px.length; i++) {
+                px[i] = Math.max(-1f, Math.min(1f, px[i]));
+            }
+        }
+        return px;
+    }
+
+    private float[] decodeWindow(float[] z, int l) throws PackException, OrtException {
+        if (window == null) {
+            throw new PackException("the pack has no " + ModelPack.VAE_DECODER + " graph");
+        }
+        Component c = window.component();
+        Map<String, FloatTensor> out = window.run(Map.of(c.inputName("latent"), FloatTensor.of(z, 1, channels, l, latentH, latentW)), Map.of(), null);
+        FloatTensor px = out.get(c.outputName("sample"));
+        expect(px, frames(), c);
+        return px.data();
+    }
+
+    /** First latent frame → 1 frame, each later one → s frames, the caches carried from call to call. */
+    private float[] decodeSteps(float[] z, int l, int hw) throws PackException, OrtException {
+        int f = frames();
+        int plane = height * width;
+        float[] px = new float[3 * f * plane];
+        Map<String, FloatTensor> caches = new HashMap<>();
+        int done = 0;
+        for (int t = 0; t < l; t++) {
+            OnnxModel g = t == 0 ? first : step;
+            Component c = g.component();
+            float[] one = new float[channels * hw];
+            for (int ch = 0; ch < channels; ch++) {
+                System.arraycopy(z, (ch * l + t) * hw, one, ch * hw, hw);
+            }
+            Map<String, FloatTensor> in = new HashMap<>(caches);
+            in.put(c.inputName("latent"), FloatTensor.of(one, 1, channels, 1, latentH, latentW));
+            Map<String, FloatTensor> out = g.run(in, Map.of(), null);
+            FloatTensor sample = out.get(c.outputName("sample"));
+            int n = t == 0 ? 1 : temporalStride;
+            expect(sample, n, c);
+            for (int ch = 0; ch < 3; ch++) {
+                System.arraycopy(sample.data(), ch * n * plane, px, (ch * f + done) * plane, n * plane);
+            }
+            done += n;
+            caches = nextCaches(c, out);
+        }
+        return px;
+    }
+
+    /** The step graph's cache inputs fed from this call's cache outputs, matched by their order in the manifest. */
+    private Map<String, FloatTensor> nextCaches(Component produced, Map<String, FloatTensor> out) throws PackException {
+        List<String> outs = new ArrayList<>();
+        for (TensorSpec s : produced.outputs()) {
+            if (s.role().equals("cache")) {
+                outs.add(s.name());
+            }
+        }
+        List<String> ins = new ArrayList<>();
+        for (TensorSpec s : step.component().inputs()) {
+            if (s.role().equals("cache")) {
+                ins.add(s.name());
+            }
+        }
+        if (outs.size() != ins.size() || ins.size() != spec.vae().cacheTensors()) {
+            throw new PackException(step.component().file() + ": " + ins.size() + " cache inputs, " + outs.size() + " cache outputs from "
+                    + produced.file() + ", vae.cacheTensors " + spec.vae().cacheTensors() + ": they must agree");
+        }
+        Map<String, FloatTensor> next = new HashMap<>();
+        for (int i = 0; i < ins.size(); i++) {
+            FloatTensor t = out.get(outs.get(i));
+            if (t == null) {
+                throw new PackException(produced.file() + ": no output '" + outs.get(i) + "'");
+            }
+            next.put(ins.get(i), t);
+        }
+        return next;
+    }
+
+    private void expect(FloatTensor px, int frames, Component c) throws PackException {
+        if (px == null || px.rank() != 5 || px.dim(1) != 3 || px.dim(2) != frames || px.dim(3) != height || px.dim(4) != width) {
+            throw new PackException(c.file() + ": expected frames [1, 3, " + frames + ", " + height + ", " + width + "], got "
+                    + (px == null ? "no 'sample' output" : java.util.Arrays.toString(px.shape())));
+        }
+    }
+
+    /**
+     * Encodes up to F frames (packed RGB) to normalised latents [C, L, h, w], the VAE's mean (diffusers'
+     * {@code retrieve_latents(sample_mode="argmax")}); fewer than F frames are padded with the last, so only the first
+     * {@code k} latent frames with {@code pixelFramesOf(k) <= frames.size()} are meaningful.
+     */
+    public float[] encode(List<byte[]> frames) throws PackException, OrtException {
+        if (encoder == null) {
+            throw new PackException("the pack has no " + ModelPack.VAE_ENCODER + " graph: it cannot read source frames");
+        }
+        int f = frames();
+        if (frames.isEmpty() || frames.size() > f) {
+            throw new IllegalArgumentException("the encoder takes 1 to " + f + " frames, got " + frames.size());
+        }
+        int plane = height * width;
+        float[] px = new float[3 * f * plane];
+        for (int t = 0; t < f; t++) {
+            byte[] rgb = frames.get(Math.min(t, frames.size() - 1));
+            if (rgb.length != plane * 3) {
+                throw new IllegalArgumentException("frame " + t + " is not " + width + "x" + height + " RGB");
+            }
+            for (int p = 0; p < plane; p++) {
+                for (int ch = 0; ch < 3; ch++) {
+                    // diffusers' VideoProcessor: x / 255, then 2x − 1, in float32
+                    float v = (rgb[p * 3 + ch] & 0xFF) / 255f;
+                    px[(ch * f + t) * plane + p] = 2f * v - 1f;
+                }
+            }
+        }
+        Component c = encoder.component();
+        Map<String, FloatTensor> out = encoder.run(Map.of(c.inputName("sample"), FloatTensor.of(px, 1, 3, f, height, width)), Map.of(), null);
+        FloatTensor moments = out.get(c.outputName("latent"));
+        int l = spec.latentFrames();
+        if (moments == null || moments.rank() != 5 || moments.dim(1) != 2L * channels || moments.dim(2) != l) {
+            throw new PackException(c.file() + ": expected moments [1, " + 2 * channels + ", " + l + ", " + latentH + ", " + latentW + "], got "
+                    + (moments == null ? "outputs " + out.keySet() : java.util.Arrays.toString(moments.shape())));
+        }
+        int hw = latentH * latentW;
+        float[] x = new float[channels * l * hw];
+        float[] m = moments.data();
+        for (int ch = 0; ch < channels; ch++) {
+            float s = spec.std(ch);
+            float mu = spec.mean(ch);
+            for (int i = 0; i < l * hw; i++) {
+                x[ch * l * hw + i] = (m[ch * l * hw + i] - mu) / s;
+            }
+        }
+        return x;
+    }
+
+    /** Pixels [3, F, H, W] in [−1, 1] → packed 8-bit RGB frames {@code from..to}: round((v + 1)/2 · 255). */
+    public List<byte[]> toRgb(float[] px, int from, int to) {
+        int f = frames();
+        int plane = height * width;
+        List<byte[]> out = new ArrayList<>(to - from);
+        for (int t = from; t < to; t++) {
+            byte[] rgb = new byte[plane * 3];
+            for (int ch = 0; ch < 3; ch++) {
+                int base = (ch * f + t) * plane;
+                for (int p = 0; p < plane; p++) {
+                    float v = (px[base + p] + 1f) * 0.5f;
+                    rgb[p * 3 + ch] = (byte) Math.max(0, Math.min(255, Math.round(v * 255f)));
+                }
+            }
+            out.add(rgb);
+        }
+        return out;
+    }
+
+    public boolean encoderLoaded() {
+        return encoder != null && encoder.loaded();
+    }
+
+    public boolean decoderLoaded() {
+        return window != null && window.loaded() || first != null && first.loaded() || step != null && step.loaded();
+    }
+
+    public void unload() {
+        for (OnnxModel m : new OnnxModel[] {encoder, window, first, step}) {
+            if (m != null) {
+                m.unload();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (OnnxModel m : new OnnxModel[] {encoder, window, first, step}) {
+            if (m != null) {
+                m.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.kinora.engine.pack;
+
+import java.util.List;
+
+/**
+ * What a format-2 manifest says beyond format 1 (docs/pack-format-2.md): the family adapter that drives the
+ * graphs, how latents are normalised, how a prompt becomes per-token states, and how the video VAE is
+ * windowed. Values only; {@link PackLoader} refuses values the engine does not run.
+ *
+ * @param family       the adapter, e.g. {@code wan2.1-t2v}
+ * @param latentFrames L: latent frames per window (the VAE window's)
+ * @param mean         per-channel latent mean: the VAE's raw space is {@code x * std + mean}
+ * @param std          per-channel latent std
+ * @param multipleOf   latent frames / height / width the denoiser accepts multiples of
+ */
+public record FamilySpec(String family, int latentFrames, float[] mean, float[] std, int[] multipleOf, TokenText text, VaeSpec vae) {
+
+    /** The families this engine has an adapter for. */
+    public static final List<String> FAMILIES = List.of("wan2.1-t2v");
+
+    /**
+     * Per-token text: the tokenizer's output truncated to {@code maxTokens} (its end token kept) and padded with
+     * {@code padTokenId}; states of padded rows set to zero when {@code zeroPadded}; the negative prompt, empty
+     * by default, encoded the same way.
+     */
+    public record TokenText(int maxTokens, int dim, long padTokenId, String clean, boolean zeroPadded) {
+        public static final List<String> CLEANERS = List.of("wan", "none");
+    }
+
+    /**
+     * A causal 3D VAE: {@code vae_decoder} and {@code vae_encoder} take exactly one window (L latent frames, F
+     * pixel frames); with {@code stepDecoder}, {@code vae_decoder_first} and {@code vae_decoder_step} decode one
+     * latent frame per call, carrying {@code cacheTensors} causal caches.
+     */
+    public record VaeSpec(String kind, int latentFrames, int frames, boolean stepDecoder, int cacheTensors, boolean clamped) {
+        public static final List<String> KINDS = List.of("causal3d");
+    }
+
+    public float mean(int channel) {
+        return mean[channel];
+    }
+
+    public float std(int channel) {
+        return std[channel];
+    }
+}

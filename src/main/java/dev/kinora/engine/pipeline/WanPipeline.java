@@ -1,0 +1,487 @@
+package dev.kinora.engine.pipeline;
+
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.kinora.engine.CancelToken;
+import dev.kinora.engine.onnx.DeviceReport;
+import dev.kinora.engine.Direction;
+import dev.kinora.engine.Frames;
+import dev.kinora.engine.GenerationCancelledException;
+import dev.kinora.engine.GenerationRequest;
+import dev.kinora.engine.GenerationResult;
+import dev.kinora.engine.InvalidRequestException;
+import dev.kinora.engine.KinoraVersion;
+import dev.kinora.engine.Preview;
+import dev.kinora.engine.Progress;
+import dev.kinora.engine.ProgressListener;
+import dev.kinora.engine.Recipe;
+import dev.kinora.engine.RequestLimits;
+import dev.kinora.engine.Source;
+import dev.kinora.engine.Stage;
+import dev.kinora.engine.model.CausalVae;
+import dev.kinora.engine.model.OnnxModel;
+import dev.kinora.engine.model.TokenTextEncoder;
+import dev.kinora.engine.pack.Component;
+import dev.kinora.engine.pack.FamilySpec;
+import dev.kinora.engine.pack.ModelPack;
+import dev.kinora.engine.pack.PackException;
+import dev.kinora.engine.pack.TensorSpec;
+import dev.kinora.engine.pack.Mode;
+import dev.kinora.engine.scheduler.Scheduler;
+import dev.kinora.engine.tensor.FloatTensor;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.IntFunction;
+
+/**
+ * The adapter for {@code family: "wan2.1-t2v"}: diffusers' {@code WanPipeline} and {@code WanVideoToVideoPipeline}
+ * on a format-2 pack (docs/pack-format-2.md, *Sampling loop*), plus forward extension by Kinora's mask/replace rule.
+ * Every window is exactly the VAE's: L latent frames, F = 1 + 4(L − 1) pixel frames.
+ * <pre>
+ *   generate     [ . . . ]                 F frames; more continue forward as extensions of the clip so far
+ *   extend fwd   [ k . . ]                 k latent frames known: the encoded last 1 + 4(k − 1) frames of the clip
+ *   remix        the source's latents noised to the strength's first timestep, then denoised under the new prompt
+ * </pre>
+ * Known latent frames are re-noised to the next step's level after every step (with the window's own noise for
+ * them) and set exactly after the last, so the decoded window starts on the clip's last frames; those re-decoded
+ * frames are dropped and the clip's own frames kept byte for byte.
+ */
+public final class WanPipeline {
+    private final LoadedPack lp;
+    private final ModelPack pack;
+    private final FamilySpec spec;
+    private final DeviceReport device;
+    private final MemoryLimits.Source limits;
+    /** Each window's initial noise [C, L, h, w]; the seeded stream unless a test gives diffusers' own noise. */
+    private IntFunction<float[]> noiseOverride;
+    /** Tests: sees every window's latents after each step. */
+    private StepObserver observer = (window, step, latents) -> { };
+
+    /** What a test may watch: a window's latents after each scheduler step (after known frames are set). */
+    interface StepObserver {
+        void afterStep(int window, int step, float[] latents);
+    }
+
+    public WanPipeline(LoadedPack lp, DeviceReport device, MemoryLimits.Source limits) {
+        this.lp = lp;
+        this.pack = lp.pack();
+        this.spec = pack.family().orElseThrow(() -> new IllegalArgumentException("pack '" + pack.id() + "' is not a format-2 pack"));
+        this.device = device;
+        this.limits = limits;
+    }
+
+    /** For tests: window w starts from this noise instead of the seed's. */
+    WanPipeline withNoise(IntFunction<float[]> noise) {
+        this.noiseOverride = noise;
+        return this;
+    }
+
+    WanPipeline observe(StepObserver o) {
+        this.observer = o;
+        return this;
+    }
+
+    private record Plan(GenerationRequest request, int steps, float guidance, Schedule schedule, int frames, int context,
+                        float strength, int keptSteps) {
+    }
+
+    public GenerationResult run(GenerationRequest request, ProgressListener listener, CancelToken cancel)
+            throws PackException, InvalidRequestException, GenerationCancelledException {
+        Plan plan = plan(request);
+        Job job = new Job(plan, listener, cancel);
+        try {
+            return job.run();
+        } catch (OrtException e) {
+            if (cancel.isCancelled()) {
+                throw new GenerationCancelledException("cancelled during a model call", job.output.isEmpty() ? null : job.result(false));
+            }
+            throw new PackException("model '" + pack.id() + "' failed while generating: " + e.getMessage(), e);
+        }
+    }
+
+    private Plan plan(GenerationRequest r) throws InvalidRequestException, PackException {
+        RequestLimits.check(r);
+        Mode mode = r.mode();
+        if (!pack.supports(mode)) {
+            throw new InvalidRequestException("model pack '" + pack.id() + "' does not support " + mode.id()
+                    + "; it supports " + pack.modes().stream().map(Mode::id).sorted().toList());
+        }
+        int needed = switch (mode) {
+            case GENERATE -> 0;
+            case EXTEND, REMIX -> 1;
+            default -> throw new InvalidRequestException("model pack '" + pack.id() + "' (" + spec.family() + ") runs generate, extend and remix; "
+                    + mode.id() + " is not implemented for it");
+        };
+        if (r.sources().size() != needed) {
+            throw new InvalidRequestException(mode.id() + " needs " + needed + " source" + (needed == 1 ? "" : "s") + " but got " + r.sources().size());
+        }
+        if (mode == Mode.EXTEND && r.direction() != Direction.FORWARD) {
+            throw new InvalidRequestException("model '" + pack.id() + "' extends forward only: its causal VAE and denoiser make frames after"
+                    + " the ones they know; to add frames before a clip, use a pack that lists backward extension");
+        }
+        if (mode == Mode.GENERATE && r.prompt().isBlank()) {
+            throw new InvalidRequestException("text-to-video needs a prompt; describe the scene, e.g. \"a red ball bounces on green grass\"");
+        }
+        for (Source s : r.sources()) {
+            Frames f = s.frames();
+            if (f.width() != pack.width() || f.height() != pack.height()) {
+                throw new InvalidRequestException("source " + s.path() + " is " + f.width() + "x" + f.height() + " but model '" + pack.id()
+                        + "' works at " + pack.width() + "x" + pack.height() + "; read it with the pack's size (the CLI and studio resize with the fit/fill policy)");
+            }
+        }
+        int steps = r.steps() > 0 ? r.steps() : pack.defaults().steps();
+        float guidance = Float.isNaN(r.guidance()) ? pack.defaults().guidance() : r.guidance();
+        RequestLimits.guidance(guidance);
+        Schedule schedule = Schedule.resolve(lp, r.scheduler(), r.shift());
+        int l = spec.latentFrames();
+        int context = r.context() > 0 ? r.context() : pack.defaults().contextFrames();
+        if (context < 1 || context >= l) {
+            throw new InvalidRequestException("context must be 1 to " + (l - 1) + " latent frames for model '" + pack.id() + "' (a window has "
+                    + l + "), got " + context);
+        }
+        int window = pack.frames();
+        int frames = r.frames() > 0 ? r.frames() : switch (mode) {
+            case EXTEND -> window - (1 + pack.latent().temporalStride() * (context - 1));
+            case REMIX -> r.sources().get(0).frames().count();
+            default -> window;
+        };
+        float strength = mode == Mode.REMIX ? r.strength() : 1f;
+        int kept = steps;
+        if (mode == Mode.REMIX) {
+            if (!(strength > 0 && strength <= 1)) {
+                throw new InvalidRequestException("remix strength must be in (0, 1], got " + strength);
+            }
+            // diffusers' video-to-video pipelines keep int(steps·strength) steps (Kinora's own sampler rounds up)
+            kept = Math.min((int) (steps * (double) strength), steps);
+            if (kept < 1) {
+                throw new InvalidRequestException("remix strength " + strength + " of " + steps + " steps runs no step; raise the strength to at least "
+                        + String.format(Locale.ROOT, "%.2f", 1.0 / steps) + " or the steps");
+            }
+        }
+        return new Plan(r, steps, guidance, schedule, frames, context, strength, kept);
+    }
+
+    private final class Job {
+        private final Plan plan;
+        private final GenerationRequest r;
+        private final ProgressListener listener;
+        private final CancelToken cancel;
+        private final long start = System.nanoTime();
+        private final int c = pack.latent().channels();
+        private final int l = spec.latentFrames();
+        private final int hw = pack.latent().height() * pack.latent().width();
+        private final int window = pack.frames();
+        private final List<byte[]> output = new ArrayList<>();
+        private final List<String> warnings = new ArrayList<>();
+        private TokenTextEncoder.TokenStates cond;
+        private TokenTextEncoder.TokenStates uncond;
+        private int windows;
+        private int windowIndex;
+        private int callsDone;
+        private int callsTotal;
+        private long textMs;
+        private long sourceMs;
+        private long denoiseMs;
+        private long decodeMs;
+
+        Job(Plan plan, ProgressListener listener, CancelToken cancel) {
+            this.plan = plan;
+            this.r = plan.request();
+            this.listener = listener;
+            this.cancel = cancel;
+        }
+
+        GenerationResult run() throws PackException, OrtException, GenerationCancelledException {
+            report(Stage.ENCODING_TEXT);
+            long t0 = System.nanoTime();
+            cond = text(r.prompt());
+            uncond = plan.guidance() > 1f ? text(r.negativePrompt()) : null;
+            textMs = ms(t0);
+            try {
+                switch (r.mode()) {
+                    case GENERATE -> generate();
+                    case EXTEND -> {
+                        List<byte[]> clip = r.sources().get(0).frames().rgb();
+                        output.addAll(copies(clip));
+                        windows = windowsFor(plan.frames());
+                        extendBy(plan.frames());
+                    }
+                    case REMIX -> remix(r.sources().get(0).frames());
+                    default -> throw new IllegalStateException(r.mode().toString());
+                }
+            } catch (Cancelled e) {
+                throw new GenerationCancelledException("cancelled after " + windowIndex + " of " + windows + " windows",
+                        output.isEmpty() ? null : result(false));
+            }
+            report(Stage.DONE);
+            return result(true);
+        }
+
+        private TokenTextEncoder.TokenStates text(String prompt) throws PackException {
+            TokenTextEncoder.TokenStates s = lp.tokenText().encode(prompt);
+            if (s.truncated()) {
+                warnings.add("the prompt \"" + (prompt.length() <= 40 ? prompt : prompt.substring(0, 37) + "...") + "\" is longer than the model's "
+                        + lp.tokenText().maxTokens() + " tokens; only its beginning was used");
+            }
+            return s;
+        }
+
+        /** Extension windows needed to add n frames: each adds F − c frames after c context frames. */
+        private int windowsFor(int n) {
+            int per = window - contextPixels();
+            return n <= 0 ? 0 : (n + per - 1) / per;
+        }
+
+        private int contextPixels() {
+            return 1 + pack.latent().temporalStride() * (plan.context() - 1);
+        }
+
+        private void generate() throws PackException, OrtException, Cancelled {
+            int total = plan.frames();
+            windows = 1 + windowsFor(Math.max(0, total - window));
+            callsTotal = windows * plan.steps() * calls();
+            float[] x = denoise(noise(0), null, 0, plan.steps(), 1f);
+            List<byte[]> rgb = decode(x, 0);
+            output.addAll(rgb.subList(0, Math.min(total, window)));
+            windowIndex = 1;
+            extendBy(total - output.size());
+        }
+
+        /** Adds n frames after {@link #output}, window by window, each knowing the encoded end of what is there. */
+        private void extendBy(int n) throws PackException, OrtException, Cancelled {
+            if (callsTotal == 0) {
+                callsTotal = windows * plan.steps() * calls();
+            }
+            int ctx = contextPixels();
+            while (n > 0) {
+                int k = plan.context();
+                report(Stage.ENCODING_SOURCES);
+                long t0 = System.nanoTime();
+                List<byte[]> tail = output.subList(Math.max(0, output.size() - ctx), output.size());
+                float[] encoded = lp.causalVae().encode(new ArrayList<>(tail));
+                sourceMs += ms(t0);
+                float[] known = new float[c * k * hw];
+                Latents.copyFrames(encoded, l, 0, known, k, 0, k, c, hw);
+                float[] x = denoise(noise(windowIndex), known, k, plan.steps(), 1f);
+                List<byte[]> rgb = decode(x, ctx);
+                int take = Math.min(n, rgb.size());
+                output.addAll(rgb.subList(0, take));
+                n -= take;
+                windowIndex++;
+            }
+        }
+
+        /** SDEdit per window of F source frames (a shorter last window is padded with its last frame). */
+        private void remix(Frames src) throws PackException, OrtException, Cancelled {
+            int total = Math.min(plan.frames(), src.count());
+            windows = (total + window - 1) / window;
+            callsTotal = windows * plan.keptSteps() * calls();
+            if (windows > 1) {
+                warnings.add("the source is longer than one window of " + window + " frames: each window is remixed on its own, so motion may"
+                        + " jump where they meet");
+            }
+            for (int from = 0; from < total; from += window) {
+                int f = Math.min(window, total - from);
+                report(Stage.ENCODING_SOURCES);
+                long t0 = System.nanoTime();
+                float[] x0 = lp.causalVae().encode(src.rgb().subList(from, from + f));
+                sourceMs += ms(t0);
+                float[] x = denoiseFrom(x0, noise(windowIndex));
+                output.addAll(decode(x, 0).subList(0, f));
+                windowIndex++;
+            }
+        }
+
+        private int calls() {
+            return plan.guidance() > 1f && !batched() ? 2 : 1;
+        }
+
+        /** diffusers' loop for one window, the first k latent frames known (null: none). */
+        private float[] denoise(float[] noise, float[] known, int k, int steps, float strength) throws PackException, OrtException, Cancelled {
+            Scheduler s = plan.schedule().create(l);
+            s.setTimesteps(steps, strength);
+            float[] noiseKnown = known == null ? null : slice(noise, 0, k);
+            float[] x = noise.clone();
+            if (known != null) {
+                place(x, s.addNoise(known, noiseKnown, 0), k);
+            }
+            return loop(s, x, known, noiseKnown, k);
+        }
+
+        /** Remix: the source's latents noised to the first kept timestep's level. */
+        private float[] denoiseFrom(float[] x0, float[] noise) throws PackException, OrtException, Cancelled {
+            Scheduler s = plan.schedule().create(l);
+            // strength' = kept/steps makes the scheduler keep exactly diffusers' int(steps·strength) steps
+            s.setTimesteps(plan.steps(), plan.keptSteps() / (float) plan.steps());
+            return loop(s, s.addNoise(x0, noise, 0), null, null, 0);
+        }
+
+        private float[] loop(Scheduler s, float[] x, float[] known, float[] noiseKnown, int k) throws PackException, OrtException, Cancelled {
+            report(Stage.DENOISING);
+            float[] ts = s.timesteps();
+            float[] sigmas = s.sigmas();
+            for (int i = 0; i < ts.length; i++) {
+                if (cancel.isCancelled()) {
+                    throw new Cancelled();
+                }
+                long t0 = System.nanoTime();
+                float[] v = predict(s.scaleModelInput(x, i), ts[i]);
+                x = s.step(v, i, x);
+                if (known != null) {
+                    place(x, i + 1 < ts.length ? s.addNoise(known, noiseKnown, i + 1) : known, k);
+                }
+                denoiseMs += ms(t0);
+                observer.afterStep(windowIndex, i, x);
+                callsDone += calls();
+                report(Stage.DENOISING);
+            }
+            if (sigmas[sigmas.length - 1] != 0f) {
+                warnings.add("the schedule ends at noise level " + sigmas[sigmas.length - 1] + ", not 0");
+            }
+            return x;
+        }
+
+        /** Classifier-free guidance: uncond + g·(cond − uncond), as one batch of two when the graph takes it, else two calls. */
+        private float[] predict(float[] x, float t) throws PackException, OrtException, Cancelled {
+            if (uncond == null) {
+                return call(x, 1, t, cond.states());
+            }
+            int n = x.length;
+            float[] vc;
+            float[] vu;
+            if (batched()) {
+                float[] both = new float[2 * n];
+                System.arraycopy(x, 0, both, 0, n);
+                System.arraycopy(x, 0, both, n, n);
+                float[] text = concat(cond.states().data(), uncond.states().data());
+                FloatTensor te = FloatTensor.of(text, 2, cond.states().dim(1), cond.states().dim(2));
+                float[] out = call(both, 2, t, te);
+                vc = java.util.Arrays.copyOfRange(out, 0, n);
+                vu = java.util.Arrays.copyOfRange(out, n, 2 * n);
+            } else {
+                vc = call(x, 1, t, cond.states());
+                vu = call(x, 1, t, uncond.states());
+            }
+            float g = plan.guidance();
+            float[] out = new float[n];
+            for (int j = 0; j < n; j++) {
+                out[j] = vu[j] + g * (vc[j] - vu[j]);
+            }
+            return out;
+        }
+
+        private float[] call(float[] x, int batch, float t, FloatTensor textEmbeds) throws PackException, OrtException, Cancelled {
+            OnnxModel den = lp.transformer();
+            Component comp = den.component();
+            float[] ts = new float[batch];
+            java.util.Arrays.fill(ts, t);
+            int h = pack.latent().height();
+            int w = pack.latent().width();
+            try (OrtSession.RunOptions ro = new OrtSession.RunOptions()) {
+                cancel.attach(ro);
+                try {
+                    Map<String, FloatTensor> out = den.run(Map.of(
+                            comp.inputName("sample"), FloatTensor.of(x, batch, c, l, h, w),
+                            comp.inputName("timestep"), FloatTensor.of(ts, batch),
+                            comp.inputName("text_embeds"), textEmbeds), Map.of(), ro);
+                    FloatTensor v = out.get(comp.outputName("prediction"));
+                    if (v == null || v.size() != x.length) {
+                        throw new PackException(comp.file() + ": expected a prediction of " + x.length + " values, got "
+                                + (v == null ? "outputs " + out.keySet() : java.util.Arrays.toString(v.shape())));
+                    }
+                    return v.data();
+                } catch (OrtException e) {
+                    if (cancel.isCancelled()) {
+                        throw new Cancelled();
+                    }
+                    throw e;
+                } finally {
+                    cancel.detach();
+                }
+            }
+        }
+
+        /** Whether cond and uncond go through the denoiser as one batch of two: only when its batch axis is free. */
+        private boolean batched() {
+            return pack.component(ModelPack.DENOISER).flatMap(d -> d.input("sample")).map(TensorSpec::shape).map(sh -> sh.length > 0 && sh[0] < 0).orElse(false);
+        }
+
+        private List<byte[]> decode(float[] x, int from) throws PackException, OrtException {
+            report(Stage.DECODING);
+            long t0 = System.nanoTime();
+            CausalVae vae = lp.causalVae();
+            float[] px = vae.decode(x);
+            List<byte[]> rgb = vae.toRgb(px, from, vae.frames());
+            decodeMs += ms(t0);
+            return rgb;
+        }
+
+        private float[] noise(int windowNo) {
+            if (noiseOverride != null) {
+                return noiseOverride.apply(windowNo).clone();
+            }
+            long seed = r.seed() * 0x9E3779B97F4A7C15L + windowNo * 0xC2B2AE3D27D4EB4FL + 0x165667B19E3779F9L;
+            return Latents.gaussian(seed, c * l * hw);
+        }
+
+        /** The first k latent frames of [C, L, h, w]. */
+        private float[] slice(float[] x, int from, int k) {
+            float[] out = new float[c * k * hw];
+            Latents.copyFrames(x, l, from, out, k, 0, k, c, hw);
+            return out;
+        }
+
+        /** Writes [C, k, h, w] into the first k latent frames of x. */
+        private void place(float[] x, float[] part, int k) {
+            Latents.copyFrames(part, k, 0, x, l, 0, k, c, hw);
+        }
+
+        private void report(Stage stage) {
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            Duration eta = callsDone == 0 || stage == Stage.DONE ? Duration.ZERO
+                    : elapsed.multipliedBy(Math.max(0, callsTotal - callsDone)).dividedBy(callsDone);
+            listener.onProgress(new Progress(stage, Math.min(windowIndex + 1, Math.max(windows, 1)), Math.max(windows, 1),
+                    callsDone, callsTotal, elapsed, eta, Preview.none()));
+        }
+
+        GenerationResult result(boolean complete) {
+            Frames frames = new Frames(pack.width(), pack.height(), pack.fps(), output);
+            List<Recipe.SourceRef> sources = r.sources().stream().map(s -> new Recipe.SourceRef(s.path(), s.sha256())).toList();
+            String packSha = pack.component(ModelPack.DENOISER).map(x -> x.sha256()).orElse("");
+            Recipe recipe = new Recipe(KinoraVersion.get(), pack.id(), pack.version(), packSha, r.mode().id(), r.prompt(),
+                    r.negativePrompt(), r.seed(), plan.steps(), plan.guidance(), plan.schedule().id(), plan.schedule().shift(),
+                    plan.frames(), pack.fps(), plan.strength(), r.direction().name().toLowerCase(Locale.ROOT), plan.context(),
+                    r.anchorColour(), sources);
+            return new GenerationResult(frames, recipe, device,
+                    new GenerationResult.Timings(textMs, sourceMs, denoiseMs, decodeMs, ms(start), callsDone), complete, warnings);
+        }
+    }
+
+    private static final class Cancelled extends Exception {
+        Cancelled() {
+            super("cancelled", null, false, false);
+        }
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] out = new float[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static List<byte[]> copies(List<byte[]> frames) {
+        List<byte[]> out = new ArrayList<>(frames.size());
+        for (byte[] f : frames) {
+            out.add(f.clone());
+        }
+        return out;
+    }
+
+    private static long ms(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+}
