@@ -656,9 +656,9 @@ def main():
         "family": "wan2.1-t2v",
         "id": args.id, "name": args.name, "version": args.version, "license": args.license,
         "description": args.description,
-        # remix = diffusers' WanVideoToVideoPipeline (needs the encoder); frame-conditioned modes are Kinora's own
-        # (docs/pack-format-2.md) and are listed once a reference covers them.
-        "modes": ["generate"] + ([] if args.no_vae_encoder else ["remix"]),
+        # remix = diffusers' WanVideoToVideoPipeline; extend = Kinora's forward mask/replace rule on WanPipeline's loop
+        # (docs/pack-format-2.md, pinned by wan_reference.py's extend case); both need the encoder.
+        "modes": ["generate"] + ([] if args.no_vae_encoder else ["extend", "remix"]),
         "width": args.width, "height": args.height, "frames": args.frames, "fps": args.fps,
         "latent": {"channels": vcfg.z_dim, "frames": L, "height": lh, "width": lw, "spatialStride": s_s,
                    "temporalStride": s_t, "temporal": "causal", "multipleOf": [1, ph, pw],
