@@ -81,6 +81,9 @@ public final class MemoryPlanner {
 
     /** The sizes of a job as VideoPipeline runs it (frames as planned: new frames for extend, the bridge for loop). */
     public Job job(Mode mode, int frames, int context, float guidance, List<Integer> sources, boolean prompt) {
+        if (pack.family().isPresent()) {
+            return causalJob(mode, frames, context, guidance, sources, prompt);
+        }
         int window = pack.frames();
         int src = sources.isEmpty() ? 0 : sources.get(0);
         int out;
@@ -129,6 +132,36 @@ public final class MemoryPlanner {
         return new Job(mode, frames, context, guidance, sources, prompt, Math.max(1, largest), guidance != 1f ? 2 : 1, out, encoded, windows);
     }
 
+    /**
+     * Format 2: windows of exactly F frames; each window after the first (a longer text-to-video, every extension
+     * window) encodes the last 1 + s(k − 1) frames it continues from, k = context latent frames.
+     */
+    private Job causalJob(Mode mode, int frames, int context, float guidance, List<Integer> sources, boolean prompt) {
+        int window = pack.frames();
+        int ctx = 1 + pack.latent().temporalStride() * (Math.max(1, context) - 1);
+        int per = Math.max(1, window - ctx);
+        int src = sources.isEmpty() ? 0 : sources.get(0);
+        int out;
+        int windows;
+        switch (mode) {
+            case EXTEND -> {
+                out = src + frames;
+                windows = ceilDiv(frames, per);
+            }
+            case REMIX -> {
+                out = Math.min(frames, src);
+                windows = ceilDiv(out, window);
+            }
+            default -> {
+                out = frames;
+                windows = 1 + ceilDiv(Math.max(0, frames - window), per);
+            }
+        }
+        boolean encodes = mode == Mode.EXTEND || mode == Mode.REMIX || windows > 1;
+        return new Job(mode, frames, context, guidance, sources, prompt, pack.family().get().latentFrames(), guidance > 1f ? 2 : 1, out,
+                encodes ? window : 0, Math.max(1, windows));
+    }
+
     /** The pack's default text-to-video job (what `kinora models info` shows). */
     public Job defaultJob() {
         return job(Mode.GENERATE, pack.frames(), pack.defaults().contextFrames(), pack.defaults().guidance(), List.of(), true);
@@ -140,11 +173,60 @@ public final class MemoryPlanner {
 
     /** The estimate for a job, with all components kept loaded or loaded one at a time. */
     public MemoryEstimate estimate(Job job, boolean sequential) throws PackException {
-        boolean gpu = device == Device.CUDA;
+        List<MemoryEstimate.Component> comps = new ArrayList<>();
+        MemoryEstimate.Buffers buffers;
+        if (pack.family().isPresent()) {
+            buffers = causalWindows(job, comps);
+        } else {
+            buffers = framewise(job, comps);
+        }
+        return phases(job, sequential, comps, buffers);
+    }
+
+    /**
+     * Format 2 (a causal video VAE): every window is exactly the VAE's L latent frames; per-token text of maxTokens
+     * rows; the decoder's step graph (one latent frame and the caches per call) when the pack has one.
+     */
+    private MemoryEstimate.Buffers causalWindows(Job job, List<MemoryEstimate.Component> comps) throws PackException {
+        var spec = pack.family().orElseThrow();
+        int c = pack.latent().channels();
+        int l = spec.latentFrames();
+        long lh = pack.latent().height();
+        long lw = pack.latent().width();
+        long hw = lh * lw;
+        long pixels = (long) pack.width() * pack.height();
+        int tokens = spec.text().maxTokens();
+        if (job.prompt()) {
+            long[] ids = {1, tokens};
+            comps.add(component(ModelPack.TEXT_ENCODER, ModelPack.TEXT_ENCODER, Map.of("input_ids", ids, "attention_mask", ids), 1, tokens + " tokens"));
+        }
+        if (job.encodedFrames() > 0) {
+            comps.add(component(ModelPack.VAE_ENCODER, ModelPack.VAE_ENCODER, Map.of("sample", new long[] {1, 3, pack.frames(), pack.height(), pack.width()}), 1,
+                    "a window of " + pack.frames() + " frames"));
+        }
+        boolean freeBatch = pack.require(ModelPack.DENOISER).input("sample").map(t -> t.shape().length > 0 && t.shape()[0] < 0).orElse(false);
+        long b = freeBatch ? job.batch() : 1;
+        comps.add(component(ModelPack.DENOISER, ModelPack.DENOISER, Map.of("sample", new long[] {b, c, l, lh, lw}, "timestep", new long[] {b},
+                "text_embeds", new long[] {b, tokens, spec.text().dim()}), b, b + " x " + l + " latent frames" + (job.batch() == 2 && b == 1 ? " (guided pair as two calls)" : "")));
+        boolean steps = spec.vae().stepDecoder();
+        comps.add(component(ModelPack.VAE_DECODER, steps ? ModelPack.VAE_DECODER_STEP : ModelPack.VAE_DECODER,
+                Map.of("latent", new long[] {1, c, steps ? 1 : l, lh, lw}), 1, steps ? "one latent frame and its caches" : l + " latent frames"));
+        long n = (long) c * l * hw;
+        // noise, x, known, its noise, the guided pair, the guided output, the scheduler's history (2) and next sample;
+        // text states of both prompts; the decoded window's pixels and its caches copied out
+        long denoise = ((8 + 2 * b) * n + 2L * tokens * spec.text().dim()) * Float.BYTES;
+        long decode = 3L * pack.frames() * pixels * Float.BYTES + pixels * 3 * pack.frames();
+        long encode = 3L * pack.frames() * pixels * Float.BYTES * 2;
+        long frames = job.outputFrames() * pixels * 3;
+        return new MemoryEstimate.Buffers(frames, denoise + Math.max(decode, encode),
+                String.format(Locale.ROOT, "%d frames of %dx%d: %s; a window's latents, text and guidance: %s", job.outputFrames(),
+                        pack.width(), pack.height(), format(frames), format(denoise)));
+    }
+
+    private MemoryEstimate.Buffers framewise(Job job, List<MemoryEstimate.Component> comps) throws PackException {
         int c = pack.latent().channels();
         long hw = (long) pack.latent().height() * pack.latent().width();
         long pixels = (long) pack.width() * pack.height();
-        List<MemoryEstimate.Component> comps = new ArrayList<>();
         if (job.prompt() && pack.component(ModelPack.TEXT_ENCODER).isPresent()) {
             long[] ids = {1, pack.text().maxTokens()};
             comps.add(component(ModelPack.TEXT_ENCODER, Map.of("input_ids", ids, "attention_mask", ids, "token_type_ids", ids), 1,
@@ -172,10 +254,13 @@ public final class MemoryPlanner {
         long decode = chunk * (2L * c * hw * Float.BYTES + pixels * 3 * (2 * Float.BYTES + 1));
         long encode = job.encodedFrames() * pixels * 3 * Float.BYTES + Math.min(LoadedPack.VAE_CHUNK, job.encodedFrames()) * pixels * 3 * Float.BYTES;
         long frames = job.outputFrames() * pixels * 3;
-        MemoryEstimate.Buffers buffers = new MemoryEstimate.Buffers(frames, denoise + Math.max(decode, encode),
+        return new MemoryEstimate.Buffers(frames, denoise + Math.max(decode, encode),
                 String.format(Locale.ROOT, "%d frames of %dx%d: %s; a window's latents and guidance batch: %s", job.outputFrames(),
                         pack.width(), pack.height(), format(frames), format(denoise)));
+    }
 
+    private MemoryEstimate phases(Job job, boolean sequential, List<MemoryEstimate.Component> comps, MemoryEstimate.Buffers buffers) {
+        boolean gpu = device == Device.CUDA;
         Map<String, MemoryEstimate.Component> byKey = new HashMap<>();
         comps.forEach(x -> byKey.put(x.key(), x));
         Set<String> used = byKey.keySet();
@@ -337,7 +422,13 @@ public final class MemoryPlanner {
     }
 
     private MemoryEstimate.Component component(String key, Map<String, long[]> roles, long attentionBatch, String workload) throws PackException {
-        Component comp = pack.require(key);
+        return component(key, key, roles, attentionBatch, workload);
+    }
+
+    /** The estimate for the part {@code key}, measured on the graph {@code graphKey} (a causal decoder's step graph). */
+    private MemoryEstimate.Component component(String key, String graphKey, Map<String, long[]> roles, long attentionBatch, String workload)
+            throws PackException {
+        Component comp = pack.require(graphKey);
         OnnxGraphInfo g = graph(comp);
         Map<String, long[]> shapes = new HashMap<>();
         roles.forEach((role, shape) -> shapes.put(comp.inputName(role), shape));

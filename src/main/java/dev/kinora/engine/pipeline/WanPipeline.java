@@ -91,7 +91,11 @@ public final class WanPipeline {
     public GenerationResult run(GenerationRequest request, ProgressListener listener, CancelToken cancel)
             throws PackException, InvalidRequestException, GenerationCancelledException {
         Plan plan = plan(request);
+        GenerationRequest r = plan.request();
+        MemoryEstimate memory = lp.memory().plan(lp.memory().job(r.mode(), plan.frames(), plan.context(), plan.guidance(),
+                r.sources().stream().map(s -> s.frames().count()).toList(), true), limits.now(), lp.loadedComponents());
         Job job = new Job(plan, listener, cancel);
+        job.sequential = memory.sequential();
         try {
             return job.run();
         } catch (OrtException e) {
@@ -176,6 +180,8 @@ public final class WanPipeline {
         private final int window = pack.frames();
         private final List<byte[]> output = new ArrayList<>();
         private final List<String> warnings = new ArrayList<>();
+        /** The memory plan loads one component at a time: the text encoder goes once the prompts are encoded. */
+        private boolean sequential;
         private TokenTextEncoder.TokenStates cond;
         private TokenTextEncoder.TokenStates uncond;
         private int windows;
@@ -200,6 +206,10 @@ public final class WanPipeline {
             cond = text(r.prompt());
             uncond = plan.guidance() > 1f ? text(r.negativePrompt()) : null;
             textMs = ms(t0);
+            if (sequential) {
+                lp.tokenText().unload(); // the states are cached; its memory goes to the denoiser
+                warnings.add("memory is short: the model's parts were loaded one at a time");
+            }
             try {
                 switch (r.mode()) {
                     case GENERATE -> generate();

@@ -187,6 +187,39 @@ class WanPipelineTest {
         }
     }
 
+    @Test
+    void theMemoryPlannerRefusesAnOversizeJobAndSaysWhatFits() throws Exception {
+        // a pack with nothing loaded: loaded sessions count as memory the job may reuse
+        try (LoadedPack fresh = new LoadedPack(pack, RuntimeOptions.defaults().withDevice(Device.CPU), Device.CPU)) {
+            refuses(fresh);
+        }
+    }
+
+    private static void refuses(LoadedPack lp) throws Exception {
+        MemoryPlanner planner = lp.memory();
+        MemoryPlanner.Job one = planner.job(Mode.GENERATE, 9, 1, 5f, List.of(), true);
+        assertEquals(1, one.windows());
+        assertEquals(3, one.window(), "a window is the VAE's 3 latent frames");
+        assertEquals(0, one.encodedFrames(), "one window of text-to-video encodes nothing");
+        MemoryPlanner.Job long3 = planner.job(Mode.GENERATE, 20, 1, 5f, List.of(), true);
+        assertEquals(3, long3.windows(), "9, then 8 and 8 more frames");
+        assertEquals(9, long3.encodedFrames(), "continuing encodes the clip's end");
+        MemoryEstimate e = planner.estimate(one, true);
+        assertTrue(e.peakRam() > e.component(ModelPack.DENOISER).weights(), e.describe());
+        assertTrue(e.describe().contains("denoiser"), e.describe());
+        long limit = e.peakRam() + (1 << 20);
+        WanPipeline tight = new WanPipeline(lp, new DeviceReport(Device.CPU, Device.CPU, ""), () -> MemoryLimits.ram(limit));
+        GenerationRequest huge = GenerationRequest.textToVideo(pack.id(), "a fox", 1).withSampling(1, 5f, "").withFrames(1000);
+        var refused = assertThrows(InvalidRequestException.class, () -> tight.run(huge, ProgressListener.NONE, new CancelToken()));
+        assertTrue(refused.getMessage().startsWith("not enough memory for this job"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("fewer frames: at most"), refused.getMessage());
+        WanPipeline none = new WanPipeline(lp, new DeviceReport(Device.CPU, Device.CPU, ""), () -> MemoryLimits.ram(1 << 20));
+        var tooBig = assertThrows(dev.kinora.engine.pack.PackException.class,
+                () -> none.run(GenerationRequest.textToVideo(pack.id(), "a fox", 1), ProgressListener.NONE, new CancelToken()));
+        assertTrue(tooBig.getMessage().contains("does not fit in the memory available"), tooBig.getMessage());
+        assertTrue(lp.loadedComponents().isEmpty(), "refused before anything loaded: " + lp.loadedComponents());
+    }
+
     // ---- helpers ----
 
     static JsonNode settings(String kase) throws IOException {
