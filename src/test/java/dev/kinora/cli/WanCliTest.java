@@ -57,6 +57,15 @@ class WanCliTest {
     }
 
     @Test
+    void modelsVerifyAndInfoReadTheFormat2Pack() {
+        CliRun v = kinora("models", "verify", "wan-tiny");
+        assertEquals(0, v.code(), v.out() + v.err());
+        CliRun info = kinora("models", "info", "wan-tiny");
+        assertEquals(0, info.code(), info.err());
+        assertTrue(info.out().contains("denoiser") && info.out().contains("vae_decoder"), info.out());
+    }
+
+    @Test
     void whatTheFamilyCannotDoIsRefusedWithTheReason() {
         Path clip = dir.resolve("one-step");
         assertEquals(0, kinora("generate", "-m", "wan-tiny", "-p", "a fox", "--steps", "1", "--format", "png", "-o", clip.toString(), "-q").code());
