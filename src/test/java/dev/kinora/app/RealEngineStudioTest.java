@@ -73,4 +73,44 @@ class RealEngineStudioTest {
         assertEquals(first.media(), ext.recipe().sources().get(0).path(), "the extension names the take it continues");
         onFx(studio::close);
     }
+
+    /** The same storyboard on the tiny Wan 2.1 pack (format 2): a 9-frame window, then a forward extension of it. */
+    @Test
+    void aFormat2PackGeneratesAndContinuesInTheStudio() throws Exception {
+        Path models = tmp.resolve("models");
+        TestPacks.wanTiny(models);
+        StudioModel studio = FxTestSupport.studio(new LocalEngine(new PackRegistry(List.of(models))), tmp.resolve("ud"));
+        PromptViewModel prompt = onFx(() -> new PromptViewModel(studio));
+        TimelineViewModel timeline = onFx(() -> new TimelineViewModel(studio));
+        assertEquals("wan-tiny", onFx(() -> prompt.packProperty().get().id()));
+        onFx(() -> {
+            prompt.promptProperty().set("a red fox walks across the snow");
+            prompt.countTokens();
+            prompt.stepsProperty().set(2);
+            prompt.generate();
+        });
+        waitFor("token count from the pack's T5 tokenizer", 20_000, () -> prompt.tokensProperty().get() > 0);
+        waitFor("first take", 60_000, () -> studio.doc().shots().get(0).takes().size() == 1
+                || studio.queue().jobs().stream().anyMatch(j -> j.state() == JobState.FAILED));
+        assertTrue(studio.queue().jobs().stream().noneMatch(j -> j.state() == JobState.FAILED),
+                () -> "job failed: " + studio.queue().jobs().get(0).messageProperty().get());
+        Take first = studio.doc().shots().get(0).takes().get(0);
+        assertEquals(64, first.width());
+        assertEquals(16, first.frames(), "the new shot's second at 16 fps: a 9-frame window and a continuing one");
+        onFx(() -> {
+            timeline.addShot();
+            prompt.promptProperty().set("the fox keeps walking");
+            prompt.commitPrompt();
+            prompt.stepsProperty().set(2);
+            timeline.setContinue(studio.selectedShotProperty().get(), true);
+            prompt.generate();
+        });
+        waitFor("extension take", 60_000, () -> studio.doc().shots().get(1).takes().size() == 1
+                || studio.queue().jobs().stream().anyMatch(j -> j.state() == JobState.FAILED));
+        Shot second = studio.doc().shots().get(1);
+        assertFalse(second.takes().isEmpty(), () -> "job failed: " + studio.queue().jobs().get(1).messageProperty().get());
+        assertEquals("extend", second.takes().get(0).recipe().mode());
+        assertEquals("wan-tiny", second.takes().get(0).recipe().packId());
+        onFx(studio::close);
+    }
 }

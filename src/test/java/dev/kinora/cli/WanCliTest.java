@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,9 +19,9 @@ class WanCliTest {
     static String savedModels;
 
     @BeforeAll
-    static void install() throws IOException {
+    static void install() throws Exception {
         savedModels = System.getProperty("kinora.models");
-        copyTree(Path.of("src/test/resources/packs/wan-tiny"), dir.resolve("models/wan-tiny"));
+        dev.kinora.testing.TestPacks.wanTiny(dir.resolve("models"));
         System.setProperty("kinora.models", dir.resolve("models").toString());
         System.setProperty("kinora.cache", dir.resolve("cache").toString());
     }
@@ -76,18 +73,5 @@ class WanCliTest {
                 "-o", dir.resolve("a.mp4").toString());
         assertEquals(ExitCodes.BAD_INPUT, animate.code(), animate.err());
         assertTrue(animate.err().contains("does not support animate"), animate.err());
-    }
-
-    static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : s.toList()) {
-                Path t = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
     }
 }

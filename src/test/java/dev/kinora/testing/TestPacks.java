@@ -41,6 +41,23 @@ public final class TestPacks {
      * The tiny pack in the diffusers layout with the given {@code scheduler/scheduler_config.json}: prediction and
      * scheduler defaults come from the config, as for an exported pipeline. {@code extra} is spliced into pack.json.
      */
+    /** The tiny random-weight Wan 2.1 pack (format 2, src/test/resources/packs/wan-tiny) installed as parent/wan-tiny. */
+    public static Path wanTiny(Path parent) throws IOException {
+        Path from = Path.of("src/test/resources/packs/wan-tiny");
+        Path to = parent.resolve("wan-tiny");
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (java.nio.file.Files.isDirectory(p)) {
+                    java.nio.file.Files.createDirectories(t);
+                } else {
+                    java.nio.file.Files.copy(p, t, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        return to;
+    }
+
     public static Path tinyDiffusers(Path parent, String id, String schedulerConfig, String extra) throws IOException {
         Path dir = copyGraphs(parent, id);
         Files.createDirectories(dir.resolve("scheduler"));
