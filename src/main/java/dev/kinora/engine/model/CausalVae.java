@@ -1,6 +1,11 @@
 package dev.kinora.engine.model;
 
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.kinora.engine.onnx.OrtRuntime;
+import java.nio.FloatBuffer;
 import dev.kinora.engine.onnx.Device;
 import dev.kinora.engine.onnx.RuntimeOptions;
 import dev.kinora.engine.pack.Component;
@@ -106,41 +111,79 @@ public final class CausalVae implements AutoCloseable {
         return px.data();
     }
 
-    /** First latent frame → 1 frame, each later one → s frames, the caches carried from call to call. */
+    /**
+     * First latent frame → 1 frame, each later one → s frames, the caches carried from call to call. The caches stay
+     * in ONNX Runtime's memory: each call's cache outputs are the next call's inputs as they are (real Wan's 32 caches
+     * are 3.8 GB at 480×832; copied through Java arrays they would cost two such copies per latent frame), and a
+     * call's results are closed once the next call has consumed them.
+     */
     private float[] decodeSteps(float[] z, int l, int hw) throws PackException, OrtException {
         int f = frames();
         int plane = height * width;
         float[] px = new float[3 * f * plane];
-        Map<String, FloatTensor> caches = new HashMap<>();
+        List<String[]> links = cacheLinks();
+        OrtSession.Result previous = null;
         int done = 0;
-        for (int t = 0; t < l; t++) {
-            OnnxModel g = t == 0 ? first : step;
-            Component c = g.component();
-            float[] one = new float[channels * hw];
-            for (int ch = 0; ch < channels; ch++) {
-                System.arraycopy(z, (ch * l + t) * hw, one, ch * hw, hw);
+        try {
+            for (int t = 0; t < l; t++) {
+                OnnxModel g = t == 0 ? first : step;
+                Component c = g.component();
+                float[] one = new float[channels * hw];
+                for (int ch = 0; ch < channels; ch++) {
+                    System.arraycopy(z, (ch * l + t) * hw, one, ch * hw, hw);
+                }
+                OrtSession.Result result;
+                try (OnnxTensor latent = OnnxTensor.createTensor(OrtRuntime.env(), FloatBuffer.wrap(one), new long[] {1, channels, 1, latentH, latentW})) {
+                    Map<String, OnnxTensor> in = new HashMap<>();
+                    in.put(c.inputName("latent"), latent);
+                    if (previous != null) {
+                        for (String[] link : links) {
+                            in.put(link[1], (OnnxTensor) previous.get(link[0]).orElseThrow(
+                                    () -> new PackException(first.component().file() + ": no output '" + link[0] + "'")));
+                        }
+                    }
+                    result = g.session().run(in);
+                }
+                if (previous != null) {
+                    previous.close();
+                }
+                previous = result;
+                int n = t == 0 ? 1 : temporalStride;
+                OnnxTensor sample = (OnnxTensor) result.get(c.outputName("sample")).orElseThrow(
+                        () -> new PackException(c.file() + ": no 'sample' output"));
+                long[] shape = sample.getInfo().getShape();
+                if (sample.getInfo().type != OnnxJavaType.FLOAT || shape.length != 5 || shape[1] != 3 || shape[2] != n
+                        || shape[3] != height || shape[4] != width) {
+                    throw new PackException(c.file() + ": expected float frames [1, 3, " + n + ", " + height + ", " + width + "], got "
+                            + sample.getInfo().type + " " + java.util.Arrays.toString(shape));
+                }
+                FloatBuffer out = sample.getFloatBuffer();
+                for (int ch = 0; ch < 3; ch++) {
+                    out.position(ch * n * plane);
+                    out.get(px, (ch * f + done) * plane, n * plane);
+                }
+                done += n;
             }
-            Map<String, FloatTensor> in = new HashMap<>(caches);
-            in.put(c.inputName("latent"), FloatTensor.of(one, 1, channels, 1, latentH, latentW));
-            Map<String, FloatTensor> out = g.run(in, Map.of(), null);
-            FloatTensor sample = out.get(c.outputName("sample"));
-            int n = t == 0 ? 1 : temporalStride;
-            expect(sample, n, c);
-            for (int ch = 0; ch < 3; ch++) {
-                System.arraycopy(sample.data(), ch * n * plane, px, (ch * f + done) * plane, n * plane);
+        } finally {
+            if (previous != null) {
+                previous.close();
             }
-            done += n;
-            caches = nextCaches(c, out);
         }
         return px;
     }
 
-    /** The step graph's cache inputs fed from this call's cache outputs, matched by their order in the manifest. */
-    private Map<String, FloatTensor> nextCaches(Component produced, Map<String, FloatTensor> out) throws PackException {
+    /** Pairs (cache output of the previous call, cache input of the step graph), matched by their order in the manifest. */
+    private List<String[]> cacheLinks() throws PackException {
         List<String> outs = new ArrayList<>();
-        for (TensorSpec s : produced.outputs()) {
+        for (TensorSpec s : step.component().outputs()) {
             if (s.role().equals("cache")) {
                 outs.add(s.name());
+            }
+        }
+        List<String> firstOuts = new ArrayList<>();
+        for (TensorSpec s : first.component().outputs()) {
+            if (s.role().equals("cache")) {
+                firstOuts.add(s.name());
             }
         }
         List<String> ins = new ArrayList<>();
@@ -149,19 +192,19 @@ public final class CausalVae implements AutoCloseable {
                 ins.add(s.name());
             }
         }
-        if (outs.size() != ins.size() || ins.size() != spec.vae().cacheTensors()) {
-            throw new PackException(step.component().file() + ": " + ins.size() + " cache inputs, " + outs.size() + " cache outputs from "
-                    + produced.file() + ", vae.cacheTensors " + spec.vae().cacheTensors() + ": they must agree");
+        if (outs.size() != ins.size() || firstOuts.size() != ins.size() || ins.size() != spec.vae().cacheTensors()) {
+            throw new PackException(step.component().file() + ": " + ins.size() + " cache inputs, " + outs.size() + " cache outputs ("
+                    + firstOuts.size() + " from " + first.component().file() + "), vae.cacheTensors " + spec.vae().cacheTensors()
+                    + ": they must agree");
         }
-        Map<String, FloatTensor> next = new HashMap<>();
+        if (!outs.equals(firstOuts)) {
+            throw new PackException(first.component().file() + " and " + step.component().file() + " must name their cache outputs alike");
+        }
+        List<String[]> links = new ArrayList<>();
         for (int i = 0; i < ins.size(); i++) {
-            FloatTensor t = out.get(outs.get(i));
-            if (t == null) {
-                throw new PackException(produced.file() + ": no output '" + outs.get(i) + "'");
-            }
-            next.put(ins.get(i), t);
+            links.add(new String[] {outs.get(i), ins.get(i)});
         }
-        return next;
+        return links;
     }
 
     private void expect(FloatTensor px, int frames, Component c) throws PackException {
