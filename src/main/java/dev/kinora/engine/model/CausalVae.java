@@ -91,13 +91,41 @@ public final class CausalVae implements AutoCloseable {
                 z[i] = x[i] * s + m;
             }
         }
-        float[] px = first != null && step != null ? decodeSteps(z, l, hw) : decodeWindow(z, l);
+        float[] px = first != null && step != null ? decodeSteps(z, l, hw, l) : decodeWindow(z, l);
         if (!spec.vae().clamped()) {
             for (int i = 0; i < px.length; i++) {
                 px[i] = Math.max(-1f, Math.min(1f, px[i]));
             }
         }
         return px;
+    }
+
+    /** Whether {@link #previewFrame} can decode a frame without decoding the whole window (the step graphs). */
+    public boolean canPreview() {
+        return first != null && step != null;
+    }
+
+    /**
+     * The last pixel frame of latent frame {@code latentIndex} as packed RGB, decoding only latents 0..latentIndex
+     * through the step graphs: a live preview of a window in progress costs latentIndex + 1 small calls.
+     */
+    public byte[] previewFrame(float[] x, int latentIndex) throws PackException, OrtException {
+        int l = spec.latentFrames();
+        int hw = latentH * latentW;
+        float[] z = new float[x.length];
+        for (int c = 0; c < channels; c++) {
+            for (int i = c * l * hw, end = i + l * hw; i < end; i++) {
+                z[i] = x[i] * spec.std(c) + spec.mean(c);
+            }
+        }
+        float[] px = decodeSteps(z, l, hw, latentIndex + 1);
+        if (!spec.vae().clamped()) {
+            for (int i = 0; i < px.length; i++) {
+                px[i] = Math.max(-1f, Math.min(1f, px[i]));
+            }
+        }
+        int frame = pixelFramesOf(latentIndex + 1) - 1;
+        return toRgb(px, frame, frame + 1).get(0);
     }
 
     private float[] decodeWindow(float[] z, int l) throws PackException, OrtException {
@@ -117,7 +145,7 @@ public final class CausalVae implements AutoCloseable {
      * are 3.8 GB at 480×832; copied through Java arrays they would cost two such copies per latent frame), and a
      * call's results are closed once the next call has consumed them.
      */
-    private float[] decodeSteps(float[] z, int l, int hw) throws PackException, OrtException {
+    private float[] decodeSteps(float[] z, int l, int hw, int upTo) throws PackException, OrtException {
         int f = frames();
         int plane = height * width;
         float[] px = new float[3 * f * plane];
@@ -125,7 +153,7 @@ public final class CausalVae implements AutoCloseable {
         OrtSession.Result previous = null;
         int done = 0;
         try {
-            for (int t = 0; t < l; t++) {
+            for (int t = 0; t < upTo; t++) {
                 OnnxModel g = t == 0 ? first : step;
                 Component c = g.component();
                 float[] one = new float[channels * hw];

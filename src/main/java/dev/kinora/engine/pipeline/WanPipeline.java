@@ -50,6 +50,7 @@ import java.util.function.IntFunction;
  * frames are dropped and the clip's own frames kept byte for byte.
  */
 public final class WanPipeline {
+    private static final long PREVIEW_INTERVAL_NS = 1_000_000_000L;
     private final LoadedPack lp;
     private final ModelPack pack;
     private final FamilySpec spec;
@@ -182,6 +183,7 @@ public final class WanPipeline {
         private final List<String> warnings = new ArrayList<>();
         /** The memory plan loads one component at a time: the text encoder goes once the prompts are encoded. */
         private boolean sequential;
+        private long lastPreview = Long.MIN_VALUE / 2;
         private TokenTextEncoder.TokenStates cond;
         private TokenTextEncoder.TokenStates uncond;
         private int windows;
@@ -339,6 +341,7 @@ public final class WanPipeline {
                 }
                 long t0 = System.nanoTime();
                 float[] v = predict(s.scaleModelInput(x, i), ts[i]);
+                float[] clean = wantPreview(i == ts.length - 1) ? s.predictOriginal(v, i, x) : null;
                 x = s.step(v, i, x);
                 if (known != null) {
                     place(x, i + 1 < ts.length ? s.addNoise(known, noiseKnown, i + 1) : known, k);
@@ -346,7 +349,7 @@ public final class WanPipeline {
                 denoiseMs += ms(t0);
                 observer.afterStep(windowIndex, i, x);
                 callsDone += calls();
-                report(Stage.DENOISING);
+                report(Stage.DENOISING, clean == null ? Preview.none() : preview(clean, k));
             }
             if (sigmas[sigmas.length - 1] != 0f) {
                 warnings.add("the schedule ends at noise level " + sigmas[sigmas.length - 1] + ", not 0");
@@ -449,12 +452,36 @@ public final class WanPipeline {
             Latents.copyFrames(part, k, 0, x, l, 0, k, c, hw);
         }
 
+        /** Decoded previews at most once a second (each costs a few decoder calls), never for a listener that ignores them. */
+        private boolean wantPreview(boolean lastStep) throws PackException {
+            if (listener == ProgressListener.NONE || sequential || !lp.causalVae().canPreview()) {
+                return false;
+            }
+            return lastStep || System.nanoTime() - lastPreview >= PREVIEW_INTERVAL_NS;
+        }
+
+        /** The predicted clean window's first generated latent frame (after k known ones), as the player's live frame. */
+        private Preview preview(float[] clean, int k) throws PackException {
+            lastPreview = System.nanoTime();
+            try {
+                byte[] rgb = lp.causalVae().previewFrame(clean, Math.min(k, l - 1));
+                decodeMs += ms(lastPreview);
+                return new Preview(pack.width(), pack.height(), rgb);
+            } catch (OrtException e) {
+                return Preview.none(); // a preview is worth no failed job
+            }
+        }
+
         private void report(Stage stage) {
+            report(stage, Preview.none());
+        }
+
+        private void report(Stage stage, Preview preview) {
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
             Duration eta = callsDone == 0 || stage == Stage.DONE ? Duration.ZERO
                     : elapsed.multipliedBy(Math.max(0, callsTotal - callsDone)).dividedBy(callsDone);
             listener.onProgress(new Progress(stage, Math.min(windowIndex + 1, Math.max(windows, 1)), Math.max(windows, 1),
-                    callsDone, callsTotal, elapsed, eta, Preview.none()));
+                    callsDone, callsTotal, elapsed, eta, preview));
         }
 
         GenerationResult result(boolean complete) {

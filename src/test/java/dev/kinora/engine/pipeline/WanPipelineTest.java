@@ -220,6 +220,39 @@ class WanPipelineTest {
         assertTrue(lp.loadedComponents().isEmpty(), "refused before anything loaded: " + lp.loadedComponents());
     }
 
+    @Test
+    void aListenerGetsLiveFramesAndTheyDoNotChangeTheResult() throws Exception {
+        GenerationRequest r = GenerationRequest.textToVideo(pack.id(), "a red fox", 9).withSampling(3, 5f, "").withFrames(12);
+        List<dev.kinora.engine.Progress> seen = new ArrayList<>();
+        GenerationResult watched = pipeline().run(r, seen::add, new CancelToken());
+        List<dev.kinora.engine.Preview> previews = seen.stream().map(dev.kinora.engine.Progress::preview).filter(p -> !p.isEmpty()).toList();
+        assertTrue(previews.size() >= 2, "a preview at least at each window's last step: " + previews.size());
+        for (var p : previews) {
+            assertEquals(64, p.width());
+            assertEquals(48, p.height());
+            assertEquals(64 * 48 * 3, p.rgb().length);
+        }
+        assertEquals(seen.get(seen.size() - 1).stage(), dev.kinora.engine.Stage.DONE);
+        assertEquals(seen.get(seen.size() - 1).steps(), seen.get(seen.size() - 1).step(), "every planned model call was counted");
+        GenerationResult quiet = pipeline().run(r, ProgressListener.NONE, new CancelToken());
+        for (int i = 0; i < 12; i++) {
+            assertArrayEquals(quiet.frames().frame(i), watched.frames().frame(i), "frame " + i);
+        }
+    }
+
+    @Test
+    void cancellingKeepsTheFinishedWindows() throws Exception {
+        GenerationRequest r = GenerationRequest.textToVideo(pack.id(), "a red fox", 9).withSampling(2, 5f, "").withFrames(20);
+        CancelToken cancel = new CancelToken();
+        var e = assertThrows(dev.kinora.engine.GenerationCancelledException.class, () -> pipeline().run(r, p -> {
+            if (p.stage() == dev.kinora.engine.Stage.ENCODING_SOURCES) {
+                cancel.cancel(); // the second window starts: the first is done
+            }
+        }, cancel));
+        assertEquals(9, e.partial().orElseThrow().frames().count(), "the first window's frames, final");
+        assertTrue(!e.partial().orElseThrow().complete());
+    }
+
     // ---- helpers ----
 
     static JsonNode settings(String kase) throws IOException {
