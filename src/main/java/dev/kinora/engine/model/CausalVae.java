@@ -291,7 +291,7 @@ public final class CausalVae implements AutoCloseable {
         return x;
     }
 
-    /** Pixels [3, F, H, W] in [−1, 1] → packed 8-bit RGB frames {@code from..to}: round((v + 1)/2 · 255). */
+    /** Pixels [3, F, H, W] in [−1, 1] → packed 8-bit RGB frames {@code from..to}, rounded as diffusers' PIL output is. */
     public List<byte[]> toRgb(float[] px, int from, int to) {
         int f = frames();
         int plane = height * width;
@@ -301,8 +301,9 @@ public final class CausalVae implements AutoCloseable {
             for (int ch = 0; ch < 3; ch++) {
                 int base = (ch * f + t) * plane;
                 for (int p = 0; p < plane; p++) {
-                    float v = (px[base + p] + 1f) * 0.5f;
-                    rgb[p * 3 + ch] = (byte) Math.max(0, Math.min(255, Math.round(v * 255f)));
+                    // diffusers: video / 2 + 0.5, clamped, then numpy's round (half to even) of v·255
+                    float v = Math.max(0f, Math.min(1f, px[base + p] / 2f + 0.5f));
+                    rgb[p * 3 + ch] = (byte) Math.rint(v * 255f);
                 }
             }
             out.add(rgb);

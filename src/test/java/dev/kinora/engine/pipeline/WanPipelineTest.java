@@ -166,6 +166,56 @@ class WanPipelineTest {
         assertFramesEqualRounded(Npy.read(REF.resolve("remix/frames.npy")).data(), out.frames(), 9);
     }
 
+    /** Kinora's forward extension, pinned by wan_reference.py's extend cases (docs/pack-format-2.md): k = 1 and k = 2. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource({"extend, 1, 1", "extend_k2, 2, 5"})
+    void extensionMatchesTheReferenceRuleOnDiffusersLoop(String kase, int k, int c) throws Exception {
+        JsonNode s = settings(kase);
+        Path dir = REF.resolve(kase);
+        float[] noise = Npy.read(dir.resolve("noise.npy")).data();
+        Frames src = u8Frames(dir.resolve("source.npy"), 64, 48);
+        float[] ctx = lp.causalVae().encode(src.rgb().subList(src.count() - c, src.count()));
+        float[] known = new float[16 * k * 48];
+        Latents.copyFrames(ctx, 3, 0, known, k, 0, k, 16, 48);
+        assertClose(Npy.read(dir.resolve("context_latents.npy")), known, 1e-5, kase + " context latents");
+        Map<Integer, float[]> steps = new HashMap<>();
+        GenerationRequest r = GenerationRequest.textToVideo(pack.id(), s.path("prompt").asText(), s.path("seed").asLong())
+                .withSampling(s.path("steps").asInt(), (float) s.path("guidance").asDouble(), "")
+                .withMode(Mode.EXTEND, List.of(new Source(src, "source.npy", "")))
+                .withExtension(dev.kinora.engine.Direction.FORWARD, k, 1f);
+        GenerationResult out = pipeline().withNoise(w -> noise).observe((w, i, x) -> steps.put(i, x.clone()))
+                .run(r, ProgressListener.NONE, new CancelToken());
+        for (int i = 0; i < 5; i++) {
+            assertClose(Npy.read(dir.resolve("latents_step" + i + ".npy")), steps.get(i), i < 2 ? 1e-5 : 1e-4, kase + " latents after step " + i);
+        }
+        float[] last = steps.get(4);
+        for (int ch = 0; ch < 16; ch++) {
+            for (int i = 0; i < k * 48; i++) {
+                assertEquals(known[ch * k * 48 + i], last[ch * 3 * 48 + i], "the known latent frames end exactly on the context");
+            }
+        }
+        byte[] want = Files.readAllBytes(dir.resolve("output.npy"));
+        int frame = 64 * 48 * 3;
+        int count = (want.length - headerEnd(want)) / frame;
+        assertEquals(9 + 9 - c, count);
+        assertEquals(count, out.frames().count(), "the clip, then the window's frames after its " + c + " context frame(s)");
+        int off = 0;
+        for (int t = 0; t < count; t++) {
+            byte[] got = out.frames().frame(t);
+            for (int i = 0; i < frame; i++) {
+                int d = Math.abs((want[headerEnd(want) + t * frame + i] & 0xFF) - (got[i] & 0xFF));
+                assertTrue(d <= (t < 9 ? 0 : 1), kase + " frame " + t + " value " + i + " differs by " + d);
+                off += d;
+            }
+        }
+        assertTrue(off <= 8, kase + ": " + off + " values one level off");
+    }
+
+    private static int headerEnd(byte[] npy) {
+        int len = npy[6] == 1 ? (npy[8] & 0xff) | (npy[9] & 0xff) << 8 : ByteBuffer.wrap(npy, 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        return (npy[6] == 1 ? 10 : 12) + len;
+    }
+
     @Test
     void requestsTheFamilyCannotRunAreRefusedClearly() throws Exception {
         GenerationRequest r = GenerationRequest.textToVideo(pack.id(), "a fox", 1);
