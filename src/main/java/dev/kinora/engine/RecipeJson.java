@@ -72,8 +72,8 @@ public final class RecipeJson {
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException("the recipe's direction '" + d + "' is unknown: use forward or backward");
         }
-        return new GenerationRequest(r.packId(), mode, r.prompt(), r.negativePrompt(), r.seed(), r.steps(),
+        return new GenerationRequest(new JobSettings(r.packId(), mode, r.prompt(), r.negativePrompt(), r.seed(), r.steps(),
                 r.guidance(), r.scheduler(), r.shift(), r.frames(), r.strength(), direction,
-                r.context(), r.anchorColour(), sources);
+                r.context(), r.anchorColour()), sources);
     }
 }

@@ -2,6 +2,7 @@ package dev.kinora.project;
 
 import dev.kinora.engine.Direction;
 import dev.kinora.engine.GenerationRequest;
+import dev.kinora.engine.JobSettings;
 import dev.kinora.engine.Source;
 import dev.kinora.engine.pack.Mode;
 import java.util.ArrayList;
@@ -60,7 +61,7 @@ public record JobSpec(String pack, Mode mode, String prompt, String negativeProm
             throw new IllegalArgumentException("the job names " + sources.size() + " sources but " + loaded.size()
                     + " were loaded; load each of sources() in order");
         }
-        return new GenerationRequest(pack, mode, prompt, negativePrompt, seed, steps, guidance, scheduler, shift, frames,
-                strength, direction, context, anchorColour, loaded);
+        return new GenerationRequest(new JobSettings(pack, mode, prompt, negativePrompt, seed, steps, guidance, scheduler, shift,
+                frames, strength, direction, context, anchorColour), loaded);
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kinora.engine.Direction;
 import dev.kinora.engine.Frames;
 import dev.kinora.engine.GenerationRequest;
+import dev.kinora.engine.JobSettings;
 import dev.kinora.engine.Source;
 import dev.kinora.engine.pack.Mode;
 import java.io.IOException;
@@ -200,8 +201,8 @@ class RenderQueueTest {
     @Test
     void specRoundTripsToTheEngineRequest() {
         Frames f = new Frames(2, 2, 16, List.of(new byte[12]));
-        GenerationRequest r = new GenerationRequest("tinyworld", Mode.EXTEND, "p", "n", 77, 12, 4.5f, "unipc", 5f, 40,
-                0.7f, Direction.BACKWARD, 9, false, List.of(new Source(f, "media/in/clip.mp4", "ab")));
+        GenerationRequest r = new GenerationRequest(new JobSettings("tinyworld", Mode.EXTEND, "p", "n", 77, 12, 4.5f, "unipc", 5f, 40,
+                0.7f, Direction.BACKWARD, 9, false), List.of(new Source(f, "media/in/clip.mp4", "ab")));
         JobSpec s = JobSpec.of(r, List.of(SourceRole.END));
         assertEquals(List.of(new SourceRef("media/in/clip.mp4", SourceRole.END)), s.sources());
         assertEquals(r, s.toRequest(List.of(new Source(f, "media/in/clip.mp4", "ab"))));
