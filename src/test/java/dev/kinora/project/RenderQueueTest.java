@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.kinora.engine.Direction;
 import dev.kinora.engine.Frames;
 import dev.kinora.engine.GenerationRequest;
@@ -209,6 +210,20 @@ class RenderQueueTest {
         assertThrows(IllegalArgumentException.class, () -> s.toRequest(List.of()));
         GenerationRequest pathless = r.withMode(Mode.ANIMATE, List.of(new Source(f, "", "ab")));
         assertThrows(IllegalArgumentException.class, () -> JobSpec.of(pathless));
+    }
+
+    @Test
+    void aQueuedJobWrittenBeforeTheSettingsRecordReadsAndWritesBackTheSameText() throws IOException {
+        // What queue.json held for a job's request when JobSpec carried the settings' fields itself: flat,
+        // enums by name, NaN as a string.
+        String old = "{\"pack\":\"tinyworld\",\"mode\":\"EXTEND\",\"prompt\":\"p\",\"negativePrompt\":\"n\",\"seed\":77,"
+                + "\"steps\":12,\"guidance\":\"NaN\",\"scheduler\":\"unipc\",\"shift\":5.0,\"frames\":40,\"strength\":0.7,"
+                + "\"direction\":\"BACKWARD\",\"context\":9,\"anchorColour\":false,"
+                + "\"sources\":[{\"path\":\"media/in/clip.mp4\",\"role\":\"END\"}]}";
+        JobSpec s = Json.MAPPER.readValue(old, JobSpec.class);
+        assertEquals(new JobSpec(new JobSettings("tinyworld", Mode.EXTEND, "p", "n", 77, 12, Float.NaN, "unipc", 5f, 40, 0.7f,
+                Direction.BACKWARD, 9, false), List.of(new SourceRef("media/in/clip.mp4", SourceRole.END))), s);
+        assertEquals(old, Json.MAPPER.copy().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(s));
     }
 
     @Test
