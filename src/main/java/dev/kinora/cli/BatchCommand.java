@@ -8,6 +8,7 @@ import dev.kinora.engine.Direction;
 import dev.kinora.engine.GenerationEngine;
 import dev.kinora.engine.GenerationRequest;
 import dev.kinora.engine.GenerationResult;
+import dev.kinora.engine.JobSettings;
 import dev.kinora.engine.ProgressListener;
 import dev.kinora.engine.RequestLimits;
 import dev.kinora.engine.Source;
@@ -84,12 +85,12 @@ final class BatchCommand implements Callable<Integer> {
                             paths.add(Path.of(s.asText()));
                         }
                     }
-                    GenerationRequest draft = new GenerationRequest(text(j, "model", model), Mode.parse(text(j, "mode", "generate")),
+                    JobSettings draft = new JobSettings(text(j, "model", model), Mode.parse(text(j, "mode", "generate")),
                             text(j, "prompt", ""), text(j, "negative", ""), whole(j, "seed", 0),
                             (int) whole(j, "steps", 0), (float) number(j, "guidance", Double.NaN), text(j, "scheduler", ""),
                             (float) number(j, "shift", Double.NaN), (int) whole(j, "frames", 0), (float) number(j, "strength", 1.0),
                             direction(text(j, "direction", "forward")), (int) whole(j, "context", 0),
-                            !j.has("anchor") || bool(j, "anchor"), List.of());
+                            !j.has("anchor") || bool(j, "anchor"));
                     RequestLimits.checkNumbers(draft);
                     OutputTarget target = j.hasNonNull("out")
                             ? OutputTarget.check(Path.of(text(j, "out", "")), j.hasNonNull("format") ? text(j, "format", "") : null,
@@ -106,9 +107,7 @@ final class BatchCommand implements Callable<Integer> {
                         read.warnings().forEach(w -> warnings.add(Terminal.safe(w)));
                         sources.add(read.source());
                     }
-                    GenerationRequest r = new GenerationRequest(pack.id(), draft.mode(), draft.prompt(), draft.negativePrompt(),
-                            draft.seed(), draft.steps(), draft.guidance(), draft.scheduler(), draft.shift(), draft.frames(),
-                            draft.strength(), draft.direction(), draft.context(), draft.anchorColour(), sources);
+                    GenerationRequest r = new GenerationRequest(draft.withPack(pack.id()), sources);
                     RequestLimits.check(r);
                     GenerationResult res = engine.generate(r, ProgressListener.NONE, new CancelToken());
                     if (target != null) {

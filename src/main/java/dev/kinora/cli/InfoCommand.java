@@ -2,6 +2,7 @@ package dev.kinora.cli;
 
 import dev.kinora.engine.Recipe;
 import dev.kinora.engine.RecipeJson;
+import dev.kinora.engine.pack.Mode;
 import dev.kinora.media.MediaException;
 import dev.kinora.media.MediaIO;
 import dev.kinora.media.MediaInfo;
@@ -54,14 +55,14 @@ final class InfoCommand implements Callable<Integer> {
         Recipe r = recipe.get();
         System.out.printf(Locale.ROOT, "mode       %s%nprompt     %s%nnegative   %s%nmodel      %s %s (denoiser sha256 %s)%n"
                         + "seed       %d%nsampling   %s, %d steps, guidance %.2f, shift %.2f%nframes     %d @ %.0f fps%nkinora     %s%n",
-                Terminal.safe(r.mode()), Terminal.safe(r.prompt()), Terminal.safe(r.negativePrompt()), Terminal.safe(r.packId()),
+                Terminal.safe(r.mode().id()), Terminal.safe(r.prompt()), Terminal.safe(r.negativePrompt()), Terminal.safe(r.packId()),
                 Terminal.safe(r.packVersion()), Terminal.safe(shortHash(r.packSha256())), r.seed(), Terminal.safe(r.scheduler()),
                 r.steps(), r.guidance(), r.shift(), r.frames(), r.fps(), Terminal.safe(r.kinoraVersion()));
-        if ("extend".equals(r.mode())) {
-            System.out.printf("extension  %s, %d context frames, colour anchor %s%n", Terminal.safe(r.direction()), r.context(),
+        if (r.mode() == Mode.EXTEND) {
+            System.out.printf("extension  %s, %d context frames, colour anchor %s%n", r.direction().name().toLowerCase(Locale.ROOT), r.context(),
                     r.anchorColour() ? "on" : "off");
         }
-        if ("remix".equals(r.mode())) {
+        if (r.mode() == Mode.REMIX) {
             System.out.printf(Locale.ROOT, "strength   %.2f%n", r.strength());
         }
         for (Recipe.SourceRef s : r.sources()) {

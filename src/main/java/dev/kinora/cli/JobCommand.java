@@ -9,6 +9,7 @@ import dev.kinora.engine.GenerationEngine;
 import dev.kinora.engine.GenerationRequest;
 import dev.kinora.engine.GenerationResult;
 import dev.kinora.engine.InvalidRequestException;
+import dev.kinora.engine.JobSettings;
 import dev.kinora.engine.ProgressListener;
 import dev.kinora.engine.Recipe;
 import dev.kinora.engine.RecipeJson;
@@ -158,8 +159,8 @@ abstract class JobCommand implements Callable<Integer> {
     }
 
     private GenerationRequest fresh(String packId, long seed, List<Source> sources) {
-        return new GenerationRequest(packId, mode(), prompt(), opt.negative, seed, opt.steps, orNaN(opt.guidance), opt.scheduler,
-                orNaN(opt.shift), opt.frames, strength(), direction(), context(), !opt.noAnchor, sources);
+        return new GenerationRequest(new JobSettings(packId, mode(), prompt(), opt.negative, seed, opt.steps, orNaN(opt.guidance),
+                opt.scheduler, orNaN(opt.shift), opt.frames, strength(), direction(), context(), !opt.noAnchor), sources);
     }
 
     private static float orNaN(Float f) {
@@ -168,11 +169,11 @@ abstract class JobCommand implements Callable<Integer> {
 
     /** Options given on the command line override the recipe's. */
     private GenerationRequest merge(GenerationRequest r, String packId, long seed) {
-        return new GenerationRequest(packId, r.mode(), prompt().isEmpty() ? r.prompt() : prompt(),
+        return new GenerationRequest(new JobSettings(packId, r.mode(), prompt().isEmpty() ? r.prompt() : prompt(),
                 opt.negative.isEmpty() ? r.negativePrompt() : opt.negative, seed,
                 opt.steps > 0 ? opt.steps : r.steps(), opt.guidance == null ? r.guidance() : opt.guidance,
                 opt.scheduler.isEmpty() ? r.scheduler() : opt.scheduler, opt.shift == null ? r.shift() : opt.shift,
-                opt.frames > 0 ? opt.frames : r.frames(), r.strength(), r.direction(), r.context(), r.anchorColour(), r.sources());
+                opt.frames > 0 ? opt.frames : r.frames(), r.strength(), r.direction(), r.context(), r.anchorColour()), r.sources());
     }
 
     private void report(GenerationResult r, Path written) throws IOException {

@@ -3,10 +3,9 @@ package dev.kinora.engine;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.kinora.engine.pack.Mode;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import java.io.IOException;
 import java.util.List;
-import java.util.Locale;
 
 /** Recipes as JSON, and back into the request that makes the same clip. */
 public final class RecipeJson {
@@ -39,16 +38,20 @@ public final class RecipeJson {
     /**
      * A recipe from JSON text.
      *
-     * @throws IOException when the text is not JSON, is not an object (a bare {@code null} included), or
-     *                     lacks {@code mode} or {@code packId}
+     * @throws IOException when the text is not JSON, is not an object (a bare {@code null} included),
+     *                     lacks {@code mode} or {@code packId}, or names a mode or direction this build
+     *                     does not know
      */
     public static Recipe fromJson(String json) throws IOException {
-        Recipe r = JSON.readValue(json, Recipe.class);
+        Recipe r;
+        try {
+            r = JSON.readValue(json, Recipe.class);
+        } catch (ValueInstantiationException e) {
+            // Recipe.fromDisk refused it; its own sentence says why, without Jackson's preamble.
+            throw e.getCause() instanceof IllegalArgumentException why ? new IOException(why.getMessage(), e) : e;
+        }
         if (r == null) { // Jackson maps the JSON literal null to a null value rather than failing
             throw new IOException("not a Kinora recipe: expected a JSON object, found null");
-        }
-        if (r.mode() == null || r.packId() == null) {
-            throw new IOException("not a Kinora recipe: 'mode' and 'packId' are required");
         }
         return r;
     }
@@ -56,24 +59,10 @@ public final class RecipeJson {
     /**
      * The request that regenerates a recipe's clip; sources must be given again (read from the recorded paths).
      *
-     * @throws InvalidRequestException when the recipe names a mode or direction this build does not know
+     * @throws InvalidRequestException not any more: an unknown mode or direction is refused when the recipe is
+     *                                 read; declared still so callers that handle it keep compiling
      */
     public static GenerationRequest toRequest(Recipe r, List<Source> sources) throws InvalidRequestException {
-        Mode mode;
-        try {
-            mode = Mode.parse(r.mode());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException("the recipe's " + e.getMessage());
-        }
-        Direction direction;
-        String d = r.direction() == null || r.direction().isBlank() ? "forward" : r.direction();
-        try {
-            direction = Direction.valueOf(d.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException("the recipe's direction '" + d + "' is unknown: use forward or backward");
-        }
-        return new GenerationRequest(r.packId(), mode, r.prompt(), r.negativePrompt(), r.seed(), r.steps(),
-                r.guidance(), r.scheduler(), r.shift(), r.frames(), r.strength(), direction,
-                r.context(), r.anchorColour(), sources);
+        return new GenerationRequest(r.resolved(), sources);
     }
 }

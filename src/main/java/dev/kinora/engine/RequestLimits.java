@@ -19,25 +19,25 @@ public final class RequestLimits {
 
     /** Pack-independent checks: every number finite and in range, the prompts a mode needs present. */
     public static void check(GenerationRequest r) throws InvalidRequestException {
-        checkNumbers(r);
+        checkNumbers(r.settings());
         if (r.mode() == dev.kinora.engine.pack.Mode.LOOP && r.sources().isEmpty() && r.prompt().isBlank()) {
             throw new InvalidRequestException("loop needs a clip to loop (--clip) or a prompt to generate one from");
         }
     }
 
     /** Every number finite and in range (callers run this before reading any source). */
-    public static void checkNumbers(GenerationRequest r) throws InvalidRequestException {
-        steps(r.steps());
-        if (!Float.isNaN(r.guidance())) {
-            guidance(r.guidance());
+    public static void checkNumbers(JobSettings s) throws InvalidRequestException {
+        steps(s.steps());
+        if (!Float.isNaN(s.guidance())) {
+            guidance(s.guidance());
         }
-        if (!Float.isNaN(r.shift())) {
-            shift(r.shift());
+        if (!Float.isNaN(s.shift())) {
+            shift(s.shift());
         }
-        frames(r.frames());
-        context(r.context());
-        if (!(r.strength() > 0 && r.strength() <= 1)) {
-            throw new InvalidRequestException("strength must be in (0, 1], got " + r.strength());
+        frames(s.frames());
+        context(s.context());
+        if (!(s.strength() > 0 && s.strength() <= 1)) {
+            throw new InvalidRequestException("strength must be in (0, 1], got " + s.strength());
         }
     }
 

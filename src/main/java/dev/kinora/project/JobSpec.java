@@ -1,26 +1,28 @@
 package dev.kinora.project;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.kinora.engine.Direction;
 import dev.kinora.engine.GenerationRequest;
+import dev.kinora.engine.JobSettings;
 import dev.kinora.engine.Source;
 import dev.kinora.engine.pack.Mode;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A {@link GenerationRequest} as it can be written to disk: sources are file references, not decoded
- * pixels. The studio loads the sources when the job starts and calls {@link #toRequest(List)}.
+ * A {@link GenerationRequest} as it can be written to disk: the same settings, with sources as file
+ * references rather than decoded pixels. The studio loads the sources when the job starts and calls
+ * {@link #toRequest(List)}.
+ *
+ * <p>queue.json holds a job as one flat object (the settings' fields, then {@code sources}); that
+ * shape is pinned in {@link OnDisk} so queues written before keep loading.
  */
-public record JobSpec(String pack, Mode mode, String prompt, String negativePrompt, long seed, int steps,
-                      float guidance, String scheduler, float shift, int frames, float strength, Direction direction,
-                      int context, boolean anchorColour, List<SourceRef> sources) {
+public record JobSpec(JobSettings settings, List<SourceRef> sources) {
     public JobSpec {
-        pack = pack == null ? "" : pack;
-        mode = mode == null ? Mode.GENERATE : mode;
-        prompt = prompt == null ? "" : prompt;
-        negativePrompt = negativePrompt == null ? "" : negativePrompt;
-        scheduler = scheduler == null ? "" : scheduler;
-        direction = direction == null ? Direction.FORWARD : direction;
+        if (settings == null) {
+            throw new IllegalArgumentException("a job needs its settings");
+        }
         sources = sources == null ? List.of() : List.copyOf(sources);
     }
 
@@ -35,8 +37,7 @@ public record JobSpec(String pack, Mode mode, String prompt, String negativeProm
             }
             refs.add(new SourceRef(s.path(), i < roles.size() ? roles.get(i) : SourceRole.START));
         }
-        return new JobSpec(r.pack(), r.mode(), r.prompt(), r.negativePrompt(), r.seed(), r.steps(), r.guidance(),
-                r.scheduler(), r.shift(), r.frames(), r.strength(), r.direction(), r.context(), r.anchorColour(), refs);
+        return new JobSpec(r.settings(), refs);
     }
 
     public static JobSpec of(GenerationRequest r) {
@@ -49,9 +50,7 @@ public record JobSpec(String pack, Mode mode, String prompt, String negativeProm
      * which frames to take from it.
      */
     public static JobSpec forShot(Shot s, long seed) {
-        ShotSettings st = s.settings();
-        return new JobSpec(st.pack(), s.mode(), s.prompt(), s.negativePrompt(), seed, st.steps(), st.guidance(),
-                st.scheduler(), Float.NaN, s.targetFrames(), 1f, Direction.FORWARD, 0, true, s.sources());
+        return new JobSpec(s.jobSettings(seed), s.sources());
     }
 
     /** The engine request, with the sources loaded by the caller in the order of {@link #sources()}. */
@@ -60,7 +59,82 @@ public record JobSpec(String pack, Mode mode, String prompt, String negativeProm
             throw new IllegalArgumentException("the job names " + sources.size() + " sources but " + loaded.size()
                     + " were loaded; load each of sources() in order");
         }
-        return new GenerationRequest(pack, mode, prompt, negativePrompt, seed, steps, guidance, scheduler, shift, frames,
-                strength, direction, context, anchorColour, loaded);
+        return new GenerationRequest(settings, loaded);
+    }
+
+    public String pack() {
+        return settings.pack();
+    }
+
+    public Mode mode() {
+        return settings.mode();
+    }
+
+    public String prompt() {
+        return settings.prompt();
+    }
+
+    public String negativePrompt() {
+        return settings.negativePrompt();
+    }
+
+    public long seed() {
+        return settings.seed();
+    }
+
+    public int steps() {
+        return settings.steps();
+    }
+
+    public float guidance() {
+        return settings.guidance();
+    }
+
+    public String scheduler() {
+        return settings.scheduler();
+    }
+
+    public float shift() {
+        return settings.shift();
+    }
+
+    public int frames() {
+        return settings.frames();
+    }
+
+    public float strength() {
+        return settings.strength();
+    }
+
+    public Direction direction() {
+        return settings.direction();
+    }
+
+    public int context() {
+        return settings.context();
+    }
+
+    public boolean anchorColour() {
+        return settings.anchorColour();
+    }
+
+    @JsonValue
+    OnDisk onDisk() {
+        JobSettings s = settings;
+        return new OnDisk(s.pack(), s.mode(), s.prompt(), s.negativePrompt(), s.seed(), s.steps(), s.guidance(),
+                s.scheduler(), s.shift(), s.frames(), s.strength(), s.direction(), s.context(), s.anchorColour(), sources);
+    }
+
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    static JobSpec fromDisk(OnDisk d) {
+        return new JobSpec(new JobSettings(d.pack(), d.mode(), d.prompt(), d.negativePrompt(), d.seed(), d.steps(),
+                d.guidance(), d.scheduler(), d.shift(), d.frames(), d.strength(), d.direction(), d.context(),
+                d.anchorColour()), d.sources());
+    }
+
+    /** The file shape of a job: these names, in this order; mode and direction as Jackson writes enums (GENERATE, FORWARD). */
+    record OnDisk(String pack, Mode mode, String prompt, String negativePrompt, long seed, int steps, float guidance,
+                  String scheduler, float shift, int frames, float strength, Direction direction, int context,
+                  boolean anchorColour, List<SourceRef> sources) {
     }
 }

@@ -1,12 +1,12 @@
 package dev.kinora.project;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kinora.engine.Recipe;
 import dev.kinora.engine.pack.Mode;
-import java.lang.reflect.RecordComponent;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -223,22 +223,30 @@ final class ProjectCodec {
                 integer(n, "width", 0), integer(n, "height", 0), text(n, "label", ""));
     }
 
-    /** Recipes are engine records bound by Jackson; absent strings and lists become empty, not null. */
+    /**
+     * Recipes are engine records bound by Jackson, which refuses a recipe without a mode or pack. A
+     * take's recipe is more lenient, as the rest of the file is: absent strings and lists become empty,
+     * and an absent or empty mode is generate (older saves wrote an absent one back as "").
+     */
     static Recipe readRecipe(ObjectNode r, String where) throws FormatException {
-        for (RecordComponent c : Recipe.class.getRecordComponents()) {
-            JsonNode v = r.get(c.getName());
-            if (v == null || v.isNull()) {
-                if (c.getType() == String.class) {
-                    r.put(c.getName(), "");
-                } else if (c.getType() == List.class) {
-                    r.putArray(c.getName());
-                }
+        for (String field : List.of("kinoraVersion", "packId", "packVersion", "packSha256")) {
+            if (r.path(field).isMissingNode() || r.path(field).isNull()) {
+                r.put(field, "");
             }
+        }
+        if (r.path("sources").isMissingNode() || r.path("sources").isNull()) {
+            r.putArray("sources");
+        }
+        JsonNode mode = r.get("mode");
+        if (mode == null || mode.isNull() || mode.isTextual() && mode.textValue().isBlank()) {
+            r.put("mode", Mode.GENERATE.id());
         }
         try {
             return Json.MAPPER.treeToValue(r, Recipe.class);
         } catch (Exception e) {
-            throw new FormatException(where + " has a recipe this build cannot read: " + e.getMessage(), e);
+            // An unknown mode or direction: the recipe's own sentence, not Jackson's wrapping of it.
+            Throwable why = e instanceof ValueInstantiationException && e.getCause() != null ? e.getCause() : e;
+            throw new FormatException(where + " has a recipe this build cannot read: " + why.getMessage(), e);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.kinora.project;
 
+import dev.kinora.engine.Direction;
+import dev.kinora.engine.JobSettings;
 import dev.kinora.engine.pack.Mode;
 import java.util.List;
 import java.util.Optional;
@@ -68,6 +70,16 @@ public record Shot(String id, String title, String prompt, String negativePrompt
     /** Frames to generate: explicit in the settings, otherwise the duration at the shot's fps. */
     public int targetFrames() {
         return settings.frames() > 0 ? settings.frames() : (int) Math.max(1, Math.round(durationSeconds * settings.fps()));
+    }
+
+    /**
+     * What this shot asks the engine for with this seed: its prompt and mode, its settings, and the
+     * frames it should last. A shot keeps no shift, strength, direction or context of its own, so those
+     * are the defaults; the studio changes them per job (a remix's strength, a backward extension).
+     */
+    public JobSettings jobSettings(long seed) {
+        return new JobSettings(settings.pack(), mode, prompt, negativePrompt, seed, settings.steps(), settings.guidance(),
+                settings.scheduler(), Float.NaN, targetFrames(), 1f, Direction.FORWARD, 0, true);
     }
 
     public Shot withId(String v) {

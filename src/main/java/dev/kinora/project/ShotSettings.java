@@ -2,7 +2,7 @@ package dev.kinora.project;
 
 /**
  * Sampling settings of a shot. Zero / NaN / empty mean "the pack's default", as in
- * {@link dev.kinora.engine.GenerationRequest}, so a shot does not freeze a pack's defaults.
+ * {@link dev.kinora.engine.JobSettings}, so a shot does not freeze a pack's defaults.
  *
  * @param seedLocked when false, each generation draws a fresh seed and records it in the take's recipe
  * @param frames     0 = derive from the shot's duration and fps

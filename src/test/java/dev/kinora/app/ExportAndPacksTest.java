@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kinora.app.export.ReelExporter;
+import dev.kinora.engine.Direction;
+import dev.kinora.engine.JobSettings;
 import dev.kinora.engine.Recipe;
+import dev.kinora.engine.pack.Mode;
 import dev.kinora.media.OutputFormat;
 import dev.kinora.project.Project;
 import dev.kinora.project.ProjectSettings;
@@ -52,7 +55,8 @@ class ExportAndPacksTest {
     @Test
     void theReelHoldsEachShotsLengthAndEmptyShotsAsSlates() {
         ProjectSettings ps = new ProjectSettings("tinyworld", 4, 4, 8);
-        Recipe recipe = new Recipe("t", "tinyworld", "1", "", "generate", "p", "", 1, 8, 3, "flow-euler", 1, 8, 8, 1, "forward", 0, true, List.of());
+        Recipe recipe = new Recipe("t", "1", "", new JobSettings("tinyworld", Mode.GENERATE, "p", "", 1, 8, 3, "flow-euler", 1, 8, 1,
+                Direction.FORWARD, 0, true), 8, List.of());
         Take a = new Take("a", "media/s/a.png", recipe, null, 8, 8, 4, 4, "");
         Shot s1 = Shot.create("first", ps).withDuration(1.25).withTakes(List.of(a), "a");
         Shot s2 = Shot.create("", ps).withDuration(0.375);

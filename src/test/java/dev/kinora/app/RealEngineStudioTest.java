@@ -10,6 +10,7 @@ import dev.kinora.app.engine.LocalEngine;
 import dev.kinora.app.prompt.PromptViewModel;
 import dev.kinora.app.timeline.TimelineViewModel;
 import dev.kinora.engine.Frames;
+import dev.kinora.engine.pack.Mode;
 import dev.kinora.engine.pack.PackRegistry;
 import dev.kinora.project.JobState;
 import dev.kinora.project.Shot;
@@ -69,7 +70,7 @@ class RealEngineStudioTest {
         Shot second = studio.doc().shots().get(1);
         assertFalse(second.takes().isEmpty(), () -> "job failed: " + studio.queue().jobs().get(1).messageProperty().get());
         Take ext = second.takes().get(0);
-        assertEquals("extend", ext.recipe().mode());
+        assertEquals(Mode.EXTEND, ext.recipe().mode());
         assertEquals(first.media(), ext.recipe().sources().get(0).path(), "the extension names the take it continues");
         onFx(studio::close);
     }
@@ -109,7 +110,7 @@ class RealEngineStudioTest {
                 || studio.queue().jobs().stream().anyMatch(j -> j.state() == JobState.FAILED));
         Shot second = studio.doc().shots().get(1);
         assertFalse(second.takes().isEmpty(), () -> "job failed: " + studio.queue().jobs().get(1).messageProperty().get());
-        assertEquals("extend", second.takes().get(0).recipe().mode());
+        assertEquals(Mode.EXTEND, second.takes().get(0).recipe().mode());
         assertEquals("wan-tiny", second.takes().get(0).recipe().packId());
         onFx(studio::close);
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kinora.engine.pack.Mode;
 import dev.kinora.project.JobState;
 import dev.kinora.project.Shot;
 import dev.kinora.project.Take;
@@ -142,7 +143,7 @@ class StudioWindowTest {
         FxTestSupport.waitFor("continue flag", 3000, () -> shot(1).continueFromPrevious());
         generateAndWait(robot, 1, 1);
         Take ext = shot(1).takes().get(0);
-        assertEquals("extend", ext.recipe().mode());
+        assertEquals(Mode.EXTEND, ext.recipe().mode());
         assertEquals(shot(0).activeTake().orElseThrow().media(), ext.recipe().sources().get(0).path());
         assertEquals(16, ext.frames(), "the continuation holds only its new frames: the reel does not repeat shot 1");
         // The whole reel plays as one clip: shot 1's take, then the continuation.

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kinora.engine.JobSettings;
 import dev.kinora.project.JobSpec;
 import dev.kinora.project.JobState;
 import dev.kinora.project.Shot;
@@ -331,8 +332,8 @@ class ViewModelsTest {
         // The last session died two minutes into a render: the queue file says so.
         Clock then = Clock.fixed(Instant.now().minus(Duration.ofMinutes(2)), ZoneOffset.UTC);
         RenderQueue q = RenderQueue.load(dir.resolve("queue.json"), then, true);
-        QueuedJob j = q.add(shotId, new JobSpec("tiny", Mode.GENERATE, "a boat", "", 3, 2, Float.NaN, "", Float.NaN, 8, 1f,
-                Direction.FORWARD, 0, true, List.of()));
+        QueuedJob j = q.add(shotId, new JobSpec(new JobSettings("tiny", Mode.GENERATE, "a boat", "", 3, 2, Float.NaN, "",
+                Float.NaN, 8, 1f, Direction.FORWARD, 0, true), List.of()));
         q.start(j.id(), "CPU");
 
         studio = onFx(() -> {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kinora.engine.Recipe;
 import dev.kinora.engine.RecipeJson;
+import dev.kinora.engine.pack.Mode;
 import dev.kinora.media.Clip;
 import dev.kinora.media.MediaIO;
 import dev.kinora.media.MediaReader;
@@ -52,7 +53,7 @@ class CliTest {
         Recipe recipe = RecipeJson.fromJson(Files.readString(MediaIO.sidecar(out)));
         assertEquals("a red ball", recipe.prompt());
         assertEquals(11, recipe.seed());
-        assertEquals("generate", recipe.mode());
+        assertEquals(Mode.GENERATE, recipe.mode());
         CliRun info = kinora("info", out.toString());
         assertEquals(0, info.code());
         assertTrue(info.out().contains("prompt     a red ball") && info.out().contains("seed       11"), info.out());

@@ -4,15 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kinora.engine.pack.Mode;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Recipes read from files anyone can edit fail with checked exceptions that say what is wrong. */
 class RecipeJsonTest {
-    static Recipe recipe(String mode, String direction) {
-        return new Recipe("0.1.0", "tiny", "1.0", "ab".repeat(32), mode, "a red ball", "", 7, 4, Float.NaN, "flow-euler",
-                Float.NaN, 8, 8.0, 1f, direction, 0, true, List.of());
+    static Recipe recipe(Mode mode, Direction direction) {
+        return new Recipe("0.1.0", "1.0", "ab".repeat(32), new JobSettings("tiny", mode, "a red ball", "", 7, 4, Float.NaN,
+                "flow-euler", Float.NaN, 8, 1f, direction, 0, true), 8.0, List.of());
+    }
+
+    /** A recipe as files hold it, with the mode and direction given. */
+    static String json(String mode, String direction) {
+        return "{\"mode\": \"" + mode + "\", \"packId\": \"tiny\", \"prompt\": \"a red ball\", \"seed\": 7, \"steps\": 4,"
+                + (direction == null ? "" : " \"direction\": \"" + direction + "\",") + " \"sources\": []}";
     }
 
     @Test
@@ -25,20 +34,51 @@ class RecipeJsonTest {
 
     @Test
     void aRecipeWrittenOutReadsBackEqual() throws IOException {
-        Recipe r = recipe("extend", "BACKWARD");
+        Recipe r = recipe(Mode.EXTEND, Direction.BACKWARD);
         assertEquals(r, RecipeJson.fromJson(RecipeJson.toJson(r)));
         assertEquals(r, RecipeJson.fromJson(RecipeJson.toCompactJson(r)));
     }
 
     @Test
-    void anUnknownModeOrDirectionIsAnInvalidRequestNamingTheValue() throws Exception {
-        InvalidRequestException mode = assertThrows(InvalidRequestException.class,
-                () -> RecipeJson.toRequest(recipe("dance", "FORWARD"), List.of()));
-        assertTrue(mode.getMessage().contains("'dance'"), mode.getMessage());
-        InvalidRequestException dir = assertThrows(InvalidRequestException.class,
-                () -> RecipeJson.toRequest(recipe("extend", "sideways"), List.of()));
+    void aRecipeWithoutModeOrPackIsNotARecipe() {
+        IOException e = assertThrows(IOException.class, () -> RecipeJson.fromJson("{\"packId\": \"tiny\", \"sources\": []}"));
+        assertTrue(e.getMessage().contains("'mode' and 'packId' are required"), e.getMessage());
+        e = assertThrows(IOException.class, () -> RecipeJson.fromJson("{\"mode\": \"generate\", \"sources\": []}"));
+        assertTrue(e.getMessage().contains("'mode' and 'packId' are required"), e.getMessage());
+    }
+
+    @Test
+    void anUnknownModeOrDirectionIsRefusedWhenReadNamingTheValue() throws Exception {
+        IOException mode = assertThrows(IOException.class, () -> RecipeJson.fromJson(json("dance", "forward")));
+        assertTrue(mode.getMessage().startsWith("the recipe's unknown mode 'dance'"), mode.getMessage());
+        IOException dir = assertThrows(IOException.class, () -> RecipeJson.fromJson(json("extend", "sideways")));
         assertTrue(dir.getMessage().contains("'sideways'") && dir.getMessage().contains("forward or backward"), dir.getMessage());
-        assertEquals(Direction.BACKWARD, RecipeJson.toRequest(recipe("extend", "backward"), List.of()).direction());
-        assertEquals(Direction.FORWARD, RecipeJson.toRequest(recipe("generate", null), List.of()).direction());
+        assertEquals(Direction.BACKWARD, RecipeJson.fromJson(json("extend", "backward")).direction());
+        assertEquals(Direction.BACKWARD, RecipeJson.fromJson(json("EXTEND", "BACKWARD")).direction(), "case does not matter");
+        assertEquals(Direction.FORWARD, RecipeJson.fromJson(json("generate", null)).direction(), "no direction: forward");
+        assertEquals(Direction.FORWARD, RecipeJson.toRequest(RecipeJson.fromJson(json("generate", null)), List.of()).direction());
+    }
+
+    @Test
+    void aRecipeWrittenBeforeTheSettingsRecordReadsTypedAndWritesBackTheSameText() throws Exception {
+        // The committed full and compact recipes were written by the string-typed Recipe, with an upper-case
+        // direction as an early build wrote it; everything but that spelling must come back byte for byte.
+        String full = corpus("full-recipe");
+        String compact = corpus("compact-recipe");
+        Recipe r = RecipeJson.fromJson(full);
+        assertEquals(new Recipe("0.1.0-test", "1.0", "ab".repeat(32),
+                new JobSettings("tinyworld", Mode.GENERATE, "a red ball rolls", "blurry", 7, 8, Float.NaN, "flow-euler", 3.0f,
+                        33, 1f, Direction.FORWARD, 0, true),
+                16.0, List.of(new Recipe.SourceRef("media/in/start.png", "cd".repeat(32)))), r);
+        assertEquals("tinyworld", r.packId());
+        assertEquals(r, RecipeJson.fromJson(compact));
+        assertEquals(full.replace("\"FORWARD\"", "\"forward\""), RecipeJson.toJson(r));
+        assertEquals(compact.replace("\"FORWARD\"", "\"forward\""), RecipeJson.toCompactJson(r));
+    }
+
+    private String corpus(String name) throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("RecipeJsonFuzzTestInputs/recipeJson/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        }
     }
 }

@@ -3,6 +3,8 @@ package dev.kinora.project;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kinora.engine.Direction;
+import dev.kinora.engine.JobSettings;
 import dev.kinora.engine.Recipe;
 import dev.kinora.engine.pack.Mode;
 import java.time.Instant;
@@ -15,8 +17,8 @@ class ContinuityTest {
     private static Take take(String shotId, String madeFrom) {
         String id = Ids.newId();
         List<Recipe.SourceRef> src = madeFrom.isEmpty() ? List.of() : List.of(new Recipe.SourceRef(madeFrom, ""));
-        Recipe r = new Recipe("t", "tinyworld", "1", "", madeFrom.isEmpty() ? "generate" : "extend", "p", "", 1, 8, 3,
-                "flow-euler", 1, 16, 8, 1, "forward", 0, true, src);
+        Recipe r = new Recipe("t", "1", "", new JobSettings("tinyworld", madeFrom.isEmpty() ? Mode.GENERATE : Mode.EXTEND, "p", "",
+                1, 8, 3, "flow-euler", 1, 16, 1, Direction.FORWARD, 0, true), 8, src);
         return new Take(id, "media/" + shotId + "/" + id + ".png", r, Instant.EPOCH, 16, 8, 64, 64, "");
     }
 

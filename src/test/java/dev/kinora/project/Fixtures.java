@@ -1,5 +1,7 @@
 package dev.kinora.project;
 
+import dev.kinora.engine.Direction;
+import dev.kinora.engine.JobSettings;
 import dev.kinora.engine.Recipe;
 import dev.kinora.engine.pack.Mode;
 import java.time.Clock;
@@ -15,8 +17,8 @@ final class Fixtures {
     }
 
     static Recipe recipe(String prompt, long seed) {
-        return new Recipe("0.1.0-test", "tinyworld", "1.0", "ab".repeat(32), "generate", prompt, "blurry", seed, 8,
-                Float.NaN, "flow-euler", 3.0f, 33, 16.0, 1f, "FORWARD", 0, true,
+        return new Recipe("0.1.0-test", "1.0", "ab".repeat(32), new JobSettings("tinyworld", Mode.GENERATE, prompt, "blurry",
+                seed, 8, Float.NaN, "flow-euler", 3.0f, 33, 1f, Direction.FORWARD, 0, true), 16.0,
                 List.of(new Recipe.SourceRef("media/in/start.png", "cd".repeat(32))));
     }
 

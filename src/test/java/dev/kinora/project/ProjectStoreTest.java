@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kinora.engine.Direction;
+import dev.kinora.engine.Recipe;
 import dev.kinora.engine.pack.Mode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -240,6 +242,53 @@ class ProjectStoreTest {
         assertEquals("", t.recipe().prompt());
         assertEquals(List.of(), t.recipe().sources());
         assertEquals("", p.shots().get(1).prompt());
+    }
+
+    @Test
+    void aProjectSavedBeforeTheSettingsRecordReadsTypedAndWritesBackTheSameText() throws Exception {
+        // rich-project was written when recipes held mode and direction as strings (an early build wrote
+        // the direction upper-case); apart from that spelling it must come back byte for byte.
+        String old;
+        try (var in = getClass().getResourceAsStream("ProjectCodecFuzzTestInputs/projectJson/rich-project")) {
+            old = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        }
+        Project p = ProjectCodec.read(Json.parse(old.getBytes(StandardCharsets.UTF_8)), "x");
+        Recipe r = p.shots().get(0).takes().get(0).recipe();
+        assertEquals(Mode.GENERATE, r.mode());
+        assertEquals(Direction.FORWARD, r.direction());
+        assertEquals("tinyworld", r.packId());
+        assertTrue(Float.isNaN(r.guidance()));
+        assertEquals(old.replace("\"FORWARD\"", "\"forward\""), Json.MAPPER.writeValueAsString(ProjectCodec.write(p)));
+    }
+
+    @Test
+    void aTakesRecipeWithoutAModeIsAGenerationAndAnUnknownModeOpensReadOnlyNamingTheTake() throws IOException {
+        // Saves before typed recipes wrote an absent mode back as "": both read as generate, as a shot's do.
+        Path dir = projectWithFile("""
+                {"formatVersion": 1, "shots": [ {"id": "s", "takes": [
+                  {"id": "t1", "media": "media/s/t1.mp4", "recipe": {"packId": "tinyworld"}},
+                  {"id": "t2", "media": "media/s/t2.mp4", "recipe": {"packId": "tinyworld", "mode": "", "direction": ""}} ]} ]}""");
+        OpenResult ok = open(dir);
+        assertFalse(ok.readOnly(), ok.message());
+        for (Take t : ok.project().shots().get(0).takes()) {
+            assertEquals(Mode.GENERATE, t.recipe().mode());
+            assertEquals(Direction.FORWARD, t.recipe().direction());
+        }
+
+        Files.writeString(dir.resolve(ProjectStore.PROJECT_FILE), """
+                {"formatVersion": 1, "shots": [ {"id": "s", "takes": [
+                  {"id": "t1", "media": "media/s/t1.mp4", "recipe": {"packId": "tinyworld", "mode": "dance"}} ]} ]}""");
+        OpenResult mode = open(dir);
+        assertTrue(mode.readOnly());
+        assertTrue(mode.message().contains("take 1 (t1)") && mode.message().contains("unknown mode 'dance'")
+                && !mode.message().contains("Cannot construct"), mode.message());
+
+        Files.writeString(dir.resolve(ProjectStore.PROJECT_FILE), """
+                {"formatVersion": 1, "shots": [ {"id": "s", "takes": [
+                  {"id": "t1", "media": "media/s/t1.mp4", "recipe": {"packId": "tinyworld", "mode": "extend", "direction": "up"}} ]} ]}""");
+        OpenResult dir2 = open(dir);
+        assertTrue(dir2.readOnly());
+        assertTrue(dir2.message().contains("direction 'up'"), dir2.message());
     }
 
     @Test

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.kinora.engine.Direction;
 import dev.kinora.engine.Frames;
 import dev.kinora.engine.GenerationRequest;
+import dev.kinora.engine.JobSettings;
 import dev.kinora.engine.Source;
 import dev.kinora.engine.pack.Mode;
 import java.io.IOException;
@@ -200,14 +202,28 @@ class RenderQueueTest {
     @Test
     void specRoundTripsToTheEngineRequest() {
         Frames f = new Frames(2, 2, 16, List.of(new byte[12]));
-        GenerationRequest r = new GenerationRequest("tinyworld", Mode.EXTEND, "p", "n", 77, 12, 4.5f, "unipc", 5f, 40,
-                0.7f, Direction.BACKWARD, 9, false, List.of(new Source(f, "media/in/clip.mp4", "ab")));
+        GenerationRequest r = new GenerationRequest(new JobSettings("tinyworld", Mode.EXTEND, "p", "n", 77, 12, 4.5f, "unipc", 5f, 40,
+                0.7f, Direction.BACKWARD, 9, false), List.of(new Source(f, "media/in/clip.mp4", "ab")));
         JobSpec s = JobSpec.of(r, List.of(SourceRole.END));
         assertEquals(List.of(new SourceRef("media/in/clip.mp4", SourceRole.END)), s.sources());
         assertEquals(r, s.toRequest(List.of(new Source(f, "media/in/clip.mp4", "ab"))));
         assertThrows(IllegalArgumentException.class, () -> s.toRequest(List.of()));
         GenerationRequest pathless = r.withMode(Mode.ANIMATE, List.of(new Source(f, "", "ab")));
         assertThrows(IllegalArgumentException.class, () -> JobSpec.of(pathless));
+    }
+
+    @Test
+    void aQueuedJobWrittenBeforeTheSettingsRecordReadsAndWritesBackTheSameText() throws IOException {
+        // What queue.json held for a job's request when JobSpec carried the settings' fields itself: flat,
+        // enums by name, NaN as a string.
+        String old = "{\"pack\":\"tinyworld\",\"mode\":\"EXTEND\",\"prompt\":\"p\",\"negativePrompt\":\"n\",\"seed\":77,"
+                + "\"steps\":12,\"guidance\":\"NaN\",\"scheduler\":\"unipc\",\"shift\":5.0,\"frames\":40,\"strength\":0.7,"
+                + "\"direction\":\"BACKWARD\",\"context\":9,\"anchorColour\":false,"
+                + "\"sources\":[{\"path\":\"media/in/clip.mp4\",\"role\":\"END\"}]}";
+        JobSpec s = Json.MAPPER.readValue(old, JobSpec.class);
+        assertEquals(new JobSpec(new JobSettings("tinyworld", Mode.EXTEND, "p", "n", 77, 12, Float.NaN, "unipc", 5f, 40, 0.7f,
+                Direction.BACKWARD, 9, false), List.of(new SourceRef("media/in/clip.mp4", SourceRole.END))), s);
+        assertEquals(old, Json.MAPPER.copy().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(s));
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.kinora.app.StudioModel;
 import dev.kinora.app.engine.PackInfo;
 import dev.kinora.engine.Direction;
 import dev.kinora.engine.Frames;
+import dev.kinora.engine.JobSettings;
 import dev.kinora.engine.onnx.Device;
 import dev.kinora.engine.pack.Mode;
 import dev.kinora.media.FilmStrip;
@@ -406,10 +407,10 @@ public final class PromptViewModel {
         String packId = st.pack().isEmpty() ? pack.get() == null ? d.settings().defaultPack() : pack.get().id() : st.pack();
         long base = st.seedLocked() ? st.seed() : Math.abs(seeds.nextLong() % 1_000_000_000L);
         float str = m == Mode.REMIX ? (float) strength.get() : 1f;
+        JobSettings job = s.jobSettings(base).withPack(packId).withMode(m).withExtension(dir, 0, str);
         List<JobSpec> specs = new ArrayList<>();
         for (int v = 0; v < st.variations(); v++) {
-            JobSpec spec = new JobSpec(packId, m, s.prompt(), s.negativePrompt(), base + v, st.steps(), st.guidance(),
-                    st.scheduler(), Float.NaN, s.targetFrames(), str, dir, 0, true, sources);
+            JobSpec spec = new JobSpec(job.withSeed(base + v), sources);
             // Refused before any work (an empty prompt, a missing source): the studio says why on the
             // status bar and on the shot's card.
             if (studio.submit(s.id(), spec) instanceof Submission.Refused) {

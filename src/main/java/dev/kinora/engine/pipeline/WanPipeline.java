@@ -10,6 +10,7 @@ import dev.kinora.engine.GenerationCancelledException;
 import dev.kinora.engine.GenerationRequest;
 import dev.kinora.engine.GenerationResult;
 import dev.kinora.engine.InvalidRequestException;
+import dev.kinora.engine.JobSettings;
 import dev.kinora.engine.KinoraVersion;
 import dev.kinora.engine.Preview;
 import dev.kinora.engine.Progress;
@@ -488,10 +489,10 @@ public final class WanPipeline {
             Frames frames = new Frames(pack.width(), pack.height(), pack.fps(), output);
             List<Recipe.SourceRef> sources = r.sources().stream().map(s -> new Recipe.SourceRef(s.path(), s.sha256())).toList();
             String packSha = pack.component(ModelPack.DENOISER).map(x -> x.sha256()).orElse("");
-            Recipe recipe = new Recipe(KinoraVersion.get(), pack.id(), pack.version(), packSha, r.mode().id(), r.prompt(),
-                    r.negativePrompt(), r.seed(), plan.steps(), plan.guidance(), plan.schedule().id(), plan.schedule().shift(),
-                    plan.frames(), pack.fps(), plan.strength(), r.direction().name().toLowerCase(Locale.ROOT), plan.context(),
-                    r.anchorColour(), sources);
+            JobSettings resolved = r.settings().withPack(pack.id())
+                    .withSampling(plan.steps(), plan.guidance(), plan.schedule().id()).withShift(plan.schedule().shift())
+                    .withFrames(plan.frames()).withExtension(r.direction(), plan.context(), plan.strength());
+            Recipe recipe = new Recipe(KinoraVersion.get(), pack.version(), packSha, resolved, pack.fps(), sources);
             return new GenerationResult(frames, recipe, device,
                     new GenerationResult.Timings(textMs, sourceMs, denoiseMs, decodeMs, ms(start), callsDone), complete, warnings);
         }

@@ -77,8 +77,7 @@ class DiffusersSchedulePipelineTest {
     }
 
     static GenerationRequest withShift(GenerationRequest r, String scheduler, float shift) {
-        return new GenerationRequest(r.pack(), r.mode(), r.prompt(), r.negativePrompt(), r.seed(), r.steps(), r.guidance(), scheduler,
-                shift, r.frames(), r.strength(), r.direction(), r.context(), r.anchorColour(), r.sources());
+        return new GenerationRequest(r.settings().withSampling(r.steps(), r.guidance(), scheduler).withShift(shift), r.sources());
     }
 
     /** `kinora scheduler --json` for a config file: {timesteps, sigmas}. */

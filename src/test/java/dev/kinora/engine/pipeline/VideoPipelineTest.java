@@ -126,7 +126,7 @@ class VideoPipelineTest {
         for (int i = 0; i < 5; i++) {
             assertArrayEquals(clip.frame(i), r.frames().frame(7 + i), "source frame " + i);
         }
-        assertEquals("backward", r.recipe().direction());
+        assertEquals(Direction.BACKWARD, r.recipe().direction());
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.kinora.engine.Frames;
 import dev.kinora.engine.GenerationEngine;
 import dev.kinora.engine.GenerationRequest;
 import dev.kinora.engine.GenerationResult;
+import dev.kinora.engine.JobSettings;
 import dev.kinora.engine.ProgressListener;
 import dev.kinora.engine.Source;
 import dev.kinora.engine.onnx.Device;
@@ -154,8 +155,8 @@ class RenderServiceTest {
     }
 
     private static JobSpec job(String prompt, int steps, int frames) {
-        return new JobSpec("tiny", Mode.GENERATE, prompt, "", 7, steps, Float.NaN, "", Float.NaN, frames, 1f,
-                Direction.FORWARD, 0, true, List.of());
+        return new JobSpec(new JobSettings("tiny", Mode.GENERATE, prompt, "", 7, steps, Float.NaN, "", Float.NaN, frames, 1f,
+                Direction.FORWARD, 0, true), List.of());
     }
 
     /** A job that outlasts anything the test does while it runs (85 windows of 500 steps). */
@@ -274,8 +275,8 @@ class RenderServiceTest {
         assertTrue(assertInstanceOf(Submission.Refused.class, empty).reason().contains("needs a prompt"), empty.toString());
         Submission steps = r.submit(shot, job("ok", 5000, 8));
         assertTrue(assertInstanceOf(Submission.Refused.class, steps).reason().contains("steps must be"), steps.toString());
-        JobSpec connect = new JobSpec("tiny", Mode.INTERPOLATE, "", "", 1, 2, Float.NaN, "", Float.NaN, 8, 1f,
-                Direction.FORWARD, 0, true, List.of(new SourceRef("media/a.png", SourceRole.START)));
+        JobSpec connect = new JobSpec(new JobSettings("tiny", Mode.INTERPOLATE, "", "", 1, 2, Float.NaN, "", Float.NaN, 8, 1f,
+                Direction.FORWARD, 0, true), List.of(new SourceRef("media/a.png", SourceRole.START)));
         Submission oneSource = r.submit(shot, connect);
         assertTrue(assertInstanceOf(Submission.Refused.class, oneSource).reason().contains("two sources"), oneSource.toString());
         assertTrue(r.jobs().isEmpty(), "nothing was queued");
@@ -288,8 +289,8 @@ class RenderServiceTest {
         Events ev = new Events();
         RenderService r = service(new TinyEngine(models), null, ev);
         r.attach(s);
-        JobSpec animate = new JobSpec("tiny", Mode.ANIMATE, "moves", "", 1, 2, Float.NaN, "", Float.NaN, 8, 1f,
-                Direction.FORWARD, 0, true, List.of(new SourceRef("media/in/gone.png", SourceRole.START)));
+        JobSpec animate = new JobSpec(new JobSettings("tiny", Mode.ANIMATE, "moves", "", 1, 2, Float.NaN, "", Float.NaN, 8, 1f,
+                Direction.FORWARD, 0, true), List.of(new SourceRef("media/in/gone.png", SourceRole.START)));
         QueuedJob j = ((Submission.Queued) r.submit(s.project().shots().get(0).id(), animate)).job();
         RenderEvent.JobEnded end = ev.await(RenderEvent.JobEnded.class, e -> e.jobId().equals(j.id()), 30_000);
         assertEquals(JobState.FAILED, end.state());
