@@ -464,7 +464,8 @@ def main():
                      "transformers": transformers.__version__, "onnx": onnx.__version__,
                      "onnxruntime": onnxruntime.__version__},
         "opset": OPSET, "parityTolerance": args.parity_tolerance,
-        "source": {"transformer": dict(tcfg), "vae": dict(vcfg),
+        "source": {"transformer": {k: v for k, v in dict(tcfg).items() if not k.startswith("_")},  # no local paths
+                   "vae": {k: v for k, v in dict(vcfg).items() if not k.startswith("_")},
                    "text_encoder": {k: getattr(te_cfg, k) for k in
                                     ("d_model", "d_kv", "d_ff", "num_layers", "num_heads", "vocab_size",
                                      "relative_attention_num_buckets", "relative_attention_max_distance",
