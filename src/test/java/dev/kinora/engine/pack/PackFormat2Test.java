@@ -38,6 +38,13 @@ class PackFormat2Test {
         assertTrue(p.component(ModelPack.VAE_DECODER_STEP).isPresent());
     }
 
+    /** LTX-Video's tiny pack and references exist (issue #10); until its adapter does, the pack is refused by name. */
+    @Test
+    void aFamilyWithoutAnAdapterIsRefusedNamingTheOnesThatRun() {
+        var e = assertThrows(PackException.class, () -> PackLoader.load(Path.of("src/test/resources/packs/ltx-tiny")));
+        assertTrue(e.getMessage().contains("family 'ltx-video-0.9.1' has no adapter in this Kinora; supported: wan2.1-t2v"), e.getMessage());
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "unknown family|family|ltx-video-9|family 'ltx-video-9' has no adapter in this Kinora; supported: wan2.1-t2v",
