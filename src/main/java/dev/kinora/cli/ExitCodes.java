@@ -30,7 +30,7 @@ public final class ExitCodes {
     }
 
     static int of(Throwable e) {
-        if (e instanceof PackException || e instanceof DeviceUnavailableException) {
+        if (e instanceof PackException || e instanceof DeviceUnavailableException || e instanceof dev.kinora.engine.UnsupportedModeException) {
             return PACK;
         }
         if (e instanceof GenerationCancelledException) {

@@ -1,7 +1,7 @@
 package dev.kinora.engine;
 
 /** A request the pack cannot serve (wrong mode, missing source, sizes out of range): bad input, exit code 2. */
-public final class InvalidRequestException extends Exception {
+public class InvalidRequestException extends Exception {
     public InvalidRequestException(String message) {
         super(message);
     }

@@ -67,11 +67,11 @@ class WanCliTest {
         Path clip = dir.resolve("one-step");
         assertEquals(0, kinora("generate", "-m", "wan-tiny", "-p", "a fox", "--steps", "1", "--format", "png", "-o", clip.toString(), "-q").code());
         CliRun back = kinora("extend", "-m", "wan-tiny", "-c", clip.toString(), "--backward", "-q", "-o", dir.resolve("b.mp4").toString());
-        assertEquals(ExitCodes.BAD_INPUT, back.code(), back.err());
+        assertEquals(ExitCodes.PACK, back.code(), back.err());
         assertTrue(back.err().contains("extends forward only"), back.err());
         CliRun animate = kinora("animate", "-m", "wan-tiny", "-i", clip.resolve("frame_0000.png").toString(), "-p", "x", "-q",
                 "-o", dir.resolve("a.mp4").toString());
-        assertEquals(ExitCodes.BAD_INPUT, animate.code(), animate.err());
+        assertEquals(ExitCodes.PACK, animate.code(), animate.err());
         assertTrue(animate.err().contains("does not support animate"), animate.err());
     }
 }

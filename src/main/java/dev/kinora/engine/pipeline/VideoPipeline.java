@@ -8,6 +8,7 @@ import dev.kinora.engine.GenerationCancelledException;
 import dev.kinora.engine.GenerationRequest;
 import dev.kinora.engine.GenerationResult;
 import dev.kinora.engine.InvalidRequestException;
+import dev.kinora.engine.UnsupportedModeException;
 import dev.kinora.engine.JobSettings;
 import dev.kinora.engine.KinoraVersion;
 import dev.kinora.engine.Preview;
@@ -95,7 +96,7 @@ public final class VideoPipeline {
         RequestLimits.check(r);
         Mode mode = r.mode();
         if (!pack.supports(mode)) {
-            throw new InvalidRequestException("model pack '" + pack.id() + "' does not support " + mode.id()
+            throw new UnsupportedModeException("model pack '" + pack.id() + "' does not support " + mode.id()
                     + "; it supports " + pack.modes().stream().map(Mode::id).sorted().toList());
         }
         int needed = switch (mode) {

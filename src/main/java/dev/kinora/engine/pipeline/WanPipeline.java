@@ -10,6 +10,7 @@ import dev.kinora.engine.GenerationCancelledException;
 import dev.kinora.engine.GenerationRequest;
 import dev.kinora.engine.GenerationResult;
 import dev.kinora.engine.InvalidRequestException;
+import dev.kinora.engine.UnsupportedModeException;
 import dev.kinora.engine.JobSettings;
 import dev.kinora.engine.KinoraVersion;
 import dev.kinora.engine.Preview;
@@ -112,20 +113,20 @@ public final class WanPipeline {
         RequestLimits.check(r);
         Mode mode = r.mode();
         if (!pack.supports(mode)) {
-            throw new InvalidRequestException("model pack '" + pack.id() + "' does not support " + mode.id()
+            throw new UnsupportedModeException("model pack '" + pack.id() + "' does not support " + mode.id()
                     + "; it supports " + pack.modes().stream().map(Mode::id).sorted().toList());
         }
         int needed = switch (mode) {
             case GENERATE -> 0;
             case EXTEND, REMIX -> 1;
-            default -> throw new InvalidRequestException("model pack '" + pack.id() + "' (" + spec.family() + ") runs generate, extend and remix; "
+            default -> throw new UnsupportedModeException("model pack '" + pack.id() + "' (" + spec.family() + ") runs generate, extend and remix; "
                     + mode.id() + " is not implemented for it");
         };
         if (r.sources().size() != needed) {
             throw new InvalidRequestException(mode.id() + " needs " + needed + " source" + (needed == 1 ? "" : "s") + " but got " + r.sources().size());
         }
         if (mode == Mode.EXTEND && r.direction() != Direction.FORWARD) {
-            throw new InvalidRequestException("model '" + pack.id() + "' extends forward only: its causal VAE and denoiser make frames after"
+            throw new UnsupportedModeException("model '" + pack.id() + "' extends forward only: its causal VAE and denoiser make frames after"
                     + " the ones they know; to add frames before a clip, use a pack that lists backward extension");
         }
         if (mode == Mode.GENERATE && r.prompt().isBlank()) {
