@@ -146,8 +146,12 @@ public final class GenerationEngine implements AutoCloseable {
             throws PackException, InvalidRequestException, GenerationCancelledException {
         synchronized (jobs) {
             LoadedPack lp = loadedPack(request.pack());
-            if (lp.pack().family().isPresent()) {
-                return new dev.kinora.engine.pipeline.WanPipeline(lp, device, memory).run(request, listener, cancel);
+            var family = lp.pack().family();
+            if (family.isPresent()) {
+                return switch (family.get().family()) {
+                    case dev.kinora.engine.pack.FamilySpec.LTX -> new dev.kinora.engine.pipeline.LtxPipeline(lp, device, memory).run(request, listener, cancel);
+                    default -> new dev.kinora.engine.pipeline.WanPipeline(lp, device, memory).run(request, listener, cancel);
+                };
             }
             return new VideoPipeline(lp, device, memory).run(request, listener, cancel);
         }

@@ -255,21 +255,8 @@ public final class CausalVae implements AutoCloseable {
         if (frames.isEmpty() || frames.size() > f) {
             throw new IllegalArgumentException("the encoder takes 1 to " + f + " frames, got " + frames.size());
         }
-        int plane = height * width;
-        float[] px = new float[3 * f * plane];
-        for (int t = 0; t < f; t++) {
-            byte[] rgb = frames.get(Math.min(t, frames.size() - 1));
-            if (rgb.length != plane * 3) {
-                throw new IllegalArgumentException("frame " + t + " is not " + width + "x" + height + " RGB");
-            }
-            for (int p = 0; p < plane; p++) {
-                for (int ch = 0; ch < 3; ch++) {
-                    // diffusers' VideoProcessor: x / 255, then 2x − 1, in float32
-                    float v = (rgb[p * 3 + ch] & 0xFF) / 255f;
-                    px[(ch * f + t) * plane + p] = 2f * v - 1f;
-                }
-            }
-        }
+        // shorter inputs are padded with their last frame (the first k latents never see the padding)
+        float[] px = VideoPixels.fromRgb(frames, f, height, width);
         Component c = encoder.component();
         Map<String, FloatTensor> out = encoder.run(Map.of(c.inputName("sample"), FloatTensor.of(px, 1, 3, f, height, width)), Map.of(), null);
         FloatTensor moments = out.get(c.outputName("latent"));
@@ -293,22 +280,7 @@ public final class CausalVae implements AutoCloseable {
 
     /** Pixels [3, F, H, W] in [−1, 1] → packed 8-bit RGB frames {@code from..to}, rounded as diffusers' PIL output is. */
     public List<byte[]> toRgb(float[] px, int from, int to) {
-        int f = frames();
-        int plane = height * width;
-        List<byte[]> out = new ArrayList<>(to - from);
-        for (int t = from; t < to; t++) {
-            byte[] rgb = new byte[plane * 3];
-            for (int ch = 0; ch < 3; ch++) {
-                int base = (ch * f + t) * plane;
-                for (int p = 0; p < plane; p++) {
-                    // diffusers: video / 2 + 0.5, clamped, then numpy's round (half to even) of v·255
-                    float v = Math.max(0f, Math.min(1f, px[base + p] / 2f + 0.5f));
-                    rgb[p * 3 + ch] = (byte) Math.rint(v * 255f);
-                }
-            }
-            out.add(rgb);
-        }
-        return out;
+        return VideoPixels.toRgb(px, frames(), height, width, from, to);
     }
 
     public boolean encoderLoaded() {

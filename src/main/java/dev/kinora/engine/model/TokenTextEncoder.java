@@ -21,13 +21,20 @@ import java.util.Map;
  *
  * <p>With {@code zeroPadded} the encoder runs on the real tokens only: a T5-family encoder's states for them do not
  * depend on how many pads follow (measured 8e-7 on wan-tiny), and the padded rows are overwritten anyway, so a
- * 20-token prompt costs 20 tokens of work instead of 512. Otherwise it runs on the padded sequence with the mask.
+ * 20-token prompt costs 20 tokens of work instead of 512. Otherwise it runs on the padded sequence, with the mask when
+ * {@code encoderMask} (LTX-Video's pipeline gives its T5 none: the padded rows' states are whatever T5 makes of pads).
  */
 public final class TokenTextEncoder implements AutoCloseable {
     private static final int CACHE_SIZE = 64;
 
-    /** The denoiser's text input [1, maxTokens, D], and how many of its rows are the prompt's tokens. */
+    /** The denoiser's text input [1, maxTokens, D], how many of its rows are the prompt's tokens, and whether it was cut. */
     public record TokenStates(FloatTensor states, int tokens, boolean truncated) {
+        /** The attention mask over the maxTokens rows: 1 on the prompt's tokens (a denoiser that takes it: LTX). */
+        public long[] mask() {
+            long[] m = new long[(int) states.dim(1)];
+            java.util.Arrays.fill(m, 0, tokens, 1L);
+            return m;
+        }
     }
 
     private final ModelPack pack;
@@ -114,9 +121,13 @@ public final class TokenTextEncoder implements AutoCloseable {
         }
         Map<String, FloatTensor> out;
         try {
-            out = encoder.run(Map.of(), Map.of(
-                    encoder.component().inputName("input_ids"), new long[][] {ids},
-                    encoder.component().inputName("attention_mask"), new long[][] {mask}), null);
+            // LTX's pipeline runs T5 without a mask (its states differ with one); Wan's with it
+            Map<String, long[][]> in = new java.util.HashMap<>();
+            in.put(encoder.component().inputName("input_ids"), new long[][] {ids});
+            if (spec.encoderMask()) {
+                in.put(encoder.component().inputName("attention_mask"), new long[][] {mask});
+            }
+            out = encoder.run(Map.of(), in, null);
         } catch (OrtException e) {
             throw new PackException("text encoder failed on a prompt of " + n + " tokens: " + e.getMessage(), e);
         }

@@ -13,17 +13,21 @@ import java.util.List;
  * @param std          per-channel latent std
  * @param multipleOf   latent frames / height / width the denoiser accepts multiples of
  */
-public record FamilySpec(String family, int latentFrames, float[] mean, float[] std, int[] multipleOf, TokenText text, VaeSpec vae) {
+public record FamilySpec(String family, int latentFrames, float[] mean, float[] std, int[] multipleOf, TokenText text, VaeSpec vae,
+                         Ltx ltx) {
 
+    public static final String WAN = "wan2.1-t2v";
+    public static final String LTX = "ltx-video-0.9.1";
     /** The families this engine has an adapter for. */
-    public static final List<String> FAMILIES = List.of("wan2.1-t2v");
+    public static final List<String> FAMILIES = List.of(WAN, LTX);
 
     /**
      * Per-token text: the tokenizer's output truncated to {@code maxTokens} (its end token kept) and padded with
      * {@code padTokenId}; states of padded rows set to zero when {@code zeroPadded}; the negative prompt, empty
      * by default, encoded the same way.
      */
-    public record TokenText(int maxTokens, int dim, long padTokenId, String clean, boolean zeroPadded) {
+    public record TokenText(int maxTokens, int dim, long padTokenId, String clean, boolean zeroPadded, boolean encoderMask,
+                            boolean denoiserMask) {
         public static final List<String> CLEANERS = List.of("wan", "none");
     }
 
@@ -33,7 +37,21 @@ public record FamilySpec(String family, int latentFrames, float[] mean, float[] 
      * latent frame per call, carrying {@code cacheTensors} causal caches.
      */
     public record VaeSpec(String kind, int latentFrames, int frames, boolean stepDecoder, int cacheTensors, boolean clamped) {
-        public static final List<String> KINDS = List.of("causal3d");
+        public static final String CAUSAL3D = "causal3d";
+        public static final String LTX3D = "ltx3d";
+        public static final List<String> KINDS = List.of(CAUSAL3D, LTX3D);
+    }
+
+    /**
+     * LTX-Video 0.9.1's packed-token denoiser and timestep-aware decoder (docs/pack-format-2.md, family
+     * {@code ltx-video-0.9.1}): RoPE coordinates {@code f·scale[0]/frameRate, y·scale[1], x·scale[2]} per token; the
+     * decoder's timestep, the noise mixed into its input ({@code (1 − s)·z + s·η}) and its own injected noise draws.
+     */
+    public record Ltx(float[] coordinateScale, float frameRate, float decodeTimestep, float decodeNoiseScale, List<InjectNoise> injectNoise) {
+    }
+
+    /** One decoder noise input: {@code draws} N(0,1) planes of height × width. */
+    public record InjectNoise(String input, int draws, int height, int width) {
     }
 
     public float mean(int channel) {

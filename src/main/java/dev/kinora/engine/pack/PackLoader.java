@@ -211,7 +211,7 @@ public final class PackLoader {
         r.positiveInt(text, "maxTokens");
         r.positiveInt(text, "dim");
         FamilySpec.TokenText tokenText = new FamilySpec.TokenText(textConfig.maxTokens(), textConfig.dim(), pad.asLong(), clean,
-                text.path("zeroPadded").asBoolean(false));
+                text.path("zeroPadded").asBoolean(false), text.path("encoderMask").asBoolean(true), text.path("denoiserMask").asBoolean(false));
 
         JsonNode vae = root.path("vae");
         String kind = vae.path("kind").asText("");
@@ -222,10 +222,15 @@ public final class PackLoader {
             throw new PackException(r.manifest + ": vae.latentFrames/frames (" + vae.path("latentFrames") + "/" + vae.path("frames")
                     + ") must equal latent.frames/frames (" + latentFrames + "/" + frames + "): the VAE graphs take exactly one window");
         }
-        for (String key : new String[] {"decode", "encode"}) {
-            if (vae.has(key) && !vae.path(key).asText().equals("window")) {
-                throw new PackException(r.manifest + ": vae." + key + " '" + vae.path(key).asText() + "' is not supported (\"window\")");
-            }
+        if (vae.has("decode") && !vae.path("decode").asText().equals("window")) {
+            throw new PackException(r.manifest + ": vae.decode '" + vae.path("decode").asText() + "' is not supported (\"window\")");
+        }
+        String encode = kind.equals(FamilySpec.VaeSpec.LTX3D) ? "image" : "window";
+        if (vae.has("encode") && !vae.path("encode").asText().equals(encode)) {
+            throw new PackException(r.manifest + ": vae.encode '" + vae.path("encode").asText() + "' is not supported for a " + kind + " VAE (\"" + encode + "\")");
+        }
+        if (family.equals(FamilySpec.LTX) != kind.equals(FamilySpec.VaeSpec.LTX3D)) {
+            throw new PackException(r.manifest + ": family '" + family + "' does not drive a '" + kind + "' VAE");
         }
         if (vae.has("encodeOutput") && !vae.path("encodeOutput").asText().equals("moments")) {
             throw new PackException(r.manifest + ": vae.encodeOutput '" + vae.path("encodeOutput").asText() + "' is not supported (\"moments\")");
@@ -244,7 +249,52 @@ public final class PackLoader {
             throw new PackException(r.manifest + ": a format-2 pack needs component '" + ModelPack.VAE_DECODER + "' (or vae.stepDecoder with its two graphs)");
         }
         FamilySpec.VaeSpec vaeSpec = new FamilySpec.VaeSpec(kind, latentFrames, frames, step, caches, vae.path("clamped").asBoolean(false));
-        return new FamilySpec(family, latentFrames, mean, std, multipleOf, tokenText, vaeSpec);
+        FamilySpec.Ltx ltx = family.equals(FamilySpec.LTX) ? ltx(r, root, vae) : null;
+        return new FamilySpec(family, latentFrames, mean, std, multipleOf, tokenText, vaeSpec, ltx);
+    }
+
+    /** LTX-Video 0.9.1's keys (docs/pack-format-2.md): each value the adapter implements, anything else refused by name. */
+    private static FamilySpec.Ltx ltx(Reader r, JsonNode root, JsonNode vae) throws PackException {
+        JsonNode tokens = root.path("tokens");
+        if (!tokens.path("order").asText("").equals("FHW") || !tokens.path("patch").toString().equals("[1,1,1]")) {
+            throw new PackException(r.manifest + ": tokens " + tokens + " is not supported (order \"FHW\", patch [1,1,1])");
+        }
+        JsonNode coords = root.path("coordinates");
+        JsonNode scale = coords.path("scale");
+        if (!scale.isArray() || scale.size() != 3 || coords.path("causalOffset").asBoolean(true)
+                || !coords.path("frameRateDivides").asText("").equals("frame")) {
+            throw new PackException(r.manifest + ": coordinates " + coords + " is not supported (scale [3], frameRateDivides \"frame\", causalOffset false)");
+        }
+        JsonNode ts = root.path("timestep");
+        if (!ts.path("perToken").asBoolean(false) || !ts.path("conditioned").asText("").equals("t*(1-mask)")) {
+            throw new PackException(r.manifest + ": timestep " + ts + " is not supported (perToken, \"t*(1-mask)\")");
+        }
+        JsonNode cond = root.path("conditioning");
+        if (!cond.isMissingNode() && (!cond.path("kind").asText("").equals("tokenReplace") || !cond.path("latentFrames").toString().equals("[0]")
+                || !cond.path("sample").asText("").equals("posterior"))) {
+            throw new PackException(r.manifest + ": conditioning " + cond + " is not supported (tokenReplace at latent frame [0], posterior sample)");
+        }
+        if (!vae.path("decodeTimestep").asBoolean(false) || !vae.path("decodeNoise").asText("").equals("latent") || vae.path("causalDecode").asBoolean(true)) {
+            throw new PackException(r.manifest + ": vae " + vae.path("kind") + " needs decodeTimestep true, decodeNoise \"latent\" and causalDecode false");
+        }
+        if (vae.path("encodeFrames").asInt(1) != 1) {
+            throw new PackException(r.manifest + ": vae.encodeFrames " + vae.path("encodeFrames") + " is not supported (1: an image)");
+        }
+        List<FamilySpec.InjectNoise> inject = new ArrayList<>();
+        for (JsonNode n : r.optionalArray(vae, "injectNoise", "vae")) {
+            String input = n.path("input").asText("");
+            if (input.isEmpty()) {
+                throw new PackException(r.manifest + ": vae.injectNoise entry " + n + " has no 'input'");
+            }
+            inject.add(new FamilySpec.InjectNoise(input, r.positiveInt(n, "draws"), r.positiveInt(n, "height"), r.positiveInt(n, "width")));
+        }
+        JsonNode defs = root.path("defaults");
+        if (defs.path("guidanceRescale").asDouble(0) != 0) {
+            throw new PackException(r.manifest + ": defaults.guidanceRescale " + defs.path("guidanceRescale") + " is not supported (0)");
+        }
+        float frameRate = (float) defs.path("frameRate").asDouble(root.path("fps").asDouble(25));
+        float[] s = {(float) scale.get(0).asDouble(), (float) scale.get(1).asDouble(), (float) scale.get(2).asDouble()};
+        return new FamilySpec.Ltx(s, frameRate, (float) defs.path("decodeTimestep").asDouble(0), (float) defs.path("decodeNoiseScale").asDouble(0), inject);
     }
 
     private static float[] floats(Reader r, JsonNode n, String field, int count) throws PackException {

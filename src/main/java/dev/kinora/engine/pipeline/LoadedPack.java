@@ -1,6 +1,7 @@
 package dev.kinora.engine.pipeline;
 
 import dev.kinora.engine.model.CausalVae;
+import dev.kinora.engine.model.LtxVae;
 import dev.kinora.engine.model.OnnxModel;
 import dev.kinora.engine.model.TokenTextEncoder;
 import dev.kinora.engine.model.Denoiser;
@@ -36,6 +37,7 @@ public final class LoadedPack implements AutoCloseable {
     private final TokenTextEncoder tokenText;
     private final OnnxModel transformer;
     private final CausalVae causalVae;
+    private final LtxVae ltxVae;
 
     public LoadedPack(ModelPack pack, RuntimeOptions options, Device device) throws PackException {
         this.pack = pack;
@@ -46,7 +48,9 @@ public final class LoadedPack implements AutoCloseable {
             this.vae = null;
             this.tokenText = new TokenTextEncoder(pack, family.get().text(), options, device);
             this.transformer = new OnnxModel(pack.root(), pack.require(ModelPack.DENOISER), options, device);
-            this.causalVae = new CausalVae(pack, family.get(), options, device);
+            boolean ltx = family.get().vae().kind().equals(dev.kinora.engine.pack.FamilySpec.VaeSpec.LTX3D);
+            this.causalVae = ltx ? null : new CausalVae(pack, family.get(), options, device);
+            this.ltxVae = ltx ? new LtxVae(pack, family.get(), options, device) : null;
         } else {
             this.text = new TextEncoder(pack, options, device);
             this.denoiser = pack.component(ModelPack.DENOISER).isPresent() ? new Denoiser(pack, options, device) : null;
@@ -54,6 +58,7 @@ public final class LoadedPack implements AutoCloseable {
             this.tokenText = null;
             this.transformer = null;
             this.causalVae = null;
+            this.ltxVae = null;
         }
         this.memory = new MemoryPlanner(pack, device);
         String file = pack.root().resolve(ModelPack.SCHEDULER_CONFIG).toString();
@@ -121,10 +126,10 @@ public final class LoadedPack implements AutoCloseable {
             if (transformer.loaded()) {
                 out.add(ModelPack.DENOISER);
             }
-            if (causalVae.encoderLoaded()) {
+            if (causalVae != null ? causalVae.encoderLoaded() : ltxVae.encoderLoaded()) {
                 out.add(ModelPack.VAE_ENCODER);
             }
-            if (causalVae.decoderLoaded()) {
+            if (causalVae != null ? causalVae.decoderLoaded() : ltxVae.decoderLoaded()) {
                 out.add(ModelPack.VAE_DECODER);
             }
             return out;
@@ -176,6 +181,10 @@ public final class LoadedPack implements AutoCloseable {
         return format2(causalVae);
     }
 
+    public LtxVae ltxVae() throws PackException {
+        return format2(ltxVae);
+    }
+
     private <T> T format2(T part) throws PackException {
         if (part == null) {
             throw new PackException("model pack '" + pack.id() + "' is a format-1 pack; this part belongs to format 2");
@@ -202,7 +211,12 @@ public final class LoadedPack implements AutoCloseable {
         if (tokenText != null) {
             tokenText.close();
             transformer.close();
-            causalVae.close();
+            if (causalVae != null) {
+                causalVae.close();
+            }
+            if (ltxVae != null) {
+                ltxVae.close();
+            }
             return;
         }
         text.close();

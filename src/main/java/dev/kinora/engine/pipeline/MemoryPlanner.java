@@ -157,7 +157,7 @@ public final class MemoryPlanner {
                 windows = 1 + ceilDiv(Math.max(0, frames - window), per);
             }
         }
-        boolean encodes = mode == Mode.EXTEND || mode == Mode.REMIX || windows > 1;
+        boolean encodes = mode == Mode.EXTEND || mode == Mode.REMIX || mode == Mode.ANIMATE || windows > 1;
         return new Job(mode, frames, context, guidance, sources, prompt, pack.family().get().latentFrames(), guidance > 1f ? 2 : 1, out,
                 encodes ? window : 0, Math.max(1, windows));
     }
@@ -200,6 +200,9 @@ public final class MemoryPlanner {
             long[] ids = {1, tokens};
             comps.add(component(ModelPack.TEXT_ENCODER, ModelPack.TEXT_ENCODER, Map.of("input_ids", ids, "attention_mask", ids), 1, tokens + " tokens"));
         }
+        if (spec.ltx() != null) {
+            return ltxTokens(job, comps, spec, c, l, lh, lw, pixels, tokens);
+        }
         if (job.encodedFrames() > 0) {
             comps.add(component(ModelPack.VAE_ENCODER, ModelPack.VAE_ENCODER, Map.of("sample", new long[] {1, 3, pack.frames(), pack.height(), pack.width()}), 1,
                     "a window of " + pack.frames() + " frames"));
@@ -220,6 +223,26 @@ public final class MemoryPlanner {
         long frames = job.outputFrames() * pixels * 3;
         return new MemoryEstimate.Buffers(frames, denoise + Math.max(decode, encode),
                 String.format(Locale.ROOT, "%d frames of %dx%d: %s; a window's latents, text and guidance: %s", job.outputFrames(),
+                        pack.width(), pack.height(), format(frames), format(denoise)));
+    }
+
+    /** LTX-Video: packed tokens [1, N, C] (batch 1, guidance as two calls), one image encoded for animate, the whole window decoded. */
+    private MemoryEstimate.Buffers ltxTokens(Job job, List<MemoryEstimate.Component> comps, dev.kinora.engine.pack.FamilySpec spec, int c, int l,
+                                             long lh, long lw, long pixels, int tokens) throws PackException {
+        long n = l * lh * lw;
+        if (job.mode() == Mode.ANIMATE) {
+            comps.add(component(ModelPack.VAE_ENCODER, ModelPack.VAE_ENCODER, Map.of("sample", new long[] {1, 3, 1, pack.height(), pack.width()}), 1, "one image"));
+        }
+        comps.add(component(ModelPack.DENOISER, ModelPack.DENOISER, Map.of("sample", new long[] {1, n, c}, "text_embeds", new long[] {1, tokens, spec.text().dim()},
+                "text_mask", new long[] {1, tokens}, "timestep", new long[] {1, n}, "coordinates", new long[] {1, 3, n}), 1,
+                n + " tokens" + (job.batch() == 2 ? " (guided pair as two calls)" : "")));
+        comps.add(component(ModelPack.VAE_DECODER, ModelPack.VAE_DECODER, Map.of("latent", new long[] {1, c, l, lh, lw}), 1, l + " latent frames"));
+        long lat = n * c;
+        long denoise = (8 * lat + 4 * n + 2L * tokens * spec.text().dim()) * Float.BYTES;
+        long decode = 3L * pack.frames() * pixels * Float.BYTES + pixels * 3 * pack.frames() + 2 * lat * Float.BYTES;
+        long frames = job.outputFrames() * pixels * 3;
+        return new MemoryEstimate.Buffers(frames, denoise + decode,
+                String.format(Locale.ROOT, "%d frames of %dx%d: %s; the window's tokens, text and guidance: %s", job.outputFrames(),
                         pack.width(), pack.height(), format(frames), format(denoise)));
     }
 

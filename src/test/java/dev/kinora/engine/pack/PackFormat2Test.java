@@ -38,16 +38,25 @@ class PackFormat2Test {
         assertTrue(p.component(ModelPack.VAE_DECODER_STEP).isPresent());
     }
 
-    /** LTX-Video's tiny pack and references exist (issue #10); until its adapter does, the pack is refused by name. */
+    /** LTX-Video 0.9.1's keys: packed tokens, coordinates, per-token timesteps, the timestep-aware decoder and its noise inputs. */
     @Test
-    void aFamilyWithoutAnAdapterIsRefusedNamingTheOnesThatRun() {
-        var e = assertThrows(PackException.class, () -> PackLoader.load(Path.of("src/test/resources/packs/ltx-tiny")));
-        assertTrue(e.getMessage().contains("family 'ltx-video-0.9.1' has no adapter in this Kinora; supported: wan2.1-t2v"), e.getMessage());
+    void theLtxPackReadsWithItsFamilyKeys() throws Exception {
+        ModelPack p = PackLoader.load(Path.of("src/test/resources/packs/ltx-tiny"));
+        FamilySpec f = p.family().orElseThrow();
+        assertEquals(FamilySpec.LTX, f.family());
+        assertEquals("ltx3d", f.vae().kind());
+        assertTrue(!f.text().encoderMask() && f.text().denoiserMask() && !f.text().zeroPadded());
+        assertEquals(25f, f.ltx().frameRate());
+        assertEquals(0.05f, f.ltx().decodeTimestep());
+        assertEquals(0.025f, f.ltx().decodeNoiseScale());
+        assertEquals(3, f.ltx().injectNoise().size());
+        assertEquals(new FamilySpec.InjectNoise("decoder_noise_0", 4, 4, 6), f.ltx().injectNoise().get(0));
+        assertEquals(java.util.Set.of(Mode.GENERATE, Mode.ANIMATE), p.modes());
     }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "unknown family|family|ltx-video-9|family 'ltx-video-9' has no adapter in this Kinora; supported: wan2.1-t2v",
+        "unknown family|family|ltx-video-9|family 'ltx-video-9' has no adapter in this Kinora; supported: wan2.1-t2v, ltx-video-0.9.1",
         "unknown cleaner|text.clean|basic|text.clean 'basic' is not one of",
         "pooled text|text.pooling|mean|format 2 takes per-token states",
         "unknown VAE|vae.kind|frames3d|vae.kind 'frames3d' is not one of",
