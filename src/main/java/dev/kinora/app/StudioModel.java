@@ -70,7 +70,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Nothing here blocks the FX thread on the engine: jobs are submitted to the service, whose
  * events are marshalled here with {@link Platform#runLater}; takes are decoded, the reel is built
- * and missing media are searched for on the executor's background thread.
+ * and missing media are searched for on the executor's background thread; Save and Save As write on
+ * the session's save thread, in the order asked for, and leaving the project waits for them.
  */
 public final class StudioModel implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StudioModel.class);
