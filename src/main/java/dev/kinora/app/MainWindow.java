@@ -703,7 +703,8 @@ public final class MainWindow extends BorderPane {
 
     /**
      * Saves; an untitled project is asked where to go first (Save As), so saved work ends up in a
-     * folder the artist chose, not in the hidden scratch folder. Returns whether it was saved.
+     * folder the artist chose, not in the hidden scratch folder. The file is written in the
+     * background: returns whether a save was started, and a failure shows when it comes.
      */
     public boolean save() {
         if (studio.readOnlyProperty().get()) {
@@ -714,16 +715,11 @@ public final class MainWindow extends BorderPane {
             return saveAs();
         }
         promptVm.commitPrompt();
-        try {
-            studio.save();
-            return true;
-        } catch (IOException e) {
-            error("Save failed", e);
-            return false;
-        }
+        studio.save(e -> error("Save failed", e));
+        return true;
     }
 
-    /** Asks where to save (a copy of) the project and continues there. Returns whether it was saved. */
+    /** Asks where to save (a copy of) the project and continues there. Returns whether a save was started. */
     public boolean saveAs() {
         promptVm.commitPrompt();
         Path initialDir = studio.isUntitled() ? ProjectFolders.ensureDefaultDir() : studio.session().store().dir().getParent();
@@ -732,13 +728,8 @@ public final class MainWindow extends BorderPane {
         if (target.isEmpty()) {
             return false;
         }
-        try {
-            studio.saveAs(target.get());
-            return true;
-        } catch (IOException | IllegalArgumentException e) {
-            error("Save As failed", e);
-            return false;
-        }
+        studio.saveAs(target.get(), e -> error("Save As failed", e));
+        return true;
     }
 
     /** Where Save As puts a project; the studio asks with a file chooser, tests answer directly. */
@@ -883,6 +874,7 @@ public final class MainWindow extends BorderPane {
      */
     public boolean confirmLeave(String when) {
         promptVm.commitPrompt();
+        studio.finishSaves(); // a save still in flight may be what makes the project clean
         if (!studio.dirtyProperty().get() || studio.readOnlyProperty().get()) {
             return true;
         }
@@ -896,7 +888,8 @@ public final class MainWindow extends BorderPane {
             return false;
         }
         if (r.get() == saveBtn) {
-            return save();
+            // Leave only once it is on disk: a failed save keeps the project open, its error shown.
+            return save() && studio.finishSaves();
         }
         var s = studio.session();
         s.stack().markSaved(s.project());

@@ -27,6 +27,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -38,7 +39,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import javafx.application.Platform;
 import javafx.beans.property.BooleanProperty;
@@ -64,7 +70,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Nothing here blocks the FX thread on the engine: jobs are submitted to the service, whose
  * events are marshalled here with {@link Platform#runLater}; takes are decoded, the reel is built
- * and missing media are searched for on the executor's background thread.
+ * and missing media are searched for on the executor's background thread; Save and Save As write on
+ * the session's save thread, in the order asked for, and leaving the project waits for them.
  */
 public final class StudioModel implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StudioModel.class);
@@ -112,6 +119,10 @@ public final class StudioModel implements AutoCloseable {
     private ProjectSession closed;
     /** close() ran: a second call (tests, the stage's hide after a quit) does nothing. */
     private boolean shutDown;
+    /** Where a Save As in flight puts the project; null when none is. FX thread. */
+    private Path savingAs;
+    /** The save asked for last, to tell whether leaving after it is safe. FX thread. */
+    private CompletableFuture<?> lastSave = CompletableFuture.completedFuture(null);
 
     public StudioModel(StudioEngine engine, UiTaskExecutor exec, StudioPrefs prefs, Path userData) {
         this.engine = engine;
@@ -201,7 +212,8 @@ public final class StudioModel implements AutoCloseable {
     /** Whether the open project is untitled (in the scratch folder): Save asks where to put it. */
     public boolean isUntitled() {
         ProjectSession s = session.get();
-        return s != null && scratch.isScratch(s.store().dir());
+        // A Save As in flight has already said where the project goes: a Save now follows it there.
+        return s != null && scratch.isScratch(savingAs != null ? savingAs : s.store().dir());
     }
 
     public ScratchProjects scratch() {
@@ -323,56 +335,167 @@ public final class StudioModel implements AutoCloseable {
         return i < 0 ? "a deleted shot" : "shot " + (i + 1);
     }
 
-    public void save() throws IOException {
+    /**
+     * Saves the document as it is now; returns at once. The file is written on the session's save
+     * thread, after any save still in flight; the status bar says "Saving…", then where it went or
+     * why it failed, and {@code onError} hears a failure on the FX thread (the window shows it).
+     */
+    public void save(Consumer<Throwable> onError) {
         ProjectSession s = session.get();
         if (s == null || s.readOnly()) {
             return;
         }
-        s.save();
-        status.set("Saved " + s.store().dir());
-        mirror();
+        status.set("Saving…");
+        whenSaved(s.saveInBackground(), null, dir -> status.set("Saved " + dir), "Save failed", onError);
     }
 
-    public void saveAs(Path target) throws IOException {
+    /**
+     * Saves under {@code target} (".kinora" added) and continues there; returns at once, like
+     * {@link #save}. The first save of an untitled project moves its render queue along, and its
+     * scratch folder goes once the copy is written.
+     */
+    public void saveAs(Path target, Consumer<Throwable> onError) {
         ProjectSession s = session.get();
-        Path dir = target.getFileName().toString().endsWith(ProjectStore.EXTENSION) ? target
-                : target.resolveSibling(target.getFileName() + ProjectStore.EXTENSION);
-        if (s.readOnly()) {
-            // A read-only project (newer format, locked) is copied into a new writable one.
-            Project p = s.project();
-            Path before = s.store().dir();
-            create(dir, dir.getFileName().toString().replaceFirst("\\.kinora$", ""), p);
-            dropScratch(before);
+        if (s == null) {
             return;
         }
+        Path dir = target.getFileName().toString().endsWith(ProjectStore.EXTENSION) ? target
+                : target.resolveSibling(target.getFileName() + ProjectStore.EXTENSION);
         Path before = s.store().dir();
-        // The first save of an untitled project moves its queue along (the scratch folder goes). The file
-        // must hold every job before it is copied; a job running for the scratch folder is then stopped
-        // and runs again, once, from the moved queue, where it stands interrupted.
+        status.set("Saving as " + dir + "…");
+        savingAs = dir;
+        if (s.readOnly()) {
+            // A read-only project (newer format, locked) is copied into a new writable one, which
+            // replaces it here once written.
+            Project p = s.project();
+            String name = dir.getFileName().toString().replaceFirst("\\.kinora$", "");
+            CompletableFuture<ProjectSession> copy = s.inSaveOrder(() -> {
+                ProjectSession c = ProjectSession.create(dir, name, Clock.systemUTC(), recents);
+                c.stack().reset(p, false);
+                c.save();
+                return c;
+            });
+            lastSave = copy;
+            copy.whenComplete((c, e) -> Platform.runLater(() -> {
+                if (dir.equals(savingAs)) {
+                    savingAs = null;
+                }
+                if (e != null) {
+                    failed("Save As failed", e, onError);
+                    return;
+                }
+                if (shutDown) { // the window closed meanwhile: the copy is on disk, nobody edits it here
+                    closeQuietly(c);
+                    return;
+                }
+                try {
+                    attach(c);
+                    dropScratch(before);
+                    status.set("Saved as " + c.store().dir());
+                } catch (IOException ex) {
+                    failed("Save As failed", ex, onError);
+                }
+            }));
+            return;
+        }
+        // The first save of an untitled project moves its queue along (the scratch folder goes): the
+        // session writes the queue file and stops writing it before copying it; a job running for the
+        // scratch folder is then stopped and runs again, once, from the moved queue, where it stands interrupted.
         boolean move = scratch.isScratch(before);
-        RenderQueue moved = s.queue();
-        if (move) {
-            moved.retire();
-        }
-        s.saveAs(dir, move);
-        if (move) {
-            render.detach();
-        }
-        render.attach(s); // the copy's queue; a running job of a named project carries on
-        prefs.setLastProject(dir);
-        status.set("Saved as " + dir);
-        mirror();
-        dropScratch(before);
+        CompletableFuture<Path> saved = s.saveAsInBackground(dir, move).whenComplete((d, e) -> {
+            // On the save thread as soon as the session has moved, so no job is queued into the old queue meanwhile.
+            if (e != null) {
+                return;
+            }
+            if (move) {
+                render.detach();
+            }
+            render.attach(s); // the copy's queue; a running job of a named project carries on
+            if (scratch.isScratch(before) && !before.equals(d)) {
+                try {
+                    scratch.wipe(before); // saved under a name, the untitled project lives there now
+                } catch (IOException ex) {
+                    LOG.debug("could not remove the scratch folder {}: {}", before, ex.getMessage());
+                }
+            }
+        });
+        whenSaved(saved, dir, d -> {
+            prefs.setLastProject(d);
+            status.set("Saved as " + d);
+        }, "Save As failed", onError);
     }
 
-    /** An untitled project saved under a name lives there now: its scratch folder goes. */
+    /** The outcome of a save on the FX thread, in the order the saves end (which is the order they were asked for). */
+    private void whenSaved(CompletableFuture<Path> f, Path savingTo, Consumer<Path> done, String failure, Consumer<Throwable> onError) {
+        lastSave = f;
+        f.whenComplete((dir, e) -> Platform.runLater(() -> {
+            if (savingTo != null && savingTo.equals(savingAs)) {
+                savingAs = null; // a plain save ending meanwhile leaves a later Save As in flight
+            }
+            if (e != null) {
+                failed(failure, e, onError);
+            } else {
+                done.accept(dir);
+            }
+            mirror();
+        }));
+    }
+
+    private void failed(String what, Throwable e, Consumer<Throwable> onError) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        LOG.warn("{}: {}", what, cause.toString());
+        status.set(what + ": " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
+        if (!shutDown) { // after the window closed there is nobody to show it to; the journal kept the edits
+            onError.accept(cause);
+        }
+    }
+
+    private static void closeQuietly(ProjectSession c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            LOG.warn("closing the copy {}: {}", c.store().dir(), e.getMessage());
+        }
+    }
+
+    /**
+     * Waits (on the FX thread, up to {@link ProjectSession#CLOSE_WAIT}) for the saves in flight, then
+     * shows the document's dirtiness as they left it. Before the project is left or the window
+     * closes: whether anything is unsaved is known only once they have landed. Returns whether they
+     * have all ended and the last one asked for was written.
+     */
+    public boolean finishSaves() {
+        ProjectSession s = session.get();
+        if (s == null) {
+            return true;
+        }
+        long start = System.nanoTime();
+        // The studio's own stage of the last save ends after the session's (it re-attaches the queue): both.
+        boolean done = awaitQuietly(lastSave, ProjectSession.CLOSE_WAIT)
+                && s.awaitSaves(ProjectSession.CLOSE_WAIT.minusNanos(System.nanoTime() - start));
+        mirror();
+        return done && !lastSave.isCompletedExceptionally();
+    }
+
+    private static boolean awaitQuietly(CompletableFuture<?> f, Duration max) {
+        try {
+            f.handle((r, e) -> null).get(Math.max(0, max.toMillis()), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException | ExecutionException e) {
+            return f.isDone();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** An untitled project saved under a name lives there now: its scratch folder goes (in the background). */
     private void dropScratch(Path dir) {
         if (scratch.isScratch(dir) && !dir.equals(session.get().store().dir())) {
-            try {
+            exec.background(() -> {
                 scratch.wipe(dir);
-            } catch (IOException e) {
-                LOG.debug("could not remove the scratch folder {}: {}", dir, e.getMessage());
-            }
+                return dir;
+            }, d -> { }, e -> LOG.debug("could not remove the scratch folder {}: {}", dir, e.getMessage()));
         }
     }
 
@@ -750,9 +873,13 @@ public final class StudioModel implements AutoCloseable {
         if (s != null && s != closed) {
             closed = s;
             try {
-                s.close();
+                s.close(); // waits for a save in flight
             } catch (IOException e) {
                 LOG.warn("closing the project: {}", e.getMessage());
+            }
+            // A Save As that landed while closing moved the project; its FX callback may never run now.
+            if (!s.store().dir().toString().equals(prefs.lastProject())) {
+                prefs.setLastProject(s.store().dir());
             }
         }
         exec.close();

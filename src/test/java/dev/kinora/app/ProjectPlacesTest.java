@@ -101,13 +101,8 @@ class ProjectPlacesTest {
             p.generate();
         });
         Path target = tmp.resolve("Videos/Kinora/Ball");
-        onFx(() -> {
-            try {
-                m.saveAs(target);
-            } catch (java.io.IOException e) {
-                throw new RuntimeException(e);
-            }
-        });
+        onFx(() -> m.saveAs(target, FxTestSupport.FX_ERRORS::add));
+        assertTrue(onFx(m::finishSaves), "the first save landed: " + FxTestSupport.FX_ERRORS);
         Path saved = tmp.resolve("Videos/Kinora/Ball.kinora").toAbsolutePath();
         assertEquals(saved, m.session().store().dir());
         assertFalse(m.isUntitled());

@@ -320,12 +320,9 @@ class ViewModelsTest {
         onFx(() -> {
             prompt.promptProperty().set("a boat");
             prompt.commitPrompt();
-            try {
-                studio.save();
-            } catch (java.io.IOException e) {
-                throw new RuntimeException(e);
-            }
+            studio.save(FxTestSupport.FX_ERRORS::add);
         });
+        assertTrue(onFx(studio::finishSaves));
         Path dir = studio.session().store().dir();
         String shotId = shot(0).id();
         onFx(studio::close);

@@ -12,6 +12,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -145,5 +150,144 @@ class ProjectSessionTest {
         ProjectSession again = ProjectSession.open(s.store().dir(), clock, recents);
         assertTrue(again.message().contains("interrupted"), again.message());
         assertEquals(JobState.QUEUED, again.queue().job(j.id()).orElseThrow().state());
+    }
+
+    /** Saves the test lets through by hand: what is on disk while a save is "in flight" can be looked at. */
+    static final class HeldSaves implements Executor {
+        private final LinkedBlockingQueue<Runnable> held = new LinkedBlockingQueue<>();
+
+        @Override
+        public void execute(Runnable r) {
+            held.add(r);
+        }
+
+        int waiting() {
+            return held.size();
+        }
+
+        /** Runs the saves waiting, and the ones they let start, on this thread. */
+        void releaseAll() {
+            Runnable r;
+            while ((r = held.poll()) != null) {
+                r.run();
+            }
+        }
+    }
+
+    private static String nameOnDisk(Path dir) throws Exception {
+        return Json.parse(Files.readAllBytes(dir.resolve(ProjectStore.PROJECT_FILE))).path("name").asText();
+    }
+
+    @Test
+    void aBackgroundSaveReturnsBeforeTheWriteAndWritesTheDocumentAsItWasWhenAsked() throws Exception {
+        ProjectSession s = newSessionWithAShot();
+        HeldSaves held = new HeldSaves();
+        s.saveOn(held);
+        s.execute(new Commands.RenameProject("asked"));
+        CompletableFuture<Path> saved = s.saveInBackground();
+        assertFalse(saved.isDone(), "the caller does not wait for the disk");
+        assertEquals("film", nameOnDisk(s.store().dir()), "nothing written yet");
+        assertTrue(s.stack().isDirty());
+        s.execute(new Commands.RenameProject("typed while saving"));
+
+        held.releaseAll();
+        assertEquals(s.store().dir(), saved.join());
+        assertEquals("asked", nameOnDisk(s.store().dir()), "the document as it was when the save was asked for");
+        assertTrue(s.stack().isDirty(), "the edit made meanwhile is not on disk, so it stays unsaved");
+        s.stack().undo();
+        assertFalse(s.stack().isDirty(), "undone back to what was written: clean");
+    }
+
+    @Test
+    void backgroundSavesLandInTheOrderTheyWereAskedForEvenWhenTheFirstIsSlow() throws Exception {
+        ProjectSession s = newSessionWithAShot();
+        AtomicInteger started = new AtomicInteger();
+        // Each save on its own thread, the first one slow: only the session's ordering keeps them in turn.
+        s.saveOn(r -> {
+            int n = started.getAndIncrement();
+            new Thread(() -> {
+                try {
+                    Thread.sleep(n == 0 ? 300 : 0);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                r.run();
+            }).start();
+        });
+        s.execute(new Commands.RenameProject("first"));
+        CompletableFuture<Path> first = s.saveInBackground();
+        s.execute(new Commands.RenameProject("second"));
+        CompletableFuture<Path> second = s.saveInBackground();
+        assertFalse(first.isDone());
+        second.join();
+        assertTrue(first.isDone(), "the second save ended after the first");
+        assertEquals("second", nameOnDisk(s.store().dir()), "the newer document is the one left on disk");
+        assertFalse(s.stack().isDirty(), "and it is the current one");
+        assertEquals("first", Json.parse(Files.readAllBytes(s.store().dir().resolve(ProjectStore.BACKUP_FILE))).path("name").asText(),
+                "the backup is the save before it");
+    }
+
+    @Test
+    void aFailedBackgroundSaveIsReportedAndLeavesTheDocumentUnsaved() throws Exception {
+        ProjectSession s = newSessionWithAShot();
+        // A folder where the save's temp file goes: the write fails as a full or broken disk would.
+        Path obstacle = s.store().dir().resolve(ProjectStore.PROJECT_FILE + ".tmp");
+        Files.createDirectories(obstacle.resolve("in-the-way"));
+        CompletableFuture<Path> saved = s.saveInBackground();
+        CompletionException e = assertThrows(CompletionException.class, saved::join);
+        assertTrue(e.getCause() instanceof IOException, e.getCause().toString());
+        assertTrue(s.stack().isDirty());
+        assertEquals("film", nameOnDisk(s.store().dir()));
+        assertThrows(IOException.class, s::save, "the waiting save reports the same failure");
+
+        Files.delete(obstacle.resolve("in-the-way"));
+        Files.delete(obstacle);
+        s.execute(new Commands.RenameProject("after the failure"));
+        s.saveInBackground().join();
+        assertFalse(s.stack().isDirty(), "a failure does not stop the saves after it");
+        assertEquals("after the failure", nameOnDisk(s.store().dir()));
+    }
+
+    @Test
+    void closingWaitsForASaveInFlightSoTheProjectClosesClean() throws Exception {
+        ProjectSession s = newSessionWithAShot();
+        s.saveOn(r -> new Thread(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            r.run();
+        }).start());
+        s.execute(new Commands.RenameProject("saved on the way out"));
+        CompletableFuture<Path> saved = s.saveInBackground();
+        s.close();
+        assertTrue(saved.isDone(), "close waited for the save");
+        assertEquals("saved on the way out", nameOnDisk(s.store().dir()));
+        assertFalse(Files.exists(s.store().journalFile()), "clean once saved: no journal to offer next time");
+    }
+
+    @Test
+    void aSaveAsInFlightMovesTheSessionWhenItLandsAndASaveAfterItFollows() throws Exception {
+        ProjectSession s = newSessionWithAShot();
+        s.save();
+        Path old = s.store().dir();
+        HeldSaves held = new HeldSaves();
+        s.saveOn(held);
+        s.execute(new Commands.RenameProject("copy"));
+        CompletableFuture<Path> moved = s.saveAsInBackground(tmp.resolve("copy"), false);
+        s.execute(new Commands.RenameProject("copy, then saved"));
+        CompletableFuture<Path> saved = s.saveInBackground();
+        assertEquals(old, s.store().dir(), "the session stays until the copy is written");
+        assertEquals(1, held.waiting(), "the save waits for the Save As");
+
+        held.releaseAll();
+        Path copy = tmp.resolve("copy.kinora").toAbsolutePath().normalize();
+        assertEquals(copy, moved.join());
+        assertEquals(copy, saved.join(), "the save asked for after the Save As went to the copy");
+        assertEquals(copy, s.store().dir());
+        assertEquals("copy, then saved", nameOnDisk(copy));
+        assertEquals("film", nameOnDisk(old), "the old folder is left as it was");
+        assertFalse(s.stack().isDirty());
     }
 }

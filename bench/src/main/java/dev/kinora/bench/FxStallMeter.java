@@ -1,5 +1,7 @@
 package dev.kinora.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,8 +14,11 @@ import javafx.animation.AnimationTimer;
  * around any interaction, read {@link #gaps()} from any thread.
  */
 public final class FxStallMeter {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private final AnimationTimer timer;
     private long[] stamps = new long[4096];
+    /** The FX thread's CPU time at each pulse, beside {@link #stamps}. */
+    private long[] cpu = new long[4096];
     private int count;
     private volatile long lastPulse;
     private volatile Thread fxThread;
@@ -36,7 +41,9 @@ public final class FxStallMeter {
         fxThread = Thread.currentThread();
         if (count == stamps.length) {
             stamps = Arrays.copyOf(stamps, count * 2);
+            cpu = Arrays.copyOf(cpu, count * 2);
         }
+        cpu[count] = THREADS.getCurrentThreadCpuTime();
         stamps[count++] = now;
     }
 
@@ -103,5 +110,14 @@ public final class FxStallMeter {
 
     public synchronized PulseGaps gaps() {
         return PulseGaps.of(Arrays.copyOf(stamps, count));
+    }
+
+    /**
+     * The FX thread's own CPU time between consecutive pulses: the work it did there, without the
+     * time it waited for a CPU. On cores shared with other jobs the pulse gaps mostly measure the
+     * scheduler; these still show what the FX thread itself spent (e.g. first-use linking).
+     */
+    public synchronized PulseGaps cpuGaps() {
+        return PulseGaps.of(Arrays.copyOf(cpu, count));
     }
 }

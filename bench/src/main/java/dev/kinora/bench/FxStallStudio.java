@@ -44,11 +44,17 @@ import javafx.stage.Stage;
  */
 public final class FxStallStudio {
     /** One scenario: the pulse gaps over its window and its longest FX-thread call. */
-    public record Scenario(String name, PulseGaps gaps, double longestCallMs, double seconds, String note, String stalls) {
+    public record Scenario(String name, PulseGaps gaps, PulseGaps cpu, double longestCallMs, double seconds, String note, String stalls) {
         public String describe() {
-            return String.format(Locale.ROOT, "%-11s %s; longest FX call %.1f ms; %.1f s; %s%n            FX thread during pulses over 40 ms late: %s",
-                    name, gaps.describe(), longestCallMs, seconds, note, stalls);
+            return String.format(Locale.ROOT, "%-11s %s; longest FX call %.1f ms; %.1f s; %s%n            %s%n            FX thread during pulses over 40 ms late: %s",
+                    name, gaps.describe(), longestCallMs, seconds, note, cpuLine(cpu), stalls);
         }
+    }
+
+    /** The FX thread's CPU time between pulses ({@link FxStallMeter#cpuGaps}), the figure that does not grow with other load. */
+    static String cpuLine(PulseGaps cpu) {
+        return String.format(Locale.ROOT, "FX thread CPU between pulses: longest %.1f ms, p99 %.1f ms, median %.1f ms, %d over 50 ms",
+                cpu.maxMs(), cpu.p99Ms(), cpu.medianMs(), cpu.over50Ms());
     }
 
     /** The idle window first, then the scenarios in order. */
@@ -96,7 +102,8 @@ public final class FxStallStudio {
             Path clip = longClip(work.resolve("source-512.mp4"));
             Thread.sleep(2000);
             PulseGaps idle = meter.gaps();
-            out.println("studio window idle: " + idle.describe() + "\n            FX thread during pulses over 40 ms late: " + meter.stalls(4));
+            out.println("studio window idle: " + idle.describe() + "\n            " + cpuLine(meter.cpuGaps())
+                    + "\n            FX thread during pulses over 40 ms late: " + meter.stalls(4));
 
             // 1. Device changes while a job renders.
             onFx(() -> {
@@ -118,7 +125,7 @@ public final class FxStallStudio {
             }
             Thread.sleep(settleMillis);
             boolean stillRunning = running(studio) != null;
-            scenarios.add(new Scenario("device", meter.gaps(), longest, (System.nanoTime() - t0) / 1e9,
+            scenarios.add(new Scenario("device", meter.gaps(), meter.cpuGaps(), longest, (System.nanoTime() - t0) / 1e9,
                     "5 changes " + start.id() + "↔other during a " + steps + "-step, 4-window job" + (stillRunning ? ", job still running" : ", job ended meanwhile"), meter.stalls(4)));
 
             // 2. Cancel that job once a window is done; its partial take lands on the card and plays. Then
@@ -142,7 +149,7 @@ public final class FxStallStudio {
             String how = onFx(() -> studio.queue().jobs().stream().filter(j -> j.spec().mode() == Mode.EXTEND).findFirst()
                     .map(j -> j.state().name().toLowerCase(Locale.ROOT) + (j.messageProperty().get().isBlank() ? "" : " (" + j.messageProperty().get() + ")"))
                     .orElse("not queued: " + studio.statusProperty().get()));
-            scenarios.add(new Scenario("source-512", meter.gaps(), Math.max(drop, submit), (System.nanoTime() - t0) / 1e9,
+            scenarios.add(new Scenario("source-512", meter.gaps(), meter.cpuGaps(), Math.max(drop, submit), (System.nanoTime() - t0) / 1e9,
                     SOURCE_FRAMES + "-frame 320×180 MP4 dropped on A, extend queued (drop " + String.format(Locale.ROOT, "%.1f", drop)
                             + " ms, generate " + String.format(Locale.ROOT, "%.1f", submit) + " ms); job " + how
                             + (slot ? "; slot thumbnail shown" : ""), meter.stalls(4)));
@@ -187,7 +194,7 @@ public final class FxStallStudio {
         // Finished windows come back as a partial take; a job cancelled inside its first window has none.
         boolean partial = waitQuietly(3_000, () -> onFxUnchecked(() -> studio.doc().shots().get(0).takes().size()) > takesBefore);
         Thread.sleep(settleMillis);
-        return new Scenario(name, meter.gaps(), cancelCall, (System.nanoTime() - t0) / 1e9,
+        return new Scenario(name, meter.gaps(), meter.cpuGaps(), cancelCall, (System.nanoTime() - t0) / 1e9,
                 job == null ? "no job was running" : String.format(Locale.ROOT, "job %s %.1f s after the click%s",
                         job.state().name().toLowerCase(Locale.ROOT), stopped,
                         partial ? ", partial take added and played" : ", inside its first window: no partial take"), meter.stalls(4));
