@@ -43,8 +43,17 @@ public final class TestPacks {
      */
     /** The tiny random-weight Wan 2.1 pack (format 2, src/test/resources/packs/wan-tiny) installed as parent/wan-tiny. */
     public static Path wanTiny(Path parent) throws IOException {
-        Path from = Path.of("src/test/resources/packs/wan-tiny");
-        Path to = parent.resolve("wan-tiny");
+        return format2(parent, "wan-tiny");
+    }
+
+    /** The tiny random-weight LTX-Video 0.9.1 pack (src/test/resources/packs/ltx-tiny) installed as parent/ltx-tiny. */
+    public static Path ltxTiny(Path parent) throws IOException {
+        return format2(parent, "ltx-tiny");
+    }
+
+    private static Path format2(Path parent, String name) throws IOException {
+        Path from = Path.of("src/test/resources/packs").resolve(name);
+        Path to = parent.resolve(name);
         try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(from)) {
             for (Path p : s.toList()) {
                 Path t = to.resolve(from.relativize(p).toString());

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The tiny Wan 2.1 pack installed as a user would (a folder under models/), driven through `kinora`. */
-class WanCliTest {
+/** The tiny Wan 2.1 and LTX-Video packs installed as a user would (folders under models/), driven through `kinora`. */
+class FamilyPacksCliTest {
     @TempDir
     static Path dir;
     static String savedModels;
@@ -22,6 +22,7 @@ class WanCliTest {
     static void install() throws Exception {
         savedModels = System.getProperty("kinora.models");
         dev.kinora.testing.TestPacks.wanTiny(dir.resolve("models"));
+        dev.kinora.testing.TestPacks.ltxTiny(dir.resolve("models"));
         System.setProperty("kinora.models", dir.resolve("models").toString());
         System.setProperty("kinora.cache", dir.resolve("cache").toString());
     }
@@ -53,6 +54,31 @@ class WanCliTest {
         assertTrue(Files.isRegularFile(ext.resolve("frame_0016.png")));
     }
 
+    /** LTX-Video 0.9.1 beside it: text-to-video and an animated still (frame 0 kept), through the same commands. */
+    @Test
+    void theLtxPackGeneratesAndAnimatesAStill() throws Exception {
+        Path clip = dir.resolve("ltx");
+        CliRun g = kinora("generate", "-m", "ltx-tiny", "-p", "a red fox", "-s", "3", "--steps", "2", "--format", "png", "-o", clip.toString(), "--json");
+        assertEquals(0, g.code(), g.err());
+        assertTrue(g.out().contains("\"frames\":9"), g.out());
+        Path anim = dir.resolve("ltx-anim");
+        Path still = clip.resolve("frame_0004.png");
+        CliRun a = kinora("animate", "-m", "ltx-tiny", "-i", still.toString(), "-p", "the fox runs", "--steps", "2", "--format", "png",
+                "-o", anim.toString(), "--json");
+        assertEquals(0, a.code(), a.err());
+        assertTrue(a.out().contains("\"frames\":9"), a.out());
+        var in = javax.imageio.ImageIO.read(still.toFile());
+        var out = javax.imageio.ImageIO.read(anim.resolve("frame_0000.png").toFile());
+        for (int y = 0; y < in.getHeight(); y += 7) {
+            for (int x = 0; x < in.getWidth(); x += 7) {
+                assertEquals(in.getRGB(x, y), out.getRGB(x, y), "the still is frame 0 at " + x + "," + y);
+            }
+        }
+        CliRun ext = kinora("extend", "-m", "ltx-tiny", "-c", clip.toString(), "-q", "-o", dir.resolve("ltx-ext.mp4").toString());
+        assertEquals(ExitCodes.PACK, ext.code(), ext.err());
+        assertTrue(ext.err().contains("does not support extend"), ext.err());
+    }
+
     @Test
     void modelsVerifyAndInfoReadTheFormat2Pack() {
         CliRun v = kinora("models", "verify", "wan-tiny");
@@ -60,6 +86,10 @@ class WanCliTest {
         CliRun info = kinora("models", "info", "wan-tiny");
         assertEquals(0, info.code(), info.err());
         assertTrue(info.out().contains("denoiser") && info.out().contains("vae_decoder"), info.out());
+        assertEquals(0, kinora("models", "verify", "ltx-tiny").code());
+        CliRun ltx = kinora("models", "info", "ltx-tiny");
+        assertEquals(0, ltx.code(), ltx.err());
+        assertTrue(ltx.out().contains("12 tokens"), ltx.out());
     }
 
     @Test
