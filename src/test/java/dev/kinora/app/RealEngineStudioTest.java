@@ -114,4 +114,28 @@ class RealEngineStudioTest {
         assertEquals("wan-tiny", second.takes().get(0).recipe().packId());
         onFx(studio::close);
     }
+
+    /** LTX-Video makes one 9-frame window: a new shot (a second at 25 fps) is capped to it and told so; animate keeps the still. */
+    @Test
+    void theLtxPackMakesItsOneWindowInTheStudio() throws Exception {
+        Path models = tmp.resolve("models");
+        TestPacks.ltxTiny(models);
+        StudioModel studio = FxTestSupport.studio(new LocalEngine(new PackRegistry(List.of(models))), tmp.resolve("ud"));
+        PromptViewModel prompt = onFx(() -> new PromptViewModel(studio));
+        assertEquals("ltx-tiny", onFx(() -> prompt.packProperty().get().id()));
+        onFx(() -> {
+            prompt.promptProperty().set("a red fox walks across the snow");
+            prompt.stepsProperty().set(2);
+            prompt.generate();
+        });
+        assertTrue(onFx(() -> studio.statusProperty().get()).contains("makes at most 9 frames a shot"), onFx(() -> studio.statusProperty().get()));
+        waitFor("take", 60_000, () -> studio.doc().shots().get(0).takes().size() == 1
+                || studio.queue().jobs().stream().anyMatch(j -> j.state() == JobState.FAILED));
+        assertTrue(studio.queue().jobs().stream().noneMatch(j -> j.state() == JobState.FAILED),
+                () -> "job failed: " + studio.queue().jobs().get(0).messageProperty().get());
+        Take take = studio.doc().shots().get(0).takes().get(0);
+        assertEquals(96, take.width());
+        assertEquals(9, take.frames());
+        onFx(studio::close);
+    }
 }

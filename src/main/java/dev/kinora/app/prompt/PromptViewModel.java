@@ -408,6 +408,13 @@ public final class PromptViewModel {
         long base = st.seedLocked() ? st.seed() : Math.abs(seeds.nextLong() % 1_000_000_000L);
         float str = m == Mode.REMIX ? (float) strength.get() : 1f;
         JobSettings job = s.jobSettings(base).withPack(packId).withMode(m).withExtension(dir, 0, str);
+        PackInfo info = pack.get();
+        String capped = "";
+        if (info != null && info.id().equals(packId) && !info.modes().contains(Mode.EXTEND) && job.frames() > info.frames()) {
+            // a pack that cannot continue a clip (LTX-Video 0.9.1) makes one window: the shot gets that, and is told so
+            capped = "; " + info.name() + " makes at most " + info.frames() + " frames a shot, so " + job.frames() + " became " + info.frames();
+            job = job.withFrames(info.frames());
+        }
         List<JobSpec> specs = new ArrayList<>();
         for (int v = 0; v < st.variations(); v++) {
             JobSpec spec = new JobSpec(job.withSeed(base + v), sources);
@@ -419,7 +426,7 @@ public final class PromptViewModel {
             specs.add(spec);
         }
         remember(s.prompt());
-        studio.statusProperty().set("Queued " + specs.size() + " job" + (specs.size() == 1 ? "" : "s"));
+        studio.statusProperty().set("Queued " + specs.size() + " job" + (specs.size() == 1 ? "" : "s") + capped);
         return specs;
     }
 
