@@ -12,14 +12,17 @@ import java.util.List;
  * @param mean         per-channel latent mean: the VAE's raw space is {@code x * std + mean}
  * @param std          per-channel latent std
  * @param multipleOf   latent frames / height / width the denoiser accepts multiples of
+ * @param frameMajor   the denoiser's latents are [1, L, C, h, w] (CogVideoX) rather than [1, C, L, h, w]; the VAE's are
+ *                     always channel-major
  */
-public record FamilySpec(String family, int latentFrames, float[] mean, float[] std, int[] multipleOf, TokenText text, VaeSpec vae,
-                         Ltx ltx) {
+public record FamilySpec(String family, int latentFrames, float[] mean, float[] std, int[] multipleOf, boolean frameMajor, TokenText text,
+                         VaeSpec vae, Ltx ltx) {
 
     public static final String WAN = "wan2.1-t2v";
     public static final String LTX = "ltx-video-0.9.1";
+    public static final String COGVIDEOX = "cogvideox-2b";
     /** The families this engine has an adapter for. */
-    public static final List<String> FAMILIES = List.of(WAN, LTX);
+    public static final List<String> FAMILIES = List.of(WAN, LTX, COGVIDEOX);
 
     /**
      * Per-token text: the tokenizer's output truncated to {@code maxTokens} (its end token kept) and padded with
@@ -39,7 +42,9 @@ public record FamilySpec(String family, int latentFrames, float[] mean, float[] 
     public record VaeSpec(String kind, int latentFrames, int frames, boolean stepDecoder, int cacheTensors, boolean clamped) {
         public static final String CAUSAL3D = "causal3d";
         public static final String LTX3D = "ltx3d";
-        public static final List<String> KINDS = List.of(CAUSAL3D, LTX3D);
+        /** CogVideoX's causal VAE: one window graph with diffusers' frame batches inside, no encoder in the pack. */
+        public static final String COGVIDEOX3D = "cogvideox3d";
+        public static final List<String> KINDS = List.of(CAUSAL3D, LTX3D, COGVIDEOX3D);
     }
 
     /**

@@ -164,8 +164,22 @@ public final class PackLoader {
         if (!temporal.equals("causal")) {
             throw new PackException(r.manifest + ": latent.temporal '" + temporal + "' is not supported; format 2 reads \"causal\"");
         }
-        float[] mean = floats(r, lat, "mean", latent.channels());
-        float[] std = floats(r, lat, "std", latent.channels());
+        float[] mean;
+        float[] std;
+        if (lat.has("scalingFactor") && !lat.has("mean") && !lat.has("std")) {
+            // CogVideoX: z = x · float32(1/scalingFactor), i.e. mean 0 and std float32(1/sf) per channel
+            float inv = (float) (1.0 / r.positiveDouble(lat, "scalingFactor"));
+            mean = new float[latent.channels()];
+            std = new float[latent.channels()];
+            java.util.Arrays.fill(std, inv);
+        } else {
+            mean = floats(r, lat, "mean", latent.channels());
+            std = floats(r, lat, "std", latent.channels());
+        }
+        String order = lat.path("order").asText("CFHW");
+        if (!order.equals("CFHW") && !order.equals("FCHW")) {
+            throw new PackException(r.manifest + ": latent.order '" + order + "' is not supported (\"CFHW\" or \"FCHW\")");
+        }
         for (int c = 0; c < std.length; c++) {
             if (!(std[c] > 0) || !Float.isFinite(mean[c])) {
                 throw new PackException(r.manifest + ": latent.std must be positive and latent.mean finite, channel " + c + " has "
@@ -229,8 +243,35 @@ public final class PackLoader {
         if (vae.has("encode") && !vae.path("encode").asText().equals(encode)) {
             throw new PackException(r.manifest + ": vae.encode '" + vae.path("encode").asText() + "' is not supported for a " + kind + " VAE (\"" + encode + "\")");
         }
-        if (family.equals(FamilySpec.LTX) != kind.equals(FamilySpec.VaeSpec.LTX3D)) {
-            throw new PackException(r.manifest + ": family '" + family + "' does not drive a '" + kind + "' VAE");
+        String familyKind = switch (family) {
+            case FamilySpec.LTX -> FamilySpec.VaeSpec.LTX3D;
+            case FamilySpec.COGVIDEOX -> FamilySpec.VaeSpec.COGVIDEOX3D;
+            default -> FamilySpec.VaeSpec.CAUSAL3D;
+        };
+        if (!kind.equals(familyKind)) {
+            throw new PackException(r.manifest + ": family '" + family + "' does not drive a '" + kind + "' VAE (it takes '" + familyKind + "')");
+        }
+        if (kind.equals(FamilySpec.VaeSpec.COGVIDEOX3D)) {
+            if (!vae.path("batchedInGraph").asBoolean(false) || !vae.path("causalDecode").asBoolean(false)) {
+                throw new PackException(r.manifest + ": a cogvideox3d VAE needs causalDecode and batchedInGraph true (diffusers' frame batches"
+                        + " inside the graph; decoding all frames at once differs)");
+            }
+            if (!vae.path("input").asText("").equals("latents*(1/scalingFactor)") || !lat.has("scalingFactor")) {
+                throw new PackException(r.manifest + ": a cogvideox3d VAE takes latents*(1/scalingFactor) with latent.scalingFactor, found "
+                        + vae.path("input"));
+            }
+            if (latentFrames % 2 == 0) {
+                throw new PackException(r.manifest + ": a cogvideox3d window needs an odd number of latent frames (an even L decodes to 4L"
+                        + " frames, not 4L − 3), found " + latentFrames);
+            }
+            JsonNode d = root.path("defaults");
+            if (d.path("dynamicGuidance").asBoolean(false) || d.path("eta").asDouble(0) != 0) {
+                throw new PackException(r.manifest + ": defaults.dynamicGuidance and defaults.eta are not supported (false, 0)");
+            }
+            JsonNode pos = root.path("positions");
+            if (!pos.isMissingNode() && !pos.path("fixedSize").toString().equals("[" + latentFrames + "," + latent.height() + "," + latent.width() + "]")) {
+                throw new PackException(r.manifest + ": positions.fixedSize " + pos.path("fixedSize") + " must be the window's [L, h, w]");
+            }
         }
         if (vae.has("encodeOutput") && !vae.path("encodeOutput").asText().equals("moments")) {
             throw new PackException(r.manifest + ": vae.encodeOutput '" + vae.path("encodeOutput").asText() + "' is not supported (\"moments\")");
@@ -250,7 +291,7 @@ public final class PackLoader {
         }
         FamilySpec.VaeSpec vaeSpec = new FamilySpec.VaeSpec(kind, latentFrames, frames, step, caches, vae.path("clamped").asBoolean(false));
         FamilySpec.Ltx ltx = family.equals(FamilySpec.LTX) ? ltx(r, root, vae) : null;
-        return new FamilySpec(family, latentFrames, mean, std, multipleOf, tokenText, vaeSpec, ltx);
+        return new FamilySpec(family, latentFrames, mean, std, multipleOf, order.equals("FCHW"), tokenText, vaeSpec, ltx);
     }
 
     /** LTX-Video 0.9.1's keys (docs/pack-format-2.md): each value the adapter implements, anything else refused by name. */

@@ -209,7 +209,8 @@ public final class MemoryPlanner {
         }
         boolean freeBatch = pack.require(ModelPack.DENOISER).input("sample").map(t -> t.shape().length > 0 && t.shape()[0] < 0).orElse(false);
         long b = freeBatch ? job.batch() : 1;
-        comps.add(component(ModelPack.DENOISER, ModelPack.DENOISER, Map.of("sample", new long[] {b, c, l, lh, lw}, "timestep", new long[] {b},
+        comps.add(component(ModelPack.DENOISER, ModelPack.DENOISER, Map.of("sample", spec.frameMajor() ? new long[] {b, l, c, lh, lw} : new long[] {b, c, l, lh, lw},
+                "timestep", new long[] {b},
                 "text_embeds", new long[] {b, tokens, spec.text().dim()}), b, b + " x " + l + " latent frames" + (job.batch() == 2 && b == 1 ? " (guided pair as two calls)" : "")));
         boolean steps = spec.vae().stepDecoder();
         comps.add(component(ModelPack.VAE_DECODER, steps ? ModelPack.VAE_DECODER_STEP : ModelPack.VAE_DECODER,

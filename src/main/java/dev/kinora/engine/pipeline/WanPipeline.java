@@ -39,7 +39,9 @@ import java.util.Map;
 import java.util.function.IntFunction;
 
 /**
- * The adapter for {@code family: "wan2.1-t2v"}: diffusers' {@code WanPipeline} and {@code WanVideoToVideoPipeline}
+ * The adapter for {@code family: "wan2.1-t2v"} and {@code "cogvideox-2b"}: diffusers' {@code WanPipeline},
+ * {@code WanVideoToVideoPipeline} and {@code CogVideoXPipeline} (the same loop: per-token text, the pack's exact
+ * scheduler, guidance by two calls or a batch of two, a causal VAE; CogVideoX's latents are frame-major)
  * on a format-2 pack (docs/pack-format-2.md, *Sampling loop*), plus forward extension by Kinora's mask/replace rule.
  * Every window is exactly the VAE's: L latent frames, F = 1 + 4(L − 1) pixel frames.
  * <pre>
@@ -155,6 +157,10 @@ public final class WanPipeline {
             case REMIX -> r.sources().get(0).frames().count();
             default -> window;
         };
+        if (frames > window && pack.component(ModelPack.VAE_ENCODER).isEmpty()) {
+            throw new UnsupportedModeException("model '" + pack.id() + "' makes one window of at most " + window + " frames; " + frames
+                    + " were asked for (continuing a clip needs a VAE encoder, which this pack has not)");
+        }
         float strength = mode == Mode.REMIX ? r.strength() : 1f;
         int kept = steps;
         if (mode == Mode.REMIX) {
@@ -399,7 +405,7 @@ public final class WanPipeline {
                 cancel.attach(ro);
                 try {
                     Map<String, FloatTensor> out = den.run(Map.of(
-                            comp.inputName("sample"), FloatTensor.of(x, batch, c, l, h, w),
+                            comp.inputName("sample"), spec.frameMajor() ? FloatTensor.of(x, batch, l, c, h, w) : FloatTensor.of(x, batch, c, l, h, w),
                             comp.inputName("timestep"), FloatTensor.of(ts, batch),
                             comp.inputName("text_embeds"), textEmbeds), Map.of(), ro);
                     FloatTensor v = out.get(comp.outputName("prediction"));
@@ -428,7 +434,7 @@ public final class WanPipeline {
             report(Stage.DECODING);
             long t0 = System.nanoTime();
             CausalVae vae = lp.causalVae();
-            float[] px = vae.decode(x);
+            float[] px = vae.decode(spec.frameMajor() ? channelMajor(x) : x);
             List<byte[]> rgb = vae.toRgb(px, from, vae.frames());
             decodeMs += ms(t0);
             return rgb;
@@ -440,6 +446,17 @@ public final class WanPipeline {
             }
             long seed = r.seed() * 0x9E3779B97F4A7C15L + windowNo * 0xC2B2AE3D27D4EB4FL + 0x165667B19E3779F9L;
             return Latents.gaussian(seed, c * l * hw);
+        }
+
+        /** Frame-major [L, C, h, w] (CogVideoX's denoiser) as the VAE's channel-major [C, L, h, w]. */
+        private float[] channelMajor(float[] x) {
+            float[] out = new float[x.length];
+            for (int f = 0; f < l; f++) {
+                for (int ch = 0; ch < c; ch++) {
+                    System.arraycopy(x, (f * c + ch) * hw, out, (ch * l + f) * hw, hw);
+                }
+            }
+            return out;
         }
 
         /** The first k latent frames of [C, L, h, w]. */
