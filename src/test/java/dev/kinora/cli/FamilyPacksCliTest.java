@@ -23,6 +23,7 @@ class FamilyPacksCliTest {
         savedModels = System.getProperty("kinora.models");
         dev.kinora.testing.TestPacks.wanTiny(dir.resolve("models"));
         dev.kinora.testing.TestPacks.ltxTiny(dir.resolve("models"));
+        dev.kinora.testing.TestPacks.cogvideoxTiny(dir.resolve("models"));
         System.setProperty("kinora.models", dir.resolve("models").toString());
         System.setProperty("kinora.cache", dir.resolve("cache").toString());
     }
@@ -77,6 +78,17 @@ class FamilyPacksCliTest {
         CliRun ext = kinora("extend", "-m", "ltx-tiny", "-c", clip.toString(), "-q", "-o", dir.resolve("ltx-ext.mp4").toString());
         assertEquals(ExitCodes.PACK, ext.code(), ext.err());
         assertTrue(ext.err().contains("does not support extend"), ext.err());
+    }
+
+    @Test
+    void theCogVideoXPackGeneratesItsWindow() {
+        CliRun g = kinora("generate", "-m", "cogvideox-tiny", "-p", "a panda plays a guitar", "--steps", "2", "--format", "png",
+                "-o", dir.resolve("panda").toString(), "--json");
+        assertEquals(0, g.code(), g.err());
+        assertTrue(g.out().contains("\"frames\":17"), g.out());
+        CliRun longer = kinora("generate", "-m", "cogvideox-tiny", "-p", "a panda", "--frames", "40", "-q", "-o", dir.resolve("p.mp4").toString());
+        assertEquals(ExitCodes.PACK, longer.code(), longer.err());
+        assertTrue(longer.err().contains("at most 17 frames"), longer.err());
     }
 
     @Test

@@ -51,6 +51,11 @@ public final class TestPacks {
         return format2(parent, "ltx-tiny");
     }
 
+    /** The tiny random-weight CogVideoX-2B pack (src/test/resources/packs/cogvideox-tiny) installed as parent/cogvideox-tiny. */
+    public static Path cogvideoxTiny(Path parent) throws IOException {
+        return format2(parent, "cogvideox-tiny");
+    }
+
     private static Path format2(Path parent, String name) throws IOException {
         Path from = Path.of("src/test/resources/packs").resolve(name);
         Path to = parent.resolve(name);
