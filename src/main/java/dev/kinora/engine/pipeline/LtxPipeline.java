@@ -3,17 +3,13 @@ package dev.kinora.engine.pipeline;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.kinora.engine.CancelToken;
-import dev.kinora.engine.Frames;
 import dev.kinora.engine.GenerationCancelledException;
 import dev.kinora.engine.GenerationRequest;
 import dev.kinora.engine.GenerationResult;
 import dev.kinora.engine.InvalidRequestException;
 import dev.kinora.engine.JobSettings;
-import dev.kinora.engine.KinoraVersion;
 import dev.kinora.engine.Preview;
-import dev.kinora.engine.Progress;
 import dev.kinora.engine.ProgressListener;
-import dev.kinora.engine.Recipe;
 import dev.kinora.engine.RequestLimits;
 import dev.kinora.engine.Source;
 import dev.kinora.engine.Stage;
@@ -28,7 +24,6 @@ import dev.kinora.engine.pack.ModelPack;
 import dev.kinora.engine.pack.PackException;
 import dev.kinora.engine.scheduler.Scheduler;
 import dev.kinora.engine.tensor.FloatTensor;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -110,13 +105,7 @@ public final class LtxPipeline {
         if (mode == Mode.GENERATE && r.prompt().isBlank()) {
             throw new InvalidRequestException("text-to-video needs a prompt; describe the scene, e.g. \"a red ball bounces on green grass\"");
         }
-        for (Source s : r.sources()) {
-            Frames f = s.frames();
-            if (f.width() != pack.width() || f.height() != pack.height()) {
-                throw new InvalidRequestException("source " + s.path() + " is " + f.width() + "x" + f.height() + " but model '" + pack.id()
-                        + "' works at " + pack.width() + "x" + pack.height() + "; read it with the pack's size (the CLI and studio resize with the fit/fill policy)");
-            }
-        }
+        Pipelines.checkSourceSizes(pack, r.sources());
         int frames = r.frames() > 0 ? r.frames() : pack.frames();
         if (frames > pack.frames()) {
             throw new UnsupportedModeException("model '" + pack.id() + "' makes one window of at most " + pack.frames() + " frames; "
@@ -164,7 +153,7 @@ public final class LtxPipeline {
             long t0 = System.nanoTime();
             TokenTextEncoder.TokenStates cond = text(r.prompt());
             TokenTextEncoder.TokenStates uncond = guided ? text(r.negativePrompt()) : null;
-            textMs = ms(t0);
+            textMs = Pipelines.ms(t0);
 
             // initial latents: the image's posterior sample is drawn before the window's noise, as diffusers draws them
             float[] image = null;
@@ -172,7 +161,7 @@ public final class LtxPipeline {
                 report(Stage.ENCODING_SOURCES);
                 t0 = System.nanoTime();
                 image = lp.ltxVae().encodeImage(r.sources().get(0).frames().frame(0), draw("image_eps", c * hw));
-                sourceMs = ms(t0);
+                sourceMs = Pipelines.ms(t0);
             }
             float[] eta = draw("noise", c * n);
             if (image != null) {
@@ -215,7 +204,7 @@ public final class LtxPipeline {
                 observer.afterStep(0, i, x);
                 report(Stage.DENOISING);
             }
-            denoiseMs = ms(t0);
+            denoiseMs = Pipelines.ms(t0);
 
             report(Stage.DECODING);
             t0 = System.nanoTime();
@@ -231,7 +220,7 @@ public final class LtxPipeline {
             if (image != null) {
                 output.set(0, r.sources().get(0).frames().frame(0).clone()); // the still is frame 0, exactly
             }
-            decodeMs = ms(t0);
+            decodeMs = Pipelines.ms(t0);
             report(Stage.DONE);
             return result();
         }
@@ -327,22 +316,15 @@ public final class LtxPipeline {
         }
 
         private void report(Stage stage) {
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-            Duration eta = callsDone == 0 || stage == Stage.DONE ? Duration.ZERO
-                    : elapsed.multipliedBy(Math.max(0, callsTotal - callsDone)).dividedBy(callsDone);
-            listener.onProgress(new Progress(stage, 1, 1, callsDone, callsTotal, elapsed, eta, Preview.none()));
+            listener.onProgress(Pipelines.progress(stage, 1, 1, callsDone, callsTotal, start, Preview.none()));
         }
 
         private GenerationResult result() {
-            Frames frames = new Frames(pack.width(), pack.height(), pack.fps(), output);
-            List<Recipe.SourceRef> sources = r.sources().stream().map(s -> new Recipe.SourceRef(s.path(), s.sha256())).toList();
-            String packSha = pack.component(ModelPack.DENOISER).map(x -> x.sha256()).orElse("");
-            JobSettings resolved = r.settings().withPack(pack.id())
+            JobSettings resolved = r.settings()
                     .withSampling(plan.steps(), plan.guidance(), plan.schedule().id()).withShift(plan.schedule().shift())
                     .withFrames(plan.frames()).withExtension(r.direction(), 0, 1f);
-            Recipe recipe = new Recipe(KinoraVersion.get(), pack.version(), packSha, resolved, pack.fps(), sources);
-            return new GenerationResult(frames, recipe, device,
-                    new GenerationResult.Timings(textMs, sourceMs, denoiseMs, decodeMs, ms(start), callsDone), true, warnings);
+            return Pipelines.result(pack, device, r, resolved, output,
+                    new GenerationResult.Timings(textMs, sourceMs, denoiseMs, decodeMs, Pipelines.ms(start), callsDone), true, warnings);
         }
     }
 
@@ -352,7 +334,4 @@ public final class LtxPipeline {
         }
     }
 
-    private static long ms(long t0) {
-        return (System.nanoTime() - t0) / 1_000_000;
-    }
 }

@@ -10,11 +10,8 @@ import dev.kinora.engine.GenerationResult;
 import dev.kinora.engine.InvalidRequestException;
 import dev.kinora.engine.UnsupportedModeException;
 import dev.kinora.engine.JobSettings;
-import dev.kinora.engine.KinoraVersion;
 import dev.kinora.engine.Preview;
-import dev.kinora.engine.Progress;
 import dev.kinora.engine.ProgressListener;
-import dev.kinora.engine.Recipe;
 import dev.kinora.engine.RequestLimits;
 import dev.kinora.engine.Source;
 import dev.kinora.engine.Stage;
@@ -25,7 +22,6 @@ import dev.kinora.engine.pack.ModelPack;
 import dev.kinora.engine.pack.PackException;
 import dev.kinora.engine.scheduler.PredictionType;
 import dev.kinora.engine.tensor.FloatTensor;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -115,13 +111,9 @@ public final class VideoPipeline {
         if (mode == Mode.GENERATE && r.prompt().isBlank()) {
             throw new InvalidRequestException("text-to-video needs a prompt; describe the scene, e.g. \"a red ball bounces on green grass\"");
         }
+        Pipelines.checkSourceSizes(pack, r.sources());
         for (Source s : r.sources()) {
             Frames f = s.frames();
-            if (f.width() != pack.width() || f.height() != pack.height()) {
-                throw new InvalidRequestException("source " + s.path() + " is " + f.width() + "x" + f.height()
-                        + " but model '" + pack.id() + "' works at " + pack.width() + "x" + pack.height()
-                        + "; read it with the pack's size (the CLI and studio resize with the fit/fill policy)");
-            }
             if (f.count() > MAX_FRAMES) {
                 throw new InvalidRequestException("source " + s.path() + " has " + f.count() + " frames; at most " + MAX_FRAMES + " are used");
             }
@@ -214,7 +206,7 @@ public final class VideoPipeline {
             long t0 = System.nanoTime();
             float[] cond = embed(r.prompt());
             float[] uncond = embed(r.negativePrompt());
-            textMs = ms(t0);
+            textMs = Pipelines.ms(t0);
             if (sequential) {
                 lp.text().unload(); // the embeddings are cached; its memory goes to the denoiser
                 warnings.add("memory is short: the model's parts were loaded one at a time and previews were off");
@@ -284,7 +276,7 @@ public final class VideoPipeline {
             float[] ctxLat = encode(ctx);
             anchor = Latents.channelMeans(encode(sampleFrames(clip.rgb(), 16)), c, Math.min(16, clip.count()), hw, 0, Math.min(16, clip.count()));
             if (dir == Direction.FORWARD) {
-                output.addAll(copies(clip.rgb()));
+                output.addAll(Pipelines.copies(clip.rgb()));
                 float[] win = new float[c * window * hw];
                 Latents.copyFrames(ctxLat, k, 0, win, window, window - k, k, c, hw);
                 continueForwardFrom(win, plan.frames(), k);
@@ -307,9 +299,9 @@ public final class VideoPipeline {
             isKnown[0] = true;
             isKnown[f - 1] = true;
             float[] latents = denoise(new WindowSampler.Window(f, known, isKnown, null, 1f, seedFor(0)));
-            output.addAll(copies(a.rgb()));
+            output.addAll(Pipelines.copies(a.rgb()));
             output.addAll(decode(latents, f, 1, f - 1));
-            output.addAll(copies(b.rgb()));
+            output.addAll(Pipelines.copies(b.rgb()));
         }
 
         /** A clip (given, or generated first) followed by a bridge whose end flows back into the clip's start. */
@@ -324,7 +316,7 @@ public final class VideoPipeline {
                 bridge = window - 2 * k;
             } else {
                 planWindows(1, 1f);
-                clip = copies(r.sources().get(0).frames().rgb());
+                clip = Pipelines.copies(r.sources().get(0).frames().rgb());
             }
             k = Math.min(k, clip.size());
             output.addAll(clip);
@@ -414,7 +406,7 @@ public final class VideoPipeline {
                 output.clear();
                 output.addAll(before);
             }
-            output.addAll(copies(clip.rgb()));
+            output.addAll(Pipelines.copies(clip.rgb()));
         }
 
         /**
@@ -448,7 +440,7 @@ public final class VideoPipeline {
                 Preview p = listener == ProgressListener.NONE || sequential ? Preview.none() : preview(clean, win.frames(), mid);
                 report(Stage.DENOISING, p);
             });
-            denoiseMs += ms(t0);
+            denoiseMs += Pipelines.ms(t0);
             windowIndex++;
             return out;
         }
@@ -457,7 +449,7 @@ public final class VideoPipeline {
             try {
                 long t0 = System.nanoTime();
                 List<byte[]> rgb = Latents.toRgb(lp.vae().decode(Latents.channelsToFrames(clean, c, frames, h, w, frame, frame + 1)));
-                decodeMs += ms(t0);
+                decodeMs += Pipelines.ms(t0);
                 return new Preview(pack.width(), pack.height(), rgb.get(0));
             } catch (OrtException e) {
                 return Preview.none();
@@ -468,7 +460,7 @@ public final class VideoPipeline {
             long t0 = System.nanoTime();
             report(Stage.ENCODING_SOURCES, Preview.none());
             FloatTensor lat = lp.vae().encode(Latents.toPixels(rgb, pack.width(), pack.height()));
-            sourceMs += ms(t0);
+            sourceMs += Pipelines.ms(t0);
             return Latents.framesToChannels(lat);
         }
 
@@ -479,7 +471,7 @@ public final class VideoPipeline {
             long t0 = System.nanoTime();
             report(Stage.DECODING, Preview.none());
             List<byte[]> rgb = Latents.toRgb(lp.vae().decode(Latents.channelsToFrames(lat, c, frames, h, w, from, to)));
-            decodeMs += ms(t0);
+            decodeMs += Pipelines.ms(t0);
             return rgb;
         }
 
@@ -498,33 +490,18 @@ public final class VideoPipeline {
         }
 
         private void report(Stage stage, Preview preview) {
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-            Duration eta = callsDone == 0 || stage == Stage.DONE ? Duration.ZERO
-                    : elapsed.multipliedBy(Math.max(0, callsTotal - callsDone)).dividedBy(callsDone);
-            listener.onProgress(new Progress(stage, Math.min(windowIndex + 1, Math.max(windows, 1)), Math.max(windows, 1),
-                    callsDone, callsTotal, elapsed, eta, preview));
+            listener.onProgress(Pipelines.progress(stage, windowIndex + 1, windows, callsDone, callsTotal, start, preview));
         }
 
         private GenerationResult result(boolean complete) {
-            Frames frames = new Frames(pack.width(), pack.height(), pack.fps(), output);
-            List<Recipe.SourceRef> sources = r.sources().stream().map(s -> new Recipe.SourceRef(s.path(), s.sha256())).toList();
-            String packSha = pack.component(ModelPack.DENOISER).map(x -> x.sha256()).orElse("");
-            JobSettings resolved = r.settings().withPack(pack.id())
+            JobSettings resolved = r.settings()
                     .withSampling(plan.steps(), plan.guidance(), plan.schedule().id()).withShift(plan.schedule().shift())
                     .withFrames(plan.frames()).withExtension(r.direction(), plan.context(), plan.strength());
-            Recipe recipe = new Recipe(KinoraVersion.get(), pack.version(), packSha, resolved, pack.fps(), sources);
-            return new GenerationResult(frames, recipe, device,
-                    new GenerationResult.Timings(textMs, sourceMs, denoiseMs, decodeMs, ms(start), callsDone), complete, warnings);
+            return Pipelines.result(pack, device, r, resolved, output,
+                    new GenerationResult.Timings(textMs, sourceMs, denoiseMs, decodeMs, Pipelines.ms(start), callsDone), complete, warnings);
         }
     }
 
-    private static List<byte[]> copies(List<byte[]> frames) {
-        List<byte[]> out = new ArrayList<>(frames.size());
-        for (byte[] f : frames) {
-            out.add(f.clone());
-        }
-        return out;
-    }
 
     /** Up to n frames spread evenly over a clip, for statistics that need not see every frame. */
     private static List<byte[]> sampleFrames(List<byte[]> frames, int n) {
@@ -542,7 +519,4 @@ public final class VideoPipeline {
         return s.length() <= 40 ? s : s.substring(0, 37) + "...";
     }
 
-    private static long ms(long t0) {
-        return (System.nanoTime() - t0) / 1_000_000;
-    }
 }

@@ -12,11 +12,8 @@ import dev.kinora.engine.GenerationResult;
 import dev.kinora.engine.InvalidRequestException;
 import dev.kinora.engine.UnsupportedModeException;
 import dev.kinora.engine.JobSettings;
-import dev.kinora.engine.KinoraVersion;
 import dev.kinora.engine.Preview;
-import dev.kinora.engine.Progress;
 import dev.kinora.engine.ProgressListener;
-import dev.kinora.engine.Recipe;
 import dev.kinora.engine.RequestLimits;
 import dev.kinora.engine.Source;
 import dev.kinora.engine.Stage;
@@ -31,7 +28,6 @@ import dev.kinora.engine.pack.TensorSpec;
 import dev.kinora.engine.pack.Mode;
 import dev.kinora.engine.scheduler.Scheduler;
 import dev.kinora.engine.tensor.FloatTensor;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -134,13 +130,7 @@ public final class WanPipeline {
         if (mode == Mode.GENERATE && r.prompt().isBlank()) {
             throw new InvalidRequestException("text-to-video needs a prompt; describe the scene, e.g. \"a red ball bounces on green grass\"");
         }
-        for (Source s : r.sources()) {
-            Frames f = s.frames();
-            if (f.width() != pack.width() || f.height() != pack.height()) {
-                throw new InvalidRequestException("source " + s.path() + " is " + f.width() + "x" + f.height() + " but model '" + pack.id()
-                        + "' works at " + pack.width() + "x" + pack.height() + "; read it with the pack's size (the CLI and studio resize with the fit/fill policy)");
-            }
-        }
+        Pipelines.checkSourceSizes(pack, r.sources());
         int steps = r.steps() > 0 ? r.steps() : pack.defaults().steps();
         float guidance = Float.isNaN(r.guidance()) ? pack.defaults().guidance() : r.guidance();
         RequestLimits.guidance(guidance);
@@ -215,7 +205,7 @@ public final class WanPipeline {
             long t0 = System.nanoTime();
             cond = text(r.prompt());
             uncond = plan.guidance() > 1f ? text(r.negativePrompt()) : null;
-            textMs = ms(t0);
+            textMs = Pipelines.ms(t0);
             if (sequential) {
                 lp.tokenText().unload(); // the states are cached; its memory goes to the denoiser
                 warnings.add("memory is short: the model's parts were loaded one at a time");
@@ -225,7 +215,7 @@ public final class WanPipeline {
                     case GENERATE -> generate();
                     case EXTEND -> {
                         List<byte[]> clip = r.sources().get(0).frames().rgb();
-                        output.addAll(copies(clip));
+                        output.addAll(Pipelines.copies(clip));
                         windows = windowsFor(plan.frames());
                         extendBy(plan.frames());
                     }
@@ -282,7 +272,7 @@ public final class WanPipeline {
                 long t0 = System.nanoTime();
                 List<byte[]> tail = output.subList(Math.max(0, output.size() - ctx), output.size());
                 float[] encoded = lp.causalVae().encode(new ArrayList<>(tail));
-                sourceMs += ms(t0);
+                sourceMs += Pipelines.ms(t0);
                 float[] known = new float[c * k * hw];
                 Latents.copyFrames(encoded, l, 0, known, k, 0, k, c, hw);
                 float[] x = denoise(noise(windowIndex), known, k, plan.steps(), 1f);
@@ -308,7 +298,7 @@ public final class WanPipeline {
                 report(Stage.ENCODING_SOURCES);
                 long t0 = System.nanoTime();
                 float[] x0 = lp.causalVae().encode(src.rgb().subList(from, from + f));
-                sourceMs += ms(t0);
+                sourceMs += Pipelines.ms(t0);
                 float[] x = denoiseFrom(x0, noise(windowIndex));
                 output.addAll(decode(x, 0).subList(0, f));
                 windowIndex++;
@@ -354,7 +344,7 @@ public final class WanPipeline {
                 if (known != null) {
                     place(x, i + 1 < ts.length ? s.addNoise(known, noiseKnown, i + 1) : known, k);
                 }
-                denoiseMs += ms(t0);
+                denoiseMs += Pipelines.ms(t0);
                 observer.afterStep(windowIndex, i, x);
                 callsDone += calls();
                 report(Stage.DENOISING, clean == null ? Preview.none() : preview(clean, k));
@@ -436,7 +426,7 @@ public final class WanPipeline {
             CausalVae vae = lp.causalVae();
             float[] px = vae.decode(spec.frameMajor() ? channelMajor(x) : x);
             List<byte[]> rgb = vae.toRgb(px, from, vae.frames());
-            decodeMs += ms(t0);
+            decodeMs += Pipelines.ms(t0);
             return rgb;
         }
 
@@ -484,7 +474,7 @@ public final class WanPipeline {
             lastPreview = System.nanoTime();
             try {
                 byte[] rgb = lp.causalVae().previewFrame(clean, Math.min(k, l - 1));
-                decodeMs += ms(lastPreview);
+                decodeMs += Pipelines.ms(lastPreview);
                 return new Preview(pack.width(), pack.height(), rgb);
             } catch (OrtException e) {
                 return Preview.none(); // a preview is worth no failed job
@@ -496,23 +486,15 @@ public final class WanPipeline {
         }
 
         private void report(Stage stage, Preview preview) {
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-            Duration eta = callsDone == 0 || stage == Stage.DONE ? Duration.ZERO
-                    : elapsed.multipliedBy(Math.max(0, callsTotal - callsDone)).dividedBy(callsDone);
-            listener.onProgress(new Progress(stage, Math.min(windowIndex + 1, Math.max(windows, 1)), Math.max(windows, 1),
-                    callsDone, callsTotal, elapsed, eta, preview));
+            listener.onProgress(Pipelines.progress(stage, windowIndex + 1, windows, callsDone, callsTotal, start, preview));
         }
 
         GenerationResult result(boolean complete) {
-            Frames frames = new Frames(pack.width(), pack.height(), pack.fps(), output);
-            List<Recipe.SourceRef> sources = r.sources().stream().map(s -> new Recipe.SourceRef(s.path(), s.sha256())).toList();
-            String packSha = pack.component(ModelPack.DENOISER).map(x -> x.sha256()).orElse("");
-            JobSettings resolved = r.settings().withPack(pack.id())
+            JobSettings resolved = r.settings()
                     .withSampling(plan.steps(), plan.guidance(), plan.schedule().id()).withShift(plan.schedule().shift())
                     .withFrames(plan.frames()).withExtension(r.direction(), plan.context(), plan.strength());
-            Recipe recipe = new Recipe(KinoraVersion.get(), pack.version(), packSha, resolved, pack.fps(), sources);
-            return new GenerationResult(frames, recipe, device,
-                    new GenerationResult.Timings(textMs, sourceMs, denoiseMs, decodeMs, ms(start), callsDone), complete, warnings);
+            return Pipelines.result(pack, device, r, resolved, output,
+                    new GenerationResult.Timings(textMs, sourceMs, denoiseMs, decodeMs, Pipelines.ms(start), callsDone), complete, warnings);
         }
     }
 
@@ -529,15 +511,5 @@ public final class WanPipeline {
         return out;
     }
 
-    private static List<byte[]> copies(List<byte[]> frames) {
-        List<byte[]> out = new ArrayList<>(frames.size());
-        for (byte[] f : frames) {
-            out.add(f.clone());
-        }
-        return out;
-    }
 
-    private static long ms(long t0) {
-        return (System.nanoTime() - t0) / 1_000_000;
-    }
 }
