@@ -83,15 +83,26 @@ public final class CausalVae implements AutoCloseable {
         if (x.length != channels * l * hw) {
             throw new IllegalArgumentException("latents of " + x.length + " values are not [" + channels + ", " + l + ", " + latentH + ", " + latentW + "]");
         }
+        float[] z = raw(x);
+        return clamped(first != null && step != null ? decodeSteps(z, l, hw, l) : decodeWindow(z, l));
+    }
+
+    /** Normalised latents [C, L, h, w] in the VAE's raw space: x·std + mean, per channel. */
+    private float[] raw(float[] x) {
+        int n = spec.latentFrames() * latentH * latentW;
         float[] z = new float[x.length];
         for (int c = 0; c < channels; c++) {
             float s = spec.std(c);
             float m = spec.mean(c);
-            for (int i = c * l * hw, end = i + l * hw; i < end; i++) {
+            for (int i = c * n, end = i + n; i < end; i++) {
                 z[i] = x[i] * s + m;
             }
         }
-        float[] px = first != null && step != null ? decodeSteps(z, l, hw, l) : decodeWindow(z, l);
+        return z;
+    }
+
+    /** A decoder that does not clamp its output is clamped here, to the [−1, 1] the pixels come from. */
+    private float[] clamped(float[] px) {
         if (!spec.vae().clamped()) {
             for (int i = 0; i < px.length; i++) {
                 px[i] = Math.max(-1f, Math.min(1f, px[i]));
@@ -110,20 +121,7 @@ public final class CausalVae implements AutoCloseable {
      * through the step graphs: a live preview of a window in progress costs latentIndex + 1 small calls.
      */
     public byte[] previewFrame(float[] x, int latentIndex) throws PackException, OrtException {
-        int l = spec.latentFrames();
-        int hw = latentH * latentW;
-        float[] z = new float[x.length];
-        for (int c = 0; c < channels; c++) {
-            for (int i = c * l * hw, end = i + l * hw; i < end; i++) {
-                z[i] = x[i] * spec.std(c) + spec.mean(c);
-            }
-        }
-        float[] px = decodeSteps(z, l, hw, latentIndex + 1);
-        if (!spec.vae().clamped()) {
-            for (int i = 0; i < px.length; i++) {
-                px[i] = Math.max(-1f, Math.min(1f, px[i]));
-            }
-        }
+        float[] px = clamped(decodeSteps(raw(x), spec.latentFrames(), latentH * latentW, latentIndex + 1));
         int frame = pixelFramesOf(latentIndex + 1) - 1;
         return toRgb(px, frame, frame + 1).get(0);
     }

@@ -179,6 +179,9 @@ public final class WanPipeline {
         private final int window = pack.frames();
         private final List<byte[]> output = new ArrayList<>();
         private final List<String> warnings = new ArrayList<>();
+        /** Whether cond and uncond go through the denoiser as one batch of two: only when its batch axis is free. */
+        private final boolean batched = pack.component(ModelPack.DENOISER).flatMap(d -> d.input("sample")).map(TensorSpec::shape)
+                .map(sh -> sh.length > 0 && sh[0] < 0).orElse(false);
         /** The memory plan loads one component at a time: the text encoder goes once the prompts are encoded. */
         private boolean sequential;
         private long lastPreview = Long.MIN_VALUE / 2;
@@ -415,9 +418,8 @@ public final class WanPipeline {
             }
         }
 
-        /** Whether cond and uncond go through the denoiser as one batch of two: only when its batch axis is free. */
         private boolean batched() {
-            return pack.component(ModelPack.DENOISER).flatMap(d -> d.input("sample")).map(TensorSpec::shape).map(sh -> sh.length > 0 && sh[0] < 0).orElse(false);
+            return batched;
         }
 
         private List<byte[]> decode(float[] x, int from) throws PackException, OrtException {

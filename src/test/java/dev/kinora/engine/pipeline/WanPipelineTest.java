@@ -320,6 +320,8 @@ class WanPipelineTest {
         for (int i = 0; i < got.length; i++) {
             max = Math.max(max, Math.abs(want.data()[i] - got[i]));
         }
+        // the measured distance, so the figures in docs/models.md come from rerunning these tests
+        System.out.printf(java.util.Locale.ROOT, "reference check: %s: max |diff| %.2g (bound %.0g)%n", what, max, tol);
         assertTrue(max <= tol, what + ": max |diff| " + max + " > " + tol);
     }
 
