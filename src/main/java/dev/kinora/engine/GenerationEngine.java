@@ -146,12 +146,9 @@ public final class GenerationEngine implements AutoCloseable {
             throws PackException, InvalidRequestException, GenerationCancelledException {
         synchronized (jobs) {
             LoadedPack lp = loadedPack(request.pack());
-            var family = lp.pack().family();
+            var family = lp.family();
             if (family.isPresent()) {
-                return switch (family.get().family()) {
-                    case dev.kinora.engine.pack.FamilySpec.LTX -> new dev.kinora.engine.pipeline.LtxPipeline(lp, device, memory).run(request, listener, cancel);
-                    default -> new dev.kinora.engine.pipeline.WanPipeline(lp, device, memory).run(request, listener, cancel);
-                };
+                return family.get().run(lp, device, memory, request, listener, cancel);
             }
             return new VideoPipeline(lp, device, memory).run(request, listener, cancel);
         }

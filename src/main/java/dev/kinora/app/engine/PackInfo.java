@@ -1,5 +1,6 @@
 package dev.kinora.app.engine;
 
+import dev.kinora.engine.PackAbilities;
 import dev.kinora.engine.pack.Mode;
 import dev.kinora.engine.pack.ModelPack;
 import java.nio.file.Path;
@@ -9,23 +10,24 @@ import java.util.Set;
 /** What the studio shows about a pack: enough for the settings, the model manager and the timeline. */
 public record PackInfo(String id, String name, String version, String license, Set<Mode> modes, int width, int height,
                        int frames, double fps, int maxTokens, String scheduler, int steps, float guidance,
-                       Path dir, long bytes, String error) {
+                       Path dir, long bytes, String error, int maxFrames, boolean takesText) {
     public PackInfo {
         modes = modes.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(modes));
         error = error == null ? "" : error;
     }
 
     public static PackInfo of(ModelPack p) {
+        PackAbilities abilities = PackAbilities.of(p);
         long bytes = p.components().values().stream().mapToLong(c -> c.size()).sum()
                 + p.extraFiles().stream().mapToLong(c -> c.size()).sum();
         return new PackInfo(p.id(), p.name(), p.version(), p.license(), p.modes(), p.width(), p.height(), p.frames(),
                 p.fps(), p.text().maxTokens(), p.defaults().scheduler(), p.defaults().steps(), p.defaults().guidance(),
-                p.root(), bytes, "");
+                p.root(), bytes, "", abilities.maxFrames(), abilities.takesText());
     }
 
     public static PackInfo broken(Path dir, String error) {
         return new PackInfo(dir.getFileName().toString(), dir.getFileName().toString(), "?", "?", Set.of(), 0, 0, 0, 0,
-                0, "", 0, Float.NaN, dir, 0, error);
+                0, "", 0, Float.NaN, dir, 0, error, 0, false);
     }
 
     public boolean usable() {

@@ -410,10 +410,10 @@ public final class PromptViewModel {
         JobSettings job = s.jobSettings(base).withPack(packId).withMode(m).withExtension(dir, 0, str);
         PackInfo info = pack.get();
         String capped = "";
-        if (info != null && info.id().equals(packId) && !info.modes().contains(Mode.EXTEND) && job.frames() > info.frames()) {
+        if (info != null && info.id().equals(packId) && job.frames() > info.maxFrames()) {
             // a pack that cannot continue a clip (LTX-Video 0.9.1) makes one window: the shot gets that, and is told so
-            capped = "; " + info.name() + " makes at most " + info.frames() + " frames a shot, so " + job.frames() + " became " + info.frames();
-            job = job.withFrames(info.frames());
+            capped = "; " + info.name() + " makes at most " + info.maxFrames() + " frames a shot, so " + job.frames() + " became " + info.maxFrames();
+            job = job.withFrames(info.maxFrames());
         }
         List<JobSpec> specs = new ArrayList<>();
         for (int v = 0; v < st.variations(); v++) {

@@ -33,32 +33,23 @@ public final class LoadedPack implements AutoCloseable {
     private final DiffusersConfig schedulerConfig;
     private final String schedulerNote;
     private final MemoryPlanner memory;
-    /** Format 2: per-token text, the family's denoiser graph as it is, the causal video VAE. */
-    private final TokenTextEncoder tokenText;
-    private final OnnxModel transformer;
-    private final CausalVae causalVae;
-    private final LtxVae ltxVae;
+    /** Format 2: the family's adapter and its parts. */
+    private final FamilyAdapter family;
+    private final FamilyAdapter.Parts parts;
 
     public LoadedPack(ModelPack pack, RuntimeOptions options, Device device) throws PackException {
         this.pack = pack;
-        var family = pack.family();
-        if (family.isPresent()) {
+        this.family = Families.find(pack).orElse(null);
+        if (family != null) {
             this.text = null;
             this.denoiser = null;
             this.vae = null;
-            this.tokenText = new TokenTextEncoder(pack, family.get().text(), options, device);
-            this.transformer = new OnnxModel(pack.root(), pack.require(ModelPack.DENOISER), options, device);
-            boolean ltx = family.get().vae().kind().equals(dev.kinora.engine.pack.FamilySpec.VaeSpec.LTX3D);
-            this.causalVae = ltx ? null : new CausalVae(pack, family.get(), options, device);
-            this.ltxVae = ltx ? new LtxVae(pack, family.get(), options, device) : null;
+            this.parts = family.load(pack, options, device);
         } else {
             this.text = new TextEncoder(pack, options, device);
             this.denoiser = pack.component(ModelPack.DENOISER).isPresent() ? new Denoiser(pack, options, device) : null;
             this.vae = pack.component(ModelPack.VAE_DECODER).isPresent() ? new Vae(pack, options, device, VAE_CHUNK) : null;
-            this.tokenText = null;
-            this.transformer = null;
-            this.causalVae = null;
-            this.ltxVae = null;
+            this.parts = null;
         }
         this.memory = new MemoryPlanner(pack, device);
         String file = pack.root().resolve(ModelPack.SCHEDULER_CONFIG).toString();
@@ -118,22 +109,10 @@ public final class LoadedPack implements AutoCloseable {
 
     /** The components whose sessions are in memory now. */
     public Set<String> loadedComponents() {
-        Set<String> out = new TreeSet<>();
-        if (tokenText != null) {
-            if (tokenText.loaded()) {
-                out.add(ModelPack.TEXT_ENCODER);
-            }
-            if (transformer.loaded()) {
-                out.add(ModelPack.DENOISER);
-            }
-            if (causalVae != null ? causalVae.encoderLoaded() : ltxVae.encoderLoaded()) {
-                out.add(ModelPack.VAE_ENCODER);
-            }
-            if (causalVae != null ? causalVae.decoderLoaded() : ltxVae.decoderLoaded()) {
-                out.add(ModelPack.VAE_DECODER);
-            }
-            return out;
+        if (parts != null) {
+            return parts.loadedComponents();
         }
+        Set<String> out = new TreeSet<>();
         if (text.loaded()) {
             out.add(ModelPack.TEXT_ENCODER);
         }
@@ -164,32 +143,39 @@ public final class LoadedPack implements AutoCloseable {
 
     /** Token count for the editor, whichever text the pack takes. */
     public int countTokens(String prompt) throws PackException {
-        return tokenText != null ? tokenText.countTokens(prompt) : text.countTokens(prompt);
+        return parts != null ? parts.countTokens(prompt) : text.countTokens(prompt);
     }
 
-    /** Format 2's per-token text encoder. */
+    /** Format 2's adapter; empty for format 1. */
+    public java.util.Optional<FamilyAdapter> family() {
+        return java.util.Optional.ofNullable(family);
+    }
+
+    /** Format 2's parts as the family's adapter made them. */
+    public <P extends FamilyAdapter.Parts> P parts(Class<P> type) throws PackException {
+        if (!type.isInstance(parts)) {
+            throw new PackException("model pack '" + pack.id() + "' " + (parts == null ? "is a format-1 pack" : "is driven by another family's adapter")
+                    + "; it has no " + type.getName().replaceAll(".*\\.", "").replace('$', '.'));
+        }
+        return type.cast(parts);
+    }
+
+    /** Format 2's per-token text encoder (the families with text). */
     public TokenTextEncoder tokenText() throws PackException {
-        return format2(tokenText);
+        return parts(FamilyAdapter.TextParts.class).text();
     }
 
-    /** Format 2's denoiser graph, driven by the family's adapter. */
+    /** Format 2's denoiser graph (the families with text). */
     public OnnxModel transformer() throws PackException {
-        return format2(transformer);
+        return parts(FamilyAdapter.TextParts.class).transformer();
     }
 
     public CausalVae causalVae() throws PackException {
-        return format2(causalVae);
+        return parts(WanFamily.Parts.class).vae();
     }
 
     public LtxVae ltxVae() throws PackException {
-        return format2(ltxVae);
-    }
-
-    private <T> T format2(T part) throws PackException {
-        if (part == null) {
-            throw new PackException("model pack '" + pack.id() + "' is a format-1 pack; this part belongs to format 2");
-        }
-        return part;
+        return parts(LtxFamily.Parts.class).vae();
     }
 
     public Denoiser denoiser() throws PackException {
@@ -208,15 +194,8 @@ public final class LoadedPack implements AutoCloseable {
 
     @Override
     public void close() {
-        if (tokenText != null) {
-            tokenText.close();
-            transformer.close();
-            if (causalVae != null) {
-                causalVae.close();
-            }
-            if (ltxVae != null) {
-                ltxVae.close();
-            }
+        if (parts != null) {
+            parts.close();
             return;
         }
         text.close();

@@ -81,8 +81,9 @@ public final class MemoryPlanner {
 
     /** The sizes of a job as VideoPipeline runs it (frames as planned: new frames for extend, the bridge for loop). */
     public Job job(Mode mode, int frames, int context, float guidance, List<Integer> sources, boolean prompt) {
-        if (pack.family().isPresent()) {
-            return causalJob(mode, frames, context, guidance, sources, prompt);
+        var family = Families.find(pack);
+        if (family.isPresent()) {
+            return family.get().job(pack, mode, frames, context, guidance, sources, prompt);
         }
         int window = pack.frames();
         int src = sources.isEmpty() ? 0 : sources.get(0);
@@ -132,34 +133,8 @@ public final class MemoryPlanner {
         return new Job(mode, frames, context, guidance, sources, prompt, Math.max(1, largest), guidance != 1f ? 2 : 1, out, encoded, windows);
     }
 
-    /**
-     * Format 2: windows of exactly F frames; each window after the first (a longer text-to-video, every extension
-     * window) encodes the last 1 + s(k − 1) frames it continues from, k = context latent frames.
-     */
-    private Job causalJob(Mode mode, int frames, int context, float guidance, List<Integer> sources, boolean prompt) {
-        int window = pack.frames();
-        int ctx = 1 + pack.latent().temporalStride() * (Math.max(1, context) - 1);
-        int per = Math.max(1, window - ctx);
-        int src = sources.isEmpty() ? 0 : sources.get(0);
-        int out;
-        int windows;
-        switch (mode) {
-            case EXTEND -> {
-                out = src + frames;
-                windows = ceilDiv(frames, per);
-            }
-            case REMIX -> {
-                out = Math.min(frames, src);
-                windows = ceilDiv(out, window);
-            }
-            default -> {
-                out = frames;
-                windows = 1 + ceilDiv(Math.max(0, frames - window), per);
-            }
-        }
-        boolean encodes = mode == Mode.EXTEND || mode == Mode.REMIX || mode == Mode.ANIMATE || windows > 1;
-        return new Job(mode, frames, context, guidance, sources, prompt, pack.family().get().latentFrames(), guidance > 1f ? 2 : 1, out,
-                encodes ? window : 0, Math.max(1, windows));
+    ModelPack pack() {
+        return pack;
     }
 
     /** The pack's default text-to-video job (what `kinora models info` shows). */
@@ -175,76 +150,13 @@ public final class MemoryPlanner {
     public MemoryEstimate estimate(Job job, boolean sequential) throws PackException {
         List<MemoryEstimate.Component> comps = new ArrayList<>();
         MemoryEstimate.Buffers buffers;
-        if (pack.family().isPresent()) {
-            buffers = causalWindows(job, comps);
+        var family = Families.find(pack);
+        if (family.isPresent()) {
+            buffers = family.get().buffers(this, job, comps);
         } else {
             buffers = framewise(job, comps);
         }
         return phases(job, sequential, comps, buffers);
-    }
-
-    /**
-     * Format 2 (a causal video VAE): every window is exactly the VAE's L latent frames; per-token text of maxTokens
-     * rows; the decoder's step graph (one latent frame and the caches per call) when the pack has one.
-     */
-    private MemoryEstimate.Buffers causalWindows(Job job, List<MemoryEstimate.Component> comps) throws PackException {
-        var spec = pack.family().orElseThrow();
-        int c = pack.latent().channels();
-        int l = spec.latentFrames();
-        long lh = pack.latent().height();
-        long lw = pack.latent().width();
-        long hw = lh * lw;
-        long pixels = (long) pack.width() * pack.height();
-        int tokens = spec.text().maxTokens();
-        if (job.prompt()) {
-            long[] ids = {1, tokens};
-            comps.add(component(ModelPack.TEXT_ENCODER, ModelPack.TEXT_ENCODER, Map.of("input_ids", ids, "attention_mask", ids), 1, tokens + " tokens"));
-        }
-        if (spec.ltx() != null) {
-            return ltxTokens(job, comps, spec, c, l, lh, lw, pixels, tokens);
-        }
-        if (job.encodedFrames() > 0) {
-            comps.add(component(ModelPack.VAE_ENCODER, ModelPack.VAE_ENCODER, Map.of("sample", new long[] {1, 3, pack.frames(), pack.height(), pack.width()}), 1,
-                    "a window of " + pack.frames() + " frames"));
-        }
-        boolean freeBatch = pack.require(ModelPack.DENOISER).input("sample").map(t -> t.shape().length > 0 && t.shape()[0] < 0).orElse(false);
-        long b = freeBatch ? job.batch() : 1;
-        comps.add(component(ModelPack.DENOISER, ModelPack.DENOISER, Map.of("sample", spec.frameMajor() ? new long[] {b, l, c, lh, lw} : new long[] {b, c, l, lh, lw},
-                "timestep", new long[] {b},
-                "text_embeds", new long[] {b, tokens, spec.text().dim()}), b, b + " x " + l + " latent frames" + (job.batch() == 2 && b == 1 ? " (guided pair as two calls)" : "")));
-        boolean steps = spec.vae().stepDecoder();
-        comps.add(component(ModelPack.VAE_DECODER, steps ? ModelPack.VAE_DECODER_STEP : ModelPack.VAE_DECODER,
-                Map.of("latent", new long[] {1, c, steps ? 1 : l, lh, lw}), 1, steps ? "one latent frame and its caches" : l + " latent frames"));
-        long n = (long) c * l * hw;
-        // noise, x, known, its noise, the guided pair, the guided output, the scheduler's history (2) and next sample;
-        // text states of both prompts; the decoded window's pixels and its caches copied out
-        long denoise = ((8 + 2 * b) * n + 2L * tokens * spec.text().dim()) * Float.BYTES;
-        long decode = 3L * pack.frames() * pixels * Float.BYTES + pixels * 3 * pack.frames();
-        long encode = 3L * pack.frames() * pixels * Float.BYTES * 2;
-        long frames = job.outputFrames() * pixels * 3;
-        return new MemoryEstimate.Buffers(frames, denoise + Math.max(decode, encode),
-                String.format(Locale.ROOT, "%d frames of %dx%d: %s; a window's latents, text and guidance: %s", job.outputFrames(),
-                        pack.width(), pack.height(), format(frames), format(denoise)));
-    }
-
-    /** LTX-Video: packed tokens [1, N, C] (batch 1, guidance as two calls), one image encoded for animate, the whole window decoded. */
-    private MemoryEstimate.Buffers ltxTokens(Job job, List<MemoryEstimate.Component> comps, dev.kinora.engine.pack.FamilySpec spec, int c, int l,
-                                             long lh, long lw, long pixels, int tokens) throws PackException {
-        long n = l * lh * lw;
-        if (job.mode() == Mode.ANIMATE) {
-            comps.add(component(ModelPack.VAE_ENCODER, ModelPack.VAE_ENCODER, Map.of("sample", new long[] {1, 3, 1, pack.height(), pack.width()}), 1, "one image"));
-        }
-        comps.add(component(ModelPack.DENOISER, ModelPack.DENOISER, Map.of("sample", new long[] {1, n, c}, "text_embeds", new long[] {1, tokens, spec.text().dim()},
-                "text_mask", new long[] {1, tokens}, "timestep", new long[] {1, n}, "coordinates", new long[] {1, 3, n}), 1,
-                n + " tokens" + (job.batch() == 2 ? " (guided pair as two calls)" : "")));
-        comps.add(component(ModelPack.VAE_DECODER, ModelPack.VAE_DECODER, Map.of("latent", new long[] {1, c, l, lh, lw}), 1, l + " latent frames"));
-        long lat = n * c;
-        long denoise = (8 * lat + 4 * n + 2L * tokens * spec.text().dim()) * Float.BYTES;
-        long decode = 3L * pack.frames() * pixels * Float.BYTES + pixels * 3 * pack.frames() + 2 * lat * Float.BYTES;
-        long frames = job.outputFrames() * pixels * 3;
-        return new MemoryEstimate.Buffers(frames, denoise + decode,
-                String.format(Locale.ROOT, "%d frames of %dx%d: %s; the window's tokens, text and guidance: %s", job.outputFrames(),
-                        pack.width(), pack.height(), format(frames), format(denoise)));
     }
 
     private MemoryEstimate.Buffers framewise(Job job, List<MemoryEstimate.Component> comps) throws PackException {
@@ -450,7 +362,7 @@ public final class MemoryPlanner {
     }
 
     /** The estimate for the part {@code key}, measured on the graph {@code graphKey} (a causal decoder's step graph). */
-    private MemoryEstimate.Component component(String key, String graphKey, Map<String, long[]> roles, long attentionBatch, String workload)
+    MemoryEstimate.Component component(String key, String graphKey, Map<String, long[]> roles, long attentionBatch, String workload)
             throws PackException {
         Component comp = pack.require(graphKey);
         OnnxGraphInfo g = graph(comp);
@@ -535,7 +447,7 @@ public final class MemoryPlanner {
         };
     }
 
-    private static int ceilDiv(int a, int b) {
+    static int ceilDiv(int a, int b) {
         return a <= 0 ? 0 : (a + b - 1) / b;
     }
 
