@@ -138,4 +138,42 @@ class RealEngineStudioTest {
         assertEquals(9, take.frames());
         onFx(studio::close);
     }
+
+    /** Stable Video Diffusion takes no text: the editor drops the prompt boxes, and the last frame of shot 1 animates shot 2. */
+    @Test
+    void theSvdPackHidesThePromptAndAnimatesTheLastFrame() throws Exception {
+        Path models = tmp.resolve("models");
+        TestPacks.wanTiny(models);
+        TestPacks.svdTiny(models);
+        StudioModel studio = FxTestSupport.studio(new LocalEngine(new PackRegistry(List.of(models))), tmp.resolve("ud"));
+        PromptViewModel prompt = onFx(() -> new PromptViewModel(studio));
+        TimelineViewModel timeline = onFx(() -> new TimelineViewModel(studio));
+        onFx(() -> prompt.packProperty().set(studio.pack("wan-tiny").orElseThrow()));
+        assertTrue(onFx(() -> prompt.takesTextProperty().getValue()));
+        onFx(() -> {
+            prompt.promptProperty().set("a red fox walks across the snow");
+            prompt.stepsProperty().set(2);
+            prompt.generate();
+        });
+        waitFor("shot 1's take", 60_000, () -> studio.doc().shots().get(0).takes().size() == 1);
+        onFx(timeline::addShot);
+        onFx(() -> prompt.packProperty().set(studio.pack("svd-tiny").orElseThrow()));
+        assertFalse(onFx(() -> prompt.takesTextProperty().getValue()), "no prompt box for an image-only pack");
+        assertTrue(onFx(() -> prompt.useLastFrameOfPrevious()));
+        waitFor("the still in slot A", 10_000, () -> prompt.sourceA().framesProperty().get() != null);
+        assertEquals(Mode.ANIMATE, onFx(() -> prompt.modeProperty().get()));
+        onFx(() -> {
+            prompt.stepsProperty().set(2);
+            prompt.generate();
+        });
+        waitFor("shot 2's take", 60_000, () -> studio.doc().shots().get(1).takes().size() == 1
+                || studio.queue().jobs().stream().anyMatch(j -> j.state() == JobState.FAILED));
+        assertTrue(studio.queue().jobs().stream().noneMatch(j -> j.state() == JobState.FAILED),
+                () -> "job failed: " + studio.queue().jobs().stream().map(j -> j.messageProperty().get()).toList());
+        Take take = studio.doc().shots().get(1).takes().get(0);
+        assertEquals(64, take.width());
+        assertEquals(64, take.height());
+        assertTrue(take.frames() <= 8, "capped at SVD's clip: " + take.frames());
+        onFx(studio::close);
+    }
 }

@@ -56,6 +56,11 @@ public final class TestPacks {
         return format2(parent, "cogvideox-tiny");
     }
 
+    /** The tiny random-weight Stable Video Diffusion XT pack (src/test/resources/packs/svd-tiny) installed as parent/svd-tiny. */
+    public static Path svdTiny(Path parent) throws IOException {
+        return format2(parent, "svd-tiny");
+    }
+
     private static Path format2(Path parent, String name) throws IOException {
         Path from = Path.of("src/test/resources/packs").resolve(name);
         Path to = parent.resolve(name);

@@ -9,6 +9,7 @@ import dev.kinora.engine.onnx.Device;
 import dev.kinora.engine.pack.Mode;
 import java.io.File;
 import java.nio.file.Path;
+import java.util.List;
 import javafx.animation.PauseTransition;
 import javafx.beans.property.Property;
 import javafx.css.PseudoClass;
@@ -290,8 +291,22 @@ public final class PromptView extends BorderPane {
         gen.setOnAction(e -> generate.run());
         Icons.tip(gen, "Queue this generation; keep editing while it renders", "Ctrl+Enter");
 
+        // a pack that reads no prompt (image-only, e.g. Stable Video Diffusion) gets no text boxes, and a line that says why
+        Label promptSection = section("PROMPT");
+        HBox tokenRow = new HBox(tokens);
+        Label noText = new Label();
+        noText.setId("no-prompt");
+        noText.setWrapText(true);
+        noText.getStyleClass().add("hint");
+        noText.textProperty().bind(vm.packProperty().map(p -> p.name() + " takes no prompt: it animates the still on source A.").orElse(""));
+        noText.visibleProperty().bind(vm.takesTextProperty().map(t -> !t));
+        noText.managedProperty().bind(noText.visibleProperty());
+        for (javafx.scene.Node n : List.of(promptSection, prompt, tokenRow, negativeLabel, negative)) {
+            n.visibleProperty().bind(vm.takesTextProperty());
+            n.managedProperty().bind(n.visibleProperty());
+        }
         VBox body = new VBox(6,
-                section("PROMPT"), prompt, new HBox(tokens), negativeLabel, negative,
+                promptSection, prompt, tokenRow, negativeLabel, negative, noText,
                 section("MODE"), modeRow, hint, slots, lastFrame,
                 section("SETTINGS"), grid);
         body.setPadding(new Insets(0, 10, 10, 10));

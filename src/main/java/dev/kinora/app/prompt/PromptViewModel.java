@@ -489,6 +489,11 @@ public final class PromptViewModel {
         return pack;
     }
 
+    /** False for a pack whose jobs read no prompt (Stable Video Diffusion animates a still from the image alone). */
+    public javafx.beans.value.ObservableValue<Boolean> takesTextProperty() {
+        return pack.map(PackInfo::takesText).orElse(true);
+    }
+
     public ObjectProperty<Device> deviceProperty() {
         return device;
     }

@@ -12,17 +12,24 @@ import java.util.List;
  * @param mean         per-channel latent mean: the VAE's raw space is {@code x * std + mean}
  * @param std          per-channel latent std
  * @param multipleOf   latent frames / height / width the denoiser accepts multiples of
+ * @param svd          Stable Video Diffusion's keys (family {@code svd-xt}); null for the others
  * @param frameMajor   the denoiser's latents are [1, L, C, h, w] (CogVideoX) rather than [1, C, L, h, w]; the VAE's are
  *                     always channel-major
  */
 public record FamilySpec(String family, int latentFrames, float[] mean, float[] std, int[] multipleOf, boolean frameMajor, TokenText text,
-                         VaeSpec vae, Ltx ltx) {
+                         VaeSpec vae, Ltx ltx, SvdSpec svd) {
 
     public static final String WAN = "wan2.1-t2v";
     public static final String LTX = "ltx-video-0.9.1";
     public static final String COGVIDEOX = "cogvideox-2b";
+    public static final String SVD = SvdSpec.FAMILY;
     /** The families this engine has an adapter for. */
-    public static final List<String> FAMILIES = List.of(WAN, LTX, COGVIDEOX);
+    public static final List<String> FAMILIES = List.of(WAN, LTX, COGVIDEOX, SVD);
+
+    /** An image-only family (svd-xt): no text, no latent mean/std, its own keys in {@code svd}. */
+    static FamilySpec imageOnly(String family, int latentFrames, SvdSpec svd) {
+        return new FamilySpec(family, latentFrames, null, null, new int[] {1, 1, 1}, true, null, null, null, svd);
+    }
 
     /**
      * Per-token text: the tokenizer's output truncated to {@code maxTokens} (its end token kept) and padded with

@@ -160,6 +160,10 @@ public final class PackLoader {
         }
         JsonNode lat = root.path("latent");
         int latentFrames = r.positiveInt(lat, "frames");
+        if (family.equals(FamilySpec.SVD)) {
+            // image only: no text, one latent frame per frame, its own conditioning keys (SvdSpec refuses what it does not run)
+            return FamilySpec.imageOnly(family, latentFrames, SvdSpec.parse(root, r.manifest));
+        }
         String temporal = lat.path("temporal").asText("");
         if (!temporal.equals("causal")) {
             throw new PackException(r.manifest + ": latent.temporal '" + temporal + "' is not supported; format 2 reads \"causal\"");
@@ -291,7 +295,7 @@ public final class PackLoader {
         }
         FamilySpec.VaeSpec vaeSpec = new FamilySpec.VaeSpec(kind, latentFrames, frames, step, caches, vae.path("clamped").asBoolean(false));
         FamilySpec.Ltx ltx = family.equals(FamilySpec.LTX) ? ltx(r, root, vae) : null;
-        return new FamilySpec(family, latentFrames, mean, std, multipleOf, order.equals("FCHW"), tokenText, vaeSpec, ltx);
+        return new FamilySpec(family, latentFrames, mean, std, multipleOf, order.equals("FCHW"), tokenText, vaeSpec, ltx, null);
     }
 
     /** LTX-Video 0.9.1's keys (docs/pack-format-2.md): each value the adapter implements, anything else refused by name. */

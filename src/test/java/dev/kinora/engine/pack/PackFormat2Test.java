@@ -54,17 +54,20 @@ class PackFormat2Test {
         assertEquals(java.util.Set.of(Mode.GENERATE, Mode.ANIMATE), p.modes());
     }
 
-    /** SVD-XT's tiny pack and references exist (issue #10); until its adapter does, the pack is refused by name. */
+    /** svd-xt, image only: no text block, no latent mean/std, its own keys read by SvdSpec. */
     @Test
-    void aFamilyWithoutAnAdapterIsRefusedNamingTheOnesThatRun() {
-        var e = assertThrows(PackException.class, () -> PackLoader.load(Path.of("src/test/resources/packs/svd-tiny")));
-        assertTrue(e.getMessage().contains("family 'svd-xt' has no adapter in this Kinora; supported: wan2.1-t2v, ltx-video-0.9.1, cogvideox-2b"),
-                e.getMessage());
+    void theImageOnlySvdPackLoadsWithItsOwnKeys() throws Exception {
+        var p = PackLoader.load(Path.of("src/test/resources/packs/svd-tiny"));
+        var f = p.family().orElseThrow();
+        assertEquals("svd-xt", f.family());
+        assertEquals(null, f.text());
+        assertEquals(5, f.svd().chunkFrames());
+        assertEquals(127, f.svd().defaults().motionBucketId());
     }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "unknown family|family|ltx-video-9|family 'ltx-video-9' has no adapter in this Kinora; supported: wan2.1-t2v, ltx-video-0.9.1, cogvideox-2b",
+        "unknown family|family|ltx-video-9|family 'ltx-video-9' has no adapter in this Kinora; supported: wan2.1-t2v, ltx-video-0.9.1, cogvideox-2b, svd-xt",
         "unknown cleaner|text.clean|basic|text.clean 'basic' is not one of",
         "pooled text|text.pooling|mean|format 2 takes per-token states",
         "unknown VAE|vae.kind|frames3d|vae.kind 'frames3d' is not one of",

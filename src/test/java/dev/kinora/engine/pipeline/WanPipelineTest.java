@@ -135,7 +135,7 @@ class WanPipelineTest {
         float[] steps = lp.causalVae().decode(x);
         var spec = pack.family().orElseThrow();
         var noSteps = new dev.kinora.engine.pack.FamilySpec(spec.family(), spec.latentFrames(), spec.mean(), spec.std(),
-                spec.multipleOf(), false, spec.text(), new dev.kinora.engine.pack.FamilySpec.VaeSpec("causal3d", 3, 9, false, 0, true), null);
+                spec.multipleOf(), false, spec.text(), new dev.kinora.engine.pack.FamilySpec.VaeSpec("causal3d", 3, 9, false, 0, true), null, null);
         try (var window = new dev.kinora.engine.model.CausalVae(pack, noSteps, RuntimeOptions.defaults().withDevice(Device.CPU), Device.CPU)) {
             float[] whole = window.decode(x);
             double max = 0;
