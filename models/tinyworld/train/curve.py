@@ -66,6 +66,7 @@ class Curve:
         t2v = [i for i, j in enumerate(self.jobs) if j["kind"] == "t2v"]
         z = sample(model, self.emb[t2v], steps=self.steps, guidance=self.guidance, seed=1)
         clips = self._decode(z)
+        self.t2v_clips = clips
         col = shp = mot = n = perm = npm = 0
         for k, i in enumerate(t2v):
             spec, det = self.jobs[i]["spec"], detect(clips[k])

@@ -25,7 +25,11 @@ from train.nets import LATENT_C, TW2_ARCHS, count
 from world.render import FRAMES
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-OBJ_WEIGHT = 20.0     # extra loss weight on latent cells near an object (probe: x21 kept subjects alive)
+# Extra loss weight on latent cells near an object. Sessions 1-2 used 20 (the probe: x21 kept subjects alive), but a
+# weight that depends on where the object truly is biases the denoiser: the best prediction becomes E[w x0]/E[w], so at
+# high noise every place the object might be is predicted as "object" (p -> 21p/(1+20p)) and the sampler commits to
+# several of them: the duplicated subjects of the session-2 grids. 0 keeps the estimator unbiased.
+OBJ_WEIGHT = 20.0
 
 
 def lr_at(step, a):
@@ -114,6 +118,7 @@ def main():
     ap.add_argument("--curve-minutes", type=float, default=10, help="goal metrics every N minutes of wall time")
     ap.add_argument("--commit-ckpt", default=os.path.join(HERE, "checkpoints/tinyworld2.pt"),
                     help="compact checkpoint to keep in git ('' for none: trials)")
+    ap.add_argument("--obj-weight", type=float, default=OBJ_WEIGHT, help="extra loss weight near objects (0: unbiased MSE)")
     ap.add_argument("--init", default="", help="compact or full checkpoint to start from when <out> has none")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
@@ -134,10 +139,10 @@ def main():
     data_version = {"captions": os.path.relpath(a.captions, HERE), "captions_md5": md5(a.captions),
                     "emb_md5": md5(a.emb), "renderer_md5": md5(os.path.join(HERE, "../world/render.py"))}
     cfg = {k: v for k, v in vars(a).items() if k not in ("stop_after", "until_step", "init")}
-    cfg.update(params=count(model), data=data_version, obj_weight=OBJ_WEIGHT, torch=torch.__version__)
+    cfg.update(params=count(model), data=data_version, torch=torch.__version__)
     session = {"host": socket.gethostname(), "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                "from_step": step, "resumed_from": os.path.relpath(src) if src else None, "threads": a.threads,
-               "data": data_version, "p_backdrop": P_BACKDROP}
+               "data": data_version, "p_backdrop": P_BACKDROP, "obj_weight": a.obj_weight}
     sessions.append(session)
     print(f"# config {json.dumps(cfg)}\n# session {json.dumps(session)}", flush=True)
     json.dump(cfg, open(os.path.join(a.out, "config.json"), "w"), indent=1)
@@ -183,6 +188,7 @@ def main():
             from PIL import Image
             from train.sample import grid
             Image.fromarray(grid(clips_)).save(os.path.join(a.out, f"curve_{step:07d}.png"))
+            Image.fromarray(grid(curve.t2v_clips[:8])).save(os.path.join(a.out, f"curve_t2v_{step:07d}.png"))
         except ImportError:
             pass
 
@@ -209,7 +215,7 @@ def main():
         tt = t[:, None, None, None, None]
         xt = (1 - tt) * z + tt * noise
         pred = model(xt, t, y, z * m, m)
-        w = (1.0 + OBJ_WEIGHT * obj) * (1 - m)
+        w = (1.0 + a.obj_weight * obj) * (1 - m)
         loss = (((pred - z) ** 2) * w).sum() / (w.sum() * LATENT_C)
         opt.zero_grad(set_to_none=True)
         loss.backward()
