@@ -134,6 +134,23 @@ public final class GenerationEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * The pack's default job's planned peak memory on the CPU and on a CUDA GPU, in words (the studio's model manager):
+     * e.g. "16 frames: RAM 1.2 GiB · GPU: RAM 0.4 GiB, VRAM 2.1 GiB". Reads the graphs' headers, not their weights.
+     */
+    public static String memorySummary(ModelPack pack) {
+        try {
+            MemoryPlanner cpu = new MemoryPlanner(pack, dev.kinora.engine.onnx.Device.CPU);
+            MemoryEstimate c = cpu.estimate(cpu.defaultJob(), false);
+            MemoryPlanner gpu = new MemoryPlanner(pack, dev.kinora.engine.onnx.Device.CUDA);
+            MemoryEstimate g = gpu.estimate(gpu.defaultJob(), false);
+            return c.job().outputFrames() + " frames: CPU RAM " + MemoryLimits.format(c.peakRam()) + " · CUDA: VRAM "
+                    + MemoryLimits.format(g.peakVram()) + ", RAM " + MemoryLimits.format(g.peakRam());
+        } catch (PackException | RuntimeException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
     public synchronized TextEncoder text(String packId) throws PackException {
         return loadedPack(packId).text();
     }

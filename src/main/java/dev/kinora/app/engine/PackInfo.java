@@ -10,7 +10,7 @@ import java.util.Set;
 /** What the studio shows about a pack: enough for the settings, the model manager and the timeline. */
 public record PackInfo(String id, String name, String version, String license, Set<Mode> modes, int width, int height,
                        int frames, double fps, int maxTokens, String scheduler, int steps, float guidance,
-                       Path dir, long bytes, String error, int maxFrames, boolean takesText) {
+                       Path dir, long bytes, String error, int maxFrames, boolean takesText, String family) {
     public PackInfo {
         modes = modes.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(modes));
         error = error == null ? "" : error;
@@ -22,12 +22,13 @@ public record PackInfo(String id, String name, String version, String license, S
                 + p.extraFiles().stream().mapToLong(c -> c.size()).sum();
         return new PackInfo(p.id(), p.name(), p.version(), p.license(), p.modes(), p.width(), p.height(), p.frames(),
                 p.fps(), p.text().maxTokens(), p.defaults().scheduler(), p.defaults().steps(), p.defaults().guidance(),
-                p.root(), bytes, "", abilities.maxFrames(), abilities.takesText());
+                p.root(), bytes, "", abilities.maxFrames(), abilities.takesText(),
+                p.family().map(f -> f.family()).orElse("tinyworld (format 1)"));
     }
 
     public static PackInfo broken(Path dir, String error) {
         return new PackInfo(dir.getFileName().toString(), dir.getFileName().toString(), "?", "?", Set.of(), 0, 0, 0, 0,
-                0, "", 0, Float.NaN, dir, 0, error, 0, false);
+                0, "", 0, Float.NaN, dir, 0, error, 0, false, "");
     }
 
     public boolean usable() {

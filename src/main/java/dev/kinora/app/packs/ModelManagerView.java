@@ -28,9 +28,14 @@ public final class ModelManagerView extends BorderPane {
         TableView<PackInfo> table = new TableView<>(vm.packs());
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getColumns().add(col("Pack", p -> p.usable() ? p.name() + " (" + p.id() + " " + p.version() + ")" : p.id()));
+        table.getColumns().add(col("Family", PackInfo::family));
         table.getColumns().add(col("Size", p -> p.bytes() >= 1 << 20 ? p.bytes() / (1 << 20) + " MiB" : p.bytes() / 1024 + " KiB"));
         table.getColumns().add(col("Modes", p -> p.modes().stream().map(m -> m.id()).sorted().collect(Collectors.joining(", "))));
         table.getColumns().add(col("Resolution", p -> p.width() + "×" + p.height() + ", " + p.frames() + " f @ " + p.fps()));
+        table.getColumns().add(col("Longest clip", p -> !p.usable() ? "" : p.maxFrames() == Integer.MAX_VALUE ? "any (windows continue)" : p.maxFrames() + " f"));
+        TableColumn<PackInfo, String> mem = new TableColumn<>("Memory, default job (est.)");
+        mem.setCellValueFactory(c -> javafx.beans.binding.Bindings.valueAt(vm.memory(), c.getValue().id()).map(s -> s).orElse(""));
+        table.getColumns().add(mem);
         table.getColumns().add(col("License", PackInfo::license));
         TableColumn<PackInfo, String> ver = new TableColumn<>("Verification");
         ver.setCellValueFactory(c -> javafx.beans.binding.Bindings.valueAt(vm.verification(), c.getValue().id())
@@ -92,12 +97,13 @@ public final class ModelManagerView extends BorderPane {
         st.setTitle("Model Manager");
         st.initOwner(owner);
         st.initModality(Modality.NONE);
-        Scene sc = new Scene(new ModelManagerView(vm), 860, 360);
+        Scene sc = new Scene(new ModelManagerView(vm), 1180, 380);
         if (owner != null && owner.getScene() != null) {
             sc.getStylesheets().addAll(owner.getScene().getStylesheets());
         }
         st.setScene(sc);
         st.show();
         vm.packs().forEach(vm::verify);
+        vm.packs().forEach(vm::estimate);
     }
 }

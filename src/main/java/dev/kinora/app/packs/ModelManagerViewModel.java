@@ -33,6 +33,8 @@ public final class ModelManagerViewModel {
     private final Path target;
     private final ObservableList<PackInfo> packs = FXCollections.observableArrayList();
     private final ObservableMap<String, String> verification = FXCollections.observableMap(new HashMap<>());
+    /** The memory planner's estimate of each pack's default job, filled in off the FX thread. */
+    private final ObservableMap<String, String> memory = FXCollections.observableMap(new HashMap<>());
     private final StringProperty message = new SimpleStringProperty("");
 
     public ModelManagerViewModel(StudioModel studio, Path userModels) {
@@ -43,6 +45,20 @@ public final class ModelManagerViewModel {
 
     public ObservableList<PackInfo> packs() {
         return packs;
+    }
+
+    public ObservableMap<String, String> memory() {
+        return memory;
+    }
+
+    /** Plans the pack's default job (its graphs' headers are read, not its weights) and shows the peaks. */
+    public void estimate(PackInfo p) {
+        if (!p.usable()) {
+            return;
+        }
+        memory.put(p.id(), "estimating…");
+        studio.exec().background(() -> dev.kinora.engine.GenerationEngine.memorySummary(PackLoader.load(p.dir())),
+                s -> memory.put(p.id(), s), e -> memory.put(p.id(), "unknown: " + e.getMessage()));
     }
 
     public ObservableMap<String, String> verification() {
