@@ -883,6 +883,7 @@ public final class StudioModel implements AutoCloseable {
             }
         }
         exec.close();
+        prefs.flush(); // the settings are written in the background; a clean exit waits (bounded) for them
     }
 
     /** The default pack's id, in one place. */

@@ -175,6 +175,7 @@ class StudioReadabilityTest {
         assertEquals(javafx.scene.paint.Color.web(ThemeContrastTest.palette(Theme.LIGHT).get("-k-panel")), light);
         assertTrue(window.getScene().getStylesheets().get(0).endsWith(Theme.LIGHT.file()));
         assertEquals(2, window.getScene().getStylesheets().size(), "the dark palette went, nothing doubled");
+        assertTrue(studio.prefs().flush()); // written in the background; a quit waits for it like this
         assertEquals(Theme.LIGHT, new StudioPrefs(studio.userData()).theme(), "remembered for the next start");
     }
 
