@@ -668,7 +668,7 @@ public final class MainWindow extends BorderPane {
             return;
         }
         try {
-            studio.newUntitled();
+            studio.newUntitled(e -> error("Cannot create a project", e)); // written in the background
         } catch (IOException e) {
             error("Cannot create a project", e);
         }

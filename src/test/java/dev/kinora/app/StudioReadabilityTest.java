@@ -75,13 +75,8 @@ class StudioReadabilityTest {
         prefs.setTheme(theme); // as the last session left it: the window opens in it
         var engine = FxTestSupport.tinyEngine(ud);
         studio = onFx(() -> new StudioModel(engine, new UiTaskExecutor(), prefs, ud));
-        onFx(() -> {
-            try {
-                DemoProject.create(studio, ud.resolve("demo").resolve("Demo.kinora"));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        // Made in the background; the window's demo scene needs its takes.
+        onFx(() -> DemoProject.create(studio, ud.resolve("demo").resolve("Demo.kinora"))).get(60, java.util.concurrent.TimeUnit.SECONDS);
         System.setProperty("kinora.demoSteps", "1000");
         MainWindow window = onFx(() -> {
             MainWindow mw = new MainWindow(studio);
