@@ -21,10 +21,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import javafx.application.Platform;
 
 /**
  * A small storyboard whose takes are generated on the spot by the engine with the installed pack
- * (Tiny World when present): what `kinora studio --demo` and the README screenshots show.
+ * (Tiny World when present): what `kinora studio --demo` and the README screenshots show. Nothing of
+ * it is generated or written on the FX thread.
  */
 public final class DemoProject {
     static final String[] PROMPTS = {
@@ -37,8 +41,13 @@ public final class DemoProject {
     private DemoProject() {
     }
 
-    public static void create(StudioModel studio, Path dir) throws Exception {
-        deleteOldDemo(dir);
+    /**
+     * Shows the demo storyboard at once and makes it in the background: the project's first save (on
+     * its save thread) replaces an old demo folder and writes the new one; the takes are generated and
+     * written after it on that thread, so a Save asked for meanwhile waits for them; then it is saved
+     * again. Call on the FX thread; the future completes there once all of it is on disk, or fails with why not.
+     */
+    public static CompletableFuture<Void> create(StudioModel studio, Path dir) throws IOException {
         StudioEngine engine = studio.engine();
         var pack = studio.pack(dev.kinora.engine.pack.PackRegistry.DEFAULT_PACK)
                 .orElseThrow(() -> new IllegalStateException("the demo needs an installed model pack; none was found"));
@@ -48,12 +57,37 @@ public final class DemoProject {
             Shot s = Shot.create(PROMPTS[i], ps).withDuration(pack.frames() / pack.fps()).withContinueFromPrevious(i == 1);
             shots.add(i == 0 ? s.withNegativePrompt("blurry, flicker") : s);
         }
-        studio.create(dir, "Demo", Project.empty("Demo").withSettings(ps).withShots(shots));
+        CompletableFuture<Path> created = studio.create(dir, Project.empty("Demo").withSettings(ps).withShots(shots),
+                () -> deleteOldDemo(dir), e -> { });
         ProjectSession session = studio.session();
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        created.thenCompose(d -> session.inSaveOrder(() -> {
+                    generateTakes(engine, pack.id(), pack.frames(), session, shots);
+                    session.stack().reset(session.project(), false); // the demo starts with a clean history; the save below cleans it
+                    return d;
+                }))
+                .thenCompose(d -> session.saveInBackground())
+                .whenComplete((d, e) -> Platform.runLater(() -> {
+                    if (e == null) {
+                        studio.refresh(); // clean now
+                        ready.complete(null);
+                        return;
+                    }
+                    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                    if (!created.isCompletedExceptionally()) { // else the studio said why already
+                        studio.statusProperty().set("The demo could not be made: " + cause.getMessage());
+                    }
+                    ready.completeExceptionally(cause);
+                }));
+        return ready;
+    }
+
+    private static void generateTakes(StudioEngine engine, String packId, int frames, ProjectSession session,
+                                      List<Shot> shots) throws Exception {
         Frames previous = null;
         for (int i = 0; i < shots.size(); i++) {
             Shot s = shots.get(i);
-            GenerationRequest r = GenerationRequest.textToVideo(pack.id(), s.prompt(), 1000 + i * 7L).withFrames(pack.frames());
+            GenerationRequest r = GenerationRequest.textToVideo(packId, s.prompt(), 1000 + i * 7L).withFrames(frames);
             boolean continues = s.continueFromPrevious() && previous != null;
             if (continues) {
                 r = r.withMode(Mode.EXTEND, List.of(new Source(previous, "previous take", "")));
@@ -70,8 +104,6 @@ public final class DemoProject {
             add(session, s.id(), made, res);
             previous = made;
         }
-        session.save();
-        session.stack().reset(session.project(), true); // the demo starts with a clean history
     }
 
     private static void add(ProjectSession s, String shotId, Frames f, GenerationResult r) throws IOException {

@@ -668,7 +668,7 @@ public final class MainWindow extends BorderPane {
             return;
         }
         try {
-            studio.newUntitled();
+            studio.newUntitled(e -> error("Cannot create a project", e)); // written in the background
         } catch (IOException e) {
             error("Cannot create a project", e);
         }
@@ -841,12 +841,15 @@ public final class MainWindow extends BorderPane {
         fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("OpenTimelineIO", "*.otio"));
         File f = Dialogs.save(fc, getScene().getWindow());
         if (f != null) {
-            try {
-                studio.session().exportOtio(f.toPath());
-                studio.statusProperty().set("Wrote " + f);
-            } catch (IOException e) {
-                error("OTIO export failed", e);
-            }
+            // The document as it is now, written off the FX thread like every other export.
+            var s = studio.session();
+            var doc = s.project();
+            Path dir = s.store().dir();
+            Path to = f.toPath();
+            studio.exec().background(() -> {
+                dev.kinora.project.OtioExporter.export(doc, dir, to);
+                return to;
+            }, p -> studio.statusProperty().set("Wrote " + p), e -> error("OTIO export failed", e));
         }
     }
 

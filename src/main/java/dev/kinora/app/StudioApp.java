@@ -8,6 +8,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import javafx.animation.PauseTransition;
 import javafx.application.Application;
 import javafx.application.Platform;
@@ -32,16 +33,18 @@ public final class StudioApp extends Application {
     public void start(Stage stage) throws Exception {
         StudioOptions o = StudioLauncher.options();
         window = build(o, stage);
-        o.screenshotFile().ifPresent(file -> screenshot(stage, file, o.screenshotDelaySeconds()));
     }
 
-    /** Builds the studio on a stage; shared by {@link #start} and the UI tests. */
+    /**
+     * Builds the studio on a stage. The window shows before the demo is made (it is made in the
+     * background); its scene and the screenshot wait for it.
+     */
     public static MainWindow build(StudioOptions o, Stage stage) throws Exception {
         Path userData = StudioPrefs.userData();
         StudioEngine engine = new LocalEngine(PackRegistry.standard());
         StudioPrefs prefs = new StudioPrefs(userData);
         StudioModel studio = new StudioModel(engine, new UiTaskExecutor(), prefs, userData);
-        openInitial(studio, o, prefs);
+        CompletableFuture<Void> ready = openInitial(studio, o, prefs);
         MainWindow w = new MainWindow(studio);
         Scene scene = new Scene(w);
         w.install(scene);
@@ -69,9 +72,15 @@ public final class StudioApp extends Application {
         // once the window is mapped gives the window the size on every window manager.
         Platform.runLater(() -> resize(stage, size));
         studio.prefs().putDouble("started", System.currentTimeMillis());
-        if (o.demo()) {
-            w.showDemoScene(o.demoScene());
-        }
+        ready.whenComplete((x, e) -> { // on the FX thread
+            if (e == null && o.demo()) {
+                w.showDemoScene(o.demoScene());
+            } else if (e != null) { // the status bar says so too
+                LOG.error("the {} could not be made: {}", o.demo() ? "demo" : "new project", e.toString());
+            }
+            // a failed demo is shot too: the picture shows why, and the run ends instead of hanging
+            o.screenshotFile().ifPresent(file -> screenshot(stage, file, o.screenshotDelaySeconds()));
+        });
         return w;
     }
 
@@ -117,14 +126,19 @@ public final class StudioApp extends Application {
         }
     }
 
-    static void openInitial(StudioModel studio, StudioOptions o, StudioPrefs prefs) throws Exception {
+    /**
+     * Opens the project the studio starts on. Returns when it is shown; the future completes (on the
+     * FX thread) when it is ready: at once for a project opened, once written for a new one (its
+     * folder is made in the background), once its takes are made for the demo.
+     */
+    static CompletableFuture<Void> openInitial(StudioModel studio, StudioOptions o, StudioPrefs prefs) throws Exception {
+        CompletableFuture<Void> now = CompletableFuture.completedFuture(null);
         if (o.demo()) {
-            DemoProject.create(studio, studio.userData().resolve("demo").resolve("Demo.kinora"));
-            return;
+            return DemoProject.create(studio, studio.userData().resolve("demo").resolve("Demo.kinora"));
         }
         if (o.projectDir().isPresent()) {
             studio.open(o.projectDir().get());
-            return;
+            return now;
         }
         // The project the artist last had open comes back. An untitled one only when it stopped with
         // unsaved work (a crash or a kill: it is recovered); a clean untitled one is just a new project.
@@ -135,13 +149,13 @@ public final class StudioApp extends Application {
                 boolean untitled = studio.scratch().isScratch(dir);
                 if (Files.isRegularFile(dir.resolve(ProjectStore.PROJECT_FILE)) && (!untitled || ScratchProjects.hasJournal(dir))) {
                     studio.open(dir);
-                    return;
+                    return now;
                 }
             } catch (IOException | java.nio.file.InvalidPathException e) {
                 LOG.warn("the last project {} cannot be opened ({}); starting a new one", last, e.getMessage());
             }
         }
-        studio.newUntitled();
+        return studio.newUntitled().thenApply(dir -> null);
     }
 
     private static void screenshot(Stage stage, Path file, double delay) {

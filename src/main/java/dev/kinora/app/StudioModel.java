@@ -43,6 +43,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -71,7 +72,9 @@ import org.slf4j.LoggerFactory;
  * <p>Nothing here blocks the FX thread on the engine: jobs are submitted to the service, whose
  * events are marshalled here with {@link Platform#runLater}; takes are decoded, the reel is built
  * and missing media are searched for on the executor's background thread; Save and Save As write on
- * the session's save thread, in the order asked for, and leaving the project waits for them.
+ * the session's save thread, in the order asked for, and leaving the project waits for them. A new
+ * project (File ▸ New, the demo) is shown at once and its folder is made by its first save, on that
+ * same thread.
  */
 public final class StudioModel implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StudioModel.class);
@@ -123,6 +126,8 @@ public final class StudioModel implements AutoCloseable {
     private Path savingAs;
     /** The save asked for last, to tell whether leaving after it is safe. FX thread. */
     private CompletableFuture<?> lastSave = CompletableFuture.completedFuture(null);
+    /** Where the saves of projects this studio starts run; null: each session's own save thread. Tests hold them back. */
+    private Executor newProjectSaves;
 
     public StudioModel(StudioEngine engine, UiTaskExecutor exec, StudioPrefs prefs, Path userData) {
         this.engine = engine;
@@ -149,6 +154,11 @@ public final class StudioModel implements AutoCloseable {
         } else {
             Platform.runLater(r);
         }
+    }
+
+    /** Shows the document's state again after a save made outside {@link #save} (the demo's): the stack does not announce it. */
+    void refresh() {
+        mirror();
     }
 
     private void mirror() {
@@ -182,12 +192,20 @@ public final class StudioModel implements AutoCloseable {
                 .orElse(new ProjectSettings("tinyworld", 64, 64, 8));
     }
 
+    /** {@link #newUntitled(Consumer)}, telling a failure to write it on the status bar only (at startup there is no window yet). */
+    public CompletableFuture<Path> newUntitled() throws IOException {
+        return newUntitled(e -> { });
+    }
+
     /**
      * A new untitled project, in the one reused scratch folder (see {@link ScratchProjects}). The window
      * has already asked about unsaved work in the current project. An untitled project that stopped
-     * unsaved (a crash) is reopened instead, so its edits come back.
+     * unsaved (a crash) is reopened instead, so its edits come back. The new project shows at once;
+     * the folder is emptied and written on its save thread ({@link #startNew}), and {@code onError}
+     * hears there, on the FX thread, if that fails. The future completes on the FX thread when the
+     * project is written and its render queue attached (at once for a reopened one).
      */
-    public void newUntitled() throws IOException {
+    public CompletableFuture<Path> newUntitled(Consumer<Throwable> onError) throws IOException {
         ProjectSession old = session.get();
         Optional<Path> current = old == null ? Optional.empty() : Optional.of(old.store().dir());
         Path slot = scratch.freeSlot(current);
@@ -195,18 +213,63 @@ public final class StudioModel implements AutoCloseable {
             closeCurrent(); // New on the untitled project itself: it is emptied for the new one
         } else if (ScratchProjects.hasJournal(slot)) {
             open(slot);
-            return;
+            return CompletableFuture.completedFuture(slot);
         }
-        scratch.wipe(slot);
-        Files.createDirectories(slot.getParent());
-        ProjectSession s = ProjectSession.create(slot, "Untitled", Clock.systemUTC(), recents);
         ProjectSettings ps = settingsFor(pack(PackRegistryDefault.ID));
         // A fresh project starts with one empty card so the artist can type at once.
-        Shot first = Shot.create("", ps);
-        s.stack().reset(s.project().withSettings(ps).withShots(List.of(first.withDuration(defaultSeconds(ps)))), false);
-        s.save();
-        attach(s);
-        scratch.sweep(Optional.of(slot));
+        Shot first = Shot.create("", ps).withDuration(defaultSeconds(ps));
+        CompletableFuture<Path> ready = startNew(slot, Project.empty("Untitled").withSettings(ps).withShots(List.of(first)),
+                () -> scratch.wipe(slot), onError);
+        session.get().inSaveOrder(() -> scratch.sweep(Optional.of(slot))); // litter older builds left; off the FX thread too
+        return ready;
+    }
+
+    /**
+     * Shows a new project at once and writes it in the background: its first save, on the session's
+     * save thread, runs {@code prepare}, makes the folder and writes the document; the FX thread only
+     * asks. The render queue is attached once the folder is there (a job's files need it). The status
+     * bar says how it went, and {@code onError} hears a failure on the FX thread. The future completes
+     * there, after that: with the folder, or with why it could not be made.
+     */
+    private CompletableFuture<Path> startNew(Path dir, Project content, ProjectSession.Preparation prepare,
+                                    Consumer<Throwable> onError) throws IOException {
+        ProjectSession s = ProjectSession.createUnsaved(dir, content, prepare, Clock.systemUTC(), recents);
+        if (newProjectSaves != null) {
+            s.saveOn(newProjectSaves);
+        }
+        attach(s); // closes the current project first, so a folder it used is free before the save empties it
+        status.set("Creating " + s.store().dir() + "…");
+        CompletableFuture<Path> written = s.saveInBackground();
+        lastSave = written;
+        if (scratch.isScratch(s.store().dir())) {
+            s.inSaveOrder(() -> {
+                recents.remove(s.store().dir()); // making the folder listed it; untitled projects are not "recent"
+                return null;
+            });
+        }
+        CompletableFuture<Path> ready = new CompletableFuture<>();
+        written.whenComplete((d, e) -> Platform.runLater(() -> {
+            if (!shutDown && session.get() == s) { // else another project took over; closing this one waited for its save
+                if (e != null) {
+                    failed("Could not create the project", e, onError);
+                } else {
+                    render.attach(s);
+                    status.set("New project in " + d);
+                }
+                mirror();
+            }
+            if (e != null) {
+                ready.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+            } else {
+                ready.complete(d);
+            }
+        }));
+        return ready;
+    }
+
+    /** Where the first save (and every later one) of projects started from now on runs; null for their own save thread. */
+    void newProjectSavesOn(Executor executor) {
+        newProjectSaves = executor;
     }
 
     /** Whether the open project is untitled (in the scratch folder): Save asks where to put it. */
@@ -228,12 +291,14 @@ public final class StudioModel implements AutoCloseable {
         attach(ProjectSession.open(dir, Clock.systemUTC(), recents));
     }
 
-    /** Creates a project in {@code dir} from a prepared document (the demo). */
-    public void create(Path dir, String name, Project content) throws IOException {
-        ProjectSession s = ProjectSession.create(dir, name, Clock.systemUTC(), recents);
-        s.stack().reset(content, false);
-        s.save();
-        attach(s);
+    /**
+     * A project in {@code dir} from a prepared document (the demo), shown at once and written by its
+     * first save on its save thread, after {@code prepare}, as {@link #newUntitled(Consumer)} does;
+     * the future is the same too.
+     */
+    public CompletableFuture<Path> create(Path dir, Project content, ProjectSession.Preparation prepare,
+                                          Consumer<Throwable> onError) throws IOException {
+        return startNew(dir, content, prepare, onError);
     }
 
     /** Stops the open project (queue, autosave, lock) once, before another one takes over. */
@@ -253,8 +318,12 @@ public final class StudioModel implements AutoCloseable {
         frameCache.clear();
         unreadable.clear();
         shotNotes.clear();
-        if (scratch.isScratch(s.store().dir())) {
-            recents.remove(s.store().dir()); // untitled projects are not "recent projects" to open by name
+        if (scratch.isScratch(s.store().dir()) && s.onDisk()) { // a new one: startNew, after the save that lists it
+            Path dir = s.store().dir();
+            s.inSaveOrder(() -> {
+                recents.remove(dir); // untitled projects are not "recent projects" to open by name
+                return null;
+            });
         }
         Instant now = Instant.now();
         List<String> notes = new ArrayList<>();
@@ -286,8 +355,11 @@ public final class StudioModel implements AutoCloseable {
         if (!s.readOnly()) {
             s.startAutosave();
         }
-        render.attach(s); // after recovery: queued jobs render against the recovered document
-        List<Path> missing = s.missingMedia();
+        if (s.onDisk()) { // a new project's jobs wait for its folder (startNew)
+            render.attach(s); // after recovery: queued jobs render against the recovered document
+        }
+        // A new project's document names no files yet; its folder may still hold an earlier project's.
+        List<Path> missing = s.onDisk() ? s.missingMedia() : List.of();
         missingNote = missing.isEmpty() ? "" : missing.size() + " media file(s) are missing, e.g. " + missing.get(0)
                 + ". Use File → Relink Missing Media… to find them.";
         if (!missingNote.isEmpty() && notes.isEmpty()) {
@@ -346,7 +418,13 @@ public final class StudioModel implements AutoCloseable {
             return;
         }
         status.set("Saving…");
-        whenSaved(s.saveInBackground(), null, dir -> status.set("Saved " + dir), "Save failed", onError);
+        boolean makesFolder = !s.onDisk(); // the first save of a new project failed: this one tries again
+        whenSaved(s.saveInBackground(), null, dir -> {
+            if (makesFolder && session.get() == s) {
+                render.attach(s);
+            }
+            status.set("Saved " + dir);
+        }, "Save failed", onError);
     }
 
     /**
@@ -365,16 +443,9 @@ public final class StudioModel implements AutoCloseable {
         status.set("Saving as " + dir + "…");
         savingAs = dir;
         if (s.readOnly()) {
-            // A read-only project (newer format, locked) is copied into a new writable one, which
-            // replaces it here once written.
-            Project p = s.project();
-            String name = dir.getFileName().toString().replaceFirst("\\.kinora$", "");
-            CompletableFuture<ProjectSession> copy = s.inSaveOrder(() -> {
-                ProjectSession c = ProjectSession.create(dir, name, Clock.systemUTC(), recents);
-                c.stack().reset(p, false);
-                c.save();
-                return c;
-            });
+            // A read-only project (newer format, locked) is copied, media and all, into a new writable
+            // one on its save thread, which replaces it here once written.
+            CompletableFuture<ProjectSession> copy = s.copyInBackground(dir);
             lastSave = copy;
             copy.whenComplete((c, e) -> Platform.runLater(() -> {
                 if (dir.equals(savingAs)) {
@@ -600,7 +671,10 @@ public final class StudioModel implements AutoCloseable {
      * (an empty prompt, a mode without its sources, a number out of range), before any work.
      */
     public Submission submit(String shotId, JobSpec spec) {
-        Submission sub = render.submit(shotId, spec);
+        ProjectSession s = session.get();
+        Submission sub = s != null && !s.onDisk()
+                ? new Submission.Refused("the project's folder is not written yet (see the status bar)")
+                : render.submit(shotId, spec);
         if (sub instanceof Submission.Refused r) {
             status.set(capitalised(shotName(doc(), shotId)) + " was not queued: " + r.reason());
             shotNotes.put(shotId, r.reason());
@@ -883,6 +957,7 @@ public final class StudioModel implements AutoCloseable {
             }
         }
         exec.close();
+        prefs.flush(); // the settings are written in the background; a clean exit waits (bounded) for them
     }
 
     /** The default pack's id, in one place. */

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * <p>Saves run on the session's own save thread, one after another in the order they were asked
  * for ({@link #saveInBackground}, {@link #saveAsInBackground}): the document is read when the save
  * is asked for, so a UI thread asks and returns, and edits made while the file is written are
- * neither in it nor marked saved. {@link #close()} waits for them.
+ * neither in it nor marked saved. {@link #close()} waits for them. A new project can start the same
+ * way ({@link #createUnsaved}): its folder is made by its first save, on the save thread.
  */
 public final class ProjectSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProjectSession.class);
@@ -65,6 +66,23 @@ public final class ProjectSession implements AutoCloseable {
     private FileChannel lockChannel;
     private FileLock lock;
 
+    /**
+     * False for a session from {@link #createUnsaved} until a save has made its folder: until then the
+     * lock, autosave and recovery wait, since the folder may still hold what an earlier project left
+     * there (a reused scratch folder). Guarded by this.
+     */
+    private boolean onDisk = true;
+    /** What the save that makes the folder does first (emptying a reused folder); runs on the save thread. */
+    private final Preparation prepare;
+
+    /** Work on the disk before a new project's folder is made. */
+    @FunctionalInterface
+    public interface Preparation {
+        Preparation NONE = () -> { };
+
+        void run() throws IOException;
+    }
+
     private ProjectSession(OpenResult opened, Clock clock) {
         OpenResult r = opened;
         if (!r.readOnly() && !tryLock(r.store().dir())) {
@@ -78,6 +96,20 @@ public final class ProjectSession implements AutoCloseable {
         this.stack = new CommandStack(r.project());
         this.autosaver = new Autosaver(store, stack, clock);
         this.queue = RenderQueue.open(store, clock);
+        this.prepare = Preparation.NONE;
+    }
+
+    private ProjectSession(ProjectStore unwritten, Project content, Preparation prepare, Clock clock) {
+        this.clock = clock;
+        this.openMessage = "";
+        this.store = unwritten;
+        // Unsaved until the first save lands: if writing the folder fails, nothing claims the document is on disk.
+        this.stack = new CommandStack(Project.empty(content.name()));
+        stack.reset(content, false);
+        this.autosaver = new Autosaver(store, stack, clock);
+        this.queue = RenderQueue.fresh(store.queueFile(), clock);
+        this.prepare = prepare;
+        this.onDisk = false;
     }
 
     public static ProjectSession create(Path dir, String name) throws IOException {
@@ -86,6 +118,17 @@ public final class ProjectSession implements AutoCloseable {
 
     public static ProjectSession create(Path dir, String name, Clock clock, RecentProjects recents) throws IOException {
         return new ProjectSession(ProjectStore.create(dir, name, clock, recents), clock);
+    }
+
+    /**
+     * A new project in {@code dir} holding {@code content}, with nothing written yet, so a UI thread can
+     * start one without touching the disk. The first save ({@link #saveInBackground}, on the save
+     * thread) runs {@code prepare}, makes the folder as {@link #create} does (refused when it holds
+     * anything), writes the document and takes the folder's lock; autosave starts then. Until that save
+     * lands the document is unsaved and the render queue is empty and unwritten.
+     */
+    public static ProjectSession createUnsaved(Path dir, Project content, Preparation prepare, Clock clock, RecentProjects recents) {
+        return new ProjectSession(ProjectStore.unwritten(dir, clock, recents), content, prepare, clock);
     }
 
     public static ProjectSession open(Path dir) throws IOException {
@@ -162,6 +205,11 @@ public final class ProjectSession implements AutoCloseable {
         return store.readOnly();
     }
 
+    /** Whether the project's folder has been written: false from {@link #createUnsaved} until its first save lands. */
+    public synchronized boolean onDisk() {
+        return onDisk;
+    }
+
     /** Why the project opened read-only (or another note from opening it), without the queue's; empty when nothing. */
     public String openMessage() {
         return openMessage;
@@ -180,11 +228,14 @@ public final class ProjectSession implements AutoCloseable {
     /** Starts journaling in the background (the studio calls this; tests drive {@link Autosaver#maybeAutosave}). */
     public synchronized void startAutosave() {
         autosaveStarted = true;
-        autosaver.start();
+        if (onDisk) { // else the save that makes the folder starts it: a journal must not land in a folder about to be emptied
+            autosaver.start();
+        }
     }
 
+    /** Unsaved edits journaled in the folder; none for a project not written yet (a journal there is an earlier project's). */
     public synchronized Optional<RecoveryInfo> recovery() {
-        return store.recovery();
+        return onDisk ? store.recovery() : Optional.empty();
     }
 
     /** Replaces the document with the journaled one, unsaved, without undo history across the crash. */
@@ -225,10 +276,27 @@ public final class ProjectSession implements AutoCloseable {
         CommandStack.Snapshot s = stack.snapshot(); // here, on the asking thread: later edits are not in this save
         return inSaveOrder(() -> {
             ProjectStore st = store(); // the folder when its turn comes
-            st.save(s.project());
+            if (onDisk()) {
+                st.save(s.project());
+            } else {
+                makeFolder(st, s.project()); // a failed first save leaves it unwritten: the next save tries again
+            }
             stack.markSaved(s.project());
             return st.dir();
         });
+    }
+
+    /** On the save thread: the first save of a project from {@link #createUnsaved}. */
+    private void makeFolder(ProjectStore st, Project p) throws IOException {
+        prepare.run();
+        st.createFolder(p);
+        synchronized (this) {
+            tryLock(st.dir()); // a folder just made: nobody else can hold it
+            onDisk = true;
+            if (autosaveStarted) {
+                autosaver.start();
+            }
+        }
     }
 
     /**
@@ -261,23 +329,35 @@ public final class ProjectSession implements AutoCloseable {
     private Path moveTo(CommandStack.Snapshot s, Path dir, boolean carryQueue) throws IOException {
         ProjectStore old;
         RenderQueue oldQueue;
+        boolean written;
         synchronized (this) {
             old = store;
             oldQueue = queue;
+            written = onDisk;
         }
-        if (carryQueue) {
+        if (carryQueue && written) {
             // The file must hold every job before it is copied, and the old folder is going away:
             // a later change (the cancel of the job running there) must not recreate it.
             oldQueue.retire();
         }
-        ProjectStore copy = old.saveAs(s.project(), dir);
-        if (carryQueue && Files.isRegularFile(old.queueFile())) {
+        ProjectStore copy;
+        if (written) {
+            copy = old.saveAs(s.project(), dir);
+        } else {
+            // Its folder was never made (that save failed): what is there is not this project's to copy.
+            copy = old.unwrittenAt(dir);
+            copy.createFolder(s.project());
+        }
+        if (carryQueue && written && Files.isRegularFile(old.queueFile())) {
             AtomicFiles.copy(old.queueFile(), copy.queueFile());
         }
         RenderQueue copyQueue = RenderQueue.open(copy, clock);
-        autosaver().close(); // its last journal write goes to the old folder, dropped below
+        if (written) {
+            autosaver().close(); // its last journal write goes to the old folder, dropped below
+        }
         synchronized (this) {
             tryLock(copy.dir()); // a fresh folder: nobody else can hold it
+            onDisk = true;
             store = copy;
             stack.markSaved(s.project());
             autosaver = new Autosaver(copy, stack, clock);
@@ -286,8 +366,25 @@ public final class ProjectSession implements AutoCloseable {
             }
             queue = copyQueue;
         }
-        old.discardJournal();
+        if (written) {
+            old.discardJournal();
+        }
         return copy.dir();
+    }
+
+    /**
+     * Save As for a read-only project, which this session cannot become a copy of (it stays read-only,
+     * and may not hold the folder's lock): writes the document as it is now to {@code dir} with the
+     * media and sources inside this folder, as {@link #saveAs(Path)} does, on the save thread after
+     * saves asked for before; returns at once. The future gives a new, writable session on the copy,
+     * for the caller to continue in and close.
+     */
+    public CompletableFuture<ProjectSession> copyInBackground(Path dir) {
+        CommandStack.Snapshot s = stack.snapshot();
+        return inSaveOrder(() -> {
+            ProjectStore copy = store().saveAs(s.project(), dir);
+            return new ProjectSession(new OpenResult(copy, s.project(), false, ""), clock);
+        });
     }
 
     /**
@@ -385,9 +482,11 @@ public final class ProjectSession implements AutoCloseable {
         }
         ownSaver.shutdown(); // a save still running finishes; none starts after this
         synchronized (this) {
-            autosaver.close();
-            if (!stack.isDirty()) {
-                store.discardJournal();
+            if (onDisk) { // an unwritten project has no folder of its own to journal into
+                autosaver.close();
+                if (!stack.isDirty()) {
+                    store.discardJournal();
+                }
             }
             releaseLock();
         }

@@ -69,14 +69,31 @@ public final class ProjectStore {
      * project in it. The folder must not exist or must be empty: a project never takes over other files.
      */
     public static OpenResult create(Path dir, String name, Clock clock, RecentProjects recents) throws IOException {
-        Path d = withExtension(dir);
-        requireEmptyOrAbsent(d);
-        Files.createDirectories(d.resolve(MEDIA_DIR));
-        ProjectStore store = new ProjectStore(d, false, "", clock, recents);
+        ProjectStore store = unwritten(dir, clock, recents);
         Project p = Project.empty(name);
-        store.save(p);
-        recents.add(store.dir, p.name());
+        store.createFolder(p);
         return new OpenResult(store, p, false, "");
+    }
+
+    /**
+     * The store of a project folder not made yet ({@link #createFolder} makes it), so that a session
+     * can exist before anything is on disk and its save thread writes the folder.
+     */
+    static ProjectStore unwritten(Path dir, Clock clock, RecentProjects recents) {
+        return new ProjectStore(withExtension(dir), false, "", clock, recents);
+    }
+
+    /** An unwritten store for {@code dir} with this one's clock and recent-projects list. */
+    ProjectStore unwrittenAt(Path dir) {
+        return unwritten(dir, clock, recents);
+    }
+
+    /** Makes this store's folder holding {@code p}, as {@link #create} does; refused when the folder holds anything. */
+    void createFolder(Project p) throws IOException {
+        requireEmptyOrAbsent(dir);
+        Files.createDirectories(mediaDir());
+        save(p);
+        recents.add(dir, p.name());
     }
 
     public static OpenResult open(Path dir) throws IOException {

@@ -67,6 +67,14 @@ public final class RenderQueue {
         this.jobs.addAll(initial);
     }
 
+    /**
+     * The empty queue of a project whose folder is not written yet: a reused folder may still hold an
+     * old queue file, which is not this project's.
+     */
+    static RenderQueue fresh(Path file, Clock clock) {
+        return new RenderQueue(file, clock, true, "", List.of(), List.of());
+    }
+
     /** The queue of an open project; a read-only project gets a queue that is never written. */
     public static RenderQueue open(ProjectStore store, Clock clock) {
         return load(store.queueFile(), clock, !store.readOnly());

@@ -88,12 +88,22 @@ public final class FxTestSupport {
         return new dev.kinora.app.engine.LocalEngine(new dev.kinora.engine.pack.PackRegistry(List.of(models)));
     }
 
-    /** A studio on the FX thread with its own user-data folder, opened on a new untitled project. */
+    /**
+     * A studio on the FX thread with its own user-data folder, opened on a new untitled project, once
+     * that is written and its render queue attached (as at startup, before the window shows), and the
+     * work queued after it has ended.
+     */
     public static StudioModel studio(StudioEngine engine, Path userData) throws Exception {
-        return onFx(() -> {
-            StudioModel m = new StudioModel(engine, new UiTaskExecutor(), new StudioPrefs(userData), userData);
-            m.newUntitled();
-            return m;
+        StudioModel[] m = new StudioModel[1];
+        java.util.concurrent.CompletableFuture<Path> ready = onFx(() -> {
+            m[0] = new StudioModel(engine, new UiTaskExecutor(), new StudioPrefs(userData), userData);
+            return m[0].newUntitled();
         });
+        ready.get(30, TimeUnit.SECONDS);
+        // and its tidying after (the scratch sweep), so a test's own saves are the only ones left to come
+        if (!m[0].session().awaitSaves(java.time.Duration.ofSeconds(30))) {
+            throw new AssertionError("the new project's background work did not end within 30 s");
+        }
+        return m[0];
     }
 }

@@ -33,6 +33,7 @@ class PrefsAndPacksViewModelTest {
         p.setDevice(Device.CPU);
         p.setTheme(Theme.LIGHT);
         p.save();
+        assertTrue(p.flush()); // written in the background; a quit waits for it like this
         StudioPrefs again = new StudioPrefs(tmp);
         assertEquals(0.27, again.getDouble("layout.prompt", 0.5));
         assertEquals(false, again.getBoolean("layout.queue", true));

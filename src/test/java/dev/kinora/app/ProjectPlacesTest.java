@@ -26,18 +26,20 @@ class ProjectPlacesTest {
         FxTestSupport.startFx();
     }
 
+    /** A studio as it starts, once its project is ready (a new one is written in the background). */
     private StudioModel start(Path ud) throws Exception {
-        return onFx(() -> {
+        StudioModel[] m = new StudioModel[1];
+        java.util.concurrent.CompletableFuture<Void> ready = onFx(() -> {
             StudioPrefs prefs = new StudioPrefs(ud);
-            StudioModel m;
             try {
-                m = new StudioModel(FxTestSupport.tinyEngine(ud.resolve("engine")), new UiTaskExecutor(), prefs, ud);
+                m[0] = new StudioModel(FxTestSupport.tinyEngine(ud.resolve("engine")), new UiTaskExecutor(), prefs, ud);
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
-            StudioApp.openInitial(m, StudioOptions.defaults(), prefs);
-            return m;
+            return StudioApp.openInitial(m[0], StudioOptions.defaults(), prefs);
         });
+        ready.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        return m[0];
     }
 
     private static void type(StudioModel m, String text) throws Exception {
@@ -118,7 +120,7 @@ class ProjectPlacesTest {
         assertFalse(next.dirtyProperty().get() && next.doc().shots().get(0).takes().isEmpty(), "reopened clean");
         assertEquals(List.of(saved), next.recentProjects().stream().map(RecentProjects.Entry::dir).toList(),
                 "Open Recent lists it; the untitled folder never shows there");
-        onFx(() -> { next.newUntitled(); return null; });
+        onFx(() -> next.newUntitled()).get(30, java.util.concurrent.TimeUnit.SECONDS);
         assertTrue(next.isUntitled());
         assertEquals(List.of(saved), next.recentProjects().stream().map(RecentProjects.Entry::dir).toList());
         onFx(next::close);
@@ -130,7 +132,7 @@ class ProjectPlacesTest {
         StudioModel m = start(ud);
         type(m, "discarded");
         onFx(() -> m.session().stack().markSaved(m.session().project())); // "Don't Save"
-        onFx(() -> { m.newUntitled(); return null; });
+        onFx(() -> m.newUntitled()).get(30, java.util.concurrent.TimeUnit.SECONDS);
         assertEquals(ud.resolve("untitled/Untitled.kinora").toAbsolutePath(), m.session().store().dir());
         assertEquals("", m.doc().shots().get(0).prompt());
         StudioModel other = start(tmp.resolve("ud")); // a second window while the first holds the slot

@@ -75,13 +75,8 @@ class StudioReadabilityTest {
         prefs.setTheme(theme); // as the last session left it: the window opens in it
         var engine = FxTestSupport.tinyEngine(ud);
         studio = onFx(() -> new StudioModel(engine, new UiTaskExecutor(), prefs, ud));
-        onFx(() -> {
-            try {
-                DemoProject.create(studio, ud.resolve("demo").resolve("Demo.kinora"));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        // Made in the background; the window's demo scene needs its takes.
+        onFx(() -> DemoProject.create(studio, ud.resolve("demo").resolve("Demo.kinora"))).get(60, java.util.concurrent.TimeUnit.SECONDS);
         System.setProperty("kinora.demoSteps", "1000");
         MainWindow window = onFx(() -> {
             MainWindow mw = new MainWindow(studio);
@@ -175,6 +170,7 @@ class StudioReadabilityTest {
         assertEquals(javafx.scene.paint.Color.web(ThemeContrastTest.palette(Theme.LIGHT).get("-k-panel")), light);
         assertTrue(window.getScene().getStylesheets().get(0).endsWith(Theme.LIGHT.file()));
         assertEquals(2, window.getScene().getStylesheets().size(), "the dark palette went, nothing doubled");
+        assertTrue(studio.prefs().flush()); // written in the background; a quit waits for it like this
         assertEquals(Theme.LIGHT, new StudioPrefs(studio.userData()).theme(), "remembered for the next start");
     }
 

@@ -3,25 +3,53 @@ package dev.kinora.app;
 import static dev.kinora.app.FxTestSupport.onFx;
 import static dev.kinora.app.FxTestSupport.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kinora.app.prompt.PromptViewModel;
+import dev.kinora.engine.CancelToken;
+import dev.kinora.engine.Frames;
+import dev.kinora.engine.GenerationRequest;
+import dev.kinora.engine.GenerationResult;
+import dev.kinora.engine.JobSettings;
+import dev.kinora.engine.ProgressListener;
+import dev.kinora.media.FilmStrip;
+import dev.kinora.project.Project;
+import dev.kinora.project.ProjectSession;
+import dev.kinora.project.JobSpec;
 import dev.kinora.project.ProjectStore;
+import dev.kinora.project.RecentProjects;
+import dev.kinora.project.Shot;
+import dev.kinora.project.SourceRef;
+import dev.kinora.project.SourceRole;
+import dev.kinora.project.Take;
+import dev.kinora.project.render.Submission;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** File ▸ Save and Save As write on the session's save thread: the FX thread asks, and hears how it went. */
+/**
+ * File ▸ Save, Save As and New, and the demo, write on the session's save thread: the FX thread asks,
+ * and hears how it went. Quitting waits (bounded) for the settings write.
+ */
 class StudioSaveTest {
     @TempDir
     Path ud;
@@ -57,6 +85,10 @@ class StudioSaveTest {
             while ((r = held.poll()) != null) {
                 r.run();
             }
+        }
+
+        int waiting() {
+            return held.size();
         }
     }
 
@@ -152,5 +184,190 @@ class StudioSaveTest {
         assertTrue(onDisk(dir).contains("kept on the way out"));
         assertFalse(Files.exists(dir.resolve(ProjectStore.AUTOSAVE_DIR).resolve(ProjectStore.JOURNAL_FILE)),
                 "closed clean: nothing left to recover");
+    }
+
+    private static String sha256(Path f) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
+    }
+
+    @Test
+    void aNewProjectShowsAtOnceIsWrittenOnTheSaveThreadAndASaveFollowsIt() throws Exception {
+        Path slot = studio.session().store().dir();
+        type("the last untitled idea");
+        onFx(() -> studio.save(shown::add));
+        assertTrue(onFx(studio::finishSaves));
+        HeldSaves held = new HeldSaves();
+        studio.newProjectSavesOn(held);
+
+        CompletableFuture<Path> ready = onFx(() -> studio.newUntitled(shown::add)); // File ▸ New on the untitled project
+        assertEquals(slot, studio.session().store().dir(), "the one reused scratch folder");
+        assertEquals(1, studio.doc().shots().size(), "the new project shows at once");
+        assertEquals("", studio.doc().shots().get(0).prompt());
+        assertEquals("Creating " + slot + "…", onFx(() -> studio.statusProperty().get()));
+        assertTrue(onDisk(slot).contains("the last untitled idea"), "the FX call returned without emptying or writing the folder");
+        assertFalse(studio.session().onDisk());
+        assertTrue(onFx(() -> studio.dirtyProperty().get()), "not on disk yet, so not saved");
+        assertEquals(1, held.waiting(), "its first save waits on the save thread");
+        String shotId = studio.doc().shots().get(0).id();
+        Submission early = onFx(() -> studio.submit(shotId,
+                new JobSpec(JobSettings.textToVideo("tiny", "too early", 1).withFrames(8), List.of())));
+        assertEquals(new Submission.Refused("the project's folder is not written yet (see the status bar)"), early,
+                "no job writes into a folder about to be emptied");
+        assertTrue(studio.render().jobs().isEmpty());
+
+        held.releaseAll();
+        assertEquals(slot, ready.get(5, TimeUnit.SECONDS));
+        waitFor("the status says where", 5000, () -> studio.statusProperty().get().equals("New project in " + slot));
+        assertFalse(onDisk(slot).contains("the last untitled idea"));
+        Project written = ProjectStore.open(slot, Clock.systemUTC(), new RecentProjects(ud.resolve("other-recents.json"), Clock.systemUTC())).project();
+        assertEquals(studio.doc(), written, "the folder holds the new project: one empty card in the pack's settings");
+        assertEquals("tiny", written.settings().defaultPack());
+        assertTrue(ScratchProjects.heldElsewhere(slot), "the new project holds its folder's lock");
+        assertFalse(onFx(() -> studio.dirtyProperty().get()));
+        assertTrue(studio.recentProjects().isEmpty());
+
+        type("a first idea");
+        onFx(() -> studio.save(shown::add));
+        assertFalse(onDisk(slot).contains("a first idea"), "Save returned without writing");
+        held.releaseAll();
+        waitFor("saved", 5000, () -> studio.statusProperty().get().equals("Saved " + slot) && !studio.dirtyProperty().get());
+        assertTrue(onDisk(slot).contains("a first idea"));
+        assertTrue(shown.isEmpty(), shown::toString);
+    }
+
+    @Test
+    void aNewProjectWhoseFolderCannotBeMadeSaysSoAndStaysUnsaved() throws Exception {
+        Path blocked = Files.writeString(ud.resolve("blocked"), "a file where the folder would go");
+        Path dir = blocked.resolve("Film.kinora");
+        Project film = Project.empty("Film").withShots(List.of(Shot.create("a boat", Project.empty("x").settings())));
+        CompletableFuture<Path> ready = onFx(() -> studio.create(dir, film, ProjectSession.Preparation.NONE, shown::add));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> ready.get(5, TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof IOException, e.getCause().toString());
+        waitFor("the failure on the status bar", 5000, () -> studio.statusProperty().get().startsWith("Could not create the project: "));
+        assertEquals(1, shown.size(), "the window heard it once, to show it");
+        assertEquals("a boat", studio.doc().shots().get(0).prompt(), "the document is kept");
+        assertTrue(onFx(() -> studio.dirtyProperty().get()));
+        assertFalse(onFx(studio::finishSaves), "leaving it is not safe: nothing of it is on disk");
+        assertTrue(Files.isRegularFile(blocked), "nothing was put in place of the file");
+    }
+
+    @Test
+    void theDemoIsMadeAndWrittenOffTheFxThreadInPlaceOfTheOldOne() throws Exception {
+        Path dir = ud.resolve("demo").resolve("Demo.kinora");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("left-by-an-old-demo.txt"), "old");
+        HeldSaves held = new HeldSaves();
+        studio.newProjectSavesOn(held);
+
+        CompletableFuture<Void> ready = onFx(() -> DemoProject.create(studio, dir));
+        assertEquals(DemoProject.PROMPTS.length, studio.doc().shots().size(), "the storyboard shows at once");
+        assertTrue(studio.doc().shots().stream().allMatch(s -> s.takes().isEmpty()), "no take was generated on the FX thread");
+        assertTrue(Files.exists(dir.resolve("left-by-an-old-demo.txt")), "nothing was deleted or written on the FX thread");
+        assertFalse(Files.exists(dir.resolve(ProjectStore.PROJECT_FILE)));
+
+        long end = System.currentTimeMillis() + 60_000;
+        while (!ready.isDone() && System.currentTimeMillis() < end) { // each step is asked for when the one before ends
+            held.releaseAll();
+            Thread.sleep(20);
+        }
+        ready.get(1, TimeUnit.SECONDS);
+        assertFalse(Files.exists(dir.resolve("left-by-an-old-demo.txt")));
+        Project onDisk = ProjectStore.open(dir, Clock.systemUTC(), new RecentProjects(ud.resolve("other-recents.json"), Clock.systemUTC())).project();
+        assertEquals(studio.session().project(), onDisk);
+        assertEquals(2, onDisk.shots().get(0).takes().size(), "two takes on the first shot, for the A/B wipe");
+        for (Shot s : onDisk.shots()) {
+            assertFalse(s.takes().isEmpty(), s.prompt());
+            for (Take t : s.takes()) {
+                Frames f = FilmStrip.read(dir.resolve(t.media()), t.height(), t.fps());
+                assertEquals(t.frames(), f.count(), t.media());
+            }
+        }
+        waitFor("clean, without undo history", 5000, () -> !studio.dirtyProperty().get() && !studio.canUndoProperty().get());
+        assertTrue(shown.isEmpty(), shown::toString);
+    }
+
+    @Test
+    void saveAsOfAReadOnlyProjectCopiesItsTakesAndSourcesOnTheSaveThread() throws Exception {
+        Path film = ud.resolve("Film.kinora");
+        RecentProjects recents = new RecentProjects(ud.resolve("other-recents.json"), Clock.systemUTC());
+        var pack = studio.pack("tiny").orElseThrow();
+        GenerationResult made = studio.engine().generate(GenerationRequest.textToVideo("tiny", "a lighthouse", 7)
+                .withFrames(pack.frames()), ProgressListener.NONE, new CancelToken());
+        // Another window has the project open: here it opens read-only.
+        try (ProjectSession other = ProjectSession.create(film, "Film", Clock.systemUTC(), recents)) {
+            Path source = film.resolve("sources").resolve("start.png");
+            FilmStrip.write(made.frames().slice(0, 1), source);
+            Shot shot = Shot.create("a lighthouse", other.project().settings())
+                    .withSources(List.of(new SourceRef("sources/start.png", SourceRole.START)));
+            other.stack().reset(other.project().withShots(List.of(shot)), false);
+            ProjectStore.MediaSlot slot = other.store().newTakeSlot(shot.id(), "png");
+            FilmStrip.write(made.frames(), slot.file());
+            Frames f = made.frames();
+            other.addTake(shot.id(), slot, made.recipe(), f.count(), f.fps(), f.width(), f.height(), true);
+            other.save();
+
+            onFx(() -> {
+                studio.open(film);
+                return null;
+            });
+            assertTrue(studio.readOnlyProperty().get(), studio.bannerProperty().get());
+            HeldSaves held = new HeldSaves();
+            studio.session().saveOn(held);
+            Path copy = ud.resolve("Copies").resolve("Film copy.kinora").toAbsolutePath();
+            onFx(() -> studio.saveAs(ud.resolve("Copies").resolve("Film copy"), shown::add));
+            assertFalse(Files.exists(copy), "nothing was copied on the FX thread");
+            assertEquals(1, held.waiting());
+
+            held.releaseAll();
+            waitFor("saved as the copy", 10_000, () -> studio.statusProperty().get().equals("Saved as " + copy));
+            assertEquals(copy, studio.session().store().dir());
+            assertFalse(studio.readOnlyProperty().get(), "the copy is writable");
+            Take t = studio.doc().shots().get(0).takes().get(0);
+            Path takeCopy = copy.resolve(t.media());
+            assertTrue(Files.isRegularFile(takeCopy), "the take's file came along");
+            assertEquals(sha256(film.resolve(t.media())), sha256(takeCopy));
+            Frames decoded = FilmStrip.read(takeCopy, t.height(), t.fps());
+            assertEquals(f.count(), decoded.count());
+            for (int i = 0; i < f.count(); i++) {
+                assertArrayEquals(f.frame(i), decoded.frame(i), "frame " + i);
+            }
+            assertEquals(sha256(source), sha256(copy.resolve("sources").resolve("start.png")), "the source inside the folder came along");
+            assertTrue(studio.session().missingMedia().isEmpty(), studio.session().missingMedia()::toString);
+            assertEquals(other.project(), ProjectStore.open(copy, Clock.systemUTC(), recents).project());
+            assertTrue(shown.isEmpty(), shown::toString);
+        }
+    }
+
+    @Test
+    void quittingWaitsForTheSettingsWrite() throws Exception {
+        Path ud2 = ud.resolve("second");
+        // A slow disk: no settings write lands before the studio starts closing, and then only 3 s
+        // later, longer than closing itself takes (the one write carries every change, so within the 5 s bound).
+        CountDownLatch closing = new CountDownLatch(1);
+        StudioPrefs prefs = new StudioPrefs(ud2, r -> new Thread(() -> {
+            try {
+                closing.await();
+                Thread.sleep(3000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            r.run();
+        }).start());
+        var engine = FxTestSupport.tinyEngine(ud2);
+        StudioModel[] m = new StudioModel[1];
+        CompletableFuture<Path> ready = onFx(() -> {
+            m[0] = new StudioModel(engine, new UiTaskExecutor(), prefs, ud2);
+            return m[0].newUntitled();
+        });
+        Path dir = ready.get(10, TimeUnit.SECONDS);
+        onFx(() -> {
+            prefs.setTheme(Theme.LIGHT);
+            assertFalse(Files.exists(ud2.resolve("studio.properties")), "nothing written on the FX thread");
+            closing.countDown();
+            m[0].close();
+        });
+        StudioPrefs read = new StudioPrefs(ud2);
+        assertEquals(Theme.LIGHT, read.theme(), "the last change is on disk once the studio has closed");
+        assertEquals(dir.toString(), read.lastProject());
     }
 }

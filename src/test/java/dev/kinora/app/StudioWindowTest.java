@@ -37,6 +37,13 @@ class StudioWindowTest {
 
     private MainWindow window;
     private StudioModel studio;
+    private java.util.concurrent.CompletableFuture<Path> ready;
+
+    /** The untitled project is written in the background; the robot types once it is (as a person would, later). */
+    @BeforeEach
+    void projectWritten() throws Exception {
+        ready.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
 
     @Start
     void start(Stage stage) throws Exception {
@@ -46,7 +53,7 @@ class StudioWindowTest {
         Path ud = Files.createTempDirectory(userData, "ud");
         // The real engine on the tiny test pack: every pixel on screen comes out of the pipeline.
         studio = new StudioModel(FxTestSupport.tinyEngine(ud), new UiTaskExecutor(), new StudioPrefs(ud), ud);
-        studio.newUntitled();
+        ready = studio.newUntitled();
         window = new MainWindow(studio);
         // Save on an untitled project asks where; a native file dialog cannot be driven headless.
         Path saveTo = ud.resolve("Videos").resolve("Kinora").resolve("Ball");

@@ -50,6 +50,7 @@ class WindowLayoutTest {
         p.putDouble("layout.prompt", 0.0);
         p.putDouble("layout.timeline", 0.5);
         p.save();
+        assertTrue(p.flush()); // written in the background; a quit waits for it like this
         PanelLayout l = PanelLayout.load(new StudioPrefs(tmp));
         assertEquals(PanelLayout.DEFAULT.queue(), l.queue());
         assertEquals(PanelLayout.DEFAULT.prompt(), l.prompt());
@@ -62,6 +63,7 @@ class WindowLayoutTest {
         StudioPrefs p = new StudioPrefs(tmp);
         new PanelLayout(0.25, 0.7, 0.8, false).store(p);
         p.save();
+        assertTrue(p.flush()); // written in the background; a quit waits for it like this
         assertEquals(new PanelLayout(0.25, 0.7, 0.8, false), PanelLayout.load(new StudioPrefs(tmp)));
     }
 

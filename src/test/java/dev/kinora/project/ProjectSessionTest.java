@@ -1,5 +1,6 @@
 package dev.kinora.project;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -289,5 +290,161 @@ class ProjectSessionTest {
         assertEquals("copy, then saved", nameOnDisk(copy));
         assertEquals("film", nameOnDisk(old), "the old folder is left as it was");
         assertFalse(s.stack().isDirty());
+    }
+
+    private static void wipe(Path dir) throws IOException {
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    @Test
+    void anUnsavedNewProjectTouchesNoDiskUntilItsFirstSaveMakesTheFolder() throws Exception {
+        Path dir = tmp.resolve("reused.kinora");
+        try (ProjectSession earlier = ProjectSession.create(dir, "earlier", clock, recents)) {
+            earlier.execute(Commands.appendShot(Shot.create("left behind", earlier.project().settings())));
+            earlier.save();
+        }
+        Files.createDirectories(dir.resolve("media/old"));
+        Files.writeString(dir.resolve("media/old/take.png"), "an earlier project's take");
+        List<String> before;
+        try (var l = Files.walk(dir)) {
+            before = l.map(p -> dir.relativize(p).toString()).sorted().toList();
+        }
+        Project content = Project.empty("fresh").withShots(List.of(Shot.create("a new idea", Project.empty("x").settings())));
+        List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        ProjectSession s = ProjectSession.createUnsaved(dir, content, () -> {
+            ran.add(Thread.currentThread().getName());
+            wipe(dir);
+        }, clock, recents);
+        HeldSaves held = new HeldSaves();
+        s.saveOn(held);
+        s.startAutosave();
+        s.execute(new Commands.RenameProject("fresh, renamed"));
+        clock.advance(Duration.ofSeconds(5));
+        Thread.sleep(400); // a started autosaver would have journaled the edit by now (it ticks every 100 ms)
+        assertEquals(content.shots(), s.project().shots());
+        assertTrue(s.stack().isDirty(), "nothing of it is on disk");
+        assertFalse(s.onDisk());
+        assertTrue(s.recovery().isEmpty(), "whatever journal the folder holds is an earlier project's");
+        assertTrue(s.queue().jobs().isEmpty());
+        CompletableFuture<Path> first = s.saveInBackground();
+        try (var l = Files.walk(dir)) {
+            assertEquals(before, l.map(p -> dir.relativize(p).toString()).sorted().toList(),
+                    "nothing written on the asking thread, and no journal in a folder that is not this project's yet");
+        }
+
+        held.releaseAll();
+        assertEquals(dir.toAbsolutePath().normalize(), first.join());
+        assertEquals(List.of(Thread.currentThread().getName()), ran, "prepared once, on the thread that ran the save");
+        assertTrue(s.onDisk());
+        assertFalse(s.stack().isDirty());
+        assertFalse(Files.exists(dir.resolve("media/old/take.png")), "the leftovers went before the folder was made");
+        assertEquals("fresh, renamed", nameOnDisk(dir));
+        try (ProjectSession second = ProjectSession.open(dir, clock, recents)) {
+            assertTrue(second.readOnly(), "the first save took the folder's lock");
+        }
+        s.close();
+    }
+
+    @Test
+    void aFailedFirstSaveLeavesNothingBehindAndTheNextSaveMakesTheFolder() throws Exception {
+        Path dir = tmp.resolve("new.kinora");
+        java.util.concurrent.atomic.AtomicBoolean diskFull = new java.util.concurrent.atomic.AtomicBoolean(true);
+        ProjectSession s = ProjectSession.createUnsaved(dir, Project.empty("new"), () -> {
+            if (diskFull.get()) {
+                throw new IOException("No space left on device");
+            }
+        }, clock, recents);
+        s.startAutosave();
+        CompletionException e = assertThrows(CompletionException.class, () -> s.saveInBackground().join());
+        assertEquals("No space left on device", e.getCause().getMessage());
+        assertFalse(s.onDisk());
+        assertTrue(s.stack().isDirty());
+        assertFalse(Files.exists(dir), "nothing half made");
+
+        diskFull.set(false);
+        s.execute(new Commands.RenameProject("second try"));
+        s.save();
+        assertTrue(s.onDisk());
+        assertEquals("second try", nameOnDisk(dir));
+        s.execute(new Commands.RenameProject("journaled"));
+        s.close(); // dirty: the autosave that started with the folder leaves a journal to recover
+        assertTrue(Files.exists(s.store().journalFile()));
+    }
+
+    @Test
+    void closingANewProjectWhoseFolderWasNeverMadeWritesNothing() throws Exception {
+        Path dir = tmp.resolve("never.kinora");
+        ProjectSession s = ProjectSession.createUnsaved(dir, Project.empty("never"), () -> {
+            throw new IOException("read-only file system");
+        }, clock, recents);
+        s.startAutosave();
+        s.execute(new Commands.RenameProject("typed"));
+        assertThrows(IOException.class, s::save);
+        s.close();
+        assertFalse(Files.exists(dir), "no journal in a folder that was never the project's");
+    }
+
+    @Test
+    void saveAsOfANewProjectWhoseFolderWasNeverMadeWritesTheCopyWithoutTheLeftovers() throws Exception {
+        Path dir = tmp.resolve("slot.kinora");
+        Files.createDirectories(dir.resolve("media"));
+        Files.writeString(dir.resolve("media/left.png"), "an earlier project's");
+        ProjectSession s = ProjectSession.createUnsaved(dir, Project.empty("slot"), () -> {
+            throw new IOException("cannot empty the folder");
+        }, clock, recents);
+        assertThrows(IOException.class, s::save);
+        s.execute(new Commands.RenameProject("kept"));
+        s.saveAs(tmp.resolve("named"), true);
+        Path named = tmp.resolve("named.kinora").toAbsolutePath().normalize();
+        assertEquals(named, s.store().dir());
+        assertTrue(s.onDisk());
+        assertFalse(s.stack().isDirty());
+        assertEquals("kept", nameOnDisk(named));
+        assertFalse(Files.exists(named.resolve("media/left.png")), "what was in the old folder was not this project's");
+        assertFalse(Files.exists(named.resolve(ProjectStore.QUEUE_FILE)));
+        assertTrue(Files.exists(dir.resolve("media/left.png")), "and it is left alone");
+        s.close();
+    }
+
+    @Test
+    void aCopyOfAReadOnlyProjectTakesItsMediaAndSourcesAlong() throws Exception {
+        ProjectSession first = newSessionWithAShot();
+        String shot = first.project().shots().get(0).id();
+        Path source = first.store().dir().resolve("sources/start.png");
+        Files.createDirectories(source.getParent());
+        Files.write(source, new byte[] {9, 8, 7, 6});
+        first.execute(new Commands.SetSources(shot, List.of(new SourceRef("sources/start.png", SourceRole.START))));
+        ProjectStore.MediaSlot slot = first.store().newTakeSlot(shot, "png");
+        byte[] pixels = new byte[4096];
+        new java.util.Random(3).nextBytes(pixels);
+        Files.write(slot.file(), pixels);
+        Take t = first.addTake(shot, slot, Fixtures.recipe("a boat", 1), 33, 16, 832, 480, true);
+        first.save();
+        ProjectSession readOnly = ProjectSession.open(first.store().dir(), clock, recents);
+        assertTrue(readOnly.readOnly());
+        HeldSaves held = new HeldSaves();
+        readOnly.saveOn(held);
+
+        CompletableFuture<ProjectSession> copied = readOnly.copyInBackground(tmp.resolve("copy"));
+        Path copy = tmp.resolve("copy.kinora").toAbsolutePath().normalize();
+        assertFalse(Files.exists(copy), "nothing copied on the asking thread");
+        held.releaseAll();
+        try (ProjectSession c = copied.join()) {
+            assertEquals(copy, c.store().dir());
+            assertFalse(c.readOnly());
+            assertFalse(c.stack().isDirty());
+            assertEquals(first.project(), c.project());
+            assertArrayEquals(pixels, Files.readAllBytes(copy.resolve(t.media())));
+            assertArrayEquals(new byte[] {9, 8, 7, 6}, Files.readAllBytes(copy.resolve("sources/start.png")));
+            assertTrue(c.missingMedia().isEmpty(), c.missingMedia()::toString);
+            assertEquals(first.store().dir(), readOnly.store().dir(), "the read-only session stays where it was");
+        }
+        readOnly.close();
+        first.close();
     }
 }
