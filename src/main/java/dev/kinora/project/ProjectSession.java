@@ -85,6 +85,12 @@ public final class ProjectSession implements AutoCloseable {
 
     private ProjectSession(OpenResult opened, Clock clock) {
         OpenResult r = opened;
+        if (!r.readOnly() && !java.nio.file.Files.isWritable(r.store().dir())) {
+            // tryLock treats a lock file it cannot create as "no locks here": a folder nobody may write opens read-only instead
+            String why = "This project's folder cannot be written (" + r.store().dir() + "). It is open read-only; use Save As to keep"
+                    + " your changes somewhere you can write.";
+            r = new OpenResult(r.store().asReadOnly(why), r.project(), true, why);
+        }
         if (!r.readOnly() && !tryLock(r.store().dir())) {
             String why = "This project is open in another Kinora window. It is open read-only here so the two do not"
                     + " overwrite each other's work; close the other window and open it again to edit.";

@@ -141,6 +141,26 @@ class ProjectSessionTest {
         first.close();
     }
 
+    /** Root writes anywhere, so this runs only as an ordinary user (CI's and a developer's account, not this build VM's root). */
+    @Test
+    void aFolderNobodyMayWriteOpensReadOnly() throws IOException {
+        ProjectSession first = newSessionWithAShot();
+        first.save();
+        Path dir = first.store().dir();
+        first.close();
+        dir.toFile().setWritable(false, false);
+        try {
+            org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(dir), "running as root: every folder is writable");
+            try (ProjectSession s = ProjectSession.open(dir, clock, recents)) {
+                assertTrue(s.readOnly());
+                assertTrue(s.message().contains("cannot be written"), s.message());
+                assertThrows(IllegalStateException.class, s::save);
+            }
+        } finally {
+            dir.toFile().setWritable(true, false);
+        }
+    }
+
     @Test
     void theOpenMessageIncludesInterruptedJobs() throws IOException {
         ProjectSession s = newSessionWithAShot();
