@@ -25,7 +25,8 @@ What it writes:
   vae_decoder/model.onnx   AutoencoderKL.decode: latent_sample [N,4,h,w] (latents * (1/scaling_factor), frames on the
                            batch axis) -> sample [N,3,H,W] in [-1,1], NOT clamped. N dynamic: a 2D VAE decodes each
                            frame on its own
-  tokenizer/tokenizer.json, scheduler/scheduler_config.json, model_index.json (verbatim), pack.json
+  tokenizer/tokenizer.json, scheduler/scheduler_config.json, model_index.json (verbatim), pack.json; an SD 1.5 folder's
+  tokenizer/ has only vocab.json + merges.txt: tokenizer.json is then made from them by transformers' CLIPTokenizer
 No VAE encoder: text-to-video only (AnimateDiffVideoToVideoPipeline would need it; not exported).
 
 --store-fp16-weights stores float weights as float16 initialisers with a Cast to float32 (arithmetic stays float32)
@@ -122,6 +123,23 @@ def exact_repeat_interleave():
         torch.Tensor.repeat_interleave = orig
 
 
+def tokenizer_json(folder):
+    """The folder's tokenizer.json verbatim; SD 1.5's tokenizer/ has only vocab.json + merges.txt, which transformers'
+    CLIPTokenizer turns into the same byte-level BPE pipeline (then saved without padding or truncation, as the pipeline
+    asks for both per call)."""
+    if (folder / "tokenizer.json").is_file():
+        return (folder / "tokenizer.json").read_text(encoding="utf-8")
+    if not (folder / "vocab.json").is_file() or not (folder / "merges.txt").is_file():
+        sys.exit(f"animatediff_export: {folder} has neither tokenizer.json nor CLIP's vocab.json + merges.txt")
+    from transformers import CLIPTokenizer
+    tok = CLIPTokenizer.from_pretrained(folder)
+    backend = tok.backend_tokenizer
+    backend.no_truncation()
+    backend.no_padding()
+    log(f"tokenizer.json made from {folder}/vocab.json + merges.txt ({len(tok)} tokens)")
+    return backend.to_str(pretty=True)
+
+
 def load_unet(model_dir, adapter_dir, torch):
     from diffusers import MotionAdapter, UNet2DConditionModel, UNetMotionModel
     cls = json.loads((model_dir / "unet/config.json").read_text()).get("_class_name")
@@ -213,7 +231,8 @@ def main():
         sys.exit(f"animatediff_export: the text encoder has {tcfg.max_position_embeddings} positions; SD's pipeline pads to 77")
     if frames > ucfg.motion_max_seq_length:
         sys.exit(f"animatediff_export: {frames} frames exceed the motion module's {ucfg.motion_max_seq_length} positions")
-    tok = json.loads((model_dir / "tokenizer/tokenizer.json").read_text())
+    tok_text = tokenizer_json(model_dir / "tokenizer")
+    tok = json.loads(tok_text)
     added = {t["content"]: t["id"] for t in tok.get("added_tokens", [])}
     tok_cfg = json.loads((model_dir / "tokenizer/tokenizer_config.json").read_text())
     pad_token = tok_cfg.get("pad_token", "<|endoftext|>")
@@ -315,7 +334,7 @@ def main():
 
     # 4. verbatim files
     (out / "tokenizer").mkdir()
-    shutil.copy(model_dir / "tokenizer/tokenizer.json", out / "tokenizer/tokenizer.json")
+    (out / "tokenizer/tokenizer.json").write_text(tok_text, encoding="utf-8")
     (out / "scheduler").mkdir()
     shutil.copy(model_dir / "scheduler/scheduler_config.json", out / "scheduler/scheduler_config.json")
     shutil.copy(model_dir / "model_index.json", out / "model_index.json")
