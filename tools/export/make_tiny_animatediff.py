@@ -38,6 +38,10 @@ svd-tiny) and the fixture could not tell two timesteps apart. Norm gains/biases 
 (make_tiny_wan.perturb_norms); the VAE decoder's last convolution is rescaled on the reference job's own final
 latents so its frames span [-1, 1] without saturating; then every weight is rounded to a float16-representable value
 so the export stores it as float16 losslessly (animatediff_export.py --store-fp16-weights; arithmetic stays float32).
+
+Outputs: <work>/diffusers (the diffusers folder) and the pack (default src/test/resources/packs/animatediff-tiny: 48x32,
+a window of 8 frames -- the real motion module's is 16; 8 keep the reference under the fixture budget --, decode
+chunks of 5 so the reference decodes 5 + 3), then animatediff_reference.py writes the reference beside the pack.
 """
 import argparse
 import json
