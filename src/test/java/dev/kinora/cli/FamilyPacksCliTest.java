@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The tiny Wan 2.1 and LTX-Video packs installed as a user would (folders under models/), driven through `kinora`. */
+/** The tiny Wan 2.1, LTX-Video, CogVideoX, SVD and AnimateDiff packs installed as a user would (folders under models/), driven through `kinora`. */
 class FamilyPacksCliTest {
     @TempDir
     static Path dir;
@@ -25,6 +25,7 @@ class FamilyPacksCliTest {
         dev.kinora.testing.TestPacks.ltxTiny(dir.resolve("models"));
         dev.kinora.testing.TestPacks.cogvideoxTiny(dir.resolve("models"));
         dev.kinora.testing.TestPacks.svdTiny(dir.resolve("models"));
+        dev.kinora.testing.TestPacks.animateDiffTiny(dir.resolve("models"));
         System.setProperty("kinora.models", dir.resolve("models").toString());
         System.setProperty("kinora.cache", dir.resolve("cache").toString());
     }
@@ -111,6 +112,33 @@ class FamilyPacksCliTest {
         CliRun longer = kinora("generate", "-m", "cogvideox-tiny", "-p", "a panda", "--frames", "40", "-q", "-o", dir.resolve("p.mp4").toString());
         assertEquals(ExitCodes.PACK, longer.code(), longer.err());
         assertTrue(longer.err().contains("at most 17 frames"), longer.err());
+    }
+
+    /** AnimateDiff makes one window of text-to-video; animate and extend exit 3 saying what it can do instead. */
+    @Test
+    void theAnimateDiffPackGeneratesItsWindowAndRefusesTheRest() throws Exception {
+        Path clip = dir.resolve("corgi");
+        CliRun g = kinora("generate", "-m", "animatediff-tiny", "-p", "a corgi walking in the park", "-n", "blurry", "-s", "3", "--steps", "2",
+                "--format", "png", "-o", clip.toString(), "--json");
+        assertEquals(0, g.code(), g.err());
+        assertTrue(g.out().contains("\"frames\":8"), g.out());
+        var first = javax.imageio.ImageIO.read(clip.resolve("frame_0000.png").toFile());
+        assertEquals(48, first.getWidth());
+        assertEquals(32, first.getHeight());
+        assertTrue(Files.isRegularFile(clip.resolve("frame_0007.png")));
+        CliRun animate = kinora("animate", "-m", "animatediff-tiny", "-i", clip.resolve("frame_0000.png").toString(), "-p", "the corgi runs",
+                "-q", "-o", dir.resolve("corgi-anim.mp4").toString());
+        assertEquals(ExitCodes.PACK, animate.code(), animate.err());
+        assertTrue(animate.err().contains("does not support animate") && animate.err().contains("text-to-video only (generate)"), animate.err());
+        CliRun ext = kinora("extend", "-m", "animatediff-tiny", "-c", clip.toString(), "-q", "-o", dir.resolve("corgi-ext.mp4").toString());
+        assertEquals(ExitCodes.PACK, ext.code(), ext.err());
+        assertTrue(ext.err().contains("does not support extend") && ext.err().contains("text-to-video only (generate)"), ext.err());
+        CliRun longer = kinora("generate", "-m", "animatediff-tiny", "-p", "a corgi", "--frames", "24", "-q", "-o", dir.resolve("c.mp4").toString());
+        assertEquals(ExitCodes.PACK, longer.code(), longer.err());
+        assertTrue(longer.err().contains("at most 8 frames"), longer.err());
+        CliRun info = kinora("models", "info", "animatediff-tiny");
+        assertEquals(0, info.code(), info.err());
+        assertEquals(0, kinora("models", "verify", "animatediff-tiny").code());
     }
 
     @Test

@@ -61,6 +61,11 @@ public final class TestPacks {
         return format2(parent, "svd-tiny");
     }
 
+    /** The tiny random-weight AnimateDiff SD 1.5 pack (src/test/resources/packs/animatediff-tiny) installed as parent/animatediff-tiny. */
+    public static Path animateDiffTiny(Path parent) throws IOException {
+        return format2(parent, "animatediff-tiny");
+    }
+
     private static Path format2(Path parent, String name) throws IOException {
         Path from = Path.of("src/test/resources/packs").resolve(name);
         Path to = parent.resolve(name);

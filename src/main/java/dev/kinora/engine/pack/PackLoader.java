@@ -164,6 +164,10 @@ public final class PackLoader {
             // image only: no text, one latent frame per frame, its own conditioning keys (SvdSpec refuses what it does not run)
             return FamilySpec.imageOnly(family, latentFrames, SvdSpec.parse(root, r.manifest));
         }
+        if (family.equals(FamilySpec.ANIMATEDIFF)) {
+            // one latent frame per frame, CLIP text, a per-frame 2D VAE: its own keys (AnimateDiffSpec refuses what it does not run)
+            return FamilySpec.animateDiff(family, latentFrames, AnimateDiffSpec.parse(root, r.manifest));
+        }
         String temporal = lat.path("temporal").asText("");
         if (!temporal.equals("causal")) {
             throw new PackException(r.manifest + ": latent.temporal '" + temporal + "' is not supported; format 2 reads \"causal\"");

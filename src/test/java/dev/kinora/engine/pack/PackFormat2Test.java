@@ -67,7 +67,7 @@ class PackFormat2Test {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "unknown family|family|ltx-video-9|family 'ltx-video-9' has no adapter in this Kinora; supported: wan2.1-t2v, ltx-video-0.9.1, cogvideox-2b, svd-xt",
+        "unknown family|family|ltx-video-9|family 'ltx-video-9' has no adapter in this Kinora; supported: wan2.1-t2v, ltx-video-0.9.1, cogvideox-2b, svd-xt, animatediff-sd15",
         "unknown cleaner|text.clean|basic|text.clean 'basic' is not one of",
         "pooled text|text.pooling|mean|format 2 takes per-token states",
         "unknown VAE|vae.kind|frames3d|vae.kind 'frames3d' is not one of",
