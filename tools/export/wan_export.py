@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Exports a diffusers Wan 2.1 text-to-video folder (e.g. Wan-AI/Wan2.1-T2V-1.3B-Diffusers) to a Kinora
-pack folder (pack.json "format 2", docs/pack-format-2.md):
+"""Exports a diffusers Wan 2.1 text-to-video folder (e.g. Wan-AI/Wan2.1-T2V-1.3B-Diffusers) or image-to-video
+folder (WanImageToVideoPipeline, e.g. Wan-AI/Wan2.1-I2V-14B-480P-Diffusers) to a Kinora pack folder (pack.json
+"format 2", docs/pack-format-2.md):
 
     python tools/export/wan_export.py /models/Wan2.1-T2V-1.3B-Diffusers /models/kinora/wan2.1-t2v-1.3b \
         --diffusers-src /tmp/diffusers/src --height 480 --width 832 --frames 81 --precision fp16
@@ -23,6 +24,19 @@ What it writes:
                             (both VAE graphs at the pack's size, or any size with --vae-dynamic-size)
   tokenizer/tokenizer.json, scheduler/scheduler_config.json, model_index.json (verbatim), pack.json (with what
   was fused and the parity measured under "export")
+
+Image to video (the folder's model_index.json names WanImageToVideoPipeline; family "wan2.1-i2v", mode animate):
+  transformer/model.onnx    hidden_states [B,36,F,h,w] (noisy latents 16 + mask 4 + image-condition latents 16,
+                            concatenated on channels as the pipeline does), timestep [B], encoder_hidden_states
+                            [B,512,D], encoder_hidden_states_image [B,257,Dimg] -> noise_pred [B,16,F,h,w]
+  image_encoder/model.onnx  CLIPVisionModel: pixel_values [B,3,224,224] -> image_states [B,257,Dimg], the
+                            pipeline's hidden_states[-2] (the penultimate layer's output, no post-layernorm)
+  image_processor/preprocessor_config.json  verbatim; its values are also written to pack.json "image" (the
+                            exporter refuses a config whose steps Kinora does not implement)
+  The VAE encoder is required (it encodes the condition video [image, zeros...]).
+
+--store-fp16-weights (fixtures): float32 weights that float16 holds exactly are stored as float16 initialisers with
+a Cast to float32 in the graph (svd_export.store_fp16_weights; the arithmetic stays float32, not one value moves).
 
 Graph passes: the dynamo exporter (opset 18) writes attention as MatMul/Softmax/MatMul, which materialises every
 score (Wan 1.3B at 480p x 81 frames: 12 heads x 32760^2 floats per layer). ONNX Runtime's transformer optimizer
@@ -113,6 +127,61 @@ def wrappers():
             return self.vae._encode(sample)
 
     return TextEncoder, Transformer, VaeDecoder, VaeEncoder
+
+
+def i2v_wrappers():
+    import torch
+
+    class TransformerI2V(torch.nn.Module):
+        """The I2V transformer: the image tokens go in beside the 512 text tokens (the model splits them off again as
+        the first len - 512 tokens of its cross-attention context, so the text must be exactly 512)."""
+
+        def __init__(self, m):
+            super().__init__()
+            self.m = m
+
+        def forward(self, hidden_states, timestep, encoder_hidden_states, encoder_hidden_states_image):
+            return self.m(hidden_states=hidden_states, timestep=timestep, encoder_hidden_states=encoder_hidden_states,
+                          encoder_hidden_states_image=encoder_hidden_states_image, return_dict=False)[0]
+
+    class ImageEncoder(torch.nn.Module):
+        """WanImageToVideoPipeline.encode_image: image_encoder(pixel_values, output_hidden_states=True).hidden_states[-2];
+        the last layer and the post-layernorm are dead code in this graph (the exporter drops them)."""
+
+        def __init__(self, m):
+            super().__init__()
+            self.m = m
+
+        def forward(self, pixel_values):
+            return self.m(pixel_values=pixel_values, output_hidden_states=True).hidden_states[-2]
+
+    return TransformerI2V, ImageEncoder
+
+
+# The CLIPImageProcessor steps Kinora implements (engine.model.ClipPilPreprocessor), by preprocessor_config.json key.
+CLIP_PROCESSOR_EXPECTED = {"do_resize": True, "do_center_crop": True, "do_rescale": True, "do_normalize": True,
+                           "do_convert_rgb": True, "resample": 3}
+
+
+def clip_image_block(cfg, encoder_cfg, tokens):
+    """pack.json "image" for family wan2.1-i2v from the checkpoint's image_processor/preprocessor_config.json; exits
+    naming the key when the config asks for a step Kinora does not run."""
+    for k, v in CLIP_PROCESSOR_EXPECTED.items():
+        if cfg.get(k, v) != v:
+            sys.exit(f"wan_export: image_processor {k}={cfg.get(k)!r} is not supported (Kinora implements {v!r})")
+    size, crop = cfg.get("size", {}), cfg.get("crop_size", {})
+    if set(size) != {"shortest_edge"} or set(crop) != {"height", "width"}:
+        sys.exit(f"wan_export: image_processor size {size} / crop_size {crop}: Kinora implements "
+                 "{'shortest_edge': n} then a {'height', 'width'} center crop")
+    if crop["height"] != encoder_cfg.image_size or crop["width"] != encoder_cfg.image_size:
+        sys.exit(f"wan_export: crop {crop} differs from the encoder's image_size {encoder_cfg.image_size}")
+    return {"encoder": "image_encoder", "size": [crop["height"], crop["width"]], "dim": encoder_cfg.hidden_size,
+            "tokens": tokens, "hiddenState": -2, "preprocess": "clip-pil",
+            "resize": {"shortestEdge": size["shortest_edge"], "resample": "bicubic", "library": "pil",
+                       "longEdge": "int(shortestEdge * long / short)"},
+            "crop": "center", "rescale": cfg.get("rescale_factor", 1 / 255),
+            "mean": [float(v) for v in cfg["image_mean"]], "std": [float(v) for v in cfg["image_std"]],
+            "negative": "same"}
 
 
 def step_decoders(vae):
@@ -388,7 +457,7 @@ def file_entry(out, rel):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("model", type=Path, help="diffusers Wan 2.1 T2V folder (model_index.json, transformer/, vae/, ...)")
+    ap.add_argument("model", type=Path, help="diffusers Wan 2.1 T2V or I2V folder (model_index.json, transformer/, vae/, ...)")
     ap.add_argument("out", type=Path, help="pack folder to write (replaced)")
     ap.add_argument("--diffusers-src", help="src folder of a diffusers checkout (or $DIFFUSERS_SRC)")
     ap.add_argument("--height", type=int, default=480, help="the pack's native frame height (multiple of 16)")
@@ -406,6 +475,8 @@ def main():
                     help="graphs with more weight bytes than this keep them in <file>_data beside model.onnx")
     ap.add_argument("--no-fusion", action="store_true", help="skip the attention rewrite and ORT's optimizer")
     ap.add_argument("--no-vae-encoder", action="store_true")
+    ap.add_argument("--store-fp16-weights", action="store_true",
+                    help="fixtures: store float16-representable fp32 weights as float16 + Cast (see the docstring)")
     ap.add_argument("--no-vae-step-decoder", action="store_true",
                     help="skip vae_decoder_first/vae_decoder_step (one latent frame per call, causal cache in and out)")
     ap.add_argument("--vae-dynamic-size", action="store_true",
@@ -416,7 +487,8 @@ def main():
     ap.add_argument("--name", default="Wan 2.1 T2V 1.3B")
     ap.add_argument("--version", default="1.0.0")
     ap.add_argument("--license", default="Apache-2.0")
-    ap.add_argument("--description", default="Wan 2.1 text-to-video, exported from diffusers by tools/export/wan_export.py")
+    ap.add_argument("--description", help="default: Wan 2.1 text-to-video (image-to-video), exported from diffusers by "
+                                          "tools/export/wan_export.py")
     args = ap.parse_args()
 
     if args.frames % 4 != 1 or args.height % 16 or args.width % 16:
@@ -431,7 +503,14 @@ def main():
 
     model_dir = args.model
     index = json.loads((model_dir / "model_index.json").read_text())
-    if index.get("_class_name") != "WanPipeline" or index.get("transformer_2", [None])[0] is not None:
+    i2v = index.get("_class_name") == "WanImageToVideoPipeline"
+    if i2v and (index.get("boundary_ratio") is not None or index.get("expand_timesteps")
+                or index.get("image_encoder", [None])[0] is None):
+        sys.exit(f"wan_export: {model_dir} is a Wan 2.2 image-to-video folder (boundary_ratio / expand_timesteps) or has no "
+                 "image encoder; this tool exports Wan 2.1 I2V (one transformer, CLIP image states)")
+    if i2v and args.no_vae_encoder:
+        sys.exit("wan_export: image to video needs the VAE encoder (the image's condition latents)")
+    if not i2v and index.get("_class_name") != "WanPipeline" or index.get("transformer_2", [None])[0] is not None:
         sys.exit(f"wan_export: {model_dir} is a {index.get('_class_name')}; this tool exports Wan 2.1 WanPipeline "
                  "folders (one transformer, no image encoder)")
     sched_cfg = json.loads((model_dir / "scheduler/scheduler_config.json").read_text())
@@ -446,8 +525,13 @@ def main():
     lh, lw = args.height // s_s, args.width // s_s
     D = te_cfg.d_model
     heads, head_dim = tcfg.num_attention_heads, tcfg.attention_head_dim
-    if tcfg.text_dim != D or tcfg.in_channels != vcfg.z_dim:
-        sys.exit(f"wan_export: text_dim {tcfg.text_dim} vs UMT5 d_model {D}, in_channels {tcfg.in_channels} vs z_dim {vcfg.z_dim}")
+    # I2V: noisy latents, the temporal mask (one channel per frame of a latent frame's stride) and the condition latents
+    in_channels = 2 * vcfg.z_dim + s_t if i2v else vcfg.z_dim
+    if tcfg.text_dim != D or tcfg.in_channels != in_channels:
+        sys.exit(f"wan_export: text_dim {tcfg.text_dim} vs UMT5 d_model {D}, in_channels {tcfg.in_channels} vs {in_channels}")
+    if i2v != (tcfg.image_dim is not None) or i2v and tcfg.get("pos_embed_seq_len") is not None:
+        sys.exit(f"wan_export: transformer image_dim {tcfg.image_dim} / pos_embed_seq_len {tcfg.get('pos_embed_seq_len')}: "
+                 "Wan 2.1 I2V has an image branch without position embeddings (FLF2V's two images are not supported)")
 
     out = args.out
     if out.exists():
@@ -472,6 +556,9 @@ def main():
             fused = {"ort_optimizer": stats, "sdpa_to_MultiHeadAttention": n}
         if precision == "fp16":
             model = to_fp16(model)
+        elif args.store_fp16_weights:
+            from svd_export import store_fp16_weights  # the fixtures' lossless float16 storage, shared with svd-tiny
+            report.setdefault("fp16StoredWeights", {})[name] = store_fp16_weights(model)
         model = strip(model)
         path = out / name / "model.onnx"
         extra.extend(save_onnx(model, path, ext))
@@ -520,28 +607,59 @@ def main():
     del te, text_encoder
     gc.collect()
 
-    # 2. transformer: dynamic B, F, h, w (h, w even: the 1x2x2 patch)
-    tr = Transformer(transformer).eval()
+    # 2. transformer: dynamic B, F, h, w (h, w even: the 1x2x2 patch); I2V: 36 input channels and the image tokens
     B = torch.export.Dim("batch", min=1, max=64)
     Fd = torch.export.Dim("frames", min=1, max=1024)
     H2, W2 = torch.export.Dim("h2", min=1, max=1024), torch.export.Dim("w2", min=1, max=1024)
     ph, pw = tcfg.patch_size[1], tcfg.patch_size[2]
-    x = torch.randn(2, vcfg.z_dim, 2, 2 * ph, 3 * pw)
-    export_graph(tr, (x, torch.tensor([999.0, 1.0]), torch.randn(2, TEXT_LEN, D)), tmp / "tr.onnx",
-                 ["hidden_states", "timestep", "encoder_hidden_states"], ["noise_pred"],
-                 {"hidden_states": {0: B, 2: Fd, 3: ph * H2, 4: pw * W2}, "timestep": {0: B},
-                  "encoder_hidden_states": {0: B}})
+    x = torch.randn(2, in_channels, 2, 2 * ph, 3 * pw)
+    tr_inputs = ["hidden_states", "timestep", "encoder_hidden_states"]
+    tr_args = (x, torch.tensor([999.0, 1.0]), torch.randn(2, TEXT_LEN, D))
+    tr_dims = {"hidden_states": {0: B, 2: Fd, 3: ph * H2, 4: pw * W2}, "timestep": {0: B}, "encoder_hidden_states": {0: B}}
+    if i2v:
+        TransformerI2V, ImageEncoder = i2v_wrappers()
+        img_cfg = AutoConfig.from_pretrained(model_dir / "image_encoder")
+        img_cfg = getattr(img_cfg, "vision_config", img_cfg)
+        img_tokens = (img_cfg.image_size // img_cfg.patch_size) ** 2 + 1  # CLS + patches: 257 for ViT-H/14 at 224
+        if img_cfg.hidden_size != tcfg.image_dim:
+            sys.exit(f"wan_export: image encoder width {img_cfg.hidden_size} != transformer image_dim {tcfg.image_dim}")
+        tr = TransformerI2V(transformer).eval()
+        tr_inputs.append("encoder_hidden_states_image")
+        tr_args += (torch.randn(2, img_tokens, tcfg.image_dim),)
+        tr_dims["encoder_hidden_states_image"] = {0: B}
+    else:
+        tr = Transformer(transformer).eval()
+    export_graph(tr, tr_args, tmp / "tr.onnx", tr_inputs, ["noise_pred"], tr_dims)
 
     def tr_feeds(bsz, f, h, w):
-        return {"hidden_states": rng.standard_normal((bsz, vcfg.z_dim, f, h, w)).astype(np.float32),
-                "timestep": np.array([999.0, 37.0][:bsz], np.float32),
-                "encoder_hidden_states": rng.standard_normal((bsz, TEXT_LEN, D)).astype(np.float32)}
+        feeds = {"hidden_states": rng.standard_normal((bsz, in_channels, f, h, w)).astype(np.float32),
+                 "timestep": np.array([999.0, 37.0][:bsz], np.float32),
+                 "encoder_hidden_states": rng.standard_normal((bsz, TEXT_LEN, D)).astype(np.float32)}
+        if i2v:
+            feeds["encoder_hidden_states_image"] = rng.standard_normal((bsz, img_tokens, tcfg.image_dim)).astype(np.float32)
+        return feeds
     # At the pack's own geometry when that is cheap on a CPU, and always at a second, odd one (dynamic axes).
     tr_checks = [tr_feeds(2, L, lh, lw)] if L * lh * lw <= 4096 else []
     tr_checks.append(tr_feeds(1, 2, 4, 6))
     tr_model = finish("transformer", tmp / "tr.onnx", True, args.precision, tr_checks, tr)
     del tr, transformer
     gc.collect()
+
+    # 2b. I2V: the CLIP vision tower to its penultimate hidden state, dynamic batch; fp32 as diffusers' own example loads
+    # it (CLIPVisionModel.from_pretrained(..., torch_dtype=torch.float32)); its attention is left as ORT runs it
+    # (257 tokens: nothing to gain from the rewrite)
+    img_model = None
+    if i2v:
+        from transformers import CLIPVisionModel
+        image_encoder = CLIPVisionModel.from_pretrained(model_dir / "image_encoder", torch_dtype=torch.float32).eval()
+        ie = ImageEncoder(image_encoder).eval()
+        side = img_cfg.image_size
+        export_graph(ie, (torch.randn(2, 3, side, side),), tmp / "img.onnx", ["pixel_values"], ["image_states"],
+                     {"pixel_values": {0: B}})
+        img_feeds = [{"pixel_values": (rng.standard_normal((b, 3, side, side)) * 1.5).astype(np.float32)} for b in (1, 2)]
+        img_model = finish("image_encoder", tmp / "img.onnx", False, "fp32", img_feeds, ie)
+        del ie, image_encoder
+        gc.collect()
 
     # 3. VAE decoder at a fixed latent window L (the causal cache is unrolled over L steps); with --vae-dynamic-size
     # height and width are dynamic (measured exact on wan-tiny at three sizes), the frame count never is.
@@ -614,6 +732,11 @@ def main():
     (out / "scheduler").mkdir()
     shutil.copy(model_dir / "scheduler/scheduler_config.json", out / "scheduler/scheduler_config.json")
     shutil.copy(model_dir / "model_index.json", out / "model_index.json")
+    if i2v:
+        (out / "image_processor").mkdir()
+        shutil.copy(model_dir / "image_processor/preprocessor_config.json", out / "image_processor/preprocessor_config.json")
+        image_block = clip_image_block(json.loads((out / "image_processor/preprocessor_config.json").read_text()),
+                                       img_cfg, img_tokens)
     tok = json.loads((out / "tokenizer/tokenizer.json").read_text())
     added = {t["content"]: t["id"] for t in tok.get("added_tokens", [])}
 
@@ -633,7 +756,8 @@ def main():
                                                                  "last_hidden_state": "hidden_states"}),
         "tokenizer": file_entry(out, "tokenizer/tokenizer.json"),
         "denoiser": onnx_component("transformer", tr_model, {"hidden_states": "sample", "timestep": "timestep",
-                                                            "encoder_hidden_states": "text_embeds", "noise_pred": "prediction"}),
+                                                            "encoder_hidden_states": "text_embeds", "noise_pred": "prediction",
+                                                            "encoder_hidden_states_image": "image_embeds"}),
         "vae_decoder": onnx_component("vae_decoder", dec_model, {"latent_sample": "latent", "sample": "sample"}),
     }
     components["denoiser"]["layout"] = layout["denoiser"]
@@ -647,18 +771,24 @@ def main():
     if enc_model is not None:
         components["vae_encoder"] = onnx_component("vae_encoder", enc_model, {"sample": "sample", "latent_parameters": "latent"})
         components["vae_encoder"]["layout"] = layout["vae"]
+    if img_model is not None:
+        components["image_encoder"] = onnx_component("image_encoder", img_model, {"pixel_values": "pixel_values",
+                                                                                 "image_states": "image_states"})
+        components["image_processor"] = file_entry(out, "image_processor/preprocessor_config.json")
     components["scheduler"] = file_entry(out, "scheduler/scheduler_config.json")
     components["model_index"] = file_entry(out, "model_index.json")
 
     manifest = {
         "format": 2,
         "layout": "diffusers",
-        "family": "wan2.1-t2v",
+        "family": "wan2.1-i2v" if i2v else "wan2.1-t2v",
         "id": args.id, "name": args.name, "version": args.version, "license": args.license,
-        "description": args.description,
+        "description": args.description or f"Wan 2.1 {'image' if i2v else 'text'}-to-video, exported from diffusers by "
+                                           "tools/export/wan_export.py",
         # remix = diffusers' WanVideoToVideoPipeline; extend = Kinora's forward mask/replace rule on WanPipeline's loop
         # (docs/pack-format-2.md, pinned by wan_reference.py's extend case); both need the encoder.
-        "modes": ["generate"] + ([] if args.no_vae_encoder else ["extend", "remix"]),
+        # I2V: WanImageToVideoPipeline animates a still, nothing else (the still is its first frame)
+        "modes": ["animate"] if i2v else ["generate"] + ([] if args.no_vae_encoder else ["extend", "remix"]),
         "width": args.width, "height": args.height, "frames": args.frames, "fps": args.fps,
         "latent": {"channels": vcfg.z_dim, "frames": L, "height": lh, "width": lw, "spatialStride": s_s,
                    "temporalStride": s_t, "temporal": "causal", "multipleOf": [1, ph, pw],
@@ -674,6 +804,13 @@ def main():
         "components": components,
         "extraFiles": [file_entry(out, str(p.relative_to(out))) for p in extra],
     }
+    if i2v:
+        manifest["image"] = image_block
+        # WanImageToVideoPipeline.prepare_latents: the denoiser's 36 channels are [latents 16, mask s_t, condition 16]
+        manifest["conditioning"] = {
+            "kind": "wanI2v", "order": ["latents", "mask", "imageLatents"], "maskChannels": s_t,
+            "mask": "firstFrame", "video": "imageThenZeros", "imageLatent": "mode", "normalized": True,
+            "negative": "same"}
 
     git_rev = None
     src = Path(diffusers.__file__).resolve().parents[2]
@@ -693,6 +830,10 @@ def main():
                                      "relative_attention_num_buckets", "relative_attention_max_distance",
                                      "feed_forward_proj")}},
     })
+    if i2v:
+        report["source"]["image_encoder"] = {k: getattr(img_cfg, k) for k in
+                                             ("hidden_size", "intermediate_size", "num_hidden_layers", "num_attention_heads",
+                                              "image_size", "patch_size", "hidden_act", "layer_norm_eps")}
     manifest["export"] = json.loads(json.dumps(report, default=str))
     (out / "pack.json").write_text(json.dumps(manifest, indent=2) + "\n")
     total = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())

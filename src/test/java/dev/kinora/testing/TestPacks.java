@@ -66,6 +66,11 @@ public final class TestPacks {
         return format2(parent, "animatediff-tiny");
     }
 
+    /** The tiny random-weight Wan 2.1 image-to-video pack (src/test/resources/packs/wan-i2v-tiny) installed as parent/wan-i2v-tiny. */
+    public static Path wanI2vTiny(Path parent) throws IOException {
+        return format2(parent, "wan-i2v-tiny");
+    }
+
     private static Path format2(Path parent, String name) throws IOException {
         Path from = Path.of("src/test/resources/packs").resolve(name);
         Path to = parent.resolve(name);

@@ -254,18 +254,10 @@ public final class CausalVae implements AutoCloseable {
             throw new IllegalArgumentException("the encoder takes 1 to " + f + " frames, got " + frames.size());
         }
         // shorter inputs are padded with their last frame (the first k latents never see the padding)
-        float[] px = VideoPixels.fromRgb(frames, f, height, width);
-        Component c = encoder.component();
-        Map<String, FloatTensor> out = encoder.run(Map.of(c.inputName("sample"), FloatTensor.of(px, 1, 3, f, height, width)), Map.of(), null);
-        FloatTensor moments = out.get(c.outputName("latent"));
+        float[] m = encodeMean(VideoPixels.fromRgb(frames, f, height, width));
         int l = spec.latentFrames();
-        if (moments == null || moments.rank() != 5 || moments.dim(1) != 2L * channels || moments.dim(2) != l) {
-            throw new PackException(c.file() + ": expected moments [1, " + 2 * channels + ", " + l + ", " + latentH + ", " + latentW + "], got "
-                    + (moments == null ? "outputs " + out.keySet() : java.util.Arrays.toString(moments.shape())));
-        }
         int hw = latentH * latentW;
         float[] x = new float[channels * l * hw];
-        float[] m = moments.data();
         for (int ch = 0; ch < channels; ch++) {
             float s = spec.std(ch);
             float mu = spec.mean(ch);
@@ -274,6 +266,30 @@ public final class CausalVae implements AutoCloseable {
             }
         }
         return x;
+    }
+
+    /**
+     * The encoder's posterior mean in the VAE's raw space, [C, L, h, w] (the moments' first C channels; not normalised),
+     * of a window of pixels [3, F, H, W] in [−1, 1] that need not be frames of a clip (Wan I2V encodes a still followed by
+     * zeros, mid grey, which no 8-bit frame is).
+     */
+    public float[] encodeMean(float[] px) throws PackException, OrtException {
+        if (encoder == null) {
+            throw new PackException("the pack has no " + ModelPack.VAE_ENCODER + " graph: it cannot read source frames");
+        }
+        int f = frames();
+        if (px.length != 3 * f * height * width) {
+            throw new IllegalArgumentException("pixels of " + px.length + " values are not [3, " + f + ", " + height + ", " + width + "]");
+        }
+        Component c = encoder.component();
+        Map<String, FloatTensor> out = encoder.run(Map.of(c.inputName("sample"), FloatTensor.of(px, 1, 3, f, height, width)), Map.of(), null);
+        FloatTensor moments = out.get(c.outputName("latent"));
+        int l = spec.latentFrames();
+        if (moments == null || moments.rank() != 5 || moments.dim(1) != 2L * channels || moments.dim(2) != l) {
+            throw new PackException(c.file() + ": expected moments [1, " + 2 * channels + ", " + l + ", " + latentH + ", " + latentW + "], got "
+                    + (moments == null ? "outputs " + out.keySet() : java.util.Arrays.toString(moments.shape())));
+        }
+        return java.util.Arrays.copyOf(moments.data(), channels * l * latentH * latentW);
     }
 
     /** Pixels [3, F, H, W] in [−1, 1] → packed 8-bit RGB frames {@code from..to}, rounded as diffusers' PIL output is. */

@@ -14,24 +14,26 @@ import java.util.List;
  * @param multipleOf   latent frames / height / width the denoiser accepts multiples of
  * @param svd          Stable Video Diffusion's keys (family {@code svd-xt}); null for the others
  * @param animateDiff  AnimateDiff's keys (family {@code animatediff-sd15}); null for the others
+ * @param wanI2v       Wan 2.1 image-to-video's image encoder and conditioning keys (family {@code wan2.1-i2v}); null for the others
  * @param frameMajor   the denoiser's latents are [1, L, C, h, w] (CogVideoX) rather than [1, C, L, h, w]; the VAE's are
  *                     always channel-major
  */
 public record FamilySpec(String family, int latentFrames, float[] mean, float[] std, int[] multipleOf, boolean frameMajor, TokenText text,
-                         VaeSpec vae, Ltx ltx, SvdSpec svd, AnimateDiffSpec animateDiff) {
+                         VaeSpec vae, Ltx ltx, SvdSpec svd, AnimateDiffSpec animateDiff, WanI2vSpec wanI2v) {
 
     public static final String WAN = "wan2.1-t2v";
     public static final String LTX = "ltx-video-0.9.1";
     public static final String COGVIDEOX = "cogvideox-2b";
     public static final String SVD = SvdSpec.FAMILY;
     public static final String ANIMATEDIFF = AnimateDiffSpec.FAMILY;
+    public static final String WAN_I2V = WanI2vSpec.FAMILY;
     /** The families this engine has an adapter for. */
-    public static final List<String> FAMILIES = List.of(WAN, LTX, COGVIDEOX, SVD, ANIMATEDIFF);
+    public static final List<String> FAMILIES = List.of(WAN, LTX, COGVIDEOX, SVD, ANIMATEDIFF, WAN_I2V);
 
-    /** The families before AnimateDiff: no {@code animateDiff} keys. */
+    /** The families without AnimateDiff's or Wan I2V's own keys. */
     public FamilySpec(String family, int latentFrames, float[] mean, float[] std, int[] multipleOf, boolean frameMajor, TokenText text,
                       VaeSpec vae, Ltx ltx, SvdSpec svd) {
-        this(family, latentFrames, mean, std, multipleOf, frameMajor, text, vae, ltx, svd, null);
+        this(family, latentFrames, mean, std, multipleOf, frameMajor, text, vae, ltx, svd, null, null);
     }
 
     /** An image-only family (svd-xt): no text, no latent mean/std, its own keys in {@code svd}. */
@@ -44,7 +46,7 @@ public record FamilySpec(String family, int latentFrames, float[] mean, float[] 
      * latents scaled by the VAE's scaling factor only (no mean/std), a 2D VAE; its own keys in {@code animateDiff}.
      */
     static FamilySpec animateDiff(String family, int latentFrames, AnimateDiffSpec spec) {
-        return new FamilySpec(family, latentFrames, null, null, new int[] {1, 1, 1}, false, spec.text(), null, null, null, spec);
+        return new FamilySpec(family, latentFrames, null, null, new int[] {1, 1, 1}, false, spec.text(), null, null, null, spec, null);
     }
 
     /**

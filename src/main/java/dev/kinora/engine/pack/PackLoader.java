@@ -299,7 +299,9 @@ public final class PackLoader {
         }
         FamilySpec.VaeSpec vaeSpec = new FamilySpec.VaeSpec(kind, latentFrames, frames, step, caches, vae.path("clamped").asBoolean(false));
         FamilySpec.Ltx ltx = family.equals(FamilySpec.LTX) ? ltx(r, root, vae) : null;
-        return new FamilySpec(family, latentFrames, mean, std, multipleOf, order.equals("FCHW"), tokenText, vaeSpec, ltx, null);
+        // wan2.1-i2v: Wan's text, latents and causal VAE as above, plus the image encoder and conditioning (WanI2vSpec refuses what it does not run)
+        WanI2vSpec i2v = family.equals(FamilySpec.WAN_I2V) ? WanI2vSpec.parse(root, r.manifest) : null;
+        return new FamilySpec(family, latentFrames, mean, std, multipleOf, order.equals("FCHW"), tokenText, vaeSpec, ltx, null, null, i2v);
     }
 
     /** LTX-Video 0.9.1's keys (docs/pack-format-2.md): each value the adapter implements, anything else refused by name. */

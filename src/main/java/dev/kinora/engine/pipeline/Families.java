@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /** The adapters of the families pack format 2 names (FamilySpec.FAMILIES); a test keeps the two lists equal. */
 public final class Families {
-    static final List<FamilyAdapter> ADAPTERS = List.of(new WanFamily(), new LtxFamily(), new SvdFamily(), new AnimateDiffFamily());
+    static final List<FamilyAdapter> ADAPTERS = List.of(new WanFamily(), new LtxFamily(), new SvdFamily(), new AnimateDiffFamily(),
+            new WanI2vFamily());
 
     private Families() {
     }

@@ -24,12 +24,20 @@ import java.util.TreeSet;
 
 /** Wan 2.1 text-to-video and CogVideoX: per-token text, a causal video VAE, windows that continue ({@link WanPipeline}). */
 final class WanFamily implements FamilyAdapter {
-    /** Per-token text, the family's denoiser graph as it is, the causal video VAE. */
-    record Parts(TokenTextEncoder text, OnnxModel transformer, CausalVae vae) implements FamilyAdapter.TextParts {
+    /**
+     * Per-token text, the family's denoiser graph as it is, the causal video VAE; Wan 2.1 I2V's CLIP image encoder
+     * ({@link WanI2vFamily}; null for the text-to-video families), so both run through the same {@link WanPipeline}.
+     */
+    record Parts(TokenTextEncoder text, OnnxModel transformer, CausalVae vae, OnnxModel imageEncoder) implements FamilyAdapter.TextParts {
+        Parts(TokenTextEncoder text, OnnxModel transformer, CausalVae vae) {
+            this(text, transformer, vae, null);
+        }
+
         @Override
         public Set<String> loadedComponents() {
             Set<String> out = new TreeSet<>();
             addIf(out, text.loaded(), ModelPack.TEXT_ENCODER);
+            addIf(out, imageEncoder != null && imageEncoder.loaded(), imageEncoder == null ? "" : imageEncoder.component().key());
             addIf(out, transformer.loaded(), ModelPack.DENOISER);
             addIf(out, vae.encoderLoaded(), ModelPack.VAE_ENCODER);
             addIf(out, vae.decoderLoaded(), ModelPack.VAE_DECODER);
@@ -46,6 +54,9 @@ final class WanFamily implements FamilyAdapter {
             text.close();
             transformer.close();
             vae.close();
+            if (imageEncoder != null) {
+                imageEncoder.close();
+            }
         }
     }
 

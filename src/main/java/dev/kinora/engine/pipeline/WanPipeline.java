@@ -19,16 +19,19 @@ import dev.kinora.engine.Source;
 import dev.kinora.engine.Stage;
 import dev.kinora.engine.model.CausalVae;
 import dev.kinora.engine.model.OnnxModel;
+import dev.kinora.engine.model.PilClipPreprocessor;
 import dev.kinora.engine.model.TokenTextEncoder;
 import dev.kinora.engine.pack.Component;
 import dev.kinora.engine.pack.FamilySpec;
 import dev.kinora.engine.pack.ModelPack;
 import dev.kinora.engine.pack.PackException;
 import dev.kinora.engine.pack.TensorSpec;
+import dev.kinora.engine.pack.WanI2vSpec;
 import dev.kinora.engine.pack.Mode;
 import dev.kinora.engine.scheduler.Scheduler;
 import dev.kinora.engine.tensor.FloatTensor;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,12 +51,20 @@ import java.util.function.IntFunction;
  * Known latent frames are re-noised to the next step's level after every step (with the window's own noise for
  * them) and set exactly after the last, so the decoded window starts on the clip's last frames; those re-decoded
  * frames are dropped and the clip's own frames kept byte for byte.
+ *
+ * <p>{@code family: "wan2.1-i2v"} ({@link WanI2vFamily}, diffusers' {@code WanImageToVideoPipeline}) runs the same loop for
+ * {@code animate}: the still's CLIP states (penultimate layer) go to every transformer call beside the text, and the
+ * transformer's input is the latents followed by a condition computed once: a mask that is 1 on latent frame 0 and the
+ * normalised VAE latents of [still, zeros…]. Nothing is replaced between steps: the model itself keeps frame 0 on the
+ * still. One window; the decoded frame 0 is replaced by the still, byte for byte (as LTX and SVD do).
  */
 public final class WanPipeline {
     private static final long PREVIEW_INTERVAL_NS = 1_000_000_000L;
     private final LoadedPack lp;
     private final ModelPack pack;
     private final FamilySpec spec;
+    /** Wan 2.1 I2V's image conditioning keys; null for text-to-video packs. */
+    private final WanI2vSpec i2v;
     private final DeviceReport device;
     private final MemoryLimits.Source limits;
     /** Each window's initial noise [C, L, h, w]; the seeded stream unless a test gives diffusers' own noise. */
@@ -70,6 +81,7 @@ public final class WanPipeline {
         this.lp = lp;
         this.pack = lp.pack();
         this.spec = pack.family().orElseThrow(() -> new IllegalArgumentException("pack '" + pack.id() + "' is not a format-2 pack"));
+        this.i2v = spec.wanI2v();
         this.device = device;
         this.limits = limits;
     }
@@ -110,6 +122,10 @@ public final class WanPipeline {
     private Plan plan(GenerationRequest r) throws InvalidRequestException, PackException {
         RequestLimits.check(r);
         Mode mode = r.mode();
+        if (i2v != null && mode != Mode.ANIMATE) {
+            throw new UnsupportedModeException("model pack '" + pack.id() + "' (Wan 2.1 image to video) only animates a still: it needs an"
+                    + " image as its first frame, so " + mode.id() + " is not something it can do; give it a still (animate --image)");
+        }
         if (!pack.supports(mode)) {
             throw new UnsupportedModeException("model pack '" + pack.id() + "' does not support " + mode.id()
                     + "; it supports " + pack.modes().stream().map(Mode::id).sorted().toList());
@@ -117,6 +133,13 @@ public final class WanPipeline {
         int needed = switch (mode) {
             case GENERATE -> 0;
             case EXTEND, REMIX -> 1;
+            case ANIMATE -> {
+                if (i2v == null) {
+                    throw new UnsupportedModeException("model pack '" + pack.id() + "' (" + spec.family() + ") runs generate, extend and remix; "
+                            + mode.id() + " is not implemented for it");
+                }
+                yield 1;
+            }
             default -> throw new UnsupportedModeException("model pack '" + pack.id() + "' (" + spec.family() + ") runs generate, extend and remix; "
                     + mode.id() + " is not implemented for it");
         };
@@ -147,6 +170,10 @@ public final class WanPipeline {
             case REMIX -> r.sources().get(0).frames().count();
             default -> window;
         };
+        if (mode == Mode.ANIMATE && frames > window) {
+            throw new UnsupportedModeException("model '" + pack.id() + "' makes one clip of at most " + window + " frames from a still; " + frames
+                    + " were asked for (Wan 2.1 I2V conditions on frame 0 only: it has no extension)");
+        }
         if (frames > window && pack.component(ModelPack.VAE_ENCODER).isEmpty()) {
             throw new UnsupportedModeException("model '" + pack.id() + "' makes one window of at most " + window + " frames; " + frames
                     + " were asked for (continuing a clip needs a VAE encoder, which this pack has not)");
@@ -187,6 +214,9 @@ public final class WanPipeline {
         private long lastPreview = Long.MIN_VALUE / 2;
         private TokenTextEncoder.TokenStates cond;
         private TokenTextEncoder.TokenStates uncond;
+        /** I2V: the still's CLIP states [1, tokens, D] and the condition [mask + C, L, h, w], the same for every call. */
+        private FloatTensor imageStates;
+        private float[] condition;
         private int windows;
         private int windowIndex;
         private int callsDone;
@@ -223,6 +253,7 @@ public final class WanPipeline {
                         extendBy(plan.frames());
                     }
                     case REMIX -> remix(r.sources().get(0).frames());
+                    case ANIMATE -> animate(r.sources().get(0).frames().frame(0));
                     default -> throw new IllegalStateException(r.mode().toString());
                 }
             } catch (Cancelled e) {
@@ -285,6 +316,25 @@ public final class WanPipeline {
                 n -= take;
                 windowIndex++;
             }
+        }
+
+        /** Wan 2.1 I2V: one window conditioned on the still (its CLIP states and its condition latents); frame 0 is the still. */
+        private void animate(byte[] still) throws PackException, OrtException, Cancelled {
+            windows = 1;
+            callsTotal = plan.steps() * calls();
+            report(Stage.ENCODING_SOURCES);
+            long t0 = System.nanoTime();
+            imageStates = imageStates(still);
+            condition = condition(still);
+            sourceMs += Pipelines.ms(t0);
+            if (sequential) {
+                lp.parts(WanFamily.Parts.class).imageEncoder().unload(); // the states are kept; its memory goes to the denoiser
+            }
+            float[] x = denoise(noise(0), null, 0, plan.steps(), 1f);
+            List<byte[]> rgb = decode(x, 0);
+            output.addAll(rgb.subList(0, Math.min(plan.frames(), rgb.size())));
+            output.set(0, still.clone()); // the engine's contract: a known frame is the user's, byte for byte
+            windowIndex = 1;
         }
 
         /** SDEdit per window of F source frames (a shorter last window is padded with its last frame). */
@@ -394,13 +444,21 @@ public final class WanPipeline {
             java.util.Arrays.fill(ts, t);
             int h = pack.latent().height();
             int w = pack.latent().width();
+            Map<String, FloatTensor> inputs = new HashMap<>();
+            if (condition != null) {
+                // I2V: [latents C, mask, condition latents C] on the channel axis of each batch row; the image states per row
+                int cin = c + condition.length / (l * h * w);
+                inputs.put(comp.inputName("sample"), FloatTensor.of(withCondition(x, batch), batch, cin, l, h, w));
+                inputs.put(comp.inputName("image_embeds"), repeat(imageStates, batch));
+            } else {
+                inputs.put(comp.inputName("sample"), spec.frameMajor() ? FloatTensor.of(x, batch, l, c, h, w) : FloatTensor.of(x, batch, c, l, h, w));
+            }
+            inputs.put(comp.inputName("timestep"), FloatTensor.of(ts, batch));
+            inputs.put(comp.inputName("text_embeds"), textEmbeds);
             try (OrtSession.RunOptions ro = new OrtSession.RunOptions()) {
                 cancel.attach(ro);
                 try {
-                    Map<String, FloatTensor> out = den.run(Map.of(
-                            comp.inputName("sample"), spec.frameMajor() ? FloatTensor.of(x, batch, l, c, h, w) : FloatTensor.of(x, batch, c, l, h, w),
-                            comp.inputName("timestep"), FloatTensor.of(ts, batch),
-                            comp.inputName("text_embeds"), textEmbeds), Map.of(), ro);
+                    Map<String, FloatTensor> out = den.run(inputs, Map.of(), ro);
                     FloatTensor v = out.get(comp.outputName("prediction"));
                     if (v == null || v.size() != x.length) {
                         throw new PackException(comp.file() + ": expected a prediction of " + x.length + " values, got "
@@ -420,6 +478,17 @@ public final class WanPipeline {
 
         private boolean batched() {
             return batched;
+        }
+
+        /** Each batch row's latents [C, L, h, w] followed by the condition: channel-major, so a concatenation of arrays. */
+        private float[] withCondition(float[] x, int batch) {
+            int n = x.length / batch;
+            float[] out = new float[batch * (n + condition.length)];
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(x, b * n, out, b * (n + condition.length), n);
+                System.arraycopy(condition, 0, out, b * (n + condition.length) + n, condition.length);
+            }
+            return out;
         }
 
         private List<byte[]> decode(float[] x, int from) throws PackException, OrtException {
@@ -504,6 +573,84 @@ public final class WanPipeline {
         Cancelled() {
             super("cancelled", null, false, false);
         }
+    }
+
+    /**
+     * I2V: the image encoder's input for a still of the pack's size (transformers' CLIPImageProcessor, PIL backend, as
+     * the pack's {@code image} block says) and its output, CLIP's penultimate hidden states [1, tokens, D].
+     */
+    FloatTensor imageStates(byte[] still) throws PackException, OrtException {
+        WanI2vSpec.Image img = i2v.image();
+        OnnxModel enc = lp.parts(WanFamily.Parts.class).imageEncoder();
+        Component comp = enc.component();
+        Map<String, FloatTensor> out = enc.run(Map.of(comp.inputName("pixel_values"), clipInput(still)), Map.of(), null);
+        FloatTensor states = out.get(comp.outputName("image_states"));
+        if (states == null || states.rank() != 3 || states.dim(0) != 1 || states.dim(1) != img.tokens() || states.dim(2) != img.dim()) {
+            throw new PackException(comp.file() + ": expected image states [1, " + img.tokens() + ", " + img.dim() + "], got "
+                    + (states == null ? "outputs " + out.keySet() : java.util.Arrays.toString(states.shape())));
+        }
+        return states;
+    }
+
+    /** I2V: CLIP's {@code pixel_values} [1, 3, 224, 224] of a still of the pack's size. */
+    FloatTensor clipInput(byte[] still) {
+        WanI2vSpec.Image img = i2v.image();
+        return new PilClipPreprocessor(img.height(), img.width(), img.shortestEdge(), img.rescale(), img.mean(), img.std())
+                .pixelValues(still, pack.width(), pack.height());
+    }
+
+    /**
+     * I2V: the transformer's extra channels [m + C, L, h, w] (diffusers' {@code prepare_latents}): the mask, then the
+     * normalised VAE mean of the window [still, zeros…] (zeros in the VAE's [−1, 1] pixel space: mid grey). Pixel frame f
+     * has mask 1 when f = 0, else 0; frame 0's value is repeated m times (m = the temporal stride) and the sequence of
+     * m·L values read as [L, m], so mask channel k of latent frame j is the value at position m·j + k: latent frame 0 all
+     * ones, every later one zeros. The latents are normalised as the pipeline does, {@code (μ − mean)·(1/std)} with the
+     * reciprocal in float32 (a division differs in the last bit).
+     */
+    float[] condition(byte[] still) throws PackException, OrtException {
+        int c = pack.latent().channels();
+        int l = spec.latentFrames();
+        int hw = pack.latent().height() * pack.latent().width();
+        int f = pack.frames();
+        int plane = pack.width() * pack.height();
+        float[] px = new float[3 * f * plane];
+        for (int p = 0; p < plane; p++) {
+            for (int ch = 0; ch < 3; ch++) {
+                // diffusers' VideoProcessor: x / 255, then 2x − 1, in float32 (VideoPixels.fromRgb's formula)
+                px[ch * f * plane + p] = (still[p * 3 + ch] & 0xFF) / 255f * 2f - 1f;
+            }
+        }
+        float[] mu = lp.causalVae().encodeMean(px);
+        int m = i2v.maskChannels();
+        float[] out = new float[(m + c) * l * hw];
+        for (int j = 0; j < l; j++) {
+            for (int k = 0; k < m; k++) {
+                int pos = m * j + k;
+                int frame = pos < m ? 0 : pos - m + 1;
+                java.util.Arrays.fill(out, (k * l + j) * hw, (k * l + j + 1) * hw, frame == 0 ? 1f : 0f);
+            }
+        }
+        for (int ch = 0; ch < c; ch++) {
+            float inv = 1f / spec.std(ch);
+            float mean = spec.mean(ch);
+            for (int i = 0; i < l * hw; i++) {
+                out[(m + ch) * l * hw + i] = (mu[ch * l * hw + i] - mean) * inv;
+            }
+        }
+        return out;
+    }
+
+    /** [1, T, D] as [batch, T, D], the same rows for each (both guidance calls see the same image). */
+    private static FloatTensor repeat(FloatTensor t, int batch) {
+        if (batch == 1) {
+            return t;
+        }
+        float[] d = t.data();
+        float[] out = new float[d.length * batch];
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(d, 0, out, b * d.length, d.length);
+        }
+        return FloatTensor.of(out, batch, t.dim(1), t.dim(2));
     }
 
     private static float[] concat(float[] a, float[] b) {
