@@ -159,21 +159,75 @@ class RealEngineStudioTest {
         onFx(timeline::addShot);
         onFx(() -> prompt.packProperty().set(studio.pack("svd-tiny").orElseThrow()));
         assertFalse(onFx(() -> prompt.takesTextProperty().getValue()), "no prompt box for an image-only pack");
-        assertTrue(onFx(() -> prompt.useLastFrameOfPrevious()));
-        waitFor("the still in slot A", 10_000, () -> prompt.sourceA().framesProperty().get() != null);
-        assertEquals(Mode.ANIMATE, onFx(() -> prompt.modeProperty().get()));
-        onFx(() -> {
-            prompt.stepsProperty().set(2);
-            prompt.generate();
-        });
-        waitFor("shot 2's take", 60_000, () -> studio.doc().shots().get(1).takes().size() == 1
-                || studio.queue().jobs().stream().anyMatch(j -> j.state() == JobState.FAILED));
-        assertTrue(studio.queue().jobs().stream().noneMatch(j -> j.state() == JobState.FAILED),
-                () -> "job failed: " + studio.queue().jobs().stream().map(j -> j.messageProperty().get()).toList());
-        Take take = studio.doc().shots().get(1).takes().get(0);
+        Take take = animateLastFrame(studio, prompt, 1, "");
         assertEquals(64, take.width());
         assertEquals(64, take.height());
         assertTrue(take.frames() <= 8, "capped at SVD's clip: " + take.frames());
         onFx(studio::close);
+    }
+
+    /**
+     * The other families in the studio: AnimateDiff and CogVideoX make a shot from text (capped at their one window,
+     * with a status line saying so), and Wan 2.1 I2V animates the last frame of the previous shot.
+     */
+    @Test
+    void animateDiffCogVideoXAndWanI2vMakeTakesInTheStudio() throws Exception {
+        Path models = tmp.resolve("models");
+        TestPacks.animateDiffTiny(models);
+        TestPacks.cogvideoxTiny(models);
+        TestPacks.wanI2vTiny(models);
+        StudioModel studio = FxTestSupport.studio(new LocalEngine(new PackRegistry(List.of(models))), tmp.resolve("ud"));
+        PromptViewModel prompt = onFx(() -> new PromptViewModel(studio));
+        TimelineViewModel timeline = onFx(() -> new TimelineViewModel(studio));
+        String[][] textShots = {{"animatediff-tiny", "48", "32", "8"}, {"cogvideox-tiny", "64", "48", "17"}};
+        for (int k = 0; k < textShots.length; k++) {
+            String[] t = textShots[k];
+            int shot = k;
+            if (k > 0) {
+                onFx(timeline::addShot);
+            }
+            onFx(() -> {
+                prompt.packProperty().set(studio.pack(t[0]).orElseThrow());
+                prompt.promptProperty().set("a red fox walks across the snow");
+                prompt.stepsProperty().set(2);
+                prompt.generate();
+            });
+            if (k == 0) { // a 2 s shot at 8 fps is 16 frames: AnimateDiff's tiny window is 8
+                assertTrue(onFx(() -> studio.statusProperty().get()).contains("makes at most 8 frames a shot"),
+                        onFx(() -> studio.statusProperty().get()));
+            }
+            Take take = awaitTake(studio, shot);
+            assertEquals(Integer.parseInt(t[1]), take.width(), t[0]);
+            assertEquals(Integer.parseInt(t[2]), take.height(), t[0]);
+            assertTrue(take.frames() > 1 && take.frames() <= Integer.parseInt(t[3]), t[0] + ": " + take.frames());
+        }
+        onFx(timeline::addShot);
+        onFx(() -> prompt.packProperty().set(studio.pack("wan-i2v-tiny").orElseThrow()));
+        Take take = animateLastFrame(studio, prompt, 2, "the fox runs");
+        assertEquals(64, take.width());
+        assertEquals(9, take.frames());
+        onFx(studio::close);
+    }
+
+    /** The selected shot animates the previous shot's last frame with the selected pack; returns its take. */
+    private static Take animateLastFrame(StudioModel studio, PromptViewModel prompt, int shot, String text) throws Exception {
+        assertTrue(onFx(() -> prompt.useLastFrameOfPrevious()));
+        waitFor("the still in slot A", 10_000, () -> prompt.sourceA().framesProperty().get() != null);
+        assertEquals(Mode.ANIMATE, onFx(() -> prompt.modeProperty().get()));
+        onFx(() -> {
+            prompt.promptProperty().set(text);
+            prompt.stepsProperty().set(2);
+            prompt.generate();
+        });
+        return awaitTake(studio, shot);
+    }
+
+    /** Waits for the shot's first take; a failed job fails the test with its message. */
+    private static Take awaitTake(StudioModel studio, int shot) throws Exception {
+        waitFor("shot " + (shot + 1) + "'s take", 60_000, () -> studio.doc().shots().get(shot).takes().size() == 1
+                || studio.queue().jobs().stream().anyMatch(j -> j.state() == JobState.FAILED));
+        assertTrue(studio.queue().jobs().stream().noneMatch(j -> j.state() == JobState.FAILED),
+                () -> "job failed: " + studio.queue().jobs().stream().map(j -> j.messageProperty().get()).toList());
+        return studio.doc().shots().get(shot).takes().get(0);
     }
 }

@@ -378,6 +378,7 @@ public final class MemoryPlanner {
     static long activations(OnnxGraphInfo g, Map<String, long[]> shapes, long batch, boolean gpu) {
         Map<String, Long> bound = g.bind(shapes);
         long positions = Long.MAX_VALUE;
+        long frameArea = 0; // H·W of a 5-D video input: the graph is a conv net over frames, not a token transformer
         for (List<OnnxGraphInfo.Value> values : List.of(g.inputs(), g.outputs())) {
             for (OnnxGraphInfo.Value v : values) {
                 long[] dims = dims(v, bound);
@@ -390,6 +391,9 @@ public final class MemoryPlanner {
                 }
                 long channels = dims.length >= 4 ? dims[1] : dims[dims.length - 1]; // NC(F)HW, or [batch, tokens, width]
                 positions = Math.min(positions, elements / Math.max(1, channels));
+                if (dims.length == 5) {
+                    frameArea = Math.max(frameArea, dims[3] * dims[4]);
+                }
             }
         }
         if (positions == Long.MAX_VALUE) {
@@ -400,7 +404,15 @@ public final class MemoryPlanner {
         if (!gpu && g.ops().contains("Softmax") && positions > 0) {
             long heads = Math.max(1, g.commonWidth() / 64);
             long tokens = positions / Math.max(1, batch);
-            act += 2 * batch * heads * tokens * tokens * Float.BYTES;
+            long matrix = tokens * tokens;
+            if (frameArea > 0 && frameArea < tokens) {
+                // A video U-Net (Tiny World 2, SVD, AnimateDiff) attends within a frame (H·W tokens, F times) or along time
+                // at each position (F tokens, H·W times), or over all tokens only at a downsampled level: never all F·H·W
+                // at full size. Without value_info the graph does not say which, so count the larger of the factorised two.
+                long frames = tokens / frameArea;
+                matrix = frames * frameArea * Math.max(frames, frameArea);
+            }
+            act += 2 * batch * heads * matrix * Float.BYTES;
         }
         return act;
     }
