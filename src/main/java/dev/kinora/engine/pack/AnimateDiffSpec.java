@@ -29,7 +29,7 @@ public record AnimateDiffSpec(FamilySpec.TokenText text, double scalingFactor, i
 
     /** Reads and checks the animatediff-sd15 keys of {@code root}, the manifest at {@code manifest} (named in every message). */
     public static AnimateDiffSpec parse(JsonNode root, Path manifest) throws PackException {
-        Check k = new Check(manifest);
+        ManifestCheck k = new ManifestCheck(manifest, "animatediff-sd15 runs " + ModelPack.TEXT_ENCODER + " (with its " + ModelPack.TOKENIZER + "), " + ModelPack.DENOISER + " and " + ModelPack.VAE_DECODER);
         k.is(root, "family", FAMILY, true);
         for (JsonNode m : root.path("modes")) {
             if (!m.asText().equals("generate")) {
@@ -113,9 +113,9 @@ public record AnimateDiffSpec(FamilySpec.TokenText text, double scalingFactor, i
      * CLIP's text as diffusers' {@code encode_prompt} makes it: {@code tokenizer(padding="max_length", max_length=77,
      * truncation=True)} and the encoder on all 77 ids without a mask; the negative prompt (empty by default) the same way.
      */
-    private static FamilySpec.TokenText text(Check k, JsonNode t) throws PackException {
+    private static FamilySpec.TokenText text(ManifestCheck k, JsonNode t) throws PackException {
         if (!t.isObject()) {
-            throw new PackException(k.manifest + ": 'text' must be an object describing CLIP's tokens (maxTokens, dim, padTokenId)");
+            throw new PackException(k.manifest() + ": 'text' must be an object describing CLIP's tokens (maxTokens, dim, padTokenId)");
         }
         int maxTokens = k.positiveInt(t, "maxTokens", "text.maxTokens");
         int dim = k.positiveInt(t, "dim", "text.dim");
@@ -130,78 +130,9 @@ public record AnimateDiffSpec(FamilySpec.TokenText text, double scalingFactor, i
         k.flag(t, "text.denoiserMask", false);
         JsonNode pad = t.get("padTokenId");
         if (pad == null || !pad.isIntegralNumber() || !pad.canConvertToLong() || pad.asLong() < 0) {
-            throw new PackException(k.manifest + ": text.padTokenId must be the tokenizer's pad id (a non-negative integer), found " + pad);
+            throw new PackException(k.manifest() + ": text.padTokenId must be the tokenizer's pad id (a non-negative integer), found " + pad);
         }
         return new FamilySpec.TokenText(maxTokens, dim, pad.asLong(), "none", false, false, false);
     }
 
-    /** Typed getters whose refusals name the manifest, the key and the accepted value (SvdSpec's style). */
-    private record Check(Path manifest) {
-        PackException unsupported(String key, String value, String expected, String why) {
-            return new PackException(manifest + ": " + key + " '" + value + "' is not supported (\"" + expected + "\")"
-                    + (why == null ? "" : "; " + why));
-        }
-
-        /** The text at the last segment of {@code key}; equal to {@code expected} unless that is null; absent only when not required. */
-        String is(JsonNode n, String key, String expected, boolean required) throws PackException {
-            String field = key.substring(key.lastIndexOf('.') + 1);
-            JsonNode v = n.get(field);
-            if (v == null || v.isNull()) {
-                if (required) {
-                    if (expected == null) {
-                        throw new PackException(manifest + ": " + key + " is missing");
-                    }
-                    throw unsupported(key, "", expected, null);
-                }
-                return expected;
-            }
-            if (!v.isTextual() || v.asText().isBlank() || expected != null && !v.asText().equals(expected)) {
-                throw unsupported(key, v.isTextual() ? v.asText() : v.toString(), expected == null ? "a non-empty string" : expected, null);
-            }
-            return v.asText();
-        }
-
-        void flag(JsonNode n, String key, boolean expected) throws PackException {
-            JsonNode v = n.get(key.substring(key.lastIndexOf('.') + 1));
-            if (v != null && !(v.isBoolean() && v.asBoolean() == expected)) {
-                throw unsupported(key, v.isTextual() ? v.asText() : v.toString(), String.valueOf(expected), null);
-            }
-        }
-
-        int positiveInt(JsonNode n, String field, String key) throws PackException {
-            JsonNode v = n.get(field);
-            if (v == null || !v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() <= 0) {
-                throw new PackException(manifest + ": " + key + " must be a positive integer, found " + v);
-            }
-            return v.asInt();
-        }
-
-        double positiveNumber(JsonNode n, String field, String key) throws PackException {
-            JsonNode v = n.get(field);
-            if (v == null || !v.isNumber() || !(v.asDouble() > 0) || Double.isInfinite(v.asDouble())) {
-                throw new PackException(manifest + ": " + key + " must be a positive number, found " + v);
-            }
-            return v.asDouble();
-        }
-
-        float finite(JsonNode n, String field, String key, double fallback) throws PackException {
-            JsonNode v = n.get(field);
-            if (v == null) {
-                return (float) fallback;
-            }
-            if (!v.isNumber() || !Float.isFinite((float) v.asDouble())) {
-                throw new PackException(manifest + ": " + key + " must be a number, found " + v);
-            }
-            return (float) v.asDouble();
-        }
-
-        JsonNode component(JsonNode comps, String key) throws PackException {
-            JsonNode c = comps.get(key);
-            if (c == null || !c.isObject()) {
-                throw new PackException(manifest + ": component '" + key + "' is missing; animatediff-sd15 runs " + ModelPack.TEXT_ENCODER
-                        + " (with its " + ModelPack.TOKENIZER + "), " + ModelPack.DENOISER + " and " + ModelPack.VAE_DECODER);
-            }
-            return c;
-        }
-    }
 }

@@ -90,7 +90,7 @@ public record SvdSpec(Image image, Conditioning conditioning, AddedTimeIds added
 
     /** Reads and checks the svd-xt keys of {@code root}, the manifest at {@code manifest} (named in every message). */
     public static SvdSpec parse(JsonNode root, Path manifest) throws PackException {
-        Check k = new Check(manifest);
+        ManifestCheck k = new ManifestCheck(manifest, "svd-xt runs image_encoder (image.encoder), " + ModelPack.DENOISER + ", " + ModelPack.VAE_ENCODER + " and " + ModelPack.VAE_DECODER);
         k.is(root, "family", FAMILY, true);
         for (JsonNode m : root.path("modes")) {
             if (!m.asText().equals("animate")) {
@@ -169,16 +169,16 @@ public record SvdSpec(Image image, Conditioning conditioning, AddedTimeIds added
         return new SvdSpec(image, conditioning, ids, guidance, defaults, scalingFactor, chunkFrames);
     }
 
-    private static Image image(Check k, JsonNode img, JsonNode comps) throws PackException {
+    private static Image image(ManifestCheck k, JsonNode img, JsonNode comps) throws PackException {
         if (!img.isObject()) {
-            throw new PackException(k.manifest + ": 'image' must be an object naming the image encoder and its preprocessing");
+            throw new PackException(k.manifest() + ": 'image' must be an object naming the image encoder and its preprocessing");
         }
         String encoder = k.is(img, "image.encoder", null, true);
         JsonNode encoderComp = k.component(comps, encoder);
         JsonNode size = img.get("size");
         if (size == null || !size.isArray() || size.size() != 2 || !size.get(0).canConvertToInt() || !size.get(1).canConvertToInt()
                 || size.get(0).asInt() <= 0 || size.get(1).asInt() <= 0) {
-            throw new PackException(k.manifest + ": image.size must be [height, width] in pixels, found " + size);
+            throw new PackException(k.manifest() + ": image.size must be [height, width] in pixels, found " + size);
         }
         int height = size.get(0).asInt();
         int width = size.get(1).asInt();
@@ -203,7 +203,7 @@ public record SvdSpec(Image image, Conditioning conditioning, AddedTimeIds added
         float[] std = k.three(img, "std");
         for (int c = 0; c < 3; c++) {
             if (!(std[c] > 0)) {
-                throw new PackException(k.manifest + ": image.std must be positive, channel " + c + " has " + std[c]);
+                throw new PackException(k.manifest() + ": image.std must be positive, channel " + c + " has " + std[c]);
             }
         }
         String negative = k.is(img, "image.negative", "zeros", false);
@@ -211,17 +211,17 @@ public record SvdSpec(Image image, Conditioning conditioning, AddedTimeIds added
         // the graphs' declared shapes, where fixed, must agree with the block (the sessions check the graphs themselves)
         long[] pixels = k.shape(encoderComp, "inputs", "pixel_values");
         if (pixels != null && pixels.length == 4 && (fixedOther(pixels[2], height) || fixedOther(pixels[3], width))) {
-            throw new PackException(k.manifest + ": image.size [" + height + ", " + width + "] does not match component '" + encoder
+            throw new PackException(k.manifest() + ": image.size [" + height + ", " + width + "] does not match component '" + encoder
                     + "' pixel_values " + java.util.Arrays.toString(pixels));
         }
         long[] embeds = k.shape(encoderComp, "outputs", "image_embeds");
         if (embeds != null && embeds.length == 2 && fixedOther(embeds[1], dim)) {
-            throw new PackException(k.manifest + ": image.dim " + dim + " does not match component '" + encoder + "' image_embeds "
+            throw new PackException(k.manifest() + ": image.dim " + dim + " does not match component '" + encoder + "' image_embeds "
                     + java.util.Arrays.toString(embeds));
         }
         long[] cross = k.shape(comps.path(ModelPack.DENOISER), "inputs", "image_embeds");
         if (cross != null && cross.length == 3 && (fixedOther(cross[1], tokens) || fixedOther(cross[2], dim))) {
-            throw new PackException(k.manifest + ": image.tokens/dim " + tokens + "/" + dim + " do not match the denoiser's image_embeds "
+            throw new PackException(k.manifest() + ": image.tokens/dim " + tokens + "/" + dim + " do not match the denoiser's image_embeds "
                     + java.util.Arrays.toString(cross));
         }
         return new Image(encoder, height, width, dim, tokens, preprocess, mean, std, negative);
@@ -231,7 +231,7 @@ public record SvdSpec(Image image, Conditioning conditioning, AddedTimeIds added
         return declared >= 0 && declared != want;
     }
 
-    private static Conditioning conditioning(Check k, JsonNode c) throws PackException {
+    private static Conditioning conditioning(ManifestCheck k, JsonNode c) throws PackException {
         String kind = k.is(c, "conditioning.kind", "concatChannels", true);
         String imageLatent = k.is(c, "conditioning.imageLatent", "mode", false);
         k.flag(c, "conditioning.imageLatentScaled", false);
@@ -241,11 +241,11 @@ public record SvdSpec(Image image, Conditioning conditioning, AddedTimeIds added
         return new Conditioning(kind, imageLatent, false, noiseAug, true, negative);
     }
 
-    private static AddedTimeIds addedTimeIds(Check k, JsonNode n) throws PackException {
+    private static AddedTimeIds addedTimeIds(ManifestCheck k, JsonNode n) throws PackException {
         String input = n.has("input") ? k.is(n, "addedTimeIds.input", null, true) : "added_time_ids";
         JsonNode order = n.get("order");
         if (order == null || !order.isArray() || order.size() != TIME_ID_NAMES.size()) {
-            throw new PackException(k.manifest + ": addedTimeIds.order must list the " + TIME_ID_NAMES.size() + " values "
+            throw new PackException(k.manifest() + ": addedTimeIds.order must list the " + TIME_ID_NAMES.size() + " values "
                     + TIME_ID_NAMES + " in the UNet's order, found " + order);
         }
         List<String> names = new ArrayList<>();
@@ -261,7 +261,7 @@ public record SvdSpec(Image image, Conditioning conditioning, AddedTimeIds added
         return new AddedTimeIds(input, names);
     }
 
-    private static Guidance guidance(Check k, JsonNode g) throws PackException {
+    private static Guidance guidance(ManifestCheck k, JsonNode g) throws PackException {
         String kind = k.is(g, "guidance.kind", "perFrameLinear", true);
         String from = k.is(g, "guidance.from", "minGuidance", false);
         String to = k.is(g, "guidance.to", "maxGuidance", false);
@@ -273,125 +273,10 @@ public record SvdSpec(Image image, Conditioning conditioning, AddedTimeIds added
     }
 
     /** The loop always scales the initial noise and the UNet input and feeds the scheduler's own (continuous) timesteps. */
-    private static void scheduler(Check k, JsonNode s) throws PackException {
+    private static void scheduler(ManifestCheck k, JsonNode s) throws PackException {
         for (String key : List.of("initNoiseSigma", "scaleModelInput", "continuousTimesteps")) {
             k.flag(s, "scheduler." + key, true);
         }
     }
 
-    /** Typed getters whose refusals name the manifest, the key and the accepted value. */
-    private record Check(Path manifest) {
-        PackException unsupported(String key, String value, String expected, String why) {
-            return new PackException(manifest + ": " + key + " '" + value + "' is not supported (\"" + expected + "\")"
-                    + (why == null ? "" : "; " + why));
-        }
-
-        /** The text at the last segment of {@code key}; equal to {@code expected} unless that is null; absent only when not required. */
-        String is(JsonNode n, String key, String expected, boolean required) throws PackException {
-            String field = key.substring(key.lastIndexOf('.') + 1);
-            JsonNode v = n.get(field);
-            if (v == null || v.isNull()) {
-                if (required) {
-                    if (expected == null) {
-                        throw new PackException(manifest + ": " + key + " is missing");
-                    }
-                    throw unsupported(key, "", expected, null);
-                }
-                return expected;
-            }
-            if (!v.isTextual() || v.asText().isBlank() || expected != null && !v.asText().equals(expected)) {
-                throw unsupported(key, v.isTextual() ? v.asText() : v.toString(), expected == null ? "a non-empty string" : expected, null);
-            }
-            return v.asText();
-        }
-
-        void flag(JsonNode n, String key, boolean expected) throws PackException {
-            JsonNode v = n.get(key.substring(key.lastIndexOf('.') + 1));
-            if (v != null && !(v.isBoolean() && v.asBoolean() == expected)) {
-                throw unsupported(key, v.isTextual() ? v.asText() : v.toString(), String.valueOf(expected), null);
-            }
-        }
-
-        int positiveInt(JsonNode n, String field, String key) throws PackException {
-            JsonNode v = n.get(field);
-            if (v == null || !v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() <= 0) {
-                throw new PackException(manifest + ": " + key + " must be a positive integer, found " + v);
-            }
-            return v.asInt();
-        }
-
-        int nonNegativeInt(JsonNode n, String field, String key) throws PackException {
-            JsonNode v = n.get(field);
-            if (v == null || !v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < 0) {
-                throw new PackException(manifest + ": " + key + " must be a non-negative integer, found " + v);
-            }
-            return v.asInt();
-        }
-
-        double positiveNumber(JsonNode n, String field, String key) throws PackException {
-            JsonNode v = n.get(field);
-            if (v == null || !v.isNumber() || !(v.asDouble() > 0) || Double.isInfinite(v.asDouble())) {
-                throw new PackException(manifest + ": " + key + " must be a positive number, found " + v);
-            }
-            return v.asDouble();
-        }
-
-        float finite(JsonNode n, String field, String key, double fallback) throws PackException {
-            JsonNode v = n.get(field);
-            if (v == null) {
-                return (float) fallback;
-            }
-            if (!v.isNumber() || !Float.isFinite((float) v.asDouble())) {
-                throw new PackException(manifest + ": " + key + " must be a number, found " + v);
-            }
-            return (float) v.asDouble();
-        }
-
-        float nonNegative(JsonNode n, String field, String key, double fallback) throws PackException {
-            float f = finite(n, field, key, fallback);
-            if (f < 0) {
-                throw new PackException(manifest + ": " + key + " must not be negative, found " + n.get(field));
-            }
-            return f;
-        }
-
-        float[] three(JsonNode img, String field) throws PackException {
-            JsonNode v = img.get(field);
-            if (v == null || !v.isArray() || v.size() != 3) {
-                throw new PackException(manifest + ": image." + field + " must list 3 numbers (R, G, B), found " + v);
-            }
-            float[] out = new float[3];
-            for (int i = 0; i < 3; i++) {
-                if (!v.get(i).isNumber() || !Float.isFinite((float) v.get(i).asDouble())) {
-                    throw new PackException(manifest + ": image." + field + "[" + i + "] must be a number, found " + v.get(i));
-                }
-                out[i] = (float) v.get(i).asDouble();
-            }
-            return out;
-        }
-
-        JsonNode component(JsonNode comps, String key) throws PackException {
-            JsonNode c = comps.get(key);
-            if (c == null || !c.isObject()) {
-                throw new PackException(manifest + ": component '" + key + "' is missing; svd-xt runs image_encoder (image.encoder), "
-                        + ModelPack.DENOISER + ", " + ModelPack.VAE_ENCODER + " and " + ModelPack.VAE_DECODER);
-            }
-            return c;
-        }
-
-        /** The declared shape of the tensor with this role (or name) in {@code inputs}/{@code outputs}; null when not declared. */
-        long[] shape(JsonNode comp, String list, String role) {
-            for (JsonNode t : comp.path(list)) {
-                if (role.equals(t.path("role").asText(t.path("name").asText())) || role.equals(t.path("name").asText())) {
-                    JsonNode s = t.path("shape");
-                    long[] dims = new long[s.size()];
-                    for (int i = 0; i < dims.length; i++) {
-                        dims[i] = s.get(i).isNumber() ? s.get(i).asLong() : -1;
-                    }
-                    return dims;
-                }
-            }
-            return null;
-        }
-    }
 }

@@ -39,7 +39,7 @@ public record WanI2vSpec(Image image, int maskChannels) {
 
     /** Reads and checks the wan2.1-i2v keys of {@code root}, the manifest at {@code manifest} (named in every message). */
     public static WanI2vSpec parse(JsonNode root, Path manifest) throws PackException {
-        Check k = new Check(manifest);
+        ManifestCheck k = new ManifestCheck(manifest, "wan2.1-i2v runs text_encoder, image_encoder (image.encoder), " + ModelPack.DENOISER + ", " + ModelPack.VAE_ENCODER + " and the VAE decoder");
         k.is(root, "family", FAMILY, true);
         for (JsonNode m : root.path("modes")) {
             if (!m.asText().equals("animate")) {
@@ -85,16 +85,16 @@ public record WanI2vSpec(Image image, int maskChannels) {
         return new WanI2vSpec(image, mask);
     }
 
-    private static Image image(Check k, JsonNode img, JsonNode comps) throws PackException {
+    private static Image image(ManifestCheck k, JsonNode img, JsonNode comps) throws PackException {
         if (!img.isObject()) {
-            throw new PackException(k.manifest + ": 'image' must be an object naming the image encoder and its preprocessing");
+            throw new PackException(k.manifest() + ": 'image' must be an object naming the image encoder and its preprocessing");
         }
         String encoder = k.is(img, "image.encoder", null, true);
         JsonNode encoderComp = k.component(comps, encoder);
         JsonNode size = img.get("size");
         if (size == null || !size.isArray() || size.size() != 2 || !size.get(0).canConvertToInt() || !size.get(1).canConvertToInt()
                 || size.get(0).asInt() <= 0 || size.get(1).asInt() <= 0) {
-            throw new PackException(k.manifest + ": image.size must be [height, width] in pixels, found " + size);
+            throw new PackException(k.manifest() + ": image.size must be [height, width] in pixels, found " + size);
         }
         int height = size.get(0).asInt();
         int width = size.get(1).asInt();
@@ -108,7 +108,7 @@ public record WanI2vSpec(Image image, int maskChannels) {
         JsonNode resize = img.path("resize");
         int shortest = resize.has("shortestEdge") ? k.positiveInt(resize, "shortestEdge", "image.resize.shortestEdge") : Math.min(height, width);
         if (shortest < Math.max(height, width)) {
-            throw new PackException(k.manifest + ": image.resize.shortestEdge " + shortest + " is smaller than the crop " + width + "x" + height
+            throw new PackException(k.manifest() + ": image.resize.shortestEdge " + shortest + " is smaller than the crop " + width + "x" + height
                     + " (the processor would pad; Kinora does not)");
         }
         k.is(resize, "image.resize.resample", "bicubic", false);
@@ -122,27 +122,27 @@ public record WanI2vSpec(Image image, int maskChannels) {
         float[] std = k.three(img, "std");
         for (int c = 0; c < 3; c++) {
             if (!(std[c] > 0)) {
-                throw new PackException(k.manifest + ": image.std must be positive, channel " + c + " has " + std[c]);
+                throw new PackException(k.manifest() + ": image.std must be positive, channel " + c + " has " + std[c]);
             }
         }
         k.is(img, "image.negative", "same", false);
 
         long[] pixels = k.shape(encoderComp, "inputs", "pixel_values");
         if (pixels != null && pixels.length == 4 && (fixedOther(pixels[2], height) || fixedOther(pixels[3], width))) {
-            throw new PackException(k.manifest + ": image.size [" + height + ", " + width + "] does not match component '" + encoder
+            throw new PackException(k.manifest() + ": image.size [" + height + ", " + width + "] does not match component '" + encoder
                     + "' pixel_values " + java.util.Arrays.toString(pixels));
         }
         long[] states = k.shape(encoderComp, "outputs", "image_states");
         if (states != null && states.length == 3 && (fixedOther(states[1], tokens) || fixedOther(states[2], dim))) {
-            throw new PackException(k.manifest + ": image.tokens/dim " + tokens + "/" + dim + " do not match component '" + encoder
+            throw new PackException(k.manifest() + ": image.tokens/dim " + tokens + "/" + dim + " do not match component '" + encoder
                     + "' image_states " + java.util.Arrays.toString(states));
         }
         long[] cross = k.shape(comps.path(ModelPack.DENOISER), "inputs", "image_embeds");
         if (cross == null) {
-            throw new PackException(k.manifest + ": the denoiser has no input with role 'image_embeds' (encoder_hidden_states_image)");
+            throw new PackException(k.manifest() + ": the denoiser has no input with role 'image_embeds' (encoder_hidden_states_image)");
         }
         if (cross.length == 3 && (fixedOther(cross[1], tokens) || fixedOther(cross[2], dim))) {
-            throw new PackException(k.manifest + ": image.tokens/dim " + tokens + "/" + dim + " do not match the denoiser's image_embeds "
+            throw new PackException(k.manifest() + ": image.tokens/dim " + tokens + "/" + dim + " do not match the denoiser's image_embeds "
                     + java.util.Arrays.toString(cross));
         }
         return new Image(encoder, height, width, dim, tokens, shortest, rescale, mean, std);
@@ -152,89 +152,4 @@ public record WanI2vSpec(Image image, int maskChannels) {
         return declared >= 0 && declared != want;
     }
 
-    /** Typed getters whose refusals name the manifest, the key and the accepted value (SvdSpec's style). */
-    private record Check(Path manifest) {
-        PackException unsupported(String key, String value, String expected, String why) {
-            return new PackException(manifest + ": " + key + " '" + value + "' is not supported (\"" + expected + "\")"
-                    + (why == null ? "" : "; " + why));
-        }
-
-        String is(JsonNode n, String key, String expected, boolean required) throws PackException {
-            JsonNode v = n.get(key.substring(key.lastIndexOf('.') + 1));
-            if (v == null || v.isNull()) {
-                if (required) {
-                    if (expected == null) {
-                        throw new PackException(manifest + ": " + key + " is missing");
-                    }
-                    throw unsupported(key, "", expected, null);
-                }
-                return expected;
-            }
-            if (!v.isTextual() || v.asText().isBlank() || expected != null && !v.asText().equals(expected)) {
-                throw unsupported(key, v.isTextual() ? v.asText() : v.toString(), expected == null ? "a non-empty string" : expected, null);
-            }
-            return v.asText();
-        }
-
-        void flag(JsonNode n, String key, boolean expected) throws PackException {
-            JsonNode v = n.get(key.substring(key.lastIndexOf('.') + 1));
-            if (v != null && !(v.isBoolean() && v.asBoolean() == expected)) {
-                throw unsupported(key, v.isTextual() ? v.asText() : v.toString(), String.valueOf(expected), null);
-            }
-        }
-
-        int positiveInt(JsonNode n, String field, String key) throws PackException {
-            JsonNode v = n.get(field);
-            if (v == null || !v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() <= 0) {
-                throw new PackException(manifest + ": " + key + " must be a positive integer, found " + v);
-            }
-            return v.asInt();
-        }
-
-        double positiveNumber(JsonNode n, String field, String key) throws PackException {
-            JsonNode v = n.get(field);
-            if (v == null || !v.isNumber() || !(v.asDouble() > 0) || Double.isInfinite(v.asDouble())) {
-                throw new PackException(manifest + ": " + key + " must be a positive number, found " + v);
-            }
-            return v.asDouble();
-        }
-
-        float[] three(JsonNode img, String field) throws PackException {
-            JsonNode v = img.get(field);
-            if (v == null || !v.isArray() || v.size() != 3) {
-                throw new PackException(manifest + ": image." + field + " must list 3 numbers (R, G, B), found " + v);
-            }
-            float[] out = new float[3];
-            for (int i = 0; i < 3; i++) {
-                if (!v.get(i).isNumber() || !Float.isFinite((float) v.get(i).asDouble())) {
-                    throw new PackException(manifest + ": image." + field + "[" + i + "] must be a number, found " + v.get(i));
-                }
-                out[i] = (float) v.get(i).asDouble();
-            }
-            return out;
-        }
-
-        JsonNode component(JsonNode comps, String key) throws PackException {
-            JsonNode c = comps.get(key);
-            if (c == null || !c.isObject()) {
-                throw new PackException(manifest + ": component '" + key + "' is missing; wan2.1-i2v runs text_encoder, image_encoder"
-                        + " (image.encoder), " + ModelPack.DENOISER + ", " + ModelPack.VAE_ENCODER + " and the VAE decoder");
-            }
-            return c;
-        }
-
-        long[] shape(JsonNode comp, String list, String role) {
-            for (JsonNode t : comp.path(list)) {
-                if (role.equals(t.path("role").asText(t.path("name").asText())) || role.equals(t.path("name").asText())) {
-                    JsonNode s = t.path("shape");
-                    long[] dims = new long[s.size()];
-                    for (int i = 0; i < dims.length; i++) {
-                        dims[i] = s.get(i).isNumber() ? s.get(i).asLong() : -1;
-                    }
-                    return dims;
-                }
-            }
-            return null;
-        }
-    }
 }
