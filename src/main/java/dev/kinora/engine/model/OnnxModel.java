@@ -113,6 +113,22 @@ public class OnnxModel implements AutoCloseable {
         }
     }
 
+    /**
+     * {@link #run} with {@code cancel} attached, so a cancel stops the call in flight: ORT then throws, and the caller
+     * tells a cancel from a failure by asking the token.
+     */
+    public Map<String, FloatTensor> runCancellable(Map<String, FloatTensor> floats, Map<String, long[][]> longs, dev.kinora.engine.CancelToken cancel)
+            throws PackException, OrtException {
+        try (OrtSession.RunOptions ro = new OrtSession.RunOptions()) {
+            cancel.attach(ro);
+            try {
+                return run(floats, longs, ro);
+            } finally {
+                cancel.detach();
+            }
+        }
+    }
+
     private Map<String, FloatTensor> runLocked(Map<String, FloatTensor> floats, Map<String, long[][]> longs,
                                                OrtSession.RunOptions runOptions) throws PackException, OrtException {
         OrtSession s = session();

@@ -1,7 +1,6 @@
 package dev.kinora.engine.pipeline;
 
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.kinora.engine.CancelToken;
 import dev.kinora.engine.GenerationCancelledException;
 import dev.kinora.engine.GenerationRequest;
@@ -238,7 +237,7 @@ final class AnimateDiffFamily implements FamilyAdapter {
 
         /** The request's seed as the clip's initial noise (the same stream as a Wan window's first). */
         private static float[] seeded(long seed, int n) {
-            return Latents.gaussian(seed * 0x9E3779B97F4A7C15L + 0x165667B19E3779F9L, n);
+            return Latents.gaussian(Latents.streamSeed(seed, 0), n);
         }
 
         private final class Job {
@@ -418,18 +417,13 @@ final class AnimateDiffFamily implements FamilyAdapter {
                 }
                 Component comp = model.component();
                 Map<String, FloatTensor> out;
-                try (OrtSession.RunOptions ro = new OrtSession.RunOptions()) {
-                    cancel.attach(ro);
-                    try {
-                        out = model.run(inputs, Map.of(), ro);
-                    } catch (OrtException e) {
-                        if (cancel.isCancelled()) {
-                            throw cancelled();
-                        }
-                        throw e;
-                    } finally {
-                        cancel.detach();
+                try {
+                    out = model.runCancellable(inputs, Map.of(), cancel);
+                } catch (OrtException e) {
+                    if (cancel.isCancelled()) {
+                        throw cancelled();
                     }
+                    throw e;
                 }
                 FloatTensor t = out.get(comp.outputName(outRole));
                 if (t == null) {

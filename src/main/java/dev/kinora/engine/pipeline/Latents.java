@@ -88,6 +88,15 @@ final class Latents {
         }
     }
 
+    /**
+     * The seed of the request's stream number {@code index} (a window, or a named draw in a job's order): every family
+     * derives its noise this way, so one request seed means the same first window on any pack.
+     * bench's reference.py {@code seed_for} re-implements it.
+     */
+    static long streamSeed(long seed, long index) {
+        return seed * 0x9E3779B97F4A7C15L + index * 0xC2B2AE3D27D4EB4FL + 0x165667B19E3779F9L;
+    }
+
     /** Standard normal noise from the request's seed: Box–Muller over a SplittableRandom stream. */
     static float[] gaussian(long seed, int n) {
         SplittableRandom r = new SplittableRandom(seed);

@@ -1,7 +1,6 @@
 package dev.kinora.engine.pipeline;
 
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.kinora.engine.CancelToken;
 import dev.kinora.engine.GenerationCancelledException;
 import dev.kinora.engine.GenerationRequest;
@@ -237,31 +236,27 @@ public final class LtxPipeline {
         private float[] call(float[] x, TokenTextEncoder.TokenStates text, float[] tau, float[] coords) throws PackException, OrtException, Cancelled {
             OnnxModel den = lp.transformer();
             Component comp = den.component();
-            try (OrtSession.RunOptions ro = new OrtSession.RunOptions()) {
-                cancel.attach(ro);
-                try {
-                    Map<String, FloatTensor> out = den.run(Map.of(
-                            comp.inputName("sample"), FloatTensor.of(x, 1, n, c),
-                            comp.inputName("text_embeds"), text.states(),
-                            comp.inputName("timestep"), FloatTensor.of(tau, 1, n),
-                            comp.inputName("coordinates"), FloatTensor.of(coords, 1, 3, n)),
-                            Map.of(comp.inputName("text_mask"), new long[][] {text.mask()}), ro);
-                    FloatTensor v = out.get(comp.outputName("prediction"));
-                    if (v == null || v.size() != x.length) {
-                        throw new PackException(comp.file() + ": expected a prediction [1, " + n + ", " + c + "], got "
-                                + (v == null ? "outputs " + out.keySet() : java.util.Arrays.toString(v.shape())));
-                    }
-                    callsDone++;
-                    return v.data();
-                } catch (OrtException e) {
-                    if (cancel.isCancelled()) {
-                        throw new Cancelled();
-                    }
-                    throw e;
-                } finally {
-                    cancel.detach();
+            Map<String, FloatTensor> out;
+            try {
+                out = den.runCancellable(Map.of(
+                        comp.inputName("sample"), FloatTensor.of(x, 1, n, c),
+                        comp.inputName("text_embeds"), text.states(),
+                        comp.inputName("timestep"), FloatTensor.of(tau, 1, n),
+                        comp.inputName("coordinates"), FloatTensor.of(coords, 1, 3, n)),
+                        Map.of(comp.inputName("text_mask"), new long[][] {text.mask()}), cancel);
+            } catch (OrtException e) {
+                if (cancel.isCancelled()) {
+                    throw new Cancelled();
                 }
+                throw e;
             }
+            FloatTensor v = out.get(comp.outputName("prediction"));
+            if (v == null || v.size() != x.length) {
+                throw new PackException(comp.file() + ": expected a prediction [1, " + n + ", " + c + "], got "
+                        + (v == null ? "outputs " + out.keySet() : java.util.Arrays.toString(v.shape())));
+            }
+            callsDone++;
+            return v.data();
         }
 
         /** RoPE coordinates [3, N]: frame f·(scale/frameRate) as a float32 product, y·scale, x·scale. */
@@ -312,7 +307,7 @@ public final class LtxPipeline {
                 }
                 return v.clone();
             }
-            return Latents.gaussian(r.seed() * 0x9E3779B97F4A7C15L + index * 0xC2B2AE3D27D4EB4FL + 0x165667B19E3779F9L, size);
+            return Latents.gaussian(Latents.streamSeed(r.seed(), index), size);
         }
 
         private void report(Stage stage) {

@@ -233,7 +233,7 @@ final class SvdFamily implements FamilyAdapter {
         /** The request's seed as two named draws, in the loop's order. */
         private static SvdLoop.Noise seeded(long seed) {
             int[] index = {0};
-            return (name, n) -> Latents.gaussian(seed * 0x9E3779B97F4A7C15L + (index[0]++) * 0xC2B2AE3D27D4EB4FL + 0x165667B19E3779F9L, n);
+            return (name, n) -> Latents.gaussian(Latents.streamSeed(seed, index[0]++), n);
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.kinora.engine.pipeline;
 
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.kinora.engine.CancelToken;
 import dev.kinora.engine.GenerationCancelledException;
 import dev.kinora.engine.Stage;
@@ -408,18 +407,13 @@ public final class SvdLoop {
             }
             Component comp = model.component();
             Map<String, FloatTensor> out;
-            try (OrtSession.RunOptions ro = new OrtSession.RunOptions()) {
-                cancel.attach(ro);
-                try {
-                    out = model.run(inputs, Map.of(), ro);
-                } catch (OrtException e) {
-                    if (cancel.isCancelled()) {
-                        throw cancelled();
-                    }
-                    throw e;
-                } finally {
-                    cancel.detach();
+            try {
+                out = model.runCancellable(inputs, Map.of(), cancel);
+            } catch (OrtException e) {
+                if (cancel.isCancelled()) {
+                    throw cancelled();
                 }
+                throw e;
             }
             FloatTensor t = out.get(comp.outputName(outRole));
             if (t == null) {

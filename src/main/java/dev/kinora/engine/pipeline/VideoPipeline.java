@@ -486,7 +486,7 @@ public final class VideoPipeline {
 
         /** Each window gets its own noise stream, derived from the request's seed. */
         private long seedFor(int windowNo) {
-            return r.seed() * 0x9E3779B97F4A7C15L + windowNo * 0xC2B2AE3D27D4EB4FL + 0x165667B19E3779F9L;
+            return Latents.streamSeed(r.seed(), windowNo);
         }
 
         private void report(Stage stage, Preview preview) {

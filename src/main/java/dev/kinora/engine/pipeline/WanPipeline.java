@@ -1,7 +1,6 @@
 package dev.kinora.engine.pipeline;
 
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.kinora.engine.CancelToken;
 import dev.kinora.engine.onnx.DeviceReport;
 import dev.kinora.engine.Direction;
@@ -455,25 +454,21 @@ public final class WanPipeline {
             }
             inputs.put(comp.inputName("timestep"), FloatTensor.of(ts, batch));
             inputs.put(comp.inputName("text_embeds"), textEmbeds);
-            try (OrtSession.RunOptions ro = new OrtSession.RunOptions()) {
-                cancel.attach(ro);
-                try {
-                    Map<String, FloatTensor> out = den.run(inputs, Map.of(), ro);
-                    FloatTensor v = out.get(comp.outputName("prediction"));
-                    if (v == null || v.size() != x.length) {
-                        throw new PackException(comp.file() + ": expected a prediction of " + x.length + " values, got "
-                                + (v == null ? "outputs " + out.keySet() : java.util.Arrays.toString(v.shape())));
-                    }
-                    return v.data();
-                } catch (OrtException e) {
-                    if (cancel.isCancelled()) {
-                        throw new Cancelled();
-                    }
-                    throw e;
-                } finally {
-                    cancel.detach();
+            Map<String, FloatTensor> out;
+            try {
+                out = den.runCancellable(inputs, Map.of(), cancel);
+            } catch (OrtException e) {
+                if (cancel.isCancelled()) {
+                    throw new Cancelled();
                 }
+                throw e;
             }
+            FloatTensor v = out.get(comp.outputName("prediction"));
+            if (v == null || v.size() != x.length) {
+                throw new PackException(comp.file() + ": expected a prediction of " + x.length + " values, got "
+                        + (v == null ? "outputs " + out.keySet() : java.util.Arrays.toString(v.shape())));
+            }
+            return v.data();
         }
 
         private boolean batched() {
@@ -505,8 +500,7 @@ public final class WanPipeline {
             if (noiseOverride != null) {
                 return noiseOverride.apply(windowNo).clone();
             }
-            long seed = r.seed() * 0x9E3779B97F4A7C15L + windowNo * 0xC2B2AE3D27D4EB4FL + 0x165667B19E3779F9L;
-            return Latents.gaussian(seed, c * l * hw);
+            return Latents.gaussian(Latents.streamSeed(r.seed(), windowNo), c * l * hw);
         }
 
         /** Frame-major [L, C, h, w] (CogVideoX's denoiser) as the VAE's channel-major [C, L, h, w]. */
