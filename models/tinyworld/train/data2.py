@@ -54,11 +54,22 @@ def object_cells(meta, f=FRAMES):
     return out
 
 
-def make_batch(items, emb, encoder, seed, step, b, p_drop):
-    """The batch for `step`: latents [B,8,F,16,16], text [B,384], mask [B,F], object cells [B,F,16,16]."""
+def item_weights(items, occlude_x):
+    """Sampling weights over the captions: occlusion clips `occlude_x` times as likely (None: uniform)."""
+    if occlude_x == 1.0:
+        return None
+    w = np.array([occlude_x if it["spec"].get("motion") == "occlude" else 1.0 for it in items])
+    return w / w.sum()
+
+
+def make_batch(items, emb, encoder, seed, step, b, p_drop, mix=None):
+    """The batch for `step`: latents [B,8,F,16,16], text [B,384], mask [B,F], object cells [B,F,16,16].
+    `mix` ({"mask_p": [...], "item_p": array or None}) changes the data mix from a session on; without it
+    the batches are the ones sessions 1-3 saw."""
     r = np.random.RandomState((seed * 1_000_003 + step) % (2 ** 32))
-    idx = r.randint(len(items), size=b)
-    modes = r.choice(len(MASK_MODES), size=b, p=MASK_P)
+    item_p = mix["item_p"] if mix else None
+    idx = r.randint(len(items), size=b) if item_p is None else r.choice(len(items), size=b, p=item_p)
+    modes = r.choice(len(MASK_MODES), size=b, p=mix["mask_p"] if mix else MASK_P)
     backdrop = r.rand(b) < P_BACKDROP
     zs, objs = [], []
     for i, k, bd in zip(idx, modes, backdrop):
@@ -75,7 +86,7 @@ def make_batch(items, emb, encoder, seed, step, b, p_drop):
     return {"step": step, "z": z.astype(np.float16), "y": y, "mask": m, "obj": np.stack(objs).astype(np.uint8)}
 
 
-def _worker(q, captions, emb_path, seed, start, b, p_drop):
+def _worker(q, captions, emb_path, seed, start, b, p_drop, mask_p, occlude_x):
     import os
     import signal
     # A Ctrl+C or kill -TERM aimed at the run must reach the trainer (which checkpoints), not kill the
@@ -87,19 +98,21 @@ def _worker(q, captions, emb_path, seed, start, b, p_drop):
     items = [json.loads(l) for l in open(captions)]
     emb = np.load(emb_path).astype(np.float32)
     enc = PatchEncoder()
+    mix = None if mask_p is None and occlude_x == 1.0 else {"mask_p": mask_p or MASK_P, "item_p": item_weights(items, occlude_x)}
     step = start
     while True:
-        q.put(make_batch(items, emb, enc, seed, step, b, p_drop))
+        q.put(make_batch(items, emb, enc, seed, step, b, p_drop, mix))
         step += 1
 
 
 class Prefetcher:
     """Batches start, start+1, ... from a daemon worker process (a few batches ahead)."""
 
-    def __init__(self, captions, emb_path, seed, start, b, p_drop=0.1, ahead=6):
+    def __init__(self, captions, emb_path, seed, start, b, p_drop=0.1, ahead=6, mask_p=None, occlude_x=1.0):
         ctx = mp.get_context("fork")
         self.q = ctx.Queue(ahead)
-        self.p = ctx.Process(target=_worker, args=(self.q, captions, emb_path, seed, start, b, p_drop), daemon=True)
+        self.p = ctx.Process(target=_worker, args=(self.q, captions, emb_path, seed, start, b, p_drop, mask_p, occlude_x),
+                             daemon=True)
         self.p.start()
         self.expect = start
 

@@ -19,7 +19,7 @@ import argparse, hashlib, json, math, os, resource, signal, socket, time
 import numpy as np
 import torch
 
-from train.data2 import P_BACKDROP, Prefetcher
+from train.data2 import MASK_P, P_BACKDROP, Prefetcher
 from train.latent import PackDecoder, PatchEncoder
 from train.nets import LATENT_C, TW2_ARCHS, count
 from world.render import FRAMES
@@ -36,6 +36,8 @@ def lr_at(step, a):
     """Warm-up, then constant; an optional linear cool-down to 10 % from --decay-start (WSD): the
     run can be extended session after session and cooled only when it is to be shipped."""
     lr = a.lr * min(1.0, (step + 1) / a.warmup)
+    if a.rewarm and a.rewarm_from is not None:      # a session that raises the lr again ramps it up from 10 %
+        lr *= 0.1 + 0.9 * min(1.0, (step - a.rewarm_from) / a.rewarm)
     if a.decay_start and step >= a.decay_start:
         lr *= 1.0 - 0.9 * min(1.0, (step - a.decay_start) / a.decay_steps)
     return lr
@@ -119,6 +121,11 @@ def main():
     ap.add_argument("--commit-ckpt", default=os.path.join(HERE, "checkpoints/tinyworld2.pt"),
                     help="compact checkpoint to keep in git ('' for none: trials)")
     ap.add_argument("--obj-weight", type=float, default=OBJ_WEIGHT, help="extra loss weight near objects (0: unbiased MSE)")
+    ap.add_argument("--rewarm", type=int, default=0,
+                    help="ramp the lr up over N steps from where this invocation starts (after a cooled session)")
+    ap.add_argument("--mask-p", type=float, nargs=5, default=None, metavar=("NONE", "FIRST", "FIRST_K", "LAST_K", "FIRST_LAST"),
+                    help="share of each known-frames mode (default: train/data2.py MASK_P)")
+    ap.add_argument("--occlude-x", type=float, default=1.0, help="draw occlusion captions N times as often")
     ap.add_argument("--init", default="", help="compact or full checkpoint to start from when <out> has none")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
@@ -136,13 +143,16 @@ def main():
         s = load_any(src, model, ema, opt)
         assert s["arch"] == a.arch, f"{src} holds {s['arch']}, not {a.arch}"
         step, clips, sessions = s["step"], s["clips"], s.get("sessions", [])
+    a.rewarm_from = step
     data_version = {"captions": os.path.relpath(a.captions, HERE), "captions_md5": md5(a.captions),
                     "emb_md5": md5(a.emb), "renderer_md5": md5(os.path.join(HERE, "../world/render.py"))}
     cfg = {k: v for k, v in vars(a).items() if k not in ("stop_after", "until_step", "init")}
     cfg.update(params=count(model), data=data_version, torch=torch.__version__)
     session = {"host": socket.gethostname(), "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                "from_step": step, "resumed_from": os.path.relpath(src) if src else None, "threads": a.threads,
-               "data": data_version, "p_backdrop": P_BACKDROP, "obj_weight": a.obj_weight}
+               "data": data_version, "p_backdrop": P_BACKDROP, "obj_weight": a.obj_weight,
+               "lr": a.lr, "rewarm": a.rewarm, "decay_start": a.decay_start, "decay_steps": a.decay_steps,
+               "mask_p": a.mask_p or MASK_P, "occlude_x": a.occlude_x}
     sessions.append(session)
     print(f"# config {json.dumps(cfg)}\n# session {json.dumps(session)}", flush=True)
     json.dump(cfg, open(os.path.join(a.out, "config.json"), "w"), indent=1)
@@ -154,7 +164,7 @@ def main():
     stop = {"why": None}
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda n, f: stop.update(why=signal.Signals(n).name))
-    data = Prefetcher(a.captions, a.emb, a.seed, step, a.batch)
+    data = Prefetcher(a.captions, a.emb, a.seed, step, a.batch, mask_p=a.mask_p, occlude_x=a.occlude_x)
 
     t_start = time.time()
     wall0 = session_wall = time.time()
