@@ -4,7 +4,10 @@
 
 Writes denoiser.onnx (opset 17, dynamic batch and frames, fp32), the denoiser's parity cases (the
 VAE cases in parity/ are kept: those graphs do not change) and pack.json with the new hash, size and
-version. Exported from the EMA weights. Checks ORT against torch before writing anything in place.
+version. Exported from the EMA weights, in the layout ORT runs fastest: the U-Net's attention in its
+export form (train/attention_layout.py) and the 5-D convolutions folded into 2-D ones
+(bench/fold_frames.py); both keep the function, and ORT is checked against the training module before
+anything is written in place.
 """
 import argparse, json, os, shutil, tempfile
 
@@ -13,6 +16,8 @@ import onnx
 import onnxruntime as ort
 import torch
 
+from bench.fold_frames import fold_file
+from train.attention_layout import for_export
 from train.export import ROOT, sha256, write_bin
 from train.nets import LATENT_C, TEXT_DIM, TW2_ARCHS
 from train.train_denoiser import load_any
@@ -54,8 +59,10 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "denoiser.onnx")
         with torch.no_grad():
-            torch.onnx.export(den, tuple(cases_in[0][n] for n in NAMES), path, input_names=NAMES, output_names=["prediction"],
+            graph_form = for_export(den) if s["arch"] == "unet_ta" else den
+            torch.onnx.export(graph_form, tuple(cases_in[0][n] for n in NAMES), path, input_names=NAMES, output_names=["prediction"],
                               dynamic_axes=DYN, opset_version=17, do_constant_folding=True, dynamo=False)
+        print("folded", fold_file(path, path))
         onnx.checker.check_model(onnx.load(path))
         so = ort.SessionOptions()
         so.log_severity_level = 3
