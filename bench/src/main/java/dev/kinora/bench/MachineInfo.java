@@ -1,6 +1,5 @@
 package dev.kinora.bench;
 
-import ai.onnxruntime.OrtEnvironment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +26,7 @@ public record MachineInfo(int nproc, String cpuModel, long memTotalKb, String os
         }
         String ort;
         try {
-            ort = OrtEnvironment.getEnvironment().getVersion();
+            ort = dev.kinora.engine.onnx.OrtRuntime.env().getVersion();
         } catch (RuntimeException | UnsatisfiedLinkError e) {
             ort = "unavailable";
         }

@@ -1,7 +1,6 @@
 package dev.kinora.bench;
 
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.kinora.engine.onnx.Device;
@@ -69,7 +68,7 @@ public final class OrtProbe implements AutoCloseable {
             fb.put(Float.isNaN(constant) ? (float) (r.nextDouble() * 2 - 1) : constant);
         }
         fb.rewind();
-        inputs.put(name, OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), fb, shape));
+        inputs.put(name, OnnxTensor.createTensor(OrtRuntime.env(), fb, shape));
         return this;
     }
 
