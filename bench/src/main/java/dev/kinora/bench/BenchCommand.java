@@ -116,8 +116,11 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--ref-threads", defaultValue = "0", description = "Torch threads (0 = number of CPUs).")
         int refThreads;
 
-        @Option(names = "--ref-jit", description = "Add a row with the reference as frozen TorchScript (optimize_for_inference) at the default steps and window.")
+        @Option(names = "--ref-jit", description = "Add rows with the reference as frozen TorchScript (optimize_for_inference).")
         boolean refJit;
+
+        @Option(names = "--ref-compile", description = "Add rows with the reference through torch.compile (inductor; needs a C++ compiler).")
+        boolean refCompile;
 
         @Option(names = "--previews", description = "Add a row with live previews on (the studio's case) at the default steps and window.")
         boolean previews;
@@ -133,7 +136,8 @@ public final class BenchCommand implements Runnable {
             Path script = home().resolve("models/tinyworld/bench/reference.py");
             new CompareBench(new CompareBench.Config(common.model, common.options(), w, runs, longRuns, warmup, !engineOnly,
                     ReferencePython.orDefault(python, home()), script,
-                    ckpt, ae, refThreads > 0 ? refThreads : Runtime.getRuntime().availableProcessors(), refJit, previews, json),
+                    ckpt, ae, refThreads > 0 ? refThreads : Runtime.getRuntime().availableProcessors(), refJit, refCompile, previews,
+                    json),
                     System.out).run();
             return OK;
         }

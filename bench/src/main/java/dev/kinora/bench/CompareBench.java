@@ -7,6 +7,7 @@ import dev.kinora.engine.model.TextEncoder;
 import dev.kinora.engine.onnx.Device;
 import dev.kinora.engine.onnx.RuntimeOptions;
 import dev.kinora.engine.pack.ModelPack;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,13 +28,14 @@ public final class CompareBench {
 
     /** What to run; {@code reference} false runs the engine alone. */
     public record Config(String pack, RuntimeOptions options, List<Workload> workloads, int runs, int longRuns, int warmup, boolean reference,
-                         String python, Path script, Path ckpt, Path ae, int refThreads, boolean refJit, boolean previewRow,
-                         Path json) {
+                         String python, Path script, Path ckpt, Path ae, int refThreads, boolean refJit, boolean refCompile,
+                         boolean previewRow, Path json) {
     }
 
     /** Everything measured for one workload. */
     public record Row(Workload workload, double clipSeconds, List<EngineRun> engine, List<RefRun> ref, OutputDiff diff,
-                      long enginePeakKb, long refPeakKb, List<EngineRun> engineWithPreviews, List<RefRun> refJit) {
+                      long enginePeakKb, long refPeakKb, List<EngineRun> engineWithPreviews, List<RefRun> refJit,
+                      List<RefRun> refCompile) {
 
         public Stats engine(ToDoubleFunction<EngineRun> f) {
             return Stats.of(engine.stream().mapToDouble(f).toArray());
@@ -156,16 +158,9 @@ public final class CompareBench {
                         withPreviews.add(engine.run(w, prompt(promptNo++), 1000 + i, true, true, dev.kinora.engine.ProgressListener.NONE));
                     }
                 }
-                List<RefRun> jit = new ArrayList<>();
-                if (ref != null && cfg.refJit() && w.frames() == pack.frames() && w.steps() == pack.defaults().steps()) {
-                    ref.generate(w, embeddings.get(0), 7, guidance, shift, context, null, true);    // trace, freeze, warm
-                    for (int i = 0; i < runs; i++) {
-                        jit.add(ref.generate(w, embeddings.get(0), 1000 + i, guidance, shift, context, null, true));
-                    }
-                    out.printf(Locale.ROOT, "  torch frozen TorchScript: %s s per clip%n",
-                            Stats.of(jit.stream().mapToDouble(RefRun::totalS).toArray()).format(2));
-                }
-                Row row = new Row(w, w.frames() / pack.fps(), er, rr, diff, enginePeak, refPeak, withPreviews, jit);
+                List<RefRun> jit = cfg.refJit() ? other(ref, w, embeddings.get(0), guidance, shift, context, runs, "jit") : List.of();
+                List<RefRun> compiled = cfg.refCompile() ? other(ref, w, embeddings.get(0), guidance, shift, context, runs, "compile") : List.of();
+                Row row = new Row(w, w.frames() / pack.fps(), er, rr, diff, enginePeak, refPeak, withPreviews, jit, compiled);
                 rows.add(row);
                 if (diff != null) {
                     out.printf(Locale.ROOT, "  same output? engine vs torch, run 1: max |diff| %d of 255, mean %.3f, PSNR %.1f dB%n",
@@ -193,6 +188,22 @@ public final class CompareBench {
         return rows;
     }
 
+    /** The reference's other PyTorch paths on the same workload: one unmeasured call first (trace, freeze or compile, warm). */
+    private List<RefRun> other(ReferenceSampler ref, Workload w, float[] embedding, float guidance, float shift, int context,
+                               int runs, String mode) throws IOException {
+        if (ref == null) {
+            return List.of();
+        }
+        ref.generate(w, embedding, 7, guidance, shift, context, null, mode);
+        List<RefRun> out = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            out.add(ref.generate(w, embedding, 1000 + i, guidance, shift, context, null, mode));
+        }
+        this.out.printf(Locale.ROOT, "  torch %s: %s s per clip%n", "jit".equals(mode) ? "frozen TorchScript" : "torch.compile (inductor)",
+                Stats.of(out.stream().mapToDouble(RefRun::totalS).toArray()).format(2));
+        return out;
+    }
+
     static String prompt(int i) {
         String[] scenes = {"a red ball bounces on green grass", "a yellow star floats up over the desert",
                 "a blue cube slides over the road", "a green triangle spins in the snow"};
@@ -216,12 +227,30 @@ public final class CompareBench {
                 if (!r.refJit().isEmpty()) {
                     t.add(refLine(w, "PyTorch frozen TorchScript", r, r.refJit()));
                 }
+                if (!r.refCompile().isEmpty()) {
+                    t.add(refLine(w, "PyTorch torch.compile (inductor)", r, r.refCompile()));
+                }
                 Stats engineNoText = r.engine(x -> (x.totalMs() - x.textMs()) / 1000.0);
-                t.add(String.format(Locale.ROOT, "| %s | **speed-up** (torch ÷ engine, medians) | **%.2f×** (%.2f× with text) | %.2f× | %.2f× | | %s | |", w,
+                t.add(String.format(Locale.ROOT, "| %s | **speed-up** (torch eager ÷ engine, medians) | **%.2f×** (%.2f× with text) | %.2f× | %.2f× | | %s | |", w,
                         clip.median() / engineNoText.median(), clip.median() / r.engine(EngineRun::seconds).median(),
                         r.ref(x -> x.denoiseS() / x.calls()).median() / r.engine(x -> x.denoiseMs() / 1000.0 / x.modelCalls()).median(),
                         r.ref(x -> x.decodeS() / x.frames()).median() / r.engine(x -> x.decodeMs() / 1000.0 / x.frames()).median(),
                         r.diff() == null ? "" : String.format(Locale.ROOT, "output: max diff %d/255, PSNR %.0f dB", r.diff().maxAbs(), r.diff().psnr())));
+                String bestName = "eager";
+                double best = clip.median();
+                for (var e : Map.of("TorchScript", r.refJit(), "torch.compile", r.refCompile()).entrySet()) {
+                    if (!e.getValue().isEmpty()) {
+                        double m = Stats.of(e.getValue().stream().mapToDouble(RefRun::totalS).toArray()).median();
+                        if (m < best) {
+                            best = m;
+                            bestName = e.getKey();
+                        }
+                    }
+                }
+                if (!r.refJit().isEmpty() || !r.refCompile().isEmpty()) {
+                    t.add(String.format(Locale.ROOT, "| %s | **speed-up** (best PyTorch path, %s ÷ engine) | **%.2f×** | | | | | |", w,
+                            bestName, best / engineNoText.median()));
+                }
             }
         }
         return t;

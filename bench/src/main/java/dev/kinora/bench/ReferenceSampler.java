@@ -99,15 +99,18 @@ public final class ReferenceSampler implements AutoCloseable {
 
     public RefRun generate(Workload w, float[] embedding, long seed, float guidance, float shift, int context, Path dump)
             throws IOException {
-        return generate(w, embedding, seed, guidance, shift, context, dump, false);
+        return generate(w, embedding, seed, guidance, shift, context, dump, "eager");
     }
 
-    /** {@code jit}: the frozen, optimize_for_inference'd TorchScript of the same model instead of eager PyTorch. */
-    public RefRun generate(Workload w, float[] embedding, long seed, float guidance, float shift, int context, Path dump, boolean jit)
+    /**
+     * {@code mode}: "eager", "jit" (the frozen, optimize_for_inference'd TorchScript of the same model) or "compile"
+     * (torch.compile, inductor).
+     */
+    public RefRun generate(Workload w, float[] embedding, long seed, float guidance, float shift, int context, Path dump, String mode)
             throws IOException {
         ObjectNode r = JSON.createObjectNode().put("op", "generate").put("steps", w.steps()).put("frames", w.frames())
                 .put("guidance", guidance).put("shift", shift).put("seed", seed).put("context", context).put("anchor", true)
-                .put("jit", jit);
+                .put("jit", "jit".equals(mode)).put("compile", "compile".equals(mode));
         ArrayNode e = r.putArray("embedding");
         for (float v : embedding) {
             e.add(v);
