@@ -12,7 +12,7 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 cd "$root"
 ./kinora --version > /dev/null                                     # builds the jar if needed
-KINORA_CDS=1 ./kinora generate --prompt "a red ball rolls right" --seed 1 --out "$out/warm.mp4" 2> /dev/null   # records the archive if missing
+KINORA_CDS=1 ./kinora generate --prompt "a red ball rolls right" --seed 1 --out "$out/warm.mp4" > /dev/null 2>&1   # records the archive if missing
 now() { date +%s.%N; }
 declare -A wall gen
 for i in $(seq 1 "$runs"); do
