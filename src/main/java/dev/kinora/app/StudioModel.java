@@ -420,7 +420,10 @@ public final class StudioModel implements AutoCloseable {
         status.set("Saving…");
         boolean makesFolder = !s.onDisk(); // the first save of a new project failed: this one tries again
         whenSaved(s.saveInBackground(), null, dir -> {
-            if (makesFolder && session.get() == s) {
+            if (session.get() != s) {
+                return; // another project took the window meanwhile (File ▸ New): its status stands, not this save's
+            }
+            if (makesFolder) {
                 render.attach(s);
             }
             status.set("Saved " + dir);
