@@ -19,7 +19,7 @@ import torch
 from bench.fold_frames import fold_file
 from train.attention_layout import for_export
 from train.export import ROOT, sha256, write_bin
-from train.nets import LATENT_C, TEXT_DIM, TW2_ARCHS
+from train.nets import LATENT_C, TEXT_DIM, TW2_ARCHS, DenoiserTA
 from train.train_denoiser import load_any
 
 NAMES = ["sample", "timestep", "text_embeds", "cond", "mask"]
@@ -59,7 +59,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "denoiser.onnx")
         with torch.no_grad():
-            graph_form = for_export(den) if s["arch"] == "unet_ta" else den
+            graph_form = for_export(den) if isinstance(den, DenoiserTA) else den
             torch.onnx.export(graph_form, tuple(cases_in[0][n] for n in NAMES), path, input_names=NAMES, output_names=["prediction"],
                               dynamic_axes=DYN, opset_version=17, do_constant_folding=True, dynamo=False)
         print("folded", fold_file(path, path))

@@ -70,18 +70,21 @@ def save_full(path, model, ema, opt, state):
 
 def save_compact(path, model, ema, opt, state, limit=20 << 20):
     """The committed checkpoint: EMA in fp32 (it is what ships), weights and Adam's moments in fp16.
-    Adam's second moment is stored as its square root so fp16's range keeps it (v ~ g^2 underflows)."""
-    def pack(ema_dtype):
+    Adam's second moment is stored as its square root so fp16's range keeps it (v ~ g^2 underflows).
+    Over `limit` (a wider model): the EMA in fp16, then without Adam's moments (the run resumes with fresh
+    moments; pass --rewarm so the first steps do not take full-size updates from an empty second moment)."""
+    def pack(ema_dtype, moments=True):
         o = opt.state_dict()
         st = {k: {"step": v["step"], "m": v["exp_avg"].half(), "sqrt_v": v["exp_avg_sq"].sqrt().half()}
-              for k, v in o["state"].items()}
+              for k, v in o["state"].items()} if moments else {}
         return {"model": {k: v.half() for k, v in model.state_dict().items()},
                 "ema": {k: v.to(ema_dtype) for k, v in ema.state_dict().items()},
                 "opt_state": st, "opt_groups": o["param_groups"], **state}
     tmp = path + ".tmp"
-    torch.save(pack(torch.float32), tmp)
-    if os.path.getsize(tmp) > limit:
-        torch.save(pack(torch.float16), tmp)
+    for ema_dtype, moments in ((torch.float32, True), (torch.float16, True), (torch.float16, False)):
+        torch.save(pack(ema_dtype, moments), tmp)
+        if os.path.getsize(tmp) <= limit:
+            break
     os.replace(tmp, path)
 
 
@@ -95,7 +98,8 @@ def load_any(path, model, ema, opt):
     else:
         st = {int(k): {"step": v["step"], "exp_avg": v["m"].float().to(dev), "exp_avg_sq": v["sqrt_v"].float().to(dev) ** 2}
               for k, v in s["opt_state"].items()}
-        opt.load_state_dict({"state": st, "param_groups": s["opt_groups"]})
+        if st:                       # a compact checkpoint of a wide model keeps no moments: Adam starts afresh
+            opt.load_state_dict({"state": st, "param_groups": s["opt_groups"]})
     return s
 
 
