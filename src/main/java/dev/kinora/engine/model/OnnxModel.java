@@ -114,19 +114,36 @@ public class OnnxModel implements AutoCloseable {
     }
 
     /**
-     * {@link #run} with {@code cancel} attached, so a cancel stops the call in flight: ORT then throws, and the caller
-     * tells a cancel from a failure by asking the token.
+     * {@link #run} with {@code cancel} attached, so a cancel stops the call in flight. ORT then throws; that failure
+     * is the cancel, so it comes back as the caller's own cancelled exception ({@code cancelled}), and any other ORT
+     * failure as it is.
      */
-    public Map<String, FloatTensor> runCancellable(Map<String, FloatTensor> floats, Map<String, long[][]> longs, dev.kinora.engine.CancelToken cancel)
-            throws PackException, OrtException {
+    public <E extends Exception> Map<String, FloatTensor> runCancellable(Map<String, FloatTensor> floats, Map<String, long[][]> longs,
+                                                                          dev.kinora.engine.CancelToken cancel, java.util.function.Supplier<E> cancelled)
+            throws PackException, OrtException, E {
         try (OrtSession.RunOptions ro = new OrtSession.RunOptions()) {
             cancel.attach(ro);
             try {
                 return run(floats, longs, ro);
+            } catch (OrtException e) {
+                if (cancel.isCancelled()) {
+                    throw cancelled.get();
+                }
+                throw e;
             } finally {
                 cancel.detach();
             }
         }
+    }
+
+    /** The output a component's manifest names for {@code role}, or why it is missing. */
+    public FloatTensor output(Map<String, FloatTensor> outputs, String role) throws PackException {
+        FloatTensor t = outputs.get(component.outputName(role));
+        if (t == null) {
+            throw new PackException(component.file() + ": no output '" + component.outputName(role) + "' (" + role + "); it returned "
+                    + outputs.keySet());
+        }
+        return t;
     }
 
     private Map<String, FloatTensor> runLocked(Map<String, FloatTensor> floats, Map<String, long[][]> longs,

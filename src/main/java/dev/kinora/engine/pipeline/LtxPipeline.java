@@ -236,20 +236,12 @@ public final class LtxPipeline {
         private float[] call(float[] x, TokenTextEncoder.TokenStates text, float[] tau, float[] coords) throws PackException, OrtException, Cancelled {
             OnnxModel den = lp.transformer();
             Component comp = den.component();
-            Map<String, FloatTensor> out;
-            try {
-                out = den.runCancellable(Map.of(
-                        comp.inputName("sample"), FloatTensor.of(x, 1, n, c),
-                        comp.inputName("text_embeds"), text.states(),
-                        comp.inputName("timestep"), FloatTensor.of(tau, 1, n),
-                        comp.inputName("coordinates"), FloatTensor.of(coords, 1, 3, n)),
-                        Map.of(comp.inputName("text_mask"), new long[][] {text.mask()}), cancel);
-            } catch (OrtException e) {
-                if (cancel.isCancelled()) {
-                    throw new Cancelled();
-                }
-                throw e;
-            }
+            Map<String, FloatTensor> out = den.runCancellable(Map.of(
+                    comp.inputName("sample"), FloatTensor.of(x, 1, n, c),
+                    comp.inputName("text_embeds"), text.states(),
+                    comp.inputName("timestep"), FloatTensor.of(tau, 1, n),
+                    comp.inputName("coordinates"), FloatTensor.of(coords, 1, 3, n)),
+                    Map.of(comp.inputName("text_mask"), new long[][] {text.mask()}), cancel, Cancelled::new);
             FloatTensor v = out.get(comp.outputName("prediction"));
             if (v == null || v.size() != x.length) {
                 throw new PackException(comp.file() + ": expected a prediction [1, " + n + ", " + c + "], got "

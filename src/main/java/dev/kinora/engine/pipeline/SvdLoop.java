@@ -405,21 +405,7 @@ public final class SvdLoop {
             if (cancel.isCancelled()) {
                 throw cancelled();
             }
-            Component comp = model.component();
-            Map<String, FloatTensor> out;
-            try {
-                out = model.runCancellable(inputs, Map.of(), cancel);
-            } catch (OrtException e) {
-                if (cancel.isCancelled()) {
-                    throw cancelled();
-                }
-                throw e;
-            }
-            FloatTensor t = out.get(comp.outputName(outRole));
-            if (t == null) {
-                throw new PackException(comp.file() + ": no output '" + comp.outputName(outRole) + "' (" + outRole + "); it returned "
-                        + out.keySet());
-            }
+            FloatTensor t = model.output(model.runCancellable(inputs, Map.of(), cancel, this::cancelled), outRole);
             done++;
             progress.calls(stage, done, total);
             return t;

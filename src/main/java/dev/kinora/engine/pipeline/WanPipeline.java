@@ -454,15 +454,7 @@ public final class WanPipeline {
             }
             inputs.put(comp.inputName("timestep"), FloatTensor.of(ts, batch));
             inputs.put(comp.inputName("text_embeds"), textEmbeds);
-            Map<String, FloatTensor> out;
-            try {
-                out = den.runCancellable(inputs, Map.of(), cancel);
-            } catch (OrtException e) {
-                if (cancel.isCancelled()) {
-                    throw new Cancelled();
-                }
-                throw e;
-            }
+            Map<String, FloatTensor> out = den.runCancellable(inputs, Map.of(), cancel, Cancelled::new);
             FloatTensor v = out.get(comp.outputName("prediction"));
             if (v == null || v.size() != x.length) {
                 throw new PackException(comp.file() + ": expected a prediction of " + x.length + " values, got "
