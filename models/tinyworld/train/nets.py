@@ -63,6 +63,40 @@ class Decoder(nn.Module):
         return self.raw(latent)
 
 
+class DecoderV2(nn.Module):
+    """Tiny World 2.2's decoder: the same fixed PCA back-projection (so the latent, the encoder and the
+    denoiser do not change) plus a residual that upsamples 16 -> 32 -> 64 instead of predicting each 4x4
+    patch from the latent grid. The 1.0 residual (one block at 16x16) rounded corners and smeared edges:
+    the world's detector read 18 % of real clips' shapes wrongly after an encode/decode round trip alone,
+    and more once the latent carried the denoiser's errors. The last stage sees the PCA image itself, so
+    edges can be placed to the pixel."""
+
+    def __init__(self, c=LATENT_C, chs=(64, 48, 32)):
+        super().__init__()
+        c16, c32, c64 = chs
+        self.register_buffer("shift", torch.zeros(1, c, 1, 1))
+        self.register_buffer("scale", torch.ones(1, c, 1, 1))
+        self.back = nn.Conv2d(c, 48, 1)
+        self.shuffle = nn.PixelShuffle(4)
+        self.inp = nn.Conv2d(c, c16, 3, padding=1)
+        self.b16 = nn.Sequential(ResBlock2d(c16), ResBlock2d(c16))
+        self.up32 = nn.Conv2d(c16, c32, 3, padding=1)
+        self.b32 = ResBlock2d(c32)
+        self.up64 = nn.Conv2d(c32, c64, 3, padding=1)
+        self.mix64 = nn.Conv2d(c64 + 3, c64, 3, padding=1)
+        self.out = nn.Conv2d(c64, 3, 3, padding=1)
+        nn.init.zeros_(self.out.weight)
+        nn.init.zeros_(self.out.bias)
+
+    def forward(self, latent):
+        pca = self.shuffle(self.back(latent * self.scale + self.shift))
+        h = self.b16(self.inp(latent))
+        h = self.b32(self.up32(F.interpolate(h, scale_factor=2.0, mode="nearest")))
+        h = F.silu(self.up64(F.interpolate(F.silu(h), scale_factor=2.0, mode="nearest")))
+        h = F.silu(self.mix64(torch.cat([h, pca], 1)))
+        return pca + self.out(h)
+
+
 # ----------------------------------------------------------------------------------- denoiser
 def timestep_embedding(t, dim):
     """Sinusoidal embedding of flow time t in [0,1] (scaled by 1000)."""
