@@ -22,13 +22,12 @@ import dev.kinora.engine.UnsupportedModeException;
 import dev.kinora.engine.model.TokenTextEncoder;
 import dev.kinora.engine.onnx.Device;
 import dev.kinora.engine.onnx.DeviceReport;
-import dev.kinora.engine.onnx.RuntimeOptions;
 import dev.kinora.engine.pack.AnimateDiffSpec;
 import dev.kinora.engine.pack.Mode;
 import dev.kinora.engine.pack.ModelPack;
-import dev.kinora.engine.pack.PackLoader;
 import dev.kinora.engine.tensor.FloatTensor;
 import dev.kinora.engine.tensor.Npy;
+import dev.kinora.testing.LoadedPackExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -37,9 +36,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The animatediff-sd15 adapter against diffusers' AnimateDiffPipeline on animatediff-tiny (a random-weight SD 1.5 UNet
@@ -51,28 +49,15 @@ import org.junit.jupiter.api.Test;
 class AnimateDiffPipelineTest {
     static final Path PACK = Path.of("src/test/resources/packs/animatediff-tiny");
     static final Path REF = Path.of("src/test/resources/packs/animatediff-tiny-reference");
-    private static LoadedPack lp;
-    private static ModelPack pack;
-
-    @BeforeAll
-    static void load() throws Exception {
-        pack = PackLoader.load(PACK);
-        lp = new LoadedPack(pack, RuntimeOptions.defaults().withDevice(Device.CPU), Device.CPU);
-    }
-
-    @AfterAll
-    static void close() {
-        if (lp != null) {
-            lp.close();
-        }
-    }
+    @RegisterExtension
+    static final LoadedPackExtension LOADED = new LoadedPackExtension(PACK);
 
     static JsonNode settings(String kase) throws IOException {
         return new ObjectMapper().readTree(REF.resolve(kase).resolve("settings.json").toFile());
     }
 
     private static AnimateDiffFamily.AnimateDiffPipeline pipeline() {
-        return new AnimateDiffFamily.AnimateDiffPipeline(lp, new DeviceReport(Device.CPU, Device.CPU, ""), () -> MemoryLimits.UNLIMITED);
+        return new AnimateDiffFamily.AnimateDiffPipeline(LOADED.lp(), new DeviceReport(Device.CPU, Device.CPU, ""), () -> MemoryLimits.UNLIMITED);
     }
 
     private static float[] referenceNoise(int frames) {
@@ -109,7 +94,7 @@ class AnimateDiffPipelineTest {
 
     @Test
     void theManifestReadsAsAnimateDiff() {
-        var spec = pack.family().orElseThrow();
+        var spec = LOADED.pack().family().orElseThrow();
         assertEquals("animatediff-sd15", spec.family());
         assertEquals(8, spec.latentFrames(), "the tiny pack's window (the real motion module's is 16)");
         AnimateDiffSpec ad = spec.animateDiff();
@@ -122,9 +107,9 @@ class AnimateDiffPipelineTest {
         assertEquals(5, ad.chunkFrames());
         assertEquals(32, ad.maxFrames());
         assertEquals(new AnimateDiffSpec.Defaults(4, 7.5f, 5), ad.defaults());
-        assertEquals(List.of(Mode.GENERATE), List.copyOf(pack.modes()));
-        assertEquals("ddim", pack.defaults().scheduler());
-        assertEquals(new PackAbilities(8, true), PackAbilities.of(pack));
+        assertEquals(List.of(Mode.GENERATE), List.copyOf(LOADED.pack().modes()));
+        assertEquals("ddim", LOADED.pack().defaults().scheduler());
+        assertEquals(new PackAbilities(8, true), PackAbilities.of(LOADED.pack()));
     }
 
     /** CLIP's tokenizer through the pack's tokenizer.json: 77 ids, <|startoftext|> ... <|endoftext|>, padded with the pad id. */
@@ -133,7 +118,7 @@ class AnimateDiffPipelineTest {
         JsonNode s = settings("tokens");
         int checked = 0;
         for (JsonNode c : s.path("cases")) {
-            TokenTextEncoder.Tokens t = lp.tokenText().tokens(c.path("raw").asText());
+            TokenTextEncoder.Tokens t = LOADED.lp().tokenText().tokens(c.path("raw").asText());
             long[] padded = new long[77];
             java.util.Arrays.fill(padded, s.path("pad_token_id").asLong());
             System.arraycopy(t.ids(), 0, padded, 0, t.ids().length);
@@ -144,7 +129,7 @@ class AnimateDiffPipelineTest {
         System.out.printf(Locale.ROOT, "reference check: token ids of %d prompts (one truncated, one empty): exact%n", checked);
         JsonNode t2v = settings("t2v");
         for (String which : new String[] {"prompt_text", "negative_text"}) {
-            TokenTextEncoder.Tokens t = lp.tokenText().tokens(t2v.path(which).path("raw").asText());
+            TokenTextEncoder.Tokens t = LOADED.lp().tokenText().tokens(t2v.path(which).path("raw").asText());
             assertArrayEquals(java.util.Arrays.copyOf(ids(t2v.path(which).path("input_ids")), t.ids().length), t.ids(), which);
         }
     }
@@ -152,8 +137,8 @@ class AnimateDiffPipelineTest {
     @Test
     void clipStatesMatchTheReferenceWithThePadsRowsKept() throws Exception {
         JsonNode s = settings("t2v");
-        var cond = lp.tokenText().encode(s.path("prompt").asText());
-        var uncond = lp.tokenText().encode(s.path("negative_prompt").asText());
+        var cond = LOADED.lp().tokenText().encode(s.path("prompt").asText());
+        var uncond = LOADED.lp().tokenText().encode(s.path("negative_prompt").asText());
         assertClose(Npy.read(REF.resolve("t2v/prompt_embeds.npy")), cond.states(), 1e-5, "prompt_embeds [1,77,32]");
         assertClose(Npy.read(REF.resolve("t2v/negative_prompt_embeds.npy")), uncond.states(), 1e-5, "negative_prompt_embeds [1,77,32]");
         float[] last = cond.states().data();
@@ -201,7 +186,7 @@ class AnimateDiffPipelineTest {
         };
         List<Stage> stages = new ArrayList<>();
         int[] last = new int[2];
-        GenerationRequest r = GenerationRequest.textToVideo(pack.id(), s.path("prompt").asText(), 42)
+        GenerationRequest r = GenerationRequest.textToVideo(LOADED.pack().id(), s.path("prompt").asText(), 42)
                 .withPrompt(s.path("prompt").asText(), s.path("negative_prompt").asText())
                 .withSampling(steps, (float) s.path("guidance").asDouble(), "");
         GenerationResult out = pipeline().withNoise(AnimateDiffPipelineTest::referenceNoise).observe(obs).run(r, p -> {
@@ -225,7 +210,7 @@ class AnimateDiffPipelineTest {
         }
         assertClose(Npy.read(REF.resolve("t2v/decoder_input.npy")), seen.get("z"), 1e-3, "decoder input [F,4,h,w] (latents / 0.18215)");
         float[] want = Npy.read(REF.resolve("t2v/frames.npy")).data();
-        WanPipelineTest.assertClose(Npy.read(REF.resolve("t2v/frames.npy")), frameMajorRgb(seen.get("decoded"), frames, pack.height(), pack.width()),
+        WanPipelineTest.assertClose(Npy.read(REF.resolve("t2v/frames.npy")), frameMajorRgb(seen.get("decoded"), frames, LOADED.pack().height(), LOADED.pack().width()),
                 1e-4, "frames clamp(decoded/2 + 0.5, 0, 1) [F,H,W,3], decoded in chunks of " + s.path("decode_chunk_size").asInt());
         assertFramesEqualRounded(want, out.frames(), frames);
         int maxByte = 0;
@@ -245,14 +230,14 @@ class AnimateDiffPipelineTest {
         assertEquals(steps, out.recipe().resolved().steps());
         assertEquals("ddim", out.recipe().scheduler());
         assertEquals(List.of(), out.warnings());
-        assertEquals(pack.width(), out.frames().width());
-        assertEquals(pack.height(), out.frames().height());
+        assertEquals(LOADED.pack().width(), out.frames().width());
+        assertEquals(LOADED.pack().height(), out.frames().height());
     }
 
     /** The seed makes the noise: the same request gives the same frames; fewer frames than the window is one shorter window. */
     @Test
     void aSeededShortClipIsRepeatableAndWithoutGuidanceRunsOneCallAStep() throws Exception {
-        GenerationRequest r = GenerationRequest.textToVideo(pack.id(), "a red ball rolls down the hill", 7).withSampling(2, 1f, "")
+        GenerationRequest r = GenerationRequest.textToVideo(LOADED.pack().id(), "a red ball rolls down the hill", 7).withSampling(2, 1f, "")
                 .withFrames(5);
         int[] calls = {0};
         AnimateDiffFamily.Observer count = new AnimateDiffFamily.Observer() {
@@ -280,26 +265,26 @@ class AnimateDiffPipelineTest {
     @Test
     void whatTheFamilyCannotDoIsRefusedWithTheReason() throws Exception {
         var longer = assertThrows(UnsupportedModeException.class, () -> pipeline().run(
-                GenerationRequest.textToVideo(pack.id(), "a fox", 1).withFrames(9), ProgressListener.NONE, new CancelToken()));
+                GenerationRequest.textToVideo(LOADED.pack().id(), "a fox", 1).withFrames(9), ProgressListener.NONE, new CancelToken()));
         assertTrue(longer.getMessage().contains("at most 8 frames") && longer.getMessage().contains("context windows"), longer.getMessage());
         var noPrompt = assertThrows(InvalidRequestException.class, () -> pipeline().run(
-                GenerationRequest.textToVideo(pack.id(), " ", 1), ProgressListener.NONE, new CancelToken()));
+                GenerationRequest.textToVideo(LOADED.pack().id(), " ", 1), ProgressListener.NONE, new CancelToken()));
         assertTrue(noPrompt.getMessage().contains("needs a prompt"), noPrompt.getMessage());
         var shift = assertThrows(InvalidRequestException.class, () -> pipeline().run(
-                new GenerationRequest(GenerationRequest.textToVideo(pack.id(), "a fox", 1).settings().withShift(3f), List.of()), ProgressListener.NONE, new CancelToken()));
+                new GenerationRequest(GenerationRequest.textToVideo(LOADED.pack().id(), "a fox", 1).settings().withShift(3f), List.of()), ProgressListener.NONE, new CancelToken()));
         assertTrue(shift.getMessage().contains("no time shift"), shift.getMessage());
         CancelToken cancel = new CancelToken();
         cancel.cancel();
         var cancelled = assertThrows(GenerationCancelledException.class, () -> pipeline().run(
-                GenerationRequest.textToVideo(pack.id(), "a fox", 1).withSampling(1, 1f, ""), ProgressListener.NONE, cancel));
+                GenerationRequest.textToVideo(LOADED.pack().id(), "a fox", 1).withSampling(1, 1f, ""), ProgressListener.NONE, cancel));
         assertTrue(cancelled.getMessage().contains("no frames are kept"), cancelled.getMessage());
-        assertEquals(13, lp.countTokens("a corgi walking in the park, fireworks over the harbour"),
+        assertEquals(13, LOADED.lp().countTokens("a corgi walking in the park, fireworks over the harbour"),
                 "the editor's counter: <|startoftext|>, 11 tokens, <|endoftext|>");
     }
 
     @Test
     void theMemoryPlanCountsClipTheUnetAndTheChunkedDecoder() throws Exception {
-        MemoryPlanner planner = new MemoryPlanner(pack, Device.CPU);
+        MemoryPlanner planner = new MemoryPlanner(LOADED.pack(), Device.CPU);
         MemoryEstimate e = planner.estimate(planner.job(Mode.GENERATE, 8, 1, 7.5f, List.of(), true), false);
         assertEquals(List.of(ModelPack.TEXT_ENCODER, ModelPack.DENOISER, ModelPack.VAE_DECODER),
                 e.components().stream().map(MemoryEstimate.Component::key).toList());

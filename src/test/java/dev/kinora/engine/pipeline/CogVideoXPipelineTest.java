@@ -16,18 +16,15 @@ import dev.kinora.engine.ProgressListener;
 import dev.kinora.engine.UnsupportedModeException;
 import dev.kinora.engine.onnx.Device;
 import dev.kinora.engine.onnx.DeviceReport;
-import dev.kinora.engine.onnx.RuntimeOptions;
 import dev.kinora.engine.pack.Mode;
-import dev.kinora.engine.pack.ModelPack;
-import dev.kinora.engine.pack.PackLoader;
 import dev.kinora.engine.tensor.Npy;
+import dev.kinora.testing.LoadedPackExtension;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * CogVideoX-2B through the causal-VAE adapter (frame-major latents, CogVideoXDDIM with v-prediction, T5 without masks,
@@ -36,30 +33,17 @@ import org.junit.jupiter.api.Test;
 class CogVideoXPipelineTest {
     static final Path PACK = Path.of("src/test/resources/packs/cogvideox-tiny");
     static final Path REF = Path.of("src/test/resources/packs/cogvideox-tiny-reference/t2v");
-    private static LoadedPack lp;
-    private static ModelPack pack;
-
-    @BeforeAll
-    static void load() throws Exception {
-        pack = PackLoader.load(PACK);
-        lp = new LoadedPack(pack, RuntimeOptions.defaults().withDevice(Device.CPU), Device.CPU);
-    }
-
-    @AfterAll
-    static void close() {
-        if (lp != null) {
-            lp.close();
-        }
-    }
+    @RegisterExtension
+    static final LoadedPackExtension LOADED = new LoadedPackExtension(PACK);
 
     private static WanPipeline pipeline() {
-        return new WanPipeline(lp, new DeviceReport(Device.CPU, Device.CPU, ""), () -> MemoryLimits.UNLIMITED);
+        return new WanPipeline(LOADED.lp(), new DeviceReport(Device.CPU, Device.CPU, ""), () -> MemoryLimits.UNLIMITED);
     }
 
     @Test
     void textToVideoMatchesCogVideoXPipelineStepByStep() throws Exception {
         JsonNode s = new ObjectMapper().readTree(REF.resolve("settings.json").toFile());
-        var spec = pack.family().orElseThrow();
+        var spec = LOADED.pack().family().orElseThrow();
         assertTrue(spec.frameMajor());
         assertEquals((float) (1 / 1.15258426), spec.std(3));
         JsonNode ids = s.path("prompt_text").path("input_ids");
@@ -67,14 +51,14 @@ class CogVideoXPipelineTest {
         for (int i = 0; i < want.length; i++) {
             want[i] = ids.get(i).asLong();
         }
-        assertArrayEquals(want, lp.tokenText().tokens(s.path("prompt").asText()).ids());
-        assertClose(Npy.read(REF.resolve("prompt_embeds.npy")), lp.tokenText().encode(s.path("prompt").asText()).states(), 1e-5,
+        assertArrayEquals(want, LOADED.lp().tokenText().tokens(s.path("prompt").asText()).ids());
+        assertClose(Npy.read(REF.resolve("prompt_embeds.npy")), LOADED.lp().tokenText().encode(s.path("prompt").asText()).states(), 1e-5,
                 "T5 states of all 226 rows, no mask");
-        assertClose(Npy.read(REF.resolve("negative_prompt_embeds.npy")), lp.tokenText().encode(s.path("negative_prompt").asText()).states(), 1e-5,
+        assertClose(Npy.read(REF.resolve("negative_prompt_embeds.npy")), LOADED.lp().tokenText().encode(s.path("negative_prompt").asText()).states(), 1e-5,
                 "the empty negative prompt");
         float[] noise = Npy.read(REF.resolve("noise.npy")).data();
         Map<Integer, float[]> steps = new HashMap<>();
-        GenerationRequest r = GenerationRequest.textToVideo(pack.id(), s.path("prompt").asText(), s.path("seed").asLong())
+        GenerationRequest r = GenerationRequest.textToVideo(LOADED.pack().id(), s.path("prompt").asText(), s.path("seed").asLong())
                 .withSampling(s.path("steps").asInt(), (float) s.path("guidance").asDouble(), "");
         GenerationResult out = pipeline().withNoise(w -> noise).observe((w, i, x) -> steps.put(i, x.clone())).run(r, ProgressListener.NONE, new CancelToken());
         assertEquals(5, steps.size());
@@ -87,7 +71,7 @@ class CogVideoXPipelineTest {
 
     @Test
     void whatThePackCannotDoIsRefused() {
-        GenerationRequest r = GenerationRequest.textToVideo(pack.id(), "a fox", 1);
+        GenerationRequest r = GenerationRequest.textToVideo(LOADED.pack().id(), "a fox", 1);
         var longer = assertThrows(UnsupportedModeException.class, () -> pipeline().run(r.withFrames(30), ProgressListener.NONE, new CancelToken()));
         assertTrue(longer.getMessage().contains("at most 17 frames"), longer.getMessage());
         var extend = assertThrows(UnsupportedModeException.class, () -> pipeline().run(r.withMode(Mode.EXTEND, List.of()), ProgressListener.NONE, new CancelToken()));

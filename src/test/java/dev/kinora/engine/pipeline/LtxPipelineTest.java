@@ -18,11 +18,9 @@ import dev.kinora.engine.Source;
 import dev.kinora.engine.UnsupportedModeException;
 import dev.kinora.engine.onnx.Device;
 import dev.kinora.engine.onnx.DeviceReport;
-import dev.kinora.engine.onnx.RuntimeOptions;
 import dev.kinora.engine.pack.Mode;
-import dev.kinora.engine.pack.ModelPack;
-import dev.kinora.engine.pack.PackLoader;
 import dev.kinora.engine.tensor.Npy;
+import dev.kinora.testing.LoadedPackExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -33,9 +31,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The LTX-Video 0.9.1 adapter against diffusers' LTXPipeline and LTXImageToVideoPipeline on the tiny random-weight pack
@@ -44,24 +41,11 @@ import org.junit.jupiter.api.Test;
 class LtxPipelineTest {
     static final Path PACK = Path.of("src/test/resources/packs/ltx-tiny");
     static final Path REF = Path.of("src/test/resources/packs/ltx-tiny-reference");
-    private static LoadedPack lp;
-    private static ModelPack pack;
-
-    @BeforeAll
-    static void load() throws Exception {
-        pack = PackLoader.load(PACK);
-        lp = new LoadedPack(pack, RuntimeOptions.defaults().withDevice(Device.CPU), Device.CPU);
-    }
-
-    @AfterAll
-    static void close() {
-        if (lp != null) {
-            lp.close();
-        }
-    }
+    @RegisterExtension
+    static final LoadedPackExtension LOADED = new LoadedPackExtension(PACK);
 
     private static LtxPipeline pipeline(String kase) {
-        return new LtxPipeline(lp, new DeviceReport(Device.CPU, Device.CPU, ""), () -> MemoryLimits.UNLIMITED).withNoise((name, n) -> {
+        return new LtxPipeline(LOADED.lp(), new DeviceReport(Device.CPU, Device.CPU, ""), () -> MemoryLimits.UNLIMITED).withNoise((name, n) -> {
             try {
                 return Npy.read(REF.resolve(kase).resolve(name + ".npy")).data();
             } catch (IOException e) {
@@ -84,12 +68,12 @@ class LtxPipelineTest {
                 for (int i = 0; i < want.length; i++) {
                     want[i] = t.path("input_ids").get(i).asLong();
                 }
-                assertArrayEquals(want, lp.tokenText().tokens(t.path("raw").asText()).ids(), kase + " " + which);
+                assertArrayEquals(want, LOADED.lp().tokenText().tokens(t.path("raw").asText()).ids(), kase + " " + which);
             }
-            var cond = lp.tokenText().encode(s.path("prompt").asText());
+            var cond = LOADED.lp().tokenText().encode(s.path("prompt").asText());
             assertClose(Npy.read(REF.resolve(kase).resolve("prompt_embeds.npy")), cond.states(), 1e-5, kase + " prompt states, padded rows included");
             assertEquals(s.path("prompt_text").path("tokens").asInt(), java.util.Arrays.stream(cond.mask()).sum(), "the denoiser's mask");
-            assertClose(Npy.read(REF.resolve(kase).resolve("negative_prompt_embeds.npy")), lp.tokenText().encode(s.path("negative_prompt").asText()).states(),
+            assertClose(Npy.read(REF.resolve(kase).resolve("negative_prompt_embeds.npy")), LOADED.lp().tokenText().encode(s.path("negative_prompt").asText()).states(),
                     1e-5, kase + " negative states");
         }
     }
@@ -98,7 +82,7 @@ class LtxPipelineTest {
     void textToVideoMatchesLtxPipelineStepByStep() throws Exception {
         JsonNode s = settings("t2v");
         Map<Integer, float[]> steps = new HashMap<>();
-        GenerationRequest r = GenerationRequest.textToVideo(pack.id(), s.path("prompt").asText(), 42)
+        GenerationRequest r = GenerationRequest.textToVideo(LOADED.pack().id(), s.path("prompt").asText(), 42)
                 .withSampling(s.path("steps").asInt(), (float) s.path("guidance").asDouble(), "");
         GenerationResult out = pipeline("t2v").observe((w, i, x) -> steps.put(i, x.clone())).run(r, ProgressListener.NONE, new CancelToken());
         assertEquals(4, steps.size());
@@ -114,9 +98,9 @@ class LtxPipelineTest {
         JsonNode s = settings("i2v");
         Frames still = image(REF.resolve("i2v/image.npy"), 96, 64);
         float[] eps = Npy.read(REF.resolve("i2v/image_eps.npy")).data();
-        assertClose(Npy.read(REF.resolve("i2v/image_latents.npy")), lp.ltxVae().encodeImage(still.frame(0), eps), 1e-5, "the image's posterior sample");
+        assertClose(Npy.read(REF.resolve("i2v/image_latents.npy")), LOADED.lp().ltxVae().encodeImage(still.frame(0), eps), 1e-5, "the image's posterior sample");
         Map<Integer, float[]> steps = new HashMap<>();
-        GenerationRequest r = GenerationRequest.textToVideo(pack.id(), s.path("prompt").asText(), 7)
+        GenerationRequest r = GenerationRequest.textToVideo(LOADED.pack().id(), s.path("prompt").asText(), 7)
                 .withPrompt(s.path("prompt").asText(), s.path("negative_prompt").asText())
                 .withSampling(s.path("steps").asInt(), (float) s.path("guidance").asDouble(), "")
                 .withMode(Mode.ANIMATE, List.of(new Source(still, "image.npy", "")));
@@ -133,7 +117,7 @@ class LtxPipelineTest {
 
     @Test
     void modesTheFamilyHasNoReferenceForAreRefusedWithExit3() {
-        GenerationRequest r = GenerationRequest.textToVideo(pack.id(), "a fox", 1);
+        GenerationRequest r = GenerationRequest.textToVideo(LOADED.pack().id(), "a fox", 1);
         var e = assertThrows(UnsupportedModeException.class, () -> pipeline("t2v").run(r.withMode(Mode.EXTEND, List.of()), ProgressListener.NONE, new CancelToken()));
         assertTrue(e.getMessage().contains("does not support extend"), e.getMessage());
         var longer = assertThrows(UnsupportedModeException.class, () -> pipeline("t2v").run(r.withFrames(17), ProgressListener.NONE, new CancelToken()));
@@ -142,8 +126,8 @@ class LtxPipelineTest {
 
     @Test
     void theSeedDecidesEveryDrawWithoutTheReference() throws Exception {
-        GenerationRequest r = GenerationRequest.textToVideo(pack.id(), "a fox in the snow", 5).withSampling(2, 3f, "");
-        LtxPipeline seeded = new LtxPipeline(lp, new DeviceReport(Device.CPU, Device.CPU, ""), () -> MemoryLimits.UNLIMITED);
+        GenerationRequest r = GenerationRequest.textToVideo(LOADED.pack().id(), "a fox in the snow", 5).withSampling(2, 3f, "");
+        LtxPipeline seeded = new LtxPipeline(LOADED.lp(), new DeviceReport(Device.CPU, Device.CPU, ""), () -> MemoryLimits.UNLIMITED);
         GenerationResult a = seeded.run(r, ProgressListener.NONE, new CancelToken());
         GenerationResult b = seeded.run(r, ProgressListener.NONE, new CancelToken());
         GenerationResult c = seeded.run(r.withSeed(6), ProgressListener.NONE, new CancelToken());

@@ -17,20 +17,19 @@ import dev.kinora.engine.Stage;
 import dev.kinora.engine.UnsupportedModeException;
 import dev.kinora.engine.onnx.Device;
 import dev.kinora.engine.onnx.DeviceReport;
-import dev.kinora.engine.onnx.RuntimeOptions;
 import dev.kinora.engine.pack.Mode;
 import dev.kinora.engine.pack.ModelPack;
 import dev.kinora.engine.pack.PackLoader;
 import dev.kinora.engine.tensor.Npy;
+import dev.kinora.testing.LoadedPackExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The svd-xt adapter as the engine runs it: PackLoader reads svd-tiny, the family's adapter loads its parts, and a
@@ -40,24 +39,11 @@ import org.junit.jupiter.api.Test;
 class SvdPipelineTest {
     static final Path PACK = Path.of("src/test/resources/packs/svd-tiny");
     static final Path REF = Path.of("src/test/resources/packs/svd-tiny-reference/i2v");
-    private static LoadedPack lp;
-    private static ModelPack pack;
-
-    @BeforeAll
-    static void load() throws Exception {
-        pack = PackLoader.load(PACK);
-        lp = new LoadedPack(pack, RuntimeOptions.defaults().withDevice(Device.CPU), Device.CPU);
-    }
-
-    @AfterAll
-    static void close() {
-        if (lp != null) {
-            lp.close();
-        }
-    }
+    @RegisterExtension
+    static final LoadedPackExtension LOADED = new LoadedPackExtension(PACK);
 
     private static SvdFamily.SvdPipeline pipeline() {
-        return new SvdFamily.SvdPipeline(lp, new DeviceReport(Device.CPU, Device.CPU, ""), () -> MemoryLimits.UNLIMITED).withNoise((name, n) -> {
+        return new SvdFamily.SvdPipeline(LOADED.lp(), new DeviceReport(Device.CPU, Device.CPU, ""), () -> MemoryLimits.UNLIMITED).withNoise((name, n) -> {
             try {
                 return Npy.read(REF.resolve(name + ".npy")).data();
             } catch (IOException e) {
@@ -67,7 +53,7 @@ class SvdPipelineTest {
     }
 
     private static GenerationRequest animate(Frames still) {
-        return GenerationRequest.textToVideo(pack.id(), "", 42).withSampling(4, 3f, "")
+        return GenerationRequest.textToVideo(LOADED.pack().id(), "", 42).withSampling(4, 3f, "")
                 .withMode(Mode.ANIMATE, List.of(new Source(still, "image.npy", "")));
     }
 
@@ -104,18 +90,18 @@ class SvdPipelineTest {
         GenerationResult out = pipeline().run(withText.withSampling(1, 1f, ""), ProgressListener.NONE, new CancelToken());
         assertTrue(out.warnings().get(0).contains("takes no prompt"), out.warnings().toString());
         var t2v = assertThrows(UnsupportedModeException.class,
-                () -> pipeline().run(GenerationRequest.textToVideo(pack.id(), "a fox", 1), ProgressListener.NONE, new CancelToken()));
+                () -> pipeline().run(GenerationRequest.textToVideo(LOADED.pack().id(), "a fox", 1), ProgressListener.NONE, new CancelToken()));
         assertTrue(t2v.getMessage().contains("only animates a still"), t2v.getMessage());
         var longer = assertThrows(UnsupportedModeException.class,
                 () -> pipeline().run(animate(still).withFrames(9), ProgressListener.NONE, new CancelToken()));
         assertTrue(longer.getMessage().contains("at most 8 frames"), longer.getMessage());
-        assertEquals(new PackAbilities(8, false), PackAbilities.of(pack));
-        assertEquals(0, lp.countTokens("a fox"));
+        assertEquals(new PackAbilities(8, false), PackAbilities.of(LOADED.pack()));
+        assertEquals(0, LOADED.lp().countTokens("a fox"));
     }
 
     @Test
     void theMemoryPlanCountsTheImageEncoderAndTheChunkedDecoder() throws Exception {
-        MemoryPlanner planner = new MemoryPlanner(pack, Device.CPU);
+        MemoryPlanner planner = new MemoryPlanner(LOADED.pack(), Device.CPU);
         MemoryEstimate e = planner.estimate(planner.job(Mode.ANIMATE, 8, 1, 3f, List.of(1), false), false);
         assertEquals(List.of("image_encoder", ModelPack.VAE_ENCODER, ModelPack.DENOISER, ModelPack.VAE_DECODER),
                 e.components().stream().map(MemoryEstimate.Component::key).toList());

@@ -22,20 +22,19 @@ import dev.kinora.engine.onnx.Device;
 import dev.kinora.engine.onnx.DeviceReport;
 import dev.kinora.engine.onnx.RuntimeOptions;
 import dev.kinora.engine.pack.Mode;
-import dev.kinora.engine.pack.ModelPack;
 import dev.kinora.engine.pack.PackLoader;
 import dev.kinora.engine.pack.WanI2vSpec;
 import dev.kinora.engine.tensor.FloatTensor;
 import dev.kinora.engine.tensor.Npy;
+import dev.kinora.testing.LoadedPackExtension;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Wan 2.1 image to video against diffusers' own {@code WanImageToVideoPipeline} on the tiny random-weight pack
@@ -46,24 +45,11 @@ import org.junit.jupiter.api.Test;
 class WanI2vPipelineTest {
     static final Path PACK = Path.of("src/test/resources/packs/wan-i2v-tiny");
     static final Path REF = Path.of("src/test/resources/packs/wan-i2v-tiny-reference");
-    private static LoadedPack lp;
-    private static ModelPack pack;
-
-    @BeforeAll
-    static void load() throws Exception {
-        pack = PackLoader.load(PACK);
-        lp = new LoadedPack(pack, RuntimeOptions.defaults().withDevice(Device.CPU), Device.CPU);
-    }
-
-    @AfterAll
-    static void close() {
-        if (lp != null) {
-            lp.close();
-        }
-    }
+    @RegisterExtension
+    static final LoadedPackExtension LOADED = new LoadedPackExtension(PACK);
 
     private static WanPipeline pipeline() {
-        return new WanPipeline(lp, new DeviceReport(Device.CPU, Device.CPU, ""), () -> MemoryLimits.UNLIMITED);
+        return new WanPipeline(LOADED.lp(), new DeviceReport(Device.CPU, Device.CPU, ""), () -> MemoryLimits.UNLIMITED);
     }
 
     static JsonNode settings() throws IOException {
@@ -75,7 +61,7 @@ class WanI2vPipelineTest {
     }
 
     private static GenerationRequest animate(JsonNode s, Frames still) {
-        return GenerationRequest.textToVideo(pack.id(), s.path("prompt").asText(), s.path("seed").asLong())
+        return GenerationRequest.textToVideo(LOADED.pack().id(), s.path("prompt").asText(), s.path("seed").asLong())
                 .withPrompt(s.path("prompt").asText(), s.path("negative_prompt").asText())
                 .withSampling(s.path("steps").asInt(), (float) s.path("guidance").asDouble(), "")
                 .withMode(Mode.ANIMATE, List.of(new Source(still, "still.npy", "")));
@@ -83,9 +69,9 @@ class WanI2vPipelineTest {
 
     @Test
     void theManifestReadsAsWanI2v() {
-        var spec = pack.family().orElseThrow();
+        var spec = LOADED.pack().family().orElseThrow();
         assertEquals("wan2.1-i2v", spec.family());
-        assertEquals(List.of(Mode.ANIMATE), List.copyOf(pack.modes()));
+        assertEquals(List.of(Mode.ANIMATE), List.copyOf(LOADED.pack().modes()));
         WanI2vSpec i2v = spec.wanI2v();
         assertEquals(4, i2v.maskChannels());
         assertEquals("image_encoder", i2v.image().encoder());
@@ -94,8 +80,8 @@ class WanI2vPipelineTest {
         assertEquals(32, i2v.image().dim());
         assertArrayEquals(new float[] {0.48145466f, 0.4578275f, 0.40821073f}, i2v.image().mean());
         assertEquals(512, spec.text().maxTokens());
-        assertTrue(Families.find(pack).orElseThrow() instanceof WanI2vFamily);
-        assertEquals(9, Families.maxFrames(pack));
+        assertTrue(Families.find(LOADED.pack()).orElseThrow() instanceof WanI2vFamily);
+        assertEquals(9, Families.maxFrames(LOADED.pack()));
     }
 
     /** transformers' CLIPImageProcessor (PIL backend) on the 64×48 still: an upscale to 298×224 and a center crop. */
@@ -108,7 +94,7 @@ class WanI2vPipelineTest {
     /** The same processor on a 240×320 portrait: a downscale (PIL's antialiasing support) and the other shortest-edge branch. */
     @Test
     void aLargerPortraitImageIsDownscaledAsPillowDoes() throws Exception {
-        WanI2vSpec.Image img = pack.family().orElseThrow().wanI2v().image();
+        WanI2vSpec.Image img = LOADED.pack().family().orElseThrow().wanI2v().image();
         PilClipPreprocessor pre = new PilClipPreprocessor(img.height(), img.width(), img.shortestEdge(), img.rescale(), img.mean(), img.std());
         Frames image = LtxPipelineTest.image(REF.resolve("clip_resize/image.npy"), 240, 320);
         float[] all = pre.apply(image.frame(0), 240, 320);
@@ -139,8 +125,8 @@ class WanI2vPipelineTest {
     @Test
     void textStatesMatchTheReference() throws Exception {
         JsonNode s = settings();
-        var cond = lp.tokenText().encode(s.path("prompt").asText());
-        var uncond = lp.tokenText().encode(s.path("negative_prompt").asText());
+        var cond = LOADED.lp().tokenText().encode(s.path("prompt").asText());
+        var uncond = LOADED.lp().tokenText().encode(s.path("negative_prompt").asText());
         assertEquals(s.path("prompt_text").path("tokens").asInt(), cond.tokens());
         assertClose(Npy.read(REF.resolve("i2v/prompt_embeds.npy")), cond.states(), 1e-5, "i2v prompt states");
         assertClose(Npy.read(REF.resolve("i2v/negative_prompt_embeds.npy")), uncond.states(), 1e-5, "i2v negative prompt states");
@@ -159,7 +145,7 @@ class WanI2vPipelineTest {
         for (int i = 0; i < n; i++) {
             assertClose(Npy.read(REF.resolve("i2v/latents_step" + i + ".npy")), steps.get(i), 1e-4, "i2v latents after step " + i);
         }
-        float[] px = lp.causalVae().decode(steps.get(n - 1));
+        float[] px = LOADED.lp().causalVae().decode(steps.get(n - 1));
         float[] want = Npy.read(REF.resolve("i2v/frames.npy")).data();
         assertFramesClose(want, px, 9, 48, 64, 2e-5);
         // frames 1..8 are the decoder's, rounded as diffusers' PIL output; frame 0 is the still itself (as LTX and SVD do)
@@ -188,7 +174,7 @@ class WanI2vPipelineTest {
     void whatWanI2vCannotDoIsRefusedNamingAnimate() throws Exception {
         JsonNode s = settings();
         var t2v = assertThrows(UnsupportedModeException.class, () -> pipeline().run(
-                GenerationRequest.textToVideo(pack.id(), "a red ball", 1), ProgressListener.NONE, new CancelToken()));
+                GenerationRequest.textToVideo(LOADED.pack().id(), "a red ball", 1), ProgressListener.NONE, new CancelToken()));
         assertTrue(t2v.getMessage().contains("only animates a still") && t2v.getMessage().contains("animate"), t2v.getMessage());
         var longer = assertThrows(UnsupportedModeException.class, () -> pipeline().run(animate(s, still()).withFrames(17),
                 ProgressListener.NONE, new CancelToken()));

@@ -20,9 +20,9 @@ import dev.kinora.engine.onnx.DeviceReport;
 import dev.kinora.engine.onnx.RuntimeOptions;
 import dev.kinora.engine.pack.Mode;
 import dev.kinora.engine.pack.ModelPack;
-import dev.kinora.engine.pack.PackLoader;
 import dev.kinora.engine.tensor.FloatTensor;
 import dev.kinora.engine.tensor.Npy;
+import dev.kinora.testing.LoadedPackExtension;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -32,9 +32,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Wan 2.1 adapter against diffusers' own pipelines on the tiny random-weight pack (src/test/resources/packs,
@@ -44,29 +43,16 @@ import org.junit.jupiter.api.Test;
 class WanPipelineTest {
     static final Path PACK = Path.of("src/test/resources/packs/wan-tiny");
     static final Path REF = Path.of("src/test/resources/packs/wan-tiny-reference");
-    private static LoadedPack lp;
-    private static ModelPack pack;
-
-    @BeforeAll
-    static void load() throws Exception {
-        pack = PackLoader.load(PACK);
-        lp = new LoadedPack(pack, RuntimeOptions.defaults().withDevice(Device.CPU), Device.CPU);
-    }
-
-    @AfterAll
-    static void close() {
-        if (lp != null) {
-            lp.close();
-        }
-    }
+    @RegisterExtension
+    static final LoadedPackExtension LOADED = new LoadedPackExtension(PACK);
 
     private static WanPipeline pipeline() {
-        return new WanPipeline(lp, new DeviceReport(Device.CPU, Device.CPU, ""), () -> MemoryLimits.UNLIMITED);
+        return new WanPipeline(LOADED.lp(), new DeviceReport(Device.CPU, Device.CPU, ""), () -> MemoryLimits.UNLIMITED);
     }
 
     @Test
     void theManifestReadsAsFormat2() {
-        var spec = pack.family().orElseThrow();
+        var spec = LOADED.pack().family().orElseThrow();
         assertEquals("wan2.1-t2v", spec.family());
         assertEquals(3, spec.latentFrames());
         assertEquals(-0.7571f, spec.mean(0));
@@ -88,7 +74,7 @@ class WanPipelineTest {
                 for (int i = 0; i < want.length; i++) {
                     want[i] = t.path("input_ids").get(i).asLong();
                 }
-                assertArrayEquals(want, lp.tokenText().tokens(t.path("raw").asText()).ids(), kase + " " + which);
+                assertArrayEquals(want, LOADED.lp().tokenText().tokens(t.path("raw").asText()).ids(), kase + " " + which);
             }
         }
     }
@@ -96,8 +82,8 @@ class WanPipelineTest {
     @Test
     void textStatesMatchTheReference() throws Exception {
         JsonNode s = settings("t2v");
-        var cond = lp.tokenText().encode(s.path("prompt_text").path("raw").asText());
-        var uncond = lp.tokenText().encode("");
+        var cond = LOADED.lp().tokenText().encode(s.path("prompt_text").path("raw").asText());
+        var uncond = LOADED.lp().tokenText().encode("");
         assertEquals(22, cond.tokens());
         assertEquals(1, uncond.tokens());
         assertClose(Npy.read(REF.resolve("t2v/prompt_embeds.npy")), cond.states(), 1e-5, "prompt states");
@@ -113,7 +99,7 @@ class WanPipelineTest {
         JsonNode s = settings("t2v");
         float[] noise = Npy.read(REF.resolve("t2v/noise.npy")).data();
         Map<Integer, float[]> steps = new HashMap<>();
-        GenerationRequest r = GenerationRequest.textToVideo(pack.id(), s.path("prompt").asText(), 42)
+        GenerationRequest r = GenerationRequest.textToVideo(LOADED.pack().id(), s.path("prompt").asText(), 42)
                 .withSampling(s.path("steps").asInt(), (float) s.path("guidance").asDouble(), "");
         GenerationResult out = pipeline().withNoise(w -> noise).observe((w, i, x) -> steps.put(i, x.clone()))
                 .run(r, ProgressListener.NONE, new CancelToken());
@@ -121,7 +107,7 @@ class WanPipelineTest {
         for (int i = 0; i < 5; i++) {
             assertClose(Npy.read(REF.resolve("t2v/latents_step" + i + ".npy")), steps.get(i), i < 2 ? 1e-5 : 1e-4, "latents after step " + i);
         }
-        float[] px = lp.causalVae().decode(steps.get(4));
+        float[] px = LOADED.lp().causalVae().decode(steps.get(4));
         float[] want = Npy.read(REF.resolve("t2v/frames.npy")).data();
         assertFramesClose(want, px, 9, 48, 64, 2e-5);
         assertFramesEqualRounded(want, out.frames(), 9);
@@ -132,11 +118,11 @@ class WanPipelineTest {
     @Test
     void theStepDecoderAndTheWindowGraphDecodeAlike() throws Exception {
         float[] x = Npy.read(REF.resolve("t2v/latents_final.npy")).data();
-        float[] steps = lp.causalVae().decode(x);
-        var spec = pack.family().orElseThrow();
+        float[] steps = LOADED.lp().causalVae().decode(x);
+        var spec = LOADED.pack().family().orElseThrow();
         var noSteps = new dev.kinora.engine.pack.FamilySpec(spec.family(), spec.latentFrames(), spec.mean(), spec.std(),
                 spec.multipleOf(), false, spec.text(), new dev.kinora.engine.pack.FamilySpec.VaeSpec("causal3d", 3, 9, false, 0, true), null, null);
-        try (var window = new dev.kinora.engine.model.CausalVae(pack, noSteps, RuntimeOptions.defaults().withDevice(Device.CPU), Device.CPU)) {
+        try (var window = new dev.kinora.engine.model.CausalVae(LOADED.pack(), noSteps, RuntimeOptions.defaults().withDevice(Device.CPU), Device.CPU)) {
             float[] whole = window.decode(x);
             double max = 0;
             for (int i = 0; i < whole.length; i++) {
@@ -151,9 +137,9 @@ class WanPipelineTest {
         JsonNode s = settings("remix");
         float[] noise = Npy.read(REF.resolve("remix/noise.npy")).data();
         Frames src = u8Frames(REF.resolve("remix/source.npy"), 64, 48);
-        assertClose(Npy.read(REF.resolve("remix/source_latents.npy")), lp.causalVae().encode(src.rgb()), 1e-5, "source latents");
+        assertClose(Npy.read(REF.resolve("remix/source_latents.npy")), LOADED.lp().causalVae().encode(src.rgb()), 1e-5, "source latents");
         Map<Integer, float[]> steps = new HashMap<>();
-        GenerationRequest r = GenerationRequest.textToVideo(pack.id(), s.path("prompt").asText(), 7)
+        GenerationRequest r = GenerationRequest.textToVideo(LOADED.pack().id(), s.path("prompt").asText(), 7)
                 .withSampling(s.path("steps").asInt(), (float) s.path("guidance").asDouble(), "")
                 .withMode(Mode.REMIX, List.of(new Source(src, "source.npy", "")))
                 .withExtension(dev.kinora.engine.Direction.FORWARD, 0, (float) s.path("strength").asDouble());
@@ -174,12 +160,12 @@ class WanPipelineTest {
         Path dir = REF.resolve(kase);
         float[] noise = Npy.read(dir.resolve("noise.npy")).data();
         Frames src = u8Frames(dir.resolve("source.npy"), 64, 48);
-        float[] ctx = lp.causalVae().encode(src.rgb().subList(src.count() - c, src.count()));
+        float[] ctx = LOADED.lp().causalVae().encode(src.rgb().subList(src.count() - c, src.count()));
         float[] known = new float[16 * k * 48];
         Latents.copyFrames(ctx, 3, 0, known, k, 0, k, 16, 48);
         assertClose(Npy.read(dir.resolve("context_latents.npy")), known, 1e-5, kase + " context latents");
         Map<Integer, float[]> steps = new HashMap<>();
-        GenerationRequest r = GenerationRequest.textToVideo(pack.id(), s.path("prompt").asText(), s.path("seed").asLong())
+        GenerationRequest r = GenerationRequest.textToVideo(LOADED.pack().id(), s.path("prompt").asText(), s.path("seed").asLong())
                 .withSampling(s.path("steps").asInt(), (float) s.path("guidance").asDouble(), "")
                 .withMode(Mode.EXTEND, List.of(new Source(src, "source.npy", "")))
                 .withExtension(dev.kinora.engine.Direction.FORWARD, k, 1f);
@@ -218,7 +204,7 @@ class WanPipelineTest {
 
     @Test
     void requestsTheFamilyCannotRunAreRefusedClearly() throws Exception {
-        GenerationRequest r = GenerationRequest.textToVideo(pack.id(), "a fox", 1);
+        GenerationRequest r = GenerationRequest.textToVideo(LOADED.pack().id(), "a fox", 1);
         var e = assertThrows(InvalidRequestException.class, () -> pipeline().run(r.withMode(Mode.ANIMATE, List.of()), ProgressListener.NONE, new CancelToken()));
         assertTrue(e.getMessage().contains("does not support animate"), e.getMessage());
         var ctx = assertThrows(InvalidRequestException.class, () -> pipeline().run(r.withExtension(dev.kinora.engine.Direction.FORWARD, 3, 1f),
@@ -228,7 +214,7 @@ class WanPipelineTest {
 
     @Test
     void aLongerTextToVideoContinuesForwardThroughExtensionWindows() throws Exception {
-        GenerationRequest r = GenerationRequest.textToVideo(pack.id(), "a red fox", 3).withSampling(2, 5f, "").withFrames(20);
+        GenerationRequest r = GenerationRequest.textToVideo(LOADED.pack().id(), "a red fox", 3).withSampling(2, 5f, "").withFrames(20);
         GenerationResult out = pipeline().run(r, ProgressListener.NONE, new CancelToken());
         assertEquals(20, out.frames().count(), "9 + 8 + 3 frames: two extension windows after the first");
         GenerationResult again = pipeline().run(r, ProgressListener.NONE, new CancelToken());
@@ -240,7 +226,7 @@ class WanPipelineTest {
     @Test
     void theMemoryPlannerRefusesAnOversizeJobAndSaysWhatFits() throws Exception {
         // a pack with nothing loaded: loaded sessions count as memory the job may reuse
-        try (LoadedPack fresh = new LoadedPack(pack, RuntimeOptions.defaults().withDevice(Device.CPU), Device.CPU)) {
+        try (LoadedPack fresh = new LoadedPack(LOADED.pack(), RuntimeOptions.defaults().withDevice(Device.CPU), Device.CPU)) {
             refuses(fresh);
         }
     }
@@ -259,20 +245,20 @@ class WanPipelineTest {
         assertTrue(e.describe().contains("denoiser"), e.describe());
         long limit = e.peakRam() + (1 << 20);
         WanPipeline tight = new WanPipeline(lp, new DeviceReport(Device.CPU, Device.CPU, ""), () -> MemoryLimits.ram(limit));
-        GenerationRequest huge = GenerationRequest.textToVideo(pack.id(), "a fox", 1).withSampling(1, 5f, "").withFrames(1000);
+        GenerationRequest huge = GenerationRequest.textToVideo(LOADED.pack().id(), "a fox", 1).withSampling(1, 5f, "").withFrames(1000);
         var refused = assertThrows(InvalidRequestException.class, () -> tight.run(huge, ProgressListener.NONE, new CancelToken()));
         assertTrue(refused.getMessage().startsWith("not enough memory for this job"), refused.getMessage());
         assertTrue(refused.getMessage().contains("fewer frames: at most"), refused.getMessage());
         WanPipeline none = new WanPipeline(lp, new DeviceReport(Device.CPU, Device.CPU, ""), () -> MemoryLimits.ram(1 << 20));
         var tooBig = assertThrows(dev.kinora.engine.pack.PackException.class,
-                () -> none.run(GenerationRequest.textToVideo(pack.id(), "a fox", 1), ProgressListener.NONE, new CancelToken()));
+                () -> none.run(GenerationRequest.textToVideo(LOADED.pack().id(), "a fox", 1), ProgressListener.NONE, new CancelToken()));
         assertTrue(tooBig.getMessage().contains("does not fit in the memory available"), tooBig.getMessage());
         assertTrue(lp.loadedComponents().isEmpty(), "refused before anything loaded: " + lp.loadedComponents());
     }
 
     @Test
     void aListenerGetsLiveFramesAndTheyDoNotChangeTheResult() throws Exception {
-        GenerationRequest r = GenerationRequest.textToVideo(pack.id(), "a red fox", 9).withSampling(3, 5f, "").withFrames(12);
+        GenerationRequest r = GenerationRequest.textToVideo(LOADED.pack().id(), "a red fox", 9).withSampling(3, 5f, "").withFrames(12);
         List<dev.kinora.engine.Progress> seen = new ArrayList<>();
         GenerationResult watched = pipeline().run(r, seen::add, new CancelToken());
         List<dev.kinora.engine.Preview> previews = seen.stream().map(dev.kinora.engine.Progress::preview).filter(p -> !p.isEmpty()).toList();
@@ -292,7 +278,7 @@ class WanPipelineTest {
 
     @Test
     void cancellingKeepsTheFinishedWindows() throws Exception {
-        GenerationRequest r = GenerationRequest.textToVideo(pack.id(), "a red fox", 9).withSampling(2, 5f, "").withFrames(20);
+        GenerationRequest r = GenerationRequest.textToVideo(LOADED.pack().id(), "a red fox", 9).withSampling(2, 5f, "").withFrames(20);
         CancelToken cancel = new CancelToken();
         var e = assertThrows(dev.kinora.engine.GenerationCancelledException.class, () -> pipeline().run(r, p -> {
             if (p.stage() == dev.kinora.engine.Stage.ENCODING_SOURCES) {
