@@ -15,7 +15,7 @@ renderer never drew decode as well. Each run is resumable (`<out>/ckpt.pt`) and 
 
 usage (from models/tinyworld/):
   ../../.venv/bin/python -m train.train_decoder2 --minutes 30            # train (resumes)
-  ../../.venv/bin/python -m train.train_decoder2 --eval-only             # round-trip shape accuracy
+  ../../.venv/bin/python -m train.train_decoder2 --eval-only [--baseline OLD.onnx]   # round-trip shapes
   ../../.venv/bin/python -m train.train_decoder2 --export [--dest DIR]   # vae_decoder.onnx + parity + pack.json
 """
 import argparse
@@ -188,9 +188,9 @@ def round_trip_shapes(decode, clips, noise=(0.0, 0.1, 0.2, 0.3)):
     return res
 
 
-def shipped_decode():
+def onnx_decode(path=None):
     from train.latent import PackDecoder
-    d = PackDecoder()
+    d = PackDecoder(path) if path else PackDecoder()
 
     def run(z):
         return torch.from_numpy(d.sess.run(["sample"], {"latent": z.numpy().astype(np.float32)})[0])
@@ -249,6 +249,7 @@ def main():
     ap.add_argument("--obj-weight", type=float, default=0.0, help="extra loss weight on the subject's pixels")
     ap.add_argument("--init", default="", help="a ckpt.pt to take the decoder's weights from when <out> has none")
     ap.add_argument("--eval-only", action="store_true")
+    ap.add_argument("--baseline", default="", help="--eval-only: a decoder graph to compare (default: the pack's)")
     ap.add_argument("--export", action="store_true")
     ap.add_argument("--dest", default=HERE)
     a = ap.parse_args()
@@ -267,11 +268,13 @@ def main():
     elif a.init:
         dec.load_state_dict(torch.load(a.init, weights_only=False)["dec"])
     if a.export:
+        if not (os.path.exists(ck) or a.init):
+            raise SystemExit(f"nothing to export: {ck} does not exist (train first, or pass --init CKPT)")
         export(dec, a.dest)
         return
     clips = eval_clips()
     if a.eval_only:
-        print(json.dumps({"shipped": round_trip_shapes(shipped_decode(), clips),
+        print(json.dumps({a.baseline or "shipped": round_trip_shapes(onnx_decode(a.baseline or None), clips),
                           f"dec2_step{step}": round_trip_shapes(lambda z: dec.eval()(z), clips)}), flush=True)
         return
     den, den_step = load_denoiser(a.denoiser)
