@@ -1,0 +1,65 @@
+"""Probe: classifier-free guidance applied only inside a flow-time interval [lo, hi] (guidance 1 outside), with
+the torch reference sampler (same maths as the engine's flow-Euler, its own noise), 2.1.0's denoiser and
+Decoder 2, on eval/select_guidance.py's validation prompts (32 + 16 occlusion). A look before building the
+interval into the engine; the model card records what it said.
+
+  ../../.venv/bin/python -c "from eval.select_guidance import prompts, occlusion_prompts as o; \
+      open('/tmp/gi_prompts.txt','w').write('\\n'.join(p['prompt'] for p in prompts(32)+o(16))+'\\n')"
+  (cd ../.. && ./kinora embed --captions /tmp/gi_prompts.txt --out /tmp/gi_emb.npy)
+  ../../.venv/bin/python -m eval.probe_guidance_interval 3,0,1 3,0.3,1 3,0,0.7     # guidance,lo,hi ...
+"""
+import json
+import sys
+
+import numpy as np
+import torch
+
+from eval.select_guidance import prompts, occlusion_prompts
+from eval.run_eval import adherence
+from eval.detect import detect, permanence_ok
+from train.train_decoder2 import load_denoiser
+from train.nets import DecoderV2
+from train.sample import schedule
+
+
+@torch.no_grad()
+def sample(den, dec, e, seed, g, lo, hi, steps=16):
+    gen = torch.Generator().manual_seed(seed)
+    x = torch.randn((1, 8, 16, 16, 16), generator=gen)
+    cond = torch.zeros_like(x); mask = torch.zeros(1, 1, 16, 16, 16)
+    ts = schedule(steps, 1.0)
+    for i in range(steps):
+        t, tn = ts[i].item(), ts[i + 1].item()
+        if lo <= t <= hi and g != 1:
+            x0 = den(torch.cat([x, x]), torch.full((2,), t), torch.cat([e, torch.zeros_like(e)]), torch.cat([cond, cond]), torch.cat([mask, mask]))
+            xc, xu = x0.chunk(2); x0 = xu + g * (xc - xu)
+        else:
+            x0 = den(x, torch.full((1,), t), e, cond, mask)
+        x = x + (tn - t) * (x - x0) / t
+    y = dec(x[0].permute(1, 0, 2, 3))
+    return ((y.clamp(-1, 1) + 1) * 127.5 + 0.5).to(torch.uint8).permute(0, 2, 3, 1).numpy()
+
+def main():
+    torch.set_num_threads(2)
+    ps = prompts(32) + occlusion_prompts(16)
+    emb = torch.from_numpy(np.load("/tmp/gi_emb.npy").astype(np.float32))
+    den, _ = load_denoiser("train/checkpoints/tinyworld2.pt")
+    dec = DecoderV2()
+    dec.load_state_dict(torch.load("train/checkpoints/decoder2.pt", weights_only=False)["dec"])
+    dec.eval()
+    for cfg in sys.argv[1:]:
+        g, lo, hi = map(float, cfg.split(","))
+        sc, pm = [], []
+        for i, p in enumerate(ps):
+            clip = sample(den, dec, emb[i:i + 1], p["seed"], g, lo, hi)
+            if i < 32:
+                sc.append(adherence(clip, p["spec"]))
+            else:
+                det = detect(clip); pm.append(bool(det["objects"]) and bool(permanence_ok(det, p["spec"])))
+        r = {k: float(np.mean([s[k] for s in sc])) for k in ("colour", "shape", "motion")}
+        r["permanence"] = float(np.mean(pm))
+        print(cfg, json.dumps(r), "mean4 %.3f" % np.mean(list(r.values())), flush=True)
+
+
+if __name__ == "__main__":
+    main()
