@@ -7,6 +7,7 @@ interval into the engine; the model card records what it said.
       open('/tmp/gi_prompts.txt','w').write('\\n'.join(p['prompt'] for p in prompts(32)+o(16))+'\\n')"
   (cd ../.. && ./kinora embed --captions /tmp/gi_prompts.txt --out /tmp/gi_emb.npy)
   ../../.venv/bin/python -m eval.probe_guidance_interval 3,0,1 3,0.3,1 3,0,0.7     # guidance,lo,hi ...
+  ../../.venv/bin/python -m eval.probe_guidance_interval --ckpt CKPT 3,0,1        # another denoiser
 """
 import json
 import sys
@@ -43,11 +44,17 @@ def main():
     torch.set_num_threads(2)
     ps = prompts(32) + occlusion_prompts(16)
     emb = torch.from_numpy(np.load("/tmp/gi_emb.npy").astype(np.float32))
-    den, _ = load_denoiser("train/checkpoints/tinyworld2.pt")
+    args = sys.argv[1:]
+    ckpt = "train/checkpoints/tinyworld2.pt"
+    if "--ckpt" in args:                     # another denoiser checkpoint (a trial's), same sampler and prompts
+        i = args.index("--ckpt")
+        ckpt = args[i + 1]
+        del args[i:i + 2]
+    den, _ = load_denoiser(ckpt)
     dec = DecoderV2()
     dec.load_state_dict(torch.load("train/checkpoints/decoder2.pt", weights_only=False)["dec"])
     dec.eval()
-    for cfg in sys.argv[1:]:
+    for cfg in args:
         g, lo, hi = map(float, cfg.split(","))
         sc, pm = [], []
         for i, p in enumerate(ps):

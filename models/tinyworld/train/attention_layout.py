@@ -15,7 +15,7 @@ the query weights. train/export2.py checks the exported graph against the traini
 import torch
 import torch.nn.functional as F
 
-from train.nets import DenoiserTA, SpaceTimeAttention, TemporalAttention
+from train.nets import DenoiserTA, SpaceTimeAttention, TemporalAttention, _modulate
 
 
 def _qkv_weights(att):
@@ -27,13 +27,13 @@ def _qkv_weights(att):
 
 
 class TemporalAttentionExport(TemporalAttention):
-    def forward(self, x):
+    def forward(self, x, emb=None):
         b, c, f, h, w = x.shape
         heads = self.heads
         d = c // heads
         p = h * w
         wq, bq = _qkv_weights(self)
-        qkv = F.conv2d(self.n(x).reshape(b, c, f, p), wq[:, :, None, None], bq)        # [B, 3C, F, P]
+        qkv = F.conv2d(_modulate(self.mod, self.n(x), emb).reshape(b, c, f, p), wq[:, :, None, None], bq)  # [B, 3C, F, P]
         qkv = qkv.permute(0, 3, 1, 2).reshape(b, p, 3, heads, d, f)                 # [B, P, 3, heads, d, F]
         q, k, v = qkv.unbind(2)
         s = q.transpose(-1, -2) @ k + self.bias(f, x)[None, None]                    # [B, P, heads, F, F]
@@ -44,13 +44,13 @@ class TemporalAttentionExport(TemporalAttention):
 
 
 class SpaceTimeAttentionExport(SpaceTimeAttention):
-    def forward(self, x):
+    def forward(self, x, emb=None):
         b, c, f, h, w = x.shape
         heads = self.heads
         d = c // heads
         n = f * h * w
         wq, bq = _qkv_weights(self)
-        t = (self.n(x) + self.pos).reshape(b, c, f, h * w)
+        t = (_modulate(self.mod, self.n(x), emb) + self.pos).reshape(b, c, f, h * w)
         qkv = F.conv2d(t, wq[:, :, None, None], bq).reshape(b, 3, heads, d, n)       # tokens: (frame, pixel)
         q, k, v = qkv.unbind(1)
         bias = self.bias(f, x)

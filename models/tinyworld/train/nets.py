@@ -228,22 +228,43 @@ class RelBias(nn.Module):
         return self.table[off].permute(2, 0, 1)                          # [heads, F, F]
 
 
-class TemporalAttention(nn.Module):
-    """Self-attention along frames at every spatial position of [B,C,F,H,W] (residual, zero-init)."""
+def _text_mod(emb_dim, ch):
+    """adaLN for an attention layer's input: scale and shift per channel from the time + text embedding.
+    Zero-initialised, so a model warm-started from one without it computes the same function at step 0."""
+    if not emb_dim:
+        return None
+    m = nn.Linear(emb_dim, 2 * ch)
+    nn.init.zeros_(m.weight)
+    nn.init.zeros_(m.bias)
+    return m
 
-    def __init__(self, ch, head_dim=16):
+
+def _modulate(mod, h, emb):
+    if mod is None or emb is None:
+        return h
+    s, b = mod(emb).chunk(2, dim=1)
+    return h * (1 + s[:, :, None, None, None]) + b[:, :, None, None, None]
+
+
+class TemporalAttention(nn.Module):
+    """Self-attention along frames at every spatial position of [B,C,F,H,W] (residual, zero-init).
+    With emb_dim, its input is modulated by the time + text embedding (the attention that moves the subject
+    from frame to frame then hears the prompt directly, not only through the blocks' FiLM)."""
+
+    def __init__(self, ch, head_dim=16, emb_dim=0):
         super().__init__()
         self.heads = max(1, ch // head_dim)
         self.n = nn.GroupNorm(8, ch)
+        self.mod = _text_mod(emb_dim, ch)
         self.qkv = nn.Linear(ch, 3 * ch)
         self.out = nn.Linear(ch, ch)
         self.bias = RelBias(self.heads)
         nn.init.zeros_(self.out.weight)
         nn.init.zeros_(self.out.bias)
 
-    def forward(self, x):
+    def forward(self, x, emb=None):
         b, c, f, h, w = x.shape
-        t = self.n(x).permute(0, 3, 4, 2, 1).reshape(b * h * w, f, c)
+        t = _modulate(self.mod, self.n(x), emb).permute(0, 3, 4, 2, 1).reshape(b * h * w, f, c)
         q, k, v = self.qkv(t).reshape(b * h * w, f, 3, self.heads, c // self.heads).permute(2, 0, 3, 1, 4)
         o = F.scaled_dot_product_attention(q, k, v, attn_mask=self.bias(f, x)[None])
         o = self.out(o.transpose(1, 2).reshape(b * h * w, f, c))
@@ -253,10 +274,11 @@ class TemporalAttention(nn.Module):
 class SpaceTimeAttention(nn.Module):
     """Full self-attention over all F*H*W tokens (at 4x4: 16 tokens a frame), with the frame-offset bias."""
 
-    def __init__(self, ch, head_dim=16):
+    def __init__(self, ch, head_dim=16, emb_dim=0):
         super().__init__()
         self.heads = max(1, ch // head_dim)
         self.n = nn.GroupNorm(8, ch)
+        self.mod = _text_mod(emb_dim, ch)
         self.qkv = nn.Linear(ch, 3 * ch)
         self.out = nn.Linear(ch, ch)
         self.bias = RelBias(self.heads)
@@ -264,9 +286,9 @@ class SpaceTimeAttention(nn.Module):
         nn.init.zeros_(self.out.weight)
         nn.init.zeros_(self.out.bias)
 
-    def forward(self, x):
+    def forward(self, x, emb=None):
         b, c, f, h, w = x.shape
-        t = (self.n(x) + self.pos).flatten(2).transpose(1, 2)             # [B, F*H*W, C], frame-major
+        t = (_modulate(self.mod, self.n(x), emb) + self.pos).flatten(2).transpose(1, 2)             # [B, F*H*W, C], frame-major
         q, k, v = self.qkv(t).reshape(b, f * h * w, 3, self.heads, c // self.heads).permute(2, 0, 3, 1, 4)
         bias = self.bias(f, x)                                             # [heads, F, F]
         bias = bias[:, :, None, :, None].expand(self.heads, f, h * w, f, h * w).reshape(self.heads, f * h * w, f * h * w)
@@ -279,32 +301,36 @@ class DenoiserTA(nn.Module):
     """1.0's factorised U-Net with temporal attention after every block at 16x16 and 8x8 and full
     space-time attention at 4x4. Same inputs and contract as Denoiser."""
 
-    def __init__(self, c=LATENT_C, chs=(32, 64, 128), emb=256):
+    def __init__(self, c=LATENT_C, chs=(32, 64, 128), emb=256, text_temporal=False):
         super().__init__()
         c1, c2, c3 = chs
         self.emb_dim = emb
+        self.text_temporal = text_temporal
+        te = emb if text_temporal else 0
         self.t_mlp = nn.Sequential(nn.Linear(emb, emb), nn.SiLU(), nn.Linear(emb, emb))
         self.y_mlp = nn.Sequential(nn.Linear(TEXT_DIM, emb), nn.SiLU(), nn.Linear(emb, emb))
         self.inp = nn.Conv3d(2 * c + 1, c1, (1, 3, 3), padding=(0, 1, 1))
-        self.d1, self.a1 = STBlock(c1, c1, emb), TemporalAttention(c1)
-        self.d2, self.a2 = STBlock(c1, c2, emb), TemporalAttention(c2)
+        self.d1, self.a1 = STBlock(c1, c1, emb), TemporalAttention(c1, emb_dim=te)
+        self.d2, self.a2 = STBlock(c1, c2, emb), TemporalAttention(c2, emb_dim=te)
         self.m1 = STBlock(c2, c3, emb)
-        self.attn = SpaceTimeAttention(c3)
+        self.attn = SpaceTimeAttention(c3, emb_dim=te)
         self.m2 = STBlock(c3, c3, emb)
-        self.u2, self.a3 = STBlock(c3 + c2, c2, emb), TemporalAttention(c2)
-        self.u1, self.a4 = STBlock(c2 + c1, c1, emb), TemporalAttention(c1)
+        self.u2, self.a3 = STBlock(c3 + c2, c2, emb), TemporalAttention(c2, emb_dim=te)
+        self.u1, self.a4 = STBlock(c2 + c1, c1, emb), TemporalAttention(c1, emb_dim=te)
         self.outn = nn.GroupNorm(8, c1)
         self.outc = nn.Conv3d(c1, c, (1, 3, 3), padding=(0, 1, 1))
 
     def forward(self, sample, timestep, text_embeds, cond, mask):
         emb = F.silu(self.t_mlp(timestep_embedding(timestep, self.emb_dim)) + self.y_mlp(text_embeds))
         x = torch.cat([sample * (1 - mask), cond * mask, mask], dim=1)
-        h1 = self.a1(self.d1(self.inp(x), emb))              # 16x16
-        h2 = self.a2(self.d2(_down(h1), emb))                # 8x8
-        h = self.attn(self.m1(_down(h2), emb))               # 4x4
+        # the attention layers take emb only when they have a modulation (export swaps in one-argument layers)
+        att = (lambda m, z: m(z, emb)) if self.text_temporal else (lambda m, z: m(z))
+        h1 = att(self.a1, self.d1(self.inp(x), emb))          # 16x16
+        h2 = att(self.a2, self.d2(_down(h1), emb))            # 8x8
+        h = att(self.attn, self.m1(_down(h2), emb))           # 4x4
         h = self.m2(h, emb)
-        h = self.a3(self.u2(torch.cat([_up(h), h2], 1), emb))
-        h = self.a4(self.u1(torch.cat([_up(h), h1], 1), emb))
+        h = att(self.a3, self.u2(torch.cat([_up(h), h2], 1), emb))
+        h = att(self.a4, self.u1(torch.cat([_up(h), h1], 1), emb))
         x0 = self.outc(F.silu(self.outn(h)))
         return x0 * (1 - mask) + cond * mask
 
@@ -383,6 +409,9 @@ TW2_ARCHS = {
     "unet_ta": lambda: DenoiserTA(chs=(32, 64, 128)),
     # the capacity step the model card plans (3.0 M parameters; train/throughput.py: 12.7 clips/s here)
     "unet_ta_w48": lambda: DenoiserTA(chs=(48, 96, 192)),
+    # unet_ta whose temporal and space-time attention are modulated by the time + text embedding (adaLN,
+    # zero-init: warm-starts from a unet_ta checkpoint as the same function)
+    "unet_ta_tt": lambda: DenoiserTA(chs=(32, 64, 128), text_temporal=True),
     "dit": lambda: DiT(d=128, depth=6, heads=4),
 }
 
