@@ -20,25 +20,8 @@ from eval.run_eval import adherence
 from eval.detect import detect, permanence_ok
 from train.train_decoder2 import load_denoiser
 from train.nets import DecoderV2
-from train.sample import schedule
+from train.sample import decode, sample
 
-
-@torch.no_grad()
-def sample(den, dec, e, seed, g, lo, hi, steps=16):
-    gen = torch.Generator().manual_seed(seed)
-    x = torch.randn((1, 8, 16, 16, 16), generator=gen)
-    cond = torch.zeros_like(x); mask = torch.zeros(1, 1, 16, 16, 16)
-    ts = schedule(steps, 1.0)
-    for i in range(steps):
-        t, tn = ts[i].item(), ts[i + 1].item()
-        if lo <= t <= hi and g != 1:
-            x0 = den(torch.cat([x, x]), torch.full((2,), t), torch.cat([e, torch.zeros_like(e)]), torch.cat([cond, cond]), torch.cat([mask, mask]))
-            xc, xu = x0.chunk(2); x0 = xu + g * (xc - xu)
-        else:
-            x0 = den(x, torch.full((1,), t), e, cond, mask)
-        x = x + (tn - t) * (x - x0) / t
-    y = dec(x[0].permute(1, 0, 2, 3))
-    return ((y.clamp(-1, 1) + 1) * 127.5 + 0.5).to(torch.uint8).permute(0, 2, 3, 1).numpy()
 
 def main():
     torch.set_num_threads(2)
@@ -58,7 +41,8 @@ def main():
         g, lo, hi = map(float, cfg.split(","))
         sc, pm = [], []
         for i, p in enumerate(ps):
-            clip = sample(den, dec, emb[i:i + 1], p["seed"], g, lo, hi)
+            z = sample(den, emb[i:i + 1], steps=16, guidance=g, seed=p["seed"], interval=(lo, hi))
+            clip = decode(dec, z)[0]
             if i < 32:
                 sc.append(adherence(clip, p["spec"]))
             else:

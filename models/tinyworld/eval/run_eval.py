@@ -19,6 +19,21 @@ from eval import prompts as P
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def run_batch(kinora, jobs, out):
+    """Writes <out>/jobs.jsonl, runs `kinora batch` on it (stderr to <out>/batch.log), keeps its per-job result
+    lines in <out>/batch_results.jsonl."""
+    jp = os.path.join(out, "jobs.jsonl")
+    with open(jp, "w") as f:
+        for j in jobs:
+            f.write(json.dumps(j) + "\n")
+    t0 = time.time()
+    with open(os.path.join(out, "batch.log"), "w") as log:
+        r = subprocess.run(shlex.split(kinora) + ["batch", "--threads", "2", "--jobs", jp], stdout=subprocess.PIPE,
+                           stderr=log, text=True)
+    open(os.path.join(out, "batch_results.jsonl"), "w").write(r.stdout)
+    print(f"batch: {len(jobs)} jobs in {time.time() - t0:.0f} s, rc {r.returncode}", flush=True)
+
+
 def load_frames(d):
     files = sorted(glob.glob(os.path.join(d, "frame_*.png")))
     if not files:
@@ -113,18 +128,10 @@ def main():
         for i, p in enumerate(gen[:a.sweep_n]):
             jobs.append({"mode": "generate", "prompt": p["prompt"], "seed": p["seed"], "steps": st, "guidance": a.guidance,
                          "frames": FRAMES, "out": f"{out}/sweep{st}/{i:03d}", "format": "png"})
-    with open(os.path.join(out, "jobs.jsonl"), "w") as f:
-        for j in jobs:
-            f.write(json.dumps(j) + "\n")
     results = []
     rpath = os.path.join(out, "batch_results.jsonl")
     if not a.no_generate:
-        t0 = time.time()
-        with open(os.path.join(out, "batch.log"), "w") as log:
-            r = subprocess.run(shlex.split(a.kinora) + ["batch", "--threads", "2", "--jobs", os.path.join(out, "jobs.jsonl")],
-                               stdout=subprocess.PIPE, stderr=log, text=True)
-        open(rpath, "w").write(r.stdout)
-        print(f"batch: {len(jobs)} jobs in {time.time()-t0:.0f} s, rc {r.returncode}", flush=True)
+        run_batch(a.kinora, jobs, out)
     if os.path.exists(rpath):
         for line in open(rpath):
             line = line.strip()

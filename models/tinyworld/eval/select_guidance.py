@@ -15,16 +15,13 @@ runs once, at the chosen value.
 import argparse
 import json
 import os
-import shlex
-import subprocess
-import time
 
 import numpy as np
 
 from PIL import Image
 
 from eval.detect import animate_subject, detect, motion_ok, permanence_ok
-from eval.run_eval import FRAMES, adherence, load_frames
+from eval.run_eval import FRAMES, adherence, load_frames, run_batch
 from world.captions import caption, sample_spec
 from world.render import render
 
@@ -81,15 +78,7 @@ def main():
                 Image.fromarray(render(p["spec"], p["seed"])[0][0]).save(src)
             jobs.append({"mode": "animate", "prompt": p["prompt"], "seed": p["seed"], "steps": a.steps, "guidance": g,
                          "frames": FRAMES, "source": src, "out": f"{out}/a{g}/{i:03d}", "format": "png"})
-    jp = os.path.join(out, "jobs.jsonl")
-    with open(jp, "w") as f:
-        for j in jobs:
-            f.write(json.dumps(j) + "\n")
-    t0 = time.time()
-    with open(os.path.join(out, "batch.log"), "w") as log:
-        r = subprocess.run(shlex.split(a.kinora) + ["batch", "--threads", "2", "--jobs", jp], stdout=subprocess.PIPE,
-                           stderr=log, text=True)
-    print(f"batch: {len(jobs)} jobs in {time.time() - t0:.0f} s, rc {r.returncode}", flush=True)
+    run_batch(a.kinora, jobs, out)
     rows = []
     for g in gs:
         sc = []

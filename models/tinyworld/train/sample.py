@@ -16,8 +16,9 @@ def schedule(steps, shift):
 
 
 @torch.no_grad()
-def sample(model, emb, steps=16, guidance=3.0, shift=1.0, cond=None, mask=None, frames=16, seed=0):
-    """emb [B,384]; cond [B,C,F,16,16] clean latents of known frames; mask [B,1,F,16,16]."""
+def sample(model, emb, steps=16, guidance=3.0, shift=1.0, cond=None, mask=None, frames=16, seed=0, interval=(0.0, 1.0)):
+    """emb [B,384]; cond [B,C,F,16,16] clean latents of known frames; mask [B,1,F,16,16]; guidance applies
+    at flow times t within `interval` (one conditional call elsewhere)."""
     b = emb.shape[0]
     g = torch.Generator().manual_seed(seed)
     x = torch.randn((b, LATENT_C, frames, 16, 16), generator=g)
@@ -29,7 +30,7 @@ def sample(model, emb, steps=16, guidance=3.0, shift=1.0, cond=None, mask=None, 
     for i in range(steps):
         t, tn = ts[i].item(), ts[i + 1].item()
         tt = torch.full((b,), t)
-        if guidance != 1.0:
+        if guidance != 1.0 and interval[0] <= t <= interval[1]:
             x0 = model(torch.cat([x, x]), torch.cat([tt, tt]), torch.cat([emb, zero]),
                        torch.cat([cond, cond]), torch.cat([mask, mask]))
             xc, xu = x0.chunk(2)

@@ -88,7 +88,7 @@ def save_compact(path, model, ema, opt, state, limit=20 << 20):
     os.replace(tmp, path)
 
 
-def warm_start(path, model, ema):
+def warm_start(s, path, model, ema):
     """Start an arch that extends the checkpoint's (e.g. unet_ta -> unet_ta_tt) from its weights: every tensor
     it has is loaded, and the only ones allowed to be missing are the new zero-initialised modulations, so the
     model computes the checkpoint's function at the first step. Adam starts afresh (use --rewarm)."""
@@ -98,11 +98,10 @@ def warm_start(path, model, ema):
         bad = [k for k in r.missing_keys if ".mod." not in k]
         assert not bad and not r.unexpected_keys, f"{path} ({s['arch']}) does not extend to this arch: {bad} {r.unexpected_keys}"
     print(f"# warm start from {path} ({s['arch']}, step {s['step']}): {len(r.missing_keys)} new tensors at zero", flush=True)
-    return s
 
 
-def load_any(path, model, ema, opt):
-    s = torch.load(path, map_location="cpu", weights_only=False)
+def load_any(s, model, ema, opt):
+    """Weights, EMA and Adam's state from a checkpoint `s` (full, or compact with or without moments)."""
     dev = next(model.parameters()).device
     model.load_state_dict({k: v.float() for k, v in s["model"].items()})
     ema.load_state_dict({k: v.float() for k, v in s["ema"].items()})
@@ -156,12 +155,13 @@ def main():
     ck = os.path.join(a.out, "ckpt.pt")
     step, clips, sessions = 0, 0, []
     src = next((p for p in (ck, a.init, a.commit_ckpt) if p and os.path.exists(p)), None)
-    if src and src == a.init and torch.load(src, map_location="cpu", weights_only=False)["arch"] != a.arch:
-        s = warm_start(src, model, ema)       # another arch: its weights, the new layers at their zero init
-        step, clips, sessions = s["step"], s["clips"], s.get("sessions", [])
-    elif src:
-        s = load_any(src, model, ema, opt)
-        assert s["arch"] == a.arch, f"{src} holds {s['arch']}, not {a.arch}"
+    if src:
+        s = torch.load(src, map_location="cpu", weights_only=False)
+        if src == a.init and s["arch"] != a.arch:
+            warm_start(s, src, model, ema)    # another arch: its weights, the new layers at their zero init
+        else:
+            load_any(s, model, ema, opt)
+            assert s["arch"] == a.arch, f"{src} holds {s['arch']}, not {a.arch}"
         step, clips, sessions = s["step"], s["clips"], s.get("sessions", [])
     a.rewarm_from = step
     data_version = {"captions": os.path.relpath(a.captions, HERE), "captions_md5": md5(a.captions),
