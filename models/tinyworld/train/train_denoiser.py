@@ -91,8 +91,7 @@ def save_compact(path, model, ema, opt, state, limit=20 << 20):
 def warm_start(s, path, model, ema):
     """Start an arch that extends the checkpoint's (e.g. unet_ta -> unet_ta_tt) from its weights: every tensor
     it has is loaded, and the only ones allowed to be missing are the new zero-initialised modulations, so the
-    model computes the checkpoint's function at the first step. Adam starts afresh (use --rewarm)."""
-    s = torch.load(path, map_location="cpu", weights_only=False)
+    model computes the checkpoint's function at the first step. Adam starts afresh (use --rewarm). `s`: the checkpoint as loaded from `path`."""
     for dst, key in ((model, "model"), (ema, "ema")):
         r = dst.load_state_dict({k: v.float() for k, v in s[key].items()}, strict=False)
         bad = [k for k in r.missing_keys if ".mod." not in k]
