@@ -86,7 +86,7 @@ def make_batch(items, emb, encoder, seed, step, b, p_drop, mix=None):
     return {"step": step, "z": z.astype(np.float16), "y": y, "mask": m, "obj": np.stack(objs).astype(np.uint8)}
 
 
-def _worker(q, captions, emb_path, seed, start, b, p_drop, mask_p, occlude_x):
+def _worker(q, captions, emb_path, seed, start, every, b, p_drop, mask_p, occlude_x):
     import os
     import signal
     # A Ctrl+C or kill -TERM aimed at the run must reach the trainer (which checkpoints), not kill the
@@ -102,32 +102,41 @@ def _worker(q, captions, emb_path, seed, start, b, p_drop, mask_p, occlude_x):
     step = start
     while True:
         q.put(make_batch(items, emb, enc, seed, step, b, p_drop, mix))
-        step += 1
+        step += every
 
 
 class Prefetcher:
-    """Batches start, start+1, ... from a daemon worker process (a few batches ahead)."""
+    """Batches start, start+1, ... rendered ahead by `workers` daemon processes. Worker i renders the steps
+    start+i, start+i+workers, ... and they are read back in step order, so the batches do not depend on how
+    many workers there are (one on a 2-core machine, a dozen beside a GPU)."""
 
-    def __init__(self, captions, emb_path, seed, start, b, p_drop=0.1, ahead=6, mask_p=None, occlude_x=1.0):
+    def __init__(self, captions, emb_path, seed, start, b, p_drop=0.1, ahead=6, mask_p=None, occlude_x=1.0, workers=1):
         ctx = mp.get_context("fork")
-        self.q = ctx.Queue(ahead)
-        self.p = ctx.Process(target=_worker, args=(self.q, captions, emb_path, seed, start, b, p_drop, mask_p, occlude_x),
-                             daemon=True)
-        self.p.start()
-        self.expect = start
+        self.qs, self.ps = [], []
+        for i in range(workers):
+            q = ctx.Queue(max(2, ahead // workers))
+            p = ctx.Process(target=_worker, args=(q, captions, emb_path, seed, start + i, workers, b, p_drop, mask_p, occlude_x),
+                            daemon=True)
+            p.start()
+            self.qs.append(q)
+            self.ps.append(p)
+        self.start = self.expect = start
 
     def next(self):
+        i = (self.expect - self.start) % len(self.qs)
         while True:
             try:
-                d = self.q.get(timeout=5)
+                d = self.qs[i].get(timeout=5)
                 break
             except queue.Empty:
-                if not self.p.is_alive():
-                    raise RuntimeError(f"the render worker died (exit code {self.p.exitcode})")
+                if not self.ps[i].is_alive():
+                    raise RuntimeError(f"render worker {i} died (exit code {self.ps[i].exitcode})")
         assert d["step"] == self.expect, (d["step"], self.expect)
         self.expect += 1
         return d
 
     def close(self):
-        self.p.kill()
-        self.p.join(5)
+        for p in self.ps:
+            p.kill()
+        for p in self.ps:
+            p.join(5)

@@ -75,10 +75,11 @@ def save_compact(path, model, ema, opt, state, limit=20 << 20):
     moments; pass --rewarm so the first steps do not take full-size updates from an empty second moment)."""
     def pack(ema_dtype, moments=True):
         o = opt.state_dict()
-        st = {k: {"step": v["step"], "m": v["exp_avg"].half(), "sqrt_v": v["exp_avg_sq"].sqrt().half()}
+        st = {k: {"step": v["step"].cpu() if torch.is_tensor(v["step"]) else v["step"],
+                  "m": v["exp_avg"].half().cpu(), "sqrt_v": v["exp_avg_sq"].sqrt().half().cpu()}
               for k, v in o["state"].items()} if moments else {}
-        return {"model": {k: v.half() for k, v in model.state_dict().items()},
-                "ema": {k: v.to(ema_dtype) for k, v in ema.state_dict().items()},
+        return {"model": {k: v.half().cpu() for k, v in model.state_dict().items()},
+                "ema": {k: v.to(ema_dtype).cpu() for k, v in ema.state_dict().items()},
                 "opt_state": st, "opt_groups": o["param_groups"], **state}
     tmp = path + ".tmp"
     for ema_dtype, moments in ((torch.float32, True), (torch.float16, True), (torch.float16, False)):
@@ -100,13 +101,16 @@ def warm_start(s, path, model, ema):
 
 
 def load_any(s, model, ema, opt):
-    """Weights, EMA and Adam's state from a checkpoint `s` (full, or compact with or without moments)."""
-    dev = next(model.parameters()).device
+    """Weights, EMA and (when `opt` is given) Adam's state from a checkpoint `s` (full, or compact with or
+    without moments). Adam's state goes to the device its parameters are on."""
     model.load_state_dict({k: v.float() for k, v in s["model"].items()})
     ema.load_state_dict({k: v.float() for k, v in s["ema"].items()})
+    if opt is None:
+        return s
     if "opt" in s:
         opt.load_state_dict(s["opt"])
     else:
+        dev = next(model.parameters()).device
         st = {int(k): {"step": v["step"], "exp_avg": v["m"].float().to(dev), "exp_avg_sq": v["sqrt_v"].float().to(dev) ** 2}
               for k, v in s["opt_state"].items()}
         if st:                       # a compact checkpoint of a wide model keeps no moments: Adam starts afresh
@@ -142,25 +146,34 @@ def main():
                     help="share of each known-frames mode (default: train/data2.py MASK_P)")
     ap.add_argument("--occlude-x", type=float, default=1.0, help="draw occlusion captions N times as often")
     ap.add_argument("--init", default="", help="compact or full checkpoint to start from when <out> has none")
+    ap.add_argument("--workers", type=int, default=1, help="render processes (1 on 2 cores; a dozen beside a GPU)")
+    ap.add_argument("--amp", choices=["none", "bf16"], default="none", help="bf16 autocast (a GPU; this CPU is 4-5x slower with it)")
+    ap.add_argument("--decay-at-minutes", type=float, default=0,
+                    help="with --stop-after: start the cool-down at this minute, over the steps the measured rate "
+                         "says are left (a run on a borrowed GPU whose step count is not known ahead); logged in the session")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     os.makedirs(a.out, exist_ok=True)
 
     dev = torch.device(a.device)
-    model, ema = TW2_ARCHS[a.arch]().to(dev), TW2_ARCHS[a.arch]().to(dev)
+    if dev.type == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
+    # Built and loaded on the CPU; moved to the device after the render workers have forked (a CUDA context
+    # must not be inherited by a forked process).
+    model, ema = TW2_ARCHS[a.arch](), TW2_ARCHS[a.arch]()
     ema.load_state_dict(model.state_dict())
     ema.eval()
-    opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=0.01, betas=(0.9, 0.99))
     ck = os.path.join(a.out, "ckpt.pt")
-    step, clips, sessions = 0, 0, []
+    step, clips, sessions, opt_src = 0, 0, [], None
     src = next((p for p in (ck, a.init, a.commit_ckpt) if p and os.path.exists(p)), None)
     if src:
         s = torch.load(src, map_location="cpu", weights_only=False)
         if src == a.init and s["arch"] != a.arch:
-            warm_start(s, src, model, ema)    # another arch: its weights, the new layers at their zero init
+            warm_start(s, src, model, ema)    # another arch: its weights, the new layers at their zero init; Adam afresh
         else:
-            load_any(s, model, ema, opt)
             assert s["arch"] == a.arch, f"{src} holds {s['arch']}, not {a.arch}"
+            load_any(s, model, ema, None)
+            opt_src = s
         step, clips, sessions = s["step"], s["clips"], s.get("sessions", [])
     a.rewarm_from = step
     data_version = {"captions": os.path.relpath(a.captions, HERE), "captions_md5": md5(a.captions),
@@ -171,7 +184,8 @@ def main():
                "from_step": step, "resumed_from": os.path.relpath(src) if src else None, "threads": a.threads,
                "data": data_version, "p_backdrop": P_BACKDROP, "obj_weight": a.obj_weight,
                "lr": a.lr, "rewarm": a.rewarm, "decay_start": a.decay_start, "decay_steps": a.decay_steps,
-               "mask_p": a.mask_p or MASK_P, "occlude_x": a.occlude_x}
+               "mask_p": a.mask_p or MASK_P, "occlude_x": a.occlude_x, "device": a.device, "batch": a.batch,
+               "workers": a.workers, "amp": a.amp}
     sessions.append(session)
     print(f"# config {json.dumps(cfg)}\n# session {json.dumps(session)}", flush=True)
     json.dump(cfg, open(os.path.join(a.out, "config.json"), "w"), indent=1)
@@ -183,12 +197,21 @@ def main():
     stop = {"why": None}
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda n, f: stop.update(why=signal.Signals(n).name))
-    data = Prefetcher(a.captions, a.emb, a.seed, step, a.batch, mask_p=a.mask_p, occlude_x=a.occlude_x)
+    data = Prefetcher(a.captions, a.emb, a.seed, step, a.batch, mask_p=a.mask_p, occlude_x=a.occlude_x, workers=a.workers)
+    model.to(dev)
+    ema.to(dev)
+    opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=0.01, betas=(0.9, 0.99),
+                            **({"fused": True} if dev.type == "cuda" else {}))
+    if opt_src is not None:
+        load_any(opt_src, model, ema, opt)
+    del opt_src
+    params, ema_params = list(model.parameters()), list(ema.parameters())
 
     t_start = time.time()
     wall0 = session_wall = time.time()
     cpu0 = cpu_seconds()
-    last_curve, n_log, tl = time.time(), 0, 0.0
+    last_curve, n_log = time.time(), 0
+    tl = torch.zeros((), device=dev)     # summed on the device: no host sync every step
 
     def state():
         session.update(to_step=step, wall_s=round(time.time() - session_wall),
@@ -229,11 +252,17 @@ def main():
         if a.stop_after and time.time() - t_start > a.stop_after * 60:
             stop["why"] = "stop-after"
             break
+        if a.decay_at_minutes and not a.decay_start and time.time() - t_start > a.decay_at_minutes * 60:
+            rate = (step - a.rewarm_from) / (time.time() - t_start)
+            a.decay_start = step
+            a.decay_steps = max(1, int(rate * (a.stop_after * 60 - (time.time() - t_start))))
+            session.update(decay_start=a.decay_start, decay_steps=a.decay_steps)
+            print(f"# cool-down from step {a.decay_start} over {a.decay_steps} steps ({rate:.1f} steps/s)", flush=True)
         lr = lr_at(step, a)
         for g in opt.param_groups:
             g["lr"] = lr
         d = data.next()
-        z = torch.from_numpy(d["z"]).float().to(dev)
+        z = torch.from_numpy(d["z"]).to(dev).float()
         y = torch.from_numpy(d["y"]).to(dev)
         b = z.shape[0]
         m = torch.from_numpy(d["mask"])[:, None, :, None, None].expand(b, 1, FRAMES, 16, 16).to(dev)
@@ -243,9 +272,10 @@ def main():
         noise = torch.randn(z.shape, generator=gen).to(dev)
         tt = t[:, None, None, None, None]
         xt = (1 - tt) * z + tt * noise
-        pred = model(xt, t, y, z * m, m)
+        with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=a.amp == "bf16"):
+            pred = model(xt, t, y, z * m, m)
         w = (1.0 + a.obj_weight * obj) * (1 - m)
-        loss = (((pred - z) ** 2) * w).sum() / (w.sum() * LATENT_C)
+        loss = (((pred.float() - z) ** 2) * w).sum() / (w.sum() * LATENT_C)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -254,15 +284,18 @@ def main():
         clips += b
         dec = ema_decay(step, a)
         with torch.no_grad():
-            for pe, pm in zip(ema.parameters(), model.parameters()):
-                pe.mul_(dec).add_(pm.detach(), alpha=1 - dec)
-        tl += loss.item()
+            torch._foreach_lerp_(ema_params, params, 1 - dec)
+            tl += loss.detach()
         n_log += 1
         if step % 50 == 0:
-            now, cpu = time.time(), cpu_seconds()
-            print(f"step {step} clips {clips} lr {lr:.2e} loss {tl / n_log:.4f} clips/s {n_log * b / (now - wall0):.1f} "
+            now, cpu, mean_loss = time.time(), cpu_seconds(), tl.item() / n_log
+            print(f"step {step} clips {clips} lr {lr:.2e} loss {mean_loss:.4f} clips/s {n_log * b / (now - wall0):.1f} "
                   f"cpu {(cpu - cpu0) / (now - wall0) / os.cpu_count():.2f}", flush=True)
-            wall0, cpu0, n_log, tl = now, cpu, 0, 0.0
+            wall0, cpu0, n_log = now, cpu, 0
+            tl.zero_()
+            if not math.isfinite(mean_loss):    # checked before any checkpoint of this step: the last one written is sound
+                stop["why"] = "non-finite loss"
+                break
         if step % a.ckpt_every == 0:
             checkpoint()
         if curve and time.time() - last_curve > a.curve_minutes * 60:
@@ -270,6 +303,8 @@ def main():
             last_curve = time.time()
             wall0, cpu0 = time.time(), cpu_seconds()
     data.close()
+    if stop["why"] == "non-finite loss":
+        raise SystemExit(f"# stopped at step {step}: the loss is not finite; the last checkpoint is the one to resume from")
     checkpoint()
     if curve:
         run_curve()

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# One Tiny World 2 training session on a borrowed GPU machine: the same train_denoiser as on the CPU
+# (--device cuda), resumed from the committed checkpoint and written back as the committed checkpoint.
+#
+#   models/tinyworld/train/gpu_run.sh MINUTES OUT_DIR [extra train_denoiser args...]
+#
+# Run from the repository root of a checkout on that machine. OUT_DIR receives the compact checkpoint
+# (<name>.pt + .json, copy both over train/checkpoints/), the log and a GPU load trace. The cool-down
+# starts at 2/3 of MINUTES (WSD: train/train_denoiser.py lr_at) so what comes back can ship.
+#
+# Data: train/data/{captions.jsonl,emb.npy} when that machine has them (train/run_tw2.sh makes them, with
+# Java); else .gpu/{captions.jsonl.gz,emb16.npy}, made here by `gpu_run.sh --pack-data` (the embeddings in
+# fp16: 46 MB instead of 92, so the copy sent to the machine stays under its 64 MiB limit).
+#
+# Env: ARCH (default: the committed checkpoint's), CKPT (default train/checkpoints/tinyworld2_w48.pt),
+# BATCH (64), LR (1.5e-3), DEVICE (cuda; cpu for a dry run), WORKERS (cores - 2: rendering, not the GPU, is what limits clips/s).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+tw="$root/models/tinyworld"
+if [ "${1:-}" = "--pack-data" ]; then
+  mkdir -p "$root/.gpu"
+  gzip -9 -n -c "$tw/train/data/captions.jsonl" > "$root/.gpu/captions.jsonl.gz"
+  python3 -c "import numpy as np, sys; np.save(sys.argv[2], np.load(sys.argv[1]).astype(np.float16))" \
+    "$tw/train/data/emb.npy" "$root/.gpu/emb16.npy"
+  ls -l "$root/.gpu"
+  exit 0
+fi
+minutes="$1"; out="$(mkdir -p "$2" && cd "$2" && pwd)"; shift 2
+ckpt="${CKPT:-$tw/train/checkpoints/tinyworld2_w48.pt}"
+arch="${ARCH:-$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['arch'])" "${ckpt%.pt}.json")}"
+if [ -f "$tw/train/data/emb.npy" ]; then
+  captions="$tw/train/data/captions.jsonl"; emb="$tw/train/data/emb.npy"
+else
+  captions=/tmp/tw_captions.jsonl; emb="$root/.gpu/emb16.npy"
+  gunzip -c "$root/.gpu/captions.jsonl.gz" > "$captions"
+fi
+name="$(basename "$ckpt")"
+cp "$ckpt" "$out/$name"; cp "${ckpt%.pt}.json" "$out/${name%.pt}.json"
+workers="${WORKERS:-$(( $(nproc) - 2 ))}"
+{ nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv; nproc; lscpu | grep 'Model name' || true; python3 -c "import torch; print('torch', torch.__version__)"; } > "$out/machine.txt" 2>&1
+nvidia-smi --query-gpu=timestamp,utilization.gpu,memory.used --format=csv -l 15 > "$out/gpu_load.csv" 2>/dev/null &
+smi=$!
+cd "$tw"
+set +e
+PYTHONUNBUFFERED=1 python3 -m train.train_denoiser --out /tmp/tw_gpu_run --arch "$arch" --commit-ckpt "$out/$name" \
+  --captions "$captions" --emb "$emb" --device "${DEVICE:-cuda}" --threads 2 --workers "$workers" --batch "${BATCH:-64}" \
+  --lr "${LR:-1.5e-3}" --stop-after "$minutes" --decay-at-minutes "$(python3 -c "print(round($minutes * 2 / 3, 2))")" \
+  --ckpt-every 1000 --curve-minutes 0 "$@" 2>&1 | tee "$out/train.log"
+rc=${PIPESTATUS[0]}
+kill "$smi" 2>/dev/null
+exit "$rc"
