@@ -37,10 +37,14 @@ fi
 name="$(basename "$ckpt")"
 cp "$ckpt" "$out/$name"; cp "${ckpt%.pt}.json" "$out/${name%.pt}.json"
 workers="${WORKERS:-$(( $(nproc) - 2 ))}"
-{ nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv; nproc; lscpu | grep 'Model name' || true; python3 -c "import torch; print('torch', torch.__version__)"; } > "$out/machine.txt" 2>&1
+{ nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv || true; nproc; lscpu | grep 'Model name' || true; python3 -c "import torch; print('torch', torch.__version__)"; } > "$out/machine.txt" 2>&1
 nvidia-smi --query-gpu=timestamp,utilization.gpu,memory.used --format=csv -l 15 > "$out/gpu_load.csv" 2>/dev/null &
 smi=$!
 cd "$tw"
+# The first GPU session (2026-11-30, train/logs/tw2w_gpu1.log) rendered only ~240 clips/s with 14 workers, GPU 14 %
+# busy: ~17 clips/s a worker against ~120 on one core here. Suspected (not yet measured there): each forked worker's
+# numpy BLAS (the encoder's einsum) starting a thread per core, 14 x 16 threads on 16 cores. One BLAS thread each.
+export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 set +e
 PYTHONUNBUFFERED=1 python3 -m train.train_denoiser --out /tmp/tw_gpu_run --arch "$arch" --commit-ckpt "$out/$name" \
   --captions "$captions" --emb "$emb" --device "${DEVICE:-cuda}" --threads 2 --workers "$workers" --batch "${BATCH:-64}" \
