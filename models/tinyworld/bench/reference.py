@@ -200,7 +200,7 @@ def _denoiser_candidates():
 def _denoiser_from_ckpt(path):
     from train.nets import TW2_ARCHS, Denoiser
     ck = torch.load(path, map_location="cpu", weights_only=False)
-    if ck.get("arch") in TW2_ARCHS:                      # train_denoiser's Tiny World 2 checkpoints (load_any's layout)
+    if ck.get("arch") in TW2_ARCHS:                      # train_denoiser's Tiny World 2 checkpoints (load_weights' layout)
         den = TW2_ARCHS[ck["arch"]]()
         den.load_state_dict({k: v.float() for k, v in ck["ema"].items()})
         return den, f"Tiny World 2 {ck['arch']}"

@@ -20,7 +20,6 @@ from bench.fold_frames import fold_file
 from train.attention_layout import for_export
 from train.export import ROOT, sha256, write_bin
 from train.nets import LATENT_C, TEXT_DIM, TW2_ARCHS, DenoiserTA
-from train.train_denoiser import load_any
 
 NAMES = ["sample", "timestep", "text_embeds", "cond", "mask"]
 DYN = {"sample": {0: "B", 2: "F"}, "timestep": {0: "B"}, "text_embeds": {0: "B"},

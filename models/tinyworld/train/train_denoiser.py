@@ -7,7 +7,7 @@ noise all follow the step. A run may span several sessions:
   * every --ckpt-every steps and on SIGTERM/SIGINT/--stop-after, <out>/ckpt.pt (fp32 + optimizer)
     is written, and --commit-ckpt (default train/checkpoints/tinyworld2.pt: EMA fp32, weights and
     Adam moments fp16, under 20 MB) with its JSON log of sessions beside it;
-  * a new invocation resumes from <out>/ckpt.pt, or, on a fresh machine, from --commit-ckpt.
+  * a new invocation resumes from <out>/ckpt.pt or --commit-ckpt, whichever is further along (on a fresh machine: the committed one).
 
 Run from models/tinyworld/ with the repository's venv (train/setup_venv.sh):
   nohup ../../.venv/bin/python -m train.train_denoiser --out train/runs/tw2 --arch unet_ta \
@@ -100,22 +100,32 @@ def warm_start(s, path, model, ema):
     print(f"# warm start from {path} ({s['arch']}, step {s['step']}): {len(r.missing_keys)} new tensors at zero", flush=True)
 
 
-def load_any(s, model, ema, opt):
-    """Weights, EMA and (when `opt` is given) Adam's state from a checkpoint `s` (full, or compact with or
-    without moments). Adam's state goes to the device its parameters are on."""
+def load_weights(s, model, ema):
+    """Weights and EMA from a checkpoint `s` (full or compact)."""
     model.load_state_dict({k: v.float() for k, v in s["model"].items()})
     ema.load_state_dict({k: v.float() for k, v in s["ema"].items()})
-    if opt is None:
-        return s
+
+
+def load_opt(s, opt):
+    """Adam's state from a checkpoint `s` (full, or compact with or without moments), on the device of its parameters."""
     if "opt" in s:
         opt.load_state_dict(s["opt"])
-    else:
-        dev = next(model.parameters()).device
-        st = {int(k): {"step": v["step"], "exp_avg": v["m"].float().to(dev), "exp_avg_sq": v["sqrt_v"].float().to(dev) ** 2}
-              for k, v in s["opt_state"].items()}
-        if st:                       # a compact checkpoint of a wide model keeps no moments: Adam starts afresh
-            opt.load_state_dict({"state": st, "param_groups": s["opt_groups"]})
-    return s
+        return
+    dev = opt.param_groups[0]["params"][0].device
+    st = {int(k): {"step": v["step"], "exp_avg": v["m"].float().to(dev), "exp_avg_sq": v["sqrt_v"].float().to(dev) ** 2}
+          for k, v in s["opt_state"].items()}
+    if st:                       # a compact checkpoint of a wide model keeps no moments: Adam starts afresh
+        opt.load_state_dict({"state": st, "param_groups": s["opt_groups"]})
+
+
+def resume_source(ck, init, commit_ckpt):
+    """The checkpoint to start from: the run folder's or the committed one, whichever is further along (a run
+    folder left on this machine by an earlier session must not shadow a newer committed checkpoint, e.g. one
+    trained on a GPU); --init only when neither exists."""
+    have = [p for p in (ck, commit_ckpt) if p and os.path.exists(p)]
+    if have:
+        return max(have, key=lambda p: torch.load(p, map_location="cpu", weights_only=False)["step"])
+    return init if init and os.path.exists(init) else None
 
 
 def main():
@@ -165,14 +175,14 @@ def main():
     ema.eval()
     ck = os.path.join(a.out, "ckpt.pt")
     step, clips, sessions, opt_src = 0, 0, [], None
-    src = next((p for p in (ck, a.init, a.commit_ckpt) if p and os.path.exists(p)), None)
+    src = resume_source(ck, a.init, a.commit_ckpt)
     if src:
         s = torch.load(src, map_location="cpu", weights_only=False)
         if src == a.init and s["arch"] != a.arch:
             warm_start(s, src, model, ema)    # another arch: its weights, the new layers at their zero init; Adam afresh
         else:
             assert s["arch"] == a.arch, f"{src} holds {s['arch']}, not {a.arch}"
-            load_any(s, model, ema, None)
+            load_weights(s, model, ema)
             opt_src = s
         step, clips, sessions = s["step"], s["clips"], s.get("sessions", [])
     a.rewarm_from = step
@@ -203,7 +213,7 @@ def main():
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=0.01, betas=(0.9, 0.99),
                             **({"fused": True} if dev.type == "cuda" else {}))
     if opt_src is not None:
-        load_any(opt_src, model, ema, opt)
+        load_opt(opt_src, opt)
     del opt_src
     params, ema_params = list(model.parameters()), list(ema.parameters())
 
