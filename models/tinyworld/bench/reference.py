@@ -45,6 +45,7 @@ TINYWORLD = os.environ.get("KINORA_TINYWORLD_CODE", os.path.dirname(HERE))
 sys.path.insert(0, TINYWORLD)
 PACK = os.path.dirname(HERE)                                   # models/tinyworld: the shipped pack
 TW2_CKPT = os.path.join(TINYWORLD, "train", "checkpoints", "tinyworld2.pt")
+DEC2_CKPT = os.path.join(TINYWORLD, "train", "checkpoints", "decoder2.pt")
 
 MASK64 = (1 << 64) - 1
 WINDOW = 16
@@ -245,8 +246,8 @@ def load_models(pack_dir, ckpt_path=None, ae_path=None):
     """(denoiser, decoder, description): the pack's weights in train/nets.py's classes, checked against
     the pack's parity tensors. The denoiser comes from ckpt_path when given, else from denoiser.onnx
     (each architecture of nets.py is tried), else from the committed Tiny World 2 checkpoint; the
-    decoder from ae_path when given, else from vae_decoder.onnx."""
-    from train.nets import Decoder
+    decoder from ae_path when given, else from vae_decoder.onnx (each decoder class of nets.py is
+    tried), else from the committed Decoder 2 checkpoint."""
     tried = []
     den = None
     sources = [("checkpoint " + ckpt_path, lambda: _denoiser_from_ckpt(ckpt_path))] if ckpt_path else []
@@ -271,17 +272,45 @@ def load_models(pack_dir, ckpt_path=None, ae_path=None):
                          + "); tried\n" + "\n".join(tried)
                          + "\nPass the checkpoint it was exported from with --ckpt (train_denoiser's ckpt.pt or"
                          " train/checkpoints/tinyworld2.pt).")
-    dec = Decoder().eval()
-    dec_src = ae_path or os.path.join(pack_dir, "vae_decoder.onnx")
-    try:
-        if ae_path:
-            dec.load_state_dict(torch.load(ae_path, map_location="cpu")["D"])
-        else:
-            state_from_onnx(dec, dec_src, _probe(pack_dir, "vae_decoder.onnx"))
-        worst = _verified(dec, pack_dir, "vae_decoder.onnx", dec_src)
-    except (MappingError, RuntimeError, KeyError) as e:
-        raise SystemExit(f"reference: no weights for the pack's decoder from {dec_src}: {e}")
-    return den, dec, f"{den_desc}; decoder from {dec_src} (parity max |diff| {worst:.1e})"
+    dec, dec_desc, tried = None, None, []
+    for source, make in _decoder_sources(pack_dir, ae_path):
+        try:
+            model, label = make()
+            worst = _verified(model, pack_dir, "vae_decoder.onnx", source)
+            dec, dec_desc = model, f"decoder {label} from {source.split(' as ')[0]} (parity max |diff| {worst:.1e})"
+            break
+        except (MappingError, RuntimeError, KeyError, ValueError) as e:
+            tried.append(f"  {source}: {e}")
+    if dec is None:
+        raise SystemExit("reference: no weights reproduce the pack's decoder (" + os.path.join(pack_dir, "vae_decoder.onnx")
+                         + "); tried\n" + "\n".join(tried) + "\nPass the checkpoint it was exported from with --ae.")
+    return den, dec, f"{den_desc}; {dec_desc}"
+
+
+def _decoder_sources(pack_dir, ae_path):
+    """(source, make) pairs, make() -> (decoder, label): the --ae checkpoint alone when given; else the pack's
+    vae_decoder.onnx as each decoder class of nets.py (1.x-2.1's Decoder, 2.2's DecoderV2), then the committed
+    Decoder 2 checkpoint."""
+    from train.nets import Decoder, DecoderV2
+
+    def from_ckpt(path):
+        ck = torch.load(path, map_location="cpu", weights_only=False)
+        if "dec" in ck:                                   # train_decoder2's checkpoint
+            dec = DecoderV2().eval()
+            dec.load_state_dict(ck["dec"])
+            return dec, "DecoderV2"
+        dec = Decoder().eval()                            # 1.x's autoencoder checkpoint (ae_final.pt)
+        dec.load_state_dict(ck["D"])
+        return dec, "Decoder"
+    if ae_path:
+        return [("checkpoint " + ae_path, lambda: from_ckpt(ae_path))]
+    onnx_path = os.path.join(pack_dir, "vae_decoder.onnx")
+    sources = [(f"{onnx_path} as {cls.__name__}",
+                lambda cls=cls: (state_from_onnx(cls().eval(), onnx_path, _probe(pack_dir, "vae_decoder.onnx")), cls.__name__))
+               for cls in (Decoder, DecoderV2)]
+    if os.path.isfile(DEC2_CKPT):
+        sources.append(("checkpoint " + DEC2_CKPT, lambda: from_ckpt(DEC2_CKPT)))
+    return sources
 
 
 def sigmas(steps, shift):
