@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Every measurement of docs/benchmarks.md, in order, into bench/results/<UTC date-time>/. Takes ~30 min
-# on a 2-core machine; run it on an otherwise idle machine. Works from a clean clone: bench/setup-python.sh makes
-# the venv (torch 2.13) for the PyTorch side, bench/kb builds the product and the benchmark module.
+# Every measurement of docs/benchmarks.md, in order, into bench/results/<UTC date-time>/. Took 5 min on a
+# 2-core machine on 2026-12-01 (builds and the venv not counted); run it on an otherwise idle machine. Works
+# from a clean clone: bench/setup-python.sh makes the venv (torch 2.13) for the PyTorch side, bench/kb builds the
+# product and the benchmark module.
 #   PACK=tinyworld RUNS=3 SOAK_STEPS=16 bench/run_all.sh
 # Tiny World 2's export folds its graph itself (train/export2.py), so the shipped pack is measured as it is;
 # for an unfolded pack of another architecture, bench/fold_pack.sh makes the folded copy to measure beside it.
