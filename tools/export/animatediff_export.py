@@ -38,14 +38,12 @@ export before pack.json is written.
 import argparse
 import contextlib
 import datetime
-import gc
 import json
 import os
 import shutil
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -53,7 +51,6 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import wan_export as common  # noqa: E402  (graph passes, fp16, parity and manifest helpers)
-from svd_export import store_fp16_weights  # noqa: E402
 
 OPSET = common.OPSET
 FAMILY = "animatediff-sd15"
@@ -189,7 +186,7 @@ def main():
     if args.height % 8 or args.width % 8:
         sys.exit("animatediff_export: --height/--width must be multiples of 8 (AnimateDiffPipeline.check_inputs)")
     t_start = time.time()
-    diffusers = common.import_diffusers(args.diffusers_src)
+    diffusers = common.import_diffusers(args.diffusers_src, "animatediff_export")
     import onnx
     import onnxruntime
     import torch
@@ -247,42 +244,11 @@ def main():
         shutil.rmtree(out)
     out.mkdir(parents=True)
     tmp = Path(tempfile.mkdtemp(prefix="animatediff-export-"))
-    ext = args.external_data_over_mb * 1e6
     report = {"parity": {}, "precision": {}, "seconds": {}, "fp16StoredWeights": {}}
-    extra = []
     rng = np.random.default_rng(0)
 
-    def finish(name, raw_path, precision, feeds_list, torch_fn):
-        model = common.load_onnx(raw_path)
-        if precision == "fp16":
-            model = common.to_fp16(model)
-        model = common.strip(model)
-        if args.store_fp16_weights and precision == "fp32":
-            report["fp16StoredWeights"][name] = store_fp16_weights(model)
-        path = out / name / "model.onnx"
-        extra.extend(common.save_onnx(model, path, ext))
-        ops = Counter(n.op_type for n in model.graph.node)
-        ins, outs = common.io_specs(model)
-        summary = {"inputs": ins, "outputs": outs, "nodes": len(model.graph.node),
-                   "contribOps": sorted({f"{n.domain}.{n.op_type}" for n in model.graph.node if n.domain == common.MS_DOMAIN})}
-        del model
-        gc.collect()
-        report["precision"][name] = precision
-        sess = common.ort_session(path)
-        tol = args.parity_tolerance if precision == "fp32" else max(args.parity_tolerance, 5e-2)
-        checks = []
-        for feeds in feeds_list:
-            err, mag, shape = common.parity(sess, torch_fn, feeds)
-            checks.append({"shape": shape, "max_abs_err": err, "max_abs_ref": mag})
-            log(f"{name}: ORT vs torch at {shape}: max |diff| {err:.3g} (|ref| up to {mag:.3g})")
-            if err > tol:
-                shutil.rmtree(out, ignore_errors=True)  # no half-written pack folder to mistake for a usable one
-                sys.exit(f"animatediff_export: {name} differs from torch by {err:.3g} > {tol:g}; pack not usable")
-        report["parity"][name] = checks
-        log(f"{name}: {summary['nodes']} nodes, softmax {ops['Softmax']}, {path.stat().st_size / 1e6:.2f} MB")
-        del sess
-        gc.collect()
-        return summary
+    graphs = common.PackGraphs("animatediff_export", out, args, report)
+    finish = graphs.finish
 
     # 1. text encoder: ids padded to 77, batch dynamic (the prompt and the negative prompt: 1 or 2).
     t0 = time.time()
@@ -340,14 +306,7 @@ def main():
     shutil.copy(model_dir / "model_index.json", out / "model_index.json")
 
     # 5. manifest
-    def onnx_component(name, summary, roles):
-        ins, outs = summary["inputs"], summary["outputs"]
-        for t in ins + outs:
-            t["role"] = roles[t["name"]]
-        e = common.file_entry(out, f"{name}/model.onnx")
-        e.update({"precision": report["precision"][name], "opset": OPSET, "contribOps": summary["contribOps"],
-                  "inputs": ins, "outputs": outs})
-        return e
+    onnx_component = graphs.component
 
     components = {
         "text_encoder": onnx_component("text_encoder", te_model, {"input_ids": "input_ids", "last_hidden_state": "hidden_states"}),
@@ -382,7 +341,7 @@ def main():
         "vae": {"kind": "image2d", "decode": "perFrame", "chunkFrames": min(args.decode_chunk_size, frames),
                 "input": "latents*(1/scalingFactor)", "pixelRange": [-1.0, 1.0], "clamped": False},
         "components": components,
-        "extraFiles": [common.file_entry(out, str(p.relative_to(out))) for p in extra],
+        "extraFiles": [common.file_entry(out, str(p.relative_to(out))) for p in graphs.extra],
     }
 
     git_rev = None

@@ -27,7 +27,6 @@ ONNX graphs on onnxruntime with the pack's tokenizer.json (tokenizers) and diffu
 """
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -36,6 +35,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+from wan_export import import_diffusers, save_npy as save  # noqa: E402  (one copy for every tool)
 
 CASE = dict(prompt="A corgi walking in the park, fireworks over the harbour!", negative_prompt="low quality, blurry",
             height=32, width=48, frames=8, steps=4, guidance=7.5, decode_chunk_size=5, noise_seed=43)
@@ -52,24 +52,6 @@ TOKEN_PROMPTS = [
 
 def log(msg):
     print(f"animatediff_reference: {msg}", file=sys.stderr, flush=True)
-
-
-def import_diffusers(arg):
-    src = arg or os.environ.get("DIFFUSERS_SRC")
-    if src:
-        sys.path.insert(0, str(Path(src).resolve()))
-    try:
-        import diffusers  # noqa: F401
-    except ImportError:
-        sys.exit("animatediff_reference: pass --diffusers-src <diffusers>/src or set DIFFUSERS_SRC")
-
-
-def save(folder, name, array, files):
-    array = np.ascontiguousarray(array)
-    if array.dtype == np.float64:
-        array = array.astype(np.float32)
-    np.save(folder / f"{name}.npy", array)
-    files[f"{name}.npy"] = {"shape": list(array.shape), "dtype": str(array.dtype)}
 
 
 def case_noise(pipe, cfg):
@@ -303,7 +285,7 @@ def main():
     ap.add_argument("--check-pack", action="store_true", help="also run the job through the pack's ONNX graphs")
     args = ap.parse_args()
     t_start = time.time()
-    import_diffusers(args.diffusers_src)
+    import_diffusers(args.diffusers_src, "animatediff_reference")
     import torch
     from diffusers import AnimateDiffPipeline
     torch.manual_seed(0)

@@ -43,7 +43,6 @@ import shutil
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -134,7 +133,7 @@ def main():
         sys.exit("cogvideox_export: --frames must be 8k+1 (9, 17, 25, ..., 49: an odd number of latent frames) and "
                  "--height/--width multiples of 16")
     t_start = time.time()
-    diffusers = common.import_diffusers(args.diffusers_src)
+    diffusers = common.import_diffusers(args.diffusers_src, "cogvideox_export")
     import onnx
     import onnxruntime
     import torch
@@ -179,45 +178,11 @@ def main():
         shutil.rmtree(out)
     out.mkdir(parents=True)
     tmp = Path(tempfile.mkdtemp(prefix="cogvideox-export-"))
-    ext = args.external_data_over_mb * 1e6
     report = {"fusions": {}, "parity": {}, "precision": {}, "seconds": {}}
-    extra = []
     rng = np.random.default_rng(0)
 
-    def finish(name, raw_path, fuse, precision, feeds_list, torch_fn):
-        model = common.load_onnx(raw_path)
-        fused = {}
-        if fuse and not args.no_fusion:
-            model, stats = common.ort_optimize(model, heads, heads * head_dim)
-            n = common.fuse_sdpa_to_mha(model, heads, head_dim)
-            fused = {"ort_optimizer": stats, "sdpa_to_MultiHeadAttention": n}
-        if precision == "fp16":
-            model = common.to_fp16(model)
-        model = common.strip(model)
-        path = out / name / "model.onnx"
-        extra.extend(common.save_onnx(model, path, ext))
-        ops = Counter(n.op_type for n in model.graph.node)
-        ins, outs = common.io_specs(model)
-        summary = {"inputs": ins, "outputs": outs, "nodes": len(model.graph.node),
-                   "contribOps": sorted({f"{n.domain}.{n.op_type}" for n in model.graph.node if n.domain == common.MS_DOMAIN})}
-        del model
-        gc.collect()
-        report["fusions"][name] = fused
-        report["precision"][name] = precision
-        sess = common.ort_session(path)
-        tol = args.parity_tolerance if precision == "fp32" else max(args.parity_tolerance, 5e-2)
-        checks = []
-        for feeds in feeds_list:
-            err, mag, shape = common.parity(sess, torch_fn, feeds)
-            checks.append({"shape": shape, "max_abs_err": err, "max_abs_ref": mag})
-            log(f"{name}: ORT vs torch at {shape}: max |diff| {err:.3g} (|ref| up to {mag:.3g})")
-            if err > tol:
-                sys.exit(f"cogvideox_export: {name} differs from torch by {err:.3g} > {tol:g}; pack not usable")
-        report["parity"][name] = checks
-        log(f"{name}: {summary['nodes']} nodes, softmax {ops['Softmax']}, fused {fused}")
-        del sess
-        gc.collect()
-        return summary
+    graphs = common.PackGraphs("cogvideox_export", out, args, report, attention=(heads, head_dim))
+    finish = graphs.finish
 
     # 1. text encoder: input_ids only (see the docstring), dynamic batch and sequence (the pipeline pads to 226).
     # The TorchScript exporter, as for Wan's UMT5 and LTX's T5 (the dynamo exporter fails on transformers' T5
@@ -231,7 +196,7 @@ def main():
 
     def text_feeds(bsz, n):
         return {"input_ids": rng.integers(0, te_cfg.vocab_size, (bsz, n)).astype(np.int64)}
-    te_model = finish("text_encoder", tmp / "te.onnx", False, "fp32", [text_feeds(1, TEXT_LEN), text_feeds(2, 7)], te)
+    te_model = finish("text_encoder", tmp / "te.onnx", "fp32", [text_feeds(1, TEXT_LEN), text_feeds(2, 7)], te)
     del te, text_encoder
     gc.collect()
     report["seconds"]["text_encoder"] = round(time.time() - t0, 1)
@@ -255,7 +220,7 @@ def main():
     ex = tr_feeds(999.0)
     common.export_graph(tr, tuple(torch.from_numpy(v) for v in ex.values()), tmp / "tr.onnx",
                         ["hidden_states", "encoder_hidden_states", "timestep"], ["noise_pred"])
-    tr_model = finish("transformer", tmp / "tr.onnx", True, args.precision, [tr_feeds(999.0), tr_feeds(399.0)], tr)
+    tr_model = finish("transformer", tmp / "tr.onnx", args.precision, [tr_feeds(999.0), tr_feeds(399.0)], tr, fuse=True)
     del tr, transformer
     gc.collect()
     report["seconds"]["transformer"] = round(time.time() - t0, 1)
@@ -269,7 +234,7 @@ def main():
         return {"latent_sample": (rng.standard_normal(latent_shape) / vcfg.scaling_factor).astype(np.float32)}
     common.export_graph(dec, (torch.from_numpy(dec_feeds()["latent_sample"]),), tmp / "dec.onnx", ["latent_sample"],
                         ["sample"])
-    dec_model = finish("vae_decoder", tmp / "dec.onnx", False, "fp32", [dec_feeds(), dec_feeds()], dec)
+    dec_model = finish("vae_decoder", tmp / "dec.onnx", "fp32", [dec_feeds(), dec_feeds()], dec)
     report["seconds"]["vae_decoder"] = round(time.time() - t0, 1)
     shutil.rmtree(tmp, ignore_errors=True)
 
@@ -283,14 +248,7 @@ def main():
     added = {t["content"]: t["id"] for t in tok.get("added_tokens", [])}
 
     # 5. manifest
-    def onnx_component(name, summary, roles):
-        ins, outs = summary["inputs"], summary["outputs"]
-        for t in ins + outs:
-            t["role"] = roles[t["name"]]
-        e = common.file_entry(out, f"{name}/model.onnx")
-        e.update({"precision": report["precision"][name], "opset": OPSET, "contribOps": summary["contribOps"],
-                  "inputs": ins, "outputs": outs})
-        return e
+    onnx_component = graphs.component
 
     components = {
         "text_encoder": onnx_component("text_encoder", te_model, {"input_ids": "input_ids", "last_hidden_state": "hidden_states"}),
@@ -332,7 +290,7 @@ def main():
                 "batchedInGraph": True, "input": "latents*(1/scalingFactor)", "pixelRange": [-1.0, 1.0],
                 "clamped": False},
         "components": components,
-        "extraFiles": [common.file_entry(out, str(q.relative_to(out))) for q in extra],
+        "extraFiles": [common.file_entry(out, str(q.relative_to(out))) for q in graphs.extra],
     }
 
     git_rev = None

@@ -33,7 +33,6 @@ calls of batch 1) vs torch: the end-to-end tolerance a Java run of the pack shou
 import argparse
 import json
 import math
-import os
 import sys
 import time
 from pathlib import Path
@@ -42,6 +41,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+from wan_export import import_diffusers, save_npy as save  # noqa: E402  (one copy for every tool)
 
 COMMON = dict(steps=5, height=48, width=64, frames=17, max_sequence_length=226, eta=0.0)
 T2V = dict(COMMON, prompt="A panda, dressed in a small red jacket, plays a tiny guitar in a serene bamboo forest.",
@@ -53,24 +53,6 @@ CASES = {"t2v": T2V, "t2v_dcfg": T2V_DCFG}
 
 def log(msg):
     print(f"cogvideox_reference: {msg}", file=sys.stderr, flush=True)
-
-
-def import_diffusers(arg):
-    src = arg or os.environ.get("DIFFUSERS_SRC")
-    if src:
-        sys.path.insert(0, str(Path(src).resolve()))
-    try:
-        import diffusers  # noqa: F401
-    except ImportError:
-        sys.exit("cogvideox_reference: pass --diffusers-src <diffusers>/src or set DIFFUSERS_SRC")
-
-
-def save(folder, name, array, files):
-    array = np.ascontiguousarray(array)
-    if array.dtype == np.float64:
-        array = array.astype(np.float32)
-    np.save(folder / f"{name}.npy", array)
-    files[f"{name}.npy"] = {"shape": list(array.shape), "dtype": str(array.dtype)}
 
 
 def dynamic_guidance(guidance, steps, t):
@@ -314,7 +296,7 @@ def main():
     ap.add_argument("--check-pack", action="store_true", help="also run every case through the pack's ONNX graphs")
     args = ap.parse_args()
     t_start = time.time()
-    import_diffusers(args.diffusers_src)
+    import_diffusers(args.diffusers_src, "cogvideox_reference")
     import torch
     from diffusers import CogVideoXPipeline
     torch.manual_seed(0)

@@ -48,7 +48,6 @@ import shutil
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -216,7 +215,7 @@ def main():
     if args.frames % 8 != 1 or args.height % 32 or args.width % 32:
         sys.exit("ltx_export: --frames must be 8L-7 (1, 9, 17, ..., 121, ...) and --height/--width multiples of 32")
     t_start = time.time()
-    diffusers = common.import_diffusers(args.diffusers_src)
+    diffusers = common.import_diffusers(args.diffusers_src, "ltx_export")
     import onnx
     import onnxruntime
     import torch
@@ -259,47 +258,11 @@ def main():
         shutil.rmtree(out)
     out.mkdir(parents=True)
     tmp = Path(tempfile.mkdtemp(prefix="ltx-export-"))
-    ext = args.external_data_over_mb * 1e6
     report = {"fusions": {}, "parity": {}, "precision": {}, "seconds": {}}
-    extra = []
     rng = np.random.default_rng(0)
 
-    def finish(name, raw_path, fuse, precision, feeds_list, torch_fn, output_dims=None):
-        model = common.load_onnx(raw_path)
-        for axis, label in (output_dims or {}).items():
-            model.graph.output[0].type.tensor_type.shape.dim[axis].dim_param = label
-        fused = {}
-        if fuse and not args.no_fusion:
-            model, stats = common.ort_optimize(model, heads, heads * head_dim)
-            n = common.fuse_sdpa_to_mha(model, heads, head_dim)
-            fused = {"ort_optimizer": stats, "sdpa_to_MultiHeadAttention": n}
-        if precision == "fp16":
-            model = common.to_fp16(model)
-        model = common.strip(model)
-        path = out / name / "model.onnx"
-        extra.extend(common.save_onnx(model, path, ext))
-        ops = Counter(n.op_type for n in model.graph.node)
-        ins, outs = common.io_specs(model)
-        summary = {"inputs": ins, "outputs": outs, "nodes": len(model.graph.node),
-                   "contribOps": sorted({f"{n.domain}.{n.op_type}" for n in model.graph.node if n.domain == common.MS_DOMAIN})}
-        del model
-        gc.collect()
-        report["fusions"][name] = fused
-        report["precision"][name] = precision
-        sess = common.ort_session(path)
-        tol = args.parity_tolerance if precision == "fp32" else max(args.parity_tolerance, 5e-2)
-        checks = []
-        for feeds in feeds_list:
-            err, mag, shape = common.parity(sess, torch_fn, feeds)
-            checks.append({"shape": shape, "max_abs_err": err, "max_abs_ref": mag})
-            log(f"{name}: ORT vs torch at {shape}: max |diff| {err:.3g} (|ref| up to {mag:.3g})")
-            if err > tol:
-                sys.exit(f"ltx_export: {name} differs from torch by {err:.3g} > {tol:g}; pack not usable")
-        report["parity"][name] = checks
-        log(f"{name}: {summary['nodes']} nodes, softmax {ops['Softmax']}, RandomNormal {ops['RandomNormal'] + ops['RandomNormalLike']}, fused {fused}")
-        del sess
-        gc.collect()
-        return summary
+    graphs = common.PackGraphs("ltx_export", out, args, report, attention=(heads, head_dim))
+    finish = graphs.finish
 
     # 1. text encoder: input_ids only (see the docstring), dynamic batch and sequence (the pipeline pads to 128).
     # The TorchScript exporter, as for Wan's UMT5 (the dynamo exporter fails on transformers' T5 attention views).
@@ -312,7 +275,7 @@ def main():
 
     def text_feeds(bsz, n):
         return {"input_ids": rng.integers(0, te_cfg.vocab_size, (bsz, n)).astype(np.int64)}
-    te_model = finish("text_encoder", tmp / "te.onnx", False, "fp32", [text_feeds(1, TEXT_LEN), text_feeds(2, 7)], te)
+    te_model = finish("text_encoder", tmp / "te.onnx", "fp32", [text_feeds(1, TEXT_LEN), text_feeds(2, 7)], te)
     del te, text_encoder
     gc.collect()
     report["seconds"]["text_encoder"] = round(time.time() - t0, 1)
@@ -345,7 +308,7 @@ def main():
                 "video_coords": rope_coordinates(f, h, w, args.fps, s_t, s_s).numpy()}
     tr_checks = [tr_feeds(L, lh, lw, 12, lh * lw)] if n0 <= 8192 else []
     tr_checks.append(tr_feeds(2, 3, 5, 1, 0))
-    tr_model = finish("transformer", tmp / "tr.onnx", True, args.precision, tr_checks, tr)
+    tr_model = finish("transformer", tmp / "tr.onnx", args.precision, tr_checks, tr, fuse=True)
     del tr, transformer
     gc.collect()
     report["seconds"]["transformer"] = round(time.time() - t0, 1)
@@ -367,7 +330,7 @@ def main():
     ex = dec_feeds(0.05)
     common.export_graph(dec, tuple(torch.from_numpy(v) for v in ex.values()), tmp / "dec.onnx",
                         ["latent_sample", "timestep"] + noise_names, ["sample"])
-    dec_model = finish("vae_decoder", tmp / "dec.onnx", False, "fp32", [dec_feeds(0.05), dec_feeds(0.7)], dec)
+    dec_model = finish("vae_decoder", tmp / "dec.onnx", "fp32", [dec_feeds(0.05), dec_feeds(0.7)], dec)
     report["seconds"]["vae_decoder"] = round(time.time() - t0, 1)
 
     # 4. VAE encoder for one frame (the image of image-to-video).
@@ -378,7 +341,7 @@ def main():
         common.export_graph(enc, (torch.rand(1, 3, 1, args.height, args.width) * 2 - 1,), tmp / "enc.onnx",
                             ["sample"], ["latent_parameters"])
         enc_feeds = [{"sample": (rng.random((1, 3, 1, args.height, args.width)) * 2 - 1).astype(np.float32)}]
-        enc_model = finish("vae_encoder", tmp / "enc.onnx", False, "fp32", enc_feeds, enc)
+        enc_model = finish("vae_encoder", tmp / "enc.onnx", "fp32", enc_feeds, enc)
         report["seconds"]["vae_encoder"] = round(time.time() - t0, 1)
     shutil.rmtree(tmp, ignore_errors=True)
 
@@ -392,14 +355,7 @@ def main():
     added = {t["content"]: t["id"] for t in tok.get("added_tokens", [])}
 
     # 6. manifest
-    def onnx_component(name, summary, roles):
-        ins, outs = summary["inputs"], summary["outputs"]
-        for t in ins + outs:
-            t["role"] = roles[t["name"]]
-        e = common.file_entry(out, f"{name}/model.onnx")
-        e.update({"precision": report["precision"][name], "opset": OPSET, "contribOps": summary["contribOps"],
-                  "inputs": ins, "outputs": outs})
-        return e
+    onnx_component = graphs.component
 
     components = {
         "text_encoder": onnx_component("text_encoder", te_model, {"input_ids": "input_ids", "last_hidden_state": "hidden_states"}),
@@ -449,7 +405,7 @@ def main():
                 "encode": "image", "encodeFrames": 1, "encodeOutput": "moments", "pixelRange": [-1.0, 1.0],
                 "clamped": False},
         "components": components,
-        "extraFiles": [common.file_entry(out, str(p.relative_to(out))) for p in extra],
+        "extraFiles": [common.file_entry(out, str(p.relative_to(out))) for p in graphs.extra],
     }
 
     git_rev = None

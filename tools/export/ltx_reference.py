@@ -42,7 +42,6 @@ calls of batch 1) vs torch: the end-to-end tolerance a Java run of the pack shou
 """
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -51,6 +50,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+from wan_export import import_diffusers, save_npy as save  # noqa: E402  (one copy for every tool)
 
 COMMON = dict(steps=4, guidance=3.0, height=64, width=96, frames=9, frame_rate=25, decode_timestep=0.05,
               decode_noise_scale=0.025, max_sequence_length=128)
@@ -62,24 +62,6 @@ I2V = dict(COMMON, prompt="a blue bird flies over the sea",
 
 def log(msg):
     print(f"ltx_reference: {msg}", file=sys.stderr, flush=True)
-
-
-def import_diffusers(arg):
-    src = arg or os.environ.get("DIFFUSERS_SRC")
-    if src:
-        sys.path.insert(0, str(Path(src).resolve()))
-    try:
-        import diffusers  # noqa: F401
-    except ImportError:
-        sys.exit("ltx_reference: pass --diffusers-src <diffusers>/src or set DIFFUSERS_SRC")
-
-
-def save(folder, name, array, files):
-    array = np.ascontiguousarray(array)
-    if array.dtype == np.float64:
-        array = array.astype(np.float32)
-    np.save(folder / f"{name}.npy", array)
-    files[f"{name}.npy"] = {"shape": list(array.shape), "dtype": str(array.dtype)}
 
 
 def pack(x):
@@ -464,7 +446,7 @@ def main():
     ap.add_argument("--check-pack", action="store_true", help="also run both jobs through the pack's ONNX graphs")
     args = ap.parse_args()
     t_start = time.time()
-    import_diffusers(args.diffusers_src)
+    import_diffusers(args.diffusers_src, "ltx_reference")
     import torch
     from diffusers import LTXImageToVideoPipeline, LTXPipeline
     torch.manual_seed(0)

@@ -39,14 +39,12 @@ Each graph is compared with torch on ORT (CPU) before the pack is written (--par
 """
 import argparse
 import datetime
-import gc
 import json
 import os
 import shutil
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -107,33 +105,6 @@ def wrappers():
     return ImageEncoder, Unet, VaeEncoder, VaeDecoder
 
 
-def store_fp16_weights(model, min_elements=16):
-    """Float32 initialisers that float16 holds exactly -> float16 initialisers + Cast to float32 (the graph computes
-    in float32 as before); the others (constants the exporter folded, e.g. sinusoid frequencies) stay float32. This
-    is storage, not a precision change: not one value moves."""
-    from onnx import TensorProto, helper, numpy_helper
-    g = model.graph
-    keep, casts, n = [], [], 0
-    for t in g.initializer:
-        if t.data_type != TensorProto.FLOAT or int(np.prod(t.dims)) < min_elements:
-            keep.append(t)
-            continue
-        v = numpy_helper.to_array(t)
-        h = v.astype(np.float16)
-        if not np.array_equal(h.astype(np.float32), v):
-            keep.append(t)
-            continue
-        keep.append(numpy_helper.from_array(h, t.name + "__fp16"))
-        casts.append(helper.make_node("Cast", [t.name + "__fp16"], [t.name], to=TensorProto.FLOAT, name=t.name + "__cast"))
-        n += 1
-    del g.initializer[:]
-    g.initializer.extend(keep)
-    nodes = list(g.node)
-    del g.node[:]
-    g.node.extend(casts + nodes)
-    return n
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("model", type=Path, help="diffusers SVD folder (model_index.json, unet/, vae/, image_encoder/, ...)")
@@ -169,7 +140,7 @@ def main():
     if args.height % 8 or args.width % 8:
         sys.exit("svd_export: --height/--width must be multiples of 8 (StableVideoDiffusionPipeline.check_inputs)")
     t_start = time.time()
-    diffusers = common.import_diffusers(args.diffusers_src)
+    diffusers = common.import_diffusers(args.diffusers_src, "svd_export")
     import onnx
     import onnxruntime
     import torch
@@ -219,41 +190,11 @@ def main():
             for f in args.reuse_raw.glob(path.name + "*"):
                 shutil.copy(f, tmp / f.name)
             log(f"re-used {old}")
-    ext = args.external_data_over_mb * 1e6
     report = {"parity": {}, "precision": {}, "seconds": {}, "fp16StoredWeights": {}}
-    extra = []
     rng = np.random.default_rng(0)
 
-    def finish(name, raw_path, precision, feeds_list, torch_fn):
-        model = common.load_onnx(raw_path)
-        if precision == "fp16":
-            model = common.to_fp16(model)
-        model = common.strip(model)
-        if args.store_fp16_weights and precision == "fp32":
-            report["fp16StoredWeights"][name] = store_fp16_weights(model)
-        path = out / name / "model.onnx"
-        extra.extend(common.save_onnx(model, path, ext))
-        ops = Counter(n.op_type for n in model.graph.node)
-        ins, outs = common.io_specs(model)
-        summary = {"inputs": ins, "outputs": outs, "nodes": len(model.graph.node),
-                   "contribOps": sorted({f"{n.domain}.{n.op_type}" for n in model.graph.node if n.domain == common.MS_DOMAIN})}
-        del model
-        gc.collect()
-        report["precision"][name] = precision
-        sess = common.ort_session(path)
-        tol = args.parity_tolerance if precision == "fp32" else max(args.parity_tolerance, 5e-2)
-        checks = []
-        for feeds in feeds_list:
-            err, mag, shape = common.parity(sess, torch_fn, feeds)
-            checks.append({"shape": shape, "max_abs_err": err, "max_abs_ref": mag})
-            log(f"{name}: ORT vs torch at {shape}: max |diff| {err:.3g} (|ref| up to {mag:.3g})")
-            if err > tol:
-                sys.exit(f"svd_export: {name} differs from torch by {err:.3g} > {tol:g}; pack not usable")
-        report["parity"][name] = checks
-        log(f"{name}: {summary['nodes']} nodes, softmax {ops['Softmax']}, {path.stat().st_size / 1e6:.2f} MB")
-        del sess
-        gc.collect()
-        return summary
+    graphs = common.PackGraphs("svd_export", out, args, report)
+    finish = graphs.finish
 
     # 1. image encoder: CLIP vision tower + projection, batch 1 at 224x224.
     t0 = time.time()
@@ -315,14 +256,7 @@ def main():
     shutil.copy(model_dir / "model_index.json", out / "model_index.json")
 
     # 6. manifest
-    def onnx_component(name, summary, roles):
-        ins, outs = summary["inputs"], summary["outputs"]
-        for t in ins + outs:
-            t["role"] = roles[t["name"]]
-        e = common.file_entry(out, f"{name}/model.onnx")
-        e.update({"precision": report["precision"][name], "opset": OPSET, "contribOps": summary["contribOps"],
-                  "inputs": ins, "outputs": outs})
-        return e
+    onnx_component = graphs.component
 
     components = {
         "image_encoder": onnx_component("image_encoder", ie_model, {"pixel_values": "pixel_values",
@@ -373,7 +307,7 @@ def main():
                 "decode": "chunks", "chunkFrames": chunk, "numFrames": "chunk", "pixelRange": [-1.0, 1.0],
                 "clamped": False},
         "components": components,
-        "extraFiles": [common.file_entry(out, str(p.relative_to(out))) for p in extra],
+        "extraFiles": [common.file_entry(out, str(p.relative_to(out))) for p in graphs.extra],
     }
 
     git_rev = None

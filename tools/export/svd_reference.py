@@ -40,7 +40,6 @@ diffusers' scheduler: the end-to-end tolerance a Java run of the pack should mee
 """
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -49,6 +48,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+from wan_export import import_diffusers, save_npy as save  # noqa: E402  (one copy for every tool)
 
 CASE = dict(height=64, width=64, frames=8, steps=4, min_guidance=1.0, max_guidance=3.0, fps=7, motion_bucket_id=127,
             noise_aug_strength=0.02, decode_chunk_size=5, seed=42, noise_seed=43)
@@ -58,24 +58,6 @@ SUB = sorted(set(range(0, 224, 4)) | {223})
 
 def log(msg):
     print(f"svd_reference: {msg}", file=sys.stderr, flush=True)
-
-
-def import_diffusers(arg):
-    src = arg or os.environ.get("DIFFUSERS_SRC")
-    if src:
-        sys.path.insert(0, str(Path(src).resolve()))
-    try:
-        import diffusers  # noqa: F401
-    except ImportError:
-        sys.exit("svd_reference: pass --diffusers-src <diffusers>/src or set DIFFUSERS_SRC")
-
-
-def save(folder, name, array, files):
-    array = np.ascontiguousarray(array)
-    if array.dtype == np.float64:
-        array = array.astype(np.float32)
-    np.save(folder / f"{name}.npy", array)
-    files[f"{name}.npy"] = {"shape": list(array.shape), "dtype": str(array.dtype)}
 
 
 def synthetic_image(h, w):
@@ -396,7 +378,7 @@ def main():
     ap.add_argument("--check-pack", action="store_true", help="also run the job through the pack's ONNX graphs")
     args = ap.parse_args()
     t_start = time.time()
-    import_diffusers(args.diffusers_src)
+    import_diffusers(args.diffusers_src, "svd_reference")
     import torch
     from diffusers import StableVideoDiffusionPipeline
     torch.manual_seed(0)

@@ -36,7 +36,7 @@ Image to video (the folder's model_index.json names WanImageToVideoPipeline; fam
   The VAE encoder is required (it encodes the condition video [image, zeros...]).
 
 --store-fp16-weights (fixtures): float32 weights that float16 holds exactly are stored as float16 initialisers with
-a Cast to float32 in the graph (svd_export.store_fp16_weights; the arithmetic stays float32, not one value moves).
+a Cast to float32 in the graph (store_fp16_weights; the arithmetic stays float32, not one value moves).
 
 Graph passes: the dynamo exporter (opset 18) writes attention as MatMul/Softmax/MatMul, which materialises every
 score (Wan 1.3B at 480p x 81 frames: 12 heads x 32760^2 floats per layer). ONNX Runtime's transformer optimizer
@@ -70,18 +70,29 @@ def log(msg):
     print(f"wan_export: {msg}", file=sys.stderr, flush=True)
 
 
-def import_diffusers(arg):
+def import_diffusers(arg, tool="wan_export"):
+    """diffusers from --diffusers-src or $DIFFUSERS_SRC (a checkout's src folder; never installed or committed)."""
     src = arg or os.environ.get("DIFFUSERS_SRC")
     if src:
         if not (Path(src) / "diffusers" / "__init__.py").is_file():
-            sys.exit(f"wan_export: {src} is not a diffusers `src` folder (no diffusers/__init__.py)")
+            sys.exit(f"{tool}: {src} is not a diffusers `src` folder (no diffusers/__init__.py)")
         sys.path.insert(0, str(Path(src).resolve()))
     try:
         import diffusers  # noqa: F401
     except ImportError:
-        sys.exit("wan_export: diffusers is needed at export time: pass --diffusers-src <diffusers>/src or set "
+        sys.exit(f"{tool}: diffusers is needed here: pass --diffusers-src <diffusers>/src or set "
                  "DIFFUSERS_SRC (git -C <diffusers> archive HEAD src | tar -x -C /tmp/diffusers)")
     return diffusers
+
+
+def save_npy(folder, name, array, files):
+    """A reference array as <folder>/<name>.npy (float64 stored as float32, as the engine reads it), listed in
+    `files` with its shape and dtype."""
+    array = np.ascontiguousarray(array)
+    if array.dtype == np.float64:
+        array = array.astype(np.float32)
+    np.save(folder / f"{name}.npy", array)
+    files[f"{name}.npy"] = {"shape": list(array.shape), "dtype": str(array.dtype)}
 
 
 # ----------------------------------------------------------------------------------------------- torch wrappers
@@ -440,6 +451,106 @@ def parity(session, torch_fn, feeds):
     return float(np.abs(got - ref).max()), float(np.abs(ref).max()), list(ref.shape)
 
 
+def store_fp16_weights(model, min_elements=16):
+    """Float32 initialisers that float16 holds exactly -> float16 initialisers + Cast to float32 (the graph computes
+    in float32 as before); the others (constants the exporter folded, e.g. sinusoid frequencies) stay float32. This
+    is storage, not a precision change: not one value moves."""
+    from onnx import TensorProto, helper, numpy_helper
+    g = model.graph
+    keep, casts, n = [], [], 0
+    for t in g.initializer:
+        if t.data_type != TensorProto.FLOAT or int(np.prod(t.dims)) < min_elements:
+            keep.append(t)
+            continue
+        v = numpy_helper.to_array(t)
+        h = v.astype(np.float16)
+        if not np.array_equal(h.astype(np.float32), v):
+            keep.append(t)
+            continue
+        keep.append(numpy_helper.from_array(h, t.name + "__fp16"))
+        casts.append(helper.make_node("Cast", [t.name + "__fp16"], [t.name], to=TensorProto.FLOAT, name=t.name + "__cast"))
+        n += 1
+    del g.initializer[:]
+    g.initializer.extend(keep)
+    nodes = list(g.node)
+    del g.node[:]
+    g.node.extend(casts + nodes)
+    return n
+
+
+class PackGraphs:
+    """Every exporter's last steps for each graph of a pack: the optional attention rewrite, precision, strip, save,
+    then ORT against torch on the given feeds (the pack folder is removed if one differs by more than the tolerance),
+    recorded in `report`; and each graph's manifest entry. One per pack folder.
+
+    `args` needs external_data_over_mb and parity_tolerance; no_fusion and store_fp16_weights are read when present.
+    `attention` is (heads, head_dim) for a family whose graphs are exported with fuse=True."""
+
+    def __init__(self, tool, out, args, report, attention=None):
+        self.tool, self.out, self.args, self.report, self.attention = tool, out, args, report, attention
+        self.ext = args.external_data_over_mb * 1e6
+        self.extra = []  # external-data files written beside the graphs, for the manifest's extraFiles
+
+    def finish(self, name, raw_path, precision, feeds_list, torch_fn, output_dims=None, fuse=False):
+        args, report = self.args, self.report
+        model = load_onnx(raw_path)
+        for axis, label in (output_dims or {}).items():  # torch names derived axes s39, s94, ...
+            model.graph.output[0].type.tensor_type.shape.dim[axis].dim_param = label
+        fused = {}
+        if fuse and not getattr(args, "no_fusion", False):
+            # ORT's optimizer first, so what it fuses on its own is what it reports; then our rewrite of whatever
+            # attention it left as Softmax (all of it, for dynamo exports of Wan).
+            heads, head_dim = self.attention
+            model, stats = ort_optimize(model, heads, heads * head_dim)
+            n = fuse_sdpa_to_mha(model, heads, head_dim)
+            fused = {"ort_optimizer": stats, "sdpa_to_MultiHeadAttention": n}
+        if precision == "fp16":
+            model = to_fp16(model)
+        model = strip(model)
+        if precision == "fp32" and getattr(args, "store_fp16_weights", False):
+            report.setdefault("fp16StoredWeights", {})[name] = store_fp16_weights(model)
+        path = self.out / name / "model.onnx"
+        self.extra.extend(save_onnx(model, path, self.ext))
+        ops = Counter(n.op_type for n in model.graph.node)
+        ins, outs = io_specs(model)
+        summary = {"inputs": ins, "outputs": outs, "nodes": len(model.graph.node),
+                   "contribOps": sorted({f"{n.domain}.{n.op_type}" for n in model.graph.node if n.domain == MS_DOMAIN})}
+        del model  # Wan's real text encoder is 22.7 GB: never hold the proto, the session and torch at once
+        gc.collect()
+        if self.attention is not None:
+            report.setdefault("fusions", {})[name] = fused
+        report["precision"][name] = precision
+        sess = ort_session(path)
+        tol = args.parity_tolerance if precision == "fp32" else max(args.parity_tolerance, 5e-2)
+        checks = []
+        for feeds in feeds_list:
+            err, mag, shape = parity(sess, torch_fn, feeds)
+            checks.append({"shape": shape, "max_abs_err": err, "max_abs_ref": mag})
+            log(f"{name}: ORT vs torch at {shape}: max |diff| {err:.3g} (|ref| up to {mag:.3g})")
+            if err > tol:
+                del sess
+                shutil.rmtree(self.out, ignore_errors=True)  # no half-written pack folder to mistake for a usable one
+                sys.exit(f"{self.tool}: {name} differs from torch by {err:.3g} > {tol:g}; pack not usable")
+        report["parity"][name] = checks
+        random = ops["RandomNormal"] + ops["RandomNormalLike"]
+        log(f"{name}: {summary['nodes']} nodes, softmax {ops['Softmax']}" + (f", RandomNormal {random}" if random else "")
+            + (f", fused {fused}" if fuse else "") + f", {path.stat().st_size / 1e6:.2f} MB")
+        del sess
+        gc.collect()
+        return summary
+
+    def component(self, name, summary, roles):
+        """The manifest entry of graph `name`: file, hash, precision, opset, and its inputs and outputs with the
+        engine's role for each (`roles`: graph name -> role)."""
+        ins, outs = summary["inputs"], summary["outputs"]
+        for t in ins + outs:
+            t["role"] = roles[t["name"]]
+        e = file_entry(self.out, f"{name}/model.onnx")
+        e.update({"precision": self.report["precision"][name], "opset": OPSET, "contribOps": summary["contribOps"],
+                  "inputs": ins, "outputs": outs})
+        return e
+
+
 # ----------------------------------------------------------------------------------------------- main
 
 def sha256(path):
@@ -538,52 +649,11 @@ def main():
         shutil.rmtree(out)
     out.mkdir(parents=True)
     tmp = Path(tempfile.mkdtemp(prefix="wan-export-"))
-    ext = args.external_data_over_mb * 1e6
     report = {"fusions": {}, "parity": {}, "precision": {}}
-    extra = []
     rng = np.random.default_rng(0)
 
-    def finish(name, raw_path, fuse, precision, feeds_list, torch_fn, output_dims=None):
-        model = load_onnx(raw_path)
-        for axis, label in (output_dims or {}).items():  # torch names derived axes s39, s94, ...
-            model.graph.output[0].type.tensor_type.shape.dim[axis].dim_param = label
-        fused = {}
-        if fuse and not args.no_fusion:
-            # ORT's optimizer first, so what it fuses on its own is what it reports; then our rewrite of whatever
-            # attention it left as Softmax (all of it, for dynamo exports of Wan).
-            model, stats = ort_optimize(model, heads, heads * head_dim)
-            n = fuse_sdpa_to_mha(model, heads, head_dim)
-            fused = {"ort_optimizer": stats, "sdpa_to_MultiHeadAttention": n}
-        if precision == "fp16":
-            model = to_fp16(model)
-        elif args.store_fp16_weights:
-            from svd_export import store_fp16_weights  # the fixtures' lossless float16 storage, shared with svd-tiny
-            report.setdefault("fp16StoredWeights", {})[name] = store_fp16_weights(model)
-        model = strip(model)
-        path = out / name / "model.onnx"
-        extra.extend(save_onnx(model, path, ext))
-        ops = Counter(n.op_type for n in model.graph.node)
-        ins, outs = io_specs(model)
-        summary = {"inputs": ins, "outputs": outs, "nodes": len(model.graph.node),
-                   "contribOps": sorted({f"{n.domain}.{n.op_type}" for n in model.graph.node if n.domain == MS_DOMAIN})}
-        del model  # the real text encoder is 22.7 GB: never hold the proto, the session and torch at once
-        gc.collect()
-        report["fusions"][name] = fused
-        report["precision"][name] = precision
-        sess = ort_session(path)
-        tol = args.parity_tolerance if precision == "fp32" else max(args.parity_tolerance, 5e-2)
-        checks = []
-        for feeds in feeds_list:
-            err, mag, shape = parity(sess, torch_fn, feeds)
-            checks.append({"shape": shape, "max_abs_err": err, "max_abs_ref": mag})
-            log(f"{name}: ORT vs torch at {shape}: max |diff| {err:.3g} (|ref| up to {mag:.3g})")
-            if err > tol:
-                sys.exit(f"wan_export: {name} differs from torch by {err:.3g} > {tol:g}; pack not usable")
-        report["parity"][name] = checks
-        log(f"{name}: {summary['nodes']} nodes, softmax {ops['Softmax']}, fused {fused}")
-        del sess
-        gc.collect()
-        return summary
+    graphs = PackGraphs("wan_export", out, args, report, attention=(heads, head_dim))
+    finish = graphs.finish
 
     # 1. text encoder: dynamic batch and sequence (the pipeline always pads to 512). The dynamo exporter fails on
     # transformers' UMT5 attention ("Cannot view a tensor with shape [B,S,N,H] ... as (B,S,N*H)" while decomposing,
@@ -602,7 +672,7 @@ def main():
         m = np.ones((bsz, n), np.int64)
         m[-1, n // 3:] = 0
         return {"input_ids": ids, "attention_mask": m}
-    te_model = finish("text_encoder", tmp / "te.onnx", False, "fp32",
+    te_model = finish("text_encoder", tmp / "te.onnx", "fp32",
                       [text_feeds(2, TEXT_LEN), text_feeds(1, 7)], te)
     del te, text_encoder
     gc.collect()
@@ -641,7 +711,7 @@ def main():
     # At the pack's own geometry when that is cheap on a CPU, and always at a second, odd one (dynamic axes).
     tr_checks = [tr_feeds(2, L, lh, lw)] if L * lh * lw <= 4096 else []
     tr_checks.append(tr_feeds(1, 2, 4, 6))
-    tr_model = finish("transformer", tmp / "tr.onnx", True, args.precision, tr_checks, tr)
+    tr_model = finish("transformer", tmp / "tr.onnx", args.precision, tr_checks, tr, fuse=True)
     del tr, transformer
     gc.collect()
 
@@ -657,7 +727,7 @@ def main():
         export_graph(ie, (torch.randn(2, 3, side, side),), tmp / "img.onnx", ["pixel_values"], ["image_states"],
                      {"pixel_values": {0: B}})
         img_feeds = [{"pixel_values": (rng.standard_normal((b, 3, side, side)) * 1.5).astype(np.float32)} for b in (1, 2)]
-        img_model = finish("image_encoder", tmp / "img.onnx", False, "fp32", img_feeds, ie)
+        img_model = finish("image_encoder", tmp / "img.onnx", "fp32", img_feeds, ie)
         del ie, image_encoder
         gc.collect()
 
@@ -671,7 +741,7 @@ def main():
                  {"latent_sample": {3: Hd, 4: Wd}} if dyn else None)
     dec_feeds = [{"latent_sample": (rng.standard_normal((1, vcfg.z_dim, L, h, w)) * 1.5).astype(np.float32)}
                  for h, w in sizes]
-    dec_model = finish("vae_decoder", tmp / "dec.onnx", False, "fp32", dec_feeds, dec)
+    dec_model = finish("vae_decoder", tmp / "dec.onnx", "fp32", dec_feeds, dec)
 
     enc_model = None
     if not args.no_vae_encoder:
@@ -680,7 +750,7 @@ def main():
                      ["sample"], ["latent_parameters"], {"sample": {3: s_s * Hd, 4: s_s * Wd}} if dyn else None)
         enc_feeds = [{"sample": (rng.random((1, 3, args.frames, s_s * h, s_s * w)) * 2 - 1).astype(np.float32)}
                      for h, w in sizes]
-        enc_model = finish("vae_encoder", tmp / "enc.onnx", False, "fp32", enc_feeds, enc,
+        enc_model = finish("vae_encoder", tmp / "enc.onnx", "fp32", enc_feeds, enc,
                            {3: "h", 4: "w"} if dyn else None)
 
     # 3b. the same decoder one latent frame at a time: memory independent of the clip's length, any length
@@ -701,8 +771,8 @@ def main():
                      (spatial, tuple(cache_dims.values())) if dyn else None)  # (latent_sample, caches)
 
         ref = VaeDecoder(vae).eval()
-        first_summary = finish("vae_decoder_first", tmp / "first.onnx", False, "fp32", [], first)
-        step_summary = finish("vae_decoder_step", tmp / "step.onnx", False, "fp32", [], step)
+        first_summary = finish("vae_decoder_first", tmp / "first.onnx", "fp32", [], first)
+        step_summary = finish("vae_decoder_step", tmp / "step.onnx", "fp32", [], step)
         # Parity of the protocol, not of one call: ORT first + L-1 steps vs diffusers' whole-window decode.
         sf, ss = ort_session(out / "vae_decoder_first/model.onnx"), ort_session(out / "vae_decoder_step/model.onnx")
         checks = []
@@ -741,14 +811,7 @@ def main():
     added = {t["content"]: t["id"] for t in tok.get("added_tokens", [])}
 
     # 5. manifest
-    def onnx_component(name, summary, roles):
-        ins, outs = summary["inputs"], summary["outputs"]
-        for t in ins + outs:
-            t["role"] = roles[t["name"]]
-        e = file_entry(out, f"{name}/model.onnx")
-        e.update({"precision": report["precision"][name], "opset": OPSET, "contribOps": summary["contribOps"],
-                  "inputs": ins, "outputs": outs})
-        return e
+    onnx_component = graphs.component
 
     layout = {"denoiser": "BCFHW", "vae": "BCFHW"}
     components = {
@@ -802,7 +865,7 @@ def main():
                 "dynamicSize": dyn, "stepDecoder": bool(step_names), "cacheTensors": len(step_names),
                 "encodeOutput": "moments", "pixelRange": [-1.0, 1.0], "clamped": True},
         "components": components,
-        "extraFiles": [file_entry(out, str(p.relative_to(out))) for p in extra],
+        "extraFiles": [file_entry(out, str(p.relative_to(out))) for p in graphs.extra],
     }
     if i2v:
         manifest["image"] = image_block

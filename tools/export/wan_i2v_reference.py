@@ -31,7 +31,6 @@ each stage is from torch.
 """
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -39,6 +38,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+from wan_export import import_diffusers, save_npy as save  # noqa: E402  (one copy for every tool)
 
 I2V = dict(prompt="  a red ball rolls down the hill  at night ", negative_prompt="", steps=4, guidance=5.0,
            height=48, width=64, frames=9, seed=42)
@@ -63,24 +63,6 @@ CLIP_RULE = [
     "normalize: (x - mean[c]) / std[c] in float32, mean/std as float32",
     "image_states = CLIPVisionModel(pixel_values, output_hidden_states=True).hidden_states[-2]",
 ]
-
-
-def import_diffusers(arg):
-    src = arg or os.environ.get("DIFFUSERS_SRC")
-    if src:
-        sys.path.insert(0, str(Path(src).resolve()))
-    try:
-        import diffusers  # noqa: F401
-    except ImportError:
-        sys.exit("wan_i2v_reference: pass --diffusers-src <diffusers>/src or set DIFFUSERS_SRC")
-
-
-def save(folder, name, array, files):
-    array = np.ascontiguousarray(array)
-    if array.dtype == np.float64:
-        array = array.astype(np.float32)
-    np.save(folder / f"{name}.npy", array)
-    files[f"{name}.npy"] = {"shape": list(array.shape), "dtype": str(array.dtype)}
 
 
 def still_image(h, w):
@@ -290,7 +272,7 @@ def main():
     ap.add_argument("--out", type=Path, help="default: <pack>-reference beside the pack")
     ap.add_argument("--check-pack", action="store_true", help="also run the job through the pack's ONNX graphs")
     args = ap.parse_args()
-    import_diffusers(args.diffusers_src)
+    import_diffusers(args.diffusers_src, "wan_i2v_reference")
     import torch
     from diffusers import WanImageToVideoPipeline
     torch.manual_seed(0)

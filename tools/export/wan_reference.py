@@ -46,11 +46,12 @@ and how far each stage is from torch: the end-to-end tolerance a Java run of the
 """
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
 import numpy as np
+
+from wan_export import import_diffusers, save_npy as save  # noqa: E402  (one copy for every tool)
 
 T2V = dict(prompt="  A red fox walks  across the\tsnowy field at night  ", negative_prompt="", steps=5,
            guidance=5.0, height=48, width=64, frames=9, seed=42)
@@ -77,24 +78,6 @@ EXTEND_RULE = [
     "followed by decoded frames c..F-1 as uint8 clip(round(v * 255), 0, 255); decoded frames 0..c-1 re-decode the "
     "context and are dropped.",
 ]
-
-
-def import_diffusers(arg):
-    src = arg or os.environ.get("DIFFUSERS_SRC")
-    if src:
-        sys.path.insert(0, str(Path(src).resolve()))
-    try:
-        import diffusers  # noqa: F401
-    except ImportError:
-        sys.exit("wan_reference: pass --diffusers-src <diffusers>/src or set DIFFUSERS_SRC")
-
-
-def save(folder, name, array, files):
-    array = np.ascontiguousarray(array)
-    if array.dtype == np.float64:
-        array = array.astype(np.float32)
-    np.save(folder / f"{name}.npy", array)
-    files[f"{name}.npy"] = {"shape": list(array.shape), "dtype": str(array.dtype)}
 
 
 class Recorder:
@@ -413,7 +396,7 @@ def main():
     unknown = [c for c in cases if c not in CASES]
     if unknown or not cases:
         sys.exit(f"wan_reference: unknown case(s) {unknown}; known: {', '.join(CASES)}")
-    import_diffusers(args.diffusers_src)
+    import_diffusers(args.diffusers_src, "wan_reference")
     import torch
     from diffusers import WanPipeline, WanVideoToVideoPipeline
     torch.manual_seed(0)
