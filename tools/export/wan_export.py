@@ -791,6 +791,8 @@ def main():
             log(f"vae_decoder_first + {z.shape[2] - 1} x vae_decoder_step vs diffusers' decode at {list(want.shape)}: "
                 f"max |diff| {err:.3g}")
             if err > args.parity_tolerance:
+                del sf, ss
+                shutil.rmtree(out, ignore_errors=True)  # as PackGraphs.finish: no half-written pack folder
                 sys.exit(f"wan_export: the step decoder differs from diffusers' decode by {err:.3g}; pack not usable")
         report["parity"]["vae_decoder_step"] = checks
         del sf, ss
