@@ -248,8 +248,6 @@ def load_models(pack_dir, ckpt_path=None, ae_path=None):
     (each architecture of nets.py is tried), else from the committed Tiny World 2 checkpoint; the
     decoder from ae_path when given, else from vae_decoder.onnx (each decoder class of nets.py is
     tried), else from the committed Decoder 2 checkpoint."""
-    tried = []
-    den = None
     sources = [("checkpoint " + ckpt_path, lambda: _denoiser_from_ckpt(ckpt_path))] if ckpt_path else []
     if not ckpt_path:
         onnx_path = os.path.join(pack_dir, "denoiser.onnx")
@@ -258,33 +256,27 @@ def load_models(pack_dir, ckpt_path=None, ae_path=None):
                             lambda make=make, label=label: (state_from_onnx(make().eval(), onnx_path, _probe(pack_dir, "denoiser.onnx")), label)))
         if os.path.isfile(TW2_CKPT):
             sources.append(("checkpoint " + TW2_CKPT, lambda: _denoiser_from_ckpt(TW2_CKPT)))
+    den, den_desc = _first_verified("denoiser", sources, pack_dir, "--ckpt (train_denoiser's ckpt.pt or "
+                                    "train/checkpoints/tinyworld2.pt)")
+    dec, dec_desc = _first_verified("decoder", _decoder_sources(pack_dir, ae_path), pack_dir, "--ae")
+    return den, dec, f"{den_desc}; {dec_desc}"
+
+
+def _first_verified(kind, sources, pack_dir, hint):
+    """(model, description) from the first of `sources` ((source, make) pairs, make() -> (model, label)) whose
+    weights reproduce the pack's parity tensors for vae_decoder.onnx / denoiser.onnx; SystemExit naming every
+    source tried otherwise."""
+    model_file = "vae_decoder.onnx" if kind == "decoder" else "denoiser.onnx"
+    tried = []
     for source, make in sources:
         try:
             model, label = make()
-            worst = _verified(model, pack_dir, "denoiser.onnx", source)
-            den = model
-            den_desc = f"denoiser {label} from {source.split(' as ')[0]} (parity max |diff| {worst:.1e})"
-            break
+            worst = _verified(model, pack_dir, model_file, source)
+            return model, f"{kind} {label} from {source.split(' as ')[0]} (parity max |diff| {worst:.1e})"
         except (MappingError, RuntimeError, KeyError, ValueError) as e:
             tried.append(f"  {source}: {e}")
-    if den is None:
-        raise SystemExit("reference: no weights reproduce the pack's denoiser (" + os.path.join(pack_dir, "denoiser.onnx")
-                         + "); tried\n" + "\n".join(tried)
-                         + "\nPass the checkpoint it was exported from with --ckpt (train_denoiser's ckpt.pt or"
-                         " train/checkpoints/tinyworld2.pt).")
-    dec, dec_desc, tried = None, None, []
-    for source, make in _decoder_sources(pack_dir, ae_path):
-        try:
-            model, label = make()
-            worst = _verified(model, pack_dir, "vae_decoder.onnx", source)
-            dec, dec_desc = model, f"decoder {label} from {source.split(' as ')[0]} (parity max |diff| {worst:.1e})"
-            break
-        except (MappingError, RuntimeError, KeyError, ValueError) as e:
-            tried.append(f"  {source}: {e}")
-    if dec is None:
-        raise SystemExit("reference: no weights reproduce the pack's decoder (" + os.path.join(pack_dir, "vae_decoder.onnx")
-                         + "); tried\n" + "\n".join(tried) + "\nPass the checkpoint it was exported from with --ae.")
-    return den, dec, f"{den_desc}; {dec_desc}"
+    raise SystemExit(f"reference: no weights reproduce the pack's {kind} ({os.path.join(pack_dir, model_file)}); tried\n"
+                     + "\n".join(tried) + f"\nPass the checkpoint it was exported from with {hint}.")
 
 
 def _decoder_sources(pack_dir, ae_path):
