@@ -119,13 +119,15 @@ def load_opt(s, opt):
 
 
 def resume_source(ck, init, commit_ckpt):
-    """The checkpoint to start from: the run folder's or the committed one, whichever is further along (a run
-    folder left on this machine by an earlier session must not shadow a newer committed checkpoint, e.g. one
-    trained on a GPU); --init only when neither exists."""
-    have = [p for p in (ck, commit_ckpt) if p and os.path.exists(p)]
+    """(path, loaded checkpoint) to start from, or (None, None): the run folder's or the committed one, whichever
+    is further along (a run folder left on this machine by an earlier session must not shadow a newer committed
+    checkpoint, e.g. one trained on a GPU); --init only when neither exists. Each file is read once."""
+    have = [(p, torch.load(p, map_location="cpu", weights_only=False)) for p in (ck, commit_ckpt) if p and os.path.exists(p)]
     if have:
-        return max(have, key=lambda p: torch.load(p, map_location="cpu", weights_only=False)["step"])
-    return init if init and os.path.exists(init) else None
+        return max(have, key=lambda ps: ps[1]["step"])
+    if init and os.path.exists(init):
+        return init, torch.load(init, map_location="cpu", weights_only=False)
+    return None, None
 
 
 def main():
@@ -175,9 +177,8 @@ def main():
     ema.eval()
     ck = os.path.join(a.out, "ckpt.pt")
     step, clips, sessions, opt_src = 0, 0, [], None
-    src = resume_source(ck, a.init, a.commit_ckpt)
+    src, s = resume_source(ck, a.init, a.commit_ckpt)
     if src:
-        s = torch.load(src, map_location="cpu", weights_only=False)
         if src == a.init and s["arch"] != a.arch:
             warm_start(s, src, model, ema)    # another arch: its weights, the new layers at their zero init; Adam afresh
         else:
