@@ -8,6 +8,7 @@ interval into the engine; the model card records what it said.
   (cd ../.. && ./kinora embed --captions /tmp/gi_prompts.txt --out /tmp/gi_emb.npy)
   ../../.venv/bin/python -m eval.probe_guidance_interval 3,0,1 3,0.3,1 3,0,0.7     # guidance,lo,hi ...
   ../../.venv/bin/python -m eval.probe_guidance_interval --ckpt CKPT 3,0,1        # another denoiser
+  ../../.venv/bin/python -m eval.probe_guidance_interval --ckpt CKPT --seeds 4 3,0,1   # 4 batched noise draws a prompt instead
 """
 import json
 import sys
@@ -33,6 +34,11 @@ def main():
         i = args.index("--ckpt")
         ckpt = args[i + 1]
         del args[i:i + 2]
+    seeds = 0
+    if "--seeds" in args:                    # K extra noise draws per prompt, batched 16 prompts a call (faster, same for every denoiser)
+        i = args.index("--seeds")
+        seeds = int(args[i + 1])
+        del args[i:i + 2]
     den, _ = load_denoiser(ckpt)
     dec = DecoderV2()
     dec.load_state_dict(torch.load("train/checkpoints/decoder2.pt", weights_only=False)["dec"])
@@ -40,13 +46,21 @@ def main():
     for cfg in args:
         g, lo, hi = map(float, cfg.split(","))
         sc, pm = [], []
-        for i, p in enumerate(ps):
-            z = sample(den, emb[i:i + 1], steps=16, guidance=g, seed=p["seed"], interval=(lo, hi))
-            clip = decode(dec, z)[0]
+
+        def score(i, clip):
             if i < 32:
-                sc.append(adherence(clip, p["spec"]))
+                sc.append(adherence(clip, ps[i]["spec"]))
             else:
-                det = detect(clip); pm.append(bool(det["objects"]) and bool(permanence_ok(det, p["spec"])))
+                det = detect(clip); pm.append(bool(det["objects"]) and bool(permanence_ok(det, ps[i]["spec"])))
+        if not seeds:
+            for i, p in enumerate(ps):
+                z = sample(den, emb[i:i + 1], steps=16, guidance=g, seed=p["seed"], interval=(lo, hi))
+                score(i, decode(dec, z)[0])
+        for k in range(seeds):
+            for j in range(0, len(ps), 16):
+                z = sample(den, emb[j:j + 16], steps=16, guidance=g, seed=100_000 * (k + 1) + j, interval=(lo, hi))
+                for i, clip in zip(range(j, j + 16), decode(dec, z)):
+                    score(i, clip)
         r = {k: float(np.mean([s[k] for s in sc])) for k in ("colour", "shape", "motion")}
         r["permanence"] = float(np.mean(pm))
         print(cfg, json.dumps(r), "mean4 %.3f" % np.mean(list(r.values())), flush=True)

@@ -123,8 +123,11 @@ class STBlock(nn.Module):
         nn.init.zeros_(self.sconv2.bias)
 
     def forward(self, x, emb):
+        """emb: [B,E] for the whole clip, or [B,F,E] with one embedding per frame (DenoiserTA with frame_pos)."""
         h = self.sconv(F.silu(self.n1(x)))
-        s, b = self.film(emb)[:, :, None, None, None].chunk(2, dim=1)
+        film = self.film(emb)
+        film = film[:, :, None, None, None] if film.dim() == 2 else film.transpose(1, 2)[:, :, :, None, None]
+        s, b = film.chunk(2, dim=1)
         h = self.n2(h) * (1 + s) + b
         h = h + self.tconv(F.silu(h))
         h = self.sconv2(F.silu(self.n3(h)))
@@ -297,15 +300,45 @@ class SpaceTimeAttention(nn.Module):
         return x + o.transpose(1, 2).reshape(b, c, f, h, w)
 
 
+class FramePosition(nn.Module):
+    """Where a frame is in its window, as a term of the per-frame embedding (zero-init: a model warm-started from one
+    without it computes the same function at step 0). Without it the U-Net's only sense of absolute time is the zero
+    padding of its temporal convolutions at the clip's two ends: its middle frames are alike under a shift in time, so
+    from pure noise it cannot say which end of "rises" is low, and the 2.x packs swap up/down, grow/shrink. The engine
+    always denoises windows of the pack's frame count, so an index within the window means the same thing in every
+    mode (frame 0 is the window's first frame, known or not)."""
+
+    def __init__(self, emb_dim, dim=64, gain=5.0):
+        super().__init__()
+        self.dim = dim
+        # Adam moves each weight at about lr a step whatever its gradient, so a fixed gain on the output makes the
+        # new zero-init path learn `gain` times faster than the warm-started network around it: at gain 1 a
+        # 3 000-step fine-tune left it at a tenth of the text's spread per frame (model card, session 8).
+        self.gain = gain
+        self.mod = nn.Sequential(nn.Linear(dim, emb_dim), nn.SiLU(), nn.Linear(emb_dim, emb_dim))
+        nn.init.zeros_(self.mod[-1].weight)
+        nn.init.zeros_(self.mod[-1].bias)
+
+    def forward(self, f, ref):
+        half = self.dim // 2
+        # periods from 2*pi to ~630 frames: smooth over a 16-frame window, distinct far beyond it
+        freqs = torch.exp(-math.log(100.0) * torch.arange(half, dtype=torch.float32, device=ref.device) / half)
+        a = torch.arange(f, device=ref.device).float()[:, None] * freqs[None]
+        return self.gain * self.mod(torch.cat([torch.cos(a), torch.sin(a)], dim=1))[None]      # [1, F, E]
+
+
 class DenoiserTA(nn.Module):
     """1.0's factorised U-Net with temporal attention after every block at 16x16 and 8x8 and full
-    space-time attention at 4x4. Same inputs and contract as Denoiser."""
+    space-time attention at 4x4. Same inputs and contract as Denoiser. With frame_pos, every block's FiLM is per
+    frame: the time + text embedding plus FramePosition, through one SiLU (so text and position interact)."""
 
-    def __init__(self, c=LATENT_C, chs=(32, 64, 128), emb=256, text_temporal=False):
+    def __init__(self, c=LATENT_C, chs=(32, 64, 128), emb=256, text_temporal=False, frame_pos=False):
         super().__init__()
         c1, c2, c3 = chs
         self.emb_dim = emb
         self.text_temporal = text_temporal
+        assert not (text_temporal and frame_pos), "the attention modulation takes one embedding per clip"
+        self.fpos = FramePosition(emb) if frame_pos else None
         te = emb if text_temporal else 0
         self.t_mlp = nn.Sequential(nn.Linear(emb, emb), nn.SiLU(), nn.Linear(emb, emb))
         self.y_mlp = nn.Sequential(nn.Linear(TEXT_DIM, emb), nn.SiLU(), nn.Linear(emb, emb))
@@ -321,7 +354,10 @@ class DenoiserTA(nn.Module):
         self.outc = nn.Conv3d(c1, c, (1, 3, 3), padding=(0, 1, 1))
 
     def forward(self, sample, timestep, text_embeds, cond, mask):
-        emb = F.silu(self.t_mlp(timestep_embedding(timestep, self.emb_dim)) + self.y_mlp(text_embeds))
+        e = self.t_mlp(timestep_embedding(timestep, self.emb_dim)) + self.y_mlp(text_embeds)
+        if self.fpos is not None:
+            e = e[:, None, :] + self.fpos(sample.shape[2], sample)            # [B, F, E]
+        emb = F.silu(e)
         x = torch.cat([sample * (1 - mask), cond * mask, mask], dim=1)
         # the attention layers take emb only when they have a modulation (export swaps in one-argument layers)
         att = (lambda m, z: m(z, emb)) if self.text_temporal else (lambda m, z: m(z))
@@ -413,6 +449,8 @@ TW2_ARCHS = {
     # zero-init: warm-starts from a unet_ta checkpoint as the same function)
     "unet_ta_tt": lambda: DenoiserTA(chs=(32, 64, 128), text_temporal=True),
     "dit": lambda: DiT(d=128, depth=6, heads=4),
+    # unet_ta with a per-frame embedding (FramePosition, zero-init: warm-starts from a unet_ta checkpoint)
+    "unet_ta_fp": lambda: DenoiserTA(chs=(32, 64, 128), frame_pos=True),
 }
 
 # Tiny World 1.0's denoisers (train/logs/final.log), kept so its checkpoints still load in the old tools.

@@ -95,7 +95,7 @@ def warm_start(s, path, model, ema):
     model computes the checkpoint's function at the first step. Adam starts afresh (use --rewarm). `s`: the checkpoint as loaded from `path`."""
     for dst, key in ((model, "model"), (ema, "ema")):
         r = dst.load_state_dict({k: v.float() for k, v in s[key].items()}, strict=False)
-        bad = [k for k in r.missing_keys if ".mod." not in k]
+        bad = [k for k in r.missing_keys if ".mod." not in k and not k.startswith("fpos.mod.")]
         assert not bad and not r.unexpected_keys, f"{path} ({s['arch']}) does not extend to this arch: {bad} {r.unexpected_keys}"
     print(f"# warm start from {path} ({s['arch']}, step {s['step']}): {len(r.missing_keys)} new tensors at zero", flush=True)
 

@@ -1,0 +1,79 @@
+"""Where text-to-video motion goes wrong: for the validation prompts of eval/select_guidance.py (the 32 that are
+not occlusion clips), the direction the world's detector reads against the one asked for, over K noise draws, with
+the torch sampler and Decoder 2. Tells a wrong sign (up read as down) from too little motion ("none") or a lost
+subject, which call for different fixes.
+
+  ../../.venv/bin/python -m eval.motion_confusion --ckpt train/checkpoints/tinyworld2.pt --seeds 4 [--guidance 3]
+"""
+import argparse
+import collections
+import json
+
+import numpy as np
+import torch
+
+from eval.select_guidance import prompts
+from eval.detect import detect, direction, EXPECTED_DIRECTION, _pick, motion_ok
+from train.train_decoder2 import load_denoiser
+from train.nets import DecoderV2
+from train.sample import decode, sample
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--ckpt", default="train/checkpoints/tinyworld2.pt")
+    ap.add_argument("--seeds", type=int, default=4)
+    ap.add_argument("--guidance", type=float, default=3.0)
+    ap.add_argument("--shift", type=float, default=1.0)
+    ap.add_argument("--steps", type=int, default=16)
+    ap.add_argument("--anchor", type=int, default=0, help="first generate the clip with N steps, keep its frame 0, then animate it")
+    ap.add_argument("--anchor-frames", type=int, default=16, help="frames of the anchor pass")
+    ap.add_argument("--emb", default="/tmp/gi_emb.npy", help="as eval/probe_guidance_interval.py makes it (first 32 rows used)")
+    a = ap.parse_args()
+    torch.set_num_threads(2)
+    ps = prompts(32)
+    emb = torch.from_numpy(np.load(a.emb).astype(np.float32))[:32]
+    den, step = load_denoiser(a.ckpt)
+    dec = DecoderV2()
+    dec.load_state_dict(torch.load("train/checkpoints/decoder2.pt", weights_only=False)["dec"])
+    dec.eval()
+    conf = collections.Counter()
+    disp = collections.defaultdict(list)
+    for k in range(a.seeds):
+        for j in range(0, 32, 16):
+            seed = 100_000 * (k + 1) + j
+            if a.anchor:
+                z0 = sample(den, emb[j:j + 16], steps=a.anchor, guidance=a.guidance, shift=a.shift, seed=seed, frames=a.anchor_frames)
+                cond = torch.zeros(z0.shape[0], z0.shape[1], 16, 16, 16)
+                cond[:, :, :1] = z0[:, :, :1]
+                mask = torch.zeros(z0.shape[0], 1, 16, 16, 16)
+                mask[:, :, :1] = 1
+                z = sample(den, emb[j:j + 16], steps=a.steps, guidance=a.guidance, shift=a.shift, seed=seed + 1, cond=cond, mask=mask)
+            else:
+                z = sample(den, emb[j:j + 16], steps=a.steps, guidance=a.guidance, shift=a.shift, seed=seed)
+            for p, clip in zip(ps[j:j + 16], decode(dec, z)):
+                want = EXPECTED_DIRECTION[p["spec"]["motion"]]
+                det = detect(clip)
+                if not det["objects"]:
+                    conf[(want, "no object")] += 1
+                    continue
+                o = _pick(det, p["spec"])
+                got = direction(o) if want not in ("meet", "lateral") else ("ok" if motion_ok(det, p["spec"]) else "wrong")
+                conf[(want, got)] += 1
+                fs = [f for f in o["frames"] if f is not None]
+                if len(fs) >= 2:
+                    disp[want].append(float(np.hypot(fs[-1]["x"] - fs[0]["x"], fs[-1]["y"] - fs[0]["y"])))
+    n = sum(conf.values())
+    ok = sum(c for (w, g), c in conf.items() if g == w or g == "ok")
+    print(f"motion right {ok}/{n} = {ok / n:.3f}")
+    wants = sorted({w for w, _ in conf})
+    print(f"# {a.ckpt} (step {step}), guidance {a.guidance}, shift {a.shift}, {a.steps} steps, {a.seeds} draws of 32 prompts")
+    for w in wants:
+        row = {g: n for (ww, g), n in conf.items() if ww == w}
+        tot = sum(row.values())
+        print(f"{w:8s} n={tot:3d} ok={row.get(w, row.get('ok', 0)) / tot:.2f} first->last px {np.mean(disp[w]) if disp[w] else float('nan'):5.1f}  "
+              + json.dumps(dict(sorted(row.items(), key=lambda kv: -kv[1]))))
+
+
+if __name__ == "__main__":
+    main()
