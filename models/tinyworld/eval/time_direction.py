@@ -5,6 +5,11 @@ its reverse (which is a "moves right" clip) at high noise, where the layout is d
 x0 error of each and the share of clips whose forward error is the lower.
 
   ../../.venv/bin/python -m eval.time_direction train/checkpoints/tinyworld2.pt [CKPT ...]
+  ../../.venv/bin/python -m eval.time_direction --oracle     # the same scores for a predictor that knows only the caption
+
+The oracle predicts each clip by the mean of 24 fresh renders of its caption's spec (what an x0 prediction from
+text alone tends to at t = 1, ignoring the noisy input); its gap says how far apart forward and reversed clips are
+when the caption and the direction of time are all one knows.
 """
 import json
 import sys
@@ -20,24 +25,41 @@ DIRECTIONAL = ("slide_left", "slide_right", "slide_up", "slide_down", "float_up"
 
 
 def clips(n=32, seed=5):
+    """-> latents [N,8,F,16,16], caption embeddings [N,384], specs."""
     items = [json.loads(line) for line in open("train/data/captions.jsonl")]
     emb = np.load("train/data/emb.npy").astype(np.float32)
     rng = np.random.RandomState(seed)
     sel = [i for i in rng.permutation(len(items)) if items[i]["spec"]["motion"] in DIRECTIONAL][:n]
     enc = PatchEncoder()
     z = np.stack([enc(render(items[i]["spec"], int(rng.randint(1 << 30)))[0]) for i in sel])   # [N,F,8,16,16]
-    return torch.from_numpy(z.transpose(0, 2, 1, 3, 4)).float(), torch.from_numpy(emb[sel])
+    return torch.from_numpy(z.transpose(0, 2, 1, 3, 4)).float(), torch.from_numpy(emb[sel]), [items[i]["spec"] for i in sel]
+
+
+def oracle(z, specs, renders=24, seed=9):
+    enc = PatchEncoder()
+    rng = np.random.RandomState(seed)
+    fw, rv = [], []
+    for x, spec in zip(z, specs):
+        m = np.mean([enc(render(spec, int(rng.randint(1 << 30)))[0]) for _ in range(renders)], 0)   # [F,8,16,16]
+        m = torch.from_numpy(m.transpose(1, 0, 2, 3)).float()
+        fw.append(((m - x) ** 2).mean().item())
+        rv.append(((m - x.flip(1)) ** 2).mean().item())
+    fw, rv = np.array(fw), np.array(rv)
+    print(f"oracle (mean of {renders} renders of each caption's spec): fwd {fw.mean():.4f} rev {rv.mean():.4f} "
+          f"gap {1 - fw.mean() / rv.mean():+.1%} fwd<rev {(fw < rv).mean():.2f}")
 
 
 @torch.no_grad()
 def main():
     torch.set_num_threads(2)
-    z, y = clips()
+    z, y, specs = clips()
+    if "--oracle" in sys.argv[1:]:
+        oracle(z, specs)
     n = z.shape[0]
     zr = z.flip(2)
     mask = torch.zeros(n, 1, *z.shape[2:])
     cond = torch.zeros_like(z)
-    for ck in sys.argv[1:]:
+    for ck in [c for c in sys.argv[1:] if c != "--oracle"]:
         den, step = load_denoiser(ck)
         out = []
         for t in (0.95, 0.8, 0.6, 0.4):
