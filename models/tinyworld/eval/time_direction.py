@@ -21,6 +21,7 @@ from train.train_decoder2 import load_denoiser
 from train.latent import PatchEncoder
 from world.render import render
 
+T_LIST = (1.0, 0.99, 0.95, 0.8, 0.6, 0.4)
 DIRECTIONAL = ("slide_left", "slide_right", "slide_up", "slide_down", "float_up", "fall", "roll_left", "roll_right")
 
 
@@ -62,7 +63,7 @@ def main():
     for ck in [c for c in sys.argv[1:] if c != "--oracle"]:
         den, step = load_denoiser(ck)
         out = []
-        for t in (0.95, 0.8, 0.6, 0.4):
+        for t in T_LIST:
             eps = torch.randn(z.shape, generator=torch.Generator().manual_seed(1))
             tt = torch.full((n,), t)
             err = [((den((1 - t) * x + t * eps, tt, y, cond, mask) - x) ** 2).mean(dim=(1, 2, 3, 4)) for x in (z, zr)]
