@@ -39,6 +39,19 @@ def inputs(g, b, f, masks):
     return d
 
 
+class FramePositionTable(torch.nn.Module):
+    """FramePosition as the table of its outputs for frames 0..rows-1 (the pack's window is 16 frames): the same values,
+    and 64 KB in the graph instead of its MLP's 330 KB, which kept the pack under 30 MiB."""
+
+    def __init__(self, fpos, rows=64):
+        super().__init__()
+        with torch.no_grad():
+            self.register_buffer("table", fpos(rows, torch.zeros(1))[0].clone())
+
+    def forward(self, f, ref):
+        return self.table[:f][None]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ckpt", default="train/checkpoints/tinyworld2.pt")
@@ -59,6 +72,8 @@ def main():
         path = os.path.join(tmp, "denoiser.onnx")
         with torch.no_grad():
             graph_form = for_export(den) if isinstance(den, DenoiserTA) else den
+            if getattr(graph_form, "fpos", None) is not None:
+                graph_form.fpos = FramePositionTable(graph_form.fpos)
             torch.onnx.export(graph_form, tuple(cases_in[0][n] for n in NAMES), path, input_names=NAMES, output_names=["prediction"],
                               dynamic_axes=DYN, opset_version=17, do_constant_folding=True, dynamo=False)
         print("folded", fold_file(path, path))
