@@ -14,9 +14,23 @@ import torch
 
 from eval.select_guidance import prompts
 from eval.detect import detect, direction, EXPECTED_DIRECTION, _pick, motion_ok
-from train.train_decoder2 import load_denoiser
-from train.nets import DecoderV2
+from eval.probe_guidance_interval import batched_draws
+from train.train_decoder2 import load_decoder, load_denoiser
 from train.sample import decode, sample
+
+
+def anchored_draws(den, dec, emb, seeds, anchor_steps, anchor_frames, chunk=16, **kw):
+    """As batched_draws, but each clip is first generated with anchor_steps, and its frame 0 is then animated."""
+    for k in range(seeds):
+        for j in range(0, emb.shape[0], chunk):
+            seed = 100_000 * (k + 1) + j
+            z0 = sample(den, emb[j:j + chunk], seed=seed, frames=anchor_frames, **dict(kw, steps=anchor_steps))
+            b, c = z0.shape[:2]
+            cond = torch.zeros(b, c, 16, 16, 16)
+            cond[:, :, :1] = z0[:, :, :1]
+            mask = torch.zeros(b, 1, 16, 16, 16)
+            mask[:, :, :1] = 1
+            yield from zip(range(j, j + chunk), decode(dec, sample(den, emb[j:j + chunk], seed=seed + 1, cond=cond, mask=mask, **kw)))
 
 
 def main():
@@ -34,42 +48,34 @@ def main():
     ps = prompts(32)
     emb = torch.from_numpy(np.load(a.emb).astype(np.float32))[:32]
     den, step = load_denoiser(a.ckpt)
-    dec = DecoderV2()
-    dec.load_state_dict(torch.load("train/checkpoints/decoder2.pt", weights_only=False)["dec"])
-    dec.eval()
+    dec = load_decoder()
     conf = collections.Counter()
     disp = collections.defaultdict(list)
-    for k in range(a.seeds):
-        for j in range(0, 32, 16):
-            seed = 100_000 * (k + 1) + j
-            if a.anchor:
-                z0 = sample(den, emb[j:j + 16], steps=a.anchor, guidance=a.guidance, shift=a.shift, seed=seed, frames=a.anchor_frames)
-                cond = torch.zeros(z0.shape[0], z0.shape[1], 16, 16, 16)
-                cond[:, :, :1] = z0[:, :, :1]
-                mask = torch.zeros(z0.shape[0], 1, 16, 16, 16)
-                mask[:, :, :1] = 1
-                z = sample(den, emb[j:j + 16], steps=a.steps, guidance=a.guidance, shift=a.shift, seed=seed + 1, cond=cond, mask=mask)
-            else:
-                z = sample(den, emb[j:j + 16], steps=a.steps, guidance=a.guidance, shift=a.shift, seed=seed)
-            for p, clip in zip(ps[j:j + 16], decode(dec, z)):
-                want = EXPECTED_DIRECTION[p["spec"]["motion"]]
-                det = detect(clip)
-                if not det["objects"]:
-                    conf[(want, "no object")] += 1
-                    continue
-                o = _pick(det, p["spec"])
-                got = direction(o) if want not in ("meet", "lateral") else ("ok" if motion_ok(det, p["spec"]) else "wrong")
-                conf[(want, got)] += 1
-                fs = [f for f in o["frames"] if f is not None]
-                if len(fs) >= 2:
-                    disp[want].append(float(np.hypot(fs[-1]["x"] - fs[0]["x"], fs[-1]["y"] - fs[0]["y"])))
+    kw = dict(steps=a.steps, guidance=a.guidance, shift=a.shift)
+    if a.anchor:
+        draws = anchored_draws(den, dec, emb, a.seeds, a.anchor, a.anchor_frames, **kw)
+    else:
+        draws = batched_draws(den, dec, emb, a.seeds, **kw)
+    for i, clip in draws:
+        p = ps[i]
+        want = EXPECTED_DIRECTION[p["spec"]["motion"]]
+        det = detect(clip)
+        if not det["objects"]:
+            conf[(want, "no object")] += 1
+            continue
+        o = _pick(det, p["spec"])
+        got = direction(o) if want not in ("meet", "lateral") else ("ok" if motion_ok(det, p["spec"]) else "wrong")
+        conf[(want, got)] += 1
+        fs = [f for f in o["frames"] if f is not None]
+        if len(fs) >= 2:
+            disp[want].append(float(np.hypot(fs[-1]["x"] - fs[0]["x"], fs[-1]["y"] - fs[0]["y"])))
     n = sum(conf.values())
     ok = sum(c for (w, g), c in conf.items() if g == w or g == "ok")
     print(f"motion right {ok}/{n} = {ok / n:.3f}")
     wants = sorted({w for w, _ in conf})
     print(f"# {a.ckpt} (step {step}), guidance {a.guidance}, shift {a.shift}, {a.steps} steps, {a.seeds} draws of 32 prompts")
     for w in wants:
-        row = {g: n for (ww, g), n in conf.items() if ww == w}
+        row = {g: c for (ww, g), c in conf.items() if ww == w}
         tot = sum(row.values())
         print(f"{w:8s} n={tot:3d} ok={row.get(w, row.get('ok', 0)) / tot:.2f} first->last px {np.mean(disp[w]) if disp[w] else float('nan'):5.1f}  "
               + json.dumps(dict(sorted(row.items(), key=lambda kv: -kv[1]))))

@@ -19,9 +19,17 @@ import torch
 from eval.select_guidance import prompts, occlusion_prompts
 from eval.run_eval import adherence
 from eval.detect import detect, permanence_ok
-from train.train_decoder2 import load_denoiser
-from train.nets import DecoderV2
+from train.train_decoder2 import load_decoder, load_denoiser
 from train.sample import decode, sample
+
+
+def batched_draws(den, dec, emb, seeds, chunk=16, **kw):
+    """(prompt index, decoded clip) for `seeds` noise draws of every row of emb, `chunk` prompts a sampler call; the
+    draws depend only on (draw, chunk), so every denoiser is judged on the same noise."""
+    for k in range(seeds):
+        for j in range(0, emb.shape[0], chunk):
+            z = sample(den, emb[j:j + chunk], seed=100_000 * (k + 1) + j, **kw)
+            yield from zip(range(j, j + chunk), decode(dec, z))
 
 
 def main():
@@ -40,9 +48,7 @@ def main():
         seeds = int(args[i + 1])
         del args[i:i + 2]
     den, _ = load_denoiser(ckpt)
-    dec = DecoderV2()
-    dec.load_state_dict(torch.load("train/checkpoints/decoder2.pt", weights_only=False)["dec"])
-    dec.eval()
+    dec = load_decoder()
     for cfg in args:
         g, lo, hi = map(float, cfg.split(","))
         sc, pm = [], []
@@ -56,11 +62,8 @@ def main():
             for i, p in enumerate(ps):
                 z = sample(den, emb[i:i + 1], steps=16, guidance=g, seed=p["seed"], interval=(lo, hi))
                 score(i, decode(dec, z)[0])
-        for k in range(seeds):
-            for j in range(0, len(ps), 16):
-                z = sample(den, emb[j:j + 16], steps=16, guidance=g, seed=100_000 * (k + 1) + j, interval=(lo, hi))
-                for i, clip in zip(range(j, j + 16), decode(dec, z)):
-                    score(i, clip)
+        for i, clip in batched_draws(den, dec, emb, seeds, steps=16, guidance=g, interval=(lo, hi)):
+            score(i, clip)
         r = {k: float(np.mean([s[k] for s in sc])) for k in ("colour", "shape", "motion")}
         r["permanence"] = float(np.mean(pm))
         print(cfg, json.dumps(r), "mean4 %.3f" % np.mean(list(r.values())), flush=True)

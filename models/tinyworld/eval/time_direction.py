@@ -60,11 +60,11 @@ def main():
     zr = z.flip(2)
     mask = torch.zeros(n, 1, *z.shape[2:])
     cond = torch.zeros_like(z)
+    eps = torch.randn(z.shape, generator=torch.Generator().manual_seed(1))      # the same noise at every t and for every model
     for ck in [c for c in sys.argv[1:] if c != "--oracle"]:
         den, step = load_denoiser(ck)
         out = []
         for t in T_LIST:
-            eps = torch.randn(z.shape, generator=torch.Generator().manual_seed(1))
             tt = torch.full((n,), t)
             err = [((den((1 - t) * x + t * eps, tt, y, cond, mask) - x) ** 2).mean(dim=(1, 2, 3, 4)) for x in (z, zr)]
             out.append(f"t={t}: fwd {err[0].mean():.4f} rev {err[1].mean():.4f} gap {1 - err[0].mean() / err[1].mean():+.1%} "

@@ -108,6 +108,13 @@ def load_denoiser(path):
     return den, s.get("step")
 
 
+def load_decoder(path="train/checkpoints/decoder2.pt"):
+    """Decoder 2 from its training checkpoint, in eval mode (the torch probes decode with it)."""
+    dec = DecoderV2()
+    dec.load_state_dict(torch.load(path, map_location="cpu", weights_only=False)["dec"])
+    return dec.eval()
+
+
 @torch.no_grad()
 def latents_for(batch, den, gen):
     """The latent each clip is decoded from this step: clean, noisy, or the denoiser's guided x0."""
