@@ -9,6 +9,9 @@ with behaviour simple enough to assert exact numbers:
   denoiser:    prediction = mask*cond + (1-mask)*(W·text + 0.5·sample·t), i.e. an x0-prediction whose
                clean target depends on the prompt and which keeps known frames exactly
   text_encoder: a hashed embedding table (ids mod 997), so different prompts give different vectors
+  denoiser_tokens: the denoiser with a Tiny World 2.4 token input as well: its clean target adds
+               P·sum_t(text_mask[t]·text_tokens[t]), P[d, c] = 1 where d mod 4 = c, so a test can check which
+               token rows reached the graph
 Run: /usr/bin/python3 models/testpack/make_testpack.py src/test/resources/packs/tiny
 """
 import sys
@@ -95,4 +98,36 @@ save(helper.make_graph(
     [t("proj", proj), t("shape5", np.array([-1, C, 1, 1, 1], dtype=np.int64)),
      t("shape_t", np.array([-1, 1, 1, 1, 1], dtype=np.int64)),
      t("half", np.array(0.5, dtype=np.float32)), t("one", np.array(1.0, dtype=np.float32))]), "denoiser.onnx")
+
+# denoiser_tokens: as the denoiser, plus the masked sum of the token states through P
+proj2 = np.array([[1.0 if d % C == c else 0.0 for c in range(C)] for d in range(DIM)], dtype=np.float32)
+save(helper.make_graph(
+    [helper.make_node("MatMul", ["text_embeds", "proj"], ["pooled2"]),            # [B,C]
+     helper.make_node("Unsqueeze", ["text_mask", "axis2"], ["m3"]),              # [B,T,1]
+     helper.make_node("Mul", ["text_tokens", "m3"], ["kept"]),
+     helper.make_node("ReduceSum", ["kept", "axis1"], ["tsum"], keepdims=0),     # [B,DIM]
+     helper.make_node("MatMul", ["tsum", "proj2"], ["tok2"]),
+     helper.make_node("Add", ["pooled2", "tok2"], ["target2"]),
+     helper.make_node("Reshape", ["target2", "shape5"], ["target"]),
+     helper.make_node("Reshape", ["timestep", "shape_t"], ["t5"]),
+     helper.make_node("Mul", ["sample", "t5"], ["st"]),
+     helper.make_node("Mul", ["st", "half"], ["st_half"]),
+     helper.make_node("Add", ["target", "st_half"], ["free"]),
+     helper.make_node("Mul", ["mask", "cond"], ["known"]),
+     helper.make_node("Sub", ["one", "mask"], ["inv"]),
+     helper.make_node("Mul", ["inv", "free"], ["unknown"]),
+     helper.make_node("Add", ["known", "unknown"], ["prediction"])],
+    "denoiser_tokens",
+    [helper.make_tensor_value_info("sample", TensorProto.FLOAT, lat),
+     helper.make_tensor_value_info("timestep", TensorProto.FLOAT, ["b"]),
+     helper.make_tensor_value_info("text_embeds", TensorProto.FLOAT, ["b", DIM]),
+     helper.make_tensor_value_info("cond", TensorProto.FLOAT, lat),
+     helper.make_tensor_value_info("mask", TensorProto.FLOAT, ["b", 1, "f", 8, 8]),
+     helper.make_tensor_value_info("text_tokens", TensorProto.FLOAT, ["b", "t", DIM]),
+     helper.make_tensor_value_info("text_mask", TensorProto.FLOAT, ["b", "t"])],
+    [helper.make_tensor_value_info("prediction", TensorProto.FLOAT, lat)],
+    [t("proj", proj), t("proj2", proj2), t("shape5", np.array([-1, C, 1, 1, 1], dtype=np.int64)),
+     t("shape_t", np.array([-1, 1, 1, 1, 1], dtype=np.int64)), t("axis1", np.array([1], dtype=np.int64)),
+     t("axis2", np.array([2], dtype=np.int64)),
+     t("half", np.array(0.5, dtype=np.float32)), t("one", np.array(1.0, dtype=np.float32))]), "denoiser_tokens.onnx")
 print("wrote tiny test pack graphs to", out)

@@ -38,6 +38,22 @@ public final class TestPacks {
     }
 
     /**
+     * The tiny pack whose denoiser also takes the prompt's token states ({@code text_tokens}, {@code text_mask}: the
+     * {@code denoiser_tokens} graph of models/testpack/make_testpack.py), as Tiny World 2.4's does.
+     */
+    public static Path tinyTokens(Path parent) throws IOException {
+        Path dir = copyGraphs(parent, "tiny-tokens");
+        try (InputStream in = TestPacks.class.getResourceAsStream("/packs/tiny/denoiser_tokens.onnx")) {
+            if (in == null) {
+                throw new IOException("test resource /packs/tiny/denoiser_tokens.onnx is missing; run models/testpack/make_testpack.py");
+            }
+            Files.copy(in, dir.resolve("denoiser.onnx"), StandardCopyOption.REPLACE_EXISTING);
+        }
+        writeManifest(dir, "tiny-tokens", "", true, true);
+        return dir;
+    }
+
+    /**
      * The tiny pack in the diffusers layout with the given {@code scheduler/scheduler_config.json}: prediction and
      * scheduler defaults come from the config, as for an exported pipeline. {@code extra} is spliced into pack.json.
      */
@@ -117,6 +133,11 @@ public final class TestPacks {
 
     /** {@code sampling}: declare prediction and scheduler in pack.json (false: they come from a scheduler config). */
     private static void writeManifest(Path dir, String id, String extra, boolean sampling) throws IOException {
+        writeManifest(dir, id, extra, sampling, false);
+    }
+
+    /** {@code tokens}: the denoiser declares the token inputs as well. */
+    private static void writeManifest(Path dir, String id, String extra, boolean sampling, boolean tokens) throws IOException {
         String lat = "[-1, 4, -1, 8, 8]";
         String json = """
                 {
@@ -140,7 +161,9 @@ public final class TestPacks {
                 file(dir, "tokenizer.json", null, null),
                 file(dir, "denoiser.onnx", "[{\"name\": \"sample\", \"shape\": " + lat + "}, {\"name\": \"timestep\", \"shape\": [-1]},"
                         + " {\"name\": \"text_embeds\", \"shape\": [-1, 32]}, {\"name\": \"cond\", \"shape\": " + lat + "},"
-                        + " {\"name\": \"mask\", \"shape\": [-1, 1, -1, 8, 8]}]", "[{\"name\": \"prediction\", \"shape\": " + lat + "}]"),
+                        + " {\"name\": \"mask\", \"shape\": [-1, 1, -1, 8, 8]}"
+                        + (tokens ? ", {\"name\": \"text_tokens\", \"shape\": [-1, -1, 32]}, {\"name\": \"text_mask\", \"shape\": [-1, -1]}" : "")
+                        + "]", "[{\"name\": \"prediction\", \"shape\": " + lat + "}]"),
                 file(dir, "vae_encoder.onnx", "[{\"name\": \"sample\", \"shape\": [-1, 3, 32, 32]}]", "[{\"name\": \"latent\", \"shape\": [-1, 4, 8, 8]}]"),
                 file(dir, "vae_decoder.onnx", "[{\"name\": \"latent\", \"shape\": [-1, 4, 8, 8]}]", "[{\"name\": \"sample\", \"shape\": [-1, 3, 32, 32]}]"));
         Files.writeString(dir.resolve("pack.json"), json);

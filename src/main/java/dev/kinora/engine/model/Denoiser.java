@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * The video denoiser: (noisy latents, timestep, text embedding, known latents, mask) → prediction in
  * the pack's prediction type. Batch rows are independent, so cond and uncond guidance run as one
- * batch of two.
+ * batch of two. A denoiser whose pack declares a {@code text_tokens} input also takes the prompt's token states
+ * [B, T, dim] and {@code text_mask} [B, T] (1 on a row's tokens, 0 on its padding; an all-zero row is no text).
  */
 public final class Denoiser implements AutoCloseable {
     private final OnnxModel model;
@@ -21,15 +22,34 @@ public final class Denoiser implements AutoCloseable {
         this.model = new OnnxModel(pack.root(), pack.require(ModelPack.DENOISER), options, device);
     }
 
+    /** Whether the graph takes the prompt's token states as well as its pooled vector. */
+    public boolean takesTokens() {
+        return model.component().input("text_tokens").isPresent();
+    }
+
     public FloatTensor predict(FloatTensor sample, float[] timestep, FloatTensor textEmbeds, FloatTensor cond,
                                FloatTensor mask, OrtSession.RunOptions runOptions) throws PackException, OrtException {
+        return predict(sample, timestep, textEmbeds, null, null, cond, mask, runOptions);
+    }
+
+    /** With {@code textTokens} and {@code textMask} when {@link #takesTokens()} (both null otherwise). */
+    public FloatTensor predict(FloatTensor sample, float[] timestep, FloatTensor textEmbeds, FloatTensor textTokens, FloatTensor textMask,
+                               FloatTensor cond, FloatTensor mask, OrtSession.RunOptions runOptions) throws PackException, OrtException {
         var c = model.component();
-        Map<String, FloatTensor> out = model.run(Map.of(
+        if (takesTokens() != (textTokens != null)) {
+            throw new IllegalArgumentException(c.file() + (takesTokens() ? " needs the prompt's token states" : " takes no token states"));
+        }
+        Map<String, FloatTensor> in = new java.util.HashMap<>(Map.of(
                 c.inputName("sample"), sample,
                 c.inputName("timestep"), FloatTensor.of(timestep, timestep.length),
                 c.inputName("text_embeds"), textEmbeds,
                 c.inputName("cond"), cond,
-                c.inputName("mask"), mask), Map.of(), runOptions);
+                c.inputName("mask"), mask));
+        if (textTokens != null) {
+            in.put(c.inputName("text_tokens"), textTokens);
+            in.put(c.inputName("text_mask"), textMask);
+        }
+        Map<String, FloatTensor> out = model.run(in, Map.of(), runOptions);
         FloatTensor pred = out.get(c.outputName("prediction"));
         if (pred == null) {
             throw new PackException(c.file() + ": no '" + c.outputName("prediction") + "' output; outputs were " + out.keySet());

@@ -105,10 +105,12 @@ public final class TextEncoder implements AutoCloseable {
         float[] pooled = new float[dim];
         float[] h = hidden.data();
         int count = 0;
+        float[] states = new float[ids.length * dim];
         for (int t = 0; t < ids.length; t++) {
             if (mask[t] == 0) {
                 continue;
             }
+            System.arraycopy(h, t * dim, states, count * dim, dim);
             count++;
             for (int d = 0; d < dim; d++) {
                 pooled[d] += h[t * dim + d];
@@ -125,7 +127,7 @@ public final class TextEncoder implements AutoCloseable {
                 pooled[d] *= inv;
             }
         }
-        return new TextEmbedding(pooled, ids.length, enc.exceedMaxLength());
+        return new TextEmbedding(pooled, count, enc.exceedMaxLength(), java.util.Arrays.copyOf(states, count * dim));
     }
 
     public void unload() {

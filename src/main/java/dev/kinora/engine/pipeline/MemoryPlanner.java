@@ -174,10 +174,14 @@ public final class MemoryPlanner {
                     n + " frame" + (n == 1 ? "" : "s")));
         }
         long[] latents = {job.batch(), c, job.window(), pack.latent().height(), pack.latent().width()};
-        comps.add(component(ModelPack.DENOISER, Map.of("sample", latents, "cond", latents, "timestep", new long[] {job.batch()},
-                        "text_embeds", new long[] {job.batch(), pack.text().dim()},
-                        "mask", new long[] {job.batch(), 1, job.window(), pack.latent().height(), pack.latent().width()}), job.batch(),
-                job.batch() + " x " + job.window() + " frames"));
+        Map<String, long[]> denoiserInputs = new java.util.HashMap<>(Map.of("sample", latents, "cond", latents, "timestep", new long[] {job.batch()},
+                "text_embeds", new long[] {job.batch(), pack.text().dim()},
+                "mask", new long[] {job.batch(), 1, job.window(), pack.latent().height(), pack.latent().width()}));
+        if (pack.component(ModelPack.DENOISER).flatMap(d -> d.input("text_tokens")).isPresent()) {
+            denoiserInputs.put("text_tokens", new long[] {job.batch(), pack.text().maxTokens(), pack.text().dim()});
+            denoiserInputs.put("text_mask", new long[] {job.batch(), pack.text().maxTokens()});
+        }
+        comps.add(component(ModelPack.DENOISER, denoiserInputs, job.batch(), job.batch() + " x " + job.window() + " frames"));
         int chunk = Math.min(LoadedPack.VAE_CHUNK, job.window());
         comps.add(component(ModelPack.VAE_DECODER, Map.of("latent", new long[] {chunk, c, pack.latent().height(), pack.latent().width()}),
                 chunk, chunk + " frame" + (chunk == 1 ? "" : "s")));

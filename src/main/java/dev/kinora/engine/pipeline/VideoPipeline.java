@@ -204,8 +204,8 @@ public final class VideoPipeline {
         GenerationResult run() throws PackException, OrtException, GenerationCancelledException {
             report(Stage.ENCODING_TEXT, Preview.none());
             long t0 = System.nanoTime();
-            float[] cond = embed(r.prompt());
-            float[] uncond = embed(r.negativePrompt());
+            TextEmbedding cond = embed(r.prompt());
+            TextEmbedding uncond = embed(r.negativePrompt());
             textMs = Pipelines.ms(t0);
             if (sequential) {
                 lp.text().unload(); // the embeddings are cached; its memory goes to the denoiser
@@ -233,16 +233,16 @@ public final class VideoPipeline {
             return result(true);
         }
 
-        private float[] embed(String text) throws PackException {
+        private TextEmbedding embed(String text) throws PackException {
             if (text.isBlank()) {
-                return new float[pack.text().dim()];
+                return TextEmbedding.empty(pack.text().dim());
             }
             TextEmbedding e = lp.text().encode(text);
             if (e.truncated()) {
                 warnings.add("the prompt \"" + abbreviate(text) + "\" is longer than the model's " + pack.text().maxTokens()
                         + " tokens; only its beginning was used");
             }
-            return e.vector();
+            return e;
         }
 
         // ---- the jobs ----

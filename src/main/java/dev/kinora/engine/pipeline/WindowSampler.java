@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.kinora.engine.CancelToken;
 import dev.kinora.engine.model.Denoiser;
+import dev.kinora.engine.model.TextEmbedding;
 import dev.kinora.engine.pack.PackException;
 import dev.kinora.engine.scheduler.Scheduler;
 import dev.kinora.engine.tensor.FloatTensor;
@@ -45,14 +46,14 @@ final class WindowSampler {
     private final int window;
     private final int steps;
     private final float guidance;
-    private final float[] textCond;
-    private final float[] textUncond;
+    private final TextEmbedding textCond;
+    private final TextEmbedding textUncond;
     private final int channels;
     private final int h;
     private final int w;
 
     WindowSampler(Denoiser denoiser, Schedule schedule, ScheduleObserver observer, int window, int steps, float guidance,
-                  float[] textCond, float[] textUncond, int channels, int h, int w) {
+                  TextEmbedding textCond, TextEmbedding textUncond, int channels, int h, int w) {
         this.denoiser = denoiser;
         this.schedule = schedule;
         this.observer = observer;
@@ -107,7 +108,23 @@ final class WindowSampler {
         }
         boolean guided = guidance != 1f;
         int batch = guided ? 2 : 1;
-        FloatTensor text = FloatTensor.of(guided ? Latents.stack(textCond, textUncond) : textCond, batch, textCond.length);
+        int dim = textCond.vector().length;
+        FloatTensor text = FloatTensor.of(guided ? Latents.stack(textCond.vector(), textUncond.vector()) : textCond.vector(), batch, dim);
+        FloatTensor tokens = null;
+        FloatTensor tokenMask = null;
+        if (denoiser.takesTokens()) {
+            // rows padded with zeros to the longer prompt; at least one row so an empty prompt still has a shape
+            int t = Math.max(1, Math.max(textCond.tokens(), guided ? textUncond.tokens() : 0));
+            float[] st = new float[batch * t * dim];
+            float[] mk = new float[batch * t];
+            TextEmbedding[] rows = guided ? new TextEmbedding[] {textCond, textUncond} : new TextEmbedding[] {textCond};
+            for (int r = 0; r < rows.length; r++) {
+                System.arraycopy(rows[r].tokenStates(), 0, st, r * t * dim, rows[r].tokens() * dim);
+                java.util.Arrays.fill(mk, r * t, r * t + rows[r].tokens(), 1f);
+            }
+            tokens = FloatTensor.of(st, batch, t, dim);
+            tokenMask = FloatTensor.of(mk, batch, t);
+        }
         FloatTensor cond = FloatTensor.of(guided ? Latents.stack(win.known(), win.known()) : win.known(), batch, channels, f, h, w);
         FloatTensor maskT = FloatTensor.of(guided ? Latents.stack(mask, mask) : mask, batch, 1, f, h, w);
 
@@ -122,7 +139,7 @@ final class WindowSampler {
                 cancel.attach(ro);
                 try {
                     pred = denoiser.predict(FloatTensor.of(guided ? Latents.stack(in, in) : in, batch, channels, f, h, w),
-                            t, text, cond, maskT, ro);
+                            t, text, tokens, tokenMask, cond, maskT, ro);
                 } catch (OrtException e) {
                     if (cancel.isCancelled()) {
                         throw new CancelledException();

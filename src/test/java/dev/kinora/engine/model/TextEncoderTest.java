@@ -46,6 +46,43 @@ class TextEncoderTest {
     }
 
     @Test
+    void tokenStatesAreTheRowsThePooledVectorAverages() throws Exception {
+        TextEmbedding e = enc.encode("a red ball bounces on green grass");
+        assertEquals(10 * 384, e.tokenStates().length);
+        float[] mean = new float[384];
+        for (int t = 0; t < 10; t++) {
+            for (int d = 0; d < 384; d++) {
+                mean[d] += e.tokenStates()[t * 384 + d] / 10;
+            }
+        }
+        double norm = Math.sqrt(cos(mean, mean));
+        for (int d = 0; d < 384; d++) {
+            assertEquals(e.vector()[d], mean[d] / norm, 1e-5, "dimension " + d);
+        }
+    }
+
+    /** Why Tiny World 2.4 attends to the tokens: "left" and "right" move the pooled vector a little, their own rows a lot. */
+    @Test
+    void tokenStatesKeepLeftAndRightFurtherApartThanThePooledVector() throws Exception {
+        TextEmbedding l = enc.encode("a blue ball slides to the left");
+        TextEmbedding r = enc.encode("a blue ball slides to the right");
+        assertEquals(l.tokens(), r.tokens());
+        int k = l.tokens() - 2;                       // the direction word, before [SEP]
+        double pooled = dist(l.vector(), 0, r.vector(), 0) / Math.sqrt(cos(l.vector(), l.vector()));
+        double token = dist(l.tokenStates(), k * 384, r.tokenStates(), k * 384) / dist(l.tokenStates(), k * 384, new float[384], 0);
+        assertTrue(token > 2 * pooled, "relative change: direction token " + token + ", pooled " + pooled);
+    }
+
+    static double dist(float[] a, int ia, float[] b, int ib) {
+        double s = 0;
+        for (int d = 0; d < 384; d++) {
+            double x = a[ia + d] - b[ib + d];
+            s += x * x;
+        }
+        return Math.sqrt(s);
+    }
+
+    @Test
     void paraphrasesLandCloserThanOtherScenes() throws Exception {
         float[] a = enc.encode("a red ball falls on grass").vector();
         float[] b = enc.encode("a red sphere drops onto the lawn").vector();
