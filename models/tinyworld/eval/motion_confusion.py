@@ -16,7 +16,7 @@ from eval.select_guidance import prompts
 from eval.detect import detect, direction, EXPECTED_DIRECTION, _pick, motion_ok
 from eval.probe_guidance_interval import batched_draws
 from train.train_decoder2 import load_decoder, load_denoiser
-from train.sample import decode, sample
+from train.sample import Text, decode, sample
 
 
 def anchored_draws(den, dec, emb, seeds, anchor_steps, anchor_frames, chunk=16, **kw):
@@ -49,6 +49,7 @@ def main():
     emb = torch.from_numpy(np.load(a.emb).astype(np.float32))[:32]
     den, step = load_denoiser(a.ckpt)
     dec = load_decoder()
+    emb = Text.of(emb, [p["prompt"] for p in ps] if getattr(den, "text_tokens", False) else None)
     conf = collections.Counter()
     disp = collections.defaultdict(list)
     kw = dict(steps=a.steps, guidance=a.guidance, shift=a.shift)

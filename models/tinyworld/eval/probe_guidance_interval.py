@@ -20,7 +20,7 @@ from eval.select_guidance import prompts, occlusion_prompts
 from eval.run_eval import adherence
 from eval.detect import detect, permanence_ok
 from train.train_decoder2 import load_decoder, load_denoiser
-from train.sample import decode, sample
+from train.sample import Text, decode, sample
 
 
 def batched_draws(den, dec, emb, seeds, chunk=16, **kw):
@@ -49,6 +49,7 @@ def main():
         del args[i:i + 2]
     den, _ = load_denoiser(ckpt)
     dec = load_decoder()
+    emb = Text.of(emb, [p["prompt"] for p in ps] if getattr(den, "text_tokens", False) else None)
     for cfg in args:
         g, lo, hi = map(float, cfg.split(","))
         sc, pm = [], []

@@ -17,6 +17,7 @@ import sys
 import numpy as np
 import torch
 
+from train.sample import Text
 from train.train_decoder2 import load_denoiser
 from train.latent import PatchEncoder
 from world.render import render
@@ -26,14 +27,14 @@ DIRECTIONAL = ("slide_left", "slide_right", "slide_up", "slide_down", "float_up"
 
 
 def clips(n=32, seed=5):
-    """-> latents [N,8,F,16,16], caption embeddings [N,384], specs."""
+    """-> latents [N,8,F,16,16], caption embeddings [N,384], specs, caption indices."""
     items = [json.loads(line) for line in open("train/data/captions.jsonl")]
     emb = np.load("train/data/emb.npy").astype(np.float32)
     rng = np.random.RandomState(seed)
     sel = [i for i in rng.permutation(len(items)) if items[i]["spec"]["motion"] in DIRECTIONAL][:n]
     enc = PatchEncoder()
     z = np.stack([enc(render(items[i]["spec"], int(rng.randint(1 << 30)))[0]) for i in sel])   # [N,F,8,16,16]
-    return torch.from_numpy(z.transpose(0, 2, 1, 3, 4)).float(), torch.from_numpy(emb[sel]), [items[i]["spec"] for i in sel]
+    return torch.from_numpy(z.transpose(0, 2, 1, 3, 4)).float(), torch.from_numpy(emb[sel]), [items[i]["spec"] for i in sel], sel
 
 
 def oracle(z, specs, renders=24, seed=9):
@@ -53,7 +54,7 @@ def oracle(z, specs, renders=24, seed=9):
 @torch.no_grad()
 def main():
     torch.set_num_threads(2)
-    z, y, specs = clips()
+    z, y, specs, sel = clips()
     if "--oracle" in sys.argv[1:]:
         oracle(z, specs)
     n = z.shape[0]
@@ -63,10 +64,14 @@ def main():
     eps = torch.randn(z.shape, generator=torch.Generator().manual_seed(1))      # the same noise at every t and for every model
     for ck in [c for c in sys.argv[1:] if c != "--oracle"]:
         den, step = load_denoiser(ck)
+        text = Text(y)
+        if getattr(den, "text_tokens", False):
+            caps = [json.loads(line)["caption"] for line in open("train/data/captions.jsonl")]
+            text = Text.of(y, [caps[i] for i in sel])
         out = []
         for t in T_LIST:
             tt = torch.full((n,), t)
-            err = [((den((1 - t) * x + t * eps, tt, y, cond, mask) - x) ** 2).mean(dim=(1, 2, 3, 4)) for x in (z, zr)]
+            err = [((den((1 - t) * x + t * eps, tt, text.pooled, cond, mask, *text.extra()) - x) ** 2).mean(dim=(1, 2, 3, 4)) for x in (z, zr)]
             out.append(f"t={t}: fwd {err[0].mean():.4f} rev {err[1].mean():.4f} gap {1 - err[0].mean() / err[1].mean():+.1%} "
                        f"fwd<rev {(err[0] < err[1]).float().mean():.2f}")
         print(f"{ck} (step {step}): " + " | ".join(out), flush=True)

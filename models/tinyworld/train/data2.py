@@ -62,10 +62,12 @@ def item_weights(items, occlude_x):
     return w / w.sum()
 
 
-def make_batch(items, emb, encoder, seed, step, b, p_drop, mix=None):
+def make_batch(items, emb, encoder, seed, step, b, p_drop, mix=None, tokens=None):
     """The batch for `step`: latents [B,8,F,16,16], text [B,384], mask [B,F], object cells [B,F,16,16].
     `mix` ({"mask_p": [...], "item_p": array or None}) changes the data mix from a session on; without it
-    the batches are the ones sessions 1-3 saw."""
+    the batches are the ones sessions 1-3 saw. With `tokens` ((states [N,L,384], lengths [N]) from
+    train/embed_tokens.py) also the token states "yt" [B,T,384] and their mask "ym" [B,T], T the batch's longest
+    caption; a dropped caption loses its tokens too. The random draws are the same with or without them."""
     r = np.random.RandomState((seed * 1_000_003 + step) % (2 ** 32))
     item_p = mix["item_p"] if mix else None
     idx = r.randint(len(items), size=b) if item_p is None else r.choice(len(items), size=b, p=item_p)
@@ -81,12 +83,20 @@ def make_batch(items, emb, encoder, seed, step, b, p_drop, mix=None):
         objs.append(object_cells(meta))
     z = np.stack(zs).transpose(0, 2, 1, 3, 4)                      # [B,8,F,16,16]
     y = emb[idx].copy()
-    y[r.rand(b) < p_drop] = 0.0
+    drop = r.rand(b) < p_drop
+    y[drop] = 0.0
     m = np.stack([make_mask(MASK_MODES[k], r) for k in modes])
-    return {"step": step, "z": z.astype(np.float16), "y": y, "mask": m, "obj": np.stack(objs).astype(np.uint8)}
+    out = {"step": step, "z": z.astype(np.float16), "y": y, "mask": m, "obj": np.stack(objs).astype(np.uint8)}
+    if tokens is not None:
+        states, lens = tokens
+        n = np.where(drop, 0, lens[idx]).astype(np.int64)
+        t = max(1, int(lens[idx].max()))
+        out["yt"] = np.where(np.arange(t)[None, :, None] < n[:, None, None], states[idx, :t], 0).astype(np.float16)
+        out["ym"] = (np.arange(t)[None] < n[:, None]).astype(np.float32)
+    return out
 
 
-def _worker(q, captions, emb_path, seed, start, every, b, p_drop, mask_p, occlude_x):
+def _worker(q, captions, emb_path, seed, start, every, b, p_drop, mask_p, occlude_x, tokens_path=None):
     import os
     import signal
     # A Ctrl+C or kill -TERM aimed at the run must reach the trainer (which checkpoints), not kill the
@@ -99,9 +109,13 @@ def _worker(q, captions, emb_path, seed, start, every, b, p_drop, mask_p, occlud
     emb = np.load(emb_path).astype(np.float32)
     enc = PatchEncoder()
     mix = None if mask_p is None and occlude_x == 1.0 else {"mask_p": mask_p or MASK_P, "item_p": item_weights(items, occlude_x)}
+    tokens = None
+    if tokens_path:
+        tokens = (np.load(tokens_path, mmap_mode="r"), np.load(tokens_path.replace(".npy", "_len.npy")))
+        assert len(tokens[0]) == len(items), f"{tokens_path}: {len(tokens[0])} rows for {len(items)} captions"
     step = start
     while True:
-        q.put(make_batch(items, emb, enc, seed, step, b, p_drop, mix))
+        q.put(make_batch(items, emb, enc, seed, step, b, p_drop, mix, tokens))
         step += every
 
 
@@ -110,12 +124,13 @@ class Prefetcher:
     start+i, start+i+workers, ... and they are read back in step order, so the batches do not depend on how
     many workers there are (one on a 2-core machine, a dozen beside a GPU)."""
 
-    def __init__(self, captions, emb_path, seed, start, b, p_drop=0.1, ahead=6, mask_p=None, occlude_x=1.0, workers=1):
+    def __init__(self, captions, emb_path, seed, start, b, p_drop=0.1, ahead=6, mask_p=None, occlude_x=1.0, workers=1,
+                 tokens_path=None):
         ctx = mp.get_context("fork")
         self.qs, self.ps = [], []
         for i in range(workers):
             q = ctx.Queue(max(2, ahead // workers))
-            p = ctx.Process(target=_worker, args=(q, captions, emb_path, seed, start + i, workers, b, p_drop, mask_p, occlude_x),
+            p = ctx.Process(target=_worker, args=(q, captions, emb_path, seed, start + i, workers, b, p_drop, mask_p, occlude_x, tokens_path),
                             daemon=True)
             p.start()
             self.qs.append(q)

@@ -2,7 +2,8 @@
 
   ../../.venv/bin/python -m train.export2 --ckpt train/checkpoints/tinyworld2.pt --version 2.0.0 [--dest DIR]
 
-Writes denoiser.onnx (opset 17, dynamic batch and frames, fp32), the denoiser's parity cases (the
+Writes denoiser.onnx (opset 17, dynamic batch and frames, fp32 maths; a weight tensor that fp16 holds exactly is
+stored as fp16 and cast back when the session loads), the denoiser's parity cases (the
 VAE cases in parity/ are kept: those graphs do not change) and pack.json with the new hash, size and
 version. Exported from the EMA weights, in the layout ORT runs fastest: the U-Net's attention in its
 export form (train/attention_layout.py) and the 5-D convolutions folded into 2-D ones
@@ -22,11 +23,49 @@ from train.export import ROOT, sha256, write_bin
 from train.nets import LATENT_C, TEXT_DIM, TW2_ARCHS, DenoiserTA
 
 NAMES = ["sample", "timestep", "text_embeds", "cond", "mask"]
+TOKEN_NAMES = ["text_tokens", "text_mask"]       # an arch that attends to the prompt's tokens (unet_ta_xt)
 DYN = {"sample": {0: "B", 2: "F"}, "timestep": {0: "B"}, "text_embeds": {0: "B"},
-       "cond": {0: "B", 2: "F"}, "mask": {0: "B", 2: "F"}, "prediction": {0: "B", 2: "F"}}
+       "cond": {0: "B", 2: "F"}, "mask": {0: "B", 2: "F"}, "prediction": {0: "B", 2: "F"},
+       "text_tokens": {0: "B", 1: "T"}, "text_mask": {0: "B", 1: "T"}}
+TOKEN_SPECS = [{"name": "text_tokens", "shape": [-1, -1, TEXT_DIM]}, {"name": "text_mask", "shape": [-1, -1]}]
+FP16_MIN = 1024     # elements: smaller tensors (biases, norms, tables) stay fp32, they are a few KB in all
 
 
-def inputs(g, b, f, masks):
+def fp16_weights(den):
+    """Rounds the weight tensors of FP16_MIN elements or more to fp16 values, in place, so the graph can store them as
+    fp16 with nothing lost against the module the parity cases are computed on."""
+    with torch.no_grad():
+        for p in den.parameters():
+            if p.numel() >= FP16_MIN:
+                p.copy_(p.half().float())
+
+
+def store_fp16(path):
+    """Every float initializer of FP16_MIN elements or more that fp16 holds exactly becomes an fp16 initializer and a
+    Cast back to float (ORT folds the Cast when it loads the session). Returns the bytes saved."""
+    from onnx import helper, numpy_helper, TensorProto
+    m = onnx.load(path)
+    g = m.graph
+    keep, casts, saved = [], [], 0
+    for init in g.initializer:
+        x = numpy_helper.to_array(init)
+        if init.data_type == TensorProto.FLOAT and x.size >= FP16_MIN and np.array_equal(x.astype(np.float16).astype(np.float32), x):
+            h = numpy_helper.from_array(x.astype(np.float16), init.name + "_fp16")
+            keep.append(h)
+            casts.append(helper.make_node("Cast", [h.name], [init.name], to=TensorProto.FLOAT, name=init.name + "_cast"))
+            saved += x.size * 2
+        else:
+            keep.append(init)
+    del g.initializer[:]
+    g.initializer.extend(keep)
+    nodes = casts + list(g.node)
+    del g.node[:]
+    g.node.extend(nodes)
+    onnx.save(m, path)
+    return saved
+
+
+def inputs(g, b, f, masks, tokens=False):
     d = {"sample": torch.randn((b, LATENT_C, f, 16, 16), generator=g),
          "timestep": torch.rand((b,), generator=g) * 0.9 + 0.05,
          "text_embeds": torch.nn.functional.normalize(torch.randn((b, TEXT_DIM), generator=g), dim=1),
@@ -36,6 +75,13 @@ def inputs(g, b, f, masks):
         d["mask"][i, :, m] = 1
     d["cond"] = d["cond"] * d["mask"]
     d["text_embeds"][-1] = 0      # the unconditional row
+    if tokens:
+        t = 6
+        d["text_tokens"] = torch.randn((b, t, TEXT_DIM), generator=g)
+        d["text_mask"] = torch.zeros((b, t))
+        for i in range(b - 1):
+            d["text_mask"][i, :t - i] = 1                      # rows of different lengths, zero-padded
+        d["text_tokens"] = d["text_tokens"] * d["text_mask"][:, :, None]
     return d
 
 
@@ -66,17 +112,25 @@ def main():
     den = TW2_ARCHS[s["arch"]]()
     den.load_state_dict({k: v.float() for k, v in s["ema"].items()})
     den.eval()
+    tok = getattr(den, "text_tokens", False)
+    names = NAMES + (TOKEN_NAMES if tok else [])
     g = torch.Generator().manual_seed(0)
-    cases_in = [inputs(g, 2, 8, [[0], [6, 7]]), inputs(g, 1, 16, [[]]), inputs(g, 3, 24, [[0, 1, 2, 3], [0], []])]
+    cases_in = [inputs(g, 2, 8, [[0], [6, 7]], tok), inputs(g, 1, 16, [[]], tok), inputs(g, 3, 24, [[0, 1, 2, 3], [0], []], tok)]
+    with torch.no_grad():
+        before = [den(*[d[n] for n in names]) for d in cases_in]
+        fp16_weights(den)
+        shift = max(float((den(*[d[n] for n in names]) - b).abs().max()) for d, b in zip(cases_in, before))
+    print(f"weights rounded to fp16: the output moves by at most {shift:.1e} on the parity inputs")
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "denoiser.onnx")
         with torch.no_grad():
             graph_form = for_export(den) if isinstance(den, DenoiserTA) else den
             if getattr(graph_form, "fpos", None) is not None:
                 graph_form.fpos = FramePositionTable(graph_form.fpos)
-            torch.onnx.export(graph_form, tuple(cases_in[0][n] for n in NAMES), path, input_names=NAMES, output_names=["prediction"],
+            torch.onnx.export(graph_form, tuple(cases_in[0][n] for n in names), path, input_names=names, output_names=["prediction"],
                               dynamic_axes=DYN, opset_version=17, do_constant_folding=True, dynamo=False)
         print("folded", fold_file(path, path))
+        print(f"stored as fp16: {store_fp16(path)} bytes saved")
         onnx.checker.check_model(onnx.load(path))
         so = ort.SessionOptions()
         so.log_severity_level = 3
@@ -84,8 +138,8 @@ def main():
         outs = []
         for d in cases_in:
             with torch.no_grad():
-                ref = den(*[d[n] for n in NAMES]).numpy()
-            got = sess.run(["prediction"], {n: d[n].numpy() for n in NAMES})[0]
+                ref = den(*[d[n] for n in names]).numpy()
+            got = sess.run(["prediction"], {n: d[n].numpy() for n in names})[0]
             err = float(np.abs(got - ref).max())
             print(f"parity B={d['sample'].shape[0]} F={d['sample'].shape[2]}: max |onnx - torch| = {err:.2e}")
             assert err < 1e-4, err
@@ -105,7 +159,7 @@ def main():
     cases = [c for c in spec["cases"] if c["model"] != "denoiser.onnx"]
     for k, (d, out) in enumerate(zip(cases_in, outs)):
         pre = f"den{k}_"
-        ins = [dict(write_bin(pdir, pre + n, d[n]), name=n) for n in NAMES]
+        ins = [dict(write_bin(pdir, pre + n, d[n]), name=n) for n in names]
         cases.append({"model": "denoiser.onnx", "inputs": ins,
                       "outputs": [dict(write_bin(pdir, pre + "prediction", out), name="prediction")]})
     spec["cases"] = cases
@@ -115,6 +169,8 @@ def main():
     pack = json.load(open(pack_path))
     f = os.path.join(dest, "denoiser.onnx")
     pack["components"]["denoiser"].update(sha256=sha256(f), size=os.path.getsize(f))
+    declared = [i for i in pack["components"]["denoiser"]["inputs"] if i["name"] not in TOKEN_NAMES]
+    pack["components"]["denoiser"]["inputs"] = declared + (TOKEN_SPECS if tok else [])
     pack["version"] = a.version
     if a.description:
         pack["description"] = a.description

@@ -327,14 +327,55 @@ class FramePosition(nn.Module):
         return self.gain * self.mod(torch.cat([torch.cos(a), torch.sin(a)], dim=1))[None]      # [1, F, E]
 
 
+class TextCrossAttention(nn.Module):
+    """Cross-attention from every latent cell of [B,C,F,H,W] to the prompt's token states [B,T,384] (residual,
+    zero-init: a model warm-started from one without it computes the same function at step 0).
+
+    Why: the pooled sentence vector the 2.x packs condition on keeps "left" and "right" apart by 0.4 % of its
+    variance (between-class over total, train/probe_text.py on the training captions) and "a red ball and a white
+    star" loses which colour goes with which shape; the token states keep both. A learned null key/value is always
+    attendable, so a row with no tokens (mask all zero: the unconditional half of guidance, or a dropped caption)
+    attends to it alone instead of a softmax over nothing."""
+
+    def __init__(self, ch, text_dim=TEXT_DIM, head_dim=16, gain=5.0):
+        super().__init__()
+        self.heads = max(1, ch // head_dim)
+        self.gain = gain      # as FramePosition: the zero-init path learns `gain` times faster under Adam
+        self.n = nn.GroupNorm(8, ch)
+        self.q = nn.Linear(ch, ch)
+        self.kv = nn.Linear(text_dim, 2 * ch)
+        self.null = nn.Parameter(torch.zeros(1, 1, 2 * ch))
+        self.out = nn.Linear(ch, ch)
+        nn.init.zeros_(self.out.weight)
+        nn.init.zeros_(self.out.bias)
+
+    def forward(self, x, tokens, tmask):
+        b, c, f, h, w = x.shape
+        hd = c // self.heads
+        q = self.q(self.n(x).flatten(2).transpose(1, 2))                              # [B, F*H*W, C]
+        kv = torch.cat([self.null.expand(b, 1, 2 * c), self.kv(tokens)], dim=1)      # [B, 1+T, 2C]
+        k, v = kv.reshape(b, -1, 2, self.heads, hd).permute(2, 0, 3, 1, 4)
+        q = q.reshape(b, -1, self.heads, hd).transpose(1, 2)
+        keep = torch.cat([torch.ones_like(tmask[:, :1]), tmask], dim=1)              # [B, 1+T]
+        bias = ((keep - 1.0) * 1e4)[:, None, None, :]                                # additive: exports as plain ops
+        o = F.scaled_dot_product_attention(q, k, v, attn_mask=bias)
+        o = self.out(o.transpose(1, 2).reshape(b, -1, c))
+        return x + self.gain * o.transpose(1, 2).reshape(b, c, f, h, w)
+
+
 class DenoiserTA(nn.Module):
     """1.0's factorised U-Net with temporal attention after every block at 16x16 and 8x8 and full
     space-time attention at 4x4. Same inputs and contract as Denoiser. With frame_pos, every block's FiLM is per
     frame: the time + text embedding plus FramePosition, through one SiLU (so text and position interact)."""
 
-    def __init__(self, c=LATENT_C, chs=(32, 64, 128), emb=256, text_temporal=False, frame_pos=False):
+    def __init__(self, c=LATENT_C, chs=(32, 64, 128), emb=256, text_temporal=False, frame_pos=False, text_tokens=False):
         super().__init__()
         c1, c2, c3 = chs
+        # per-token text (TextCrossAttention) at 8x8 on the way down and up and at 4x4, where layout and motion are set
+        self.text_tokens = text_tokens
+        if text_tokens:
+            self.tok_norm = nn.LayerNorm(TEXT_DIM)
+            self.x2, self.x3, self.x4 = TextCrossAttention(c2), TextCrossAttention(c3), TextCrossAttention(c2)
         self.emb_dim = emb
         self.text_temporal = text_temporal
         assert not (text_temporal and frame_pos), "the attention modulation takes one embedding per clip"
@@ -353,7 +394,7 @@ class DenoiserTA(nn.Module):
         self.outn = nn.GroupNorm(8, c1)
         self.outc = nn.Conv3d(c1, c, (1, 3, 3), padding=(0, 1, 1))
 
-    def forward(self, sample, timestep, text_embeds, cond, mask):
+    def forward(self, sample, timestep, text_embeds, cond, mask, text_tokens=None, text_mask=None):
         e = self.t_mlp(timestep_embedding(timestep, self.emb_dim)) + self.y_mlp(text_embeds)
         if self.fpos is not None:
             e = e[:, None, :] + self.fpos(sample.shape[2], sample)            # [B, F, E]
@@ -361,11 +402,16 @@ class DenoiserTA(nn.Module):
         x = torch.cat([sample * (1 - mask), cond * mask, mask], dim=1)
         # the attention layers take emb only when they have a modulation (export swaps in one-argument layers)
         att = (lambda m, z: m(z, emb)) if self.text_temporal else (lambda m, z: m(z))
+        if self.text_tokens:
+            tok = self.tok_norm(text_tokens) * text_mask[:, :, None]
+            xa = lambda name, z: getattr(self, name)(z, tok, text_mask)
+        else:
+            xa = lambda name, z: z
         h1 = att(self.a1, self.d1(self.inp(x), emb))          # 16x16
-        h2 = att(self.a2, self.d2(_down(h1), emb))            # 8x8
-        h = att(self.attn, self.m1(_down(h2), emb))           # 4x4
+        h2 = xa("x2", att(self.a2, self.d2(_down(h1), emb)))            # 8x8
+        h = xa("x3", att(self.attn, self.m1(_down(h2), emb)))           # 4x4
         h = self.m2(h, emb)
-        h = att(self.a3, self.u2(torch.cat([_up(h), h2], 1), emb))
+        h = xa("x4", att(self.a3, self.u2(torch.cat([_up(h), h2], 1), emb)))
         h = att(self.a4, self.u1(torch.cat([_up(h), h1], 1), emb))
         x0 = self.outc(F.silu(self.outn(h)))
         return x0 * (1 - mask) + cond * mask
@@ -451,6 +497,9 @@ TW2_ARCHS = {
     "dit": lambda: DiT(d=128, depth=6, heads=4),
     # unet_ta with a per-frame embedding (FramePosition, zero-init: warm-starts from a unet_ta checkpoint)
     "unet_ta_fp": lambda: DenoiserTA(chs=(32, 64, 128), frame_pos=True),
+    # unet_ta_fp that also attends to the prompt's token states (TextCrossAttention, zero-init: warm-starts from
+    # a unet_ta_fp checkpoint); takes text_tokens [B,T,384] and text_mask [B,T] after the five common inputs
+    "unet_ta_xt": lambda: DenoiserTA(chs=(32, 64, 128), frame_pos=True, text_tokens=True),
 }
 
 # Tiny World 1.0's denoisers (train/logs/final.log), kept so its checkpoints still load in the old tools.

@@ -10,6 +10,52 @@ import torch
 from train.nets import LATENT_C
 
 
+class Text:
+    """A batch's prompt conditioning: the pooled sentence vectors [B,384] every denoiser takes and, for one that
+    attends to tokens (nets.TextCrossAttention), the token states [B,T,384] and their mask [B,T]. Sliced and
+    concatenated like a tensor, so the samplers and probes take it wherever they took pooled embeddings."""
+
+    def __init__(self, pooled, tokens=None, mask=None):
+        self.pooled, self.tokens, self.mask = pooled, tokens, mask
+
+    @staticmethod
+    def of(pooled, prompts=None):
+        """Pooled rows (the engine's, from `kinora embed`) and, with the prompts' strings, their token states from the
+        pack's text encoder (train/embed_tokens.py), zero-padded to the longest."""
+        if prompts is None:
+            return Text(pooled)
+        from train.embed_tokens import load_encoder, token_states
+        tok, sess = load_encoder()
+        states = [token_states(tok, sess, p) for p in prompts]
+        t = max(len(s) for s in states)
+        tokens = torch.zeros(len(states), t, states[0].shape[1])
+        mask = torch.zeros(len(states), t)
+        for i, st in enumerate(states):
+            tokens[i, :len(st)] = torch.from_numpy(st)
+            mask[i, :len(st)] = 1
+        return Text(pooled, tokens, mask)
+
+    @property
+    def shape(self):
+        return self.pooled.shape
+
+    def __getitem__(self, s):
+        return Text(self.pooled[s], *([] if self.tokens is None else [self.tokens[s], self.mask[s]]))
+
+    def null(self):
+        """The unconditional rows: zero vector, no tokens."""
+        return Text(torch.zeros_like(self.pooled), *([] if self.tokens is None else [torch.zeros_like(self.tokens), torch.zeros_like(self.mask)]))
+
+    def cat(self, other):
+        if self.tokens is None:
+            return Text(torch.cat([self.pooled, other.pooled]))
+        return Text(torch.cat([self.pooled, other.pooled]), torch.cat([self.tokens, other.tokens]), torch.cat([self.mask, other.mask]))
+
+    def extra(self):
+        """The arguments after (sample, timestep, text_embeds, cond, mask)."""
+        return [] if self.tokens is None else [self.tokens, self.mask]
+
+
 def schedule(steps, shift):
     t = torch.linspace(1.0, 0.0, steps + 1)
     return shift * t / (1 + (shift - 1) * t)
@@ -17,8 +63,9 @@ def schedule(steps, shift):
 
 @torch.no_grad()
 def sample(model, emb, steps=16, guidance=3.0, shift=1.0, cond=None, mask=None, frames=16, seed=0, interval=(0.0, 1.0)):
-    """emb [B,384]; cond [B,C,F,16,16] clean latents of known frames; mask [B,1,F,16,16]; guidance applies
+    """emb [B,384] or a Text; cond [B,C,F,16,16] clean latents of known frames; mask [B,1,F,16,16]; guidance applies
     at flow times t within `interval` (one conditional call elsewhere)."""
+    text = emb if isinstance(emb, Text) else Text(emb)
     b = emb.shape[0]
     g = torch.Generator().manual_seed(seed)
     x = torch.randn((b, LATENT_C, frames, 16, 16), generator=g)
@@ -26,17 +73,17 @@ def sample(model, emb, steps=16, guidance=3.0, shift=1.0, cond=None, mask=None, 
         cond = torch.zeros_like(x)
         mask = torch.zeros(b, 1, frames, 16, 16)
     ts = schedule(steps, shift)
-    zero = torch.zeros_like(emb)
+    both = text.cat(text.null())
     for i in range(steps):
         t, tn = ts[i].item(), ts[i + 1].item()
         tt = torch.full((b,), t)
         if guidance != 1.0 and interval[0] <= t <= interval[1]:
-            x0 = model(torch.cat([x, x]), torch.cat([tt, tt]), torch.cat([emb, zero]),
-                       torch.cat([cond, cond]), torch.cat([mask, mask]))
+            x0 = model(torch.cat([x, x]), torch.cat([tt, tt]), both.pooled,
+                       torch.cat([cond, cond]), torch.cat([mask, mask]), *both.extra())
             xc, xu = x0.chunk(2)
             x0 = xu + guidance * (xc - xu)
         else:
-            x0 = model(x, tt, emb, cond, mask)
+            x0 = model(x, tt, text.pooled, cond, mask, *text.extra())
         v = (x - x0) / t
         x = x + (tn - t) * v
         x = x * (1 - mask) + cond * mask

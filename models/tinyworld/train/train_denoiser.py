@@ -110,8 +110,9 @@ def warm_start(s, path, model, ema):
     g = torch.Generator().manual_seed(0)
     x = [torch.randn(2, LATENT_C, 4, 16, 16, generator=g), torch.rand(2, generator=g), torch.randn(2, 384, generator=g),
          torch.randn(2, LATENT_C, 4, 16, 16, generator=g), torch.zeros(2, 1, 4, 16, 16)]
+    xt = [torch.randn(2, 5, 384, generator=g), torch.tensor([[1.0] * 5, [1.0] * 3 + [0.0] * 2])] if getattr(ema, "text_tokens", False) else []
     with torch.no_grad():
-        diff = (ema.eval()(*x) - ref.eval()(*x)).abs().max().item()
+        diff = (ema.eval()(*x, *xt) - ref.eval()(*x)).abs().max().item()
     assert diff < 1e-4, f"{path} ({s['arch']}) does not extend to this arch as the same function: {r.missing_keys} change it by {diff:.1e}"
     print(f"# warm start from {path} ({s['arch']}, step {s['step']}): {len(r.missing_keys)} new tensors, same function "
           f"(max |diff| {diff:.1e})", flush=True)
@@ -153,6 +154,8 @@ def main():
     ap.add_argument("--arch", default="unet_ta", choices=list(TW2_ARCHS))
     ap.add_argument("--captions", default=os.path.join(HERE, "data/captions.jsonl"))
     ap.add_argument("--emb", default=os.path.join(HERE, "data/emb.npy"))
+    ap.add_argument("--tokens", default=os.path.join(HERE, "data/tokens.npy"),
+                    help="per-token caption states (train/embed_tokens.py), for an arch that attends to them")
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--warmup", type=int, default=500)
@@ -208,6 +211,11 @@ def main():
     a.rewarm_from = step
     data_version = {"captions": os.path.relpath(a.captions, HERE), "captions_md5": md5(a.captions),
                     "emb_md5": md5(a.emb), "renderer_md5": md5(os.path.join(HERE, "../world/render.py"))}
+    tokens_path = a.tokens if getattr(model, "text_tokens", False) else None
+    if tokens_path:
+        # the states are a pure function of the captions and the pack's text encoder (embed_tokens checks them
+        # against emb.npy), so their size stands in for a 1.5 GB md5
+        data_version.update(tokens=os.path.relpath(tokens_path, HERE), tokens_bytes=os.path.getsize(tokens_path))
     cfg = {k: v for k, v in vars(a).items() if k not in ("stop_after", "until_step", "init")}
     cfg.update(params=count(model), data=data_version, torch=torch.__version__)
     session = {"host": socket.gethostname(), "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -227,7 +235,8 @@ def main():
     stop = {"why": None}
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda n, f: stop.update(why=signal.Signals(n).name))
-    data = Prefetcher(a.captions, a.emb, a.seed, step, a.batch, mask_p=a.mask_p, occlude_x=a.occlude_x, workers=a.workers)
+    data = Prefetcher(a.captions, a.emb, a.seed, step, a.batch, mask_p=a.mask_p, occlude_x=a.occlude_x, workers=a.workers,
+                      tokens_path=tokens_path)
     model.to(dev)
     ema.to(dev)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=0.01, betas=(0.9, 0.99),
@@ -294,6 +303,7 @@ def main():
         d = data.next()
         z = torch.from_numpy(d["z"]).to(dev).float()
         y = torch.from_numpy(d["y"]).to(dev)
+        yt = [torch.from_numpy(d["yt"]).to(dev).float(), torch.from_numpy(d["ym"]).to(dev)] if tokens_path else []
         b = z.shape[0]
         m = torch.from_numpy(d["mask"])[:, None, :, None, None].expand(b, 1, FRAMES, 16, 16).to(dev)
         obj = torch.from_numpy(d["obj"]).float()[:, None].to(dev)           # [B,1,F,16,16]
@@ -303,7 +313,7 @@ def main():
         tt = t[:, None, None, None, None]
         xt = (1 - tt) * z + tt * noise
         with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=a.amp == "bf16"):
-            pred = model(xt, t, y, z * m, m)
+            pred = model(xt, t, y, z * m, m, *yt)
         w = (1.0 + a.obj_weight * obj) * (1 - m)
         loss = (((pred.float() - z) ** 2) * w).sum() / (w.sum() * LATENT_C)
         opt.zero_grad(set_to_none=True)
