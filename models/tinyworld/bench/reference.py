@@ -104,7 +104,12 @@ def _onnx_params(path):
     from onnx import numpy_helper
     g = onnx.load(path).graph
     arrays = {i.name: numpy_helper.to_array(i) for i in g.initializer}
+    # a weight train/export2.py stored as fp16 is an fp16 initializer cast back to float under its own name
+    half = {k: v for k, v in arrays.items() if v.dtype == np.float16}
     arrays = {k: v for k, v in arrays.items() if v.dtype == np.float32}
+    for n in g.node:
+        if n.op_type == "Cast" and n.input[0] in half:
+            arrays[n.output[0]] = half[n.input[0]].astype(np.float32)
     alias = {}
     for n in g.node:
         if n.op_type == "Identity" and (n.input[0] in arrays or n.input[0] in alias):

@@ -403,6 +403,7 @@ class DenoiserTA(nn.Module):
         # the attention layers take emb only when they have a modulation (export swaps in one-argument layers)
         att = (lambda m, z: m(z, emb)) if self.text_temporal else (lambda m, z: m(z))
         if self.text_tokens:
+            assert text_tokens is not None and text_mask is not None, "this denoiser attends to the prompt's tokens: pass text_tokens and text_mask (train/sample.py: Text)"
             tok = self.tok_norm(text_tokens) * text_mask[:, :, None]
             xa = lambda name, z: getattr(self, name)(z, tok, text_mask)
         else:

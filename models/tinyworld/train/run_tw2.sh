@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
-# Starts or resumes the Tiny World 2 training run, on any machine, from the committed checkpoint
-# (train/checkpoints/tinyworld2.pt) when this checkout has no run folder yet.
+# Starts or resumes a Tiny World 2 training line, on any machine, from its committed checkpoint
+# (train/checkpoints/$LINE.pt) when this checkout has no run folder yet.
 #   models/tinyworld/train/run_tw2.sh [MINUTES] [extra train_denoiser args...]    (default 150 minutes)
-# Pause: kill -TERM "$(cat models/tinyworld/train/runs/tw2.pid)" — it writes both checkpoints, then
-# commit train/checkpoints/tinyworld2.{pt,json}. Log: train/runs/tw2.log. Curves: train/runs/tw2/curve.jsonl.
+# LINE: tinyworld2_xt (default: the line of 2.4.0, which attends to the caption's tokens), tinyworld2_fp (2.3.0's),
+# tinyworld2 (2.2.0's; its own flags then go in the extra args). The xt and fp lines train with the flags below.
+# Pause: kill -TERM "$(cat models/tinyworld/train/runs/$LINE.pid)" — it writes both checkpoints, then
+# commit train/checkpoints/$LINE.{pt,json}. Log: train/runs/$LINE.log.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"    # models/tinyworld
 root="$(cd "$here/../.." && pwd)"
 minutes="${1:-150}"; shift || true
-arch="${ARCH:-$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['arch'])" "$here/train/checkpoints/tinyworld2.json" 2>/dev/null || echo unet_ta)}"
+line="${LINE:-tinyworld2_xt}"
+arch="${ARCH:-$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['arch'])" "$here/train/checkpoints/$line.json" 2>/dev/null || echo unet_ta)}"
+flags=()
+if [ "$line" != tinyworld2 ]; then
+  flags=(--lr 3e-4 --obj-weight 0 --mask-p 0.25 0.25 0.25 0.10 0.15 --occlude-x 2 --high-t 0.25 0.9)
+fi
 venv="$("$root/tools/setup-python.sh")"
 cd "$here"
 data=train/data
@@ -19,8 +26,11 @@ if [ ! -f "$data/emb.npy" ] || [ ! -f "$data/curve_emb.npy" ]; then
   (cd "$root" && ./kinora embed --captions "models/tinyworld/$data/captions.txt" --out "models/tinyworld/$data/emb.npy" \
      && ./kinora embed --captions "models/tinyworld/$data/curve_prompts.txt" --out "models/tinyworld/$data/curve_emb.npy")
 fi
+if [ "$arch" = unet_ta_xt ] && [ ! -f "$data/tokens.npy" ]; then
+  "$venv/bin/python" -m train.embed_tokens      # the captions' token states (1.5 GB, about a minute)
+fi
 mkdir -p train/runs
-nohup "$venv/bin/python" -m train.train_denoiser --out train/runs/tw2 --arch "$arch" --threads 2 \
-  --stop-after "$minutes" --curve-minutes 10 "$@" >> train/runs/tw2.log 2>&1 &
-echo $! > train/runs/tw2.pid
-echo "training $arch for $minutes min: pid $(cat train/runs/tw2.pid), log $here/train/runs/tw2.log" >&2
+nohup "$venv/bin/python" -m train.train_denoiser --out "train/runs/$line" --arch "$arch" --threads 2 \
+  --commit-ckpt "train/checkpoints/$line.pt" --stop-after "$minutes" --curve-minutes 0 "${flags[@]}" "$@" >> "train/runs/$line.log" 2>&1 &
+echo $! > "train/runs/$line.pid"
+echo "training $line ($arch) for $minutes min: pid $(cat "train/runs/$line.pid"), log $here/train/runs/$line.log" >&2
