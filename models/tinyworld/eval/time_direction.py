@@ -23,6 +23,9 @@ from train.latent import PatchEncoder
 from world.render import render
 
 T_LIST = (1.0, 0.99, 0.95, 0.8, 0.6, 0.4)
+# 2.3.0 fixed up/down but not left/right (model card, session 8): the forward-better count is also given per axis
+AXES = {"horizontal": ("slide_left", "slide_right", "roll_left", "roll_right"),
+        "vertical": ("slide_up", "slide_down", "float_up", "fall")}
 DIRECTIONAL = ("slide_left", "slide_right", "slide_up", "slide_down", "float_up", "fall", "roll_left", "roll_right")
 
 
@@ -72,8 +75,11 @@ def main():
         for t in T_LIST:
             tt = torch.full((n,), t)
             err = [((den((1 - t) * x + t * eps, tt, text.pooled, cond, mask, *text.extra()) - x) ** 2).mean(dim=(1, 2, 3, 4)) for x in (z, zr)]
+            better = (err[0] < err[1]).tolist()
+            axis = " ".join(f"{name} {sum(b for b, sp in zip(better, specs) if sp['motion'] in ms)}/"
+                            f"{sum(sp['motion'] in ms for sp in specs)}" for name, ms in AXES.items())
             out.append(f"t={t}: fwd {err[0].mean():.4f} rev {err[1].mean():.4f} gap {1 - err[0].mean() / err[1].mean():+.1%} "
-                       f"fwd<rev {(err[0] < err[1]).float().mean():.2f}")
+                       f"fwd<rev {(err[0] < err[1]).float().mean():.2f} ({axis})")
         print(f"{ck} (step {step}): " + " | ".join(out), flush=True)
 
 
