@@ -102,6 +102,14 @@ public final class GenerationEngine implements AutoCloseable {
         return loadedPack(packId).countTokens(prompt);
     }
 
+    /**
+     * One prompt's text as the pack's denoiser receives it: the pooled vector and the token states it averages
+     * (`kinora embed --tokens`). Prompts are taken as given, as {@link #embed} takes them.
+     */
+    public dev.kinora.engine.model.TextEmbedding textEmbedding(String packId, String prompt) throws PackException {
+        return loadedPack(packId).text().encode(prompt);
+    }
+
     /** The pack's embedding of each prompt, as its denoiser receives it (`kinora embed`; Tiny World trains on these). */
     public Embeddings embed(String packId, java.util.List<String> prompts) throws PackException {
         TextEncoder enc = loadedPack(packId).text();

@@ -21,14 +21,25 @@ public final class Npy {
     }
 
     public static void write(OutputStream out, FloatTensor t) throws IOException {
+        writeHeader(out, "<f4", t.shape());
+        ByteBuffer buf = ByteBuffer.allocate(t.size() * 4).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asFloatBuffer().put(t.data());
+        out.write(buf.array());
+    }
+
+    /**
+     * The header of a C-order array of {@code descr} ({@code <f4}, {@code <f2}, {@code <i2}) and {@code shape}; the
+     * caller streams the data after it (an array too large to hold, e.g. the token states of 60 000 captions).
+     */
+    public static void writeHeader(OutputStream out, String descr, long... shape) throws IOException {
         StringBuilder dims = new StringBuilder();
-        for (long d : t.shape()) {
+        for (long d : shape) {
             dims.append(d).append(", ");
         }
-        if (t.rank() > 1) {
+        if (shape.length > 1) {
             dims.setLength(dims.length() - 2);
         }
-        String header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + dims + "), }";
+        String header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + dims + "), }";
         int total = MAGIC.length + 2 + 2 + header.length() + 1;
         int pad = (64 - total % 64) % 64;
         header = header + " ".repeat(pad) + "\n";
@@ -36,9 +47,29 @@ public final class Npy {
         out.write(new byte[] {1, 0});
         out.write(new byte[] {(byte) (header.length() & 0xff), (byte) (header.length() >> 8)});
         out.write(header.getBytes(StandardCharsets.US_ASCII));
-        ByteBuffer buf = ByteBuffer.allocate(t.size() * 4).order(ByteOrder.LITTLE_ENDIAN);
-        buf.asFloatBuffer().put(t.data());
-        out.write(buf.array());
+    }
+
+    /**
+     * IEEE half precision of {@code f}, rounded to nearest even as numpy's {@code astype(float16)} does (JDK 17 has no
+     * Float.floatToFloat16). Overflow gives infinity, NaN stays NaN.
+     */
+    public static short toHalf(float f) {
+        int x = Float.floatToRawIntBits(f);
+        int sign = (x >>> 16) & 0x8000;
+        int abs = x & 0x7fffffff;
+        if (abs > 0x7f800000) {
+            return (short) (sign | 0x7e00);
+        }
+        if (abs >= 0x477ff000) {                      // 65520 and up round past the largest half, 65504
+            return (short) (sign | 0x7c00);
+        }
+        if (abs >= 0x38800000) {                      // a normal half (2^-14 and up): rebias 127 -> 15, round 13 bits
+            int r = abs - 0x38000000;
+            r += 0x0fff + ((r >>> 13) & 1);
+            return (short) (sign | (r >>> 13));
+        }
+        // a subnormal half counts units of 2^-24; scaling by 2^24 is exact, rint rounds half to even
+        return (short) (sign | (int) Math.rint(Float.intBitsToFloat(abs) * 16777216f));
     }
 
     public static FloatTensor read(Path path) throws IOException {
