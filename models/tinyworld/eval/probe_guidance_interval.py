@@ -5,7 +5,7 @@ interval into the engine; the model card records what it said.
 
   ../../.venv/bin/python -c "from eval.select_guidance import prompts, occlusion_prompts as o; \
       open('/tmp/gi_prompts.txt','w').write('\\n'.join(p['prompt'] for p in prompts(32)+o(16))+'\\n')"
-  (cd ../.. && ./kinora embed --captions /tmp/gi_prompts.txt --out /tmp/gi_emb.npy)
+  (cd ../.. && ./kinora embed --captions /tmp/gi_prompts.txt --out /tmp/gi_emb.npy --tokens /tmp/gi_tokens.npy)
   ../../.venv/bin/python -m eval.probe_guidance_interval 3,0,1 3,0.3,1 3,0,0.7     # guidance,lo,hi ...
   ../../.venv/bin/python -m eval.probe_guidance_interval --ckpt CKPT 3,0,1        # another denoiser
   ../../.venv/bin/python -m eval.probe_guidance_interval --ckpt CKPT --seeds 4 3,0,1   # 4 batched noise draws a prompt instead
@@ -49,7 +49,7 @@ def main():
         del args[i:i + 2]
     den, _ = load_denoiser(ckpt)
     dec = load_decoder()
-    emb = Text.of(emb, [p["prompt"] for p in ps] if getattr(den, "text_tokens", False) else None)
+    emb = Text.load(emb, "/tmp/gi_tokens.npy" if getattr(den, "text_tokens", False) else None)
     for cfg in args:
         g, lo, hi = map(float, cfg.split(","))
         sc, pm = [], []

@@ -67,10 +67,7 @@ def main():
     eps = torch.randn(z.shape, generator=torch.Generator().manual_seed(1))      # the same noise at every t and for every model
     for ck in [c for c in sys.argv[1:] if c != "--oracle"]:
         den, step = load_denoiser(ck)
-        text = Text(y)
-        if getattr(den, "text_tokens", False):
-            caps = [json.loads(line)["caption"] for line in open("train/data/captions.jsonl")]
-            text = Text.of(y, [caps[i] for i in sel])
+        text = Text.load(y, "train/data/tokens.npy" if getattr(den, "text_tokens", False) else None, rows=sel)
         out = []
         for t in T_LIST:
             tt = torch.full((n,), t)

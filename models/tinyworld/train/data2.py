@@ -66,7 +66,7 @@ def make_batch(items, emb, encoder, seed, step, b, p_drop, mix=None, tokens=None
     """The batch for `step`: latents [B,8,F,16,16], text [B,384], mask [B,F], object cells [B,F,16,16].
     `mix` ({"mask_p": [...], "item_p": array or None}) changes the data mix from a session on; without it
     the batches are the ones sessions 1-3 saw. With `tokens` ((states [N,L,384], lengths [N]) from
-    train/embed_tokens.py) also the token states "yt" [B,T,384] and their mask "ym" [B,T], T the batch's longest
+    `kinora embed --tokens`) also the token states "yt" [B,T,384] and their mask "ym" [B,T], T the batch's longest
     caption; a dropped caption loses its tokens too. The random draws are the same with or without them."""
     r = np.random.RandomState((seed * 1_000_003 + step) % (2 ** 32))
     item_p = mix["item_p"] if mix else None

@@ -27,7 +27,10 @@ if [ ! -f "$data/emb.npy" ] || [ ! -f "$data/curve_emb.npy" ]; then
      && ./kinora embed --captions "models/tinyworld/$data/curve_prompts.txt" --out "models/tinyworld/$data/curve_emb.npy")
 fi
 if [ "$arch" = unet_ta_xt ] && [ ! -f "$data/tokens.npy" ]; then
-  "$venv/bin/python" -m train.embed_tokens      # the captions' token states (1.5 GB, about a minute)
+  # the captions' token states as the engine computes them (1.5 GB, about two minutes); the pooled vectors it writes
+  # beside them are the ones already in emb.npy
+  (cd "$root" && ./kinora embed --captions "models/tinyworld/$data/captions.txt" --out "models/tinyworld/$data/.emb_again.npy" \
+     --tokens "models/tinyworld/$data/tokens.npy" && rm -f "models/tinyworld/$data/.emb_again.npy")
 fi
 mkdir -p train/runs
 nohup "$venv/bin/python" -m train.train_denoiser --out "train/runs/$line" --arch "$arch" --threads 2 \

@@ -19,20 +19,19 @@ class Text:
         self.pooled, self.tokens, self.mask = pooled, tokens, mask
 
     @staticmethod
-    def of(pooled, prompts=None):
-        """Pooled rows (the engine's, from `kinora embed`) and, with the prompts' strings, their token states from the
-        pack's text encoder (train/embed_tokens.py), zero-padded to the longest."""
-        if prompts is None:
+    def load(pooled, tokens_path=None, rows=None):
+        """Pooled rows and, with `tokens_path` (written by `kinora embed --tokens`, the engine's own states, with its
+        _len.npy), the token states of the same rows (`rows`: indices into the file, default all), trimmed to the
+        longest."""
+        if tokens_path is None:
             return Text(pooled)
-        from train.embed_tokens import load_encoder, token_states
-        tok, sess = load_encoder()
-        states = [token_states(tok, sess, p) for p in prompts]
-        t = max(len(s) for s in states)
-        tokens = torch.zeros(len(states), t, states[0].shape[1])
-        mask = torch.zeros(len(states), t)
-        for i, st in enumerate(states):
-            tokens[i, :len(st)] = torch.from_numpy(st)
-            mask[i, :len(st)] = 1
+        states = np.load(tokens_path, mmap_mode="r")
+        lens = np.load(tokens_path.replace(".npy", "_len.npy")).astype(np.int64)
+        rows = np.arange(len(lens)) if rows is None else np.asarray(rows)
+        t = max(1, int(lens[rows].max()))
+        tokens = torch.from_numpy(np.asarray(states[rows, :t], dtype=np.float32))
+        mask = torch.from_numpy((np.arange(t)[None] < lens[rows][:, None]).astype(np.float32))
+        assert tokens.shape[0] == pooled.shape[0], f"{tokens_path}: {tokens.shape[0]} rows for {pooled.shape[0]} pooled vectors"
         return Text(pooled, tokens, mask)
 
     @property

@@ -155,7 +155,7 @@ def main():
     ap.add_argument("--captions", default=os.path.join(HERE, "data/captions.jsonl"))
     ap.add_argument("--emb", default=os.path.join(HERE, "data/emb.npy"))
     ap.add_argument("--tokens", default=os.path.join(HERE, "data/tokens.npy"),
-                    help="per-token caption states (train/embed_tokens.py), for an arch that attends to them")
+                    help="per-token caption states (`kinora embed --tokens`), for an arch that attends to them")
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--warmup", type=int, default=500)
@@ -213,9 +213,11 @@ def main():
                     "emb_md5": md5(a.emb), "renderer_md5": md5(os.path.join(HERE, "../world/render.py"))}
     tokens_path = a.tokens if getattr(model, "text_tokens", False) else None
     if tokens_path:
-        # the states are a pure function of the captions and the pack's text encoder (embed_tokens checks them
-        # against emb.npy), so their size stands in for a 1.5 GB md5
-        data_version.update(tokens=os.path.relpath(tokens_path, HERE), tokens_bytes=os.path.getsize(tokens_path))
+        # the states are a pure function of the captions and the encoder that ran it: size and the md5 of the first
+        # 16 MB (which tell the engine's ORT 1.28 states from session 9's Python ORT 1.30 ones) stand in for a 1.5 GB md5
+        with open(tokens_path, "rb") as f:
+            head = hashlib.md5(f.read(16 << 20)).hexdigest()
+        data_version.update(tokens=os.path.relpath(tokens_path, HERE), tokens_bytes=os.path.getsize(tokens_path), tokens_md5_16mb=head)
     cfg = {k: v for k, v in vars(a).items() if k not in ("stop_after", "until_step", "init")}
     cfg.update(params=count(model), data=data_version, torch=torch.__version__)
     session = {"host": socket.gethostname(), "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
