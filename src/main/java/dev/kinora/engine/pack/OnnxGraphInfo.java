@@ -128,9 +128,14 @@ public record OnnxGraphInfo(long initializerBytes, long externalBytes, long cons
     private static final int GRAPH_OUTPUT = 12;
     private static final int GRAPH_VALUE_INFO = 13;
     private static final int GRAPH_SPARSE_INITIALIZER = 15;
+    private static final int NODE_INPUT = 1;
     private static final int NODE_OP_TYPE = 4;
     private static final int NODE_ATTRIBUTE = 5;
+    private static final int ATTRIBUTE_NAME = 1;
+    private static final int ATTRIBUTE_INT = 3;
     private static final int ATTRIBUTE_TENSOR = 5;
+    private static final int FLOAT = 1;
+    private static final int FLOAT16 = 10;
     private static final int TENSOR_DIMS = 1;
     private static final int TENSOR_DATA_TYPE = 2;
     private static final int TENSOR_NAME = 8;
@@ -168,6 +173,10 @@ public record OnnxGraphInfo(long initializerBytes, long externalBytes, long cons
         private long external;
         private long constants;
         private final Set<String> initializerNames = new HashSet<>();
+        // fp16 weights that a Cast turns into float (Tiny World's export stores weights so): ORT folds the Cast when it
+        // loads the session, so such a weight takes its float size in memory, not its file size
+        private final Map<String, Long> halfInitializers = new HashMap<>();
+        private final List<String> castToFloat = new ArrayList<>();
         private final List<Value> inputs = new ArrayList<>();
         private final List<Value> outputs = new ArrayList<>();
         private final List<Value> intermediates = new ArrayList<>();
@@ -191,6 +200,9 @@ public record OnnxGraphInfo(long initializerBytes, long externalBytes, long cons
                         initializers += t.bytes();
                         external += t.external() ? t.bytes() : 0;
                         initializerNames.add(t.name());
+                        if (t.type() == FLOAT16) {
+                            halfInitializers.put(t.name(), t.bytes());
+                        }
                     }
                     case GRAPH_SPARSE_INITIALIZER -> forEachField(buf, a, z, (f, w, s, e) -> {
                         if (w == 2 && (f == SPARSE_VALUES || f == SPARSE_INDICES)) {
@@ -211,22 +223,38 @@ public record OnnxGraphInfo(long initializerBytes, long externalBytes, long cons
         private void node(int start, int end) {
             String[] op = {""};
             long[] bytes = {0};
+            List<String> in = new ArrayList<>();
+            long[] to = {-1};
             forEachField(buf, start, end, (field, wire, a, z) -> {
                 if (field == NODE_OP_TYPE && wire == 2) {
                     op[0] = Protobuf.string(buf, a, z);
+                } else if (field == NODE_INPUT && wire == 2) {
+                    in.add(Protobuf.string(buf, a, z));
                 } else if (field == NODE_ATTRIBUTE && wire == 2) {
+                    String[] name = {""};
+                    long[] value = {-1};
                     forEachField(buf, a, z, (f, w, s, e) -> {
                         if (f == ATTRIBUTE_TENSOR && w == 2) {
                             Tensor t = tensor(s, e);
                             width(t.dims());
                             bytes[0] += t.bytes();
+                        } else if (f == ATTRIBUTE_NAME && w == 2) {
+                            name[0] = Protobuf.string(buf, s, e);
+                        } else if (f == ATTRIBUTE_INT && w == 0) {
+                            value[0] = s;
                         }
                     });
+                    if (name[0].equals("to")) {
+                        to[0] = value[0];
+                    }
                 }
             });
             ops.add(op[0]);
             if (op[0].equals("Constant")) {
                 constants += bytes[0];
+            }
+            if (op[0].equals("Cast") && to[0] == FLOAT && !in.isEmpty()) {
+                castToFloat.add(in.get(0));
             }
         }
 
@@ -245,7 +273,7 @@ public record OnnxGraphInfo(long initializerBytes, long externalBytes, long cons
             }
         }
 
-        private record Tensor(String name, long bytes, boolean external, List<Long> dims) {
+        private record Tensor(String name, long bytes, boolean external, List<Long> dims, int type) {
         }
 
         private Tensor tensor(int start, int end) {
@@ -275,7 +303,7 @@ public record OnnxGraphInfo(long initializerBytes, long externalBytes, long cons
             for (long d : dims) {
                 elems *= Math.max(d, 0);
             }
-            return new Tensor(name[0], (long) Math.ceil(elems * elementBytes(type[0])), ext[0], dims);
+            return new Tensor(name[0], (long) Math.ceil(elems * elementBytes(type[0])), ext[0], dims, type[0]);
         }
 
         private Value value(int start, int end) {
@@ -332,6 +360,9 @@ public record OnnxGraphInfo(long initializerBytes, long externalBytes, long cons
         OnnxGraphInfo build() {
             // Before IR version 4 initializers were listed among the inputs too; they are weights, not inputs.
             inputs.removeIf(v -> initializerNames.contains(v.name()));
+            for (String name : castToFloat) {
+                initializers += halfInitializers.getOrDefault(name, 0L);     // fp16 bytes -> float bytes
+            }
             long common = widths.entrySet().stream().max(Map.Entry.<Long, Integer>comparingByValue()
                     .thenComparing(Map.Entry.comparingByKey())).map(Map.Entry::getKey).orElse(0L);
             return new OnnxGraphInfo(initializers, external, constants, inputs, outputs, intermediates,

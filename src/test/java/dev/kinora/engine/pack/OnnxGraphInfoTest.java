@@ -59,6 +59,24 @@ class OnnxGraphInfoTest {
         assertTrue(text.ops().contains("Softmax"));
     }
 
+    /**
+     * Tiny World's export stores weights as fp16 and casts them to float (train/export2.py); ORT folds the Cast when it
+     * loads the graph, so in memory such a weight is float. An fp16 tensor used as fp16 stays at its own size.
+     */
+    @Test
+    void anFp16WeightCastToFloatCountsAtItsFloatSize() throws Exception {
+        byte[] cast = OnnxBytes.concat(OnnxBytes.field(1, utf8("w_fp16")), OnnxBytes.field(2, utf8("w")), OnnxBytes.field(4, utf8("Cast")),
+                OnnxBytes.field(5, OnnxBytes.concat(OnnxBytes.field(1, utf8("to")), OnnxBytes.varintField(3, 1), OnnxBytes.varintField(20, 2))));
+        byte[] castHalf = OnnxBytes.concat(OnnxBytes.field(1, utf8("k_fp16")), OnnxBytes.field(2, utf8("k")), OnnxBytes.field(4, utf8("Cast")),
+                OnnxBytes.field(5, OnnxBytes.concat(OnnxBytes.field(1, utf8("to")), OnnxBytes.varintField(3, 10), OnnxBytes.varintField(20, 2))));
+        byte[] w = OnnxBytes.concat(packedVarints(1, 64, 32), OnnxBytes.varintField(2, 10), OnnxBytes.field(8, utf8("w_fp16")), OnnxBytes.field(9, new byte[64 * 32 * 2]));
+        byte[] k = OnnxBytes.concat(packedVarints(1, 16), OnnxBytes.varintField(2, 10), OnnxBytes.field(8, utf8("k_fp16")), OnnxBytes.field(9, new byte[16 * 2]));
+        byte[] graph = OnnxBytes.concat(OnnxBytes.field(1, cast), OnnxBytes.field(1, castHalf), OnnxBytes.field(2, utf8("g")),
+                OnnxBytes.field(5, w), OnnxBytes.field(5, k));
+        OnnxGraphInfo g = OnnxGraphInfo.read(Files.write(dir.resolve("half.onnx"), OnnxBytes.concat(OnnxBytes.varintField(1, 8), OnnxBytes.field(7, graph))));
+        assertEquals(64L * 32 * 4 + 16 * 2, g.weightBytes(), "w: fp16 in the file, float after the Cast; k: cast to fp16, stays fp16");
+    }
+
     @Test
     void junkIsAnIoErrorNamingTheFile() throws Exception {
         Path junk = Files.write(dir.resolve("junk.onnx"), new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff});
