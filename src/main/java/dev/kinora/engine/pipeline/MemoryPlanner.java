@@ -379,6 +379,12 @@ public final class MemoryPlanner {
     }
 
     /** The activation formula of the class comment. */
+    /**
+     * A Tiny World denoiser's prompt tokens [B, T, D] beside its video latents: a side input of a conv net over frames,
+     * not the token sequence its activations scale with (the Wan and LTX transformers' text comes as text_embeds).
+     */
+    private static final java.util.Set<String> TOKEN_SIDE_INPUTS = java.util.Set.of("text_tokens", "text_mask");
+
     static long activations(OnnxGraphInfo g, Map<String, long[]> shapes, long batch, boolean gpu) {
         Map<String, Long> bound = g.bind(shapes);
         long positions = Long.MAX_VALUE;
@@ -386,7 +392,7 @@ public final class MemoryPlanner {
         for (List<OnnxGraphInfo.Value> values : List.of(g.inputs(), g.outputs())) {
             for (OnnxGraphInfo.Value v : values) {
                 long[] dims = dims(v, bound);
-                if (dims == null || dims.length < 3) {
+                if (dims == null || dims.length < 3 || TOKEN_SIDE_INPUTS.contains(v.name())) {
                     continue;
                 }
                 long elements = 1;
