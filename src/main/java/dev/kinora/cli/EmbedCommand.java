@@ -2,15 +2,10 @@ package dev.kinora.cli;
 
 import dev.kinora.engine.Embeddings;
 import dev.kinora.engine.GenerationEngine;
-import dev.kinora.engine.model.TextEmbedding;
 import dev.kinora.engine.onnx.Device;
 import dev.kinora.engine.onnx.RuntimeOptions;
 import dev.kinora.engine.pack.PackRegistry;
-import dev.kinora.engine.tensor.Npy;
-import java.io.BufferedOutputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +46,7 @@ final class EmbedCommand implements Callable<Integer> {
         try (GenerationEngine engine = new GenerationEngine(PackRegistry.standard(), ro)) {
             long t0 = System.nanoTime();
             String id = engine.pack(model).id();
-            Embeddings e = tokens == null ? engine.embed(id, lines) : embedWithTokens(engine, id, lines);
+            Embeddings e = tokens == null ? engine.embed(id, lines) : engine.embed(id, lines, tokens);
             Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), ".embed", ".tmp");
             try (OutputStream os = Files.newOutputStream(tmp)) {
                 e.writeNpy(os);
@@ -60,62 +55,9 @@ final class EmbedCommand implements Callable<Integer> {
             System.out.printf("wrote %d embeddings of %d floats to %s in %.1f s%s%n", e.count(), e.dim(), out,
                     (System.nanoTime() - t0) / 1e9, e.truncated() > 0 ? " (" + e.truncated() + " captions truncated)" : "");
         }
+        if (tokens != null) {
+            System.out.printf("wrote the token states of %d captions to %s (counts in its _len.npy)%n", lines.size(), tokens);
+        }
         return ExitCodes.OK;
-    }
-
-    /** The pooled embeddings, with the token states streamed to {@link #tokens} from the same encoder calls. */
-    private Embeddings embedWithTokens(GenerationEngine engine, String id, List<String> lines) throws Exception {
-        int maxTokens = engine.pack(model).text().maxTokens();
-        int len = 1;
-        for (String line : lines) {
-            len = Math.max(len, Math.min(engine.countTokens(id, line), maxTokens));
-        }
-        int dim = engine.pack(model).text().dim();
-        float[] pooled = new float[lines.size() * dim];
-        short[] counts = new short[lines.size()];
-        int truncated = 0;
-        Path tmp = Files.createTempFile(tokens.toAbsolutePath().getParent(), ".tokens", ".tmp");
-        try {
-            try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
-                Npy.writeHeader(os, "<f2", lines.size(), len, dim);
-                ByteBuffer row = ByteBuffer.allocate(len * dim * 2).order(ByteOrder.LITTLE_ENDIAN);
-                for (int i = 0; i < lines.size(); i++) {
-                    TextEmbedding t = engine.textEmbedding(id, lines.get(i));
-                    if (t.tokens() > len) {
-                        throw new IllegalStateException("caption " + (i + 1) + " has " + t.tokens() + " tokens, counted " + len + " at most");
-                    }
-                    System.arraycopy(t.vector(), 0, pooled, i * dim, dim);
-                    counts[i] = (short) t.tokens();
-                    truncated += t.truncated() ? 1 : 0;
-                    row.clear();
-                    float[] st = t.tokenStates();
-                    for (int k = 0; k < len * dim; k++) {
-                        row.putShort(k < st.length ? Npy.toHalf(st[k]) : 0);
-                    }
-                    os.write(row.array());
-                }
-            }
-            Files.move(tmp, tokens, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-        String name = tokens.getFileName().toString();
-        Path lens = tokens.resolveSibling((name.endsWith(".npy") ? name.substring(0, name.length() - 4) : name) + "_len.npy");
-        Path tmpLens = Files.createTempFile(lens.toAbsolutePath().getParent(), ".tokens", ".tmp");
-        try {
-            try (OutputStream os = Files.newOutputStream(tmpLens)) {
-                Npy.writeHeader(os, "<i2", lines.size());
-                ByteBuffer b = ByteBuffer.allocate(counts.length * 2).order(ByteOrder.LITTLE_ENDIAN);
-                for (short c : counts) {
-                    b.putShort(c);
-                }
-                os.write(b.array());
-            }
-            Files.move(tmpLens, lens, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmpLens);
-        }
-        System.out.printf("wrote the token states of %d captions, %d tokens at most, to %s and %s%n", lines.size(), len, tokens, lens);
-        return new Embeddings(lines.size(), dim, pooled, truncated);
     }
 }
