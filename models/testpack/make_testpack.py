@@ -77,17 +77,23 @@ save(helper.make_graph(
 # denoiser
 proj = (rng.standard_normal((DIM, C)) * 0.6).astype(np.float32)
 lat = ["b", C, "f", 8, 8]
+
+
+def denoiser_tail():
+    """target2 [B,C] -> prediction: the clean target broadcast over frames and cells, plus 0.5·sample·t; known frames kept."""
+    return [helper.make_node("Reshape", ["target2", "shape5"], ["target"]),             # [B,C,1,1,1]
+            helper.make_node("Reshape", ["timestep", "shape_t"], ["t5"]),               # [B,1,1,1,1]
+            helper.make_node("Mul", ["sample", "t5"], ["st"]),
+            helper.make_node("Mul", ["st", "half"], ["st_half"]),
+            helper.make_node("Add", ["target", "st_half"], ["free"]),                   # broadcast to [B,C,F,8,8]
+            helper.make_node("Mul", ["mask", "cond"], ["known"]),
+            helper.make_node("Sub", ["one", "mask"], ["inv"]),
+            helper.make_node("Mul", ["inv", "free"], ["unknown"]),
+            helper.make_node("Add", ["known", "unknown"], ["prediction"])]
+
+
 save(helper.make_graph(
-    [helper.make_node("MatMul", ["text_embeds", "proj"], ["target2"]),            # [B,C]
-     helper.make_node("Reshape", ["target2", "shape5"], ["target"]),             # [B,C,1,1,1]
-     helper.make_node("Reshape", ["timestep", "shape_t"], ["t5"]),               # [B,1,1,1,1]
-     helper.make_node("Mul", ["sample", "t5"], ["st"]),
-     helper.make_node("Mul", ["st", "half"], ["st_half"]),
-     helper.make_node("Add", ["target", "st_half"], ["free"]),                   # broadcast to [B,C,F,8,8]
-     helper.make_node("Mul", ["mask", "cond"], ["known"]),
-     helper.make_node("Sub", ["one", "mask"], ["inv"]),
-     helper.make_node("Mul", ["inv", "free"], ["unknown"]),
-     helper.make_node("Add", ["known", "unknown"], ["prediction"])],
+    [helper.make_node("MatMul", ["text_embeds", "proj"], ["target2"])] + denoiser_tail(),            # [B,C]
     "denoiser",
     [helper.make_tensor_value_info("sample", TensorProto.FLOAT, lat),
      helper.make_tensor_value_info("timestep", TensorProto.FLOAT, ["b"]),
@@ -107,16 +113,7 @@ save(helper.make_graph(
      helper.make_node("Mul", ["text_tokens", "m3"], ["kept"]),
      helper.make_node("ReduceSum", ["kept", "axis1"], ["tsum"], keepdims=0),     # [B,DIM]
      helper.make_node("MatMul", ["tsum", "proj2"], ["tok2"]),
-     helper.make_node("Add", ["pooled2", "tok2"], ["target2"]),
-     helper.make_node("Reshape", ["target2", "shape5"], ["target"]),
-     helper.make_node("Reshape", ["timestep", "shape_t"], ["t5"]),
-     helper.make_node("Mul", ["sample", "t5"], ["st"]),
-     helper.make_node("Mul", ["st", "half"], ["st_half"]),
-     helper.make_node("Add", ["target", "st_half"], ["free"]),
-     helper.make_node("Mul", ["mask", "cond"], ["known"]),
-     helper.make_node("Sub", ["one", "mask"], ["inv"]),
-     helper.make_node("Mul", ["inv", "free"], ["unknown"]),
-     helper.make_node("Add", ["known", "unknown"], ["prediction"])],
+     helper.make_node("Add", ["pooled2", "tok2"], ["target2"])] + denoiser_tail(),
     "denoiser_tokens",
     [helper.make_tensor_value_info("sample", TensorProto.FLOAT, lat),
      helper.make_tensor_value_info("timestep", TensorProto.FLOAT, ["b"]),
