@@ -88,12 +88,23 @@ def make_batch(items, emb, encoder, seed, step, b, p_drop, mix=None, tokens=None
     m = np.stack([make_mask(MASK_MODES[k], r) for k in modes])
     out = {"step": step, "z": z.astype(np.float16), "y": y, "mask": m, "obj": np.stack(objs).astype(np.uint8)}
     if tokens is not None:
-        states, lens = tokens
-        n = np.where(drop, 0, lens[idx]).astype(np.int64)
-        t = max(1, int(lens[idx].max()))
-        out["yt"] = np.where(np.arange(t)[None, :, None] < n[:, None, None], states[idx, :t], 0).astype(np.float16)
-        out["ym"] = (np.arange(t)[None] < n[:, None]).astype(np.float32)
+        out["yt"], out["ym"] = token_rows(*tokens, idx, drop)
+        out["yt"] = out["yt"].astype(np.float16)
     return out
+
+
+def load_tokens(path):
+    """(states [N,L,384] float16, memory-mapped; lengths [N]) as `kinora embed --tokens` writes them."""
+    return np.load(path, mmap_mode="r"), np.load(path.replace(".npy", "_len.npy")).astype(np.int64)
+
+
+def token_rows(states, lens, rows, drop=None):
+    """The token states of `rows` [R,T,384] float32 and their mask [R,T], T the longest of them; a row in `drop` has
+    none (a dropped caption)."""
+    n = lens[rows] if drop is None else np.where(drop, 0, lens[rows])
+    t = max(1, int(lens[rows].max()))
+    mask = (np.arange(t)[None] < n[:, None]).astype(np.float32)
+    return np.asarray(states[rows, :t], dtype=np.float32) * mask[:, :, None], mask
 
 
 def _worker(q, captions, emb_path, seed, start, every, b, p_drop, mask_p, occlude_x, tokens_path=None):
@@ -111,7 +122,7 @@ def _worker(q, captions, emb_path, seed, start, every, b, p_drop, mask_p, occlud
     mix = None if mask_p is None and occlude_x == 1.0 else {"mask_p": mask_p or MASK_P, "item_p": item_weights(items, occlude_x)}
     tokens = None
     if tokens_path:
-        tokens = (np.load(tokens_path, mmap_mode="r"), np.load(tokens_path.replace(".npy", "_len.npy")))
+        tokens = load_tokens(tokens_path)
         assert len(tokens[0]) == len(items), f"{tokens_path}: {len(tokens[0])} rows for {len(items)} captions"
     step = start
     while True:

@@ -25,14 +25,11 @@ class Text:
         longest."""
         if tokens_path is None:
             return Text(pooled)
-        states = np.load(tokens_path, mmap_mode="r")
-        lens = np.load(tokens_path.replace(".npy", "_len.npy")).astype(np.int64)
-        rows = np.arange(len(lens)) if rows is None else np.asarray(rows)
-        t = max(1, int(lens[rows].max()))
-        tokens = torch.from_numpy(np.asarray(states[rows, :t], dtype=np.float32))
-        mask = torch.from_numpy((np.arange(t)[None] < lens[rows][:, None]).astype(np.float32))
+        from train.data2 import load_tokens, token_rows
+        states, lens = load_tokens(tokens_path)
+        tokens, mask = token_rows(states, lens, np.arange(len(lens)) if rows is None else np.asarray(rows))
         assert tokens.shape[0] == pooled.shape[0], f"{tokens_path}: {tokens.shape[0]} rows for {pooled.shape[0]} pooled vectors"
-        return Text(pooled, tokens, mask)
+        return Text(pooled, torch.from_numpy(tokens), torch.from_numpy(mask))
 
     @property
     def shape(self):

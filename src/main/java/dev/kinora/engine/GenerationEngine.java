@@ -113,71 +113,75 @@ public final class GenerationEngine implements AutoCloseable {
     }
 
     /**
-     * One prompt's text as the pack's denoiser receives it: the pooled vector and the token states it averages
-     * (`kinora embed --tokens`). Prompts are taken as given, as {@link #embed} takes them.
-     */
-    public TextEmbedding textEmbedding(String packId, String prompt) throws PackException {
-        return loadedPack(packId).text().encode(prompt);
-    }
-
-    /**
      * {@link #embed} plus each prompt's token states, streamed to {@code tokens} from the same encoder calls: float16
      * .npy [N, L, dim], L the longest prompt's token count, zero past a prompt's end, and the counts as int16 .npy [N]
      * beside it ({@code NAME_len.npy}). Both files are written to a temp file and renamed. Tiny World's token-attending
      * denoiser trains on these (`kinora embed --tokens`).
      */
     public Embeddings embed(String packId, List<String> prompts, Path tokens) throws PackException, IOException {
+        int len = longestPrompt(packId, prompts);
+        int dim = loadedPack(packId).pack().text().dim();
+        float[] pooled = new float[prompts.size() * dim];
+        short[] counts = new short[prompts.size()];
+        int[] truncated = {0};
+        TextEncoder enc = text(packId);
+        writeAtomically(tokens, os -> {
+            Npy.writeHeader(os, "<f2", prompts.size(), len, dim);
+            ByteBuffer row = ByteBuffer.allocate(len * dim * 2).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < prompts.size(); i++) {
+                TextEmbedding t = enc.encode(prompts.get(i));
+                if (t.tokens() > len) {
+                    throw new IllegalStateException("prompt " + (i + 1) + " has " + t.tokens() + " tokens, counted " + len + " at most");
+                }
+                System.arraycopy(t.vector(), 0, pooled, i * dim, dim);
+                counts[i] = (short) t.tokens();
+                truncated[0] += t.truncated() ? 1 : 0;
+                row.clear();
+                float[] st = t.tokenStates();
+                for (int k = 0; k < len * dim; k++) {
+                    row.putShort(k < st.length ? Npy.toHalf(st[k]) : 0);
+                }
+                os.write(row.array());
+            }
+        });
+        String name = tokens.getFileName().toString();
+        Path lens = tokens.resolveSibling((name.endsWith(".npy") ? name.substring(0, name.length() - 4) : name) + "_len.npy");
+        writeAtomically(lens, os -> {
+            Npy.writeHeader(os, "<i2", prompts.size());
+            ByteBuffer b = ByteBuffer.allocate(counts.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+            for (short c : counts) {
+                b.putShort(c);
+            }
+            os.write(b.array());
+        });
+        return new Embeddings(prompts.size(), dim, pooled, truncated[0]);
+    }
+
+    /** The most tokens any of the prompts becomes, at least 1 (tokenizer only). */
+    private int longestPrompt(String packId, List<String> prompts) throws PackException {
         int maxTokens = loadedPack(packId).pack().text().maxTokens();
         int len = 1;
         for (String p : prompts) {
             len = Math.max(len, Math.min(countTokens(packId, p), maxTokens));
         }
-        int dim = loadedPack(packId).pack().text().dim();
-        float[] pooled = new float[prompts.size() * dim];
-        short[] counts = new short[prompts.size()];
-        int truncated = 0;
-        Path tmp = Files.createTempFile(tokens.toAbsolutePath().getParent(), ".tokens", ".tmp");
+        return len;
+    }
+
+    private interface StreamBody {
+        void write(OutputStream os) throws IOException, PackException;
+    }
+
+    /** {@code body} written to a temporary file beside {@code target}, then renamed over it: a crash leaves no half file. */
+    private static void writeAtomically(Path target, StreamBody body) throws IOException, PackException {
+        Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".tmp");
         try {
             try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
-                Npy.writeHeader(os, "<f2", prompts.size(), len, dim);
-                ByteBuffer row = ByteBuffer.allocate(len * dim * 2).order(ByteOrder.LITTLE_ENDIAN);
-                for (int i = 0; i < prompts.size(); i++) {
-                    TextEmbedding t = textEmbedding(packId, prompts.get(i));
-                    if (t.tokens() > len) {
-                        throw new IllegalStateException("prompt " + (i + 1) + " has " + t.tokens() + " tokens, counted " + len + " at most");
-                    }
-                    System.arraycopy(t.vector(), 0, pooled, i * dim, dim);
-                    counts[i] = (short) t.tokens();
-                    truncated += t.truncated() ? 1 : 0;
-                    row.clear();
-                    float[] st = t.tokenStates();
-                    for (int k = 0; k < len * dim; k++) {
-                        row.putShort(k < st.length ? Npy.toHalf(st[k]) : 0);
-                    }
-                    os.write(row.array());
-                }
+                body.write(os);
             }
-            Files.move(tmp, tokens, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
         }
-        String name = tokens.getFileName().toString();
-        Path lens = tokens.resolveSibling((name.endsWith(".npy") ? name.substring(0, name.length() - 4) : name) + "_len.npy");
-        Path tmpLens = Files.createTempFile(lens.toAbsolutePath().getParent(), ".tokens", ".tmp");
-        try {
-            try (OutputStream os = Files.newOutputStream(tmpLens)) {
-                Npy.writeHeader(os, "<i2", prompts.size());
-                ByteBuffer b = ByteBuffer.allocate(counts.length * 2).order(ByteOrder.LITTLE_ENDIAN);
-                for (short c : counts) {
-                    b.putShort(c);
-                }
-                os.write(b.array());
-            }
-            Files.move(tmpLens, lens, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmpLens);
-        }
-        return new Embeddings(prompts.size(), dim, pooled, truncated);
     }
 
     /** The pack's embedding of each prompt, as its denoiser receives it (`kinora embed`; Tiny World trains on these). */

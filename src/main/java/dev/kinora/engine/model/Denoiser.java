@@ -17,22 +17,19 @@ import java.util.Map;
  */
 public final class Denoiser implements AutoCloseable {
     private final OnnxModel model;
+    private final boolean tokens;
 
     public Denoiser(ModelPack pack, RuntimeOptions options, Device device) throws PackException {
         this.model = new OnnxModel(pack.root(), pack.require(ModelPack.DENOISER), options, device);
+        this.tokens = model.component().input("text_tokens").isPresent();
     }
 
     /** Whether the graph takes the prompt's token states as well as its pooled vector. */
     public boolean takesTokens() {
-        return model.component().input("text_tokens").isPresent();
+        return tokens;
     }
 
-    public FloatTensor predict(FloatTensor sample, float[] timestep, FloatTensor textEmbeds, FloatTensor cond,
-                               FloatTensor mask, OrtSession.RunOptions runOptions) throws PackException, OrtException {
-        return predict(sample, timestep, textEmbeds, null, null, cond, mask, runOptions);
-    }
-
-    /** With {@code textTokens} and {@code textMask} when {@link #takesTokens()} (both null otherwise). */
+    /** {@code textTokens} and {@code textMask} when {@link #takesTokens()}, both null otherwise. */
     public FloatTensor predict(FloatTensor sample, float[] timestep, FloatTensor textEmbeds, FloatTensor textTokens, FloatTensor textMask,
                                FloatTensor cond, FloatTensor mask, OrtSession.RunOptions runOptions) throws PackException, OrtException {
         var c = model.component();

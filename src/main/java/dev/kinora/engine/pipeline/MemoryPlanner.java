@@ -375,24 +375,26 @@ public final class MemoryPlanner {
         long weights = g.weightBytes();
         boolean gpu = device == Device.CUDA;
         long session = SESSION_BASE + (long) ((gpu ? 1.0 : CPU_WEIGHT_FACTOR) * weights);
-        return new MemoryEstimate.Component(key, weights, session, gpu ? weights : 0, activations(g, shapes, attentionBatch, gpu), workload);
+        return new MemoryEstimate.Component(key, weights, session, gpu ? weights : 0, activations(g, shapes, attentionBatch, gpu,
+                SIDE_INPUT_ROLES.stream().map(comp::inputName).collect(Collectors.toSet())), workload);
     }
 
     /** The activation formula of the class comment. */
     /**
-     * A Tiny World denoiser's prompt tokens [B, T, D] beside its video latents: a side input of a conv net over frames,
+     * A Tiny World denoiser's prompt tokens [B, T, D] beside its video latents: side inputs of a conv net over frames,
      * not the token sequence its activations scale with (the Wan and LTX transformers' text comes as text_embeds).
      */
-    private static final java.util.Set<String> TOKEN_SIDE_INPUTS = java.util.Set.of("text_tokens", "text_mask");
+    private static final List<String> SIDE_INPUT_ROLES = List.of("text_tokens", "text_mask");
 
-    static long activations(OnnxGraphInfo g, Map<String, long[]> shapes, long batch, boolean gpu) {
+    /** {@code sideInputs}: graph input names that do not set the number of positions. */
+    static long activations(OnnxGraphInfo g, Map<String, long[]> shapes, long batch, boolean gpu, Set<String> sideInputs) {
         Map<String, Long> bound = g.bind(shapes);
         long positions = Long.MAX_VALUE;
         long frameArea = 0; // H·W of a 5-D video input: the graph is a conv net over frames, not a token transformer
         for (List<OnnxGraphInfo.Value> values : List.of(g.inputs(), g.outputs())) {
             for (OnnxGraphInfo.Value v : values) {
                 long[] dims = dims(v, bound);
-                if (dims == null || dims.length < 3 || TOKEN_SIDE_INPUTS.contains(v.name())) {
+                if (dims == null || dims.length < 3 || sideInputs.contains(v.name())) {
                     continue;
                 }
                 long elements = 1;
