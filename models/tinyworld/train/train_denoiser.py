@@ -43,6 +43,18 @@ def lr_at(step, a):
     return lr
 
 
+def seam_weights(known, s):
+    """known [B,F] (1 = a known frame) -> [B,F] loss weights 1 + s / 2^(d-1), d the distance to the nearest known
+    frame: the frames an extension, an animated still or an interpolation joins its known frames at (a clip with
+    none known: all 1). Why: the seam probe (eval/seam_probe.py) finds the first generated frame a whole frame step
+    off the known one it follows, while the MSE spreads its weight over frames the known ones hardly determine."""
+    f = known.shape[1]
+    idx = torch.arange(f, dtype=torch.float32)
+    gap = (idx[None, :, None] - idx[None, None, :]).abs().expand(known.shape[0], f, f)
+    d = torch.where(known[:, None, :] > 0, gap, torch.full_like(gap, float("inf"))).amin(dim=2)
+    return 1.0 + s * torch.exp2(-(d - 1).clamp(min=0)) * (d > 0) * torch.isfinite(d)
+
+
 def ema_decay(step, a):
     return min(a.ema, (1 + step) / (10 + step))
 
@@ -172,6 +184,8 @@ def main():
     ap.add_argument("--commit-ckpt", default=os.path.join(HERE, "checkpoints/tinyworld2.pt"),
                     help="compact checkpoint to keep in git ('' for none: trials)")
     ap.add_argument("--obj-weight", type=float, default=OBJ_WEIGHT, help="extra loss weight near objects (0: unbiased MSE)")
+    ap.add_argument("--seam-weight", type=float, default=0.0,
+                    help="extra loss weight on the unknown frames next to known ones, halving with each frame further")
     ap.add_argument("--rewarm", type=int, default=0,
                     help="ramp the lr up over N steps from where this invocation starts (after a cooled session)")
     ap.add_argument("--mask-p", type=float, nargs=5, default=None, metavar=("NONE", "FIRST", "FIRST_K", "LAST_K", "FIRST_LAST"),
@@ -223,6 +237,7 @@ def main():
     session = {"host": socket.gethostname(), "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                "from_step": step, "resumed_from": os.path.relpath(src) if src else None, "threads": a.threads,
                "data": data_version, "p_backdrop": P_BACKDROP, "obj_weight": a.obj_weight,
+               "seam_weight": a.seam_weight,
                "lr": a.lr, "rewarm": a.rewarm, "decay_start": a.decay_start, "decay_steps": a.decay_steps,
                "mask_p": a.mask_p or MASK_P, "occlude_x": a.occlude_x, "device": a.device, "batch": a.batch,
                "workers": a.workers, "amp": a.amp, "high_t": list(a.high_t)}
@@ -317,6 +332,8 @@ def main():
         with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=a.amp == "bf16"):
             pred = model(xt, t, y, z * m, m, *yt)
         w = (1.0 + a.obj_weight * obj) * (1 - m)
+        if a.seam_weight:
+            w = w * seam_weights(torch.from_numpy(d["mask"]), a.seam_weight)[:, None, :, None, None].to(dev)
         loss = (((pred.float() - z) ** 2) * w).sum() / (w.sum() * LATENT_C)
         opt.zero_grad(set_to_none=True)
         loss.backward()
