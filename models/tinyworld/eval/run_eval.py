@@ -8,7 +8,7 @@
    extension drift/seams, against rendered clips (ceiling) and noise (floor);
 3. writes <out>/results.json and sample grids eval/grids/*.png (for MODEL_CARD.md).
 """
-import argparse, glob, json, os, shlex, subprocess, sys, time
+import argparse, glob, json, os, shlex, subprocess, time
 import numpy as np
 from PIL import Image
 
@@ -70,6 +70,18 @@ def psnr(a, b):
 
 def rate(rows, key):
     return float(np.mean([r[key] for r in rows])) if rows else float("nan")
+
+
+def wilson(rows, key, z=1.96):
+    """95 % Wilson interval of a rate over len(rows) clips: with 8 permanence clips, 1 of 8 and 3 of 8 overlap, and
+    the card should say so rather than call one a regression."""
+    n = len(rows)
+    if not n:
+        return [float("nan"), float("nan")]
+    p = sum(bool(r[key]) for r in rows) / n
+    c = (p + z * z / (2 * n)) / (1 + z * z / n)
+    h = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return [round(float(c - h), 4), round(float(c + h), 4)]
 
 
 def main():
@@ -166,7 +178,9 @@ def main():
                   "motion": rate(held, "motion"),
                   "by_set": {s: {m: rate([r for r in rs if r["set"] == s], m) for m in ("colour", "shape", "motion")}
                              for s in ("heldout_combo", "heldout_phrase", "permanence")},
-                  "permanence": rate([r for r in rs if "permanence" in r], "permanence")}
+                  "permanence": rate([r for r in rs if "permanence" in r], "permanence"),
+                  "interval95": {**{m: wilson(held, m) for m in ("colour", "shape", "motion")},
+                                 "permanence": wilson([r for r in rs if "permanence" in r], "permanence")}}
     # ---- animate a still
     an = []
     for i, p in enumerate(anim):
@@ -183,7 +197,8 @@ def main():
                           "frame0_psnr_mean": float(np.mean([r["psnr0"] for r in an])), "moves_as_prompted": rate(an, "moves"),
                           "subject_kept_frame1": rate(an, "kept"), "present_14_of_16": rate(an, "present"),
                           "kept_and_present": rate(an, "kept_and_present"),
-                          "kept_and_present_hand_drawn": rate([r for r in an if r["hand"]], "kept_and_present")}
+                          "kept_and_present_hand_drawn": rate([r for r in an if r["hand"]], "kept_and_present"),
+                          "interval95": {m: wilson(an, m) for m in ("moves", "kept", "kept_and_present")}}
     # ---- extension: drift and seams
     ex = []
     for i, p in enumerate(ext):

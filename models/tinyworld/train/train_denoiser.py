@@ -16,7 +16,6 @@ Run from models/tinyworld/ with the repository's venv (train/setup_venv.sh):
 """
 import argparse, hashlib, json, math, os, resource, signal, socket, time
 
-import numpy as np
 import torch
 
 from train.data2 import MASK_P, P_BACKDROP, Prefetcher
