@@ -29,18 +29,21 @@ def split_bands(z):
 
 
 @torch.no_grad()
-def sample_fg(model, text, guidance, fg, cond, mask, steps=16, seed=0):
-    """The reference flow-Euler sampler with a second guidance term on the known frames."""
-    if fg == 1.0:
+def sample_fg(model, text, guidance, fg, cond, mask, steps=16, seed=0, cond_noise=0.0):
+    """The reference flow-Euler sampler with a second guidance term on the known frames and, with cond_noise s, the
+    known latents given to the model as known + s t^2 eps at flow time t (LTX-Video's image_cond_noise_scale)."""
+    if fg == 1.0 and not cond_noise:
         return sample(model, text, steps=steps, guidance=guidance, cond=cond, mask=mask, seed=seed)
     b = cond.shape[0]
     x = torch.randn(cond.shape, generator=torch.Generator().manual_seed(seed))
     ts = schedule(steps, 1.0)
     rows = text.cat(text.null()).cat(text.null())
     c3, m3 = torch.cat([cond, cond, torch.zeros_like(cond)]), torch.cat([mask, mask, torch.zeros_like(mask)])
+    gen = torch.Generator().manual_seed(seed + 1)
     for i in range(steps):
         t, tn = ts[i].item(), ts[i + 1].item()
-        x0 = model(torch.cat([x, x, x]), torch.full((3 * b,), t), rows.pooled, c3, m3, *rows.extra())
+        noisy = c3 + cond_noise * t * t * torch.randn(c3.shape, generator=gen) * m3 if cond_noise else c3
+        x0 = model(torch.cat([x, x, x]), torch.full((3 * b,), t), rows.pooled, noisy, m3, *rows.extra())
         xc, xu, xn = x0.chunk(3)
         x0 = xn + fg * (xu - xn) + guidance * (xc - xu)
         x = x + (tn - t) * (x - x0) / t
@@ -55,6 +58,7 @@ def main():
     ap.add_argument("--k", type=int, default=4)
     ap.add_argument("--n", type=int, default=24)
     ap.add_argument("--guidance", type=float, default=3.0)
+    ap.add_argument("--cond-noise", type=float, default=0.0, help="noise s t^2 on the known latents the model is given")
     ap.add_argument("--frame-guidance", type=float, default=1.0,
                     help="scale on the known frames' effect (e(none) + s (e(frames) - e(none)) + g (e(frames,text) - e(frames)))")
     a = ap.parse_args()
@@ -66,7 +70,7 @@ def main():
     k = a.k
     mask = torch.zeros(z.shape[0], 1, *z.shape[2:])
     mask[:, :, :k] = 1
-    g = sample_fg(den, text, a.guidance, a.frame_guidance, z * mask, mask, seed=3)
+    g = sample_fg(den, text, a.guidance, a.frame_guidance, z * mask, mask, seed=3, cond_noise=a.cond_noise)
     dg, dr = step_diff(g), step_diff(z)
     seam = dg[:, k - 1]
     inside = dg[:, k:].mean(1)
