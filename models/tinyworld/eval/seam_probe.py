@@ -4,7 +4,9 @@ caption. Reports, in latent space, the jump from the last known frame to the fir
 generated frames' own step-to-step change and against the rendered clip's, and how far the first generated frame
 is from the rendered continuation.
 
-  ../../.venv/bin/python -m eval.seam_probe CKPT [--k 4] [--n 24]
+  ../../.venv/bin/python -m eval.seam_probe CKPT [--k 4] [--n 24] [--frame-guidance S] [--cond-noise S]
+
+It also prints the x0 error of the first new frame with and without the known frames, by flow time.
 """
 import argparse
 
@@ -86,6 +88,16 @@ def main():
     pg, pz = [(p[:, 1:] - p[:, :-1]).abs().mean(dim=(2, 3, 4)) for p in pix]
     print(f"  pixels (Decoder 2): seam {pg[:, k - 1].mean():.2f} generated in-clip {pg[:, k:].mean():.2f} "
           f"(ratio {(pg[:, k - 1] / pg[:, k:].mean(1)).mean():.2f}) | decoded rendered: seam {pz[:, k - 1].mean():.2f} in-clip {pz[:, k:].mean():.2f}")
+    # how much the known frames help the x0 prediction of the first new frame, by flow time (the same noise)
+    eps = torch.randn(z.shape, generator=torch.Generator().manual_seed(11))
+    none = torch.zeros_like(mask)
+    line = []
+    for t in (1.0, 0.9, 0.7, 0.5, 0.3, 0.1):
+        xt = (1 - t) * z + t * eps
+        tt = torch.full((z.shape[0],), t)
+        e = [(den(xt, tt, text.pooled, z * m, m, *text.extra())[:, :, k] - z[:, :, k]).abs().mean().item() for m in (mask, none)]
+        line.append(f"t={t}: {e[0]:.3f} vs {e[1]:.3f}")
+    print(f"  x0 error of frame {k}, known frames given vs none:", " | ".join(line))
     err = (g - z).abs().mean(dim=(1, 3, 4)).mean(0)
     print("  |generated - rendered| by frame:", " ".join(f"{v:.3f}" for v in err.tolist()))
 
