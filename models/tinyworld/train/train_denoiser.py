@@ -51,7 +51,7 @@ def seam_weights(known, s):
     idx = torch.arange(f, dtype=torch.float32)
     gap = (idx[None, :, None] - idx[None, None, :]).abs().expand(known.shape[0], f, f)
     d = torch.where(known[:, None, :] > 0, gap, torch.full_like(gap, float("inf"))).amin(dim=2)
-    return 1.0 + s * torch.exp2(-(d - 1).clamp(min=0)) * (d > 0) * torch.isfinite(d)
+    return 1.0 + s * torch.exp2(-(d - 1).clamp(min=0)) * (d > 0)      # d = inf (nothing known): exp2 gives 0
 
 
 def ema_decay(step, a):
