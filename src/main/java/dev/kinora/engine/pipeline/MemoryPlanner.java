@@ -379,14 +379,13 @@ public final class MemoryPlanner {
                 SIDE_INPUT_ROLES.stream().map(comp::inputName).collect(Collectors.toSet())), workload);
     }
 
-    /** The activation formula of the class comment. */
     /**
      * A Tiny World denoiser's prompt tokens [B, T, D] beside its video latents: side inputs of a conv net over frames,
      * not the token sequence its activations scale with (the Wan and LTX transformers' text comes as text_embeds).
      */
     private static final List<String> SIDE_INPUT_ROLES = List.of("text_tokens", "text_mask");
 
-    /** {@code sideInputs}: graph input names that do not set the number of positions. */
+    /** The activation formula of the class comment; {@code sideInputs}: graph input names that do not set the number of positions. */
     static long activations(OnnxGraphInfo g, Map<String, long[]> shapes, long batch, boolean gpu, Set<String> sideInputs) {
         Map<String, Long> bound = g.bind(shapes);
         long positions = Long.MAX_VALUE;
