@@ -84,6 +84,21 @@ def wilson(rows, key, z=1.96):
     return [round(float(c - h), 4), round(float(c + h), 4)]
 
 
+def seam_stats(clip, new=12):
+    """An extended clip (a FRAMES-frame source, then windows of `new` frames): mean-colour drift from the source to the
+    last 12 frames, and the frame difference into each window's first new frame against the mean of all the others."""
+    n = len(clip)
+    m = clip.reshape(n, -1, 3).mean(1)
+    first, last = m[:FRAMES].mean(0), m[-12:].mean(0)
+    drift = float(np.abs(last - first).mean() / 255.0)
+    d = np.abs(np.diff(clip.astype(np.float32), axis=0)).mean(axis=(1, 2, 3))
+    seams = [j for j in range(FRAMES - 1, len(d), new)]   # diff index of each window's first new frame
+    inside = [d[j] for j in range(len(d)) if j not in seams]
+    return {"frames": n, "drift": drift, "seam_diff": float(np.mean([d[j] for j in seams])),
+            "worst_seam_ratio": float(max(d[j] for j in seams) / max(np.mean(inside), 1e-6)),
+            "in_clip_diff": float(np.mean(inside)), "seam_ratio": float(np.mean([d[j] for j in seams]) / max(np.mean(inside), 1e-6))}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kinora", default=os.environ.get("KINORA", "./kinora"),
@@ -205,16 +220,7 @@ def main():
         clip = load_frames(f"{out}/ext/{i:03d}")
         if clip is None:
             continue
-        n = len(clip)
-        m = clip.reshape(n, -1, 3).mean(1)
-        first, last = m[:FRAMES].mean(0), m[-12:].mean(0)
-        drift = float(np.abs(last - first).mean() / 255.0)
-        d = np.abs(np.diff(clip.astype(np.float32), axis=0)).mean(axis=(1, 2, 3))
-        seams = [FRAMES - 1 + 12 * w for w in range(9) if FRAMES - 1 + 12 * w < len(d)]   # diff index of the first new frame
-        inside = [d[j] for j in range(len(d)) if j not in seams]
-        ex.append({"frames": n, "drift": drift, "seam_diff": float(np.mean([d[j] for j in seams])),
-                   "worst_seam_ratio": float(max(d[j] for j in seams) / max(np.mean(inside), 1e-6)),
-                   "in_clip_diff": float(np.mean(inside)), "seam_ratio": float(np.mean([d[j] for j in seams]) / max(np.mean(inside), 1e-6))})
+        ex.append(seam_stats(clip))
     if ex:
         res["extend"] = {"runs": ex, "drift_max": max(e["drift"] for e in ex), "seam_ratio_max": max(e["seam_ratio"] for e in ex),
                          "worst_single_seam_ratio": max(e["worst_seam_ratio"] for e in ex)}

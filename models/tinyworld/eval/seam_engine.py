@@ -1,0 +1,46 @@
+"""Extension seams through the engine under sampler settings: the eval's two extension prompts (eval/run_eval.py's
+rendered source windows), each extended by 108 frames for --seeds noise draws, once per variant; prints each variant's
+mean and worst seam ratio (eval/run_eval.py's seam_stats). A variant is NAME=JSON, extra fields of the batch job.
+
+  ../../.venv/bin/python -m eval.seam_engine --kinora ../../kinora --out /tmp/seam base='{}' anchor_off='{"anchor": false}' \\
+      c2='{"context": 2}' c8='{"context": 8}' dpm='{"scheduler": "flow-dpm++2m"}' sh3='{"shift": 3.0}' st32='{"steps": 32}'
+"""
+import argparse
+import json
+import os
+
+import numpy as np
+
+from eval import prompts as P
+from eval.run_eval import load_frames, run_batch, save_frames, seam_stats
+from world.render import FRAMES, render
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kinora", default="../../kinora")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--guidance", type=float, default=3.0)
+    ap.add_argument("variants", nargs="+", help="NAME=JSON")
+    a = ap.parse_args()
+    variants = dict(v.split("=", 1) for v in a.variants)
+    jobs = []
+    for i, p in enumerate(P.extend_jobs()):
+        src = os.path.join(a.out, "src", f"{i:03d}")
+        save_frames(render(p["spec"], p["seed"])[0], src)
+        for name, extra in variants.items():
+            for s in range(a.seeds):
+                jobs.append({"mode": "extend", "prompt": p["prompt"], "seed": p["seed"] + 100 * s, "steps": 16,
+                             "guidance": a.guidance, "frames": 108, "source": src, "format": "png",
+                             "out": os.path.join(a.out, name, f"{i:03d}_{s}"), **json.loads(extra)})
+    run_batch(a.kinora, jobs, a.out)
+    for name, extra in variants.items():
+        new = FRAMES - json.loads(extra).get("context", 4)
+        runs = [seam_stats(load_frames(j["out"]), new) for j in jobs if j["out"].startswith(os.path.join(a.out, name) + "/")]
+        print(f"{name}: seam ratio mean {np.mean([r['seam_ratio'] for r in runs]):.2f} max {max(r['seam_ratio'] for r in runs):.2f} "
+              f"worst single seam {max(r['worst_seam_ratio'] for r in runs):.2f} ({len(runs)} runs)")
+
+
+if __name__ == "__main__":
+    main()
