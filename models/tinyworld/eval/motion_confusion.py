@@ -1,7 +1,8 @@
 """Where text-to-video motion goes wrong: for the validation prompts of eval/select_guidance.py (the 32 that are
 not occlusion clips), the direction the world's detector reads against the one asked for, over K noise draws, with
 the torch sampler and Decoder 2. Tells a wrong sign (up read as down) from too little motion ("none") or a lost
-subject, which call for different fixes.
+subject, which call for different fixes. The same clips' shapes, read against the one asked for, follow: permanence
+needs the shape read right twice (before and after the pillar), so it moves with shape roughly squared.
 
   ../../.venv/bin/python -m eval.motion_confusion --ckpt train/checkpoints/tinyworld2.pt --seeds 4 [--guidance 3]
 """
@@ -52,6 +53,7 @@ def main():
     dec = load_decoder()
     emb = Text.load(emb, a.tokens if getattr(den, "text_tokens", False) else None, rows=range(32))
     conf = collections.Counter()
+    shapes = collections.Counter()
     disp = collections.defaultdict(list)
     kw = dict(steps=a.steps, guidance=a.guidance, shift=a.shift)
     if a.anchor:
@@ -66,6 +68,7 @@ def main():
             conf[(want, "no object")] += 1
             continue
         o = _pick(det, p["spec"])
+        shapes[(p["spec"]["shape"], o["shape"])] += 1
         got = direction(o) if want not in ("meet", "lateral") else ("ok" if motion_ok(det, p["spec"]) else "wrong")
         conf[(want, got)] += 1
         fs = [f for f in o["frames"] if f is not None]
@@ -81,6 +84,11 @@ def main():
         tot = sum(row.values())
         print(f"{w:8s} n={tot:3d} ok={row.get(w, row.get('ok', 0)) / tot:.2f} first->last px {np.mean(disp[w]) if disp[w] else float('nan'):5.1f}  "
               + json.dumps(dict(sorted(row.items(), key=lambda kv: -kv[1]))))
+    m = sum(shapes.values())
+    print(f"shape right {sum(c for (w, g), c in shapes.items() if w == g)}/{m} (clips with an object)")
+    for w in sorted({w for w, _ in shapes}):
+        row = {g: c for (ww, g), c in shapes.items() if ww == w}
+        print(f"{w:8s} n={sum(row.values()):3d} read as " + json.dumps(dict(sorted(row.items(), key=lambda kv: -kv[1]))))
 
 
 if __name__ == "__main__":
