@@ -164,17 +164,33 @@ def _pick(det, spec):
 
 def permanence_ok(det, spec, clip_len=16):
     """Occlusion clips: same colour and shape at the start and at the end, and it crossed over."""
+    return permanence_why(det, spec) == "ok"
+
+
+def permanence_why(det, spec):
+    """The first permanence test an occlusion clip fails ("ok" when none): tells a subject that never comes back from
+    the pillar ("gone after") from one that comes back as another shape, which call for different fixes."""
+    if not det["objects"]:
+        return "no object"
     o = _pick(det, spec)
     fs = o["frames"]
     first = [f for f in fs[:4] if f is not None]
     last = [f for f in fs[-4:] if f is not None]
-    if not first or not last:
-        return False
-    s0 = classify_shape(fs[:4] + [None])
-    s1 = classify_shape(fs[-4:])
-    crossed = abs(np.mean([f["x"] for f in last]) - np.mean([f["x"] for f in first])) > 20
-    kept = np.mean([f["area"] for f in last]) > 0.5 * np.mean([f["area"] for f in first])
-    return o["colour"] == spec["colour"] and s0 == s1 == spec["shape"] and crossed and kept
+    if o["colour"] != spec["colour"]:
+        return "wrong colour"
+    if not first:
+        return "absent at start"
+    if not last:
+        return "gone after"
+    if classify_shape(fs[:4] + [None]) != spec["shape"]:
+        return "shape before"
+    if classify_shape(fs[-4:]) != spec["shape"]:
+        return "shape after"
+    if abs(np.mean([f["x"] for f in last]) - np.mean([f["x"] for f in first])) <= 20:
+        return "not crossed"
+    if np.mean([f["area"] for f in last]) <= 0.5 * np.mean([f["area"] for f in first]):
+        return "shrunk"
+    return "ok"
 
 
 def calibrate(n=200, seed=0):

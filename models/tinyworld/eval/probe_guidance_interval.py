@@ -10,6 +10,7 @@ interval into the engine; the model card records what it said.
   ../../.venv/bin/python -m eval.probe_guidance_interval --ckpt CKPT 3,0,1        # another denoiser
   ../../.venv/bin/python -m eval.probe_guidance_interval --ckpt CKPT --seeds 4 3,0,1   # 4 batched noise draws a prompt instead
 """
+import collections
 import json
 import sys
 
@@ -18,7 +19,7 @@ import torch
 
 from eval.select_guidance import prompts, occlusion_prompts
 from eval.run_eval import adherence
-from eval.detect import detect, permanence_ok
+from eval.detect import detect, permanence_why
 from train.train_decoder2 import load_decoder, load_denoiser
 from train.sample import Text, decode, sample
 
@@ -52,13 +53,13 @@ def main():
     emb = Text.load(emb, "/tmp/gi_tokens.npy" if getattr(den, "text_tokens", False) else None)
     for cfg in args:
         g, lo, hi = map(float, cfg.split(","))
-        sc, pm = [], []
+        sc, why = [], []
 
         def score(i, clip):
             if i < 32:
                 sc.append(adherence(clip, ps[i]["spec"]))
             else:
-                det = detect(clip); pm.append(bool(det["objects"]) and bool(permanence_ok(det, ps[i]["spec"])))
+                why.append(permanence_why(detect(clip), ps[i]["spec"]))
         if not seeds:
             for i, p in enumerate(ps):
                 z = sample(den, emb[i:i + 1], steps=16, guidance=g, seed=p["seed"], interval=(lo, hi))
@@ -66,8 +67,9 @@ def main():
         for i, clip in batched_draws(den, dec, emb, seeds, steps=16, guidance=g, interval=(lo, hi)):
             score(i, clip)
         r = {k: float(np.mean([s[k] for s in sc])) for k in ("colour", "shape", "motion")}
-        r["permanence"] = float(np.mean(pm))
+        r["permanence"] = float(np.mean([w == "ok" for w in why]))
         print(cfg, json.dumps(r), "mean4 %.3f" % np.mean(list(r.values())), flush=True)
+        print("  occlusion clips by first failed test:", json.dumps(dict(collections.Counter(why).most_common())), flush=True)
 
 
 if __name__ == "__main__":
