@@ -9,7 +9,8 @@ permanence on --n-occlude occlusion prompts, and, on the first --n-animate promp
 
   cd models/tinyworld && ../../.venv/bin/python -m eval.select_guidance --kinora ../../kinora --out /tmp/gsel
 
-Writes <out>/select_guidance.json; prints one row per guidance. The held-out eval (eval/run_eval.py) then
+Writes <out>/select_guidance.json; prints one row per guidance, with the shapes the detector read against the ones
+asked for and the first test each failed occlusion clip failed (diagnostics; the choice uses the six rates only). The held-out eval (eval/run_eval.py) then
 runs once, at the chosen value.
 """
 import argparse
@@ -20,7 +21,9 @@ import numpy as np
 
 from PIL import Image
 
-from eval.detect import animate_subject, detect, motion_ok, permanence_ok
+import collections
+
+from eval.detect import _pick, animate_subject, detect, motion_ok, permanence_why
 from eval.run_eval import FRAMES, adherence, load_frames, run_batch
 from world.captions import caption, sample_spec
 from world.render import render
@@ -82,18 +85,26 @@ def main():
     rows = []
     for g in gs:
         sc = []
+        read = collections.Counter()      # (asked, read) shapes over the prompts and the occlusion clips: which shapes blur
         for i, p in enumerate(ps):
             clip = load_frames(f"{out}/g{g}/{i:03d}")
             sc.append(adherence(clip, p["spec"]) if clip is not None else {"colour": False, "shape": False, "motion": False})
+            det = detect(clip) if clip is not None else {"objects": []}
+            if det["objects"]:
+                read[f'{p["spec"]["shape"]}->{_pick(det, p["spec"])["shape"]}'] += 1
         row = {"guidance": g, **{k: float(np.mean([s[k] for s in sc])) for k in ("colour", "shape", "motion")}}
         row["mean"] = (row["colour"] + row["shape"] + row["motion"]) / 3
         pm = []
         for i, p in enumerate(occ):
             clip = load_frames(f"{out}/o{g}/{i:03d}")
             det = detect(clip) if clip is not None else {"objects": []}
-            pm.append(bool(det["objects"]) and bool(permanence_ok(det, p["spec"])))
+            pm.append(permanence_why(det, p["spec"]))
+            if det["objects"]:
+                read[f'{p["spec"]["shape"]}->{_pick(det, p["spec"])["shape"]}'] += 1
         if pm:
-            row["permanence"] = float(np.mean(pm))
+            row["permanence"] = float(np.mean([w == "ok" for w in pm]))
+            row["permanence_why"] = dict(collections.Counter(pm).most_common())
+        row["shape_read"] = dict(sorted(read.items()))
         an = []
         for i, p in enumerate(ps[:a.n_animate]):
             clip = load_frames(f"{out}/a{g}/{i:03d}")
