@@ -54,6 +54,14 @@ def seam_weights(known, s):
     return 1.0 + s * torch.exp2(-(d - 1).clamp(min=0)) * (d > 0)      # d = inf (nothing known): exp2 gives 0
 
 
+def time_weights(t, p, t_min=0.05):
+    """[B] flow times -> [B] loss weights (1 / max(t, t_min))^p. Why: with x-prediction the x0 MSE is the velocity MSE
+    times t^2, so it gives the low-noise steps, where a star's tips and a ball's outline are drawn, a few percent of the
+    weight the high-noise ones get; the shapes the detector reads as the wrong one are mostly stars drawn blunt
+    (eval/select_guidance.py's shape_read). p = 2 is the velocity loss of SD3/Wan; t_min keeps t -> 0 finite."""
+    return t.clamp(min=t_min).pow(-p)
+
+
 def ema_decay(step, a):
     return min(a.ema, (1 + step) / (10 + step))
 
@@ -185,6 +193,8 @@ def main():
     ap.add_argument("--obj-weight", type=float, default=OBJ_WEIGHT, help="extra loss weight near objects (0: unbiased MSE)")
     ap.add_argument("--seam-weight", type=float, default=0.0,
                     help="extra loss weight on the unknown frames next to known ones, halving with each frame further")
+    ap.add_argument("--t-weight", type=float, default=0.0,
+                    help="weight each clip's loss by (1 / max(t, 0.05))^P: 0 is the x0 MSE, 2 the velocity MSE")
     ap.add_argument("--rewarm", type=int, default=0,
                     help="ramp the lr up over N steps from where this invocation starts (after a cooled session)")
     ap.add_argument("--mask-p", type=float, nargs=5, default=None, metavar=("NONE", "FIRST", "FIRST_K", "LAST_K", "FIRST_LAST"),
@@ -236,7 +246,7 @@ def main():
     session = {"host": socket.gethostname(), "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                "from_step": step, "resumed_from": os.path.relpath(src) if src else None, "threads": a.threads,
                "data": data_version, "p_backdrop": P_BACKDROP, "obj_weight": a.obj_weight,
-               "seam_weight": a.seam_weight,
+               "seam_weight": a.seam_weight, "t_weight": a.t_weight,
                "lr": a.lr, "rewarm": a.rewarm, "decay_start": a.decay_start, "decay_steps": a.decay_steps,
                "mask_p": a.mask_p or MASK_P, "occlude_x": a.occlude_x, "device": a.device, "batch": a.batch,
                "workers": a.workers, "amp": a.amp, "high_t": list(a.high_t)}
@@ -333,6 +343,8 @@ def main():
         w = (1.0 + a.obj_weight * obj) * (1 - m)
         if a.seam_weight:
             w = w * seam_weights(torch.from_numpy(d["mask"]), a.seam_weight)[:, None, :, None, None].to(dev)
+        if a.t_weight:
+            w = w * time_weights(t, a.t_weight)[:, None, None, None, None]
         loss = (((pred.float() - z) ** 2) * w).sum() / (w.sum() * LATENT_C)
         opt.zero_grad(set_to_none=True)
         loss.backward()
