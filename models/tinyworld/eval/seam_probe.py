@@ -4,7 +4,7 @@ caption. Reports, in latent space, the jump from the last known frame to the fir
 generated frames' own step-to-step change and against the rendered clip's, and how far the first generated frame
 is from the rendered continuation.
 
-  ../../.venv/bin/python -m eval.seam_probe CKPT [--k 4] [--n 24] [--frame-guidance S] [--cond-noise S]
+  ../../.venv/bin/python -m eval.seam_probe CKPT [--k 4] [--n 24] [--frame-guidance S] [--cond-noise S] [--resample U]
 
 It also prints the x0 error of the first new frame with and without the known frames, by flow time.
 """
@@ -31,10 +31,13 @@ def split_bands(z):
 
 
 @torch.no_grad()
-def sample_fg(model, text, guidance, fg, cond, mask, steps=16, seed=0, cond_noise=0.0):
+def sample_fg(model, text, guidance, fg, cond, mask, steps=16, seed=0, cond_noise=0.0, resample=1, resample_above=0.5):
     """The reference flow-Euler sampler with a second guidance term on the known frames and, with cond_noise s, the
-    known latents given to the model as known + s t^2 eps at flow time t (LTX-Video's image_cond_noise_scale)."""
-    if fg == 1.0 and not cond_noise:
+    known latents given to the model as known + s t^2 eps at flow time t (LTX-Video's image_cond_noise_scale).
+    resample U > 1: RePaint's harmonising loop, each step above flow time resample_above taken U times, the result
+    noised back from tn to t in between (x_t = (1-t)/(1-tn) x_tn + sqrt(t^2 - ((1-t) tn/(1-tn))^2) eps), so the new
+    frames' layout is decided again with the known frames already half drawn into the window."""
+    if fg == 1.0 and not cond_noise and resample == 1:
         return sample(model, text, steps=steps, guidance=guidance, cond=cond, mask=mask, seed=seed)
     b = cond.shape[0]
     x = torch.randn(cond.shape, generator=torch.Generator().manual_seed(seed))
@@ -44,12 +47,16 @@ def sample_fg(model, text, guidance, fg, cond, mask, steps=16, seed=0, cond_nois
     gen = torch.Generator().manual_seed(seed + 1)
     for i in range(steps):
         t, tn = ts[i].item(), ts[i + 1].item()
-        noisy = c3 + cond_noise * t * t * torch.randn(c3.shape, generator=gen) * m3 if cond_noise else c3
-        x0 = model(torch.cat([x, x, x]), torch.full((3 * b,), t), rows.pooled, noisy, m3, *rows.extra())
-        xc, xu, xn = x0.chunk(3)
-        x0 = xn + fg * (xu - xn) + guidance * (xc - xu)
-        x = x + (tn - t) * (x - x0) / t
-        x = x * (1 - mask) + cond * mask
+        for u in range(resample if t > resample_above else 1):
+            if u:
+                a = (1 - t) / (1 - tn)
+                x = a * x + (t * t - (a * tn) ** 2) ** 0.5 * torch.randn(x.shape, generator=gen)
+            noisy = c3 + cond_noise * t * t * torch.randn(c3.shape, generator=gen) * m3 if cond_noise else c3
+            x0 = model(torch.cat([x, x, x]), torch.full((3 * b,), t), rows.pooled, noisy, m3, *rows.extra())
+            xc, xu, xn = x0.chunk(3)
+            x0 = xn + fg * (xu - xn) + guidance * (xc - xu)
+            x = x + (tn - t) * (x - x0) / t
+            x = x * (1 - mask) + cond * mask
     return x
 
 
@@ -61,6 +68,8 @@ def main():
     ap.add_argument("--n", type=int, default=24)
     ap.add_argument("--guidance", type=float, default=3.0)
     ap.add_argument("--cond-noise", type=float, default=0.0, help="noise s t^2 on the known latents the model is given")
+    ap.add_argument("--resample", type=int, default=1, help="RePaint's loop: each step above --resample-above taken N times")
+    ap.add_argument("--resample-above", type=float, default=0.5)
     ap.add_argument("--frame-guidance", type=float, default=1.0,
                     help="scale on the known frames' effect (e(none) + s (e(frames) - e(none)) + g (e(frames,text) - e(frames)))")
     a = ap.parse_args()
@@ -72,7 +81,8 @@ def main():
     k = a.k
     mask = torch.zeros(z.shape[0], 1, *z.shape[2:])
     mask[:, :, :k] = 1
-    g = sample_fg(den, text, a.guidance, a.frame_guidance, z * mask, mask, seed=3, cond_noise=a.cond_noise)
+    g = sample_fg(den, text, a.guidance, a.frame_guidance, z * mask, mask, seed=3, cond_noise=a.cond_noise,
+                  resample=a.resample, resample_above=a.resample_above)
     dg, dr = step_diff(g), step_diff(z)
     seam = dg[:, k - 1]
     inside = dg[:, k:].mean(1)
