@@ -53,8 +53,9 @@ def grid(clips, every=2, scale=2):
     return img.resize((img.width * scale, img.height * scale), Image.NEAREST)
 
 
-def adherence(clip, spec):
-    det = detect(clip)
+def adherence(clip, spec, det=None):
+    """det: detect(clip) when the caller already has it (it is the costly part)."""
+    det = detect(clip) if det is None else det
     if not det["objects"]:
         return {"colour": False, "shape": False, "motion": False}
     top = det["objects"][0]

@@ -24,20 +24,20 @@ def main():
     ap.add_argument("--guidance", type=float, default=3.0)
     ap.add_argument("variants", nargs="+", help="NAME=JSON")
     a = ap.parse_args()
-    variants = dict(v.split("=", 1) for v in a.variants)
-    jobs = []
+    variants = {name: json.loads(extra) for name, extra in (v.split("=", 1) for v in a.variants)}
+    jobs, outs = [], {name: [] for name in variants}
     for i, p in enumerate(P.extend_jobs()):
         src = os.path.join(a.out, "src", f"{i:03d}")
         save_frames(render(p["spec"], p["seed"])[0], src)
         for name, extra in variants.items():
             for s in range(a.seeds):
+                outs[name].append(os.path.join(a.out, name, f"{i:03d}_{s}"))
                 jobs.append({"mode": "extend", "prompt": p["prompt"], "seed": p["seed"] + 100 * s, "steps": 16,
                              "guidance": a.guidance, "frames": 108, "source": src, "format": "png",
-                             "out": os.path.join(a.out, name, f"{i:03d}_{s}"), **json.loads(extra)})
+                             "out": outs[name][-1], **extra})
     run_batch(a.kinora, jobs, a.out)
     for name, extra in variants.items():
-        new = FRAMES - json.loads(extra).get("context", 4)
-        runs = [seam_stats(load_frames(j["out"]), new) for j in jobs if j["out"].startswith(os.path.join(a.out, name) + "/")]
+        runs = [seam_stats(load_frames(o), FRAMES - extra.get("context", 4)) for o in outs[name]]
         print(f"{name}: seam ratio mean {np.mean([r['seam_ratio'] for r in runs]):.2f} max {max(r['seam_ratio'] for r in runs):.2f} "
               f"worst single seam {max(r['worst_seam_ratio'] for r in runs):.2f} ({len(runs)} runs)")
 

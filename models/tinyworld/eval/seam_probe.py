@@ -95,7 +95,7 @@ def main():
         print(f"  {name}: seam {bg[:, k - 1].mean():.4f} generated in-clip {bg[:, k:].mean():.4f} "
               f"rendered seam {bz[:, k - 1].mean():.4f} in-clip {bz[:, k:].mean():.4f}")
     # the whole frame's mean latent (per channel): a jump here is a global tone or backdrop shift, not the subject
-    dcg, dcz = [(x.mean(dim=(3, 4))[:, :, 1:] - x.mean(dim=(3, 4))[:, :, :-1]).abs().mean(1) for x in (g, z)]
+    dcg, dcz = [step_diff(x.mean(dim=(3, 4), keepdim=True)) for x in (g, z)]
     print(f"  whole-frame mean: seam {dcg[:, k - 1].mean():.4f} generated in-clip {dcg[:, k:].mean():.4f} "
           f"rendered seam {dcz[:, k - 1].mean():.4f} in-clip {dcz[:, k:].mean():.4f}")
     pix = [torch.from_numpy(decode(dec, x)).float() for x in (g, z)]          # [N,F,64,64,3]

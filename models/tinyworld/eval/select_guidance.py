@@ -14,14 +14,13 @@ asked for and the first test each failed occlusion clip failed (diagnostics; the
 runs once, at the chosen value.
 """
 import argparse
+import collections
 import json
 import os
 
 import numpy as np
 
 from PIL import Image
-
-import collections
 
 from eval.detect import _pick, animate_subject, detect, motion_ok, permanence_why
 from eval.run_eval import FRAMES, adherence, load_frames, run_batch
@@ -85,22 +84,23 @@ def main():
     rows = []
     for g in gs:
         sc = []
-        read = collections.Counter()      # (asked, read) shapes over the prompts and the occlusion clips: which shapes blur
-        for i, p in enumerate(ps):
-            clip = load_frames(f"{out}/g{g}/{i:03d}")
-            sc.append(adherence(clip, p["spec"]) if clip is not None else {"colour": False, "shape": False, "motion": False})
+        read = collections.Counter()      # asked->read shapes over the prompts and the occlusion clips: which shapes blur
+
+        def detect_and_read(clip, spec):
             det = detect(clip) if clip is not None else {"objects": []}
             if det["objects"]:
-                read[f'{p["spec"]["shape"]}->{_pick(det, p["spec"])["shape"]}'] += 1
+                read[f'{spec["shape"]}->{_pick(det, spec)["shape"]}'] += 1
+            return det
+        for i, p in enumerate(ps):
+            clip = load_frames(f"{out}/g{g}/{i:03d}")
+            det = detect_and_read(clip, p["spec"])
+            sc.append(adherence(clip, p["spec"], det) if clip is not None else {"colour": False, "shape": False, "motion": False})
         row = {"guidance": g, **{k: float(np.mean([s[k] for s in sc])) for k in ("colour", "shape", "motion")}}
         row["mean"] = (row["colour"] + row["shape"] + row["motion"]) / 3
         pm = []
         for i, p in enumerate(occ):
             clip = load_frames(f"{out}/o{g}/{i:03d}")
-            det = detect(clip) if clip is not None else {"objects": []}
-            pm.append(permanence_why(det, p["spec"]))
-            if det["objects"]:
-                read[f'{p["spec"]["shape"]}->{_pick(det, p["spec"])["shape"]}'] += 1
+            pm.append(permanence_why(detect_and_read(clip, p["spec"]), p["spec"]))
         if pm:
             row["permanence"] = float(np.mean([w == "ok" for w in pm]))
             row["permanence_why"] = dict(collections.Counter(pm).most_common())

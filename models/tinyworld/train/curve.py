@@ -71,7 +71,7 @@ class Curve:
         for k, i in enumerate(t2v):
             spec, det = self.jobs[i]["spec"], detect(clips[k])
             if spec["motion"] == "occlude":
-                perm += bool(det["objects"]) and permanence_ok(det, spec)
+                perm += permanence_ok(det, spec)
                 npm += 1
                 continue
             n += 1
