@@ -13,7 +13,9 @@ import dev.kinora.engine.pack.PackVerifier;
 import dev.kinora.engine.pack.TensorSpec;
 import dev.kinora.engine.pack.Verification;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -93,10 +95,10 @@ final class ModelsCommand implements Callable<Integer> {
             ModelPack p = PackRegistry.standard().find(id);
             System.out.printf(Locale.ROOT, "%s (%s) v%s%nlicense    %s%nfolder     %s%n%s%nframes     %dx%d, %d per window @ %.0f fps%n"
                             + "latent     %d ch, %dx%d (stride %d spatial, %d temporal)%nprediction %s%n"
-                            + "defaults   %s, %d steps, guidance %.1f, shift %.1f, %d context frames%nmodes      %s%n",
+                            + "defaults   %s, %d steps, guidance %s, shift %.1f, %d context frames%nmodes      %s%n",
                     p.name(), p.id(), p.version(), p.license(), p.root(), p.description(), p.width(), p.height(), p.frames(), p.fps(),
                     p.latent().channels(), p.latent().height(), p.latent().width(), p.latent().spatialStride(), p.latent().temporalStride(),
-                    p.prediction(), p.defaults().scheduler(), p.defaults().steps(), p.defaults().guidance(), p.defaults().shift(),
+                    p.prediction(), p.defaults().scheduler(), p.defaults().steps(), guidance(p.defaults()), p.defaults().shift(),
                     p.defaults().contextFrames(), p.modes().stream().map(Mode::id).sorted().toList());
             for (Component c : p.components().values()) {
                 System.out.printf(Locale.ROOT, "%-13s %s (%.1f MB)%n", c.key(), c.file(), c.size() / 1e6);
@@ -112,6 +114,14 @@ final class ModelsCommand implements Callable<Integer> {
         }
 
         /** The default job's estimate, and what this machine has; a pack whose graphs cannot be read says so and no more. */
+        /** "2.5", or "2.5 (animate 2.0, extend 2.0)" when the pack names a job's own default. */
+        private static String guidance(ModelPack.SamplingDefaults d) {
+            String own = d.guidanceByMode().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey().id(), e.getValue()))
+                    .collect(Collectors.joining(", "));
+            return String.format(Locale.ROOT, "%.1f", d.guidance()) + (own.isEmpty() ? "" : " (" + own + ")");
+        }
+
         private void memory(ModelPack p) {
             try (GenerationEngine engine = new GenerationEngine(PackRegistry.standard(), RuntimeOptions.defaults().withDevice(Device.parse(device)))) {
                 System.out.println("memory     " + engine.memoryReport(p).replace("\n", "\n           "));

@@ -399,4 +399,37 @@ class ViewModelsTest {
         waitFor("regenerated", 60_000, () -> shot(1).takes().size() == 2);
         assertTrue(timeline.stale(shot(1).id()).isEmpty(), "made from the new take");
     }
+
+    @Test
+    void theGuidanceShownIsTheDefaultOfTheJobTheShotRunsAs() throws Exception {
+        onFx(studio::close);
+        Path models = ud.resolve("g").resolve("models");
+        Path pack = dev.kinora.testing.TestPacks.tiny(models, "tiny");
+        java.nio.file.Files.writeString(pack.resolve("pack.json"), java.nio.file.Files.readString(pack.resolve("pack.json"))
+                .replace("\"guidance\": 2.0,", "\"guidance\": 2.0, \"guidanceByMode\": {\"animate\": 1.5, \"extend\": 4.0},"));
+        studio = FxTestSupport.studio(new dev.kinora.app.engine.LocalEngine(
+                new dev.kinora.engine.pack.PackRegistry(List.of(models))), ud.resolve("g"));
+        prompt = onFx(() -> new PromptViewModel(studio));
+        timeline = onFx(() -> new TimelineViewModel(studio));
+        assertEquals(2.0, onFx(() -> prompt.guidanceProperty().get()), 1e-6, "text to video");
+        onFx(() -> prompt.modeProperty().set(Mode.ANIMATE));
+        assertEquals(1.5, onFx(() -> prompt.guidanceProperty().get()), 1e-6, "animate's own default");
+        assertTrue(Float.isNaN(shot(0).settings().guidance()), "showing a default does not pin it on the shot");
+
+        onFx(() -> {
+            prompt.modeProperty().set(Mode.GENERATE);
+            prompt.promptProperty().set("a ball");
+            prompt.generate();
+        });
+        waitFor("take", 60_000, () -> shot(0).takes().size() == 1);
+        onFx(() -> {
+            timeline.addShot();
+            timeline.setContinue(shot(1).id(), true);
+        });
+        assertEquals(4.0, onFx(() -> prompt.guidanceProperty().get()), 1e-6, "a continuation runs as an extension");
+        onFx(() -> prompt.guidanceProperty().set(6.0));
+        assertEquals(6.0f, shot(1).settings().guidance(), "a value the artist sets is the shot's own");
+        onFx(() -> prompt.modeProperty().set(Mode.ANIMATE));
+        assertEquals(6.0, onFx(() -> prompt.guidanceProperty().get()), 1e-6, "and survives a change of job");
+    }
 }

@@ -167,7 +167,9 @@ public final class PromptViewModel {
             seed.set(s.seed());
             seedLocked.set(s.seedLocked());
             steps.set(s.steps() > 0 ? s.steps() : p == null ? 8 : p.steps());
-            guidance.set(Float.isNaN(s.guidance()) ? (p == null ? 3 : p.guidance()) : s.guidance());
+            // A shot that continues the previous one runs as an extension, so it shows extension's default.
+            Mode runsAs = continues && mode.get() == Mode.GENERATE ? Mode.EXTEND : mode.get();
+            guidance.set(Float.isNaN(s.guidance()) ? (p == null ? 3 : p.guidance(runsAs)) : s.guidance());
             scheduler.set(s.scheduler());
             fps.set(s.fps());
             frames.set(shot.map(Shot::targetFrames).orElse(16));

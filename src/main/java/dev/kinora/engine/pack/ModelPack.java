@@ -73,7 +73,19 @@ public record ModelPack(
      */
     public record SamplingDefaults(String scheduler, int steps, float guidance, float shift, float timestepScale,
                                    int numTrainTimesteps, int contextFrames, float betaStart, float betaEnd,
-                                   String betaSchedule, boolean pipelineSigmas) {
+                                   String betaSchedule, boolean pipelineSigmas, Map<Mode, Float> guidanceByMode) {
+        public SamplingDefaults {
+            guidanceByMode = Map.copyOf(guidanceByMode);
+        }
+
+        /**
+         * The default guidance of one job. A pack may name its own per job ({@code defaults.guidanceByMode}) because
+         * the best value differs: text alone needs strong guidance to draw the prompt's shape, while known frames
+         * already fix the subject and strong guidance then pulls it off the still.
+         */
+        public float guidance(Mode mode) {
+            return guidanceByMode.getOrDefault(mode, guidance);
+        }
     }
 
     /** Text conditioning: the tokenizer's limits and how hidden states become the denoiser's input. */

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -112,7 +113,8 @@ public final class PackLoader {
                 (float) sched.path("betaStart").asDouble(0.00085),
                 (float) sched.path("betaEnd").asDouble(0.012),
                 betaSchedule(manifest, sched),
-                sched.path("pipelineSigmas").asBoolean(false));
+                sched.path("pipelineSigmas").asBoolean(false),
+                guidanceByMode(manifest, defs.path("guidanceByMode")));
         JsonNode text = root.path("text");
         ModelPack.TextConfig textConfig = new ModelPack.TextConfig(
                 text.path("maxTokens").asInt(64), text.path("pooling").asText("mean-normalized"), text.path("dim").asInt(384));
@@ -359,6 +361,35 @@ public final class PackLoader {
                 throw new PackException(r.manifest + ": latent." + field + "[" + i + "] must be a number, found " + v.get(i));
             }
             out[i] = (float) v.get(i).asDouble();
+        }
+        return out;
+    }
+
+    /** {@code defaults.guidanceByMode}: a job's own default guidance, e.g. {"animate": 2.5}; absent jobs use defaults.guidance. */
+    private static Map<Mode, Float> guidanceByMode(Path manifest, JsonNode node) throws PackException {
+        if (node.isMissingNode() || node.isNull()) {
+            return Map.of();
+        }
+        if (!node.isObject()) {
+            throw new PackException(manifest + ": defaults.guidanceByMode must be an object of job to guidance, e.g. {\"animate\": 2.5}");
+        }
+        Map<Mode, Float> out = new EnumMap<>(Mode.class);
+        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            Mode mode;
+            try {
+                mode = Mode.parse(e.getKey());
+            } catch (IllegalArgumentException ex) {
+                throw new PackException(manifest + ": defaults.guidanceByMode: " + ex.getMessage());
+            }
+            double g = e.getValue().asDouble(Double.NaN);
+            // The same range a request may ask for (RequestLimits.MAX_GUIDANCE); a tampered pack fails here, at load.
+            if (!e.getValue().isNumber() || !(g >= 0 && g <= 50)) {
+                throw new PackException(manifest + ": defaults.guidanceByMode." + e.getKey() + " must be a number from 0 to 50, got "
+                        + e.getValue());
+            }
+            out.put(mode, (float) g);
         }
         return out;
     }

@@ -111,7 +111,7 @@ public final class LtxPipeline {
                     + frames + " were asked for (LTX-Video 0.9.1 has no extension reference: its keyframes are 0.9.5's)");
         }
         int steps = r.steps() > 0 ? r.steps() : pack.defaults().steps();
-        float guidance = Float.isNaN(r.guidance()) ? pack.defaults().guidance() : r.guidance();
+        float guidance = Float.isNaN(r.guidance()) ? pack.defaults().guidance(r.mode()) : r.guidance();
         RequestLimits.guidance(guidance);
         return new Plan(r, steps, guidance, Schedule.resolve(lp, r.scheduler(), r.shift()), frames);
     }

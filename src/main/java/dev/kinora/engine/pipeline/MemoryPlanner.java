@@ -139,7 +139,7 @@ public final class MemoryPlanner {
 
     /** The pack's default text-to-video job (what `kinora models info` shows). */
     public Job defaultJob() {
-        return job(Mode.GENERATE, pack.frames(), pack.defaults().contextFrames(), pack.defaults().guidance(), List.of(), true);
+        return job(Mode.GENERATE, pack.frames(), pack.defaults().contextFrames(), pack.defaults().guidance(Mode.GENERATE), List.of(), true);
     }
 
     private Job withSampling(Job j, int frames, float guidance) {

@@ -119,7 +119,7 @@ public final class VideoPipeline {
             }
         }
         int steps = r.steps() > 0 ? r.steps() : pack.defaults().steps();
-        float guidance = Float.isNaN(r.guidance()) ? pack.defaults().guidance() : r.guidance();
+        float guidance = Float.isNaN(r.guidance()) ? pack.defaults().guidance(mode) : r.guidance();
         RequestLimits.guidance(guidance);
         Schedule schedule = Schedule.resolve(lp, r.scheduler(), r.shift());
         int window = pack.frames();

@@ -154,7 +154,7 @@ public final class WanPipeline {
         }
         Pipelines.checkSourceSizes(pack, r.sources());
         int steps = r.steps() > 0 ? r.steps() : pack.defaults().steps();
-        float guidance = Float.isNaN(r.guidance()) ? pack.defaults().guidance() : r.guidance();
+        float guidance = Float.isNaN(r.guidance()) ? pack.defaults().guidance(r.mode()) : r.guidance();
         RequestLimits.guidance(guidance);
         Schedule schedule = Schedule.resolve(lp, r.scheduler(), r.shift());
         int l = spec.latentFrames();
