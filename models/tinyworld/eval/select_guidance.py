@@ -4,8 +4,11 @@ The validation prompts are drawn like training captions (training combos, phrasi
 these exact (spec, seed) pairs are not the training batches, which draw fresh physics per step), single
 objects without camera pan, no occlusion or meeting scenes. Each guidance in --guidances generates the same
 clips through the Java engine (`kinora batch`), and the world's detector scores colour, shape and motion,
-permanence on --n-occlude occlusion prompts, and, on the first --n-animate prompts' rendered first frames, animate's
-"subject kept" and "moves as prompted"; the chosen guidance has the best mean over all of them:
+permanence on --n-occlude occlusion prompts, and, on the first --n-animate prompts' rendered first frames and on
+--n-hand stills drawn outside the renderer, animate's "subject kept" and "moves as prompted". Two defaults are chosen,
+each the best mean of its own jobs' bars: text to video's (colour, shape, motion, permanence: pack.json
+defaults.guidance) and the frame-conditioned jobs' (animate kept and moves: defaults.guidanceByMode for animate,
+extend, interpolate and loop; train/export2.py --guidance-frames writes it):
 
   cd models/tinyworld && ../../.venv/bin/python -m eval.select_guidance --kinora ../../kinora --out /tmp/gsel
 
@@ -23,9 +26,10 @@ import numpy as np
 from PIL import Image
 
 from eval.detect import _pick, animate_subject, detect, motion_ok, permanence_why
+from eval.prompts import hand_still
 from eval.run_eval import FRAMES, adherence, load_frames, run_batch
 from world.captions import caption, sample_spec
-from world.render import render
+from world.render import COLOUR_NAMES, COLOURS, SHAPES, render
 
 
 def prompts(n, seed=77):
@@ -50,6 +54,41 @@ def occlusion_prompts(n, seed=78):
     return out
 
 
+_PHRASE = {"slide_right": "slides to the right", "slide_left": "slides to the left", "slide_up": "slides up",
+           "slide_down": "slides down", "fall": "falls and bounces", "float_up": "floats up", "grow": "grows",
+           "shrink": "shrinks", "roll_right": "rolls to the right", "roll_left": "rolls to the left"}
+
+
+def hand_prompts(n, seed=79):
+    """Stills drawn outside the renderer (flat two-band backdrops, an object placed where its motion has room), like
+    the held-out eval's hand-drawn stills (eval/prompts.py HAND) but with their own colours, shapes, places and
+    backdrops: the frame-conditioned default must hold a subject the renderer never drew."""
+    rng = np.random.RandomState(seed)
+    out = []
+    motions = sorted(_PHRASE)
+    while len(out) < n:
+        c, s, m = COLOUR_NAMES[rng.randint(len(COLOUR_NAMES))], SHAPES[rng.randint(4)], motions[rng.randint(len(motions))]
+        x, y = rng.uniform(22, 42), rng.uniform(22, 42)
+        if m.endswith("right"):
+            x = rng.uniform(12, 22)
+        elif m.endswith("left"):
+            x = rng.uniform(42, 52)
+        elif m in ("slide_up", "float_up"):
+            y = rng.uniform(40, 50)
+        elif m in ("slide_down", "fall"):
+            y = rng.uniform(14, 24)
+        r = rng.uniform(6.0, 8.5)
+        # muted bands (greys with a tint), as a painted backdrop: a band in a palette colour would read as an object
+        top, bottom = (tuple(int(v) for v in np.clip(rng.randint(50, 200) + rng.randint(-25, 26, 3), 0, 255)) for _ in range(2))
+        if min(np.abs(np.array(COLOURS[k], float) - np.array(b, float)).sum() for k in COLOUR_NAMES for b in (top, bottom)) < 90:
+            continue
+        spec = {"colour": c, "shape": s, "motion": m, "background": "grass", "pan": 0}
+        article = "an" if c[0] in "aeiou" else "a"
+        out.append({"spec": spec, "prompt": f"{article} {c} {s} {_PHRASE[m]}", "seed": 7800 + len(out),
+                    "still": hand_still(c, s, x, y, r, top, bottom)})
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kinora", default=os.environ.get("KINORA", "./kinora"))
@@ -57,6 +96,7 @@ def main():
     ap.add_argument("--n", type=int, default=32)
     ap.add_argument("--n-occlude", type=int, default=16, help="occlusion prompts per guidance (permanence)")
     ap.add_argument("--n-animate", type=int, default=16, help="animate jobs per guidance (rendered first frames)")
+    ap.add_argument("--n-hand", type=int, default=8, help="animate jobs per guidance on stills drawn outside the renderer")
     ap.add_argument("--steps", type=int, default=16)
     ap.add_argument("--guidances", default="1.5,2,2.5,3,4")
     a = ap.parse_args()
@@ -80,6 +120,15 @@ def main():
                 Image.fromarray(render(p["spec"], p["seed"])[0][0]).save(src)
             jobs.append({"mode": "animate", "prompt": p["prompt"], "seed": p["seed"], "steps": a.steps, "guidance": g,
                          "frames": FRAMES, "source": src, "out": f"{out}/a{g}/{i:03d}", "format": "png"})
+    hand = hand_prompts(a.n_hand)
+    for g in gs:
+        for i, p in enumerate(hand):
+            src = f"{out}/hand_src/{i:03d}.png"
+            if not os.path.exists(src):
+                os.makedirs(os.path.dirname(src), exist_ok=True)
+                Image.fromarray(p["still"]).save(src)
+            jobs.append({"mode": "animate", "prompt": p["prompt"], "seed": p["seed"], "steps": a.steps, "guidance": g,
+                         "frames": FRAMES, "source": src, "out": f"{out}/h{g}/{i:03d}", "format": "png"})
     run_batch(a.kinora, jobs, out)
     rows = []
     for g in gs:
@@ -106,8 +155,8 @@ def main():
             row["permanence_why"] = dict(collections.Counter(pm).most_common())
         row["shape_read"] = dict(sorted(read.items()))
         an = []
-        for i, p in enumerate(ps[:a.n_animate]):
-            clip = load_frames(f"{out}/a{g}/{i:03d}")
+        for i, p in [(f"a{g}/{i:03d}", p) for i, p in enumerate(ps[:a.n_animate])] + [(f"h{g}/{i:03d}", p) for i, p in enumerate(hand)]:
+            clip = load_frames(f"{out}/{i}")
             if clip is None:
                 an.append((False, False))
                 continue
@@ -116,17 +165,28 @@ def main():
         if an:
             row["animate_kept"] = float(np.mean([k for k, _ in an]))
             row["animate_moves"] = float(np.mean([m for _, m in an]))
+            if hand:
+                row["animate_kept_hand"] = float(np.mean([k for k, _ in an[-len(hand):]]))
         rows.append(row)
-    # every bar counts once: colour, shape, motion, permanence, animate's subject kept and its motion
-    keys = [k for k in ("colour", "shape", "motion", "permanence", "animate_kept", "animate_moves") if k in rows[0]]
-    for r in rows:
-        r["mean_all"] = float(np.mean([r[k] for k in keys]))
-    best = max(rows, key=lambda r: r["mean_all"])
-    json.dump({"n": a.n, "steps": a.steps, "rows": rows, "chosen": best["guidance"]},
+    # Two defaults, each chosen on its own jobs' bars (pack.json defaults.guidance and defaults.guidanceByMode): text to
+    # video on colour, shape, motion and permanence; the frame-conditioned jobs on animate's subject kept and its motion.
+    groups = {"text": [k for k in ("colour", "shape", "motion", "permanence") if k in rows[0]],
+              "frames": [k for k in ("animate_kept", "animate_moves") if k in rows[0]]}
+    chosen = {}
+    for name, keys in groups.items():
+        if not keys:
+            continue
+        for r in rows:
+            r[f"mean_{name}"] = float(np.mean([r[k] for k in keys]))
+        # ties go to the weaker guidance: the same score for fewer artefacts of strong guidance
+        chosen[name] = max(rows, key=lambda r: (round(r[f"mean_{name}"], 6), -r["guidance"]))["guidance"]
+    json.dump({"n": a.n, "n_hand": a.n_hand, "steps": a.steps, "rows": rows, "chosen": chosen},
               open(os.path.join(out, "select_guidance.json"), "w"), indent=1)
     for r in rows:
         print(json.dumps(r), flush=True)
-    print(f"chosen: guidance {best['guidance']} (mean of {', '.join(keys)}: {best['mean_all']:.3f})", flush=True)
+    for name, g in chosen.items():
+        r = next(r for r in rows if r["guidance"] == g)
+        print(f"chosen for {name}: guidance {g} (mean of {', '.join(groups[name])}: {r['mean_' + name]:.3f})", flush=True)
 
 
 if __name__ == "__main__":

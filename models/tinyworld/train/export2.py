@@ -105,6 +105,9 @@ def main():
     ap.add_argument("--dest", default=ROOT)
     ap.add_argument("--steps", type=int, default=0, help="pack default steps (0: keep)")
     ap.add_argument("--guidance", type=float, default=0, help="pack default guidance (0: keep)")
+    ap.add_argument("--guidance-frames", type=float, default=0,
+                    help="default guidance of the frame-conditioned jobs (animate, extend, interpolate, loop; pack.json "
+                         "defaults.guidanceByMode; 0: keep); eval/select_guidance.py chooses both")
     ap.add_argument("--description", default="")
     a = ap.parse_args()
     torch.set_num_threads(1)
@@ -178,6 +181,8 @@ def main():
         pack["defaults"]["steps"] = a.steps
     if a.guidance:
         pack["defaults"]["guidance"] = a.guidance
+    if a.guidance_frames:
+        pack["defaults"]["guidanceByMode"] = {m: a.guidance_frames for m in ("animate", "extend", "interpolate", "loop")}
     tmp = pack_path + ".tmp"
     json.dump(pack, open(tmp, "w"), indent=2)
     os.replace(tmp, pack_path)
