@@ -106,7 +106,8 @@ def main():
                     help="the kinora command, e.g. ./kinora or 'java -Dkinora.models=DIR -jar target/kinora.jar'")
     ap.add_argument("--out", default=os.path.join(HERE, "out"))
     ap.add_argument("--steps", type=int, default=16)
-    ap.add_argument("--guidance", type=float, default=3.0)
+    ap.add_argument("--guidance", type=float, default=0,
+                    help="one guidance for every job (0, the default: each job runs at the pack's own default for it)")
     ap.add_argument("--sweep", default="8,32", help="extra step counts; the main step count reuses the main clips")
     ap.add_argument("--sweep-n", type=int, default=4, help="prompts per step count in the cost sweep")
     ap.add_argument("--no-generate", action="store_true")
@@ -122,24 +123,25 @@ def main():
     if a.smoke:
         gen = [next(p for p in gen if p["set"] == s) for s in ("heldout_combo", "heldout_phrase", "permanence")]
         anim, ext, n_windows, a.sweep = anim[:1], ext[:1], 1, ""
+    G = {"guidance": a.guidance} if a.guidance else {}     # absent: the engine resolves the pack's per-job default
     jobs = []
     for i, p in enumerate(gen):
         jobs.append({"mode": "generate", "prompt": p["prompt"], "seed": p["seed"], "steps": a.steps,
-                     "guidance": a.guidance, "frames": FRAMES, "out": f"{out}/gen/{i:03d}", "format": "png"})
+                     **G, "frames": FRAMES, "out": f"{out}/gen/{i:03d}", "format": "png"})
     for i, p in enumerate(anim):
         src = f"{out}/anim_src/{i:03d}.png"
         os.makedirs(os.path.dirname(src), exist_ok=True)
         still = p["still"] if "still" in p else render(p["spec"], p["seed"])[0][0]
         Image.fromarray(still).save(src)
         jobs.append({"mode": "animate", "prompt": p["prompt"], "seed": p["seed"], "steps": a.steps,
-                     "guidance": a.guidance, "frames": FRAMES, "source": src, "out": f"{out}/anim/{i:03d}", "format": "png"})
+                     **G, "frames": FRAMES, "source": src, "out": f"{out}/anim/{i:03d}", "format": "png"})
     for i, p in enumerate(ext):
         real, _ = render(p["spec"], p["seed"])
         src = f"{out}/ext_src/{i:03d}"
         save_frames(real, src)
         # 10 windows: the rendered source window + 9 chained windows of 12 new frames (4 context frames)
         jobs.append({"mode": "extend", "prompt": p["prompt"], "seed": p["seed"], "steps": a.steps,
-                     "guidance": a.guidance, "frames": n_windows * 12, "source": src, "out": f"{out}/ext/{i:03d}", "format": "png"})
+                     **G, "frames": n_windows * 12, "source": src, "out": f"{out}/ext/{i:03d}", "format": "png"})
     # interpolate / loop samples for the grids
     for i, p in enumerate(ext[:2]):  # noqa
         real, _ = render(p["spec"], p["seed"] + 1)
@@ -147,14 +149,14 @@ def main():
         os.makedirs(os.path.dirname(srcA), exist_ok=True)
         Image.fromarray(real[0]).save(srcA)
         Image.fromarray(real[-1]).save(srcB)
-        jobs.append({"mode": "interpolate", "prompt": p["prompt"], "seed": p["seed"], "steps": a.steps, "guidance": a.guidance,
+        jobs.append({"mode": "interpolate", "prompt": p["prompt"], "seed": p["seed"], "steps": a.steps, **G,
                      "sources": [srcA, srcB], "out": f"{out}/interp/{i:03d}", "format": "png"})
-        jobs.append({"mode": "loop", "prompt": p["prompt"], "seed": p["seed"], "steps": a.steps, "guidance": a.guidance,
+        jobs.append({"mode": "loop", "prompt": p["prompt"], "seed": p["seed"], "steps": a.steps, **G,
                      "out": f"{out}/loop/{i:03d}", "format": "png"})
     sweep = [int(s) for s in a.sweep.split(",") if s]
     for st in sweep:
         for i, p in enumerate(gen[:a.sweep_n]):
-            jobs.append({"mode": "generate", "prompt": p["prompt"], "seed": p["seed"], "steps": st, "guidance": a.guidance,
+            jobs.append({"mode": "generate", "prompt": p["prompt"], "seed": p["seed"], "steps": st, **G,
                          "frames": FRAMES, "out": f"{out}/sweep{st}/{i:03d}", "format": "png"})
     results = []
     rpath = os.path.join(out, "batch_results.jsonl")
@@ -172,7 +174,7 @@ def main():
         v = [by_job[i]["totalMs"] for i, j in enumerate(jobs) if pred(j) and i in by_job and by_job[i].get("ok")]
         return float(np.mean(v)) / 1000 if v else None
 
-    res = {"steps": a.steps, "guidance": a.guidance, "jobs": len(jobs), "failed_jobs": failed}
+    res = {"steps": a.steps, "guidance": a.guidance or "pack defaults", "jobs": len(jobs), "failed_jobs": failed}
     # ---- prompt adherence: generated vs rendered (ceiling) vs noise (floor)
     rng = np.random.RandomState(0)
     rows = {"model": [], "real": [], "noise": []}

@@ -106,7 +106,7 @@ def main():
     ap.add_argument("--steps", type=int, default=0, help="pack default steps (0: keep)")
     ap.add_argument("--guidance", type=float, default=0, help="pack default guidance (0: keep)")
     ap.add_argument("--guidance-frames", type=float, default=0,
-                    help="default guidance of the frame-conditioned jobs (animate, extend, interpolate, loop; pack.json "
+                    help="default guidance of the frame-conditioned jobs (animate, extend, interpolate; a loop may start from text; pack.json "
                          "defaults.guidanceByMode; 0: keep); eval/select_guidance.py chooses both")
     ap.add_argument("--description", default="")
     a = ap.parse_args()
@@ -182,7 +182,7 @@ def main():
     if a.guidance:
         pack["defaults"]["guidance"] = a.guidance
     if a.guidance_frames:
-        pack["defaults"]["guidanceByMode"] = {m: a.guidance_frames for m in ("animate", "extend", "interpolate", "loop")}
+        pack["defaults"]["guidanceByMode"] = {m: a.guidance_frames for m in ("animate", "extend", "interpolate")}
     tmp = pack_path + ".tmp"
     json.dump(pack, open(tmp, "w"), indent=2)
     os.replace(tmp, pack_path)
