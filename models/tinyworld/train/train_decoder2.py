@@ -63,7 +63,9 @@ def object_pixels(meta, pad=1.5):
     return out
 
 
-def make_batch(items, emb, enc, seed, step, b):
+def make_batch(items, emb, enc, seed, step, b, tokens=None):
+    """With `tokens` (data2.load_tokens) also the captions' token states "yt" and mask "ym", for a denoiser that
+    attends to them; the random draws are the same with or without them."""
     from world.render import render
     r = np.random.RandomState((seed * 1_000_003 + step) % (2 ** 32))
     idx = r.randint(len(items), size=b)
@@ -77,13 +79,18 @@ def make_batch(items, emb, enc, seed, step, b):
         objs.append(object_pixels(meta))
         zs.append(enc(clip))                                          # [F,8,16,16]
     y = emb[idx].copy()
-    y[r.rand(b) < 0.1] = 0.0
-    return {"step": step, "frames": np.stack(clips), "obj": np.stack(objs), "z": np.stack(zs).transpose(0, 2, 1, 3, 4), "y": y,
-            "kind": r.choice(3, size=b, p=[0.2, 0.3, 0.5]), "u": r.rand(b, 3).astype(np.float32),
-            "pick": np.stack([r.choice(16, FRAMES_PER_CLIP, replace=False) for _ in range(b)])}
+    drop = r.rand(b) < 0.1
+    y[drop] = 0.0
+    out = {"step": step, "frames": np.stack(clips), "obj": np.stack(objs), "z": np.stack(zs).transpose(0, 2, 1, 3, 4), "y": y,
+           "kind": r.choice(3, size=b, p=[0.2, 0.3, 0.5]), "u": r.rand(b, 3).astype(np.float32),
+           "pick": np.stack([r.choice(16, FRAMES_PER_CLIP, replace=False) for _ in range(b)])}
+    if tokens is not None:
+        from train.data2 import token_rows
+        out["yt"], out["ym"] = token_rows(*tokens, idx, drop)
+    return out
 
 
-def _worker(q, captions, emb_path, seed, start, b):
+def _worker(q, captions, emb_path, seed, start, b, tokens_path=None):
     import signal
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
@@ -92,9 +99,13 @@ def _worker(q, captions, emb_path, seed, start, b):
     items = [json.loads(l) for l in open(captions)]
     emb = np.load(emb_path).astype(np.float32)
     enc = PatchEncoder()
+    tokens = None
+    if tokens_path:
+        from train.data2 import load_tokens
+        tokens = load_tokens(tokens_path)
     step = start
     while True:
-        q.put(make_batch(items, emb, enc, seed, step, b))
+        q.put(make_batch(items, emb, enc, seed, step, b, tokens))
         step += 1
 
 
@@ -134,8 +145,13 @@ def latents_for(batch, den, gen):
             cond = torch.zeros_like(xt)
             mask = torch.zeros(1, 1, xt.shape[2], 16, 16)
             tt = torch.full((2,), t)
+            # a token-attending denoiser gets the caption's rows, and none for the unconditional half (as the engine)
+            tok = []
+            if "yt" in batch:
+                yt, ym = torch.from_numpy(batch["yt"][i:i + 1]).float(), torch.from_numpy(batch["ym"][i:i + 1]).float()
+                tok = [torch.cat([yt, torch.zeros_like(yt)]), torch.cat([ym, torch.zeros_like(ym)])]
             x0 = den(torch.cat([xt, xt]), tt, torch.cat([y, torch.zeros_like(y)]), torch.cat([cond, cond]),
-                     torch.cat([mask, mask]))
+                     torch.cat([mask, mask]), *tok)
             xc, xu = x0.chunk(2)
             out[i] = (xu + g * (xc - xu))[0]
     return out
@@ -247,6 +263,8 @@ def main():
     ap.add_argument("--denoiser", default="train/checkpoints/tinyworld2.pt")
     ap.add_argument("--captions", default=os.path.join(HERE, "train/data/captions.jsonl"))
     ap.add_argument("--emb", default=os.path.join(HERE, "train/data/emb.npy"))
+    ap.add_argument("--tokens", default=os.path.join(HERE, "train/data/tokens.npy"),
+                    help="the captions' token states, for a denoiser that attends to them (`kinora embed --tokens`)")
     ap.add_argument("--minutes", type=float, default=30)
     ap.add_argument("--total-steps", type=int, default=3000, help="lr schedule length (cosine to 10 %)")
     ap.add_argument("--lr", type=float, default=1e-3)
@@ -289,7 +307,8 @@ def main():
                                          torch=torch.__version__)), flush=True)
     ctx = mp.get_context("fork")
     q = ctx.Queue(4)
-    worker = ctx.Process(target=_worker, args=(q, a.captions, a.emb, a.seed, step, a.batch), daemon=True)
+    tokens_path = a.tokens if getattr(den, "text_tokens", False) else None
+    worker = ctx.Process(target=_worker, args=(q, a.captions, a.emb, a.seed, step, a.batch, tokens_path), daemon=True)
     worker.start()
     gen = torch.Generator().manual_seed(a.seed * 7919 + step)
     stop = {"now": False}
