@@ -37,6 +37,7 @@ def anchored_draws(den, dec, emb, seeds, anchor_steps, anchor_frames, chunk=16, 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ckpt", default="train/checkpoints/tinyworld2.pt")
+    ap.add_argument("--decoder", default="train/checkpoints/decoder2.pt", help="a Decoder 2 ckpt.pt (train_decoder2)")
     ap.add_argument("--seeds", type=int, default=4)
     ap.add_argument("--guidance", type=float, default=3.0)
     ap.add_argument("--shift", type=float, default=1.0)
@@ -50,7 +51,7 @@ def main():
     ps = prompts(32)
     emb = torch.from_numpy(np.load(a.emb).astype(np.float32))[:32]
     den, step = load_denoiser(a.ckpt)
-    dec = load_decoder()
+    dec = load_decoder(a.decoder)
     emb = Text.load(emb, a.tokens if getattr(den, "text_tokens", False) else None, rows=range(32))
     conf = collections.Counter()
     shapes = collections.Counter()

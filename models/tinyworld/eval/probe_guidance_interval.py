@@ -9,6 +9,7 @@ interval into the engine; the model card records what it said.
   ../../.venv/bin/python -m eval.probe_guidance_interval 3,0,1 3,0.3,1 3,0,0.7     # guidance,lo,hi ...
   ../../.venv/bin/python -m eval.probe_guidance_interval --ckpt CKPT 3,0,1        # another denoiser
   ../../.venv/bin/python -m eval.probe_guidance_interval --ckpt CKPT --seeds 4 3,0,1   # 4 batched noise draws a prompt instead
+  ../../.venv/bin/python -m eval.probe_guidance_interval --decoder DEC_CKPT --seeds 4 3,0,1   # another Decoder 2
 """
 import collections
 import json
@@ -43,13 +44,18 @@ def main():
         i = args.index("--ckpt")
         ckpt = args[i + 1]
         del args[i:i + 2]
+    decoder = "train/checkpoints/decoder2.pt"
+    if "--decoder" in args:                  # another Decoder 2 ckpt.pt (a retrained one), same clips
+        i = args.index("--decoder")
+        decoder = args[i + 1]
+        del args[i:i + 2]
     seeds = 0
     if "--seeds" in args:                    # K extra noise draws per prompt, batched 16 prompts a call (faster, same for every denoiser)
         i = args.index("--seeds")
         seeds = int(args[i + 1])
         del args[i:i + 2]
     den, _ = load_denoiser(ckpt)
-    dec = load_decoder()
+    dec = load_decoder(decoder)
     emb = Text.load(emb, "/tmp/gi_tokens.npy" if getattr(den, "text_tokens", False) else None)
     for cfg in args:
         g, lo, hi = map(float, cfg.split(","))
