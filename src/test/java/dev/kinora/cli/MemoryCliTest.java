@@ -84,4 +84,15 @@ class MemoryCliTest {
         assertEquals(ExitCodes.OK, r.code(), r.err());
         assertTrue(r.out().contains("memory") && r.out().contains("denoiser") && r.out().contains("peak RAM"), r.out());
     }
+
+    @Test
+    void modelsInfoShowsAJobsOwnDefaultGuidance() throws Exception {
+        Path pack = TestPacks.tiny(dir.resolve("models"), "tiny-g");
+        Files.writeString(pack.resolve("pack.json"), Files.readString(pack.resolve("pack.json"))
+                .replace("\"guidance\": 2.0,", "\"guidance\": 2.0, \"guidanceByMode\": {\"extend\": 4.0, \"animate\": 1.5},"));
+        Run r = kinora("models", "info", "tiny-g", "--device", "cpu");
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        assertTrue(r.out().contains("guidance 2.0 (animate 1.5, extend 4.0)"), r.out());
+        assertTrue(kinora("models", "info", "tiny", "--device", "cpu").out().contains("guidance 2.0, shift"), "no per-job entries: one value");
+    }
 }
