@@ -113,7 +113,6 @@ final class ModelsCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
 
-        /** The default job's estimate, and what this machine has; a pack whose graphs cannot be read says so and no more. */
         /** "2.5", or "2.5 (animate 2.0, extend 2.0)" when the pack names a job's own default. */
         private static String guidance(ModelPack.SamplingDefaults d) {
             String own = d.guidanceByMode().entrySet().stream().sorted(Map.Entry.comparingByKey())
@@ -122,6 +121,7 @@ final class ModelsCommand implements Callable<Integer> {
             return String.format(Locale.ROOT, "%.1f", d.guidance()) + (own.isEmpty() ? "" : " (" + own + ")");
         }
 
+        /** The default job's estimate, and what this machine has; a pack whose graphs cannot be read says so and no more. */
         private void memory(ModelPack p) {
             try (GenerationEngine engine = new GenerationEngine(PackRegistry.standard(), RuntimeOptions.defaults().withDevice(Device.parse(device)))) {
                 System.out.println("memory     " + engine.memoryReport(p).replace("\n", "\n           "));
