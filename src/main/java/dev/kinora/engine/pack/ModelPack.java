@@ -80,8 +80,8 @@ public record ModelPack(
 
         /**
          * The default guidance of one job. A pack may name its own per job ({@code defaults.guidanceByMode}) because
-         * the best value differs: text alone needs strong guidance to draw the prompt's shape, while known frames
-         * already fix the subject and strong guidance then pulls it off the still.
+         * the best value differs between text alone, where guidance has to draw the prompt's subject from nothing, and
+         * known frames, which already fix the subject; each is chosen on that job's own validation.
          */
         public float guidance(Mode mode) {
             return guidanceByMode.getOrDefault(mode, guidance);
