@@ -60,6 +60,19 @@ class ViewModelsTest {
         return studio.doc().shots().get(i);
     }
 
+    /** Shot 1 gets a take of "a ball"; shot 2 is added after it and continues it. */
+    private void aTakeThenAShotThatContinuesIt() throws Exception {
+        onFx(() -> {
+            prompt.promptProperty().set("a ball");
+            prompt.generate();
+        });
+        waitFor("take", 60_000, () -> shot(0).takes().size() == 1);
+        onFx(() -> {
+            timeline.addShot();
+            timeline.setContinue(shot(1).id(), true);
+        });
+    }
+
     @Test
     void typingCoalescesIntoOneUndoStepAndFollowsTheSelectedShot() throws Exception {
         onFx(() -> {
@@ -373,14 +386,8 @@ class ViewModelsTest {
 
     @Test
     void aContinuationMadeFromAnOlderTakeIsStaleUntilRegenerated() throws Exception {
+        aTakeThenAShotThatContinuesIt();
         onFx(() -> {
-            prompt.promptProperty().set("a ball");
-            prompt.generate();
-        });
-        waitFor("take", 60_000, () -> shot(0).takes().size() == 1);
-        onFx(() -> {
-            timeline.addShot();
-            timeline.setContinue(shot(1).id(), true);
             prompt.promptProperty().set("it rolls on");
             prompt.generate();
         });
@@ -416,16 +423,8 @@ class ViewModelsTest {
         assertEquals(1.5, onFx(() -> prompt.guidanceProperty().get()), 1e-6, "animate's own default");
         assertTrue(Float.isNaN(shot(0).settings().guidance()), "showing a default does not pin it on the shot");
 
-        onFx(() -> {
-            prompt.modeProperty().set(Mode.GENERATE);
-            prompt.promptProperty().set("a ball");
-            prompt.generate();
-        });
-        waitFor("take", 60_000, () -> shot(0).takes().size() == 1);
-        onFx(() -> {
-            timeline.addShot();
-            timeline.setContinue(shot(1).id(), true);
-        });
+        onFx(() -> prompt.modeProperty().set(Mode.GENERATE));
+        aTakeThenAShotThatContinuesIt();
         assertEquals(4.0, onFx(() -> prompt.guidanceProperty().get()), 1e-6, "a continuation runs as an extension");
         onFx(() -> prompt.guidanceProperty().set(6.0));
         assertEquals(6.0f, shot(1).settings().guidance(), "a value the artist sets is the shot's own");
