@@ -155,8 +155,10 @@ def main():
             row["permanence_why"] = dict(collections.Counter(pm).most_common())
         row["shape_read"] = dict(sorted(read.items()))
         an = []
-        for i, p in [(f"a{g}/{i:03d}", p) for i, p in enumerate(ps[:a.n_animate])] + [(f"h{g}/{i:03d}", p) for i, p in enumerate(hand)]:
-            clip = load_frames(f"{out}/{i}")
+        # the rendered stills' jobs, then the hand-drawn ones (animate_kept_hand is the tail)
+        anim_jobs = [(f"a{g}/{i:03d}", p) for i, p in enumerate(ps[:a.n_animate])] + [(f"h{g}/{i:03d}", p) for i, p in enumerate(hand)]
+        for rel, p in anim_jobs:
+            clip = load_frames(f"{out}/{rel}")
             if clip is None:
                 an.append((False, False))
                 continue
