@@ -54,11 +54,13 @@ def object_cells(meta, f=FRAMES):
     return out
 
 
-def item_weights(items, occlude_x):
-    """Sampling weights over the captions: occlusion clips `occlude_x` times as likely (None: uniform)."""
-    if occlude_x == 1.0:
+def item_weights(items, occlude_x, star_x=1.0):
+    """Sampling weights over the captions: occlusion clips `occlude_x` times as likely, captions with a star `star_x`
+    times (None: uniform)."""
+    if occlude_x == 1.0 and star_x == 1.0:
         return None
-    w = np.array([occlude_x if it["spec"].get("motion") == "occlude" else 1.0 for it in items])
+    w = np.array([(occlude_x if it["spec"].get("motion") == "occlude" else 1.0)
+                  * (star_x if "star" in (it["spec"].get("shape"), it["spec"].get("shape2")) else 1.0) for it in items])
     return w / w.sum()
 
 
@@ -107,7 +109,7 @@ def token_rows(states, lens, rows, drop=None):
     return np.asarray(states[rows, :t], dtype=np.float32) * mask[:, :, None], mask
 
 
-def _worker(q, captions, emb_path, seed, start, every, b, p_drop, mask_p, occlude_x, tokens_path=None):
+def _worker(q, captions, emb_path, seed, start, every, b, p_drop, mask_p, occlude_x, tokens_path=None, star_x=1.0):
     import os
     import signal
     # A Ctrl+C or kill -TERM aimed at the run must reach the trainer (which checkpoints), not kill the
@@ -119,7 +121,8 @@ def _worker(q, captions, emb_path, seed, start, every, b, p_drop, mask_p, occlud
     items = [json.loads(l) for l in open(captions)]
     emb = np.load(emb_path).astype(np.float32)
     enc = PatchEncoder()
-    mix = None if mask_p is None and occlude_x == 1.0 else {"mask_p": mask_p or MASK_P, "item_p": item_weights(items, occlude_x)}
+    mix = None if mask_p is None and occlude_x == 1.0 and star_x == 1.0 else {
+        "mask_p": mask_p or MASK_P, "item_p": item_weights(items, occlude_x, star_x)}
     tokens = None
     if tokens_path:
         tokens = load_tokens(tokens_path)
@@ -136,12 +139,13 @@ class Prefetcher:
     many workers there are (one on a 2-core machine, a dozen beside a GPU)."""
 
     def __init__(self, captions, emb_path, seed, start, b, p_drop=0.1, ahead=6, mask_p=None, occlude_x=1.0, workers=1,
-                 tokens_path=None):
+                 tokens_path=None, star_x=1.0):
         ctx = mp.get_context("fork")
         self.qs, self.ps = [], []
         for i in range(workers):
             q = ctx.Queue(max(2, ahead // workers))
-            p = ctx.Process(target=_worker, args=(q, captions, emb_path, seed, start + i, workers, b, p_drop, mask_p, occlude_x, tokens_path),
+            p = ctx.Process(target=_worker, args=(q, captions, emb_path, seed, start + i, workers, b, p_drop, mask_p, occlude_x, tokens_path,
+                                                     star_x),
                             daemon=True)
             p.start()
             self.qs.append(q)
