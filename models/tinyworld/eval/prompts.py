@@ -84,9 +84,10 @@ def hand_still(colour, shape, x, y, r, top, bottom):
     return np.clip(img + 0.5, 0, 255).astype(np.uint8)
 
 
-def _mot(m):
-    return {"float_up": "floats up", "slide_right": "slides to the right", "slide_left": "slides to the left",
-            "fall": "falls and bounces"}[m]
+# how the hand-drawn stills' prompts say each motion (the held-out set and the validation set both use it)
+MOTION_PHRASES = {"slide_right": "slides to the right", "slide_left": "slides to the left", "slide_up": "slides up",
+                  "slide_down": "slides down", "fall": "falls and bounces", "float_up": "floats up", "grow": "grows",
+                  "shrink": "shrinks", "roll_right": "rolls to the right", "roll_left": "rolls to the left"}
 
 
 def hand_jobs():
@@ -95,6 +96,6 @@ def hand_jobs():
     out = []
     for i, (c, s, m, x, y, r, top, bot) in enumerate(HAND):
         spec = _spec(c, s, m, "grass", rng)
-        out.append({"kind": "animate", "set": "hand", "spec": spec, "prompt": f"a {c} {s} {_mot(m)}",
+        out.append({"kind": "animate", "set": "hand", "spec": spec, "prompt": f"a {c} {s} {MOTION_PHRASES[m]}",
                     "seed": 7000 + i, "still": hand_still(c, s, x, y, r, top, bot)})
     return out

@@ -26,9 +26,9 @@ import numpy as np
 from PIL import Image
 
 from eval.detect import _pick, animate_subject, detect, motion_ok, permanence_why
-from eval.prompts import hand_still
+from eval.prompts import MOTION_PHRASES, hand_still
 from eval.run_eval import FRAMES, adherence, load_frames, run_batch
-from world.captions import caption, sample_spec
+from world.captions import _article, caption, sample_spec
 from world.render import COLOUR_NAMES, COLOURS, SHAPES, render
 
 
@@ -54,18 +54,13 @@ def occlusion_prompts(n, seed=78):
     return out
 
 
-_PHRASE = {"slide_right": "slides to the right", "slide_left": "slides to the left", "slide_up": "slides up",
-           "slide_down": "slides down", "fall": "falls and bounces", "float_up": "floats up", "grow": "grows",
-           "shrink": "shrinks", "roll_right": "rolls to the right", "roll_left": "rolls to the left"}
-
-
 def hand_prompts(n, seed=79):
     """Stills drawn outside the renderer (flat two-band backdrops, an object placed where its motion has room), like
     the held-out eval's hand-drawn stills (eval/prompts.py HAND) but with their own colours, shapes, places and
     backdrops: the frame-conditioned default must hold a subject the renderer never drew."""
     rng = np.random.RandomState(seed)
     out = []
-    motions = sorted(_PHRASE)
+    motions = sorted(MOTION_PHRASES)
     while len(out) < n:
         c, s, m = COLOUR_NAMES[rng.randint(len(COLOUR_NAMES))], SHAPES[rng.randint(4)], motions[rng.randint(len(motions))]
         x, y = rng.uniform(22, 42), rng.uniform(22, 42)
@@ -83,8 +78,7 @@ def hand_prompts(n, seed=79):
         if min(np.abs(np.array(COLOURS[k], float) - np.array(b, float)).sum() for k in COLOUR_NAMES for b in (top, bottom)) < 90:
             continue
         spec = {"colour": c, "shape": s, "motion": m, "background": "grass", "pan": 0}
-        article = "an" if c[0] in "aeiou" else "a"
-        out.append({"spec": spec, "prompt": f"{article} {c} {s} {_PHRASE[m]}", "seed": 7800 + len(out),
+        out.append({"spec": spec, "prompt": f"{_article(c)} {c} {s} {MOTION_PHRASES[m]}", "seed": 7800 + len(out),
                     "still": hand_still(c, s, x, y, r, top, bottom)})
     return out
 

@@ -28,9 +28,9 @@ import time
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from train.nets import TW2_ARCHS, DecoderV2
+from train.sample import Text
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FRAMES_PER_CLIP = 8      # of 16, picked at random: more clips per step for the same cost
@@ -141,17 +141,14 @@ def latents_for(batch, den, gen):
             g = 1.0 + 2.0 * float(u[1])
             eps = torch.randn(z[i:i + 1].shape, generator=gen)
             xt = (1 - t) * z[i:i + 1] + t * eps
-            y = torch.from_numpy(batch["y"][i:i + 1])
+            # a token-attending denoiser also gets the caption's token rows; the unconditional half has none
+            text = Text(torch.from_numpy(batch["y"][i:i + 1]),
+                        *([torch.from_numpy(batch[k][i:i + 1]).float() for k in ("yt", "ym")] if "yt" in batch else []))
+            both = text.cat(text.null())
             cond = torch.zeros_like(xt)
             mask = torch.zeros(1, 1, xt.shape[2], 16, 16)
             tt = torch.full((2,), t)
-            # a token-attending denoiser gets the caption's rows, and none for the unconditional half (as the engine)
-            tok = []
-            if "yt" in batch:
-                yt, ym = torch.from_numpy(batch["yt"][i:i + 1]).float(), torch.from_numpy(batch["ym"][i:i + 1]).float()
-                tok = [torch.cat([yt, torch.zeros_like(yt)]), torch.cat([ym, torch.zeros_like(ym)])]
-            x0 = den(torch.cat([xt, xt]), tt, torch.cat([y, torch.zeros_like(y)]), torch.cat([cond, cond]),
-                     torch.cat([mask, mask]), *tok)
+            x0 = den(torch.cat([xt, xt]), tt, both.pooled, torch.cat([cond, cond]), torch.cat([mask, mask]), *both.extra())
             xc, xu = x0.chunk(2)
             out[i] = (xu + g * (xc - xu))[0]
     return out

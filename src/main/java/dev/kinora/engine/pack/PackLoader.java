@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kinora.engine.RequestLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -384,10 +385,10 @@ public final class PackLoader {
                 throw new PackException(manifest + ": defaults.guidanceByMode: " + ex.getMessage());
             }
             double g = e.getValue().asDouble(Double.NaN);
-            // The same range a request may ask for (RequestLimits.MAX_GUIDANCE); a tampered pack fails here, at load.
-            if (!e.getValue().isNumber() || !(g >= 0 && g <= 50)) {
-                throw new PackException(manifest + ": defaults.guidanceByMode." + e.getKey() + " must be a number from 0 to 50, got "
-                        + e.getValue());
+            // The range a request may ask for: a tampered pack fails here, at load, not at its first job.
+            if (!e.getValue().isNumber() || !(g >= 0 && g <= RequestLimits.MAX_GUIDANCE)) {
+                throw new PackException(manifest + ": defaults.guidanceByMode." + e.getKey() + " must be a number from 0 to "
+                        + (int) RequestLimits.MAX_GUIDANCE + ", got " + e.getValue());
             }
             out.put(mode, (float) g);
         }

@@ -110,6 +110,7 @@ class GuidanceByModeTest {
 
         Path huge = TestPacks.tiny(models.resolve("broken"), "tiny-bad-range");
         withDefaults(huge, "\"defaults\": {\"steps\": 4, \"guidance\": 2.0, \"contextFrames\": 2, \"guidanceByMode\": {\"loop\": 1e9}}");
-        assertThrows(PackException.class, () -> PackLoader.load(huge));
+        PackException range = assertThrows(PackException.class, () -> PackLoader.load(huge));
+        assertTrue(range.getMessage().contains("guidanceByMode.loop must be a number from 0 to 50"), range.getMessage());
     }
 }
