@@ -66,7 +66,7 @@ def item_weights(items, occlude_x, star_x=1.0):
 
 def make_batch(items, emb, encoder, seed, step, b, p_drop, mix=None, tokens=None):
     """The batch for `step`: latents [B,8,F,16,16], text [B,384], mask [B,F], object cells [B,F,16,16].
-    `mix` ({"mask_p": [...], "item_p": array or None}) changes the data mix from a session on; without it
+    `mix` ({"mask_p": [...], "item_p": array or None, optional "p_backdrop"}) changes the data mix from a session on; without it
     the batches are the ones sessions 1-3 saw. With `tokens` ((states [N,L,384], lengths [N]) from
     `kinora embed --tokens`) also the token states "yt" [B,T,384] and their mask "ym" [B,T], T the batch's longest
     caption; a dropped caption loses its tokens too. The random draws are the same with or without them."""
@@ -74,7 +74,7 @@ def make_batch(items, emb, encoder, seed, step, b, p_drop, mix=None, tokens=None
     item_p = mix["item_p"] if mix else None
     idx = r.randint(len(items), size=b) if item_p is None else r.choice(len(items), size=b, p=item_p)
     modes = r.choice(len(MASK_MODES), size=b, p=mix["mask_p"] if mix else MASK_P)
-    backdrop = r.rand(b) < P_BACKDROP
+    backdrop = r.rand(b) < (mix.get("p_backdrop", P_BACKDROP) if mix else P_BACKDROP)
     zs, objs = [], []
     for i, k, bd in zip(idx, modes, backdrop):
         spec = items[i]["spec"]
@@ -109,7 +109,7 @@ def token_rows(states, lens, rows, drop=None):
     return np.asarray(states[rows, :t], dtype=np.float32) * mask[:, :, None], mask
 
 
-def _worker(q, captions, emb_path, seed, start, every, b, p_drop, mask_p, occlude_x, tokens_path=None, star_x=1.0):
+def _worker(q, captions, emb_path, seed, start, every, b, p_drop, mask_p, occlude_x, tokens_path=None, star_x=1.0, p_backdrop=None):
     import os
     import signal
     # A Ctrl+C or kill -TERM aimed at the run must reach the trainer (which checkpoints), not kill the
@@ -121,8 +121,10 @@ def _worker(q, captions, emb_path, seed, start, every, b, p_drop, mask_p, occlud
     items = [json.loads(l) for l in open(captions)]
     emb = np.load(emb_path).astype(np.float32)
     enc = PatchEncoder()
-    mix = None if mask_p is None and occlude_x == 1.0 and star_x == 1.0 else {
+    mix = None if mask_p is None and occlude_x == 1.0 and star_x == 1.0 and p_backdrop is None else {
         "mask_p": mask_p or MASK_P, "item_p": item_weights(items, occlude_x, star_x)}
+    if p_backdrop is not None:
+        mix["p_backdrop"] = p_backdrop
     tokens = None
     if tokens_path:
         tokens = load_tokens(tokens_path)
@@ -139,13 +141,13 @@ class Prefetcher:
     many workers there are (one on a 2-core machine, a dozen beside a GPU)."""
 
     def __init__(self, captions, emb_path, seed, start, b, p_drop=0.1, ahead=6, mask_p=None, occlude_x=1.0, workers=1,
-                 tokens_path=None, star_x=1.0):
+                 tokens_path=None, star_x=1.0, p_backdrop=None):
         ctx = mp.get_context("fork")
         self.qs, self.ps = [], []
         for i in range(workers):
             q = ctx.Queue(max(2, ahead // workers))
             p = ctx.Process(target=_worker, args=(q, captions, emb_path, seed, start + i, workers, b, p_drop, mask_p, occlude_x, tokens_path,
-                                                     star_x),
+                                                     star_x, p_backdrop),
                             daemon=True)
             p.start()
             self.qs.append(q)

@@ -202,6 +202,8 @@ def main():
     ap.add_argument("--occlude-x", type=float, default=1.0, help="draw occlusion captions N times as often")
     ap.add_argument("--star-x", type=float, default=1.0,
                     help="draw captions with a star N times as often (the shape the probes read as a triangle)")
+    ap.add_argument("--p-backdrop", type=float, default=None,
+                    help="share of frame-conditioned clips drawn over a random backdrop (default: train/data2.py P_BACKDROP)")
     ap.add_argument("--init", default="", help="compact or full checkpoint to start from when <out> has none")
     ap.add_argument("--workers", type=int, default=1, help="render processes (1 on 2 cores; a dozen beside a GPU)")
     ap.add_argument("--amp", choices=["none", "bf16"], default="none", help="bf16 autocast (a GPU; this CPU is 4-5x slower with it)")
@@ -247,7 +249,7 @@ def main():
     cfg.update(params=count(model), data=data_version, torch=torch.__version__)
     session = {"host": socket.gethostname(), "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                "from_step": step, "resumed_from": os.path.relpath(src) if src else None, "threads": a.threads,
-               "data": data_version, "p_backdrop": P_BACKDROP, "obj_weight": a.obj_weight,
+               "data": data_version, "p_backdrop": P_BACKDROP if a.p_backdrop is None else a.p_backdrop, "obj_weight": a.obj_weight,
                "seam_weight": a.seam_weight, "t_weight": a.t_weight,
                "lr": a.lr, "rewarm": a.rewarm, "decay_start": a.decay_start, "decay_steps": a.decay_steps,
                "mask_p": a.mask_p or MASK_P, "occlude_x": a.occlude_x, "star_x": a.star_x, "device": a.device, "batch": a.batch,
@@ -264,7 +266,7 @@ def main():
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda n, f: stop.update(why=signal.Signals(n).name))
     data = Prefetcher(a.captions, a.emb, a.seed, step, a.batch, mask_p=a.mask_p, occlude_x=a.occlude_x, workers=a.workers,
-                      tokens_path=tokens_path, star_x=a.star_x)
+                      tokens_path=tokens_path, star_x=a.star_x, p_backdrop=a.p_backdrop)
     model.to(dev)
     ema.to(dev)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=0.01, betas=(0.9, 0.99),
