@@ -45,7 +45,7 @@ def why_not_kept(clip, spec):
         return "gone in frame 1"
     d = float(np.hypot(fr[1]["x"] - fr[0]["x"], fr[1]["y"] - fr[0]["y"]))
     if d > 3.0:
-        return "jumped %d px" % min(int(d // 5) * 5, 20)
+        return next((f"jumped {lo}-{hi} px" for lo, hi in ((3, 5), (5, 10), (10, 20)) if d <= hi), "jumped > 20 px")
     return "present in < 14 frames"
 
 
@@ -94,6 +94,8 @@ def main():
             z = sample(den, text[j:j + 16], guidance=a.guidance, cond=cond[j:j + 16], mask=mask[j:j + 16],
                        seed=a.seed * 1000 + j)
             clips.extend(decode(dec, z))
+        for p, clip in zip(ps, clips):
+            clip[0] = p["still"]      # the engine copies source frames into its output byte for byte
         rows, why = [], collections.Counter()
         for p, clip in zip(ps, clips):
             kept, present = animate_subject(clip, p["spec"])

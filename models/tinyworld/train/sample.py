@@ -58,9 +58,11 @@ def schedule(steps, shift):
 
 
 @torch.no_grad()
-def sample(model, emb, steps=16, guidance=3.0, shift=1.0, cond=None, mask=None, frames=16, seed=0, interval=(0.0, 1.0)):
+def sample(model, emb, steps=16, guidance=3.0, shift=1.0, cond=None, mask=None, frames=16, seed=0, interval=(0.0, 1.0),
+           start=None):
     """emb [B,384] or a Text; cond [B,C,F,16,16] clean latents of known frames; mask [B,1,F,16,16]; guidance applies
-    at flow times t within `interval` (one conditional call elsewhere)."""
+    at flow times t within `interval` (one conditional call elsewhere). start=(z, t0): begin at flow time t0 from clean
+    latents z noised there (SDEdit), taking the schedule's steps below t0."""
     text = emb if isinstance(emb, Text) else Text(emb)
     b = emb.shape[0]
     g = torch.Generator().manual_seed(seed)
@@ -69,8 +71,12 @@ def sample(model, emb, steps=16, guidance=3.0, shift=1.0, cond=None, mask=None, 
         cond = torch.zeros_like(x)
         mask = torch.zeros(b, 1, frames, 16, 16)
     ts = schedule(steps, shift)
+    if start is not None:
+        z, t0 = start
+        ts = torch.cat([torch.tensor([float(t0)]), ts[ts < t0]])
+        x = (1 - t0) * z + t0 * x
     both = text.cat(text.null())
-    for i in range(steps):
+    for i in range(len(ts) - 1):
         t, tn = ts[i].item(), ts[i + 1].item()
         tt = torch.full((b,), t)
         if guidance != 1.0 and interval[0] <= t <= interval[1]:
