@@ -1,8 +1,9 @@
-"""Probe: at which noise level a shape is lost. Rendered clips of the validation prompts (eval/select_guidance.py) are
-encoded, noised to flow time t0 and denoised from there with the prompt (the torch sampler's schedule below t0, as
-SDEdit does), then decoded and read by the world's detector. If stars survive from t0 = 0.3 but not from 0.8, the
-model draws star tips well enough and loses the star when it lays out the silhouette (high noise); if they are lost
-from small t0 too, it cannot draw the tips at all. t0 = 0 reads the decoded rendered clip (the latent's own ceiling).
+"""Probe: where a shape is lost. The validation prompts' rendered clips (eval/select_guidance.py) are read by the
+world's detector as pixels, then encoded, noised to flow time t0 and denoised from there with their prompt (the
+torch sampler's schedule below t0, as SDEdit does), decoded and read again. t0 = 0 decodes the rendered latent itself:
+the latent and decoder's own ceiling. If stars survive from t0 = 0.3 but not from 0.8, the model draws tips well
+enough and loses the star when it lays out the silhouette (high noise); if they are lost at small t0, it cannot draw
+the tips; if they are lost at t0 = 0, no denoiser can draw them through this latent and decoder.
 
   ../../.venv/bin/python -m eval.shape_sdedit --ckpt CKPT [--n 64] [--t0 0,0.2,0.4,0.6,0.8,1] [--guidance 2.5]
 """
@@ -38,21 +39,39 @@ def main():
     enc = PatchEncoder()
     ps = prompts(a.n)
     text = embed(a.kinora, [p["prompt"] for p in ps], getattr(den, "text_tokens", False))
-    z = torch.stack([torch.from_numpy(enc(render(p["spec"], p["seed"])[0])).permute(1, 0, 2, 3) for p in ps])   # [B,8,F,16,16]
+    clips = [render(p["spec"], p["seed"])[0] for p in ps]
+    z = torch.stack([torch.from_numpy(enc(c)).permute(1, 0, 2, 3) for c in clips])   # [B,8,F,16,16]
     print(f"# {a.ckpt} (step {step}), guidance {a.guidance}, 16-step schedule, {len(ps)} validation prompts", flush=True)
+    report("rendered pixels (no latent)", [(p, c) for p, c in zip(ps, clips)])
+    report("latent, PCA back-projection only", [(p, c) for p, c in zip(ps, pca_decode(dec, z))])
     for t0 in (float(t) for t in a.t0.split(",")):
-        read = collections.defaultdict(collections.Counter)
+        pairs = []
         for j in range(0, len(ps), 16):
             zz = z[j:j + 16]
             out = zz if t0 == 0 else sample(den, text[j:j + 16], guidance=a.guidance, seed=a.seed * 1000 + j,
                                             start=(zz, t0) if t0 < 1 else None)
-            for p, clip in zip(ps[j:j + 16], decode(dec, out)):
-                det = detect(clip)
-                read[p["spec"]["shape"]][_pick(det, p["spec"])["shape"] if det["objects"] else "none"] += 1
-        right = sum(c[s] for s, c in read.items())
-        total = sum(sum(c.values()) for c in read.values())
-        print(f"t0 {t0:.1f}: shape {right}/{total}", " ".join(f"{s} {c[s]}/{sum(c.values())} {json.dumps(dict(c.most_common()))}"
-                                                         for s, c in sorted(read.items())), flush=True)
+            pairs.extend(zip(ps[j:j + 16], decode(dec, out)))
+        report(f"t0 {t0:.1f}", pairs)
+
+
+@torch.no_grad()
+def pca_decode(dec, z):
+    """Decoder 2's fixed linear path alone (no learned residual): what the latent itself keeps of each 4x4 patch."""
+    b, c, f = z.shape[:3]
+    y = dec.shuffle(dec.back(z.permute(0, 2, 1, 3, 4).reshape(b * f, c, 16, 16) * dec.scale + dec.shift))
+    return ((y.clamp(-1, 1) + 1) * 127.5 + 0.5).to(torch.uint8).permute(0, 2, 3, 1).reshape(b, f, 64, 64, 3).numpy()
+
+
+def report(label, pairs):
+    """One line: shapes read right, and per shape asked what the detector read."""
+    read = collections.defaultdict(collections.Counter)
+    for p, clip in pairs:
+        det = detect(clip)
+        read[p["spec"]["shape"]][_pick(det, p["spec"])["shape"] if det["objects"] else "none"] += 1
+    right = sum(c[s] for s, c in read.items())
+    total = sum(sum(c.values()) for c in read.values())
+    print(f"{label}: shape {right}/{total}", " ".join(f"{s} {c[s]}/{sum(c.values())} {json.dumps(dict(c.most_common()))}"
+                                                   for s, c in sorted(read.items())), flush=True)
 
 
 if __name__ == "__main__":
