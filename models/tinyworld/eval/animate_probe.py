@@ -2,9 +2,9 @@
 its own seed, so neither the held-out HAND stills nor select_guidance's 8) and, for comparison, on rendered first
 frames of the validation prompts. Scores animate's bars as run_eval does (subject kept in frame 1 and present in
 >= 14 frames; moves as prompted) and says, for a still that fails, what the detector saw instead. A quick, batched
-look for judging trials on "animate on unfamiliar backdrops"; the card's numbers come from the engine.
+look for judging trials on "animate on unfamiliar backdrops"; the card's numbers come from the engine. The prompts
+are embedded by the engine itself (`kinora embed`, the command in --kinora or $KINORA).
 
-  (cd ../.. && ./kinora embed ...) is run for the prompts by the probe itself (KINORA, default ../../kinora).
   ../../.venv/bin/python -m eval.animate_probe --ckpt CKPT [--n-hand 32] [--n-rendered 16] [--guidance 3] [--grid F.png]
 """
 import argparse
@@ -35,9 +35,9 @@ def embed(kinora, texts, tokens):
         return Text.load(torch.from_numpy(np.load(f"{d}/e.npy").astype(np.float32)), f"{d}/t.npy" if tokens else None)
 
 
-def why_not_kept(clip, spec):
+def why_not_kept(det, spec):
     """What the detector saw where the subject was not kept: lost, moved (px in frame 1), or gone later."""
-    o = [o for o in detect(clip)["objects"] if o["colour"] == spec["colour"]]
+    o = [o for o in det["objects"] if o["colour"] == spec["colour"]]
     if not o or o[0]["frames"][0] is None:
         return "not found in frame 0"
     fr = o[0]["frames"]
@@ -99,10 +99,10 @@ def main():
         rows, why = [], collections.Counter()
         for p, clip in zip(ps, clips):
             kept, present = animate_subject(clip, p["spec"])
-            moves = bool(motion_ok(detect(clip), p["spec"]))
-            rows.append((kept and present, moves))
+            det = detect(clip)
+            rows.append((kept and present, bool(motion_ok(det, p["spec"]))))
             if not (kept and present):
-                why[why_not_kept(clip, p["spec"])] += 1
+                why[why_not_kept(det, p["spec"])] += 1
         r = {"kept": float(np.mean([k for k, _ in rows])), "moves": float(np.mean([m for _, m in rows]))}
         by_shape, by_contrast = collections.defaultdict(list), collections.defaultdict(list)
         for p, (k, _) in zip(ps, rows):

@@ -54,12 +54,9 @@ def main():
         report(f"t0 {t0:.1f}", pairs)
 
 
-@torch.no_grad()
 def pca_decode(dec, z):
     """Decoder 2's fixed linear path alone (no learned residual): what the latent itself keeps of each 4x4 patch."""
-    b, c, f = z.shape[:3]
-    y = dec.shuffle(dec.back(z.permute(0, 2, 1, 3, 4).reshape(b * f, c, 16, 16) * dec.scale + dec.shift))
-    return ((y.clamp(-1, 1) + 1) * 127.5 + 0.5).to(torch.uint8).permute(0, 2, 3, 1).reshape(b, f, 64, 64, 3).numpy()
+    return decode(lambda x: dec.shuffle(dec.back(x * dec.scale + dec.shift)), z)
 
 
 def report(label, pairs):
