@@ -22,6 +22,19 @@ def frames(n, seed):
     return torch.from_numpy(np.concatenate(xs))
 
 
+def directions(clips=400, seed=0):
+    """Mean [48] and all 48 principal directions [48,48] (columns, largest variance first, each signed so that its
+    largest entry is positive) of 4x4x3 patches, and each direction's share of the variance [48]: the fit behind
+    the shipped latent (its first LATENT_C columns) and behind any wider one."""
+    x = frames(clips, seed)
+    p = F.pixel_unshuffle(x, 4).permute(0, 2, 3, 1).reshape(-1, 48).double()
+    mu = p.mean(0)
+    w, v = torch.linalg.eigh((p - mu).T @ (p - mu) / (p.shape[0] - 1))
+    w, v = w.flip(0), v.flip(1)
+    v = v * torch.sign(v[v.abs().argmax(0), torch.arange(48)])
+    return mu, v, w / w.sum(), x
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default="train/runs/ae")

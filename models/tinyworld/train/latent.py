@@ -5,25 +5,37 @@ the only thing retrained and the decoder in the pack stays valid. The encoder is
 rebuilt exactly from the initializers of vae_encoder.onnx; decoding for in-training metrics runs the
 pack's vae_decoder.onnx through onnxruntime. Nothing here needs a training checkpoint of 1.0.
 """
+import json
 import os
 
 import numpy as np
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-C, S = 8, 4          # latent channels, spatial stride
+
+def pack_dir():
+    """The pack the training tools work on: TINYWORLD_PACK (a candidate pack folder, e.g. one with a wider latent) or
+    the shipped one. Its pack.json gives the latent's width and its VAE graphs are the latent."""
+    return os.environ.get("TINYWORLD_PACK") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def pack_channels():
+    return int(json.load(open(os.path.join(pack_dir(), "pack.json")))["latent"]["channels"])
+
+
+ROOT = pack_dir()
+S = 4                # spatial stride
 
 
 class PatchEncoder:
-    """uint8 frames [N,64,64,3] -> normalised latent float32 [N,8,16,16] (numpy, no torch)."""
+    """uint8 frames [N,64,64,3] -> normalised latent float32 [N,C,16,16] (numpy, no torch)."""
 
     def __init__(self, path=os.path.join(ROOT, "vae_encoder.onnx")):
         import onnx
         from onnx import numpy_helper
         init = {i.name: numpy_helper.to_array(i) for i in onnx.load(path).graph.initializer}
-        self.w = init["proj.weight"][:, :, 0, 0].astype(np.float32)       # [8,48]
+        self.w = init["proj.weight"][:, :, 0, 0].astype(np.float32)       # [C,48]
         self.b = init["proj.bias"].astype(np.float32)
-        self.shift = init["shift"].reshape(C).astype(np.float32)
-        self.scale = init["scale"].reshape(C).astype(np.float32)
+        self.shift = init["shift"].reshape(-1).astype(np.float32)
+        self.scale = init["scale"].reshape(-1).astype(np.float32)
 
     def __call__(self, frames):
         n, h, w, _ = frames.shape
@@ -36,7 +48,7 @@ class PatchEncoder:
 
 
 class PackDecoder:
-    """normalised latent [N,8,16,16] -> uint8 frames [N,64,64,3] through the pack's decoder graph."""
+    """normalised latent [N,C,16,16] -> uint8 frames [N,64,64,3] through the pack's decoder graph."""
 
     def __init__(self, path=os.path.join(ROOT, "vae_decoder.onnx"), threads=1):
         import onnxruntime as ort

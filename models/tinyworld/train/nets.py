@@ -4,7 +4,10 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-LATENT_C = 8
+
+from train.latent import pack_channels
+
+LATENT_C = pack_channels()   # 8 in the shipped pack; a candidate pack (TINYWORLD_PACK) may widen it
 TEXT_DIM = 384
 
 
@@ -488,19 +491,25 @@ class DiT(nn.Module):
         return x0 * (1 - mask) + cond * mask
 
 
+def latent_c_of(state):
+    """The latent width a Tiny World 2 denoiser's state dict was built for (its output convolution's rows)."""
+    return state["outc.weight"].shape[0] if "outc.weight" in state else LATENT_C
+
+
 TW2_ARCHS = {
-    "unet_ta": lambda: DenoiserTA(chs=(32, 64, 128)),
+    # each takes an optional c= (latent channels; default the pack's)
+    "unet_ta": lambda **k: DenoiserTA(chs=(32, 64, 128), **k),
     # the capacity step the model card plans (3.0 M parameters; train/throughput.py: 12.7 clips/s here)
-    "unet_ta_w48": lambda: DenoiserTA(chs=(48, 96, 192)),
+    "unet_ta_w48": lambda **k: DenoiserTA(chs=(48, 96, 192), **k),
     # unet_ta whose temporal and space-time attention are modulated by the time + text embedding (adaLN,
     # zero-init: warm-starts from a unet_ta checkpoint as the same function)
-    "unet_ta_tt": lambda: DenoiserTA(chs=(32, 64, 128), text_temporal=True),
-    "dit": lambda: DiT(d=128, depth=6, heads=4),
+    "unet_ta_tt": lambda **k: DenoiserTA(chs=(32, 64, 128), text_temporal=True, **k),
+    "dit": lambda **k: DiT(d=128, depth=6, heads=4, **k),
     # unet_ta with a per-frame embedding (FramePosition, zero-init: warm-starts from a unet_ta checkpoint)
-    "unet_ta_fp": lambda: DenoiserTA(chs=(32, 64, 128), frame_pos=True),
+    "unet_ta_fp": lambda **k: DenoiserTA(chs=(32, 64, 128), frame_pos=True, **k),
     # unet_ta_fp that also attends to the prompt's token states (TextCrossAttention, zero-init: warm-starts from
     # a unet_ta_fp checkpoint); takes text_tokens [B,T,384] and text_mask [B,T] after the five common inputs
-    "unet_ta_xt": lambda: DenoiserTA(chs=(32, 64, 128), frame_pos=True, text_tokens=True),
+    "unet_ta_xt": lambda **k: DenoiserTA(chs=(32, 64, 128), frame_pos=True, text_tokens=True, **k),
 }
 
 # Tiny World 1.0's denoisers (train/logs/final.log), kept so its checkpoints still load in the old tools.

@@ -29,18 +29,22 @@ import time
 import numpy as np
 import torch
 
-from train.nets import TW2_ARCHS, DecoderV2
+from train.nets import TW2_ARCHS, DecoderV2, latent_c_of
 from train.sample import Text
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FRAMES_PER_CLIP = 8      # of 16, picked at random: more clips per step for the same cost
 P_BACKDROP = 0.3
+KIND_P = (0.2, 0.3, 0.5)  # clean, noisy, the denoiser's x0 (latents_for)
 
 
-def pca_decoder_state(path=os.path.join(HERE, "vae_decoder.onnx")):
-    """The PCA back-projection and the latent normalisation, read from the shipped 1.x decoder graph."""
+def pca_decoder_state(path=None):
+    """The PCA back-projection and the latent normalisation, read from the pack's decoder graph (TINYWORLD_PACK's
+    when set)."""
     import onnx
     from onnx import numpy_helper
+    from train.latent import pack_dir
+    path = path or os.path.join(pack_dir(), "vae_decoder.onnx")
     init = {i.name: numpy_helper.to_array(i) for i in onnx.load(path).graph.initializer}
     return {k: torch.from_numpy(init[k].copy()) for k in ("shift", "scale", "back.weight", "back.bias")}
 
@@ -63,7 +67,7 @@ def object_pixels(meta, pad=1.5):
     return out
 
 
-def make_batch(items, emb, enc, seed, step, b, tokens=None):
+def make_batch(items, emb, enc, seed, step, b, tokens=None, kind_p=KIND_P):
     """With `tokens` (data2.load_tokens) also the captions' token states "yt" and mask "ym", for a denoiser that
     attends to them; the random draws are the same with or without them."""
     from world.render import render
@@ -82,7 +86,7 @@ def make_batch(items, emb, enc, seed, step, b, tokens=None):
     drop = r.rand(b) < 0.1
     y[drop] = 0.0
     out = {"step": step, "frames": np.stack(clips), "obj": np.stack(objs), "z": np.stack(zs).transpose(0, 2, 1, 3, 4), "y": y,
-           "kind": r.choice(3, size=b, p=[0.2, 0.3, 0.5]), "u": r.rand(b, 3).astype(np.float32),
+           "kind": r.choice(3, size=b, p=list(kind_p)), "u": r.rand(b, 3).astype(np.float32),
            "pick": np.stack([r.choice(16, FRAMES_PER_CLIP, replace=False) for _ in range(b)])}
     if tokens is not None:
         from train.data2 import token_rows
@@ -90,7 +94,7 @@ def make_batch(items, emb, enc, seed, step, b, tokens=None):
     return out
 
 
-def _worker(q, captions, emb_path, seed, start, b, tokens_path=None):
+def _worker(q, captions, emb_path, seed, start, b, tokens_path=None, kind_p=KIND_P):
     import signal
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
@@ -105,13 +109,13 @@ def _worker(q, captions, emb_path, seed, start, b, tokens_path=None):
         tokens = load_tokens(tokens_path)
     step = start
     while True:
-        q.put(make_batch(items, emb, enc, seed, step, b, tokens))
+        q.put(make_batch(items, emb, enc, seed, step, b, tokens, kind_p))
         step += 1
 
 
 def load_denoiser(path):
     s = torch.load(path, map_location="cpu", weights_only=False)
-    den = TW2_ARCHS[s["arch"]]()
+    den = TW2_ARCHS[s["arch"]](c=latent_c_of(s["ema"]))
     den.load_state_dict({k: v.float() for k, v in s["ema"].items()})
     den.eval()
     for p in den.parameters():
@@ -121,8 +125,9 @@ def load_denoiser(path):
 
 def load_decoder(path="train/checkpoints/decoder2.pt"):
     """Decoder 2 from its training checkpoint, in eval mode (the torch probes decode with it)."""
-    dec = DecoderV2()
-    dec.load_state_dict(torch.load(path, map_location="cpu", weights_only=False)["dec"])
+    state = torch.load(path, map_location="cpu", weights_only=False)["dec"]
+    dec = DecoderV2(c=state["back.weight"].shape[1])
+    dec.load_state_dict(state)
     return dec.eval()
 
 
@@ -269,6 +274,8 @@ def main():
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--obj-weight", type=float, default=0.0, help="extra loss weight on the subject's pixels")
+    ap.add_argument("--kind-p", type=float, nargs=3, default=KIND_P, metavar=("CLEAN", "NOISY", "X0"),
+                    help="share of clips decoded from the clean latent, a noisy one, the denoiser's x0 prediction")
     ap.add_argument("--init", default="", help="a ckpt.pt to take the decoder's weights from when <out> has none")
     ap.add_argument("--eval-only", action="store_true")
     ap.add_argument("--baseline", default="", help="--eval-only: a decoder graph to compare (default: the pack's)")
@@ -305,7 +312,7 @@ def main():
     ctx = mp.get_context("fork")
     q = ctx.Queue(4)
     tokens_path = a.tokens if getattr(den, "text_tokens", False) else None
-    worker = ctx.Process(target=_worker, args=(q, a.captions, a.emb, a.seed, step, a.batch, tokens_path), daemon=True)
+    worker = ctx.Process(target=_worker, args=(q, a.captions, a.emb, a.seed, step, a.batch, tokens_path, tuple(a.kind_p)), daemon=True)
     worker.start()
     gen = torch.Generator().manual_seed(a.seed * 7919 + step)
     stop = {"now": False}
