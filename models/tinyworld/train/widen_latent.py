@@ -11,12 +11,16 @@ new channels' mean (zero) until it learns them: the new input weights and output
                              directions + the next C - 8), vae_decoder.onnx (Decoder 2 widened, its learned residual
                              switched off, so it decodes the PCA back-projection exactly) and decoder2.pt (its state)
   widen CKPT OUT [--c 16]    a denoiser checkpoint (compact or full) widened to C channels, Adam's moments with it
+  install DIR [--dest PACK]  the candidate's latent into a pack (default the shipped one): its VAE graphs, their parity
+                             cases (torch references), pack.json's latent and shapes; then export a widened denoiser
+                             into it with train.export2 (which reads the width from the pack)
 
 Train and judge on the candidate with TINYWORLD_PACK=DIR, which every tool here reads (train/latent.py).
 """
 import argparse
 import json
 import os
+import shutil
 
 import numpy as np
 import torch
@@ -46,6 +50,16 @@ def _pca16_encoder(c):
         enc.shift.copy_(shift.view(1, c, 1, 1))
         enc.scale.copy_(scale.view(1, c, 1, 1))
     return enc, mu, float(share[:c].sum()), float(share[:c0].sum())
+
+
+def set_width(pack, c):
+    """pack.json's latent width, and every latent-shaped input and output its components declare."""
+    c0 = pack["latent"]["channels"]
+    pack["latent"]["channels"] = c
+    for comp in ("vae_encoder", "vae_decoder", "denoiser"):
+        for io in pack["components"][comp].get("inputs", []) + pack["components"][comp].get("outputs", []):
+            if io["name"] in ("latent", "sample", "cond", "prediction") and len(io["shape"]) >= 4 and io["shape"][1] == c0:
+                io["shape"][1] = c
 
 
 def make_pack(dest, c):
@@ -82,7 +96,7 @@ def make_pack(dest, c):
                               dynamic_axes={i: {0: "N"}, o: {0: "N"}}, dynamo=False)
         os.replace(path + ".tmp", path)
     pack = json.load(open(os.path.join(ROOT, "pack.json")))
-    pack["latent"]["channels"] = c
+    set_width(pack, c)
     json.dump(pack, open(os.path.join(dest, "pack.json"), "w"), indent=2)
     # through the new graphs: the first 8 channels equal the shipped latent's
     frames = ((img.permute(0, 2, 3, 1).numpy() + 1) * 127.5).astype(np.uint8)
@@ -145,6 +159,49 @@ def widen(src, dst, c):
     print(json.dumps({"widened": os.path.relpath(src), "to": dst, "channels": [c0, c], "step": s["step"], "same_function": diff}))
 
 
+def install(src, dest):
+    from onnx import numpy_helper
+    import onnx
+    from train.export import sha256, write_bin
+    from train.train_decoder2 import load_decoder
+    cand = json.load(open(os.path.join(src, "pack.json")))
+    c = cand["latent"]["channels"]
+    init = {i.name: torch.from_numpy(numpy_helper.to_array(i).copy()) for i in onnx.load(os.path.join(src, "vae_encoder.onnx")).graph.initializer}
+    enc = Encoder(c)
+    enc.load_state_dict({k: init[k] for k in ("proj.weight", "proj.bias", "shift", "scale")})
+    dec = load_decoder(os.path.join(src, "decoder2.pt"))
+    pdir = os.path.join(dest, "parity")
+    pj = os.path.join(pdir, "parity.json")
+    par = json.load(open(pj))
+    g = torch.Generator().manual_seed(0)
+    img = torch.rand((2, 3, 64, 64), generator=g) * 2 - 1
+    lat = torch.randn((2, c, 16, 16), generator=g)
+    import onnxruntime as ort
+    with torch.no_grad():
+        for name, m, x, i, o, pre in (("vae_encoder.onnx", enc, img, "sample", "latent", "enc"),
+                                      ("vae_decoder.onnx", dec, lat, "latent", "sample", "dec")):
+            ref = m(x)
+            got = ort.InferenceSession(os.path.join(src, name), providers=["CPUExecutionProvider"]).run([o], {i: x.numpy()})[0]
+            err = float(np.abs(got - ref.numpy()).max())
+            assert err < 1e-4, f"{name}: ORT and torch disagree by {err}"
+            shutil.copyfile(os.path.join(src, name), os.path.join(dest, name + ".tmp"))
+            os.replace(os.path.join(dest, name + ".tmp"), os.path.join(dest, name))
+            case = {"model": name, "inputs": [dict(write_bin(pdir, f"{pre}_{i}", x), name=i)],
+                    "outputs": [dict(write_bin(pdir, f"{pre}_{o}", ref), name=o)]}
+            par["cases"] = [case if k["model"] == name else k for k in par["cases"]]
+    json.dump(par, open(pj + ".tmp", "w"), indent=1)
+    os.replace(pj + ".tmp", pj)
+    pp = os.path.join(dest, "pack.json")
+    pack = json.load(open(pp))
+    set_width(pack, c)
+    for comp, f in (("vae_encoder", "vae_encoder.onnx"), ("vae_decoder", "vae_decoder.onnx")):
+        pack["components"][comp].update(sha256=sha256(os.path.join(dest, f)), size=os.path.getsize(os.path.join(dest, f)))
+    json.dump(pack, open(pp + ".tmp", "w"), indent=2)
+    open(pp + ".tmp", "a").write("\n")
+    os.replace(pp + ".tmp", pp)
+    print(json.dumps({"installed": src, "into": dest, "channels": c}))
+
+
 def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -155,6 +212,9 @@ def main():
     w.add_argument("src")
     w.add_argument("dst")
     w.add_argument("--c", type=int, default=16)
+    i = sub.add_parser("install")
+    i.add_argument("src")
+    i.add_argument("--dest", default=ROOT)
     a = ap.parse_args()
     torch.set_num_threads(1)
     if a.cmd == "make-pack":
@@ -162,8 +222,10 @@ def main():
         for sub_dir in ("text_encoder",):      # the probes' `kinora embed` reads the shipped pack; training never does
             if not os.path.exists(os.path.join(a.dest, sub_dir)):
                 os.symlink(os.path.join(ROOT, sub_dir), os.path.join(a.dest, sub_dir))
-    else:
+    elif a.cmd == "widen":
         widen(a.src, a.dst, a.c)
+    else:
+        install(a.src, a.dest)
 
 
 if __name__ == "__main__":
