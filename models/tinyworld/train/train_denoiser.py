@@ -200,6 +200,9 @@ def main():
     ap.add_argument("--mask-p", type=float, nargs=5, default=None, metavar=("NONE", "FIRST", "FIRST_K", "LAST_K", "FIRST_LAST"),
                     help="share of each known-frames mode (default: train/data2.py MASK_P)")
     ap.add_argument("--occlude-x", type=float, default=1.0, help="draw occlusion captions N times as often")
+    ap.add_argument("--detail-weight", type=float, default=1.0,
+                    help="loss weight of the latent channels past the shipped 8 (a widened latent, train/widen_latent.py): "
+                         "below 1 the new channels, unlearned at first, do not swamp the ones the checkpoint knows")
     ap.add_argument("--star-x", type=float, default=1.0,
                     help="draw captions with a star N times as often (the shape the probes read as a triangle)")
     ap.add_argument("--p-backdrop", type=float, default=None,
@@ -254,6 +257,8 @@ def main():
                "lr": a.lr, "rewarm": a.rewarm, "decay_start": a.decay_start, "decay_steps": a.decay_steps,
                "mask_p": a.mask_p or MASK_P, "occlude_x": a.occlude_x, "star_x": a.star_x, "device": a.device, "batch": a.batch,
                "workers": a.workers, "amp": a.amp, "high_t": list(a.high_t)}
+    if a.detail_weight != 1.0:
+        session["detail_weight"] = a.detail_weight
     sessions.append(session)
     print(f"# config {json.dumps(cfg)}\n# session {json.dumps(session)}", flush=True)
     json.dump(cfg, open(os.path.join(a.out, "config.json"), "w"), indent=1)
@@ -277,6 +282,9 @@ def main():
     params, ema_params = list(model.parameters()), list(ema.parameters())
 
     t_start = time.time()
+    # per-channel loss weight [1,C,1,1,1]: the shipped 8 channels at 1, any channels past them at --detail-weight
+    cw = torch.ones(1, LATENT_C, 1, 1, 1, device=dev)
+    cw[:, 8:] = a.detail_weight
     wall0 = session_wall = time.time()
     cpu0 = cpu_seconds()
     last_curve, n_log = time.time(), 0
@@ -349,7 +357,7 @@ def main():
             w = w * seam_weights(torch.from_numpy(d["mask"]), a.seam_weight)[:, None, :, None, None].to(dev)
         if a.t_weight:
             w = w * time_weights(t, a.t_weight)[:, None, None, None, None]
-        loss = (((pred.float() - z) ** 2) * w).sum() / (w.sum() * LATENT_C)
+        loss = (((pred.float() - z) ** 2) * w * cw).sum() / (w.sum() * cw.sum())
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
