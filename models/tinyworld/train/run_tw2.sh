@@ -3,7 +3,9 @@
 # (train/checkpoints/$LINE.pt) when this checkout has no run folder yet.
 #   models/tinyworld/train/run_tw2.sh [MINUTES] [extra train_denoiser args...]    (default 150 minutes)
 # LINE: tinyworld2_xt (default: the line of 2.4.0, which attends to the caption's tokens), tinyworld2_fp (2.3.0's),
-# tinyworld2 (2.2.0's; its own flags then go in the extra args). The xt and fp lines train with the flags below.
+# tinyworld2 (2.2.0's; its own flags then go in the extra args), tinyworld2_x16 (the xt line widened to a 16-channel
+# latent, train/widen_latent.py; it trains in the candidate pack train/latent16 unless TINYWORLD_PACK names another).
+# The xt, x16 and fp lines train with the flags below.
 # Pause: kill -TERM "$(cat models/tinyworld/train/runs/$LINE.pid)" — it writes both checkpoints, then
 # commit train/checkpoints/$LINE.{pt,json}. Log: train/runs/$LINE.log.
 set -euo pipefail
@@ -15,6 +17,10 @@ arch="${ARCH:-$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[
 flags=()
 if [ "$line" != tinyworld2 ]; then
   flags=(--lr 3e-4 --obj-weight 0 --mask-p 0.25 0.25 0.25 0.10 0.15 --occlude-x 2 --high-t 0.25 0.9)
+fi
+if [ "$line" = tinyworld2_x16 ]; then
+  export TINYWORLD_PACK="${TINYWORLD_PACK:-$here/train/latent16}"
+  flags+=(--detail-weight 0.1)
 fi
 venv="$("$root/tools/setup-python.sh")"
 cd "$here"
