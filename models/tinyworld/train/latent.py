@@ -4,6 +4,7 @@ Tiny World 2 keeps 1.0's latent (8-channel PCA patch latent + residual decoder),
 the only thing retrained and the decoder in the pack stays valid. The encoder is linear, so it is
 rebuilt exactly from the initializers of vae_encoder.onnx; decoding for in-training metrics runs the
 pack's vae_decoder.onnx through onnxruntime. Nothing here needs a training checkpoint of 1.0.
+With TINYWORLD_PACK set, every tool reads another pack's latent instead (a wider one: train/widen_latent.py).
 """
 import json
 import os

@@ -4,7 +4,6 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-
 from train.latent import pack_channels
 
 LATENT_C = pack_channels()   # 8 in the shipped pack; a candidate pack (TINYWORLD_PACK) may widen it

@@ -30,7 +30,7 @@ from train.latent import PatchEncoder, ROOT
 from train.nets import TW2_ARCHS, DecoderV2, Encoder
 
 
-def _pca16_encoder(c):
+def _wide_encoder(c):
     """Encoder(c): the shipped directions, bias and normalisation for the first 8 channels, the fit's next ones after."""
     old = PatchEncoder(os.path.join(ROOT, "vae_encoder.onnx"))
     c0 = old.w.shape[0]
@@ -64,7 +64,7 @@ def set_width(pack, c):
 
 def make_pack(dest, c):
     os.makedirs(dest, exist_ok=True)
-    enc, mu, kept, kept0 = _pca16_encoder(c)
+    enc, mu, kept, kept0 = _wide_encoder(c)
     old = torch.load(os.path.join(ROOT, "train/checkpoints/decoder2.pt"), map_location="cpu", weights_only=False)["dec"]
     dec = DecoderV2(c=c)
     state = dec.state_dict()
