@@ -14,9 +14,9 @@ import torch
 
 from eval.animate_probe import embed
 from eval.select_guidance import prompts
-from eval.shape_sdedit import report
+from eval.shape_sdedit import load_models, report
 from train.sample import decode, sample
-from train.train_decoder2 import load_decoder, load_denoiser
+from train.train_decoder2 import load_decoder
 
 
 def main():
@@ -32,9 +32,7 @@ def main():
     ap.add_argument("--guidance", type=float, default=2.5)
     ap.add_argument("--seed", type=int, default=11)
     a = ap.parse_args()
-    torch.set_num_threads(2)
-    den, step = load_denoiser(a.ckpt)
-    dec = load_decoder(a.decoder)
+    den, step, dec = load_models(a)
     ps = prompts(a.n)
     text = embed(a.kinora, [p["prompt"] for p in ps], getattr(den, "text_tokens", False))
     z = torch.cat([sample(den, text[j:j + 16], guidance=a.guidance, seed=a.seed * 1000 + j) for j in range(0, len(ps), 16)])

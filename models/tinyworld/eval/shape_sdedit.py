@@ -33,9 +33,7 @@ def main():
     ap.add_argument("--guidance", type=float, default=2.5)
     ap.add_argument("--seed", type=int, default=11)
     a = ap.parse_args()
-    torch.set_num_threads(2)
-    den, step = load_denoiser(a.ckpt)
-    dec = load_decoder(a.decoder)
+    den, step, dec = load_models(a)
     enc = PatchEncoder()
     ps = prompts(a.n)
     text = embed(a.kinora, [p["prompt"] for p in ps], getattr(den, "text_tokens", False))
@@ -52,6 +50,13 @@ def main():
                                             start=(zz, t0) if t0 < 1 else None)
             pairs.extend(zip(ps[j:j + 16], decode(dec, out)))
         report(f"t0 {t0:.1f}", pairs)
+
+
+def load_models(a):
+    """(denoiser, its step, decoder) from a probe's --ckpt and --decoder, on the 2 threads the probes use."""
+    torch.set_num_threads(2)
+    den, step = load_denoiser(a.ckpt)
+    return den, step, load_decoder(a.decoder)
 
 
 def pca_decode(dec, z):
