@@ -43,13 +43,8 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(2)
     os.makedirs(a.out, exist_ok=True)
-    x = frames(a.clips, a.seed)
-    p = F.pixel_unshuffle(x, 4).permute(0, 2, 3, 1).reshape(-1, 48).double()
-    mu = p.mean(0)
-    cov = (p - mu).T @ (p - mu) / (p.shape[0] - 1)
-    w, v = torch.linalg.eigh(cov)
-    w, v = w.flip(0), v.flip(1)[:, :LATENT_C]
-    v = v * torch.sign(v[v.abs().argmax(0), torch.arange(LATENT_C)])   # deterministic signs
+    mu, v, share, x = directions(a.clips, a.seed)
+    v = v[:, :LATENT_C]
     E, D = Encoder(), Decoder()
     with torch.no_grad():
         E.proj.weight.copy_(v.T.float()[:, :, None, None])
@@ -65,7 +60,7 @@ def main():
         zv = E(xv)
         y = D(zv)
         mse = ((y.clamp(-1, 1) - xv) ** 2).mean().item() / 4
-    stats = {"kind": "pca", "clips": a.clips, "seed": a.seed, "explained_variance": float(w[:LATENT_C].sum() / w.sum()),
+    stats = {"kind": "pca", "clips": a.clips, "seed": a.seed, "explained_variance": float(share[:LATENT_C].sum()),
              "val_psnr_db": 10 * math.log10(1 / mse), "latent_std_after_norm": zv.std().item(),
              "scale": scale.flatten().tolist()}
     print(json.dumps(stats))

@@ -227,7 +227,8 @@ def export(dec, dest):
     from train.export import sha256, write_bin
     dec.eval()
     g = torch.Generator().manual_seed(0)
-    z = torch.randn((2, 8, 16, 16), generator=g)
+    c = dec.back.weight.shape[1]                     # the latent's width (8 shipped; a widened latent more)
+    z = torch.randn((2, c, 16, 16), generator=g)
     path = os.path.join(dest, "vae_decoder.onnx")
     tmp = path + ".tmp"
     with torch.no_grad():
@@ -236,7 +237,7 @@ def export(dec, dest):
     os.replace(tmp, path)
     import onnxruntime as ort
     sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
-    z3 = torch.randn((3, 8, 16, 16), generator=g)
+    z3 = torch.randn((3, c, 16, 16), generator=g)
     with torch.no_grad():
         ref = dec(z3).numpy()
     err = float(np.abs(sess.run(["sample"], {"latent": z3.numpy()})[0] - ref).max())

@@ -26,13 +26,15 @@ import numpy as np
 import torch
 
 from train.fit_pca import directions
-from train.latent import PatchEncoder, ROOT
+from train.latent import PatchEncoder
 from train.nets import TW2_ARCHS, DecoderV2, Encoder
+
+HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))     # models/tinyworld, the shipped pack
 
 
 def _wide_encoder(c):
     """Encoder(c): the shipped directions, bias and normalisation for the first 8 channels, the fit's next ones after."""
-    old = PatchEncoder(os.path.join(ROOT, "vae_encoder.onnx"))
+    old = PatchEncoder(os.path.join(HERE, "vae_encoder.onnx"))
     c0 = old.w.shape[0]
     mu, v, share, x = directions()
     cos = np.abs(np.sum(old.w / np.linalg.norm(old.w, axis=1, keepdims=True) * v[:, :c0].T.numpy(), axis=1))
@@ -62,10 +64,18 @@ def set_width(pack, c):
                 io["shape"][1] = c
 
 
+def export_graph(m, x, path, i, o):
+    """One VAE module as an ONNX graph (opset 17, dynamic N), written atomically."""
+    with torch.no_grad():
+        torch.onnx.export(m.eval(), (x,), path + ".tmp", input_names=[i], output_names=[o], opset_version=17,
+                          dynamic_axes={i: {0: "N"}, o: {0: "N"}}, dynamo=False)
+    os.replace(path + ".tmp", path)
+
+
 def make_pack(dest, c):
     os.makedirs(dest, exist_ok=True)
     enc, mu, kept, kept0 = _wide_encoder(c)
-    old = torch.load(os.path.join(ROOT, "train/checkpoints/decoder2.pt"), map_location="cpu", weights_only=False)["dec"]
+    old = torch.load(os.path.join(HERE, "train/checkpoints/decoder2.pt"), map_location="cpu", weights_only=False)["dec"]
     dec = DecoderV2(c=c)
     state = dec.state_dict()
     for k, t in old.items():
@@ -89,19 +99,15 @@ def make_pack(dest, c):
     g = torch.Generator().manual_seed(0)
     img = torch.rand((2, 3, 64, 64), generator=g) * 2 - 1
     lat = torch.randn((2, c, 16, 16), generator=g)
-    for m, x, name, i, o in ((enc, img, "vae_encoder.onnx", "sample", "latent"), (dec, lat, "vae_decoder.onnx", "latent", "sample")):
-        path = os.path.join(dest, name)
-        with torch.no_grad():
-            torch.onnx.export(m, (x,), path + ".tmp", input_names=[i], output_names=[o], opset_version=17,
-                              dynamic_axes={i: {0: "N"}, o: {0: "N"}}, dynamo=False)
-        os.replace(path + ".tmp", path)
-    pack = json.load(open(os.path.join(ROOT, "pack.json")))
+    export_graph(enc, img, os.path.join(dest, "vae_encoder.onnx"), "sample", "latent")
+    export_graph(dec, lat, os.path.join(dest, "vae_decoder.onnx"), "latent", "sample")
+    pack = json.load(open(os.path.join(HERE, "pack.json")))
     set_width(pack, c)
     json.dump(pack, open(os.path.join(dest, "pack.json"), "w"), indent=2)
     # through the new graphs: the first 8 channels equal the shipped latent's
     frames = ((img.permute(0, 2, 3, 1).numpy() + 1) * 127.5).astype(np.uint8)
     z_new = PatchEncoder(os.path.join(dest, "vae_encoder.onnx"))(frames)
-    z_old = PatchEncoder(os.path.join(ROOT, "vae_encoder.onnx"))(frames)
+    z_old = PatchEncoder(os.path.join(HERE, "vae_encoder.onnx"))(frames)
     same = float(np.abs(z_new[:, :z_old.shape[1]] - z_old).max())
     assert same < 1e-4, same
     print(json.dumps({"pack": dest, "channels": c, "variance_kept": kept, "shipped_variance_kept": kept0,
@@ -129,6 +135,7 @@ def widen(src, dst, c):
     c0 = s["ema"]["outc.weight"].shape[0]
     assert c > c0, f"{src} is already {c0} channels wide"
     names = [n for n, _ in TW2_ARCHS[s["arch"]](c=c0).named_parameters()]
+    ema0 = {k: v.float() for k, v in s["ema"].items()}
     for key in ("model", "ema"):
         s[key] = {k: _widen(v, k, c0, c) for k, v in s[key].items()}
     if "opt_state" in s:
@@ -141,7 +148,7 @@ def widen(src, dst, c):
     s["latent"] = {"channels": c, "widened_from": {"channels": c0, "step": s["step"], "checkpoint": os.path.relpath(src)}}
     # the promise: on the first c0 channels the widened denoiser is the same function, and it predicts 0 on the new
     old, new = TW2_ARCHS[s["arch"]](c=c0), TW2_ARCHS[s["arch"]](c=c)
-    old.load_state_dict({k: v.float() for k, v in torch.load(src, map_location="cpu", weights_only=False)["ema"].items()})
+    old.load_state_dict(ema0)
     new.load_state_dict({k: v.float() for k, v in s["ema"].items()})
     g = torch.Generator().manual_seed(0)
     x, cond = torch.randn(2, c, 4, 16, 16, generator=g), torch.randn(2, c, 4, 16, 16, generator=g)
@@ -160,42 +167,44 @@ def widen(src, dst, c):
 
 
 def install(src, dest):
-    from onnx import numpy_helper
+    """The candidate's latent into the pack at dest: the encoder graph copied (checked against its torch form), the
+    decoder exported from the candidate's decoder2.pt by train_decoder2.export, both parity cases, pack.json's width."""
     import onnx
-    from train.export import sha256, write_bin
-    from train.train_decoder2 import load_decoder
-    cand = json.load(open(os.path.join(src, "pack.json")))
-    c = cand["latent"]["channels"]
-    init = {i.name: torch.from_numpy(numpy_helper.to_array(i).copy()) for i in onnx.load(os.path.join(src, "vae_encoder.onnx")).graph.initializer}
-    enc = Encoder(c)
-    enc.load_state_dict({k: init[k] for k in ("proj.weight", "proj.bias", "shift", "scale")})
-    dec = load_decoder(os.path.join(src, "decoder2.pt"))
-    pdir = os.path.join(dest, "parity")
-    pj = os.path.join(pdir, "parity.json")
-    par = json.load(open(pj))
-    g = torch.Generator().manual_seed(0)
-    img = torch.rand((2, 3, 64, 64), generator=g) * 2 - 1
-    lat = torch.randn((2, c, 16, 16), generator=g)
     import onnxruntime as ort
-    with torch.no_grad():
-        for name, m, x, i, o, pre in (("vae_encoder.onnx", enc, img, "sample", "latent", "enc"),
-                                      ("vae_decoder.onnx", dec, lat, "latent", "sample", "dec")):
-            ref = m(x)
-            got = ort.InferenceSession(os.path.join(src, name), providers=["CPUExecutionProvider"]).run([o], {i: x.numpy()})[0]
-            err = float(np.abs(got - ref.numpy()).max())
-            assert err < 1e-4, f"{name}: ORT and torch disagree by {err}"
-            shutil.copyfile(os.path.join(src, name), os.path.join(dest, name + ".tmp"))
-            os.replace(os.path.join(dest, name + ".tmp"), os.path.join(dest, name))
-            case = {"model": name, "inputs": [dict(write_bin(pdir, f"{pre}_{i}", x), name=i)],
-                    "outputs": [dict(write_bin(pdir, f"{pre}_{o}", ref), name=o)]}
-            par["cases"] = [case if k["model"] == name else k for k in par["cases"]]
-    json.dump(par, open(pj + ".tmp", "w"), indent=1)
-    os.replace(pj + ".tmp", pj)
+    from onnx import numpy_helper
+    from train.export import sha256, write_bin
+    from train.train_decoder2 import export as export_decoder, load_decoder
+    c = json.load(open(os.path.join(src, "pack.json")))["latent"]["channels"]
     pp = os.path.join(dest, "pack.json")
     pack = json.load(open(pp))
     set_width(pack, c)
-    for comp, f in (("vae_encoder", "vae_encoder.onnx"), ("vae_decoder", "vae_decoder.onnx")):
-        pack["components"][comp].update(sha256=sha256(os.path.join(dest, f)), size=os.path.getsize(os.path.join(dest, f)))
+    json.dump(pack, open(pp + ".tmp", "w"), indent=2)
+    open(pp + ".tmp", "a").write("\n")
+    os.replace(pp + ".tmp", pp)
+    export_decoder(load_decoder(os.path.join(src, "decoder2.pt")), dest)      # also writes its hash into pack.json
+    path = os.path.join(src, "vae_encoder.onnx")
+    init = {i.name: torch.from_numpy(numpy_helper.to_array(i).copy()) for i in onnx.load(path).graph.initializer}
+    enc = Encoder(c)
+    enc.load_state_dict({k: init[k] for k in ("proj.weight", "proj.bias", "shift", "scale")})
+    img = torch.rand((2, 3, 64, 64), generator=torch.Generator().manual_seed(0)) * 2 - 1
+    with torch.no_grad():
+        ref = enc(img)
+    err = float(np.abs(ort.InferenceSession(path, providers=["CPUExecutionProvider"]).run(["latent"], {"sample": img.numpy()})[0]
+                       - ref.numpy()).max())
+    assert err < 1e-4, f"vae_encoder.onnx: ORT and torch disagree by {err}"
+    shutil.copyfile(path, os.path.join(dest, "vae_encoder.onnx.tmp"))
+    os.replace(os.path.join(dest, "vae_encoder.onnx.tmp"), os.path.join(dest, "vae_encoder.onnx"))
+    pdir = os.path.join(dest, "parity")
+    pj = os.path.join(pdir, "parity.json")
+    par = json.load(open(pj))
+    case = {"model": "vae_encoder.onnx", "inputs": [dict(write_bin(pdir, "enc_sample", img), name="sample")],
+            "outputs": [dict(write_bin(pdir, "enc_latent", ref), name="latent")]}
+    par["cases"] = [case if k["model"] == "vae_encoder.onnx" else k for k in par["cases"]]
+    json.dump(par, open(pj + ".tmp", "w"), indent=1)
+    os.replace(pj + ".tmp", pj)
+    pack = json.load(open(pp))
+    f = os.path.join(dest, "vae_encoder.onnx")
+    pack["components"]["vae_encoder"].update(sha256=sha256(f), size=os.path.getsize(f))
     json.dump(pack, open(pp + ".tmp", "w"), indent=2)
     open(pp + ".tmp", "a").write("\n")
     os.replace(pp + ".tmp", pp)
@@ -214,14 +223,11 @@ def main():
     w.add_argument("--c", type=int, default=16)
     i = sub.add_parser("install")
     i.add_argument("src")
-    i.add_argument("--dest", default=ROOT)
+    i.add_argument("--dest", default=HERE)
     a = ap.parse_args()
     torch.set_num_threads(1)
     if a.cmd == "make-pack":
         make_pack(a.dest, a.c)
-        for sub_dir in ("text_encoder",):      # the probes' `kinora embed` reads the shipped pack; training never does
-            if not os.path.exists(os.path.join(a.dest, sub_dir)):
-                os.symlink(os.path.join(ROOT, sub_dir), os.path.join(a.dest, sub_dir))
     elif a.cmd == "widen":
         widen(a.src, a.dst, a.c)
     else:
