@@ -69,6 +69,7 @@ class SignalExitTest {
         Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
                 "-Dkinora.models=" + models, "-Dkinora.cache=" + dir.resolve("cache"),
                 "-Dorg.bytedeco.javacpp.cachedir=" + System.getProperty("org.bytedeco.javacpp.cachedir", dir.resolve("jcpp").toString()),
+                "-Dkinora.ort.cachedir=" + System.getProperty("kinora.ort.cachedir", dir.resolve("ort").toString()),
                 Main.class.getName(), "generate", "-m", "tiny", "-p", "a long red ball", "-s", "1", "--steps", "1000",
                 "--frames", "1024", "-o", out.toString())
                 .redirectErrorStream(true).redirectOutput(err.toFile()).start();

@@ -18,6 +18,10 @@ public final class OrtRuntime {
     private static volatile String cudaFailure;
     private static volatile boolean cudaProbed;
 
+    static {
+        OrtNatives.prepare();    // before any ORT class loads its natives: see OrtNatives
+    }
+
     private OrtRuntime() {
     }
 

@@ -56,8 +56,8 @@ class MemoryCalibrationTest {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Path err = tmp.resolve(pack + ".err");
         Process p = new ProcessBuilder(java.toString(), "-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch", "-XX:+UseSerialGC",
-                "-Dkinora.cache=" + tmp.resolve("cache"), "-cp", System.getProperty("java.class.path"),
-                MemoryCalibrationChild.class.getName(), models.toAbsolutePath().toString(), pack)
+                "-Dkinora.cache=" + tmp.resolve("cache"), "-Dkinora.ort.cachedir=" + System.getProperty("kinora.ort.cachedir", tmp.resolve("ort").toString()),
+                "-cp", System.getProperty("java.class.path"), MemoryCalibrationChild.class.getName(), models.toAbsolutePath().toString(), pack)
                 .redirectError(err.toFile()).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the child did not finish");
