@@ -36,7 +36,6 @@ class CliReliabilityTest {
         TestPacks.tiny(dir.resolve("models"));
         TestPacks.tiny(dir.resolve("models"), "huge");
         System.setProperty("kinora.models", dir.resolve("models").toString());
-        System.setProperty("kinora.cache", dir.resolve("cache").toString());
         clip = dir.resolve("src.mp4");
         assertEquals(0, kinora("generate", "-m", "tiny", "-p", "a red ball", "-s", "4", "-o", clip.toString(), "-q").code());
     }

@@ -39,7 +39,6 @@ class CliTest {
         savedModels = System.getProperty("kinora.models");
         TestPacks.tiny(dir.resolve("models"));
         System.setProperty("kinora.models", dir.resolve("models").toString());
-        System.setProperty("kinora.cache", dir.resolve("cache").toString());
     }
 
     @AfterAll

@@ -27,7 +27,6 @@ class FamilyPacksCliTest {
         dev.kinora.testing.TestPacks.svdTiny(dir.resolve("models"));
         dev.kinora.testing.TestPacks.animateDiffTiny(dir.resolve("models"));
         System.setProperty("kinora.models", dir.resolve("models").toString());
-        System.setProperty("kinora.cache", dir.resolve("cache").toString());
     }
 
     @AfterAll

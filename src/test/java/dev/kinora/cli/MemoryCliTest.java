@@ -27,7 +27,6 @@ class MemoryCliTest {
     @BeforeAll
     static void setUp() throws Exception {
         TestPacks.tiny(dir.resolve("models"));
-        System.setProperty("kinora.cache", dir.resolve("cache").toString());
     }
 
     @AfterEach

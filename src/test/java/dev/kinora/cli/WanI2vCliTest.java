@@ -25,7 +25,6 @@ class WanI2vCliTest {
         savedModels = System.getProperty("kinora.models");
         dev.kinora.testing.TestPacks.wanI2vTiny(dir.resolve("models"));
         System.setProperty("kinora.models", dir.resolve("models").toString());
-        System.setProperty("kinora.cache", dir.resolve("cache").toString());
         // the reference's still (uint8 [48, 64, 3]) as the PNG a user would give
         byte[] npy = Files.readAllBytes(Path.of("src/test/resources/packs/wan-i2v-tiny-reference/i2v/still.npy"));
         int start = (npy[6] == 1 ? 10 : 12) + ((npy[8] & 0xff) | (npy[9] & 0xff) << 8); // numpy format 1.0 header, |u1 data

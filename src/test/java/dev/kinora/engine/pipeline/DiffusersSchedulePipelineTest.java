@@ -50,7 +50,6 @@ class DiffusersSchedulePipelineTest {
 
     @BeforeAll
     static void setUp() {
-        System.setProperty("kinora.cache", models.resolve("cache").toString());
     }
 
     /** The windows' schedules a job stepped through, and its result. */

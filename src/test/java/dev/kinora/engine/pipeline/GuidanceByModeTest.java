@@ -43,7 +43,6 @@ class GuidanceByModeTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        System.setProperty("kinora.cache", models.resolve("cache").toString());
         pack = TestPacks.tiny(models, "tiny-g");
         withDefaults(pack, "\"defaults\": {\"steps\": 4, \"guidance\": 2.0, \"contextFrames\": 2,"
                 + " \"guidanceByMode\": {\"animate\": 1.0, \"extend\": 3.5}}");

@@ -33,7 +33,6 @@ class MemoryPlanEngineTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        System.setProperty("kinora.cache", models.resolve("cache").toString());
         planner = new MemoryPlanner(PackLoader.load(TestPacks.tiny(models)), Device.CPU);
     }
 

@@ -63,8 +63,7 @@ class MemoryPlannerTest {
     }
 
     @Test
-    void jobSizesFollowThePipelinesWindows() throws Exception {
-        Path dir = Files.createTempDirectory("kinora-tiny");
+    void jobSizesFollowThePipelinesWindows(@TempDir Path dir) throws Exception {
         MemoryPlanner tiny = new MemoryPlanner(PackLoader.load(TestPacks.tiny(dir)), Device.CPU);
         // as VideoPipelineTest counts them on the same pack: 8-frame windows, 2 context frames
         MemoryPlanner.Job longer = tiny.job(Mode.GENERATE, 20, 2, 2f, List.of(), true);

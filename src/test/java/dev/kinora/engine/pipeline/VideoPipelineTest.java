@@ -40,7 +40,6 @@ class VideoPipelineTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        System.setProperty("kinora.cache", models.resolve("cache").toString());
         TestPacks.tiny(models);
         engine = new GenerationEngine(new PackRegistry(List.of(models)), RuntimeOptions.defaults().withDevice(Device.CPU));
     }
