@@ -51,7 +51,7 @@ common=(
   --add-launcher "kinora=$here/packaging/cli-launcher.properties"
   --dest "$out"
 )
-icon="$here/packaging/kinora.png"
+icon="$here/assets/icons/kinora-256.png"
 [ -f "$icon" ] && common+=(--icon "$icon")
 
 if [ "$what" = "app-image" ] || [ "$what" = "all" ]; then

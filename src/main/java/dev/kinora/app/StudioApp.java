@@ -8,6 +8,8 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import javafx.animation.PauseTransition;
 import javafx.application.Application;
@@ -15,6 +17,7 @@ import javafx.application.Platform;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.geometry.Rectangle2D;
 import javafx.scene.Scene;
+import javafx.scene.image.Image;
 import javafx.scene.image.WritableImage;
 import javafx.stage.Screen;
 import javafx.stage.Stage;
@@ -35,6 +38,18 @@ public final class StudioApp extends Application {
         window = build(o, stage);
     }
 
+    /** The app icon at every size a desktop may ask for (assets/icons, carried in the jar); none if the jar lacks them. */
+    static List<Image> appIcons() {
+        List<Image> icons = new ArrayList<>();
+        for (int n : new int[] {16, 24, 32, 48, 64, 128, 256}) {
+            java.net.URL u = StudioApp.class.getResource("icons/kinora-" + n + ".png");
+            if (u != null) {
+                icons.add(new Image(u.toExternalForm()));
+            }
+        }
+        return icons;
+    }
+
     /**
      * Builds the studio on a stage. The window shows before the demo is made (it is made in the
      * background); its scene and the screenshot wait for it.
@@ -49,6 +64,7 @@ public final class StudioApp extends Application {
         Scene scene = new Scene(w);
         w.install(scene);
         stage.setScene(scene);
+        stage.getIcons().setAll(appIcons());
         WindowPlacement.Size size = place(stage, prefs);
         w.setOnResetWindow(() -> resize(stage, WindowPlacement.standard(screen(stage))));
         stage.titleProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() ->
