@@ -23,6 +23,9 @@ MASK_P = [0.30, 0.30, 0.15, 0.10, 0.15]
 # captions still name a scene: with known frames the model must take the scene from them). From
 # Tiny World 2's second session on (the session log in train/checkpoints/tinyworld2.json says at which step).
 P_BACKDROP = 0.4
+# --phase-p: how far along its path a phased clip's motion starts, uniform in [0, PHASE_MAX] frames (a slide covers
+# 25-38 px in 16 frames, so 12 frames on it starts anywhere up to the far edge)
+PHASE_MAX = 12.0
 RADIUS_PAD = 4.0
 LAT = 16          # latent grid
 STRIDE = 4        # pixels per latent cell
@@ -75,11 +78,18 @@ def make_batch(items, emb, encoder, seed, step, b, p_drop, mix=None, tokens=None
     idx = r.randint(len(items), size=b) if item_p is None else r.choice(len(items), size=b, p=item_p)
     modes = r.choice(len(MASK_MODES), size=b, p=mix["mask_p"] if mix else MASK_P)
     backdrop = r.rand(b) < (mix.get("p_backdrop", P_BACKDROP) if mix else P_BACKDROP)
+    phase_p = mix.get("phase_p", 0.0) if mix else 0.0
+    if phase_p:
+        # its own stream: the captions, masks, backdrops and render seeds stay those of the same step without it
+        rp = np.random.RandomState((seed * 7_000_003 + step * 13 + 5) % (2 ** 32))
+        phases = np.where(rp.rand(b) < phase_p, rp.uniform(0.0, PHASE_MAX, b), 0.0)
     zs, objs = [], []
-    for i, k, bd in zip(idx, modes, backdrop):
+    for j, (i, k, bd) in enumerate(zip(idx, modes, backdrop)):
         spec = items[i]["spec"]
         if bd and MASK_MODES[k] != "none":
             spec = dict(spec, background=f"backdrop:{r.randint(1 << 30)}")
+        if phase_p and phases[j] and MASK_MODES[k] != "none":
+            spec = dict(spec, phase=float(phases[j]))
         clip, meta = render(spec, r.randint(1 << 30))
         zs.append(encoder(clip))                                   # [F,8,16,16]
         objs.append(object_cells(meta))
@@ -109,7 +119,8 @@ def token_rows(states, lens, rows, drop=None):
     return np.asarray(states[rows, :t], dtype=np.float32) * mask[:, :, None], mask
 
 
-def _worker(q, captions, emb_path, seed, start, every, b, p_drop, mask_p, occlude_x, tokens_path=None, star_x=1.0, p_backdrop=None):
+def _worker(q, captions, emb_path, seed, start, every, b, p_drop, mask_p, occlude_x, tokens_path=None, star_x=1.0, p_backdrop=None,
+            phase_p=0.0):
     import os
     import signal
     # A Ctrl+C or kill -TERM aimed at the run must reach the trainer (which checkpoints), not kill the
@@ -121,10 +132,12 @@ def _worker(q, captions, emb_path, seed, start, every, b, p_drop, mask_p, occlud
     items = [json.loads(l) for l in open(captions)]
     emb = np.load(emb_path).astype(np.float32)
     enc = PatchEncoder()
-    mix = None if mask_p is None and occlude_x == 1.0 and star_x == 1.0 and p_backdrop is None else {
+    mix = None if mask_p is None and occlude_x == 1.0 and star_x == 1.0 and p_backdrop is None and not phase_p else {
         "mask_p": mask_p or MASK_P, "item_p": item_weights(items, occlude_x, star_x)}
     if p_backdrop is not None:
         mix["p_backdrop"] = p_backdrop
+    if phase_p:
+        mix["phase_p"] = phase_p
     tokens = None
     if tokens_path:
         tokens = load_tokens(tokens_path)
@@ -141,13 +154,13 @@ class Prefetcher:
     many workers there are (one on a 2-core machine, a dozen beside a GPU)."""
 
     def __init__(self, captions, emb_path, seed, start, b, p_drop=0.1, ahead=6, mask_p=None, occlude_x=1.0, workers=1,
-                 tokens_path=None, star_x=1.0, p_backdrop=None):
+                 tokens_path=None, star_x=1.0, p_backdrop=None, phase_p=0.0):
         ctx = mp.get_context("fork")
         self.qs, self.ps = [], []
         for i in range(workers):
             q = ctx.Queue(max(2, ahead // workers))
             p = ctx.Process(target=_worker, args=(q, captions, emb_path, seed, start + i, workers, b, p_drop, mask_p, occlude_x, tokens_path,
-                                                     star_x, p_backdrop),
+                                                     star_x, p_backdrop, phase_p),
                             daemon=True)
             p.start()
             self.qs.append(q)

@@ -207,6 +207,10 @@ def main():
                     help="draw captions with a star N times as often (the shape the probes read as a triangle)")
     ap.add_argument("--p-backdrop", type=float, default=None,
                     help="share of frame-conditioned clips drawn over a random backdrop (default: train/data2.py P_BACKDROP)")
+    ap.add_argument("--phase-p", type=float, default=0.0,
+                    help="share of frame-conditioned clips whose directional motion starts a random 0-12 frames along "
+                         "its path (world/render.py spec['phase']): known frames from the middle of a motion, as an "
+                         "extension's are; drawn from their own random stream, so the batches are otherwise the same")
     ap.add_argument("--init", default="", help="compact or full checkpoint to start from when <out> has none")
     ap.add_argument("--workers", type=int, default=1, help="render processes (1 on 2 cores; a dozen beside a GPU)")
     ap.add_argument("--amp", choices=["none", "bf16"], default="none", help="bf16 autocast (a GPU; this CPU is 4-5x slower with it)")
@@ -259,6 +263,8 @@ def main():
                "workers": a.workers, "amp": a.amp, "high_t": list(a.high_t)}
     if a.detail_weight != 1.0:
         session["detail_weight"] = a.detail_weight
+    if a.phase_p:
+        session["phase_p"] = a.phase_p
     sessions.append(session)
     print(f"# config {json.dumps(cfg)}\n# session {json.dumps(session)}", flush=True)
     json.dump(cfg, open(os.path.join(a.out, "config.json"), "w"), indent=1)
@@ -271,7 +277,7 @@ def main():
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda n, f: stop.update(why=signal.Signals(n).name))
     data = Prefetcher(a.captions, a.emb, a.seed, step, a.batch, mask_p=a.mask_p, occlude_x=a.occlude_x, workers=a.workers,
-                      tokens_path=tokens_path, star_x=a.star_x, p_backdrop=a.p_backdrop)
+                      tokens_path=tokens_path, star_x=a.star_x, p_backdrop=a.p_backdrop, phase_p=a.phase_p)
     model.to(dev)
     ema.to(dev)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=0.01, betas=(0.9, 0.99),

@@ -210,9 +210,19 @@ def object_bottom(shape, r):
 
 # ----------------------------------------------------------------------------------
 # motion: per-frame tracks (x, y, r, angle) for one or two objects
+# motions a clip can show from any point along the way (spec["phase"]); the others are whole choreographies
+PHASED = ("slide_right", "slide_left", "slide_up", "slide_down", "fall", "float_up", "roll_right", "roll_left")
+
+
 def tracks(spec, rng):
+    """spec["phase"] (frames, default 0) starts a directional motion that far along its path: the object is where
+    the motion had taken it by then, and may leave the frame. Clips without it are the ones every session so far
+    trained on (the same draws from rng, the same frames). Why: every clip started its motion at the same few places
+    (a slide at x 10-18), so known frames from the middle of a motion -- an extension's context, a still with its
+    subject anywhere -- were never seen, and the model read a ball at x 35 rolling right as one about to roll left."""
     m = spec["motion"]
-    t = np.arange(FRAMES, dtype=np.float64)
+    phase = float(spec.get("phase", 0.0)) if m in PHASED else 0.0
+    t = np.arange(FRAMES, dtype=np.float64) + phase
     r = rng.uniform(6.5, 8.5)
     shape = spec["shape"]
     floor_y = GROUND - object_bottom(shape, r)
@@ -237,15 +247,17 @@ def tracks(spec, rng):
         out.append((x, y, np.full(FRAMES, r), ang))
     elif m == "fall":
         g = rng.uniform(0.8, 1.0)
-        y = np.empty(FRAMES)
+        skip = int(round(phase))
+        y = np.empty(FRAMES + skip)
         yy, vy = rng.uniform(10, 16), rng.uniform(0, 1.0)
-        for i in range(FRAMES):
+        for i in range(FRAMES + skip):
             y[i] = yy
             vy += g
             yy += vy
             if yy > floor_y:
                 yy = floor_y - (yy - floor_y) * 0.6
                 vy = -vy * 0.62
+        y = y[skip:]
         x = np.full(FRAMES, rng.uniform(14, 50)) + rng.uniform(-0.4, 0.4) * t
         out.append((x, y, np.full(FRAMES, r), ang))
     elif m == "float_up":
