@@ -18,11 +18,16 @@ import numpy as np
 import torch
 
 from eval.detect import animate_subject, detect, motion_ok
+from eval.prompts import MOTION_PHRASES
 from eval.select_guidance import hand_prompts, prompts
 from train.latent import PatchEncoder
 from train.sample import Text, decode, grid, sample
 from train.train_decoder2 import load_decoder, load_denoiser
 from world.render import COLOURS, FRAMES, render
+
+
+# subject-free prompts (the motion phrase is MOTION_PHRASES', e.g. "slides to the right"); none is a training template
+VAGUE = ["it {}", "the object {}", "now it {}", "and then it {}"]
 
 
 def embed(kinora, texts, tokens):
@@ -69,6 +74,10 @@ def main():
     ap.add_argument("--guidance", type=float, default=3.0)
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--grid", help="write the hand stills' clips (every 2nd frame) to this PNG")
+    ap.add_argument("--vague", action="store_true",
+                    help="prompt with the motion alone ('it slides to the right'; VAGUE's forms, which no training "
+                         "caption uses), as a user animating their own still might: the subject's colour and shape must "
+                         "then come from the still")
     a = ap.parse_args()
     torch.set_num_threads(2)
     den, step = load_denoiser(a.ckpt)
@@ -76,9 +85,13 @@ def main():
     enc = PatchEncoder()
     hand = hand_prompts(a.n_hand, seed=a.hand_seed)
     rend = [dict(p, still=render(p["spec"], p["seed"])[0][0]) for p in prompts(a.n_rendered)]
+    if a.vague:
+        rend = [p for p in rend if p["spec"]["motion"] in MOTION_PHRASES]
+        for i, p in enumerate(hand + rend):
+            p["prompt"] = VAGUE[i % len(VAGUE)].format(MOTION_PHRASES[p["spec"]["motion"]])
     sets = [("hand", hand), ("rendered", rend)]
     print(f"# {a.ckpt} (step {step}), guidance {a.guidance}, 16 steps, {len(hand)} hand stills (seed {a.hand_seed}), "
-          f"{len(rend)} rendered first frames", flush=True)
+          f"{len(rend)} rendered first frames" + (", subject-free prompts (--vague)" if a.vague else ""), flush=True)
     for name, ps in sets:
         if not ps:
             continue

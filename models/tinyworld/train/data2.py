@@ -10,6 +10,7 @@ of 1.0's loss and the model learned the backdrops, not the subjects.
 """
 import json
 import multiprocessing as mp
+import os
 import queue
 
 import numpy as np
@@ -97,12 +98,53 @@ def make_batch(items, emb, encoder, seed, step, b, p_drop, mix=None, tokens=None
     y = emb[idx].copy()
     drop = r.rand(b) < p_drop
     y[drop] = 0.0
+    sf = mix.get("subject_free") if mix else None
+    sf_rows = {}                                    # clip -> row of the subject-free caption set it is given instead
+    if sf:
+        rs = np.random.RandomState((seed * 9_000_011 + step * 17 + 3) % (2 ** 32))   # its own stream, as the phases'
+        use, pick = rs.rand(b) < sf["p"], rs.rand(b)
+        for j, (i, k) in enumerate(zip(idx, modes)):
+            if not use[j] or drop[j] or MASK_MODES[k] == "none":
+                continue
+            spec = items[i]["spec"]
+            m = spec["motion"]
+            cands = sf["by"].get(("any", m), []) + sf["by"].get(("shp", m, spec["shape"]), [])
+            if not backdrop[j]:                     # a random backdrop is no scene the caption could name
+                cands = cands + sf["by"].get(("bg", m, spec["background"]), [])
+            if cands:
+                sf_rows[j] = cands[int(pick[j] * len(cands))]
+        for j, row in sf_rows.items():
+            y[j] = sf["emb"][row]
     m = np.stack([make_mask(MASK_MODES[k], r) for k in modes])
     out = {"step": step, "z": z.astype(np.float16), "y": y, "mask": m, "obj": np.stack(objs).astype(np.uint8)}
     if tokens is not None:
         out["yt"], out["ym"] = token_rows(*tokens, idx, drop)
+        if sf_rows:
+            st, sm = token_rows(*sf["tokens"], np.array(list(sf_rows.values())))
+            t = max(out["yt"].shape[1], st.shape[1])
+            yt, ym = np.zeros((b, t, out["yt"].shape[2]), np.float32), np.zeros((b, t), np.float32)
+            yt[:, :out["yt"].shape[1]], ym[:, :out["ym"].shape[1]] = out["yt"], out["ym"]
+            for n, j in enumerate(sf_rows):
+                yt[j], ym[j] = 0.0, 0.0
+                yt[j, :st.shape[1]], ym[j, :sm.shape[1]] = st[n], sm[n]
+            out["yt"], out["ym"] = yt, ym
         out["yt"] = out["yt"].astype(np.float16)
     return out
+
+
+def load_subject_free(data_dir, tokens=True):
+    """The subject-free caption set (world/captions.py subject_free_captions, embedded by `kinora embed` into
+    data_dir/subject_free_emb.npy and _tokens.npy): {"by": rows by ("any", motion) / ("shp", motion, shape) /
+    ("bg", motion, scene), "emb": pooled [N,384], "tokens": (states, lengths) or None}."""
+    rows = [json.loads(line) for line in open(os.path.join(data_dir, "subject_free.jsonl"))]
+    by = {}
+    for n, c in enumerate(rows):
+        key = ("shp", c["motion"], c["shape"]) if c["shape"] else ("bg", c["motion"], c["background"]) if c["background"] \
+            else ("any", c["motion"])
+        by.setdefault(key, []).append(n)
+    emb = np.load(os.path.join(data_dir, "subject_free_emb.npy")).astype(np.float32)
+    assert len(emb) == len(rows), f"subject_free_emb.npy: {len(emb)} rows for {len(rows)} captions"
+    return {"by": by, "emb": emb, "tokens": load_tokens(os.path.join(data_dir, "subject_free_tokens.npy")) if tokens else None}
 
 
 def load_tokens(path):
@@ -120,7 +162,7 @@ def token_rows(states, lens, rows, drop=None):
 
 
 def _worker(q, captions, emb_path, seed, start, every, b, p_drop, mask_p, occlude_x, tokens_path=None, star_x=1.0, p_backdrop=None,
-            phase_p=0.0):
+            phase_p=0.0, subject_free_p=0.0):
     import os
     import signal
     # A Ctrl+C or kill -TERM aimed at the run must reach the trainer (which checkpoints), not kill the
@@ -132,12 +174,15 @@ def _worker(q, captions, emb_path, seed, start, every, b, p_drop, mask_p, occlud
     items = [json.loads(l) for l in open(captions)]
     emb = np.load(emb_path).astype(np.float32)
     enc = PatchEncoder()
-    mix = None if mask_p is None and occlude_x == 1.0 and star_x == 1.0 and p_backdrop is None and not phase_p else {
+    mix = None if mask_p is None and occlude_x == 1.0 and star_x == 1.0 and p_backdrop is None and not phase_p \
+        and not subject_free_p else {
         "mask_p": mask_p or MASK_P, "item_p": item_weights(items, occlude_x, star_x)}
     if p_backdrop is not None:
         mix["p_backdrop"] = p_backdrop
     if phase_p:
         mix["phase_p"] = phase_p
+    if subject_free_p:
+        mix["subject_free"] = dict(load_subject_free(os.path.dirname(captions), tokens=bool(tokens_path)), p=subject_free_p)
     tokens = None
     if tokens_path:
         tokens = load_tokens(tokens_path)
@@ -154,13 +199,13 @@ class Prefetcher:
     many workers there are (one on a 2-core machine, a dozen beside a GPU)."""
 
     def __init__(self, captions, emb_path, seed, start, b, p_drop=0.1, ahead=6, mask_p=None, occlude_x=1.0, workers=1,
-                 tokens_path=None, star_x=1.0, p_backdrop=None, phase_p=0.0):
+                 tokens_path=None, star_x=1.0, p_backdrop=None, phase_p=0.0, subject_free_p=0.0):
         ctx = mp.get_context("fork")
         self.qs, self.ps = [], []
         for i in range(workers):
             q = ctx.Queue(max(2, ahead // workers))
             p = ctx.Process(target=_worker, args=(q, captions, emb_path, seed, start + i, workers, b, p_drop, mask_p, occlude_x, tokens_path,
-                                                     star_x, p_backdrop, phase_p),
+                                                     star_x, p_backdrop, phase_p, subject_free_p),
                             daemon=True)
             p.start()
             self.qs.append(q)

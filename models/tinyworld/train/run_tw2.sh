@@ -38,6 +38,12 @@ if [ "$arch" = unet_ta_xt ] && [ ! -f "$data/tokens.npy" ]; then
   (cd "$root" && ./kinora embed --captions "models/tinyworld/$data/captions.txt" --out "models/tinyworld/$data/.emb_again.npy" \
      --tokens "models/tinyworld/$data/tokens.npy" && rm -f "models/tinyworld/$data/.emb_again.npy")
 fi
+if [ ! -f "$data/subject_free_tokens.npy" ]; then
+  # the captions without their subject (--subject-free-p), pooled vectors and token states: a few seconds
+  "$venv/bin/python" -m train.make_captions --subject-free-only
+  (cd "$root" && ./kinora embed --captions "models/tinyworld/$data/subject_free.txt" --out "models/tinyworld/$data/subject_free_emb.npy" \
+     --tokens "models/tinyworld/$data/subject_free_tokens.npy")
+fi
 mkdir -p train/runs
 nohup "$venv/bin/python" -m train.train_denoiser --out "train/runs/$line" --arch "$arch" --threads 2 \
   --commit-ckpt "train/checkpoints/$line.pt" --stop-after "$minutes" --curve-minutes 0 "${flags[@]}" "$@" >> "train/runs/$line.log" 2>&1 &

@@ -152,3 +152,31 @@ def write_caption_set(path_prefix, n, seed=0):
         for s, c in pairs:
             f.write(json.dumps({"spec": s, "caption": c}) + "\n")
     return pairs
+
+
+# Captions without the subject, for frame-conditioned training clips (train_denoiser --subject-free-p): a user animating
+# their own still or extending a clip names the motion ("it rolls to the right"), not the colour and shape the frames
+# already show, and a model trained only on full captions repaints the subject in another colour. None of these forms
+# is one of eval/animate_probe.py's VAGUE prompts ("It ...", "The object ...", "Now it ...", "And then it ...").
+SUBJECT_FREE_TEMPLATES = ["{mot}", "something {mot}", "it {mot} {bg}", "the {shp} {mot}"]
+
+
+def subject_free_captions(seed=0):
+    """[{caption, motion, shape or None, background or None}]: every motion phrase (two-object "meet" excepted) in each
+    SUBJECT_FREE_TEMPLATES form; the scene form once per scene, the shape form once per shape (a random training synonym)."""
+    rng = np.random.RandomState(seed)
+    out = []
+    for m, phrases in MOTION_SYN.items():
+        for mot in phrases:
+            for t in SUBJECT_FREE_TEMPLATES:
+                if "{bg}" in t:
+                    cases = [(None, b, BG_SYN[b][rng.randint(len(BG_SYN[b]))]) for b in BACKGROUNDS]
+                elif "{shp}" in t:
+                    cases = [(s, None, [w for w in SHAPE_SYN[s] if w not in HELDOUT_WORDS][rng.randint(
+                        len([w for w in SHAPE_SYN[s] if w not in HELDOUT_WORDS]))]) for s in SHAPES]
+                else:
+                    cases = [(None, None, "")]
+                for shape, bg, word in cases:
+                    c = t.format(mot=mot, bg=word, shp=word)
+                    out.append({"caption": c[0].upper() + c[1:], "motion": m, "shape": shape, "background": bg})
+    return out
