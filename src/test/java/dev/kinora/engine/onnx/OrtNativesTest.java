@@ -61,38 +61,44 @@ class OrtNativesTest {
         }
     }
 
+    /** A jar of libs under tmp, extracted once into tmp/cache, and the folder that made. */
+    private record Extracted(Path jar, Path root, Path dir) {
+        static Extracted of(Path tmp, Map<String, byte[]> libs) throws IOException {
+            Path jar = OrtNativesTest.jar(tmp.resolve("ort.jar"), libs);
+            Path root = tmp.resolve("cache");
+            return new Extracted(jar, root, OrtNatives.cached(jar, DIR, root).orElseThrow());
+        }
+    }
+
     @Test
     void extractsThePlatformsLibrariesOnceAndReusesThem(@TempDir Path tmp) throws IOException {
         Map<String, byte[]> libs = libs(1);
-        Path jar = jar(tmp.resolve("ort.jar"), libs);
-        Path root = tmp.resolve("cache");
-        Path dir = OrtNatives.cached(jar, DIR, root).orElseThrow();
-        assertEquals(root, dir.getParent());
+        Extracted x = Extracted.of(tmp, libs);
+        Path dir = x.dir();
+        assertEquals(x.root(), dir.getParent());
         assertTrue(dir.getFileName().toString().startsWith("linux-x64-"), dir.toString());
         assertEquals(List.of("libonnxruntime.so", "libonnxruntime4j_jni.so", "libonnxruntime_providers_shared.so"), names(dir));
         for (Map.Entry<String, byte[]> e : libs.entrySet()) {
             assertArrayEquals(e.getValue(), Files.readAllBytes(dir.resolve(e.getKey())), e.getKey());
         }
-        assertEquals(List.of(dir.getFileName().toString()), names(root), "no extraction folder left behind");
+        assertEquals(List.of(dir.getFileName().toString()), names(x.root()), "no extraction folder left behind");
 
         FileTime old = FileTime.fromMillis(1_000_000_000L);
         Files.setLastModifiedTime(dir.resolve("libonnxruntime.so"), old);
-        assertEquals(Optional.of(dir), OrtNatives.cached(jar, DIR, root));
+        assertEquals(Optional.of(dir), OrtNatives.cached(x.jar(), DIR, x.root()));
         assertEquals(old, Files.getLastModifiedTime(dir.resolve("libonnxruntime.so")), "a complete copy is used as it is");
     }
 
     @Test
     void aCopyCutShortIsReplaced(@TempDir Path tmp) throws IOException {
         Map<String, byte[]> libs = libs(2);
-        Path jar = jar(tmp.resolve("ort.jar"), libs);
-        Path root = tmp.resolve("cache");
-        Path dir = OrtNatives.cached(jar, DIR, root).orElseThrow();
+        Path dir = Extracted.of(tmp, libs).dir();
         Files.write(dir.resolve("libonnxruntime.so"), new byte[10]);    // a disk that filled up mid-copy, say
         Files.delete(dir.resolve("libonnxruntime4j_jni.so"));
-        assertEquals(Optional.of(dir), OrtNatives.cached(jar, DIR, root));
+        assertEquals(Optional.of(dir), OrtNatives.cached(tmp.resolve("ort.jar"), DIR, tmp.resolve("cache")));
         assertArrayEquals(libs.get("libonnxruntime.so"), Files.readAllBytes(dir.resolve("libonnxruntime.so")));
         assertArrayEquals(libs.get("libonnxruntime4j_jni.so"), Files.readAllBytes(dir.resolve("libonnxruntime4j_jni.so")));
-        assertEquals(1, names(root).size());
+        assertEquals(1, names(tmp.resolve("cache")).size());
     }
 
     @Test
