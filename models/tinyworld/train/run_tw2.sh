@@ -20,7 +20,7 @@ if [ "$line" != tinyworld2 ]; then
 fi
 if [ "$line" = tinyworld2_x16 ]; then
   export TINYWORLD_PACK="${TINYWORLD_PACK:-$here/train/latent16}"
-  flags+=(--detail-weight 0.1 --phase-p 0.5)      # --phase-p since session 15 (the card's phase trial)
+  flags+=(--detail-weight 0.1 --phase-p 0.5 --subject-free-p 0.5)   # both since session 15 (the card's two trials)
 fi
 venv="$("$root/tools/setup-python.sh")"
 cd "$here"
