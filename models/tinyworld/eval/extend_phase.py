@@ -24,7 +24,7 @@ from eval.time_direction import DIRECTIONAL
 from train.latent import PatchEncoder
 from train.sample import Text, decode, sample
 from train.train_decoder2 import load_decoder, load_denoiser
-from world.render import H, W, render
+from world.render import FRAMES, H, W, render
 
 AXIS = {"slide_right": (0, 1), "roll_right": (0, 1), "slide_left": (0, -1), "roll_left": (0, -1),
         "slide_up": (1, -1), "float_up": (1, -1), "slide_down": (1, 1), "fall": (1, 1)}
@@ -33,10 +33,10 @@ AXIS = {"slide_right": (0, 1), "roll_right": (0, 1), "slide_left": (0, -1), "rol
 def track(det, spec):
     """Per frame (x, y) of the spec's subject, or None where it is not found."""
     if not det["objects"]:
-        return [None] * 16
+        return [None] * FRAMES
     o = _pick(det, spec)
     if o["colour"] != spec["colour"]:
-        return [None] * 16
+        return [None] * FRAMES
     return [None if f is None else (f["x"], f["y"]) for f in o["frames"]]
 
 
@@ -81,16 +81,16 @@ def main():
             ax, sign = AXIS[spec["motion"]]
             tg = track(detect(clip), spec)
             tr = [(x, y) for x, y in zip(meta["objects"][0]["x"], meta["objects"][0]["y"])]
-            gone = sum(not inside(tr[f]) for f in range(k, 16)) > 2        # the rendered subject leaves the frame
-            kept.append(gone or sum(tg[f] is not None for f in range(k, 16)) >= 10)
+            gone = sum(not inside(tr[f]) for f in range(k, FRAMES)) > 2        # the rendered subject leaves the frame
+            kept.append(gone or sum(tg[f] is not None for f in range(k, FRAMES)) >= 10)
             if tg[k - 1] is not None and tg[k] is not None and inside(tr[k - 1]) and inside(tr[k]):
                 seam_g.append(sign * (tg[k][ax] - tg[k - 1][ax]))
                 seam_r.append(sign * (tr[k][ax] - tr[k - 1][ax]))
-            both = [f for f in range(k, 16) if tg[f] is not None and inside(tr[f])]
+            both = [f for f in range(k, FRAMES) if tg[f] is not None and inside(tr[f])]
             if both:
                 err.append(np.mean([np.hypot(tg[f][0] - tr[f][0], tg[f][1] - tr[f][1]) for f in both]))
             if spec["motion"] != "fall":
-                seen = [f for f in range(k - 1, 16) if tg[f] is not None]
+                seen = [f for f in range(k - 1, FRAMES) if tg[f] is not None]
                 if len(seen) >= 4 and inside(tr[seen[-1]]):
                     judged += 1
                     cont.append(sign * (tg[seen[-1]][ax] - tg[seen[0]][ax]) >= a.min_px)

@@ -38,10 +38,13 @@ public final class StudioApp extends Application {
         window = build(o, stage);
     }
 
+    /** The sizes of assets/icons/kinora-N.png (tools/make_assets.py draws them). */
+    static final int[] ICON_SIZES = {16, 24, 32, 48, 64, 128, 256};
+
     /** The app icon at every size a desktop may ask for (assets/icons, carried in the jar); none if the jar lacks them. */
     static List<Image> appIcons() {
         List<Image> icons = new ArrayList<>();
-        for (int n : new int[] {16, 24, 32, 48, 64, 128, 256}) {
+        for (int n : ICON_SIZES) {
             java.net.URL u = StudioApp.class.getResource("icons/kinora-" + n + ".png");
             if (u != null) {
                 icons.add(new Image(u.toExternalForm()));

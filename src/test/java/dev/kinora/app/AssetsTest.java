@@ -43,7 +43,7 @@ class AssetsTest {
 
     @Test
     void theJarCarriesTheIconAtEverySize() throws Exception {
-        for (int n : new int[] {16, 24, 32, 48, 64, 128, 256}) {
+        for (int n : StudioApp.ICON_SIZES) {
             try (InputStream in = StudioApp.class.getResourceAsStream("icons/kinora-" + n + ".png")) {
                 assertNotNull(in, "icons/kinora-" + n + ".png in the jar (pom: assets/icons)");
                 BufferedImage img = ImageIO.read(in);

@@ -64,7 +64,6 @@ final class OrtNatives {
             if (!(c instanceof JarURLConnection jar)) {
                 return;
             }
-            c.setUseCaches(false);
             Path jarFile = Path.of(jar.getJarFileURL().toURI());
             cached(jarFile, dir, cacheRoot()).ifPresent(p -> {
                 System.setProperty(NATIVE_PATH, p.toString());
