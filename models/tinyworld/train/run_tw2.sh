@@ -18,9 +18,14 @@ flags=()
 if [ "$line" != tinyworld2 ]; then
   flags=(--lr 3e-4 --obj-weight 0 --mask-p 0.25 0.25 0.25 0.10 0.15 --occlude-x 2 --high-t 0.25 0.9)
 fi
+if [ "$line" = tinyworld2_x16 ] || [ "$line" = tinyworld2_xt ]; then
+  # clips that start part-way through their motion, captions without their subject: the card's two session-15
+  # trials (on x16); the xt line trains with them too since session 16
+  flags+=(--phase-p 0.5 --subject-free-p 0.5)
+fi
 if [ "$line" = tinyworld2_x16 ]; then
   export TINYWORLD_PACK="${TINYWORLD_PACK:-$here/train/latent16}"
-  flags+=(--detail-weight 0.1 --phase-p 0.5 --subject-free-p 0.5)   # both since session 15 (the card's two trials)
+  flags+=(--detail-weight 0.1)
 fi
 venv="$("$root/tools/setup-python.sh")"
 cd "$here"
