@@ -19,17 +19,17 @@ from eval import prompts as P
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def run_batch(kinora, jobs, out):
-    """Writes <out>/jobs.jsonl, runs `kinora batch` on it (stderr to <out>/batch.log), keeps its per-job result
-    lines in <out>/batch_results.jsonl."""
+def run_batch(kinora, jobs, out, model=""):
+    """Writes <out>/jobs.jsonl, runs `kinora batch` on it (with `--model` when given: a pack folder or id; stderr to
+    <out>/batch.log), keeps its per-job result lines in <out>/batch_results.jsonl."""
     jp = os.path.join(out, "jobs.jsonl")
     with open(jp, "w") as f:
         for j in jobs:
             f.write(json.dumps(j) + "\n")
     t0 = time.time()
     with open(os.path.join(out, "batch.log"), "w") as log:
-        r = subprocess.run(shlex.split(kinora) + ["batch", "--threads", "2", "--jobs", jp], stdout=subprocess.PIPE,
-                           stderr=log, text=True)
+        r = subprocess.run(shlex.split(kinora) + ["batch", "--threads", "2", "--jobs", jp] + (["--model", model] if model else []),
+                           stdout=subprocess.PIPE, stderr=log, text=True)
     open(os.path.join(out, "batch_results.jsonl"), "w").write(r.stdout)
     print(f"batch: {len(jobs)} jobs in {time.time() - t0:.0f} s, rc {r.returncode}", flush=True)
 
@@ -105,6 +105,8 @@ def main():
     ap.add_argument("--kinora", default=os.environ.get("KINORA", "./kinora"),
                     help="the kinora command, e.g. ./kinora or 'java -Dkinora.models=DIR -jar target/kinora.jar'")
     ap.add_argument("--out", default=os.path.join(HERE, "out"))
+    ap.add_argument("--model", default="",
+                    help="a candidate pack folder to judge instead of the shipped pack; its grids go to <out>/grids, not eval/grids")
     ap.add_argument("--steps", type=int, default=16)
     ap.add_argument("--guidance", type=float, default=0,
                     help="one guidance for every job (0, the default: each job runs at the pack's own default for it)")
@@ -161,7 +163,7 @@ def main():
     results = []
     rpath = os.path.join(out, "batch_results.jsonl")
     if not a.no_generate:
-        run_batch(a.kinora, jobs, out)
+        run_batch(a.kinora, jobs, out, a.model)
     if os.path.exists(rpath):
         for line in open(rpath):
             line = line.strip()
@@ -243,7 +245,7 @@ def main():
     res["sweep"] = sw
     json.dump(res, open(os.path.join(out, "results.json"), "w"), indent=1)
     # ---- grids
-    gdir = os.path.join(HERE, "grids")
+    gdir = os.path.join(out, "grids") if a.model else os.path.join(HERE, "grids")
     os.makedirs(gdir, exist_ok=True)
     sel = [i for i, p in enumerate(gen) if p["set"] == "heldout_combo"][::3][:8]
     grid([load_frames(f"{out}/gen/{i:03d}") for i in sel]).save(os.path.join(gdir, "generate_heldout.png"))

@@ -92,13 +92,14 @@ class OrtNativesTest {
     @Test
     void aCopyCutShortIsReplaced(@TempDir Path tmp) throws IOException {
         Map<String, byte[]> libs = libs(2);
-        Path dir = Extracted.of(tmp, libs).dir();
+        Extracted x = Extracted.of(tmp, libs);
+        Path dir = x.dir();
         Files.write(dir.resolve("libonnxruntime.so"), new byte[10]);    // a disk that filled up mid-copy, say
         Files.delete(dir.resolve("libonnxruntime4j_jni.so"));
-        assertEquals(Optional.of(dir), OrtNatives.cached(tmp.resolve("ort.jar"), DIR, tmp.resolve("cache")));
+        assertEquals(Optional.of(dir), OrtNatives.cached(x.jar(), DIR, x.root()));
         assertArrayEquals(libs.get("libonnxruntime.so"), Files.readAllBytes(dir.resolve("libonnxruntime.so")));
         assertArrayEquals(libs.get("libonnxruntime4j_jni.so"), Files.readAllBytes(dir.resolve("libonnxruntime4j_jni.so")));
-        assertEquals(1, names(tmp.resolve("cache")).size());
+        assertEquals(1, names(x.root()).size());
     }
 
     @Test
