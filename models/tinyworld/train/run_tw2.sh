@@ -18,10 +18,13 @@ flags=()
 if [ "$line" != tinyworld2 ]; then
   flags=(--lr 3e-4 --obj-weight 0 --mask-p 0.25 0.25 0.25 0.10 0.15 --occlude-x 2 --high-t 0.25 0.9)
 fi
-if [ "$line" = tinyworld2_x16 ] || [ "$line" = tinyworld2_xt ]; then
-  # clips that start part-way through their motion, captions without their subject: the card's two session-15
-  # trials (on x16); the xt line trains with them too since session 16
+if [ "$line" = tinyworld2_x16 ]; then
+  # clips that start part-way through their motion, captions without their subject: the card's two session-15 trials
   flags+=(--phase-p 0.5 --subject-free-p 0.5)
+elif [ "$line" = tinyworld2_xt ]; then
+  # the clips that start part-way only: session 18's equal-step arms found that the subject-free captions cost the
+  # xt line 7 points of shape and of permanence on the torch probe, the phased clips nothing (the card, "Session 18")
+  flags+=(--phase-p 0.5)
 fi
 if [ "$line" = tinyworld2_x16 ]; then
   export TINYWORLD_PACK="${TINYWORLD_PACK:-$here/train/latent16}"
