@@ -23,7 +23,8 @@ if [ "$line" = tinyworld2_x16 ]; then
   flags+=(--phase-p 0.5 --subject-free-p 0.5)
 elif [ "$line" = tinyworld2_xt ]; then
   # the clips that start part-way only: session 18's equal-step arms found that the subject-free captions cost the
-  # xt line 7 points of shape and of permanence on the torch probe, the phased clips nothing (the card, "Session 18")
+  # xt line 6-7 points of shape and 7 of permanence on the torch probe, the phased clips nothing measurable
+  # (the card, "Session 18")
   flags+=(--phase-p 0.5)
 fi
 if [ "$line" = tinyworld2_x16 ]; then
