@@ -20,16 +20,13 @@ if [ "$line" != tinyworld2 ]; then
 fi
 if [ "$line" = tinyworld2_x16 ]; then
   # clips that start part-way through their motion, captions without their subject: the card's two session-15 trials
-  flags+=(--phase-p 0.5 --subject-free-p 0.5)
+  export TINYWORLD_PACK="${TINYWORLD_PACK:-$here/train/latent16}"
+  flags+=(--phase-p 0.5 --subject-free-p 0.5 --detail-weight 0.1)
 elif [ "$line" = tinyworld2_xt ]; then
   # the clips that start part-way only: session 18's equal-step arms found that the subject-free captions cost the
   # xt line 6-7 points of shape and 7 of permanence on the torch probe, the phased clips nothing measurable
   # (the card, "Session 18")
   flags+=(--phase-p 0.5)
-fi
-if [ "$line" = tinyworld2_x16 ]; then
-  export TINYWORLD_PACK="${TINYWORLD_PACK:-$here/train/latent16}"
-  flags+=(--detail-weight 0.1)
 fi
 venv="$("$root/tools/setup-python.sh")"
 cd "$here"
