@@ -15,7 +15,7 @@ import queue
 
 import numpy as np
 
-from world.render import FRAMES, render
+from world.render import FRAMES, H, W, render
 
 MASK_MODES = ["none", "first", "first_k", "last_k", "first_last"]
 # "first" (animate a still, continue a shot) is the product's most common conditioning: weighted up from 1.0
@@ -68,6 +68,31 @@ def item_weights(items, occlude_x, star_x=1.0):
     return w / w.sum()
 
 
+def subject_seen(meta, known, pan=0, pan_speed=None):
+    """True when some known frame shows every object whole: inside the frame and clear of the occluder. A caption
+    without its subject asks the model to take colour and shape from the known frames; where those frames hide the
+    subject (behind the pillar, off the edge after a phased start), nothing says what it is. Session 18 found that
+    giving half of the frame-conditioned clips such captions cost the xt line 6-7 points of shape; this is the
+    narrower variant (--subject-free-seen). `pan_speed` as world/render.py render's (default 0.6 * pan)."""
+    ps = 0.6 * pan if pan_speed is None else pan_speed
+    occ = meta.get("occluder")
+    for f in np.flatnonzero(known):
+        ok = True
+        for o in meta["objects"]:
+            x, y, r = o["x"][f], o["y"][f], o["r"][f]
+            if not (r <= x <= W - r and r <= y <= H - r):
+                ok = False
+                break
+            if occ is not None:
+                x0, x1 = occ[0] - ps * f, occ[1] - ps * f
+                if x + r > x0 and x - r < x1:
+                    ok = False
+                    break
+        if ok:
+            return True
+    return False
+
+
 def make_batch(items, emb, encoder, seed, step, b, p_drop, mix=None, tokens=None):
     """The batch for `step`: latents [B,8,F,16,16], text [B,384], mask [B,F], object cells [B,F,16,16].
     `mix` ({"mask_p": [...], "item_p": array or None, optional "p_backdrop"}) changes the data mix from a session on; without it
@@ -84,7 +109,7 @@ def make_batch(items, emb, encoder, seed, step, b, p_drop, mix=None, tokens=None
         # its own stream: the captions, masks, backdrops and render seeds stay those of the same step without it
         rp = np.random.RandomState((seed * 7_000_003 + step * 13 + 5) % (2 ** 32))
         phases = np.where(rp.rand(b) < phase_p, rp.uniform(0.0, PHASE_MAX, b), 0.0)
-    zs, objs = [], []
+    zs, objs, metas = [], [], []
     for j, (i, k, bd) in enumerate(zip(idx, modes, backdrop)):
         spec = items[i]["spec"]
         if bd and MASK_MODES[k] != "none":
@@ -94,10 +119,12 @@ def make_batch(items, emb, encoder, seed, step, b, p_drop, mix=None, tokens=None
         clip, meta = render(spec, r.randint(1 << 30))
         zs.append(encoder(clip))                                   # [F,8,16,16]
         objs.append(object_cells(meta))
+        metas.append(meta)
     z = np.stack(zs).transpose(0, 2, 1, 3, 4)                      # [B,8,F,16,16]
     y = emb[idx].copy()
     drop = r.rand(b) < p_drop
     y[drop] = 0.0
+    m = np.stack([make_mask(MASK_MODES[k], r) for k in modes])   # r's last draws: the caption swap below uses its own stream
     sf = mix.get("subject_free") if mix else None
     sf_rows = {}                                    # clip -> row of the subject-free caption set it is given instead
     if sf:
@@ -107,15 +134,16 @@ def make_batch(items, emb, encoder, seed, step, b, p_drop, mix=None, tokens=None
             if not use[j] or drop[j] or MASK_MODES[k] == "none":
                 continue
             spec = items[i]["spec"]
-            m = spec["motion"]
-            cands = sf["by"].get(("any", m), []) + sf["by"].get(("shp", m, spec["shape"]), [])
+            if sf.get("seen") and not subject_seen(metas[j], m[j], spec.get("pan", 0)):
+                continue
+            mo = spec["motion"]
+            cands = sf["by"].get(("any", mo), []) + sf["by"].get(("shp", mo, spec["shape"]), [])
             if not backdrop[j]:                     # a random backdrop is no scene the caption could name
-                cands = cands + sf["by"].get(("bg", m, spec["background"]), [])
+                cands = cands + sf["by"].get(("bg", mo, spec["background"]), [])
             if cands:
                 sf_rows[j] = cands[int(pick[j] * len(cands))]
         for j, row in sf_rows.items():
             y[j] = sf["emb"][row]
-    m = np.stack([make_mask(MASK_MODES[k], r) for k in modes])
     out = {"step": step, "z": z.astype(np.float16), "y": y, "mask": m, "obj": np.stack(objs).astype(np.uint8)}
     if tokens is not None:
         out["yt"], out["ym"] = token_rows(*tokens, idx, drop)
@@ -162,7 +190,7 @@ def token_rows(states, lens, rows, drop=None):
 
 
 def _worker(q, captions, emb_path, seed, start, every, b, p_drop, mask_p, occlude_x, tokens_path=None, star_x=1.0, p_backdrop=None,
-            phase_p=0.0, subject_free_p=0.0):
+            phase_p=0.0, subject_free_p=0.0, subject_free_seen=False):
     import os
     import signal
     # A Ctrl+C or kill -TERM aimed at the run must reach the trainer (which checkpoints), not kill the
@@ -182,7 +210,8 @@ def _worker(q, captions, emb_path, seed, start, every, b, p_drop, mask_p, occlud
     if phase_p:
         mix["phase_p"] = phase_p
     if subject_free_p:
-        mix["subject_free"] = dict(load_subject_free(os.path.dirname(captions), tokens=bool(tokens_path)), p=subject_free_p)
+        mix["subject_free"] = dict(load_subject_free(os.path.dirname(captions), tokens=bool(tokens_path)), p=subject_free_p,
+                                  seen=subject_free_seen)
     tokens = None
     if tokens_path:
         tokens = load_tokens(tokens_path)
@@ -199,13 +228,13 @@ class Prefetcher:
     many workers there are (one on a 2-core machine, a dozen beside a GPU)."""
 
     def __init__(self, captions, emb_path, seed, start, b, p_drop=0.1, ahead=6, mask_p=None, occlude_x=1.0, workers=1,
-                 tokens_path=None, star_x=1.0, p_backdrop=None, phase_p=0.0, subject_free_p=0.0):
+                 tokens_path=None, star_x=1.0, p_backdrop=None, phase_p=0.0, subject_free_p=0.0, subject_free_seen=False):
         ctx = mp.get_context("fork")
         self.qs, self.ps = [], []
         for i in range(workers):
             q = ctx.Queue(max(2, ahead // workers))
             p = ctx.Process(target=_worker, args=(q, captions, emb_path, seed, start + i, workers, b, p_drop, mask_p, occlude_x, tokens_path,
-                                                     star_x, p_backdrop, phase_p, subject_free_p),
+                                                     star_x, p_backdrop, phase_p, subject_free_p, subject_free_seen),
                             daemon=True)
             p.start()
             self.qs.append(q)

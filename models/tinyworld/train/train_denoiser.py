@@ -215,6 +215,8 @@ def main():
                     help="share of frame-conditioned clips captioned without their subject ('the box rolls left', "
                          "'it falls at the beach': world/captions.py subject_free_captions, embedded beside the captions), "
                          "so the frames must give colour and shape; its own random stream, as --phase-p's")
+    ap.add_argument("--subject-free-seen", action="store_true",
+                    help="--subject-free-p only where a known frame shows the subject whole (train/data2.py subject_seen)")
     ap.add_argument("--init", default="", help="compact or full checkpoint to start from when <out> has none")
     ap.add_argument("--workers", type=int, default=1, help="render processes (1 on 2 cores; a dozen beside a GPU)")
     ap.add_argument("--amp", choices=["none", "bf16"], default="none", help="bf16 autocast (a GPU; this CPU is 4-5x slower with it)")
@@ -271,6 +273,8 @@ def main():
         session["phase_p"] = a.phase_p
     if a.subject_free_p:
         session["subject_free_p"] = a.subject_free_p
+        if a.subject_free_seen:
+            session["subject_free_seen"] = True
     sessions.append(session)
     print(f"# config {json.dumps(cfg)}\n# session {json.dumps(session)}", flush=True)
     json.dump(cfg, open(os.path.join(a.out, "config.json"), "w"), indent=1)
@@ -284,7 +288,7 @@ def main():
         signal.signal(sig, lambda n, f: stop.update(why=signal.Signals(n).name))
     data = Prefetcher(a.captions, a.emb, a.seed, step, a.batch, mask_p=a.mask_p, occlude_x=a.occlude_x, workers=a.workers,
                       tokens_path=tokens_path, star_x=a.star_x, p_backdrop=a.p_backdrop, phase_p=a.phase_p,
-                      subject_free_p=a.subject_free_p)
+                      subject_free_p=a.subject_free_p, subject_free_seen=a.subject_free_seen)
     model.to(dev)
     ema.to(dev)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=0.01, betas=(0.9, 0.99),
