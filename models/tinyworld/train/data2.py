@@ -8,6 +8,7 @@ The loss weight map marks latent cells within RADIUS_PAD px of an object (the re
 object's track): subjects cover a few percent of the cells, so with a flat MSE they were a few percent
 of 1.0's loss and the model learned the backdrops, not the subjects.
 """
+import collections
 import json
 import multiprocessing as mp
 import os
@@ -68,29 +69,21 @@ def item_weights(items, occlude_x, star_x=1.0):
     return w / w.sum()
 
 
-def subject_seen(meta, known, pan=0, pan_speed=None):
+def subject_seen(meta, known, pan=0):
     """True when some known frame shows every object whole: inside the frame and clear of the occluder. A caption
     without its subject asks the model to take colour and shape from the known frames; where those frames hide the
     subject (behind the pillar, off the edge after a phased start), nothing says what it is. Session 18 found that
     giving half of the frame-conditioned clips such captions cost the xt line 6-7 points of shape; this is the
-    narrower variant (--subject-free-seen). `pan_speed` as world/render.py render's (default 0.6 * pan)."""
-    ps = 0.6 * pan if pan_speed is None else pan_speed
+    narrower variant (--subject-free-seen). The tracks in `meta` are on screen already; the occluder is in the
+    scene, which world/render.py render pans by 0.6 * pan px a frame."""
     occ = meta.get("occluder")
-    for f in np.flatnonzero(known):
-        ok = True
-        for o in meta["objects"]:
-            x, y, r = o["x"][f], o["y"][f], o["r"][f]
-            if not (r <= x <= W - r and r <= y <= H - r):
-                ok = False
-                break
-            if occ is not None:
-                x0, x1 = occ[0] - ps * f, occ[1] - ps * f
-                if x + r > x0 and x - r < x1:
-                    ok = False
-                    break
-        if ok:
-            return True
-    return False
+
+    def whole(o, f):
+        x, y, r = o["x"][f], o["y"][f], o["r"][f]
+        inside = r <= x <= W - r and r <= y <= H - r
+        return inside and (occ is None or x + r <= occ[0] - 0.6 * pan * f or x - r >= occ[1] - 0.6 * pan * f)
+
+    return any(all(whole(o, f) for o in meta["objects"]) for f in np.flatnonzero(known))
 
 
 def make_batch(items, emb, encoder, seed, step, b, p_drop, mix=None, tokens=None):
@@ -259,3 +252,28 @@ class Prefetcher:
             p.kill()
         for p in self.ps:
             p.join(5)
+
+
+def seen_table(n=600, seed=0, phase_p=0.5):
+    """How many frame-conditioned clips subject_seen turns away, by motion, with the line's masks and phased clips:
+    the card's figures for --subject-free-seen.  python -m train.data2 [N]"""
+    items = [json.loads(line) for line in open(os.path.join(os.path.dirname(__file__), "data", "captions.jsonl"))]
+    r = np.random.RandomState(seed)
+    total, away = collections.Counter(), collections.Counter()
+    for _ in range(n):
+        spec = dict(items[r.randint(len(items))]["spec"])
+        k = r.choice(len(MASK_MODES), p=MASK_P)
+        if MASK_MODES[k] == "none":
+            continue
+        if r.rand() < phase_p:
+            spec["phase"] = float(r.uniform(0, PHASE_MAX))
+        _, meta = render(spec, r.randint(1 << 30))
+        total[spec["motion"]] += 1
+        away[spec["motion"]] += not subject_seen(meta, make_mask(MASK_MODES[k], r), spec.get("pan", 0))
+    return {m: (away[m], total[m]) for m in sorted(total)}
+
+
+if __name__ == "__main__":
+    import sys
+    for motion, (a, t) in seen_table(int(sys.argv[1]) if len(sys.argv) > 1 else 600).items():
+        print(f"{motion:12s} {a:3d} of {t:3d} turned away")
