@@ -108,6 +108,8 @@ def main():
     ap.add_argument("--guidance-frames", type=float, default=0,
                     help="default guidance of the frame-conditioned jobs (animate, extend, interpolate; a loop may start from text; pack.json "
                          "defaults.guidanceByMode; 0: keep); eval/select_guidance.py chooses both")
+    ap.add_argument("--guidance-interval", type=float, nargs=2, default=None, metavar=("FROM", "TO"),
+                    help="flow times at which guidance applies (pack.json defaults.guidanceInterval); 0 1 removes it; absent: keep")
     ap.add_argument("--description", default="")
     a = ap.parse_args()
     torch.set_num_threads(1)
@@ -183,6 +185,11 @@ def main():
         pack["defaults"]["guidance"] = a.guidance
     if a.guidance_frames:
         pack["defaults"]["guidanceByMode"] = {m: a.guidance_frames for m in ("animate", "extend", "interpolate")}
+    if a.guidance_interval is not None:
+        if list(a.guidance_interval) == [0.0, 1.0]:
+            pack["defaults"].pop("guidanceInterval", None)
+        else:
+            pack["defaults"]["guidanceInterval"] = list(a.guidance_interval)
     tmp = pack_path + ".tmp"
     json.dump(pack, open(tmp, "w"), indent=2)
     os.replace(tmp, pack_path)

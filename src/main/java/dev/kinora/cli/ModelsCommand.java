@@ -113,12 +113,14 @@ final class ModelsCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
 
-        /** "2.5", or "2.5 (animate 2.0, extend 2.0)" when the pack names a job's own default. */
+        /** "2.5", or "2.5 (animate 2.0, extend 2.0)" when the pack names a job's own default, then its interval if it has one. */
         private static String guidance(ModelPack.SamplingDefaults d) {
             String own = d.guidanceByMode().entrySet().stream().sorted(Map.Entry.comparingByKey())
                     .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey().id(), e.getValue()))
                     .collect(Collectors.joining(", "));
-            return String.format(Locale.ROOT, "%.1f", d.guidance()) + (own.isEmpty() ? "" : " (" + own + ")");
+            String interval = d.guidanceInterval().always() ? ""
+                    : String.format(Locale.ROOT, " at flow times %.2f-%.2f", d.guidanceInterval().from(), d.guidanceInterval().to());
+            return String.format(Locale.ROOT, "%.1f", d.guidance()) + (own.isEmpty() ? "" : " (" + own + ")") + interval;
         }
 
         /** The default job's estimate, and what this machine has; a pack whose graphs cannot be read says so and no more. */

@@ -73,9 +73,11 @@ public record ModelPack(
      */
     public record SamplingDefaults(String scheduler, int steps, float guidance, float shift, float timestepScale,
                                    int numTrainTimesteps, int contextFrames, float betaStart, float betaEnd,
-                                   String betaSchedule, boolean pipelineSigmas, Map<Mode, Float> guidanceByMode) {
+                                   String betaSchedule, boolean pipelineSigmas, Map<Mode, Float> guidanceByMode,
+                                   GuidanceInterval guidanceInterval) {
         public SamplingDefaults {
             guidanceByMode = Map.copyOf(guidanceByMode);
+            guidanceInterval = guidanceInterval == null ? GuidanceInterval.ALWAYS : guidanceInterval;
         }
 
         /**
@@ -85,6 +87,37 @@ public record ModelPack(
          */
         public float guidance(Mode mode) {
             return guidanceByMode.getOrDefault(mode, guidance);
+        }
+    }
+
+    /**
+     * The noise levels at which classifier-free guidance applies ({@code defaults.guidanceInterval}); the other model
+     * calls run the conditional branch alone, one batch row instead of two. Levels are flow times: 1 is pure noise, 0
+     * clean; a VP/VE sampler's sigma maps to sigma / (1 + sigma), the flow time of the same signal-to-noise ratio.
+     * Guidance decides what a clip shows early, at high noise, and mostly sharpens and saturates late (Kynkäänniemi et
+     * al. 2024, "Applying guidance in a limited interval"), so a pack can guide hard where it helps and not elsewhere.
+     */
+    public record GuidanceInterval(float from, float to) {
+        public static final GuidanceInterval ALWAYS = new GuidanceInterval(0f, 1f);
+
+        public GuidanceInterval {
+            if (!(from >= 0f && to <= 1f && from < to)) {
+                throw new IllegalArgumentException("a guidance interval is two flow times 0 <= from < to <= 1, got [" + from + ", " + to + "]");
+            }
+        }
+
+        /** Whether a model call at this flow time is guided; the ends belong to the interval. */
+        public boolean contains(float flowTime) {
+            return flowTime >= from && flowTime <= to;
+        }
+
+        public boolean always() {
+            return from == 0f && to == 1f;
+        }
+
+        /** The flow time of a sampler's noise level: flow samplers' sigma is that time already. */
+        public static float flowTime(float sigma, boolean flowSigma) {
+            return flowSigma ? sigma : sigma / (1f + sigma);
         }
     }
 

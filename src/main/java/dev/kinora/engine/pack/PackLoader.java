@@ -115,7 +115,8 @@ public final class PackLoader {
                 (float) sched.path("betaEnd").asDouble(0.012),
                 betaSchedule(manifest, sched),
                 sched.path("pipelineSigmas").asBoolean(false),
-                guidanceByMode(manifest, defs.path("guidanceByMode")));
+                guidanceByMode(manifest, defs.path("guidanceByMode")),
+                guidanceInterval(manifest, defs.path("guidanceInterval")));
         JsonNode text = root.path("text");
         ModelPack.TextConfig textConfig = new ModelPack.TextConfig(
                 text.path("maxTokens").asInt(64), text.path("pooling").asText("mean-normalized"), text.path("dim").asInt(384));
@@ -393,6 +394,21 @@ public final class PackLoader {
             out.put(mode, (float) g);
         }
         return out;
+    }
+
+    /** {@code defaults.guidanceInterval}: [from, to] in flow time (1 = noise), where guidance applies; absent: everywhere. */
+    private static ModelPack.GuidanceInterval guidanceInterval(Path manifest, JsonNode node) throws PackException {
+        if (node.isMissingNode() || node.isNull()) {
+            return ModelPack.GuidanceInterval.ALWAYS;
+        }
+        if (!node.isArray() || node.size() != 2 || !node.get(0).isNumber() || !node.get(1).isNumber()) {
+            throw new PackException(manifest + ": defaults.guidanceInterval must be two flow times [from, to], e.g. [0.5, 1.0], got " + node);
+        }
+        try {
+            return new ModelPack.GuidanceInterval((float) node.get(0).asDouble(), (float) node.get(1).asDouble());
+        } catch (IllegalArgumentException e) {
+            throw new PackException(manifest + ": defaults.guidanceInterval: " + e.getMessage());
+        }
     }
 
     private static String betaSchedule(Path manifest, JsonNode sched) throws PackException {

@@ -279,7 +279,16 @@ final class AnimateDiffFamily implements FamilyAdapter {
                 sched.setTimesteps(steps);
                 float[] ts = sched.timesteps();
                 int chunk = Math.min(spec.chunkFrames(), frames);
-                total = (guided ? 2 : 1) + ts.length * (guided ? 2 : 1) + (frames + chunk - 1) / chunk;
+                float[] sigmas = sched.sigmas();
+                ModelPack.GuidanceInterval interval = pack.defaults().guidanceInterval();
+                boolean[] guidedCall = new boolean[ts.length];
+                int calls = 0;
+                for (int i = 0; i < ts.length; i++) {
+                    // diffusers guides every step: a pack's interval is its own choice, the default keeps that
+                    guidedCall[i] = guided && interval.contains(ModelPack.GuidanceInterval.flowTime(sigmas[i], schedule.flow()));
+                    calls += guidedCall[i] ? 2 : 1;
+                }
+                total = (guided ? 2 : 1) + calls + (frames + chunk - 1) / chunk;
                 report(Stage.ENCODING_TEXT);
 
                 TokenTextEncoder.TokenStates cond = text(r.prompt());
@@ -302,7 +311,7 @@ final class AnimateDiffFamily implements FamilyAdapter {
                     float[] xin = sched.scaleModelInput(x, i);
                     FloatTensor t = FloatTensor.of(new float[] {ts[i]}, 1);
                     float[] eps = unet(i, true, xin, shape, t, cond.states());
-                    if (guided) {
+                    if (guidedCall[i]) {
                         float[] u = unet(i, false, xin, shape, t, uncond.states());
                         for (int j = 0; j < n; j++) {
                             eps[j] = u[j] + guidance * (eps[j] - u[j]);

@@ -49,6 +49,11 @@ final class Schedule {
         return shift;
     }
 
+    /** Whether the sampler's sigmas are flow times (in [0, 1]) rather than VP/VE noise scales. */
+    boolean flow() {
+        return SchedulerKind.byId(id).isFlow();
+    }
+
     /** Where the schedule comes from, for logs: a config file (exact) or Kinora's sampler. */
     String source() {
         return source;

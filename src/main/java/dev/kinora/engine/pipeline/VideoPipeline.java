@@ -212,7 +212,7 @@ public final class VideoPipeline {
                 warnings.add("memory is short: the model's parts were loaded one at a time and previews were off");
             }
             sampler = new WindowSampler(lp.denoiser(), plan.schedule(), scheduleObserver, window, plan.steps(), plan.guidance(),
-                    cond, uncond, c, h, w);
+                    lp.pack().defaults().guidanceInterval(), cond, uncond, c, h, w);
             if (!lp.schedulerNote().isEmpty()) {
                 warnings.add(lp.schedulerNote());
             }

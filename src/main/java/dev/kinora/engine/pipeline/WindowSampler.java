@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtSession;
 import dev.kinora.engine.CancelToken;
 import dev.kinora.engine.model.Denoiser;
 import dev.kinora.engine.model.TextEmbedding;
+import dev.kinora.engine.pack.ModelPack;
 import dev.kinora.engine.pack.PackException;
 import dev.kinora.engine.scheduler.Scheduler;
 import dev.kinora.engine.tensor.FloatTensor;
@@ -46,6 +47,7 @@ final class WindowSampler {
     private final int window;
     private final int steps;
     private final float guidance;
+    private final ModelPack.GuidanceInterval interval;
     private final TextEmbedding textCond;
     private final TextEmbedding textUncond;
     private final int channels;
@@ -53,13 +55,14 @@ final class WindowSampler {
     private final int w;
 
     WindowSampler(Denoiser denoiser, Schedule schedule, ScheduleObserver observer, int window, int steps, float guidance,
-                  TextEmbedding textCond, TextEmbedding textUncond, int channels, int h, int w) {
+                  ModelPack.GuidanceInterval interval, TextEmbedding textCond, TextEmbedding textUncond, int channels, int h, int w) {
         this.denoiser = denoiser;
         this.schedule = schedule;
         this.observer = observer;
         this.window = window;
         this.steps = steps;
         this.guidance = guidance;
+        this.interval = interval;
         this.textCond = textCond;
         this.textUncond = textUncond;
         this.channels = channels;
@@ -106,32 +109,20 @@ final class WindowSampler {
         if (hasKnown) {
             replaceKnown(x, scheduler.addNoise(win.known(), noise, 0), win);
         }
-        boolean guided = guidance != 1f;
-        int batch = guided ? 2 : 1;
-        int dim = textCond.vector().length;
-        FloatTensor text = FloatTensor.of(guided ? Latents.stack(textCond.vector(), textUncond.vector()) : textCond.vector(), batch, dim);
-        FloatTensor tokens = null;
-        FloatTensor tokenMask = null;
-        if (denoiser.takesTokens()) {
-            // rows padded with zeros to the longer prompt; at least one row so an empty prompt still has a shape
-            int t = Math.max(1, Math.max(textCond.tokens(), guided ? textUncond.tokens() : 0));
-            float[] st = new float[batch * t * dim];
-            float[] mk = new float[batch * t];
-            TextEmbedding[] rows = guided ? new TextEmbedding[] {textCond, textUncond} : new TextEmbedding[] {textCond};
-            for (int r = 0; r < rows.length; r++) {
-                System.arraycopy(rows[r].tokenStates(), 0, st, r * t * dim, rows[r].tokens() * dim);
-                java.util.Arrays.fill(mk, r * t, r * t + rows[r].tokens(), 1f);
-            }
-            tokens = FloatTensor.of(st, batch, t, dim);
-            tokenMask = FloatTensor.of(mk, batch, t);
-        }
-        FloatTensor cond = FloatTensor.of(guided ? Latents.stack(win.known(), win.known()) : win.known(), batch, channels, f, h, w);
-        FloatTensor maskT = FloatTensor.of(guided ? Latents.stack(mask, mask) : mask, batch, 1, f, h, w);
+        boolean guidedRun = guidance != 1f;
+        float[] sigmas = scheduler.sigmas();
+        boolean flowSigmas = schedule.flow();
+        // Both batch shapes are built once: a call outside the guidance interval runs the conditional row alone.
+        Inputs pair = guidedRun ? inputs(win, mask, true) : null;
+        Inputs single = guidedRun && interval.always() ? null : inputs(win, mask, false);
 
         for (int call = 0; call < timesteps.length; call++) {
             if (cancel.isCancelled()) {
                 throw new CancelledException();
             }
+            boolean guided = guidedRun && interval.contains(ModelPack.GuidanceInterval.flowTime(sigmas[call], flowSigmas));
+            Inputs io = guided ? pair : single;
+            int batch = guided ? 2 : 1;
             float[] in = scheduler.scaleModelInput(x, call);
             float[] t = guided ? new float[] {timesteps[call], timesteps[call]} : new float[] {timesteps[call]};
             FloatTensor pred;
@@ -139,7 +130,7 @@ final class WindowSampler {
                 cancel.attach(ro);
                 try {
                     pred = denoiser.predict(FloatTensor.of(guided ? Latents.stack(in, in) : in, batch, channels, f, h, w),
-                            t, text, tokens, tokenMask, cond, maskT, ro);
+                            t, io.text(), io.tokens(), io.tokenMask(), io.cond(), io.mask(), ro);
                 } catch (OrtException e) {
                     if (cancel.isCancelled()) {
                         throw new CancelledException();
@@ -174,6 +165,35 @@ final class WindowSampler {
             replaceKnown(x, win.known(), win);
         }
         return x;
+    }
+
+    /** The denoiser's conditioning inputs for one batch shape: the prompt's row, and the negative prompt's when guided. */
+    private record Inputs(FloatTensor text, FloatTensor tokens, FloatTensor tokenMask, FloatTensor cond, FloatTensor mask) {
+    }
+
+    private Inputs inputs(Window win, float[] mask, boolean guided) {
+        int f = win.frames();
+        int batch = guided ? 2 : 1;
+        int dim = textCond.vector().length;
+        FloatTensor text = FloatTensor.of(guided ? Latents.stack(textCond.vector(), textUncond.vector()) : textCond.vector(), batch, dim);
+        FloatTensor tokens = null;
+        FloatTensor tokenMask = null;
+        if (denoiser.takesTokens()) {
+            // rows padded with zeros to the longer prompt; at least one row so an empty prompt still has a shape
+            int t = Math.max(1, Math.max(textCond.tokens(), guided ? textUncond.tokens() : 0));
+            float[] st = new float[batch * t * dim];
+            float[] mk = new float[batch * t];
+            TextEmbedding[] rows = guided ? new TextEmbedding[] {textCond, textUncond} : new TextEmbedding[] {textCond};
+            for (int r = 0; r < rows.length; r++) {
+                System.arraycopy(rows[r].tokenStates(), 0, st, r * t * dim, rows[r].tokens() * dim);
+                java.util.Arrays.fill(mk, r * t, r * t + rows[r].tokens(), 1f);
+            }
+            tokens = FloatTensor.of(st, batch, t, dim);
+            tokenMask = FloatTensor.of(mk, batch, t);
+        }
+        FloatTensor cond = FloatTensor.of(guided ? Latents.stack(win.known(), win.known()) : win.known(), batch, channels, f, h, w);
+        FloatTensor maskT = FloatTensor.of(guided ? Latents.stack(mask, mask) : mask, batch, 1, f, h, w);
+        return new Inputs(text, tokens, tokenMask, cond, maskT);
     }
 
     private void replaceKnown(float[] x, float[] source, Window win) {
