@@ -10,6 +10,8 @@ interval into the engine; the model card records what it said.
   ../../.venv/bin/python -m eval.probe_guidance_interval --ckpt CKPT 3,0,1        # another denoiser
   ../../.venv/bin/python -m eval.probe_guidance_interval --ckpt CKPT --seeds 4 3,0,1   # 4 batched noise draws a prompt instead
   ../../.venv/bin/python -m eval.probe_guidance_interval --decoder DEC_CKPT --seeds 4 3,0,1   # another Decoder 2
+  ../../.venv/bin/python -m eval.probe_guidance_interval --shift 3 --seeds 8 4,0,1 5,0.5,1   # the pack's time shift, as the engine
+      samples (the default, 1, is what the card's probe tables used; the interval is in the sampled flow times either way)
 """
 import collections
 import json
@@ -49,6 +51,11 @@ def main():
         i = args.index("--decoder")
         decoder = args[i + 1]
         del args[i:i + 2]
+    shift = 1.0
+    if "--shift" in args:                    # the pack's flow time shift (pack.json scheduler.shift; the engine samples with it)
+        i = args.index("--shift")
+        shift = float(args[i + 1])
+        del args[i:i + 2]
     seeds = 0
     if "--seeds" in args:                    # K extra noise draws per prompt, batched 16 prompts a call (faster, same for every denoiser)
         i = args.index("--seeds")
@@ -68,14 +75,14 @@ def main():
                 why.append(permanence_why(detect(clip), ps[i]["spec"]))
         if not seeds:
             for i, p in enumerate(ps):
-                z = sample(den, emb[i:i + 1], steps=16, guidance=g, seed=p["seed"], interval=(lo, hi))
+                z = sample(den, emb[i:i + 1], steps=16, guidance=g, shift=shift, seed=p["seed"], interval=(lo, hi))
                 score(i, decode(dec, z)[0])
 
         def report(label):
             r = {k: float(np.mean([s[k] for s in sc])) for k in ("colour", "shape", "motion")}
             r["permanence"] = float(np.mean([w == "ok" for w in why]))
             print(label, json.dumps(r), "mean4 %.3f" % np.mean(list(r.values())), flush=True)
-        for n, (i, clip) in enumerate(batched_draws(den, dec, emb, seeds, steps=16, guidance=g, interval=(lo, hi)), 1):
+        for n, (i, clip) in enumerate(batched_draws(den, dec, emb, seeds, steps=16, guidance=g, shift=shift, interval=(lo, hi)), 1):
             score(i, clip)
             if seeds > 4 and n == 4 * len(ps):
                 # the first four draws are the whole of a --seeds 4 run: comparable with the card's earlier readings

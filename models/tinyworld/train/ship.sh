@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Ships a judged Tiny World 2 candidate as the pack in models/tinyworld, the way 2.7.0 and 2.8.0 were shipped:
+#   models/tinyworld/train/ship.sh VERSION DENOISER_CKPT DECODER_RUN [DESCRIPTION]
+# DENOISER_CKPT: the line's checkpoint to export (its EMA weights); DECODER_RUN: a train_decoder2 --out folder whose
+# ckpt.pt was fine-tuned on that denoiser's predictions. It keeps the previous version's eval/results.json and
+# select_guidance.json as *_PREV.json, chooses both default guidances blind on the validation set, reruns the
+# held-out eval (results.json, eval/grids) at those defaults and the README prompt's tally (its output goes to
+# train/logs/ship_VERSION.log). About 35 minutes on 2 cores.
+# It writes the pack in place: a candidate that the held-out eval does not confirm is undone with `git checkout` of
+# pack.json, denoiser.onnx, vae_decoder.onnx, parity/, eval/grids, eval/results.json, eval/select_guidance.json and
+# train/checkpoints/decoder2.pt (session 21 did so for 2.9.0; the card says why).
+# Left by hand, because each needs reading: docs/engine.md's pack.json excerpt, TestPacks' version comment, the card,
+# tools/studio-screenshots.sh, the probe-curve row.
+set -euo pipefail
+[ $# -ge 3 ] || { sed -n 2,3p "$0" >&2; exit 2; }
+version="$1"; den="$(realpath "$2")"; decrun="$(realpath "$3")"; desc="${4:-}"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"    # models/tinyworld
+root="$(cd "$here/../.." && pwd)"
+py="$("$root/tools/setup-python.sh")/bin/python"
+cd "$here"
+[ -f "$decrun/ckpt.pt" ] || { echo "ship: $decrun/ckpt.pt does not exist" >&2; exit 1; }
+prev="$("$py" -c 'import json; print(json.load(open("pack.json"))["version"])')"
+[ "$prev" != "$version" ] || { echo "ship: the pack is already $version" >&2; exit 1; }
+log="$here/train/logs/ship_$version.log"
+exec > >(tee "$log") 2>&1
+echo "shipping $version (was $prev): denoiser $den, decoder $decrun/ckpt.pt, $(date -u +%FT%TZ)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+cp "$decrun/ckpt.pt" train/checkpoints/decoder2.pt
+cp eval/results.json "eval/results_$prev.json"
+cp eval/select_guidance.json "eval/select_guidance_$prev.json"
+desc_args=()
+[ -n "$desc" ] && desc_args=(--description "$desc")
+"$py" -m train.export2 --ckpt "$den" --version "$version" "${desc_args[@]}"
+"$py" -m train.train_decoder2 --out "$work/dec" --init train/checkpoints/decoder2.pt --export
+
+# the defaults are chosen on the validation prompts and stills, never on the held-out ones the eval reports
+"$py" -m eval.select_guidance --kinora "$root/kinora" --out "$work/gsel" --guidances 2,2.5,3,4,5
+cp "$work/gsel/select_guidance.json" eval/select_guidance.json
+read -r text frames < <("$py" -c 'import json,sys; c=json.load(open(sys.argv[1]))["chosen"]; print(c["text"], c["frames"])' eval/select_guidance.json)
+echo "defaults: text $text, frames $frames"
+"$py" -m train.export2 --ckpt "$den" --version "$version" --guidance "$text" --guidance-frames "$frames"
+
+"$py" -m eval.run_eval --kinora "$root/kinora" --out "$work/eval"
+cp "$work/eval/results.json" eval/results.json
+"$py" -m eval.readme_prompt --kinora "$root/kinora"
+echo "shipped $version; now by hand: docs/engine.md, TestPacks' comment, mvn -B verify, tools/studio-screenshots.sh, the card"
