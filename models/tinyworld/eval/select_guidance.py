@@ -93,6 +93,8 @@ def main():
     ap.add_argument("--n-hand", type=int, default=8, help="animate jobs per guidance on stills drawn outside the renderer")
     ap.add_argument("--steps", type=int, default=16)
     ap.add_argument("--guidances", default="1.5,2,2.5,3,4")
+    ap.add_argument("--model", default="", help="a pack folder to run instead of the installed pack (a candidate, e.g. one with a "
+                                                "defaults.guidanceInterval: the interval is the pack's, the guidances are the request's)")
     a = ap.parse_args()
     out = os.path.abspath(a.out)
     os.makedirs(out, exist_ok=True)
@@ -123,7 +125,7 @@ def main():
                 Image.fromarray(p["still"]).save(src)
             jobs.append({"mode": "animate", "prompt": p["prompt"], "seed": p["seed"], "steps": a.steps, "guidance": g,
                          "frames": FRAMES, "source": src, "out": f"{out}/h{g}/{i:03d}", "format": "png"})
-    run_batch(a.kinora, jobs, out)
+    run_batch(a.kinora, jobs, out, a.model)
     rows = []
     for g in gs:
         sc = []
@@ -176,7 +178,7 @@ def main():
             r[f"mean_{name}"] = float(np.mean([r[k] for k in keys]))
         # ties go to the weaker guidance: the same score for fewer artefacts of strong guidance
         chosen[name] = max(rows, key=lambda r: (round(r[f"mean_{name}"], 6), -r["guidance"]))["guidance"]
-    json.dump({"n": a.n, "n_hand": a.n_hand, "steps": a.steps, "rows": rows, "chosen": chosen},
+    json.dump({"n": a.n, "n_hand": a.n_hand, "steps": a.steps, "model": a.model or "installed", "rows": rows, "chosen": chosen},
               open(os.path.join(out, "select_guidance.json"), "w"), indent=1)
     for r in rows:
         print(json.dumps(r), flush=True)
