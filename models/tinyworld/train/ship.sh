@@ -3,9 +3,9 @@
 #   models/tinyworld/train/ship.sh VERSION DENOISER_CKPT DECODER_RUN [DESCRIPTION]
 # DENOISER_CKPT: the line's checkpoint to export (its EMA weights); DECODER_RUN: a train_decoder2 --out folder whose
 # ckpt.pt was fine-tuned on that denoiser's predictions. It keeps the previous version's eval/results.json and
-# select_guidance.json as *_PREV.json, chooses both default guidances blind on the validation set, reruns the
+# select_guidance.json as results_PREV.json and select_guidance_PREV.json (PREV: the version it replaces), chooses both default guidances blind on the validation set, reruns the
 # held-out eval (results.json, eval/grids) at those defaults and the README prompt's tally (its output goes to
-# train/logs/ship_VERSION.log). About 35 minutes on 2 cores.
+# train/logs/ship_VERSION.log). 10 minutes on 2 cores in session 21 (train/logs/ship_2.9.0_not_shipped.log).
 # It writes the pack in place: a candidate that the held-out eval does not confirm is undone with `git checkout` of
 # pack.json, denoiser.onnx, vae_decoder.onnx, parity/, eval/grids, eval/results.json, eval/select_guidance.json and
 # train/checkpoints/decoder2.pt (session 21 did so for 2.9.0; the card says why).

@@ -115,6 +115,15 @@ public record ModelPack(
             return from == 0f && to == 1f;
         }
 
+        /** Which of a run's model calls are guided: {@code guided} (guidance is not 1) and the call's level inside. */
+        public boolean[] guidedCalls(boolean guided, float[] sigmas, int calls, boolean flowSigmas) {
+            boolean[] out = new boolean[calls];
+            for (int i = 0; i < calls; i++) {
+                out[i] = guided && contains(flowTime(sigmas[i], flowSigmas));
+            }
+            return out;
+        }
+
         /** The flow time of a sampler's noise level: flow samplers' sigma is that time already. */
         public static float flowTime(float sigma, boolean flowSigma) {
             return flowSigma ? sigma : sigma / (1f + sigma);

@@ -279,14 +279,11 @@ final class AnimateDiffFamily implements FamilyAdapter {
                 sched.setTimesteps(steps);
                 float[] ts = sched.timesteps();
                 int chunk = Math.min(spec.chunkFrames(), frames);
-                float[] sigmas = sched.sigmas();
-                ModelPack.GuidanceInterval interval = pack.defaults().guidanceInterval();
-                boolean[] guidedCall = new boolean[ts.length];
+                // diffusers guides every step: a pack's interval is its own choice, the default keeps that
+                boolean[] guidedCall = pack.defaults().guidanceInterval().guidedCalls(guided, sched.sigmas(), ts.length, schedule.flow());
                 int calls = 0;
-                for (int i = 0; i < ts.length; i++) {
-                    // diffusers guides every step: a pack's interval is its own choice, the default keeps that
-                    guidedCall[i] = guided && interval.contains(ModelPack.GuidanceInterval.flowTime(sigmas[i], schedule.flow()));
-                    calls += guidedCall[i] ? 2 : 1;
+                for (boolean g : guidedCall) {
+                    calls += g ? 2 : 1;
                 }
                 total = (guided ? 2 : 1) + calls + (frames + chunk - 1) / chunk;
                 report(Stage.ENCODING_TEXT);

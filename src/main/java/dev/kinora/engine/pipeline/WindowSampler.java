@@ -110,8 +110,7 @@ final class WindowSampler {
             replaceKnown(x, scheduler.addNoise(win.known(), noise, 0), win);
         }
         boolean guidedRun = guidance != 1f;
-        float[] sigmas = scheduler.sigmas();
-        boolean flowSigmas = schedule.flow();
+        boolean[] guidedCall = interval.guidedCalls(guidedRun, scheduler.sigmas(), timesteps.length, schedule.flow());
         // Both batch shapes are built once: a call outside the guidance interval runs the conditional row alone.
         Inputs pair = guidedRun ? inputs(win, mask, true) : null;
         Inputs single = guidedRun && interval.always() ? null : inputs(win, mask, false);
@@ -120,7 +119,7 @@ final class WindowSampler {
             if (cancel.isCancelled()) {
                 throw new CancelledException();
             }
-            boolean guided = guidedRun && interval.contains(ModelPack.GuidanceInterval.flowTime(sigmas[call], flowSigmas));
+            boolean guided = guidedCall[call];
             Inputs io = guided ? pair : single;
             int batch = guided ? 2 : 1;
             float[] in = scheduler.scaleModelInput(x, call);
