@@ -43,6 +43,23 @@ public final class TestPacks {
         return dir;
     }
 
+    /** The tiny pack's {@code defaults} members, as {@link #writeManifest} writes them. */
+    private static final String TINY_DEFAULTS = "\"steps\": 4, \"guidance\": 2.0, \"contextFrames\": 2";
+
+    /**
+     * Adds members to a tiny pack's {@code defaults} object, e.g. {@code "\"guidanceInterval\": [0.5, 1.0]"}: how the
+     * tests give the tiny pack a default the loader must read or refuse.
+     */
+    public static void addDefaults(Path packDir, String members) throws IOException {
+        Path manifest = packDir.resolve("pack.json");
+        String json = Files.readString(manifest);
+        String line = "\"defaults\": {" + TINY_DEFAULTS + "}";
+        if (!json.contains(line)) {
+            throw new IllegalStateException(manifest + " has no tiny-pack defaults line " + line);
+        }
+        Files.writeString(manifest, json.replace(line, "\"defaults\": {" + TINY_DEFAULTS + ", " + members + "}"));
+    }
+
     /**
      * The tiny pack whose denoiser also takes the prompt's token states ({@code text_tokens}, {@code text_mask}: the
      * {@code denoiser_tokens} graph of models/testpack/make_testpack.py), as Tiny World 2.4's does.

@@ -20,8 +20,6 @@ import dev.kinora.engine.pack.PackLoader;
 import dev.kinora.engine.pack.PackRegistry;
 import dev.kinora.testing.Synthetic;
 import dev.kinora.testing.TestPacks;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -34,8 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  * want different values, and a request without a guidance of its own runs at its job's.
  */
 class GuidanceByModeTest {
-    private static final String DEFAULTS = "\"defaults\": {\"steps\": 4, \"guidance\": 2.0, \"contextFrames\": 2}";
-
     @TempDir
     static Path models;
     static GenerationEngine engine;
@@ -44,21 +40,13 @@ class GuidanceByModeTest {
     @BeforeAll
     static void setUp() throws Exception {
         pack = TestPacks.tiny(models, "tiny-g");
-        withDefaults(pack, "\"defaults\": {\"steps\": 4, \"guidance\": 2.0, \"contextFrames\": 2,"
-                + " \"guidanceByMode\": {\"animate\": 1.0, \"extend\": 3.5}}");
+        TestPacks.addDefaults(pack, "\"guidanceByMode\": {\"animate\": 1.0, \"extend\": 3.5}");
         engine = new GenerationEngine(new PackRegistry(List.of(models)), RuntimeOptions.defaults().withDevice(Device.CPU));
     }
 
     @AfterAll
     static void tearDown() {
         engine.close();
-    }
-
-    private static void withDefaults(Path dir, String defaults) throws IOException {
-        Path manifest = dir.resolve(PackLoader.MANIFEST);
-        String json = Files.readString(manifest);
-        assertTrue(json.contains(DEFAULTS), "the tiny pack's defaults line changed; update this test");
-        Files.writeString(manifest, json.replace(DEFAULTS, defaults));
     }
 
     private static GenerationResult run(GenerationRequest r) throws Exception {
@@ -98,17 +86,17 @@ class GuidanceByModeTest {
     @Test
     void aBadEntryIsABrokenPackThatSaysWhere() throws Exception {
         Path bad = TestPacks.tiny(models.resolve("broken"), "tiny-bad-mode");
-        withDefaults(bad, "\"defaults\": {\"steps\": 4, \"guidance\": 2.0, \"contextFrames\": 2, \"guidanceByMode\": {\"animat\": 1.0}}");
+        TestPacks.addDefaults(bad, "\"guidanceByMode\": {\"animat\": 1.0}");
         PackException mode = assertThrows(PackException.class, () -> PackLoader.load(bad));
         assertTrue(mode.getMessage().contains("guidanceByMode") && mode.getMessage().contains("animat"), mode.getMessage());
 
         Path worse = TestPacks.tiny(models.resolve("broken"), "tiny-bad-value");
-        withDefaults(worse, "\"defaults\": {\"steps\": 4, \"guidance\": 2.0, \"contextFrames\": 2, \"guidanceByMode\": {\"extend\": \"strong\"}}");
+        TestPacks.addDefaults(worse, "\"guidanceByMode\": {\"extend\": \"strong\"}");
         PackException value = assertThrows(PackException.class, () -> PackLoader.load(worse));
         assertTrue(value.getMessage().contains("guidanceByMode.extend") && value.getMessage().contains("strong"), value.getMessage());
 
         Path huge = TestPacks.tiny(models.resolve("broken"), "tiny-bad-range");
-        withDefaults(huge, "\"defaults\": {\"steps\": 4, \"guidance\": 2.0, \"contextFrames\": 2, \"guidanceByMode\": {\"loop\": 1e9}}");
+        TestPacks.addDefaults(huge, "\"guidanceByMode\": {\"loop\": 1e9}");
         PackException range = assertThrows(PackException.class, () -> PackLoader.load(huge));
         assertTrue(range.getMessage().contains("guidanceByMode.loop must be a number from 0 to 50"), range.getMessage());
     }

@@ -18,7 +18,6 @@ import dev.kinora.engine.pack.PackRegistry;
 import dev.kinora.testing.Synthetic;
 import dev.kinora.testing.TestPacks;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -32,8 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  * 1 over 4 steps, so its calls are at flow times 1, 0.75, 0.5 and 0.25.
  */
 class GuidanceIntervalTest {
-    private static final String DEFAULTS = "\"defaults\": {\"steps\": 4, \"guidance\": 2.0, \"contextFrames\": 2}";
-
     @TempDir
     static Path models;
     static GenerationEngine engine;
@@ -61,11 +58,7 @@ class GuidanceIntervalTest {
     private static Path pack(Path parent, String id, String interval) throws IOException {
         Path dir = TestPacks.tiny(parent, id);
         if (interval != null) {
-            Path manifest = dir.resolve(PackLoader.MANIFEST);
-            String json = Files.readString(manifest);
-            assertTrue(json.contains(DEFAULTS), "the tiny pack's defaults line changed; update this test");
-            Files.writeString(manifest, json.replace(DEFAULTS,
-                    "\"defaults\": {\"steps\": 4, \"guidance\": 2.0, \"contextFrames\": 2, \"guidanceInterval\": " + interval + "}"));
+            TestPacks.addDefaults(dir, "\"guidanceInterval\": " + interval);
         }
         return dir;
     }
