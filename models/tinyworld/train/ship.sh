@@ -5,7 +5,7 @@
 # ckpt.pt was fine-tuned on that denoiser's predictions. It keeps the previous version's eval/results.json and
 # select_guidance.json as results_PREV.json and select_guidance_PREV.json (PREV: the version it replaces), chooses both default guidances blind on the validation set, reruns the
 # held-out eval (results.json, eval/grids) at those defaults and the README prompt's tally (its output goes to
-# train/logs/ship_VERSION.log). 10 minutes on 2 cores in session 21 (train/logs/ship_2.9.0_not_shipped.log).
+# train/logs/ship_VERSION.log). DRAWS (default 4) noise draws per held-out input. 10 minutes at 1 draw on 2 cores in session 21 (train/logs/ship_2.9.0_not_shipped.log).
 # It writes the pack in place: a candidate that the held-out eval does not confirm is undone with `git checkout` of
 # pack.json, denoiser.onnx, vae_decoder.onnx, parity/, eval/grids, eval/results.json, eval/select_guidance.json and
 # train/checkpoints/decoder2.pt (session 21 did so for 2.9.0; the card says why).
@@ -42,7 +42,8 @@ read -r text frames < <("$py" -c 'import json,sys; c=json.load(open(sys.argv[1])
 echo "defaults: text $text, frames $frames"
 "$py" -m train.export2 --ckpt "$den" --version "$version" --guidance "$text" --guidance-frames "$frames"
 
-"$py" -m eval.run_eval --kinora "$root/kinora" --out "$work/eval"
+# four noise draws of every held-out input (eval/run_eval.py --draws): one draw reads each rate +-15 points
+"$py" -m eval.run_eval --kinora "$root/kinora" --out "$work/eval" --draws "${DRAWS:-4}"
 cp "$work/eval/results.json" eval/results.json
 "$py" -m eval.readme_prompt --kinora "$root/kinora"
 echo "shipped $version; now by hand: docs/engine.md, TestPacks' comment, mvn -B verify, tools/studio-screenshots.sh, the card"
