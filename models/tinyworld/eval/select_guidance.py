@@ -7,7 +7,7 @@ clips through the Java engine (`kinora batch`), and the world's detector scores 
 permanence on --n-occlude occlusion prompts, and, on the first --n-animate prompts' rendered first frames and on
 --n-hand stills drawn outside the renderer, animate's "subject kept" and "moves as prompted". Two defaults are chosen,
 each the best mean of its own jobs' bars: text to video's (colour, shape, motion, permanence: pack.json
-defaults.guidance) and the frame-conditioned jobs' (animate kept and moves: defaults.guidanceByMode for animate,
+defaults.guidanceByMode.generate since 2.8.1, else defaults.guidance; train/export2.py --guidance writes it) and the frame-conditioned jobs' (animate kept and moves: defaults.guidanceByMode for animate,
 extend and interpolate; train/export2.py --guidance-frames writes it):
 
   cd models/tinyworld && ../../.venv/bin/python -m eval.select_guidance --kinora ../../kinora --out /tmp/gsel

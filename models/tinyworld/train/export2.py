@@ -104,7 +104,8 @@ def main():
     ap.add_argument("--version", required=True)
     ap.add_argument("--dest", default=ROOT)
     ap.add_argument("--steps", type=int, default=0, help="pack default steps (0: keep)")
-    ap.add_argument("--guidance", type=float, default=0, help="pack default guidance (0: keep)")
+    ap.add_argument("--guidance", type=float, default=0,
+                    help="text-to-video default guidance (defaults.guidanceByMode.generate if the pack names it, else defaults.guidance; 0: keep)")
     ap.add_argument("--guidance-frames", type=float, default=0,
                     help="default guidance of the frame-conditioned jobs (animate, extend, interpolate; a loop may start from text; pack.json "
                          "defaults.guidanceByMode; 0: keep); eval/select_guidance.py chooses both")
@@ -182,9 +183,16 @@ def main():
     if a.steps:
         pack["defaults"]["steps"] = a.steps
     if a.guidance:
-        pack["defaults"]["guidance"] = a.guidance
+        # the text-to-video default: guidanceByMode.generate where the pack names one (2.8.1: text samples at its own
+        # shift, and loop and remix keep defaults.guidance), else defaults.guidance
+        by_mode = pack["defaults"].get("guidanceByMode", {})
+        if "generate" in by_mode:
+            by_mode["generate"] = a.guidance
+        else:
+            pack["defaults"]["guidance"] = a.guidance
     if a.guidance_frames:
-        pack["defaults"]["guidanceByMode"] = {m: a.guidance_frames for m in ("animate", "extend", "interpolate")}
+        pack["defaults"]["guidanceByMode"] = {**pack["defaults"].get("guidanceByMode", {}),
+                                              **{m: a.guidance_frames for m in ("animate", "extend", "interpolate")}}
     if a.guidance_interval is not None:
         if list(a.guidance_interval) == [0.0, 1.0]:
             pack["defaults"].pop("guidanceInterval", None)

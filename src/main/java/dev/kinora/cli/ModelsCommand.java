@@ -95,10 +95,10 @@ final class ModelsCommand implements Callable<Integer> {
             ModelPack p = PackRegistry.standard().find(id);
             System.out.printf(Locale.ROOT, "%s (%s) v%s%nlicense    %s%nfolder     %s%n%s%nframes     %dx%d, %d per window @ %.0f fps%n"
                             + "latent     %d ch, %dx%d (stride %d spatial, %d temporal)%nprediction %s%n"
-                            + "defaults   %s, %d steps, guidance %s, shift %.1f, %d context frames%nmodes      %s%n",
+                            + "defaults   %s, %d steps, guidance %s, shift %s, %d context frames%nmodes      %s%n",
                     p.name(), p.id(), p.version(), p.license(), p.root(), p.description(), p.width(), p.height(), p.frames(), p.fps(),
                     p.latent().channels(), p.latent().height(), p.latent().width(), p.latent().spatialStride(), p.latent().temporalStride(),
-                    p.prediction(), p.defaults().scheduler(), p.defaults().steps(), guidance(p.defaults()), p.defaults().shift(),
+                    p.prediction(), p.defaults().scheduler(), p.defaults().steps(), guidance(p.defaults()), shift(p.defaults()),
                     p.defaults().contextFrames(), p.modes().stream().map(Mode::id).sorted().toList());
             for (Component c : p.components().values()) {
                 System.out.printf(Locale.ROOT, "%-13s %s (%.1f MB)%n", c.key(), c.file(), c.size() / 1e6);
@@ -115,12 +115,21 @@ final class ModelsCommand implements Callable<Integer> {
 
         /** "2.5", or "2.5 (animate 2.0, extend 2.0)" when the pack names a job's own default, then its interval if it has one. */
         private static String guidance(ModelPack.SamplingDefaults d) {
-            String own = d.guidanceByMode().entrySet().stream().sorted(Map.Entry.comparingByKey())
-                    .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey().id(), e.getValue()))
-                    .collect(Collectors.joining(", "));
             String interval = d.guidanceInterval().always() ? ""
                     : String.format(Locale.ROOT, " at flow times %.2f-%.2f", d.guidanceInterval().from(), d.guidanceInterval().to());
-            return String.format(Locale.ROOT, "%.1f", d.guidance()) + (own.isEmpty() ? "" : " (" + own + ")") + interval;
+            return String.format(Locale.ROOT, "%.1f", d.guidance()) + byMode(d.guidanceByMode()) + interval;
+        }
+
+        /** "1.0", or "1.0 (generate 3.0)" when the pack names a job's own shift. */
+        private static String shift(ModelPack.SamplingDefaults d) {
+            return String.format(Locale.ROOT, "%.1f", d.shift()) + byMode(d.shiftByMode());
+        }
+
+        private static String byMode(Map<Mode, Float> own) {
+            String s = own.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey().id(), e.getValue()))
+                    .collect(Collectors.joining(", "));
+            return s.isEmpty() ? "" : " (" + s + ")";
         }
 
         /** The default job's estimate, and what this machine has; a pack whose graphs cannot be read says so and no more. */

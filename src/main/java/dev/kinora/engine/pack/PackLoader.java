@@ -115,8 +115,13 @@ public final class PackLoader {
                 (float) sched.path("betaEnd").asDouble(0.012),
                 betaSchedule(manifest, sched),
                 sched.path("pipelineSigmas").asBoolean(false),
-                guidanceByMode(manifest, defs.path("guidanceByMode")),
-                guidanceInterval(manifest, defs.path("guidanceInterval")));
+                byMode(manifest, defs.path("guidanceByMode"), "guidanceByMode", "guidance", 2.5, 0, RequestLimits.MAX_GUIDANCE),
+                guidanceInterval(manifest, defs.path("guidanceInterval")),
+                byMode(manifest, defs.path("shiftByMode"), "shiftByMode", "flow time shift", 3.0, 0, RequestLimits.MAX_SHIFT));
+        if (!defaults.shiftByMode().isEmpty() && (prediction.equals("epsilon") || prediction.equals("v_prediction"))) {
+            throw new PackException(manifest + ": defaults.shiftByMode applies to flow-matching packs; prediction " + prediction
+                    + " follows a DDPM noise schedule, which has no time shift");
+        }
         JsonNode text = root.path("text");
         ModelPack.TextConfig textConfig = new ModelPack.TextConfig(
                 text.path("maxTokens").asInt(64), text.path("pooling").asText("mean-normalized"), text.path("dim").asInt(384));
@@ -367,13 +372,20 @@ public final class PackLoader {
         return out;
     }
 
-    /** {@code defaults.guidanceByMode}: a job's own default guidance, e.g. {"animate": 2.5}; absent jobs use defaults.guidance. */
-    private static Map<Mode, Float> guidanceByMode(Path manifest, JsonNode node) throws PackException {
+    /**
+     * A job's own default of one setting, e.g. {@code defaults.guidanceByMode} {"animate": 2.5}; jobs it does not name use
+     * the pack's general default. Values must lie in (min, max] for the shift (min excluded: 0 is no schedule) and in
+     * [min, max] for guidance, the range a request may ask for, so a tampered pack fails at load, not at its first job.
+     */
+    private static Map<Mode, Float> byMode(Path manifest, JsonNode node, String field, String what, double example,
+                                           double min, double max) throws PackException {
         if (node.isMissingNode() || node.isNull()) {
             return Map.of();
         }
+        boolean shift = field.startsWith("shift");
         if (!node.isObject()) {
-            throw new PackException(manifest + ": defaults.guidanceByMode must be an object of job to guidance, e.g. {\"animate\": 2.5}");
+            throw new PackException(manifest + ": defaults." + field + " must be an object of job to " + what + ", e.g. {\""
+                    + (shift ? "generate" : "animate") + "\": " + example + "}");
         }
         Map<Mode, Float> out = new EnumMap<>(Mode.class);
         Iterator<Map.Entry<String, JsonNode>> it = node.fields();
@@ -383,13 +395,12 @@ public final class PackLoader {
             try {
                 mode = Mode.parse(e.getKey());
             } catch (IllegalArgumentException ex) {
-                throw new PackException(manifest + ": defaults.guidanceByMode: " + ex.getMessage());
+                throw new PackException(manifest + ": defaults." + field + ": " + ex.getMessage());
             }
             double g = e.getValue().asDouble(Double.NaN);
-            // The range a request may ask for: a tampered pack fails here, at load, not at its first job.
-            if (!e.getValue().isNumber() || !(g >= 0 && g <= RequestLimits.MAX_GUIDANCE)) {
-                throw new PackException(manifest + ": defaults.guidanceByMode." + e.getKey() + " must be a number from 0 to "
-                        + (int) RequestLimits.MAX_GUIDANCE + ", got " + e.getValue());
+            if (!e.getValue().isNumber() || !((shift ? g > min : g >= min) && g <= max)) {
+                throw new PackException(manifest + ": defaults." + field + "." + e.getKey() + " must be a number "
+                        + (shift ? "above " + (int) min + " and at most " : "from " + (int) min + " to ") + (int) max + ", got " + e.getValue());
             }
             out.put(mode, (float) g);
         }

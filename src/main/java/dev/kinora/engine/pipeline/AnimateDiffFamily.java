@@ -220,7 +220,7 @@ final class AnimateDiffFamily implements FamilyAdapter {
             int steps = r.steps() > 0 ? r.steps() : d.steps();
             float guidance = Float.isNaN(r.guidance()) ? d.guidance() : r.guidance();
             RequestLimits.guidance(guidance);
-            Schedule schedule = Schedule.resolve(lp, r.scheduler(), r.shift());
+            Schedule schedule = Schedule.resolve(lp, r.mode(), r.scheduler(), r.shift());
             boolean guided = guidance > 1f; // diffusers' do_classifier_free_guidance
             lp.memory().plan(lp.memory().job(r.mode(), frames, 1, guidance, List.of(), true), limits.now(), lp.loadedComponents());
 

@@ -113,7 +113,7 @@ public final class LtxPipeline {
         int steps = r.steps() > 0 ? r.steps() : pack.defaults().steps();
         float guidance = Float.isNaN(r.guidance()) ? pack.defaults().guidance(r.mode()) : r.guidance();
         RequestLimits.guidance(guidance);
-        return new Plan(r, steps, guidance, Schedule.resolve(lp, r.scheduler(), r.shift()), frames);
+        return new Plan(r, steps, guidance, Schedule.resolve(lp, r.mode(), r.scheduler(), r.shift()), frames);
     }
 
     private final class Job {

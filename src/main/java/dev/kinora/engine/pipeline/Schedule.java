@@ -1,6 +1,7 @@
 package dev.kinora.engine.pipeline;
 
 import dev.kinora.engine.InvalidRequestException;
+import dev.kinora.engine.pack.Mode;
 import dev.kinora.engine.pack.ModelPack;
 import dev.kinora.engine.pack.PackException;
 import dev.kinora.engine.scheduler.DiffusersConfig;
@@ -64,7 +65,11 @@ final class Schedule {
         return factory.apply(windowFrames);
     }
 
-    static Schedule resolve(LoadedPack lp, String requested, float requestedShift) throws InvalidRequestException, PackException {
+    /**
+     * The schedule of one job: the requested sampler (blank: the pack's) at the requested shift (NaN: the pack's own for
+     * this job, {@code defaults.shiftByMode} or {@code scheduler.shift}).
+     */
+    static Schedule resolve(LoadedPack lp, Mode mode, String requested, float requestedShift) throws InvalidRequestException, PackException {
         ModelPack pack = lp.pack();
         String wanted = requested.isBlank() ? pack.defaults().scheduler() : requested.trim().toLowerCase(Locale.ROOT);
         SchedulerKind kind;
@@ -84,21 +89,24 @@ final class Schedule {
         if (!Float.isNaN(requestedShift) && !(requestedShift > 0)) {
             throw new InvalidRequestException("shift must be positive, got " + requestedShift);
         }
-        // A recipe gives the shift back that it recorded: the pack's own shift is no override.
-        boolean shiftGiven = !Float.isNaN(requestedShift) && requestedShift != pack.defaults().shift();
+        // A recipe gives the shift back that it recorded: the pack's own shift for the job is no override.
+        float packShift = pack.defaults().shift(mode);
+        boolean shiftGiven = !Float.isNaN(requestedShift) && requestedShift != packShift;
         if (shiftGiven && !kind.isFlow()) {
             throw new InvalidRequestException("shift " + requestedShift + " does not apply to model '" + pack.id() + "': its sampler "
                     + kind.id() + " follows a DDPM noise schedule (prediction " + pack.prediction() + "), which has no time shift; leave --shift out");
         }
         int window = pack.frames();
+        // a job's own shift (shiftByMode) replaces a config's as a request's would; otherwise the config's stands
+        float shift = shiftGiven ? requestedShift : packShift != pack.defaults().shift() ? packShift : Float.NaN;
         Schedule s;
         try {
             if (config != null && kind.id().equals(exactId(config))) {
-                s = exact(lp, config, kind, shiftGiven ? requestedShift : Float.NaN);
+                s = exact(lp, config, kind, shift);
             } else if (config != null) {
-                s = kinoraOverConfig(lp, config, kind, shiftGiven ? requestedShift : Float.NaN);
+                s = kinoraOverConfig(lp, config, kind, shift);
             } else {
-                s = kinora(pack, kind, shiftGiven ? requestedShift : pack.defaults().shift());
+                s = kinora(pack, kind, Float.isNaN(shift) ? pack.defaults().shift() : shift);
             }
             s.create(window); // a config that cannot serve this pack fails now, naming why, not in the first window
         } catch (IllegalArgumentException e) { // SchedulerConfigException too: an override made the config invalid

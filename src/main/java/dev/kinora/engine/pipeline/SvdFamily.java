@@ -173,7 +173,7 @@ final class SvdFamily implements FamilyAdapter {
             int steps = r.steps() > 0 ? r.steps() : d.steps();
             float maxGuidance = Float.isNaN(r.guidance()) ? d.maxGuidance() : r.guidance();
             RequestLimits.guidance(maxGuidance);
-            Schedule schedule = Schedule.resolve(lp, r.scheduler(), r.shift());
+            Schedule schedule = Schedule.resolve(lp, r.mode(), r.scheduler(), r.shift());
             SvdLoop.Settings settings = new SvdLoop.Settings(frames, steps, d.minGuidance(), maxGuidance, d.fps(), d.motionBucketId(),
                     d.noiseAugStrength(), d.decodeChunkSize());
             lp.memory().plan(lp.memory().job(r.mode(), frames, 1, settings.guided() ? 2f : 1f, List.of(1), false), limits.now(),

@@ -121,7 +121,7 @@ public final class VideoPipeline {
         int steps = r.steps() > 0 ? r.steps() : pack.defaults().steps();
         float guidance = Float.isNaN(r.guidance()) ? pack.defaults().guidance(mode) : r.guidance();
         RequestLimits.guidance(guidance);
-        Schedule schedule = Schedule.resolve(lp, r.scheduler(), r.shift());
+        Schedule schedule = Schedule.resolve(lp, r.mode(), r.scheduler(), r.shift());
         int window = pack.frames();
         int context = r.context() > 0 ? r.context() : pack.defaults().contextFrames();
         if (context >= window) {

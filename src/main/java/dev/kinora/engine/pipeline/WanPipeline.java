@@ -156,7 +156,7 @@ public final class WanPipeline {
         int steps = r.steps() > 0 ? r.steps() : pack.defaults().steps();
         float guidance = Float.isNaN(r.guidance()) ? pack.defaults().guidance(r.mode()) : r.guidance();
         RequestLimits.guidance(guidance);
-        Schedule schedule = Schedule.resolve(lp, r.scheduler(), r.shift());
+        Schedule schedule = Schedule.resolve(lp, r.mode(), r.scheduler(), r.shift());
         int l = spec.latentFrames();
         int context = r.context() > 0 ? r.context() : pack.defaults().contextFrames();
         if (context < 1 || context >= l) {

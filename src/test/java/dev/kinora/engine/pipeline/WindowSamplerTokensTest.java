@@ -8,6 +8,7 @@ import dev.kinora.engine.CancelToken;
 import dev.kinora.engine.model.TextEmbedding;
 import dev.kinora.engine.onnx.Device;
 import dev.kinora.engine.onnx.RuntimeOptions;
+import dev.kinora.engine.pack.Mode;
 import dev.kinora.engine.pack.ModelPack;
 import dev.kinora.engine.pack.PackLoader;
 import dev.kinora.testing.TestPacks;
@@ -59,7 +60,7 @@ class WindowSamplerTokensTest {
     }
 
     static float[] run(TextEmbedding cond, TextEmbedding uncond) throws Exception {
-        Schedule schedule = Schedule.resolve(lp, "flow-euler", Float.NaN);
+        Schedule schedule = Schedule.resolve(lp, Mode.GENERATE, "flow-euler", Float.NaN);
         WindowSampler s = new WindowSampler(lp.denoiser(), schedule, WindowSampler.ScheduleObserver.NONE, FRAMES, 1, GUIDANCE,
                 ModelPack.GuidanceInterval.ALWAYS, cond, uncond, C, 8, 8);
         return s.sample(new WindowSampler.Window(FRAMES, new float[C * FRAMES * 64], new boolean[FRAMES], null, 1f, 11L),
