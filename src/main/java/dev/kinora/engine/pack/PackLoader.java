@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.DoublePredicate;
 
 /**
  * Reads a pack folder's {@code pack.json}. When the manifest says {@code "layout": "diffusers"}, the
@@ -115,9 +116,11 @@ public final class PackLoader {
                 (float) sched.path("betaEnd").asDouble(0.012),
                 betaSchedule(manifest, sched),
                 sched.path("pipelineSigmas").asBoolean(false),
-                byMode(manifest, defs.path("guidanceByMode"), "guidanceByMode", "guidance", 2.5, 0, RequestLimits.MAX_GUIDANCE),
+                byMode(manifest, defs.path("guidanceByMode"), "guidanceByMode", "guidance, e.g. {\"animate\": 2.5}",
+                        g -> g >= 0 && g <= RequestLimits.MAX_GUIDANCE, "from 0 to " + (int) RequestLimits.MAX_GUIDANCE),
                 guidanceInterval(manifest, defs.path("guidanceInterval")),
-                byMode(manifest, defs.path("shiftByMode"), "shiftByMode", "flow time shift", 3.0, 0, RequestLimits.MAX_SHIFT));
+                byMode(manifest, defs.path("shiftByMode"), "shiftByMode", "flow time shift, e.g. {\"generate\": 3.0}",
+                        s -> s > 0 && s <= RequestLimits.MAX_SHIFT, "above 0 and at most " + (int) RequestLimits.MAX_SHIFT));
         if (!defaults.shiftByMode().isEmpty() && (prediction.equals("epsilon") || prediction.equals("v_prediction"))) {
             throw new PackException(manifest + ": defaults.shiftByMode applies to flow-matching packs; prediction " + prediction
                     + " follows a DDPM noise schedule, which has no time shift");
@@ -374,18 +377,16 @@ public final class PackLoader {
 
     /**
      * A job's own default of one setting, e.g. {@code defaults.guidanceByMode} {"animate": 2.5}; jobs it does not name use
-     * the pack's general default. Values must lie in (min, max] for the shift (min excluded: 0 is no schedule) and in
-     * [min, max] for guidance, the range a request may ask for, so a tampered pack fails at load, not at its first job.
+     * the pack's general default. {@code valid} is the range a request may ask for ({@code range} says it), so a
+     * tampered pack fails at load, not at its first job.
      */
-    private static Map<Mode, Float> byMode(Path manifest, JsonNode node, String field, String what, double example,
-                                           double min, double max) throws PackException {
+    private static Map<Mode, Float> byMode(Path manifest, JsonNode node, String field, String what, DoublePredicate valid,
+                                           String range) throws PackException {
         if (node.isMissingNode() || node.isNull()) {
             return Map.of();
         }
-        boolean shift = field.startsWith("shift");
         if (!node.isObject()) {
-            throw new PackException(manifest + ": defaults." + field + " must be an object of job to " + what + ", e.g. {\""
-                    + (shift ? "generate" : "animate") + "\": " + example + "}");
+            throw new PackException(manifest + ": defaults." + field + " must be an object of job to " + what);
         }
         Map<Mode, Float> out = new EnumMap<>(Mode.class);
         Iterator<Map.Entry<String, JsonNode>> it = node.fields();
@@ -398,9 +399,9 @@ public final class PackLoader {
                 throw new PackException(manifest + ": defaults." + field + ": " + ex.getMessage());
             }
             double g = e.getValue().asDouble(Double.NaN);
-            if (!e.getValue().isNumber() || !((shift ? g > min : g >= min) && g <= max)) {
-                throw new PackException(manifest + ": defaults." + field + "." + e.getKey() + " must be a number "
-                        + (shift ? "above " + (int) min + " and at most " : "from " + (int) min + " to ") + (int) max + ", got " + e.getValue());
+            if (!e.getValue().isNumber() || !valid.test(g)) {
+                throw new PackException(manifest + ": defaults." + field + "." + e.getKey() + " must be a number " + range
+                        + ", got " + e.getValue());
             }
             out.put(mode, (float) g);
         }
