@@ -91,6 +91,8 @@ def main():
     ap.add_argument("--n-occlude", type=int, default=16, help="occlusion prompts per guidance (permanence)")
     ap.add_argument("--n-animate", type=int, default=16, help="animate jobs per guidance (rendered first frames)")
     ap.add_argument("--n-hand", type=int, default=8, help="animate jobs per guidance on stills drawn outside the renderer")
+    ap.add_argument("--frames-only", action="store_true",
+                    help="only the animate jobs (the frame-conditioned default), e.g. on more stills than --n text prompts")
     ap.add_argument("--steps", type=int, default=16)
     ap.add_argument("--guidances", default="1.5,2,2.5,3,4")
     ap.add_argument("--model", default="", help="a pack folder to run instead of the installed pack (a candidate, e.g. one with a "
@@ -98,8 +100,10 @@ def main():
     a = ap.parse_args()
     out = os.path.abspath(a.out)
     os.makedirs(out, exist_ok=True)
-    ps = prompts(a.n)
-    occ = occlusion_prompts(a.n_occlude)
+    # the animate jobs take the first --n-animate validation prompts' stills, which may be more than the text jobs'
+    pool = prompts(max(a.n, a.n_animate))
+    ps = [] if a.frames_only else pool[:a.n]
+    occ = [] if a.frames_only else occlusion_prompts(a.n_occlude)
     gs = [float(g) for g in a.guidances.split(",")]
     jobs = []
     for g in gs:
@@ -109,7 +113,7 @@ def main():
         for i, p in enumerate(occ):
             jobs.append({"mode": "generate", "prompt": p["prompt"], "seed": p["seed"], "steps": a.steps, "guidance": g,
                          "frames": FRAMES, "out": f"{out}/o{g}/{i:03d}", "format": "png"})
-        for i, p in enumerate(ps[:a.n_animate]):
+        for i, p in enumerate(pool[:a.n_animate]):
             src = f"{out}/anim_src/{i:03d}.png"
             if not os.path.exists(src):
                 os.makedirs(os.path.dirname(src), exist_ok=True)
@@ -140,8 +144,10 @@ def main():
             clip = load_frames(f"{out}/g{g}/{i:03d}")
             det = detect_and_read(clip, p["spec"])
             sc.append(adherence(clip, p["spec"], det) if clip is not None else {"colour": False, "shape": False, "motion": False})
-        row = {"guidance": g, **{k: float(np.mean([s[k] for s in sc])) for k in ("colour", "shape", "motion")}}
-        row["mean"] = (row["colour"] + row["shape"] + row["motion"]) / 3
+        row = {"guidance": g}
+        if sc:
+            row.update({k: float(np.mean([s[k] for s in sc])) for k in ("colour", "shape", "motion")})
+            row["mean"] = (row["colour"] + row["shape"] + row["motion"]) / 3
         pm = []
         for i, p in enumerate(occ):
             clip = load_frames(f"{out}/o{g}/{i:03d}")
@@ -152,7 +158,7 @@ def main():
         row["shape_read"] = dict(sorted(read.items()))
         an = []
         # the rendered stills' jobs, then the hand-drawn ones (animate_kept_hand is the tail)
-        anim_jobs = [(f"a{g}/{i:03d}", p) for i, p in enumerate(ps[:a.n_animate])] + [(f"h{g}/{i:03d}", p) for i, p in enumerate(hand)]
+        anim_jobs = [(f"a{g}/{i:03d}", p) for i, p in enumerate(pool[:a.n_animate])] + [(f"h{g}/{i:03d}", p) for i, p in enumerate(hand)]
         for rel, p in anim_jobs:
             clip = load_frames(f"{out}/{rel}")
             if clip is None:
@@ -178,7 +184,7 @@ def main():
             r[f"mean_{name}"] = float(np.mean([r[k] for k in keys]))
         # ties go to the weaker guidance: the same score for fewer artefacts of strong guidance
         chosen[name] = max(rows, key=lambda r: (round(r[f"mean_{name}"], 6), -r["guidance"]))["guidance"]
-    json.dump({"n": a.n, "n_hand": a.n_hand, "steps": a.steps, "model": a.model or "installed", "rows": rows, "chosen": chosen},
+    json.dump({"n": len(ps), "n_animate": a.n_animate, "n_hand": a.n_hand, "steps": a.steps, "model": a.model or "installed", "rows": rows, "chosen": chosen},
               open(os.path.join(out, "select_guidance.json"), "w"), indent=1)
     for r in rows:
         print(json.dumps(r), flush=True)
