@@ -5,6 +5,11 @@ generated frames' own step-to-step change and against the rendered clip's, and h
 is from the rendered continuation.
 
   ../../.venv/bin/python -m eval.seam_probe CKPT [--k 4] [--n 24] [--frame-guidance S] [--cond-noise S] [--resample U]
+                                               [--infill M --infill-from T]
+
+--infill M: a second pass that samples the first M new frames again with both neighbours known (the source's frames
+before them, the first pass's frames after them), from the first pass noised to flow time T (1: from noise), and
+reports the seam and the largest step across the re-sampled frames (a seam spread over M frames is not gone).
 
 It also prints the x0 error of the first new frame with and without the known frames, by flow time.
 """
@@ -61,6 +66,40 @@ def sample_fg(model, text, guidance, fg, cond, mask, steps=16, seed=0, cond_nois
 
 
 @torch.no_grad()
+def infill(den, dec, text, a, z, g, k):
+    m = a.infill
+    mask2 = torch.ones(z.shape[0], 1, *z.shape[2:])
+    mask2[:, :, k:k + m] = 0
+    known = torch.cat([z[:, :, :k], g[:, :, k:]], 2)       # the source's frames, then the first pass
+    t0 = a.infill_from
+    eps = torch.randn(z.shape, generator=torch.Generator().manual_seed(5))
+    x = (1 - t0) * known + t0 * eps
+    x = x * (1 - mask2) + known * mask2
+    steps = max(1, round(16 * t0))
+    ts = [t0 * (1 - i / steps) for i in range(steps + 1)]
+    rows = text.cat(text.null())
+    c2, m2 = torch.cat([known * mask2] * 2), torch.cat([mask2] * 2)
+    for i in range(steps):
+        t, tn = ts[i], ts[i + 1]
+        x0 = den(torch.cat([x, x]), torch.full((2 * x.shape[0],), t), rows.pooled, c2, m2, *rows.extra())
+        xc, xu = x0.chunk(2)
+        x0 = xu + a.guidance * (xc - xu)
+        x = x + (tn - t) * (x - x0) / t if tn > 0 else x0
+        x = x * (1 - mask2) + known * mask2
+    for name, y in (("first pass", g), (f"infill {m} from t={t0}", x)):
+        d = step_diff(y)
+        inside = d[:, k + m:].mean(1)
+        span = d[:, k - 1:k + m].max(1).values
+        pix = torch.from_numpy(decode(dec, y)).float()
+        pd = (pix[:, 1:] - pix[:, :-1]).abs().mean(dim=(2, 3, 4))
+        pin = pd[:, k + m:].mean(1)
+        print(f"  {name}: latent seam {(d[:, k - 1] / inside).mean():.2f}x, largest step over frames {k - 1}..{k + m} "
+              f"{(span / inside).mean():.2f}x | pixels seam {(pd[:, k - 1] / pin).mean():.2f}x, largest "
+              f"{(pd[:, k - 1:k + m].max(1).values / pin).mean():.2f}x | |y - rendered| frames {k}..{k + m - 1} "
+              f"{(y - z)[:, :, k:k + m].abs().mean():.3f}")
+
+
+@torch.no_grad()
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("ckpt")
@@ -70,6 +109,8 @@ def main():
     ap.add_argument("--cond-noise", type=float, default=0.0, help="noise s t^2 on the known latents the model is given")
     ap.add_argument("--resample", type=int, default=1, help="RePaint's loop: each step above --resample-above taken N times")
     ap.add_argument("--resample-above", type=float, default=0.5)
+    ap.add_argument("--infill", type=int, default=0, help="re-sample the first M new frames with both neighbours known")
+    ap.add_argument("--infill-from", type=float, default=1.0, help="--infill: the flow time the second pass starts from")
     ap.add_argument("--frame-guidance", type=float, default=1.0,
                     help="scale on the known frames' effect (e(none) + s (e(frames) - e(none)) + g (e(frames,text) - e(frames)))")
     a = ap.parse_args()
@@ -102,6 +143,8 @@ def main():
     pg, pz = [(p[:, 1:] - p[:, :-1]).abs().mean(dim=(2, 3, 4)) for p in pix]
     print(f"  pixels (Decoder 2): seam {pg[:, k - 1].mean():.2f} generated in-clip {pg[:, k:].mean():.2f} "
           f"(ratio {(pg[:, k - 1] / pg[:, k:].mean(1)).mean():.2f}) | decoded rendered: seam {pz[:, k - 1].mean():.2f} in-clip {pz[:, k:].mean():.2f}")
+    if a.infill:
+        infill(den, dec, text, a, z, g, k)
     # how much the known frames help the x0 prediction of the first new frame, by flow time (the same noise)
     eps = torch.randn(z.shape, generator=torch.Generator().manual_seed(11))
     none = torch.zeros_like(mask)

@@ -18,9 +18,12 @@ import numpy as np
 
 from world.render import FRAMES, H, W, render
 
-MASK_MODES = ["none", "first", "first_k", "last_k", "first_last"]
-# "first" (animate a still, continue a shot) is the product's most common conditioning: weighted up from 1.0
-MASK_P = [0.30, 0.30, 0.15, 0.10, 0.15]
+MASK_MODES = ["none", "first", "first_k", "last_k", "first_last", "gap"]
+# "first" (animate a still, continue a shot) is the product's most common conditioning: weighted up from 1.0.
+# "gap" (session 23, off unless --mask-p gives it a share): the first 1-8 frames and the last ones known, a gap of 1-8
+# between them, as when two clips are joined with context frames from each, or an extension's first new frames are
+# sampled again with the frames after them known. A zero share leaves every batch as it was: the draws are the same.
+MASK_P = [0.30, 0.30, 0.15, 0.10, 0.15, 0.0]
 # Share of frame-conditioned clips drawn over a random backdrop instead of the caption's scene (their
 # captions still name a scene: with known frames the model must take the scene from them). From
 # Tiny World 2's second session on (the session log in train/checkpoints/tinyworld2.json says at which step).
@@ -43,6 +46,11 @@ def make_mask(mode, rng, f=FRAMES):
         m[f - rng.randint(1, 9):] = 1
     elif mode == "first_last":
         m[0] = m[-1] = 1
+    elif mode == "gap":
+        a = rng.randint(1, 9)
+        g = rng.randint(1, min(8, f - a - 1) + 1)
+        m[:a] = 1
+        m[a + g:] = 1
     return m
 
 

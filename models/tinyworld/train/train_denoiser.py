@@ -197,8 +197,9 @@ def main():
                     help="weight each clip's loss by (1 / max(t, 0.05))^P: 0 is the x0 MSE, 2 the velocity MSE")
     ap.add_argument("--rewarm", type=int, default=0,
                     help="ramp the lr up over N steps from where this invocation starts (after a cooled session)")
-    ap.add_argument("--mask-p", type=float, nargs=5, default=None, metavar=("NONE", "FIRST", "FIRST_K", "LAST_K", "FIRST_LAST"),
-                    help="share of each known-frames mode (default: train/data2.py MASK_P)")
+    ap.add_argument("--mask-p", type=float, nargs="+", default=None, metavar="P",
+                    help="share of each known-frames mode, in train/data2.py MASK_MODES' order (none, first, first_k, last_k, "
+                         "first_last[, gap]; a missing gap share is 0; default MASK_P)")
     ap.add_argument("--occlude-x", type=float, default=1.0, help="draw occlusion captions N times as often")
     ap.add_argument("--detail-weight", type=float, default=1.0,
                     help="loss weight of the latent channels past the shipped 8 (a widened latent, train/widen_latent.py): "
@@ -226,6 +227,11 @@ def main():
                     help="with --stop-after: start the cool-down at this minute, over the steps the measured rate "
                          "says are left (a run on a borrowed GPU whose step count is not known ahead); logged in the session")
     a = ap.parse_args()
+    if a.mask_p is not None:
+        if len(a.mask_p) == len(MASK_P) - 1:
+            a.mask_p = a.mask_p + [0.0]        # the lines' five shares from before "gap": the same batches
+        if len(a.mask_p) != len(MASK_P) or abs(sum(a.mask_p) - 1) > 1e-6 or min(a.mask_p) < 0:
+            ap.error(f"--mask-p takes {len(MASK_P) - 1} or {len(MASK_P)} shares that sum to 1")
     torch.set_num_threads(a.threads)
     os.makedirs(a.out, exist_ok=True)
 
