@@ -5,7 +5,10 @@ generated frames' own step-to-step change and against the rendered clip's, and h
 is from the rendered continuation.
 
   ../../.venv/bin/python -m eval.seam_probe CKPT [--k 4] [--n 24] [--frame-guidance S] [--cond-noise S] [--resample U]
-                                               [--infill M --infill-from T]
+                                               [--infill M --infill-from T] [--gap G]
+
+--gap G: the frames after a gap of G new ones are known too (the engine's loop bridge: the clip's last k frames, G new
+ones, its first frames; train/data2.py's "gap" mode), and the seam out of the gap is reported beside the one into it.
 
 --infill M: a second pass that samples the first M new frames again with both neighbours known (the source's frames
 before them, the first pass's frames after them), from the first pass noised to flow time T (1: from noise), and
@@ -109,6 +112,7 @@ def main():
     ap.add_argument("--cond-noise", type=float, default=0.0, help="noise s t^2 on the known latents the model is given")
     ap.add_argument("--resample", type=int, default=1, help="RePaint's loop: each step above --resample-above taken N times")
     ap.add_argument("--resample-above", type=float, default=0.5)
+    ap.add_argument("--gap", type=int, default=0, help="known frames after a gap of G new ones as well (a loop's bridge)")
     ap.add_argument("--infill", type=int, default=0, help="re-sample the first M new frames with both neighbours known")
     ap.add_argument("--infill-from", type=float, default=1.0, help="--infill: the flow time the second pass starts from")
     ap.add_argument("--frame-guidance", type=float, default=1.0,
@@ -122,11 +126,21 @@ def main():
     k = a.k
     mask = torch.zeros(z.shape[0], 1, *z.shape[2:])
     mask[:, :, :k] = 1
+    if a.gap:
+        mask[:, :, k + a.gap:] = 1
     g = sample_fg(den, text, a.guidance, a.frame_guidance, z * mask, mask, seed=3, cond_noise=a.cond_noise,
                   resample=a.resample, resample_above=a.resample_above)
     dg, dr = step_diff(g), step_diff(z)
     seam = dg[:, k - 1]
-    inside = dg[:, k:].mean(1)
+    inside = dg[:, k:k + a.gap - 1].mean(1) if a.gap else dg[:, k:].mean(1)
+    if a.gap:
+        e = k + a.gap - 1                       # the step from the gap's last new frame into the known frames after it
+        pix = [torch.from_numpy(decode(dec, x)).float() for x in (g, z)]
+        pg = (pix[0][:, 1:] - pix[0][:, :-1]).abs().mean(dim=(2, 3, 4))
+        pin = pg[:, k:e].mean(1)
+        print(f"gap {a.gap}: latent seam in {(seam / inside).mean():.2f}x, out {(dg[:, e] / inside).mean():.2f}x | pixels in "
+              f"{(pg[:, k - 1] / pin).mean():.2f}x, out {(pg[:, e] / pin).mean():.2f}x (against the gap's own steps; rendered "
+              f"in-clip {dr[:, k:e].mean():.4f}, generated {inside.mean():.4f})")
     print(f"{a.ckpt} (step {step}) k={k}: seam {seam.mean():.4f} | generated in-clip {inside.mean():.4f} "
           f"(ratio {(seam / inside).mean():.2f}) | rendered at the seam {dr[:, k - 1].mean():.4f}, in-clip {dr[:, k:].mean():.4f}")
     print("  generated step diff by frame:", " ".join(f"{v:.3f}" for v in dg.mean(0).tolist()))
