@@ -3,7 +3,11 @@
 # 2-core machine on 2026-12-01 (builds and the venv not counted); run it on an otherwise idle machine. Works
 # from a clean clone: bench/setup-python.sh makes the venv (torch 2.13) for the PyTorch side, bench/kb builds the
 # product and the benchmark module.
-#   PACK=tinyworld RUNS=3 SOAK_STEPS=16 bench/run_all.sh
+#   PACK=tinyworld RUNS=3 SOAK_STEPS=16 [REF_CKPT=CKPT] bench/run_all.sh
+# REF_CKPT: the checkpoint the pack's denoiser was exported from, for the PyTorch reference. Packs since Tiny World 2.0.1
+# are folded for ONNX Runtime, so the reference cannot read their weights back from the graph; it tries the committed
+# line checkpoints, which are the pack's source only until the line trains on. For 2.9.0:
+#   git show 9199fb0:models/tinyworld/train/checkpoints/tinyworld2_xt.pt > /tmp/tw290.pt; REF_CKPT=/tmp/tw290.pt bench/run_all.sh
 # Tiny World 2's export folds its graph itself (train/export2.py), so the shipped pack is measured as it is;
 # for an unfolded pack of another architecture, bench/fold_pack.sh makes the folded copy to measure beside it.
 set -euo pipefail
@@ -26,7 +30,9 @@ load parity.txt
 load flops.txt
 "$here/kb" flops -m "$pack" | tee "$out/flops.txt"
 load compare.txt
-"$here/compare.sh" -m "$pack" --runs "$runs" --previews --ref-jit --ref-compile --json "$out/compare.json" 2>"$out/compare.log" | tee "$out/compare.txt"
+ref_ckpt=()
+[ -n "${REF_CKPT:-}" ] && ref_ckpt=(--ref-ckpt "$REF_CKPT")
+"$here/compare.sh" -m "$pack" --runs "$runs" --previews --ref-jit --ref-compile "${ref_ckpt[@]}" --json "$out/compare.json" 2>"$out/compare.log" | tee "$out/compare.txt"
 load startup.txt
 "$here/startup.sh" 5 | tee "$out/startup.txt"
 load fx-stall.txt

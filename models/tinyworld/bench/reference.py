@@ -11,8 +11,8 @@ for the convolutions, OpenBLAS for matmul), with *exactly* the engine's sampling
   - the same windows for long clips: 16-frame windows, each continuing from the last `context` latents of
     the one before (known frames re-noised at every level), colours anchored to the first window;
   - the same decoder, frame by frame in chunks of 16.
-Text embeddings are given to it (384 floats per prompt, as the engine computes them), so text encoding is
-measured separately.
+Text embeddings are given to it (384 floats per prompt, as the engine computes them, and for a denoiser that
+attends to the prompt's tokens, Tiny World since 2.4.0, the token states too), so text encoding is measured separately.
 
 Weights: the pack's own, read from the initializers of its denoiser.onnx and vae_decoder.onnx into the
 classes of train/nets.py (every architecture there is tried: 1.0's Denoiser, Tiny World 2's DenoiserTA
@@ -45,6 +45,7 @@ TINYWORLD = os.environ.get("KINORA_TINYWORLD_CODE", os.path.dirname(HERE))
 sys.path.insert(0, TINYWORLD)
 PACK = os.path.dirname(HERE)                                   # models/tinyworld: the shipped pack
 TW2_CKPT = os.path.join(TINYWORLD, "train", "checkpoints", "tinyworld2.pt")
+TW2_XT_CKPT = os.path.join(TINYWORLD, "train", "checkpoints", "tinyworld2_xt.pt")
 DEC2_CKPT = os.path.join(TINYWORLD, "train", "checkpoints", "decoder2.pt")
 
 MASK64 = (1 << 64) - 1
@@ -203,13 +204,18 @@ def _denoiser_candidates():
         yield f"Tiny World 2 {name}", make
 
 
-def _denoiser_from_ckpt(path):
+def _denoiser_from_ckpt(path, fp16=False):
+    """fp16: the weights rounded to fp16 values as train/export2.py rounds them before storing them (packs since 2.0.1
+    run those, and their parity tensors are computed on them)."""
     from train.nets import TW2_ARCHS, Denoiser
     ck = torch.load(path, map_location="cpu", weights_only=False)
     if ck.get("arch") in TW2_ARCHS:                      # train_denoiser's Tiny World 2 checkpoints (load_weights' layout)
         den = TW2_ARCHS[ck["arch"]]()
         den.load_state_dict({k: v.float() for k, v in ck["ema"].items()})
-        return den, f"Tiny World 2 {ck['arch']}"
+        if fp16:
+            from train.export2 import fp16_weights
+            fp16_weights(den)
+        return den, f"Tiny World 2 {ck['arch']}" + (" (weights rounded to fp16, as exported)" if fp16 else "")
     sd = ck["ema"] if "ema" in ck else ck                 # 1.0's train_denoiser ckpt.pt
     chs = (sd["d1.sconv.weight"].shape[0], sd["d2.sconv.weight"].shape[0], sd["m1.sconv.weight"].shape[0])
     den = Denoiser(chs=chs, attn="attn.qkv.weight" in sd)
@@ -253,16 +259,22 @@ def load_models(pack_dir, ckpt_path=None, ae_path=None):
     (each architecture of nets.py is tried), else from the committed Tiny World 2 checkpoint; the
     decoder from ae_path when given, else from vae_decoder.onnx (each decoder class of nets.py is
     tried), else from the committed Decoder 2 checkpoint."""
-    sources = [("checkpoint " + ckpt_path, lambda: _denoiser_from_ckpt(ckpt_path))] if ckpt_path else []
+    sources = [("checkpoint " + ckpt_path, lambda: _denoiser_from_ckpt(ckpt_path, fp16=True)),
+               ("checkpoint " + ckpt_path, lambda: _denoiser_from_ckpt(ckpt_path))] if ckpt_path else []
     if not ckpt_path:
         onnx_path = os.path.join(pack_dir, "denoiser.onnx")
         for label, make in _denoiser_candidates():
             sources.append((onnx_path + " as " + label,
                             lambda make=make, label=label: (state_from_onnx(make().eval(), onnx_path, _probe(pack_dir, "denoiser.onnx")), label)))
-        if os.path.isfile(TW2_CKPT):
-            sources.append(("checkpoint " + TW2_CKPT, lambda: _denoiser_from_ckpt(TW2_CKPT)))
-    den, den_desc = _first_verified("denoiser", sources, pack_dir, "--ckpt (train_denoiser's ckpt.pt or "
-                                    "train/checkpoints/tinyworld2.pt)")
+        # the graphs exported since 2.0.1 are folded and laid out for ONNX Runtime, so their weights no longer map back
+        # onto nets.py's modules: the committed line checkpoints, when one is the pack's source (rounded to fp16 first)
+        for ck in (TW2_CKPT, TW2_XT_CKPT):
+            if os.path.isfile(ck):
+                sources.append(("checkpoint " + ck, lambda ck=ck: _denoiser_from_ckpt(ck, fp16=True)))
+                sources.append(("checkpoint " + ck, lambda ck=ck: _denoiser_from_ckpt(ck)))
+    den, den_desc = _first_verified("denoiser", sources, pack_dir, "--ckpt (train_denoiser's ckpt.pt, or the line's "
+                                    "committed checkpoint as of the commit that shipped the pack: the model card's "
+                                    "Reproduce section names it)")
     dec, dec_desc = _first_verified("decoder", _decoder_sources(pack_dir, ae_path), pack_dir, "--ae")
     return den, dec, f"{den_desc}; {dec_desc}"
 
@@ -278,7 +290,7 @@ def _first_verified(kind, sources, pack_dir, hint):
             model, label = make()
             worst = _verified(model, pack_dir, model_file, source)
             return model, f"{kind} {label} from {source.split(' as ')[0]} (parity max |diff| {worst:.1e})"
-        except (MappingError, RuntimeError, KeyError, ValueError) as e:
+        except (MappingError, RuntimeError, KeyError, ValueError, TypeError) as e:   # TypeError: other inputs
             tried.append(f"  {source}: {e}")
     raise SystemExit(f"reference: no weights reproduce the pack's {kind} ({os.path.join(pack_dir, model_file)}); tried\n"
                      + "\n".join(tried) + f"\nPass the checkpoint it was exported from with {hint}.")
@@ -316,10 +328,12 @@ def sigmas(steps, shift):
 
 
 class Sampler:
-    def __init__(self, den, dec, channels):
+    def __init__(self, den, dec, channels, tokens=None):
+        """tokens: the prompt's token states [T,384] for a denoiser that takes them (its text_tokens input), else None."""
         self.den = den
         self.dec = dec
         self.c = channels
+        self.tokens = tokens
         self.calls = 0
         self.denoise_s = 0.0
         self.decode_s = 0.0
@@ -344,14 +358,15 @@ class Sampler:
             cond_b, mask_b = torch.cat([cond, cond]), torch.cat([mask, mask])
         else:
             text, cond_b, mask_b = emb[None], cond, mask
+        extra = token_inputs(self.tokens, 2 if guided else 1)
         for i in range(steps):
             s, sn = float(sig[i]), float(sig[i + 1])
             if guided:
-                out = self.den(torch.cat([x, x]), torch.full((2,), np.float32(s)), text, cond_b, mask_b)
+                out = self.den(torch.cat([x, x]), torch.full((2,), np.float32(s)), text, cond_b, mask_b, *extra)
                 xc, xu = out[:1], out[1:]
                 x0 = xu + guidance * (xc - xu)
             else:
-                x0 = self.den(x, torch.full((1,), np.float32(s)), text, cond_b, mask_b)
+                x0 = self.den(x, torch.full((1,), np.float32(s)), text, cond_b, mask_b, *extra)
             self.calls += 1
             x = x + (sn - s) * ((x - x0) / s)
             if has_known:
@@ -397,6 +412,24 @@ class Sampler:
 
 
 # ------------------------------------------------------------------------------------------- helpers
+def token_inputs(tokens, batch):
+    """() for a denoiser without token inputs; else (text_tokens [batch,T,384], text_mask [batch,T]) as WindowSampler
+    builds them: the prompt's states in row 0, and for guidance an unconditional row of zeros with an all-zero mask
+    (the engine's blank negative prompt has no tokens)."""
+    if tokens is None:
+        return ()
+    t = max(1, tokens.shape[0])
+    st = torch.zeros(batch, t, tokens.shape[1])
+    st[0, :tokens.shape[0]] = tokens
+    mk = torch.zeros(batch, t)
+    mk[0, :tokens.shape[0]] = 1.0
+    return st, mk
+
+
+def takes_tokens(den):
+    return bool(getattr(den, "text_tokens", False))
+
+
 def proc_status_kb(key):
     with open("/proc/self/status") as f:
         for line in f:
@@ -483,14 +516,19 @@ def serve(args):
 _FROZEN = {}
 
 
-def frozen(den, c, frames, guided):
+def _example(den, c, frames, b, tokens):
+    return (torch.zeros(b, c, frames, LAT_H, LAT_W), torch.full((b,), 0.5), torch.zeros(b, 384),
+            torch.zeros(b, c, frames, LAT_H, LAT_W), torch.zeros(b, 1, frames, LAT_H, LAT_W)) + token_inputs(tokens, b)
+
+
+def frozen(den, c, frames, guided, tokens=None):
     """TorchScript: traced for the window's shapes, frozen and optimize_for_inference'd (oneDNN weight prepacking,
     conv fusions): the fastest plain-PyTorch CPU path a researcher could reach for without rewriting the model."""
     b = 2 if guided else 1
-    key = (id(den), b, frames)   # a frozen trace belongs to one module's weights
+    # a frozen trace belongs to one module's weights and one prompt length
+    key = (id(den), b, frames, None if tokens is None else tokens.shape[0])
     if key not in _FROZEN:
-        ex = (torch.zeros(b, c, frames, LAT_H, LAT_W), torch.full((b,), 0.5), torch.zeros(b, 384),
-              torch.zeros(b, c, frames, LAT_H, LAT_W), torch.zeros(b, 1, frames, LAT_H, LAT_W))
+        ex = _example(den, c, frames, b, tokens)
         with torch.no_grad():
             m = torch.jit.optimize_for_inference(torch.jit.freeze(torch.jit.trace(den, ex).eval()))
             m(*ex)
@@ -503,17 +541,16 @@ _COMPILED = {}     # id(module) -> its torch.compile wrapper (one per module: in
 _WARMED = set()    # (id(module), batch, frames) already run once, so their compile time is spent
 
 
-def compiled(den, c, frames, guided):
+def compiled(den, c, frames, guided, tokens=None):
     """torch.compile (inductor, default mode) of the same module, compiled and warmed for the window's shapes here
     so the compile time stays out of the measured runs."""
     b = 2 if guided else 1
     if id(den) not in _COMPILED:
         _COMPILED[id(den)] = torch.compile(den)
     m = _COMPILED[id(den)]
-    key = (id(den), b, frames)
+    key = (id(den), b, frames, None if tokens is None else tokens.shape[0])
     if key not in _WARMED:
-        ex = (torch.zeros(b, c, frames, LAT_H, LAT_W), torch.full((b,), 0.5), torch.zeros(b, 384),
-              torch.zeros(b, c, frames, LAT_H, LAT_W), torch.zeros(b, 1, frames, LAT_H, LAT_W))
+        ex = _example(den, c, frames, b, tokens)
         with torch.inference_mode():
             m(*ex)
             m(*ex)
@@ -522,14 +559,20 @@ def compiled(den, c, frames, guided):
 
 
 def generate(den, dec, req):
+    """req["tokens"]: the prompt's token states [T][384], needed by a denoiser that takes them."""
     emb = torch.tensor(req["embedding"], dtype=torch.float32)
+    tokens = None
+    if takes_tokens(den):
+        if not req.get("tokens"):
+            raise ValueError("this denoiser attends to the prompt's token states: the request needs 'tokens' ([T][384])")
+        tokens = torch.tensor(req["tokens"], dtype=torch.float32).reshape(-1, emb.shape[0])
     from train.nets import LATENT_C
     c = LATENT_C
     if req.get("jit"):
-        den = frozen(den, c, WINDOW, float(req["guidance"]) != 1.0)
+        den = frozen(den, c, WINDOW, float(req["guidance"]) != 1.0, tokens)
     elif req.get("compile"):
-        den = compiled(den, c, WINDOW, float(req["guidance"]) != 1.0)
-    s = Sampler(den, dec, c)
+        den = compiled(den, c, WINDOW, float(req["guidance"]) != 1.0, tokens)
+    s = Sampler(den, dec, c, tokens)
     t0 = time.perf_counter()
     with torch.inference_mode():
         frames = s.clip(emb, int(req["steps"]), float(req["guidance"]), float(req["shift"]), int(req["frames"]),
@@ -569,8 +612,10 @@ def main():
     else:
         torch.set_num_threads(a.threads)
         den, dec, _ = load_models(a.pack, a.ckpt, a.ae)
-        emb = torch.nn.functional.normalize(torch.randn(384, generator=torch.Generator().manual_seed(0)), dim=0)
-        print(json.dumps(generate(den, dec, {"embedding": emb.tolist(), "steps": a.steps, "frames": a.frames,
+        g = torch.Generator().manual_seed(0)
+        emb = torch.nn.functional.normalize(torch.randn(384, generator=g), dim=0)
+        tokens = torch.randn(12, 384, generator=g)           # a prompt of 12 tokens, for a denoiser that takes them
+        print(json.dumps(generate(den, dec, {"embedding": emb.tolist(), "tokens": tokens.tolist(), "steps": a.steps, "frames": a.frames,
                                             "guidance": a.guidance, "shift": a.shift, "seed": a.seed, "jit": a.jit,
                                             "compile": a.compile})))
 

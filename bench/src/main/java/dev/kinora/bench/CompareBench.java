@@ -3,9 +3,11 @@ package dev.kinora.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.kinora.engine.model.TextEmbedding;
 import dev.kinora.engine.model.TextEncoder;
 import dev.kinora.engine.onnx.Device;
 import dev.kinora.engine.onnx.RuntimeOptions;
+import dev.kinora.engine.pack.Mode;
 import dev.kinora.engine.pack.ModelPack;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -67,8 +69,9 @@ public final class CompareBench {
                              tmp.resolve("reference.log"))
                      : null) {
             ModelPack pack = engine.pack();
-            float guidance = pack.defaults().guidance();
-            float shift = pack.defaults().shift();
+            // the engine's text-to-video runs at the pack's defaults for that job (guidanceByMode, shiftByMode)
+            float guidance = pack.defaults().guidance(Mode.GENERATE);
+            float shift = pack.defaults().shift(Mode.GENERATE);
             int context = pack.defaults().contextFrames();
             JsonNode parityNode = null;
             if (ref != null) {
@@ -95,12 +98,13 @@ public final class CompareBench {
             out.println();
 
             // Every run gets its own prompt, so the engine's text encoding is never a cache hit; the
-            // reference gets the same vectors, computed beforehand by a separate encoder.
+            // reference gets the same vectors (and token states, for a denoiser that attends to them), computed
+            // beforehand by a separate encoder.
             int promptsNeeded = cfg.workloads().size() * (2 * cfg.runs() + cfg.longRuns() + 2) + cfg.warmup() + 1;
-            List<float[]> embeddings = new ArrayList<>();
+            List<TextEmbedding> embeddings = new ArrayList<>();
             try (TextEncoder enc = new TextEncoder(pack, cfg.options(), Device.CPU)) {
                 for (int i = 0; i < promptsNeeded; i++) {
-                    embeddings.add(enc.encode(prompt(i)).vector());
+                    embeddings.add(enc.encode(prompt(i)));
                 }
             }
             int promptNo = 0;
@@ -189,7 +193,7 @@ public final class CompareBench {
     }
 
     /** The reference's other PyTorch paths on the same workload: one unmeasured call first (trace, freeze or compile, warm). */
-    private List<RefRun> other(ReferenceSampler ref, Workload w, float[] embedding, float guidance, float shift, int context,
+    private List<RefRun> other(ReferenceSampler ref, Workload w, TextEmbedding embedding, float guidance, float shift, int context,
                                int runs, String mode) throws IOException {
         if (ref == null) {
             return List.of();

@@ -45,6 +45,9 @@ public final class ModelFlops {
         }
     }
 
+    /** The token count of a typical Tiny World prompt ("a yellow star floats up over the desert" is 10 with [CLS] and [SEP]). */
+    static final int PROMPT_TOKENS = 12;
+
     private ModelFlops() {
     }
 
@@ -54,12 +57,22 @@ public final class ModelFlops {
         int b = pack.defaults().guidance() != 1f ? 2 : 1;
         long[] lat = {b, g.channels(), pack.frames(), g.height(), g.width()};
         long[] mask = {b, 1, pack.frames(), g.height(), g.width()};
-        Inputs in = p -> p.input(c.inputName("sample"), lat, 1, Float.NaN)
-                .input(c.inputName("timestep"), new long[] {b}, 0, 0.5f)
-                .input(c.inputName("text_embeds"), new long[] {b, pack.text().dim()}, 2, Float.NaN)
-                .input(c.inputName("cond"), lat, 3, 0f)
-                .input(c.inputName("mask"), mask, 0, 0f);
-        return measure("denoiser", "[" + b + "," + g.channels() + "," + pack.frames() + "," + g.height() + "," + g.width() + "]",
+        boolean tokens = c.input("text_tokens").isPresent();
+        Inputs in = p -> {
+            p.input(c.inputName("sample"), lat, 1, Float.NaN)
+                    .input(c.inputName("timestep"), new long[] {b}, 0, 0.5f)
+                    .input(c.inputName("text_embeds"), new long[] {b, pack.text().dim()}, 2, Float.NaN)
+                    .input(c.inputName("cond"), lat, 3, 0f)
+                    .input(c.inputName("mask"), mask, 0, 0f);
+            if (tokens) {
+                // a denoiser that attends to the prompt's token states (Tiny World since 2.4.0): a prompt of PROMPT_TOKENS
+                p.input(c.inputName("text_tokens"), new long[] {b, PROMPT_TOKENS, pack.text().dim()}, 5, Float.NaN)
+                        .input(c.inputName("text_mask"), new long[] {b, PROMPT_TOKENS}, 0, 1f);
+            }
+            return p;
+        };
+        return measure("denoiser", "[" + b + "," + g.channels() + "," + pack.frames() + "," + g.height() + "," + g.width() + "]"
+                        + (tokens ? " with " + PROMPT_TOKENS + " prompt tokens" : ""),
                 c.path(pack.root()), options, reps, in, 1);
     }
 

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
+import dev.kinora.engine.model.TextEmbedding;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,7 +98,7 @@ public final class ReferenceSampler implements AutoCloseable {
         return call(JSON.createObjectNode().put("op", "gemm").put("n", n).put("reps", reps));
     }
 
-    public RefRun generate(Workload w, float[] embedding, long seed, float guidance, float shift, int context, Path dump)
+    public RefRun generate(Workload w, TextEmbedding embedding, long seed, float guidance, float shift, int context, Path dump)
             throws IOException {
         return generate(w, embedding, seed, guidance, shift, context, dump, "eager");
     }
@@ -106,14 +107,23 @@ public final class ReferenceSampler implements AutoCloseable {
      * {@code mode}: "eager", "jit" (the frozen, optimize_for_inference'd TorchScript of the same model) or "compile"
      * (torch.compile, inductor).
      */
-    public RefRun generate(Workload w, float[] embedding, long seed, float guidance, float shift, int context, Path dump, String mode)
+    public RefRun generate(Workload w, TextEmbedding embedding, long seed, float guidance, float shift, int context, Path dump, String mode)
             throws IOException {
         ObjectNode r = JSON.createObjectNode().put("op", "generate").put("steps", w.steps()).put("frames", w.frames())
                 .put("guidance", guidance).put("shift", shift).put("seed", seed).put("context", context).put("anchor", true)
                 .put("jit", "jit".equals(mode)).put("compile", "compile".equals(mode));
         ArrayNode e = r.putArray("embedding");
-        for (float v : embedding) {
+        for (float v : embedding.vector()) {
             e.add(v);
+        }
+        // the token states, row by row: the reference passes them to a denoiser that attends to them
+        ArrayNode t = r.putArray("tokens");
+        int dim = embedding.vector().length;
+        for (int i = 0; i < embedding.tokens(); i++) {
+            ArrayNode row = t.addArray();
+            for (int j = 0; j < dim; j++) {
+                row.add(embedding.tokenStates()[i * dim + j]);
+            }
         }
         if (dump != null) {
             r.put("dump", dump.toString());
