@@ -36,7 +36,8 @@ desc_args=()
 "$py" -m train.train_decoder2 --out "$work/dec" --init train/checkpoints/decoder2.pt --export
 
 # the defaults are chosen on the validation prompts and stills, never on the held-out ones the eval reports
-"$py" -m eval.select_guidance --kinora "$root/kinora" --out "$work/gsel" --guidances 2,2.5,3,4,5
+# the frames default on 64 rendered and 24 hand-drawn stills: on 24, session 22 chose 4 by one still, and 88 said 2
+"$py" -m eval.select_guidance --kinora "$root/kinora" --out "$work/gsel" --guidances 2,2.5,3,4,5 --n-animate 64 --n-hand 24
 cp "$work/gsel/select_guidance.json" eval/select_guidance.json
 read -r text frames < <("$py" -c 'import json,sys; c=json.load(open(sys.argv[1]))["chosen"]; print(c["text"], c["frames"])' eval/select_guidance.json)
 echo "defaults: text $text, frames $frames"
