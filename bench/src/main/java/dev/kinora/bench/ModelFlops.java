@@ -2,6 +2,7 @@ package dev.kinora.bench;
 
 import dev.kinora.engine.onnx.RuntimeOptions;
 import dev.kinora.engine.pack.Component;
+import dev.kinora.engine.pack.Mode;
 import dev.kinora.engine.pack.ModelPack;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +55,8 @@ public final class ModelFlops {
     public static Result denoiser(ModelPack pack, RuntimeOptions options, int reps) throws Exception {
         Component c = pack.require(ModelPack.DENOISER);
         ModelPack.LatentGeometry g = pack.latent();
-        int b = pack.defaults().guidance() != 1f ? 2 : 1;
+        // a guided text-to-video call: cond and uncond rows in one batch, as the engine runs them
+        int b = pack.defaults().guidance(Mode.GENERATE) != 1f ? 2 : 1;
         long[] lat = {b, g.channels(), pack.frames(), g.height(), g.width()};
         long[] mask = {b, 1, pack.frames(), g.height(), g.width()};
         boolean tokens = c.input("text_tokens").isPresent();
