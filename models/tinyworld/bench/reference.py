@@ -259,8 +259,7 @@ def load_models(pack_dir, ckpt_path=None, ae_path=None):
     (each architecture of nets.py is tried), else from the committed Tiny World 2 checkpoint; the
     decoder from ae_path when given, else from vae_decoder.onnx (each decoder class of nets.py is
     tried), else from the committed Decoder 2 checkpoint."""
-    sources = [("checkpoint " + ckpt_path, lambda: _denoiser_from_ckpt(ckpt_path, fp16=True)),
-               ("checkpoint " + ckpt_path, lambda: _denoiser_from_ckpt(ckpt_path))] if ckpt_path else []
+    sources = _ckpt_sources(ckpt_path) if ckpt_path else []
     if not ckpt_path:
         onnx_path = os.path.join(pack_dir, "denoiser.onnx")
         for label, make in _denoiser_candidates():
@@ -270,13 +269,18 @@ def load_models(pack_dir, ckpt_path=None, ae_path=None):
         # onto nets.py's modules: the committed line checkpoints, when one is the pack's source (rounded to fp16 first)
         for ck in (TW2_CKPT, TW2_XT_CKPT):
             if os.path.isfile(ck):
-                sources.append(("checkpoint " + ck, lambda ck=ck: _denoiser_from_ckpt(ck, fp16=True)))
-                sources.append(("checkpoint " + ck, lambda ck=ck: _denoiser_from_ckpt(ck)))
+                sources += _ckpt_sources(ck)
     den, den_desc = _first_verified("denoiser", sources, pack_dir, "--ckpt (train_denoiser's ckpt.pt, or the line's "
                                     "committed checkpoint as of the commit that shipped the pack: the model card's "
                                     "Reproduce section names it)")
     dec, dec_desc = _first_verified("decoder", _decoder_sources(pack_dir, ae_path), pack_dir, "--ae")
     return den, dec, f"{den_desc}; {dec_desc}"
+
+
+def _ckpt_sources(path):
+    """A checkpoint as (source, make) pairs: its weights rounded to fp16 as the export stores them, then as trained."""
+    return [("checkpoint " + path, lambda: _denoiser_from_ckpt(path, fp16=True)),
+            ("checkpoint " + path, lambda: _denoiser_from_ckpt(path))]
 
 
 def _first_verified(kind, sources, pack_dir, hint):

@@ -30,6 +30,12 @@ def step_diff(z):
     return (z[:, :, 1:] - z[:, :, :-1]).abs().mean(dim=(1, 3, 4))
 
 
+def pixel_steps(dec, z):
+    """[N,C,F,16,16] decoded by Decoder 2 -> mean |pixel[f+1]-pixel[f]| per frame pair [N,F-1]"""
+    p = torch.from_numpy(decode(dec, z)).float()
+    return (p[:, 1:] - p[:, :-1]).abs().mean(dim=(2, 3, 4))
+
+
 def split_bands(z):
     """-> (low, high): 4x4-cell means upsampled back, and the rest."""
     b, c, f, h, w = z.shape
@@ -69,7 +75,8 @@ def sample_fg(model, text, guidance, fg, cond, mask, steps=16, seed=0, cond_nois
 
 
 @torch.no_grad()
-def infill(den, dec, text, a, z, g, k):
+def infill(den, dec, text, a, z, g, k, pg):
+    """pg: the first pass's pixel steps (pixel_steps(dec, g)), already decoded by the caller."""
     m = a.infill
     mask2 = torch.ones(z.shape[0], 1, *z.shape[2:])
     mask2[:, :, k:k + m] = 0
@@ -89,12 +96,10 @@ def infill(den, dec, text, a, z, g, k):
         x0 = xu + a.guidance * (xc - xu)
         x = x + (tn - t) * (x - x0) / t if tn > 0 else x0
         x = x * (1 - mask2) + known * mask2
-    for name, y in (("first pass", g), (f"infill {m} from t={t0}", x)):
+    for name, y, pd in (("first pass", g, pg), (f"infill {m} from t={t0}", x, pixel_steps(dec, x))):
         d = step_diff(y)
         inside = d[:, k + m:].mean(1)
         span = d[:, k - 1:k + m].max(1).values
-        pix = torch.from_numpy(decode(dec, y)).float()
-        pd = (pix[:, 1:] - pix[:, :-1]).abs().mean(dim=(2, 3, 4))
         pin = pd[:, k + m:].mean(1)
         print(f"  {name}: latent seam {(d[:, k - 1] / inside).mean():.2f}x, largest step over frames {k - 1}..{k + m} "
               f"{(span / inside).mean():.2f}x | pixels seam {(pd[:, k - 1] / pin).mean():.2f}x, largest "
@@ -133,10 +138,9 @@ def main():
     dg, dr = step_diff(g), step_diff(z)
     seam = dg[:, k - 1]
     inside = dg[:, k:k + a.gap - 1].mean(1) if a.gap else dg[:, k:].mean(1)
+    pg, pz = pixel_steps(dec, g), pixel_steps(dec, z)
     if a.gap:
         e = k + a.gap - 1                       # the step from the gap's last new frame into the known frames after it
-        pix = [torch.from_numpy(decode(dec, x)).float() for x in (g, z)]
-        pg = (pix[0][:, 1:] - pix[0][:, :-1]).abs().mean(dim=(2, 3, 4))
         pin = pg[:, k:e].mean(1)
         print(f"gap {a.gap}: latent seam in {(seam / inside).mean():.2f}x, out {(dg[:, e] / inside).mean():.2f}x | pixels in "
               f"{(pg[:, k - 1] / pin).mean():.2f}x, out {(pg[:, e] / pin).mean():.2f}x (against the gap's own steps; rendered "
@@ -153,12 +157,10 @@ def main():
     dcg, dcz = [step_diff(x.mean(dim=(3, 4), keepdim=True)) for x in (g, z)]
     print(f"  whole-frame mean: seam {dcg[:, k - 1].mean():.4f} generated in-clip {dcg[:, k:].mean():.4f} "
           f"rendered seam {dcz[:, k - 1].mean():.4f} in-clip {dcz[:, k:].mean():.4f}")
-    pix = [torch.from_numpy(decode(dec, x)).float() for x in (g, z)]          # [N,F,64,64,3]
-    pg, pz = [(p[:, 1:] - p[:, :-1]).abs().mean(dim=(2, 3, 4)) for p in pix]
     print(f"  pixels (Decoder 2): seam {pg[:, k - 1].mean():.2f} generated in-clip {pg[:, k:].mean():.2f} "
           f"(ratio {(pg[:, k - 1] / pg[:, k:].mean(1)).mean():.2f}) | decoded rendered: seam {pz[:, k - 1].mean():.2f} in-clip {pz[:, k:].mean():.2f}")
     if a.infill:
-        infill(den, dec, text, a, z, g, k)
+        infill(den, dec, text, a, z, g, k, pg)
     # how much the known frames help the x0 prediction of the first new frame, by flow time (the same noise)
     eps = torch.randn(z.shape, generator=torch.Generator().manual_seed(11))
     none = torch.zeros_like(mask)
