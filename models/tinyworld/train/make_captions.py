@@ -12,10 +12,12 @@ if __name__ == "__main__":
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", default="train/data/captions")
     ap.add_argument("--subject-free-only", action="store_true", help="write only the subject-free set")
+    ap.add_argument("--vocab", choices=["base", "wide"], default="base",
+                    help="wide: the base words and forms plus world/captions.py's WIDE_* ones (base: every pack to 2.9.0)")
     a = ap.parse_args()
     os.makedirs(os.path.dirname(a.out), exist_ok=True)
     if not a.subject_free_only:
-        pairs = write_caption_set(a.out, a.n, a.seed)
+        pairs = write_caption_set(a.out, a.n, a.seed, None if a.vocab == "base" else a.vocab)
         print(len(pairs), "captions,", len(set(c for _, c in pairs)), "unique ->", a.out + ".txt")
     # the subject-free set beside them (train_denoiser --subject-free-p), embedded the same way
     sf = subject_free_captions()

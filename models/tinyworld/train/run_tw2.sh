@@ -6,6 +6,8 @@
 # tinyworld2 (2.2.0's; its own flags then go in the extra args), tinyworld2_x16 (the xt line widened to a 16-channel
 # latent, train/widen_latent.py; it trains in the candidate pack train/latent16 unless TINYWORLD_PACK names another).
 # The xt, x16 and fp lines train with the flags below.
+# VOCAB=wide trains on captions in the wide vocabulary (train/make_captions.py --vocab wide: the base words and forms
+# plus world/captions.py's WIDE_* ones), kept in train/data_wide; the default, base, is every pack's to 2.9.0.
 # Pause: kill -TERM "$(cat models/tinyworld/train/runs/$LINE.pid)" — it writes both checkpoints, then
 # commit train/checkpoints/$LINE.{pt,json}. Log: train/runs/$LINE.log.
 set -euo pipefail
@@ -30,13 +32,17 @@ elif [ "$line" = tinyworld2_xt ]; then
 fi
 venv="$("$root/tools/setup-python.sh")"
 cd "$here"
-data=train/data
-if [ ! -f "$data/emb.npy" ] || [ ! -f "$data/curve_emb.npy" ]; then
+vocab="${VOCAB:-base}"
+case "$vocab" in base) data=train/data ;; wide) data=train/data_wide ;; *) echo "VOCAB: base or wide" >&2; exit 2 ;; esac
+if [ ! -f "$data/emb.npy" ]; then
   # the data version is recorded in the checkpoint's config (captions and embeddings md5)
-  "$venv/bin/python" -m train.make_captions --n 60000 --seed 0
+  "$venv/bin/python" -m train.make_captions --n 60000 --seed 0 --vocab "$vocab" --out "$data/captions"
+  (cd "$root" && ./kinora embed --captions "models/tinyworld/$data/captions.txt" --out "models/tinyworld/$data/emb.npy")
+fi
+if [ ! -f train/data/curve_emb.npy ]; then
+  # the learning curve's fixed prompts (train/curve.py), the same for either vocabulary
   "$venv/bin/python" -m train.curve --write-prompts
-  (cd "$root" && ./kinora embed --captions "models/tinyworld/$data/captions.txt" --out "models/tinyworld/$data/emb.npy" \
-     && ./kinora embed --captions "models/tinyworld/$data/curve_prompts.txt" --out "models/tinyworld/$data/curve_emb.npy")
+  (cd "$root" && ./kinora embed --captions models/tinyworld/train/data/curve_prompts.txt --out models/tinyworld/train/data/curve_emb.npy)
 fi
 if [ "$arch" = unet_ta_xt ] && [ ! -f "$data/tokens.npy" ]; then
   # the captions' token states as the engine computes them (1.5 GB, about two minutes); the pooled vectors it writes
@@ -46,10 +52,11 @@ if [ "$arch" = unet_ta_xt ] && [ ! -f "$data/tokens.npy" ]; then
 fi
 if [ ! -f "$data/subject_free_tokens.npy" ]; then
   # the captions without their subject (--subject-free-p), pooled vectors and token states: a few seconds
-  "$venv/bin/python" -m train.make_captions --subject-free-only
+  "$venv/bin/python" -m train.make_captions --subject-free-only --out "$data/captions"
   (cd "$root" && ./kinora embed --captions "models/tinyworld/$data/subject_free.txt" --out "models/tinyworld/$data/subject_free_emb.npy" \
      --tokens "models/tinyworld/$data/subject_free_tokens.npy")
 fi
+[ "$vocab" = base ] || flags+=(--captions "$here/$data/captions.jsonl" --emb "$here/$data/emb.npy" --tokens "$here/$data/tokens.npy")
 mkdir -p train/runs
 nohup "$venv/bin/python" -m train.train_denoiser --out "train/runs/$line" --arch "$arch" --threads 2 \
   --commit-ckpt "train/checkpoints/$line.pt" --stop-after "$minutes" --curve-minutes 0 "${flags[@]}" "$@" >> "train/runs/$line.log" 2>&1 &
