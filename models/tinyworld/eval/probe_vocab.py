@@ -19,9 +19,10 @@ import torch
 
 from eval.probe_guidance_interval import batched_draws
 from eval.run_eval import adherence
+from eval.select_guidance import text_specs
 from train.sample import Text
 from train.train_decoder2 import load_decoder, load_denoiser
-from world.captions import caption, sample_spec
+from world.captions import caption
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -30,11 +31,10 @@ def prompt_pairs(n, seed=77):
     """n (spec, base caption, validation caption): single subjects without pan, no occlusion or meeting scenes (the
     detector's adherence tests), drawn like eval.select_guidance.prompts but with their own stream."""
     rng = np.random.RandomState(seed)
+    specs = text_specs(rng)
     out = []
     while len(out) < n:
-        spec = sample_spec(rng)
-        if spec["motion"] in ("meet", "occlude") or spec["pan"]:
-            continue
+        spec = next(specs)
         out.append((spec, caption(spec, rng), caption(spec, rng, vocab="validation")))
     return out
 

@@ -32,13 +32,21 @@ from world.captions import _article, caption, sample_spec
 from world.render import COLOUR_NAMES, COLOURS, SHAPES, render
 
 
+def text_specs(rng):
+    """Endless specs of single subjects without camera pan, no occlusion or meeting scenes (what the detector's
+    adherence tests read); the caller draws its captions from the same rng between them."""
+    while True:
+        spec = sample_spec(rng)
+        if spec["motion"] not in ("meet", "occlude") and not spec["pan"]:
+            yield spec
+
+
 def prompts(n, seed=77):
     rng = np.random.RandomState(seed)
+    specs = text_specs(rng)
     out = []
     while len(out) < n:
-        spec = sample_spec(rng)
-        if spec["motion"] in ("meet", "occlude") or spec["pan"]:
-            continue
+        spec = next(specs)
         out.append({"spec": spec, "prompt": caption(spec, rng), "seed": 7000 + len(out)})
     return out
 
