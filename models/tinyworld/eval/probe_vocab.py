@@ -64,7 +64,7 @@ def main():
     ap.add_argument("--decoder", default="train/checkpoints/decoder2.pt")
     ap.add_argument("--kinora", default=os.path.join(HERE, "..", "..", "kinora"))
     ap.add_argument("--work", default="/tmp/probe_vocab")
-    ap.add_argument("--n", type=int, default=32, help="specs (a multiple of 16: the sampler runs 16 prompts a call)")
+    ap.add_argument("--n", type=int, default=32, help="specs (the sampler runs 16 prompts a call)")
     ap.add_argument("--seeds", type=int, default=4, help="noise draws per prompt")
     ap.add_argument("--guidance", type=float, default=4.0)
     ap.add_argument("--shift", type=float, default=3.0, help="the pack's text-to-video time shift (2.9.0: 3)")

@@ -182,14 +182,6 @@ VALIDATION_MOTION_ING = {
 VALIDATION_ING_TEMPLATES = ["footage of {a} {col} {shp} {mot} {bg}"]
 
 
-def _vocab(base, wide, validation, key, vocab):
-    if vocab == "wide":
-        return base[key] + wide.get(key, [])
-    if vocab == "validation":
-        return validation.get(key) or base[key]
-    return base[key]
-
-
 def _article(word):
     return "an" if word[0] in "aeiou" else "a"
 
@@ -204,7 +196,11 @@ def caption(spec, rng, heldout=False, vocab=None):
         return ok[rng.randint(len(ok))]
 
     def words(base, wide, validation, key):
-        return _vocab(base, wide, validation, key, vocab)
+        if vocab == "wide":
+            return base[key] + wide.get(key, [])
+        if vocab == "validation":
+            return validation.get(key) or base[key]
+        return base[key]
     col = pick(words(COLOUR_SYN, WIDE_COLOUR_SYN, VALIDATION_COLOUR_SYN, spec["colour"]))
     shp = pick(words(SHAPE_SYN, WIDE_SHAPE_SYN, VALIDATION_SHAPE_SYN, spec["shape"]))
     bgs = words(BG_SYN, WIDE_BG_SYN, VALIDATION_BG_SYN, spec["background"])
