@@ -14,6 +14,8 @@ interval into the engine; the model card records what it said.
       samples (the default, 1, is what the card's probe tables used; the interval is in the sampled flow times either way)
   ../../.venv/bin/python -m eval.probe_guidance_interval --occlusion-only --shift 3 --seeds 8 4,0,1 4,0,0.6   # the 16
       occlusion prompts alone (permanence, and how many clips draw the subject on both sides of the pillar)
+  ../../.venv/bin/python -m eval.probe_guidance_interval --shift 3 --seeds 8 4,0,0.8,2   # a schedule: guidance 2 (not 1)
+      outside the interval, here above flow time 0.8
 """
 import collections
 import json
@@ -72,7 +74,8 @@ def main():
     dec = load_decoder(decoder)
     emb = Text.load(emb, "/tmp/gi_tokens.npy" if getattr(den, "text_tokens", False) else None)
     for cfg in args:
-        g, lo, hi = map(float, cfg.split(","))
+        g, lo, hi, *rest = map(float, cfg.split(","))
+        out = rest[0] if rest else 1.0       # guidance outside [lo, hi]
         sc, why, twice = [], [], []
 
         def score(i, clip):
@@ -83,14 +86,16 @@ def main():
                 twice.append(both_sides(clip, ps[i]["spec"]["colour"]))
         if not seeds:
             for i, p in enumerate(ps[first:], first):
-                z = sample(den, emb[i:i + 1], steps=16, guidance=g, shift=shift, seed=p["seed"], interval=(lo, hi))
+                z = sample(den, emb[i:i + 1], steps=16, guidance=g, shift=shift, seed=p["seed"], interval=(lo, hi),
+                           outside=out)
                 score(i, decode(dec, z)[0])
 
         def report(label):
             r = {k: float(np.mean([s[k] for s in sc])) for k in ("colour", "shape", "motion")} if sc else {}
             r["permanence"] = float(np.mean([w == "ok" for w in why]))
             print(label, json.dumps(r), "mean4 %.3f" % np.mean(list(r.values())) if sc else "", flush=True)
-        draws = batched_draws(den, dec, emb[first:], seeds, steps=16, guidance=g, shift=shift, interval=(lo, hi))
+        draws = batched_draws(den, dec, emb[first:], seeds, steps=16, guidance=g, shift=shift, interval=(lo, hi),
+                               outside=out)
         for n, (i, clip) in enumerate(draws, 1):
             score(i + first, clip)
             if seeds > 4 and n == 4 * len(ps[first:]):

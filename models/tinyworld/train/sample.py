@@ -59,9 +59,9 @@ def schedule(steps, shift):
 
 @torch.no_grad()
 def sample(model, emb, steps=16, guidance=3.0, shift=1.0, cond=None, mask=None, frames=16, seed=0, interval=(0.0, 1.0),
-           start=None):
+           start=None, outside=1.0):
     """emb [B,384] or a Text; cond [B,C,F,16,16] clean latents of known frames; mask [B,1,F,16,16]; guidance applies
-    at flow times t within `interval` (one conditional call elsewhere). start=(z, t0): begin at flow time t0 from clean
+    at flow times t within `interval` and `outside` elsewhere (1: one conditional call). start=(z, t0): begin at flow time t0 from clean
     latents z noised there (SDEdit), taking the schedule's steps below t0."""
     text = emb if isinstance(emb, Text) else Text(emb)
     b = emb.shape[0]
@@ -79,11 +79,12 @@ def sample(model, emb, steps=16, guidance=3.0, shift=1.0, cond=None, mask=None, 
     for i in range(len(ts) - 1):
         t, tn = ts[i].item(), ts[i + 1].item()
         tt = torch.full((b,), t)
-        if guidance != 1.0 and interval[0] <= t <= interval[1]:
+        gt = guidance if interval[0] <= t <= interval[1] else outside
+        if gt != 1.0:
             x0 = model(torch.cat([x, x]), torch.cat([tt, tt]), both.pooled,
                        torch.cat([cond, cond]), torch.cat([mask, mask]), *both.extra())
             xc, xu = x0.chunk(2)
-            x0 = xu + guidance * (xc - xu)
+            x0 = xu + gt * (xc - xu)
         else:
             x0 = model(x, tt, text.pooled, cond, mask, *text.extra())
         v = (x - x0) / t
