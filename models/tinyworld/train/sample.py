@@ -61,8 +61,8 @@ def schedule(steps, shift):
 def sample(model, emb, steps=16, guidance=3.0, shift=1.0, cond=None, mask=None, frames=16, seed=0, interval=(0.0, 1.0),
            start=None, outside=1.0):
     """emb [B,384] or a Text; cond [B,C,F,16,16] clean latents of known frames; mask [B,1,F,16,16]; guidance applies
-    at flow times t within `interval` and `outside` elsewhere (1: one conditional call). start=(z, t0): begin at flow time t0 from clean
-    latents z noised there (SDEdit), taking the schedule's steps below t0."""
+    at flow times t within `interval` and `outside` elsewhere (1: one conditional call). start=(z, t0): begin at flow
+    time t0 from clean latents z noised there (SDEdit), taking the schedule's steps below t0."""
     text = emb if isinstance(emb, Text) else Text(emb)
     b = emb.shape[0]
     g = torch.Generator().manual_seed(seed)
