@@ -4,7 +4,7 @@ caption. Reports, in latent space, the jump from the last known frame to the fir
 generated frames' own step-to-step change and against the rendered clip's, and how far the first generated frame
 is from the rendered continuation.
 
-  ../../.venv/bin/python -m eval.seam_probe CKPT [--k 4] [--n 24] [--frame-guidance S] [--cond-noise S] [--resample U]
+  ../../.venv/bin/python -m eval.seam_probe CKPT [--k 4] [--n 24] [--decoder DEC_CKPT] [--frame-guidance S] [--cond-noise S] [--resample U]
                                                [--infill M --infill-from T] [--gap G]
 
 --gap G: the frames after a gap of G new ones are known too (the engine's loop bridge: the clip's last k frames, G new
@@ -112,6 +112,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("ckpt")
     ap.add_argument("--k", type=int, default=4)
+    ap.add_argument("--decoder", default="train/checkpoints/decoder2.pt", help="a Decoder 2 ckpt.pt (a retrained one)")
     ap.add_argument("--n", type=int, default=24)
     ap.add_argument("--guidance", type=float, default=3.0)
     ap.add_argument("--cond-noise", type=float, default=0.0, help="noise s t^2 on the known latents the model is given")
@@ -124,9 +125,9 @@ def main():
                     help="scale on the known frames' effect (e(none) + s (e(frames) - e(none)) + g (e(frames,text) - e(frames)))")
     a = ap.parse_args()
     torch.set_num_threads(2)
-    z, y, specs, sel = clips(a.n)
+    z, y, specs, sel, px = clips(a.n, pixels=True)
     den, step = load_denoiser(a.ckpt)
-    dec = load_decoder()
+    dec = load_decoder(a.decoder)
     text = Text.load(y, "train/data/tokens.npy" if getattr(den, "text_tokens", False) else None, rows=sel)
     k = a.k
     mask = torch.zeros(z.shape[0], 1, *z.shape[2:])
@@ -159,6 +160,18 @@ def main():
           f"rendered seam {dcz[:, k - 1].mean():.4f} in-clip {dcz[:, k:].mean():.4f}")
     print(f"  pixels (Decoder 2): seam {pg[:, k - 1].mean():.2f} generated in-clip {pg[:, k:].mean():.2f} "
           f"(ratio {(pg[:, k - 1] / pg[:, k:].mean(1)).mean():.2f}) | decoded rendered: seam {pz[:, k - 1].mean():.2f} in-clip {pz[:, k:].mean():.2f}")
+    # what the engine shows: the source's own frames up to k, then decoded ones; and the part of that seam a perfect
+    # continuation would still have (the true latents decoded), which is Decoder 2's round trip alone
+    src = torch.from_numpy(px).float()
+    pd = torch.from_numpy(decode(dec, g)).float()
+    seam_src = (pd[:, k] - src[:, k - 1]).abs().mean(dim=(1, 2, 3))
+    pdz = torch.from_numpy(decode(dec, z)).float()
+    seam_rt = (pdz[:, k] - src[:, k - 1]).abs().mean(dim=(1, 2, 3))
+    rin = (src[:, 1:] - src[:, :-1]).abs().mean(dim=(2, 3, 4))[:, k:].mean(1)
+    print(f"  as the engine shows it (source pixels to frame {k - 1}, decoded after): seam {seam_src.mean():.2f} against generated "
+          f"in-clip {pg[:, k:].mean():.2f} (ratio {(seam_src / pg[:, k:].mean(1)).mean():.2f}) | the true latents decoded "
+          f"after the source: seam {seam_rt.mean():.2f} against rendered in-clip {rin.mean():.2f} (ratio "
+          f"{(seam_rt / rin).mean():.2f}) | |decoded - rendered| of the true latents {(pdz - src).abs().mean():.2f}")
     if a.infill:
         infill(den, dec, text, a, z, g, k, pg)
     # how much the known frames help the x0 prediction of the first new frame, by flow time (the same noise)

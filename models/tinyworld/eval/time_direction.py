@@ -29,15 +29,18 @@ AXES = {"horizontal": ("slide_left", "slide_right", "roll_left", "roll_right"),
 DIRECTIONAL = ("slide_left", "slide_right", "slide_up", "slide_down", "float_up", "fall", "roll_left", "roll_right")
 
 
-def clips(n=32, seed=5):
-    """-> latents [N,8,F,16,16], caption embeddings [N,384], specs, caption indices."""
+def clips(n=32, seed=5, pixels=False):
+    """-> latents [N,8,F,16,16], caption embeddings [N,384], specs, caption indices (and, with pixels, the rendered
+    frames uint8 [N,F,64,64,3] last)."""
     items = [json.loads(line) for line in open("train/data/captions.jsonl")]
     emb = np.load("train/data/emb.npy").astype(np.float32)
     rng = np.random.RandomState(seed)
     sel = [i for i in rng.permutation(len(items)) if items[i]["spec"]["motion"] in DIRECTIONAL][:n]
     enc = PatchEncoder()
-    z = np.stack([enc(render(items[i]["spec"], int(rng.randint(1 << 30)))[0]) for i in sel])   # [N,F,8,16,16]
-    return torch.from_numpy(z.transpose(0, 2, 1, 3, 4)).float(), torch.from_numpy(emb[sel]), [items[i]["spec"] for i in sel], sel
+    px = np.stack([render(items[i]["spec"], int(rng.randint(1 << 30)))[0] for i in sel])      # [N,F,64,64,3]
+    z = np.stack([enc(c) for c in px])                                                          # [N,F,8,16,16]
+    out = torch.from_numpy(z.transpose(0, 2, 1, 3, 4)).float(), torch.from_numpy(emb[sel]), [items[i]["spec"] for i in sel], sel
+    return out + (px,) if pixels else out
 
 
 def oracle(z, specs, renders=24, seed=9):
