@@ -108,11 +108,45 @@ def infill(den, dec, text, a, z, g, k, pg):
 
 
 @torch.no_grad()
+def ref_decode(dec, z, px, k):
+    """The engine's order for a reference decoder: frames before k are the source's own pixels, then each frame is
+    decoded from its latent with the frame before it (source or decoded) as the reference. -> float [N,F,64,64,3]."""
+    from train.train_decoder2 import to_unit
+    out = [to_unit(px[:, f]) for f in range(k)]
+    for f in range(k, z.shape[2]):
+        out.append(dec(z[:, :, f], z[:, :, f - 1], out[-1]).clamp(-1, 1))
+    y = torch.stack(out, 1)                                                  # [N,F,3,64,64]
+    return ((y + 1) * 127.5 + 0.5).floor().clamp(0, 255).permute(0, 1, 3, 4, 2)
+
+
+@torch.no_grad()
+def ref_report(path, z, g, px, k):
+    """Decoder 2 against a reference decoder on the same latents: the first seam as the engine shows it, for the
+    sampled continuation (g) and the true one (z), and how far the decoded true frames stray from the rendered ones
+    frame by frame (a reference carried forward could drift)."""
+    from train.train_decoder_ref import load_decoder_ref
+    decr = load_decoder_ref(path)
+    src = torch.from_numpy(px).float()
+    base = load_decoder()
+    for name, lat in (("sampled", g), ("true latents", z)):
+        for dname, pix in (("Decoder 2", torch.cat([src[:, :k], torch.from_numpy(decode(base, lat)).float()[:, k:]], 1)),
+                           ("DecoderR", ref_decode(decr, lat, px, k))):
+            steps = (pix[:, 1:] - pix[:, :-1]).abs().mean(dim=(2, 3, 4))
+            inside = steps[:, k:].mean(1)
+            err = (pix - src).abs().mean(dim=(2, 3, 4)).mean(0)[k:]
+            line = f" | |decoded - rendered| frames {k}..: " + " ".join(f"{v:.2f}" for v in err.tolist()) if name == "true latents" else ""
+            print(f"  {name}, {dname}: seam {steps[:, k - 1].mean():.2f} in-clip {inside.mean():.2f} "
+                  f"(ratio {(steps[:, k - 1] / inside).mean():.2f}){line}")
+
+
+@torch.no_grad()
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("ckpt")
     ap.add_argument("--k", type=int, default=4)
     ap.add_argument("--decoder", default="train/checkpoints/decoder2.pt", help="a Decoder 2 ckpt.pt (a retrained one)")
+    ap.add_argument("--ref-decoder", default="", help="a DecoderR ckpt.pt (train.train_decoder_ref): decode the new frames "
+                    "in order, each with the frame before it as its reference, beside Decoder 2")
     ap.add_argument("--n", type=int, default=24)
     ap.add_argument("--guidance", type=float, default=3.0)
     ap.add_argument("--cond-noise", type=float, default=0.0, help="noise s t^2 on the known latents the model is given")
@@ -172,6 +206,8 @@ def main():
           f"in-clip {pg[:, k:].mean():.2f} (ratio {(seam_src / pg[:, k:].mean(1)).mean():.2f}) | the true latents decoded "
           f"after the source: seam {seam_rt.mean():.2f} against rendered in-clip {rin.mean():.2f} (ratio "
           f"{(seam_rt / rin).mean():.2f}) | |decoded - rendered| of the true latents {(pdz - src).abs().mean():.2f}")
+    if a.ref_decoder:
+        ref_report(a.ref_decoder, z, g, px, k)
     if a.infill:
         infill(den, dec, text, a, z, g, k, pg)
     # how much the known frames help the x0 prediction of the first new frame, by flow time (the same noise)

@@ -99,6 +99,40 @@ class DecoderV2(nn.Module):
         return pca + self.out(h)
 
 
+class DecoderR(nn.Module):
+    """Decoder 2 with the previous frame's pixels as a reference (a video codec's P-frame). The 8x16x16 latent drops
+    detail (a backdrop's texture, a still's fine lines), so Decoder 2 alone draws a frame a little unlike the source
+    frame before it: an extension's first seam is 1.66x a rendered step even for the true next latent, and a still's
+    detail is gone from frame 1 on. Here a head predicts, per pixel, a gate that takes the reference where the latent
+    says nothing changed (latent vs reference latent) and Decoder 2's frame elsewhere, plus a small correction.
+    Decoder 2 is frozen inside it; the head starts with the gate almost shut, so an untrained head decodes as
+    Decoder 2 does."""
+
+    def __init__(self, base, ch=32):
+        super().__init__()
+        self.base = base
+        c = base.back.weight.shape[1]
+        self.inp = nn.Conv2d(3 * c, ch, 3, padding=1)
+        self.b16 = ResBlock2d(ch)
+        self.mix = nn.Conv2d(ch + 9, ch, 3, padding=1)
+        self.b64 = nn.Conv2d(ch, ch, 3, padding=1)
+        self.out = nn.Conv2d(ch, 4, 3, padding=1)
+        nn.init.zeros_(self.out.weight)
+        nn.init.zeros_(self.out.bias)
+        with torch.no_grad():
+            self.out.bias[0] = -3.0
+
+    def forward(self, latent, ref_latent, ref):
+        """latent, ref_latent [N,C,16,16] (this frame's and the reference frame's); ref [N,3,64,64] in [-1,1]."""
+        base = self.base(latent)
+        h = self.b16(self.inp(torch.cat([latent, ref_latent, latent - ref_latent], 1)))
+        h = F.interpolate(F.silu(h), scale_factor=4.0, mode="bilinear", align_corners=False)
+        h = F.silu(self.mix(torch.cat([h, base, ref, base - ref], 1)))
+        o = self.out(F.silu(self.b64(h)))
+        gate = torch.sigmoid(o[:, :1])
+        return base + gate * (ref - base) + o[:, 1:]
+
+
 # ----------------------------------------------------------------------------------- denoiser
 def timestep_embedding(t, dim):
     """Sinusoidal embedding of flow time t in [0,1] (scaled by 1000)."""

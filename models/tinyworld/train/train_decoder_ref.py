@@ -1,0 +1,146 @@
+"""Train `nets.DecoderR`'s head (Decoder 2 frozen inside it): decode frame t of a clip from its latent, the latent of
+frame t-1 and the pixels of frame t-1, against the rendered frame t.
+
+The latents are train_decoder2's (clean, noisy, or the denoiser's guided x0 for the whole clip, `latents_for`), so the
+head learns to trust the reference only as far as the latents say nothing moved. The reference is the rendered frame
+t-1 half the time (an extension's first new frame follows a source frame; an animated still's frame 1 follows the
+still) and Decoder 2's own decode of frame t-1's latent otherwise (the engine decodes later frames after decoded ones).
+
+usage (from models/tinyworld/):
+  ../../.venv/bin/python -m train.train_decoder_ref --out train/runs/decR --denoiser CKPT --minutes 15
+  (resumable: <out>/ckpt.pt; the batches depend only on --seed and the step)
+"""
+import argparse
+import json
+import math
+import multiprocessing as mp
+import os
+import queue
+import time
+
+import torch
+
+from train.nets import DecoderR
+from train.train_decoder2 import (HERE, KIND_P, _worker, latents_for, load_decoder, load_denoiser, loss_fn, to_unit)
+
+PAIRS_PER_CLIP = 8
+P_RENDERED_REF = 0.5
+
+
+def load_decoder_ref(path, base="train/checkpoints/decoder2.pt"):
+    """DecoderR from its training checkpoint (its own copy of the frozen Decoder 2), in eval mode."""
+    s = torch.load(path, map_location="cpu", weights_only=False)
+    dec = DecoderR(load_decoder(s.get("base", base)))
+    dec.load_state_dict(s["dec"])
+    return dec.eval()
+
+
+def pairs_of(batch, lat, dec, gen):
+    """-> latent [N,C,16,16], reference latent, reference pixels [N,3,64,64], target pixels, subject weights."""
+    zs, zr, rs, xs, ws = [], [], [], [], []
+    for i in range(lat.shape[0]):
+        ts = torch.randperm(15, generator=gen)[:PAIRS_PER_CLIP] + 1            # t in 1..15, the reference t-1
+        frames = to_unit(batch["frames"][i])                                  # [16,3,64,64]
+        z = lat[i].transpose(0, 1)                                            # [16,C,16,16]
+        rendered = torch.rand(len(ts), generator=gen) < P_RENDERED_REF
+        with torch.no_grad():
+            own = dec.base(z[ts - 1]).clamp(-1, 1)
+        rs.append(torch.where(rendered[:, None, None, None], frames[ts - 1], own))
+        zs.append(z[ts])
+        zr.append(z[ts - 1])
+        xs.append(frames[ts])
+        ws.append(torch.from_numpy(batch["obj"][i][ts.numpy()]).float()[:, None])
+    return torch.cat(zs), torch.cat(zr), torch.cat(rs), torch.cat(xs), torch.cat(ws)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", default="train/runs/decR")
+    ap.add_argument("--denoiser", default="train/checkpoints/tinyworld2_xt.pt")
+    ap.add_argument("--base", default="train/checkpoints/decoder2.pt", help="the Decoder 2 ckpt.pt inside it (frozen)")
+    ap.add_argument("--captions", default=os.path.join(HERE, "train/data/captions.jsonl"))
+    ap.add_argument("--emb", default=os.path.join(HERE, "train/data/emb.npy"))
+    ap.add_argument("--tokens", default=os.path.join(HERE, "train/data/tokens.npy"))
+    ap.add_argument("--minutes", type=float, default=15)
+    ap.add_argument("--total-steps", type=int, default=3000, help="lr schedule length (cosine to 10 %)")
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--batch", type=int, default=2, help="clips per step (PAIRS_PER_CLIP frame pairs each)")
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--obj-weight", type=float, default=3.0)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    os.makedirs(a.out, exist_ok=True)
+    ck = os.path.join(a.out, "ckpt.pt")
+    dec = DecoderR(load_decoder(a.base))
+    dec.base.requires_grad_(False)
+    head = [p for n, p in dec.named_parameters() if not n.startswith("base.")]
+    opt = torch.optim.AdamW(head, lr=a.lr, weight_decay=0.0)
+    step, used = 0, 0.0
+    if os.path.exists(ck):
+        s = torch.load(ck, weights_only=False)
+        dec.load_state_dict(s["dec"]); opt.load_state_dict(s["opt"]); step, used = s["step"], s["used"]
+    den, den_step = load_denoiser(a.denoiser)
+    print("# config " + json.dumps(dict(vars(a), denoiser_step=den_step, head_params=sum(p.numel() for p in head),
+                                         torch=torch.__version__)), flush=True)
+    ctx = mp.get_context("fork")
+    q = ctx.Queue(4)
+    tokens_path = a.tokens if getattr(den, "text_tokens", False) else None
+    worker = ctx.Process(target=_worker, args=(q, a.captions, a.emb, a.seed, step, a.batch, tokens_path, KIND_P), daemon=True)
+    worker.start()
+    gen = torch.Generator().manual_seed(a.seed * 7919 + step)
+    stop = {"now": False}
+    import signal
+    signal.signal(signal.SIGTERM, lambda *_: stop.__setitem__("now", True))
+    t0, last_ck, last_log = time.time(), time.time(), time.time()
+    sums = [0.0, 0.0, 0.0]
+
+    def save():
+        torch.save({"dec": dec.state_dict(), "opt": opt.state_dict(), "step": step, "used": used + time.time() - t0,
+                    "base": a.base}, ck + ".tmp")
+        os.replace(ck + ".tmp", ck)
+
+    try:
+        while time.time() - t0 < a.minutes * 60 and step < a.total_steps and not stop["now"]:
+            while True:
+                try:
+                    batch = q.get(timeout=5)
+                    break
+                except queue.Empty:
+                    if not worker.is_alive():
+                        raise RuntimeError("the render worker died")
+            assert batch["step"] == step
+            frac = step / a.total_steps
+            lr = a.lr * min(1.0, (step + 1) / 100) * (0.1 + 0.45 * (1 + math.cos(math.pi * frac)))
+            for g in opt.param_groups:
+                g["lr"] = lr
+            z, zr, ref, x, obj = pairs_of(batch, latents_for(batch, den, gen), dec, gen)
+            dec.train()
+            y = dec(z, zr, ref)
+            w = 1.0 + a.obj_weight * obj
+            loss = loss_fn(y, x, w)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(head, 1.0)
+            opt.step()
+            step += 1
+            with torch.no_grad():
+                # what the reference buys: the same loss for Decoder 2 alone, and the pixel error of each
+                sums[0] += loss.item()
+                sums[1] += loss_fn(dec.base(z), x, w).item()
+                sums[2] += (y.clamp(-1, 1) - x).abs().mean().item() * 127.5
+            if step % 50 == 0:
+                print(f"step {step} loss {sums[0] / 50:.4f} (Decoder 2 alone {sums[1] / 50:.4f}) |err| {sums[2] / 50:.2f}/255 "
+                      f"lr {lr:.2e} s/step {(time.time() - last_log) / 50:.2f} t {(time.time() - t0) / 60:.1f} min", flush=True)
+                sums, last_log = [0.0, 0.0, 0.0], time.time()
+            if time.time() - last_ck > 300:
+                save()
+                last_ck = time.time()
+    finally:
+        worker.kill()
+        save()
+    print(f"# done step {step} minutes {(used + time.time() - t0) / 60:.1f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
