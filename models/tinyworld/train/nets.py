@@ -100,13 +100,13 @@ class DecoderV2(nn.Module):
 
 
 class DecoderR(nn.Module):
-    """Decoder 2 with the previous frame's pixels as a reference (a video codec's P-frame). The 8x16x16 latent drops
-    detail (a backdrop's texture, a still's fine lines), so Decoder 2 alone draws a frame a little unlike the source
-    frame before it: an extension's first seam is 1.66x a rendered step even for the true next latent, and a still's
-    detail is gone from frame 1 on. Here a head predicts, per pixel, a gate that takes the reference where the latent
-    says nothing changed (latent vs reference latent) and Decoder 2's frame elsewhere, plus a small correction.
-    Decoder 2 is frozen inside it; the head starts with the gate almost shut, so an untrained head decodes as
-    Decoder 2 does."""
+    """Decoder 2 with a neighbouring frame's pixels as a reference (a video codec's P-frame; the frame before, or the
+    one after when an extension runs backward). The 8x16x16 latent drops detail (a backdrop's texture, a still's fine
+    lines), so Decoder 2 alone draws a frame a little unlike the source frame next to it: an extension's first seam is
+    1.66x a rendered step even for the true next latent, and a still's detail is gone from frame 1 on. Here a head
+    predicts, per pixel, a gate that takes the reference where the latents say nothing changed (this latent against
+    the reference's) and Decoder 2's frame elsewhere, plus a small correction. Decoder 2 is frozen inside it; the
+    gate starts almost shut, so an untrained head decodes as Decoder 2 does."""
 
     def __init__(self, base, ch=32):
         super().__init__()
@@ -123,7 +123,8 @@ class DecoderR(nn.Module):
             self.out.bias[0] = -3.0
 
     def forward(self, latent, ref_latent, ref):
-        """latent, ref_latent [N,C,16,16] (this frame's and the reference frame's); ref [N,3,64,64] in [-1,1]."""
+        """latent, ref_latent [N,C,16,16] (this frame's and the reference frame's); ref [N,3,64,64] in [-1,1], the
+        reference frame as shown (a source's own pixels, or the frame decoded before this one)."""
         base = self.base(latent)
         h = self.b16(self.inp(torch.cat([latent, ref_latent, latent - ref_latent], 1)))
         h = F.interpolate(F.silu(h), scale_factor=4.0, mode="bilinear", align_corners=False)

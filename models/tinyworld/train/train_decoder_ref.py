@@ -1,10 +1,11 @@
 """Train `nets.DecoderR`'s head (Decoder 2 frozen inside it): decode frame t of a clip from its latent, the latent of
-frame t-1 and the pixels of frame t-1, against the rendered frame t.
+a neighbouring frame (t-1 or t+1, half and half: extensions run both ways) and that frame's pixels, against the
+rendered frame t.
 
 The latents are train_decoder2's (clean, noisy, or the denoiser's guided x0 for the whole clip, `latents_for`), so the
 head learns to trust the reference only as far as the latents say nothing moved. The reference is the rendered frame
-t-1 half the time (an extension's first new frame follows a source frame; an animated still's frame 1 follows the
-still) and Decoder 2's own decode of frame t-1's latent otherwise (the engine decodes later frames after decoded ones).
+neighbour half the time (an extension's first new frame follows a source frame; an animated still's frame 1 follows
+the still) and Decoder 2's own decode of the neighbour's latent otherwise (the engine decodes later frames after decoded ones).
 
 usage (from models/tinyworld/):
   ../../.venv/bin/python -m train.train_decoder_ref --out train/runs/decR --denoiser CKPT --minutes 15
@@ -39,15 +40,18 @@ def pairs_of(batch, lat, dec, gen):
     """-> latent [N,C,16,16], reference latent, reference pixels [N,3,64,64], target pixels, subject weights."""
     zs, zr, rs, xs, ws = [], [], [], [], []
     for i in range(lat.shape[0]):
-        ts = torch.randperm(15, generator=gen)[:PAIRS_PER_CLIP] + 1            # t in 1..15, the reference t-1
+        # the reference is the frame before (an extension forward) or after (backward, or an in-between's end)
+        back = torch.rand(PAIRS_PER_CLIP, generator=gen) < 0.5
+        ts = torch.randint(1, 16, (PAIRS_PER_CLIP,), generator=gen) - back.long()   # t in 1..15 forward, 0..14 back
+        rt = torch.where(back, ts + 1, ts - 1)
         frames = to_unit(batch["frames"][i])                                  # [16,3,64,64]
         z = lat[i].transpose(0, 1)                                            # [16,C,16,16]
         rendered = torch.rand(len(ts), generator=gen) < P_RENDERED_REF
         with torch.no_grad():
-            own = dec.base(z[ts - 1]).clamp(-1, 1)
-        rs.append(torch.where(rendered[:, None, None, None], frames[ts - 1], own))
+            own = dec.base(z[rt]).clamp(-1, 1)
+        rs.append(torch.where(rendered[:, None, None, None], frames[rt], own))
         zs.append(z[ts])
-        zr.append(z[ts - 1])
+        zr.append(z[rt])
         xs.append(frames[ts])
         ws.append(torch.from_numpy(batch["obj"][i][ts.numpy()]).float()[:, None])
     return torch.cat(zs), torch.cat(zr), torch.cat(rs), torch.cat(xs), torch.cat(ws)
