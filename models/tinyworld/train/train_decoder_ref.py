@@ -10,6 +10,9 @@ the still) and Decoder 2's own decode of the neighbour's latent otherwise (the e
 usage (from models/tinyworld/):
   ../../.venv/bin/python -m train.train_decoder_ref --out train/runs/decR --denoiser CKPT --minutes 15
   (resumable: <out>/ckpt.pt; the batches depend only on --seed and the step)
+  ../../.venv/bin/python -m train.train_decoder_ref --out train/runs/decR --export [--dest DIR]
+  (vae_decoder_ref.onnx, its parity case and pack.json's component; the pack's vae_decoder must be the same
+  Decoder 2 as --base, which the export checks)
 """
 import argparse
 import json
@@ -34,6 +37,61 @@ def load_decoder_ref(path, base="train/checkpoints/decoder2.pt"):
     dec = DecoderR(load_decoder(s.get("base", base)))
     dec.load_state_dict(s["dec"])
     return dec.eval()
+
+
+def export(dec, dest):
+    """vae_decoder_ref.onnx (opset 17, dynamic N): latent, ref_latent [N,C,16,16], reference [N,3,64,64] -> sample."""
+    import numpy as np
+    import onnxruntime as ort
+    from train.export import sha256, write_bin
+    dec.eval()
+    c = dec.base.back.weight.shape[1]
+    g = torch.Generator().manual_seed(0)
+    args = lambda n: (torch.randn((n, c, 16, 16), generator=g), torch.randn((n, c, 16, 16), generator=g),  # noqa: E731
+                      torch.rand((n, 3, 64, 64), generator=g) * 2 - 1)
+    names = ["latent", "ref_latent", "reference"]
+    # the frozen Decoder 2 inside must be the pack's own: frame 0 of a clip is decoded by vae_decoder alone
+    base_sess = ort.InferenceSession(os.path.join(dest, "vae_decoder.onnx"), providers=["CPUExecutionProvider"])
+    z = args(2)[0]
+    with torch.no_grad():
+        off = float(np.abs(base_sess.run(["sample"], {"latent": z.numpy()})[0] - dec.base(z).numpy()).max())
+    if off > 1e-4:
+        raise SystemExit(f"the pack's vae_decoder.onnx is not this DecoderR's base (max diff {off:.2e}); export that Decoder 2 first")
+    path = os.path.join(dest, "vae_decoder_ref.onnx")
+    tmp = path + ".tmp"
+    x = args(2)
+    with torch.no_grad():
+        torch.onnx.export(dec, x, tmp, input_names=names, output_names=["sample"], opset_version=17,
+                          dynamic_axes={k: {0: "N"} for k in names + ["sample"]}, dynamo=False)
+    os.replace(tmp, path)
+    sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+    x3 = args(3)
+    with torch.no_grad():
+        want = dec(*x3).numpy()
+    err = float(np.abs(sess.run(["sample"], dict(zip(names, (t.numpy() for t in x3))))[0] - want).max())
+    assert err < 1e-4, f"ORT and torch disagree on the reference decoder: {err}"
+    pdir = os.path.join(dest, "parity")
+    pj = os.path.join(pdir, "parity.json")
+    par = json.load(open(pj))
+    with torch.no_grad():
+        case = {"model": "vae_decoder_ref.onnx",
+                "inputs": [dict(write_bin(pdir, f"decref_{n}", t), name=n) for n, t in zip(names, x)],
+                "outputs": [dict(write_bin(pdir, "decref_sample", dec(*x)), name="sample")]}
+    par["cases"] = [k for k in par["cases"] if k["model"] != "vae_decoder_ref.onnx"] + [case]
+    json.dump(par, open(pj + ".tmp", "w"), indent=1)
+    os.replace(pj + ".tmp", pj)
+    pp = os.path.join(dest, "pack.json")
+    pack = json.load(open(pp))
+    lat = [-1, c, 16, 16]
+    pack["components"]["vae_decoder_ref"] = {
+        "file": "vae_decoder_ref.onnx", "sha256": sha256(path), "size": os.path.getsize(path),
+        "inputs": [{"name": "latent", "shape": lat}, {"name": "ref_latent", "shape": lat},
+                   {"name": "reference", "shape": [-1, 3, 64, 64]}],
+        "outputs": [{"name": "sample", "shape": [-1, 3, 64, 64]}]}
+    json.dump(pack, open(pp + ".tmp", "w"), indent=2)
+    open(pp + ".tmp", "a").write("\n")
+    os.replace(pp + ".tmp", pp)
+    print(f"exported {path} ({os.path.getsize(path)} bytes), ORT vs torch {err:.2e}", flush=True)
 
 
 def pairs_of(batch, lat, dec, gen):
@@ -72,7 +130,15 @@ def main():
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--obj-weight", type=float, default=3.0)
+    ap.add_argument("--export", action="store_true")
+    ap.add_argument("--dest", default=HERE)
     a = ap.parse_args()
+    if a.export:
+        ck = os.path.join(a.out, "ckpt.pt")
+        if not os.path.exists(ck):
+            raise SystemExit(f"nothing to export: {ck} does not exist (train first)")
+        export(load_decoder_ref(ck), a.dest)
+        return
     torch.set_num_threads(a.threads)
     os.makedirs(a.out, exist_ok=True)
     ck = os.path.join(a.out, "ckpt.pt")
