@@ -12,6 +12,8 @@ with behaviour simple enough to assert exact numbers:
   denoiser_tokens: the denoiser with a Tiny World 2.4 token input as well: its clean target adds
                P·sum_t(text_mask[t]·text_tokens[t]), P[d, c] = 1 where d mod 4 = c, so a test can check which
                token rows reached the graph
+  vae_decoder_ref: Tiny World 2.10's reference decoder interface (latent, ref_latent, reference -> sample) that
+               returns its reference unchanged, so a test can see exactly which frame each frame was decoded after
 Run: /usr/bin/python3 models/testpack/make_testpack.py src/test/resources/packs/tiny
 """
 import sys
@@ -127,4 +129,12 @@ save(helper.make_graph(
      t("shape_t", np.array([-1, 1, 1, 1, 1], dtype=np.int64)), t("axis1", np.array([1], dtype=np.int64)),
      t("axis2", np.array([2], dtype=np.int64)),
      t("half", np.array(0.5, dtype=np.float32)), t("one", np.array(1.0, dtype=np.float32))]), "denoiser_tokens.onnx")
+# vae_decoder_ref: sample = reference (the latents are declared, as the real graph's are, and not used)
+save(helper.make_graph(
+    [helper.make_node("Identity", ["reference"], ["sample"])],
+    "vae_decoder_ref",
+    [helper.make_tensor_value_info("latent", TensorProto.FLOAT, ["n", C, 8, 8]),
+     helper.make_tensor_value_info("ref_latent", TensorProto.FLOAT, ["n", C, 8, 8]),
+     helper.make_tensor_value_info("reference", TensorProto.FLOAT, ["n", 3, 32, 32])],
+    [helper.make_tensor_value_info("sample", TensorProto.FLOAT, ["n", 3, 32, 32])], []), "vae_decoder_ref.onnx")
 print("wrote tiny test pack graphs to", out)

@@ -43,6 +43,31 @@ public final class TestPacks {
         return dir;
     }
 
+    /**
+     * The tiny pack with a {@code vae_decoder_ref} that returns its reference unchanged (models/testpack/make_testpack.py),
+     * so every frame decoded after a neighbour is that neighbour exactly.
+     */
+    public static Path tinyWithReferenceDecoder(Path parent, String id) throws IOException {
+        Path dir = tiny(parent, id);
+        try (InputStream in = TestPacks.class.getResourceAsStream("/packs/tiny/vae_decoder_ref.onnx")) {
+            if (in == null) {
+                throw new IOException("test resource /packs/tiny/vae_decoder_ref.onnx is missing; run models/testpack/make_testpack.py");
+            }
+            Files.copy(in, dir.resolve("vae_decoder_ref.onnx"), StandardCopyOption.REPLACE_EXISTING);
+        }
+        Path manifest = dir.resolve("pack.json");
+        String json = Files.readString(manifest);
+        String lat = "{\"name\": \"%s\", \"shape\": [-1, 4, 8, 8]}";
+        String ref = file(dir, "vae_decoder_ref.onnx", "[" + lat.formatted("latent") + ", " + lat.formatted("ref_latent")
+                + ", {\"name\": \"reference\", \"shape\": [-1, 3, 32, 32]}]", "[{\"name\": \"sample\", \"shape\": [-1, 3, 32, 32]}]");
+        String key = "\"vae_decoder\": ";
+        if (!json.contains(key)) {
+            throw new IllegalStateException(manifest + " has no vae_decoder component");
+        }
+        Files.writeString(manifest, json.replace(key, "\"vae_decoder_ref\": " + ref + ",\n    " + key));
+        return dir;
+    }
+
     /** The tiny pack's {@code defaults} members, as {@link #writeManifest} writes them. */
     private static final String TINY_DEFAULTS = "\"steps\": 4, \"guidance\": 2.0, \"contextFrames\": 2";
 

@@ -3,6 +3,7 @@ package dev.kinora.engine.model;
 import ai.onnxruntime.OrtException;
 import dev.kinora.engine.onnx.Device;
 import dev.kinora.engine.onnx.RuntimeOptions;
+import dev.kinora.engine.pack.Component;
 import dev.kinora.engine.pack.ModelPack;
 import dev.kinora.engine.pack.PackException;
 import dev.kinora.engine.tensor.FloatTensor;
@@ -16,12 +17,32 @@ import java.util.Map;
 public final class Vae implements AutoCloseable {
     private final OnnxModel encoder;
     private final OnnxModel decoder;
+    private final OnnxModel refDecoder;
     private final int chunk;
 
     public Vae(ModelPack pack, RuntimeOptions options, Device device, int chunk) throws PackException {
         this.encoder = new OnnxModel(pack.root(), pack.require(ModelPack.VAE_ENCODER), options, device);
         this.decoder = new OnnxModel(pack.root(), pack.require(ModelPack.VAE_DECODER), options, device);
+        this.refDecoder = pack.component(ModelPack.VAE_DECODER_REF).map(c -> new OnnxModel(pack.root(), c, options, device)).orElse(null);
         this.chunk = chunk;
+    }
+
+    /** Whether the pack has a decoder that takes a neighbouring frame as its reference ({@link #decodeAfter}). */
+    public boolean hasReferenceDecoder() {
+        return refDecoder != null;
+    }
+
+    /**
+     * [N,C,h,w] → [N,3,H,W]: each frame decoded with a neighbouring frame as its reference, its latent
+     * {@code refLatent} [N,C,h,w] and its pixels as shown {@code reference} [N,3,H,W] in [-1,1].
+     */
+    public FloatTensor decodeAfter(FloatTensor latent, FloatTensor refLatent, FloatTensor reference) throws PackException, OrtException {
+        if (refDecoder == null) {
+            throw new PackException("model pack has no " + ModelPack.VAE_DECODER_REF + " component");
+        }
+        Component c = refDecoder.component();
+        return refDecoder.output(refDecoder.run(Map.of(c.inputName("latent"), latent, c.inputName("ref_latent"), refLatent,
+                c.inputName("reference"), reference), Map.of(), null), "sample");
     }
 
     /** [N,3,H,W] in [-1,1] → [N,C,h,w]. */
@@ -68,6 +89,9 @@ public final class Vae implements AutoCloseable {
     public void unload() {
         encoder.unload();
         decoder.unload();
+        if (refDecoder != null) {
+            refDecoder.unload();
+        }
     }
 
     public boolean encoderLoaded() {
@@ -78,9 +102,16 @@ public final class Vae implements AutoCloseable {
         return decoder.loaded();
     }
 
+    public boolean referenceDecoderLoaded() {
+        return refDecoder != null && refDecoder.loaded();
+    }
+
     @Override
     public void close() {
         encoder.close();
         decoder.close();
+        if (refDecoder != null) {
+            refDecoder.close();
+        }
     }
 }

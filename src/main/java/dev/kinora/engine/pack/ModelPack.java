@@ -38,6 +38,12 @@ public record ModelPack(
     public static final String DENOISER = "denoiser";
     public static final String VAE_ENCODER = "vae_encoder";
     public static final String VAE_DECODER = "vae_decoder";
+    /**
+     * Optional (format 1): a decoder that also takes a neighbouring frame's latent and its pixels as shown
+     * ({@code latent}, {@code ref_latent}, {@code reference} → {@code sample}), so detail the latent cannot hold
+     * is carried from a source frame into the frames decoded after it.
+     */
+    public static final String VAE_DECODER_REF = "vae_decoder_ref";
     /** A causal VAE's decoder for the first latent frame, and for each later one with the caches (format 2). */
     public static final String VAE_DECODER_FIRST = "vae_decoder_first";
     public static final String VAE_DECODER_STEP = "vae_decoder_step";

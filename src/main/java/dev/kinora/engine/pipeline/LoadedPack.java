@@ -125,6 +125,9 @@ public final class LoadedPack implements AutoCloseable {
         if (vae != null && vae.decoderLoaded()) {
             out.add(ModelPack.VAE_DECODER);
         }
+        if (vae != null && vae.referenceDecoderLoaded()) {
+            out.add(ModelPack.VAE_DECODER_REF);
+        }
         return out;
     }
 

@@ -259,11 +259,13 @@ public final class VideoPipeline {
                 isKnown[0] = true;
             }
             float[] latents = denoise(new WindowSampler.Window(window, known, isKnown, null, 1f, seedFor(0)));
-            List<byte[]> rgb = decode(latents, window, 0, Math.min(total, window));
+            int n = Math.min(total, window);
             if (still != null) {
-                rgb.set(0, still.clone());
+                output.add(still.clone());
+                output.addAll(decodeAfter(latents, window, 1, n, still));
+            } else {
+                output.addAll(decodeAfter(latents, window, 0, n, null));
             }
-            output.addAll(rgb);
             anchor = Latents.channelMeans(latents, c, window, hw, 0, window);
             continueForward(latents, total - output.size());
         }
@@ -300,7 +302,7 @@ public final class VideoPipeline {
             isKnown[f - 1] = true;
             float[] latents = denoise(new WindowSampler.Window(f, known, isKnown, null, 1f, seedFor(0)));
             output.addAll(Pipelines.copies(a.rgb()));
-            output.addAll(decode(latents, f, 1, f - 1));
+            output.addAll(decodeAfter(latents, f, 1, f - 1, first));
             output.addAll(Pipelines.copies(b.rgb()));
         }
 
@@ -312,7 +314,7 @@ public final class VideoPipeline {
             if (r.sources().isEmpty()) {
                 planWindows(2, 1f);
                 float[] lat = denoise(new WindowSampler.Window(window, new float[c * window * hw], new boolean[window], null, 1f, seedFor(0)));
-                clip = decode(lat, window, 0, window);
+                clip = decodeAfter(lat, window, 0, window, null);
                 bridge = window - 2 * k;
             } else {
                 planWindows(1, 1f);
@@ -332,7 +334,7 @@ public final class VideoPipeline {
                 isKnown[f - 1 - i] = true;
             }
             float[] latents = denoise(new WindowSampler.Window(f, known, isKnown, null, 1f, seedFor(windowIndex)));
-            output.addAll(decode(latents, f, k, f - k));
+            output.addAll(decodeAfter(latents, f, k, f - k, clip.get(clip.size() - 1)));
         }
 
         /** SDEdit: each window of the source is noised to `strength` and denoised under the new prompt. */
@@ -355,7 +357,7 @@ public final class VideoPipeline {
                     Arrays.fill(isKnown, 0, k, true);
                 }
                 float[] lat = denoise(new WindowSampler.Window(f, known, isKnown, init, plan.strength(), seedFor(windowIndex)));
-                output.addAll(decode(lat, f, prev == null ? 0 : k, f));
+                output.addAll(prev == null ? decodeAfter(lat, f, 0, f, null) : decodeAfter(lat, f, k, f, output.get(output.size() - 1)));
                 done = from + f;
                 prev = lat;
                 prevFrames = f;
@@ -382,7 +384,7 @@ public final class VideoPipeline {
                 float[] lat = denoise(new WindowSampler.Window(window, known, isKnown, null, 1f, seedFor(windowIndex)));
                 anchorColour(lat, k, window);
                 int take = Math.min(remaining, window - k);
-                output.addAll(decode(lat, window, k, k + take));
+                output.addAll(decodeAfter(lat, window, k, k + take, output.get(output.size() - 1)));
                 remaining -= take;
                 prev = lat;
             }
@@ -400,7 +402,7 @@ public final class VideoPipeline {
                 float[] lat = denoise(new WindowSampler.Window(window, known, isKnown, null, 1f, seedFor(windowIndex)));
                 anchorColour(lat, 0, window - k);
                 int take = Math.min(remaining, window - k);
-                before.addAll(0, decode(lat, window, window - k - take, window - k));
+                before.addAll(0, decodeBefore(lat, window, window - k - take, window - k, before.isEmpty() ? clip.frame(0) : before.get(0)));
                 remaining -= take;
                 next = lat;
                 output.clear();
@@ -462,6 +464,60 @@ public final class VideoPipeline {
             FloatTensor lat = lp.vae().encode(Latents.toPixels(rgb, pack.width(), pack.height()));
             sourceMs += Pipelines.ms(t0);
             return Latents.framesToChannels(lat);
+        }
+
+        /**
+         * Frames [from, to) of a window, each decoded after the one before it when the pack has a reference decoder:
+         * {@code shownBefore} is frame from−1 as the output shows it (a source's own pixels, or a frame decoded
+         * earlier), or null when there is none (frame {@code from} is then decoded alone). Without a reference
+         * decoder, or for a single frame alone, this is {@link #decode}.
+         */
+        private List<byte[]> decodeAfter(float[] lat, int frames, int from, int to, byte[] shownBefore) throws PackException, OrtException {
+            if (from >= to || !lp.vae().hasReferenceDecoder()) {
+                return decode(lat, frames, from, to);
+            }
+            List<byte[]> out = new ArrayList<>(to - from);
+            byte[] ref = shownBefore;
+            int f = from;
+            if (ref == null) {
+                out.addAll(decode(lat, frames, from, from + 1));
+                ref = out.get(0);
+                f++;
+            }
+            for (; f < to; f++) {
+                ref = decodeWithReference(lat, frames, f, f - 1, ref);
+                out.add(ref);
+            }
+            return out;
+        }
+
+        /** {@link #decodeAfter} running backward: frames [from, to) decoded from to−1 down, each after the one following it. */
+        private List<byte[]> decodeBefore(float[] lat, int frames, int from, int to, byte[] shownAfter) throws PackException, OrtException {
+            if (from >= to || !lp.vae().hasReferenceDecoder()) {
+                return decode(lat, frames, from, to);
+            }
+            byte[][] out = new byte[to - from][];
+            byte[] ref = shownAfter;
+            for (int f = to - 1; f >= from; f--) {
+                ref = decodeWithReference(lat, frames, f, f + 1, ref);
+                out[f - from] = ref;
+            }
+            return new ArrayList<>(List.of(out));
+        }
+
+        /** Frame {@code f} of a window decoded with frame {@code refFrame} (latent from the window, pixels as shown) as its reference. */
+        private byte[] decodeWithReference(float[] lat, int frames, int f, int refFrame, byte[] shown) throws PackException, OrtException {
+            if (sequential && windowIndex >= windows) {
+                lp.denoiser().unload();
+            }
+            long t0 = System.nanoTime();
+            report(Stage.DECODING, Preview.none());
+            FloatTensor y = lp.vae().decodeAfter(Latents.channelsToFrames(lat, c, frames, h, w, f, f + 1),
+                    Latents.channelsToFrames(lat, c, frames, h, w, refFrame, refFrame + 1),
+                    Latents.toPixels(List.of(shown), pack.width(), pack.height()));
+            byte[] rgb = Latents.toRgb(y).get(0);
+            decodeMs += Pipelines.ms(t0);
+            return rgb;
         }
 
         private List<byte[]> decode(float[] lat, int frames, int from, int to) throws PackException, OrtException {
