@@ -108,9 +108,10 @@ class DecoderR(nn.Module):
     the reference's) and Decoder 2's frame elsewhere, plus a small correction. Decoder 2 is frozen inside it; the
     gate starts almost shut, so an untrained head decodes as Decoder 2 does."""
 
-    def __init__(self, base, ch=32):
+    def __init__(self, base, ch=32, convex=True):
         super().__init__()
         self.base = base
+        self.convex = convex
         c = base.back.weight.shape[1]
         self.inp = nn.Conv2d(3 * c, ch, 3, padding=1)
         self.b16 = ResBlock2d(ch)
@@ -131,6 +132,10 @@ class DecoderR(nn.Module):
         h = F.silu(self.mix(torch.cat([h, base, ref, base - ref], 1)))
         o = self.out(F.silu(self.b64(h)))
         gate = torch.sigmoid(o[:, :1])
+        if self.convex:
+            # the output is a mix of the reference and a frame the latent decides: a chain of references cannot
+            # integrate a small correction frame after frame (v1 added it everywhere and drifted 1.8 % over 108 frames)
+            return gate * ref + (1 - gate) * (base + o[:, 1:])
         return base + gate * (ref - base) + o[:, 1:]
 
 

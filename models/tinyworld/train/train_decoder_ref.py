@@ -1,11 +1,13 @@
-"""Train `nets.DecoderR`'s head (Decoder 2 frozen inside it): decode frame t of a clip from its latent, the latent of
-a neighbouring frame (t-1 or t+1, half and half: extensions run both ways) and that frame's pixels, against the
-rendered frame t.
+"""Train `nets.DecoderR`'s head (Decoder 2 frozen inside it): decode frames of a clip one after another, each from
+its latent, the latent of the frame before it in the chain and that frame's pixels as shown, against the rendered
+frames. Chains run forward or backward (half and half: extensions run both ways), CHAIN frames long.
 
 The latents are train_decoder2's (clean, noisy, or the denoiser's guided x0 for the whole clip, `latents_for`), so the
-head learns to trust the reference only as far as the latents say nothing moved. The reference is the rendered frame
-neighbour half the time (an extension's first new frame follows a source frame; an animated still's frame 1 follows
-the still) and Decoder 2's own decode of the neighbour's latent otherwise (the engine decodes later frames after decoded ones).
+head learns to trust the reference only as far as the latents say nothing moved. A chain's first reference is the
+rendered frame half the time (an extension's first new frame follows a source frame; an animated still's frame 1
+follows the still) and Decoder 2's own decode otherwise; every later one is the head's own previous output rounded to
+8 bits, as the engine feeds it back, so it learns to clear what it carried in (session 27's first head, trained on
+single pairs, left remnants of a moving subject behind it and drifted 1.8 % in colour over 108 frames).
 
 usage (from models/tinyworld/):
   ../../.venv/bin/python -m train.train_decoder_ref --out train/runs/decR --denoiser CKPT --minutes 15
@@ -27,14 +29,15 @@ import torch
 from train.nets import DecoderR
 from train.train_decoder2 import (HERE, KIND_P, _worker, latents_for, load_decoder, load_denoiser, loss_fn, to_unit)
 
-PAIRS_PER_CLIP = 8
+CHAIN = 4               # frames decoded in a row, each after the previous output (the engine's order)
+CHAINS_PER_CLIP = 2
 P_RENDERED_REF = 0.5
 
 
 def load_decoder_ref(path, base="train/checkpoints/decoder2.pt"):
     """DecoderR from its training checkpoint (its own copy of the frozen Decoder 2), in eval mode."""
     s = torch.load(path, map_location="cpu", weights_only=False)
-    dec = DecoderR(load_decoder(s.get("base", base)))
+    dec = DecoderR(load_decoder(s.get("base", base)), convex=s.get("convex", False))
     dec.load_state_dict(s["dec"])
     return dec.eval()
 
@@ -94,25 +97,36 @@ def export(dec, dest):
     print(f"exported {path} ({os.path.getsize(path)} bytes), ORT vs torch {err:.2e}", flush=True)
 
 
-def pairs_of(batch, lat, dec, gen):
-    """-> latent [N,C,16,16], reference latent, reference pixels [N,3,64,64], target pixels, subject weights."""
-    zs, zr, rs, xs, ws = [], [], [], [], []
+def chains_of(batch, lat, dec, gen):
+    """CHAINS_PER_CLIP chains of CHAIN frames per clip, forward or backward, as stacked steps: for each step k a tuple
+    (latent, reference latent, target, subject weights) over all chains, and the first references (pixels)."""
+    zs, zr, xs, ws, ref0 = [], [], [], [], []
     for i in range(lat.shape[0]):
-        # the reference is the frame before (an extension forward) or after (backward, or an in-between's end)
-        back = torch.rand(PAIRS_PER_CLIP, generator=gen) < 0.5
-        ts = torch.randint(1, 16, (PAIRS_PER_CLIP,), generator=gen) - back.long()   # t in 1..15 forward, 0..14 back
-        rt = torch.where(back, ts + 1, ts - 1)
         frames = to_unit(batch["frames"][i])                                  # [16,3,64,64]
         z = lat[i].transpose(0, 1)                                            # [16,C,16,16]
-        rendered = torch.rand(len(ts), generator=gen) < P_RENDERED_REF
-        with torch.no_grad():
-            own = dec.base(z[rt]).clamp(-1, 1)
-        rs.append(torch.where(rendered[:, None, None, None], frames[rt], own))
-        zs.append(z[ts])
-        zr.append(z[rt])
-        xs.append(frames[ts])
-        ws.append(torch.from_numpy(batch["obj"][i][ts.numpy()]).float()[:, None])
-    return torch.cat(zs), torch.cat(zr), torch.cat(rs), torch.cat(xs), torch.cat(ws)
+        obj = torch.from_numpy(batch["obj"][i]).float()[:, None]
+        for _ in range(CHAINS_PER_CLIP):
+            back = bool(torch.rand(1, generator=gen) < 0.5)
+            if back:                                                           # reference s, then s-1 ... s-CHAIN
+                s = int(torch.randint(CHAIN, 16, (1,), generator=gen))
+                ts = torch.arange(s - 1, s - CHAIN - 1, -1)
+            else:
+                s = int(torch.randint(0, 16 - CHAIN, (1,), generator=gen))
+                ts = torch.arange(s + 1, s + CHAIN + 1)
+            rt = torch.cat([torch.tensor([s]), ts[:-1]])
+            if torch.rand(1, generator=gen) < P_RENDERED_REF:
+                ref0.append(frames[s])
+            else:
+                with torch.no_grad():
+                    ref0.append(dec.base(z[s:s + 1])[0].clamp(-1, 1))
+            zs.append(z[ts]); zr.append(z[rt]); xs.append(frames[ts]); ws.append(obj[ts])
+    stack = lambda v: torch.stack(v, 1)                                        # noqa: E731  [CHAIN, chains, ...]
+    return stack(zs), stack(zr), stack(xs), stack(ws), torch.stack(ref0)
+
+
+def as_shown(y):
+    """What the engine feeds back as the next reference: the frame rounded to 8 bits."""
+    return (((y.clamp(-1, 1) + 1) * 127.5).round() / 127.5 - 1).detach()
 
 
 def main():
@@ -126,7 +140,9 @@ def main():
     ap.add_argument("--minutes", type=float, default=15)
     ap.add_argument("--total-steps", type=int, default=3000, help="lr schedule length (cosine to 10 %)")
     ap.add_argument("--lr", type=float, default=1e-3)
-    ap.add_argument("--batch", type=int, default=2, help="clips per step (PAIRS_PER_CLIP frame pairs each)")
+    ap.add_argument("--batch", type=int, default=2, help="clips per step (CHAINS_PER_CLIP chains of CHAIN frames each)")
+    ap.add_argument("--additive", action="store_true", help="session 27's first head: the correction added everywhere")
+    ap.add_argument("--init", default="", help="a DecoderR ckpt.pt to start the head from when <out> has none")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--obj-weight", type=float, default=3.0)
@@ -142,7 +158,7 @@ def main():
     torch.set_num_threads(a.threads)
     os.makedirs(a.out, exist_ok=True)
     ck = os.path.join(a.out, "ckpt.pt")
-    dec = DecoderR(load_decoder(a.base))
+    dec = DecoderR(load_decoder(a.base), convex=not a.additive)
     dec.base.requires_grad_(False)
     head = [p for n, p in dec.named_parameters() if not n.startswith("base.")]
     opt = torch.optim.AdamW(head, lr=a.lr, weight_decay=0.0)
@@ -150,6 +166,8 @@ def main():
     if os.path.exists(ck):
         s = torch.load(ck, weights_only=False)
         dec.load_state_dict(s["dec"]); opt.load_state_dict(s["opt"]); step, used = s["step"], s["used"]
+    elif a.init:
+        dec.load_state_dict(torch.load(a.init, weights_only=False)["dec"])
     den, den_step = load_denoiser(a.denoiser)
     print("# config " + json.dumps(dict(vars(a), denoiser_step=den_step, head_params=sum(p.numel() for p in head),
                                          torch=torch.__version__)), flush=True)
@@ -167,7 +185,7 @@ def main():
 
     def save():
         torch.save({"dec": dec.state_dict(), "opt": opt.state_dict(), "step": step, "used": used + time.time() - t0,
-                    "base": a.base}, ck + ".tmp")
+                    "base": a.base, "convex": dec.convex}, ck + ".tmp")
         os.replace(ck + ".tmp", ck)
 
     try:
@@ -184,21 +202,28 @@ def main():
             lr = a.lr * min(1.0, (step + 1) / 100) * (0.1 + 0.45 * (1 + math.cos(math.pi * frac)))
             for g in opt.param_groups:
                 g["lr"] = lr
-            z, zr, ref, x, obj = pairs_of(batch, latents_for(batch, den, gen), dec, gen)
+            zc, zrc, xc, wc, ref = chains_of(batch, latents_for(batch, den, gen), dec, gen)
             dec.train()
-            y = dec(z, zr, ref)
-            w = 1.0 + a.obj_weight * obj
-            loss = loss_fn(y, x, w)
+            loss, base_loss, err = 0.0, 0.0, 0.0
+            for k in range(CHAIN):
+                # each step's reference is the previous step's output as shown: the head learns to clean up what it
+                # carried in (a subject's remnant where it has left), not only to copy a perfect frame
+                w = 1.0 + a.obj_weight * wc[k]
+                y = dec(zc[k], zrc[k], ref)
+                loss = loss + loss_fn(y, xc[k], w) / CHAIN
+                ref = as_shown(y)
+                with torch.no_grad():
+                    base_loss += loss_fn(dec.base(zc[k]), xc[k], w).item() / CHAIN
+                    err += (y.clamp(-1, 1) - xc[k]).abs().mean().item() * 127.5 / CHAIN
             opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(head, 1.0)
             opt.step()
             step += 1
-            with torch.no_grad():
-                # what the reference buys: the same loss for Decoder 2 alone, and the pixel error of each
-                sums[0] += loss.item()
-                sums[1] += loss_fn(dec.base(z), x, w).item()
-                sums[2] += (y.clamp(-1, 1) - x).abs().mean().item() * 127.5
+            # what the reference buys: the same loss for Decoder 2 alone, and the pixel error of each
+            sums[0] += loss.item()
+            sums[1] += base_loss
+            sums[2] += err
             if step % 50 == 0:
                 print(f"step {step} loss {sums[0] / 50:.4f} (Decoder 2 alone {sums[1] / 50:.4f}) |err| {sums[2] / 50:.2f}/255 "
                       f"lr {lr:.2e} s/step {(time.time() - last_log) / 50:.2f} t {(time.time() - t0) / 60:.1f} min", flush=True)
