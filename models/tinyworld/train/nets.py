@@ -108,10 +108,11 @@ class DecoderR(nn.Module):
     the reference's) and Decoder 2's frame elsewhere, plus a small correction. Decoder 2 is frozen inside it; the
     gate starts almost shut, so an untrained head decodes as Decoder 2 does."""
 
-    def __init__(self, base, ch=32, convex=True):
+    def __init__(self, base, ch=32, convex=True, tau=0.0):
         super().__init__()
         self.base = base
         self.convex = convex
+        self.tau = tau
         c = base.back.weight.shape[1]
         self.inp = nn.Conv2d(3 * c, ch, 3, padding=1)
         self.b16 = ResBlock2d(ch)
@@ -132,6 +133,12 @@ class DecoderR(nn.Module):
         h = F.silu(self.mix(torch.cat([h, base, ref, base - ref], 1)))
         o = self.out(F.silu(self.b64(h)))
         gate = torch.sigmoid(o[:, :1])
+        if self.tau > 0:
+            # where Decoder 2's frame and the reference disagree by much more than tau (in [-1,1] units), the latent
+            # says something is there that the reference lacks (or the reverse: a subject that has left), so the
+            # reference is not taken however the head reads it; a faint remnant then fades a little every frame
+            d = (base - ref).abs().amax(1, keepdim=True)
+            gate = gate * torch.exp(-(d / self.tau) ** 2)
         if self.convex:
             # the output is a mix of the reference and a frame the latent decides: a chain of references cannot
             # integrate a small correction frame after frame (v1 added it everywhere and drifted 1.8 % over 108 frames)

@@ -37,7 +37,7 @@ P_RENDERED_REF = 0.5
 def load_decoder_ref(path, base="train/checkpoints/decoder2.pt"):
     """DecoderR from its training checkpoint (its own copy of the frozen Decoder 2), in eval mode."""
     s = torch.load(path, map_location="cpu", weights_only=False)
-    dec = DecoderR(load_decoder(s.get("base", base)), convex=s.get("convex", False))
+    dec = DecoderR(load_decoder(s.get("base", base)), convex=s.get("convex", False), tau=s.get("tau", 0.0))
     dec.load_state_dict(s["dec"])
     return dec.eval()
 
@@ -142,6 +142,7 @@ def main():
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--batch", type=int, default=2, help="clips per step (CHAINS_PER_CLIP chains of CHAIN frames each)")
     ap.add_argument("--additive", action="store_true", help="session 27's first head: the correction added everywhere")
+    ap.add_argument("--tau", type=float, default=0.0, help="no reference where Decoder 2 and it differ by much more than this")
     ap.add_argument("--init", default="", help="a DecoderR ckpt.pt to start the head from when <out> has none")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--threads", type=int, default=2)
@@ -158,7 +159,7 @@ def main():
     torch.set_num_threads(a.threads)
     os.makedirs(a.out, exist_ok=True)
     ck = os.path.join(a.out, "ckpt.pt")
-    dec = DecoderR(load_decoder(a.base), convex=not a.additive)
+    dec = DecoderR(load_decoder(a.base), convex=not a.additive, tau=a.tau)
     dec.base.requires_grad_(False)
     head = [p for n, p in dec.named_parameters() if not n.startswith("base.")]
     opt = torch.optim.AdamW(head, lr=a.lr, weight_decay=0.0)
@@ -185,7 +186,7 @@ def main():
 
     def save():
         torch.save({"dec": dec.state_dict(), "opt": opt.state_dict(), "step": step, "used": used + time.time() - t0,
-                    "base": a.base, "convex": dec.convex}, ck + ".tmp")
+                    "base": a.base, "convex": dec.convex, "tau": dec.tau}, ck + ".tmp")
         os.replace(ck + ".tmp", ck)
 
     try:

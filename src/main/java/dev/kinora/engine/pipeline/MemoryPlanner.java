@@ -185,6 +185,11 @@ public final class MemoryPlanner {
         int chunk = Math.min(LoadedPack.VAE_CHUNK, job.window());
         comps.add(component(ModelPack.VAE_DECODER, Map.of("latent", new long[] {chunk, c, pack.latent().height(), pack.latent().width()}),
                 chunk, chunk + " frame" + (chunk == 1 ? "" : "s")));
+        if (pack.component(ModelPack.VAE_DECODER_REF).isPresent()) {
+            long[] one = {1, c, pack.latent().height(), pack.latent().width()};
+            comps.add(component(ModelPack.VAE_DECODER_REF, Map.of("latent", one, "ref_latent", one,
+                    "reference", new long[] {1, 3, pack.height(), pack.width()}), 1, "1 frame after its neighbour"));
+        }
 
         long n = c * job.window() * hw;
         long b = job.batch();
@@ -216,9 +221,13 @@ public final class MemoryPlanner {
                     case ModelPack.DENOISER -> {
                         addIf(loaded, used, ModelPack.VAE_ENCODER, true);
                         addIf(loaded, used, ModelPack.VAE_DECODER, chained);
+                        addIf(loaded, used, ModelPack.VAE_DECODER_REF, chained);
                     }
-                    case ModelPack.VAE_DECODER -> {
+                    case ModelPack.VAE_DECODER, ModelPack.VAE_DECODER_REF -> {
+                        // the two decoders take turns frame by frame, so both stay loaded while either runs
                         addIf(loaded, used, ModelPack.VAE_ENCODER, true);
+                        addIf(loaded, used, ModelPack.VAE_DECODER, true);
+                        addIf(loaded, used, ModelPack.VAE_DECODER_REF, true);
                         addIf(loaded, used, ModelPack.DENOISER, chained);
                     }
                     default -> {
@@ -466,6 +475,7 @@ public final class MemoryPlanner {
             case ModelPack.VAE_ENCODER -> "encoding the sources";
             case ModelPack.DENOISER -> "denoising";
             case ModelPack.VAE_DECODER -> "decoding";
+            case ModelPack.VAE_DECODER_REF -> "decoding after the neighbour";
             default -> key;
         };
     }

@@ -82,6 +82,22 @@ class MemoryPlannerTest {
     }
 
     @Test
+    void aReferenceDecoderIsPlannedBesideTheDecoder(@TempDir Path dir) throws Exception {
+        MemoryPlanner plain = new MemoryPlanner(PackLoader.load(TestPacks.tiny(dir, "plain")), Device.CPU);
+        MemoryPlanner ref = new MemoryPlanner(PackLoader.load(TestPacks.tinyWithReferenceDecoder(dir, "ref")), Device.CPU);
+        MemoryPlanner.Job job = ref.job(Mode.EXTEND, 20, 2, 2f, List.of(8), true);
+        assertFalse(plain.estimate(job, false).components().stream().anyMatch(c -> c.key().equals(ModelPack.VAE_DECODER_REF)));
+        MemoryEstimate seq = ref.estimate(job, true);
+        assertEquals(List.of("text_encoder", "vae_encoder", "denoiser", "vae_decoder", "vae_decoder_ref"),
+                seq.components().stream().map(MemoryEstimate.Component::key).toList());
+        MemoryEstimate.Phase after = seq.phases().stream().filter(p -> p.name().equals("decoding after the neighbour")).findFirst().orElseThrow();
+        assertEquals(List.of(ModelPack.VAE_DECODER_REF, ModelPack.VAE_ENCODER, ModelPack.VAE_DECODER, ModelPack.DENOISER), after.loaded(),
+                "the two decoders take turns frame by frame; chained windows keep the denoiser");
+        MemoryEstimate.Phase denoising = seq.phases().stream().filter(p -> p.name().equals("denoising")).findFirst().orElseThrow();
+        assertTrue(denoising.loaded().contains(ModelPack.VAE_DECODER_REF), "decoded between chained windows: " + denoising.loaded());
+    }
+
+    @Test
     void thePlanKeepsEverythingLoadedWhenItFitsAndLoadsOneAtATimeWhenItMust() throws Exception {
         MemoryPlanner.Job job = planner.defaultJob();
         long resident = planner.estimate(job, false).peakRam();
