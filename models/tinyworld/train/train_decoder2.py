@@ -113,6 +113,27 @@ def _worker(q, captions, emb_path, seed, start, b, tokens_path=None, kind_p=KIND
         step += 1
 
 
+def next_batch(q, worker, step):
+    """The render worker's batch for `step`, or why there is none."""
+    while True:
+        try:
+            batch = q.get(timeout=5)
+            break
+        except queue.Empty:
+            if not worker.is_alive():
+                raise RuntimeError("the render worker died")
+    assert batch["step"] == step
+    return batch
+
+
+def set_lr(opt, base, step, total):
+    """100 warm-up steps, then cosine from `base` to a tenth of it over `total` steps; -> the lr set."""
+    lr = base * min(1.0, (step + 1) / 100) * (0.1 + 0.45 * (1 + math.cos(math.pi * step / total)))
+    for g in opt.param_groups:
+        g["lr"] = lr
+    return lr
+
+
 def load_denoiser(path):
     s = torch.load(path, map_location="cpu", weights_only=False)
     den = TW2_ARCHS[s["arch"]](c=latent_c_of(s["ema"]))
@@ -323,18 +344,8 @@ def main():
     lr_sum = 0.0
     try:
         while time.time() - t0 < a.minutes * 60 and step < a.total_steps and not stop["now"]:
-            while True:
-                try:
-                    batch = q.get(timeout=5)
-                    break
-                except queue.Empty:
-                    if not worker.is_alive():
-                        raise RuntimeError("the render worker died")
-            assert batch["step"] == step
-            frac = step / a.total_steps
-            lr = a.lr * min(1.0, (step + 1) / 100) * (0.1 + 0.45 * (1 + math.cos(math.pi * frac)))
-            for g in opt.param_groups:
-                g["lr"] = lr
+            batch = next_batch(q, worker, step)
+            lr = set_lr(opt, a.lr, step, a.total_steps)
             z, x, obj = frames_of(batch, latents_for(batch, den, gen))
             dec.train()
             loss = loss_fn(dec(z), x, 1.0 + a.obj_weight * obj)

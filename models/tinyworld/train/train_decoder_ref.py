@@ -18,16 +18,15 @@ usage (from models/tinyworld/):
 """
 import argparse
 import json
-import math
 import multiprocessing as mp
 import os
-import queue
 import time
 
 import torch
 
 from train.nets import DecoderR
-from train.train_decoder2 import (HERE, KIND_P, _worker, latents_for, load_decoder, load_denoiser, loss_fn, to_unit)
+from train.train_decoder2 import (HERE, KIND_P, _worker, latents_for, load_decoder, load_denoiser, loss_fn, next_batch, set_lr,
+                                  to_unit)
 
 CHAIN = 4               # frames decoded in a row, each after the previous output (the engine's order)
 CHAINS_PER_CLIP = 2
@@ -191,18 +190,8 @@ def main():
 
     try:
         while time.time() - t0 < a.minutes * 60 and step < a.total_steps and not stop["now"]:
-            while True:
-                try:
-                    batch = q.get(timeout=5)
-                    break
-                except queue.Empty:
-                    if not worker.is_alive():
-                        raise RuntimeError("the render worker died")
-            assert batch["step"] == step
-            frac = step / a.total_steps
-            lr = a.lr * min(1.0, (step + 1) / 100) * (0.1 + 0.45 * (1 + math.cos(math.pi * frac)))
-            for g in opt.param_groups:
-                g["lr"] = lr
+            batch = next_batch(q, worker, step)
+            lr = set_lr(opt, a.lr, step, a.total_steps)
             zc, zrc, xc, wc, ref = chains_of(batch, latents_for(batch, den, gen), dec, gen)
             dec.train()
             loss, base_loss, err = 0.0, 0.0, 0.0
