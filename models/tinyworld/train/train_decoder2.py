@@ -113,6 +113,18 @@ def _worker(q, captions, emb_path, seed, start, b, tokens_path=None, kind_p=KIND
         step += 1
 
 
+def resume(dec, opt, ck, init=""):
+    """Loads a run's own checkpoint `ck` (weights, optimizer) when it exists, else `init`'s weights; -> (step, seconds used)."""
+    if os.path.exists(ck):
+        s = torch.load(ck, weights_only=False)
+        dec.load_state_dict(s["dec"])
+        opt.load_state_dict(s["opt"])
+        return s["step"], s["used"]
+    if init:
+        dec.load_state_dict(torch.load(init, weights_only=False)["dec"])
+    return 0, 0.0
+
+
 def next_batch(q, worker, step):
     """The render worker's batch for `step`, or why there is none."""
     while True:
@@ -312,12 +324,7 @@ def main():
     opt = torch.optim.AdamW([p for n, p in dec.named_parameters() if not n.startswith("back.")], lr=a.lr,
                             weight_decay=0.0)
     dec.back.requires_grad_(False)
-    step, used = 0, 0.0
-    if os.path.exists(ck):
-        s = torch.load(ck, weights_only=False)
-        dec.load_state_dict(s["dec"]); opt.load_state_dict(s["opt"]); step, used = s["step"], s["used"]
-    elif a.init:
-        dec.load_state_dict(torch.load(a.init, weights_only=False)["dec"])
+    step, used = resume(dec, opt, ck, a.init)
     if a.export:
         if not (os.path.exists(ck) or a.init):
             raise SystemExit(f"nothing to export: {ck} does not exist (train first, or pass --init CKPT)")

@@ -25,8 +25,8 @@ import time
 import torch
 
 from train.nets import DecoderR
-from train.train_decoder2 import (HERE, KIND_P, _worker, latents_for, load_decoder, load_denoiser, loss_fn, next_batch, set_lr,
-                                  to_unit)
+from train.train_decoder2 import (HERE, KIND_P, _worker, latents_for, load_decoder, load_denoiser, loss_fn, next_batch, resume,
+                                  set_lr, to_unit)
 
 CHAIN = 4               # frames decoded in a row, each after the previous output (the engine's order)
 CHAINS_PER_CLIP = 2
@@ -162,12 +162,7 @@ def main():
     dec.base.requires_grad_(False)
     head = [p for n, p in dec.named_parameters() if not n.startswith("base.")]
     opt = torch.optim.AdamW(head, lr=a.lr, weight_decay=0.0)
-    step, used = 0, 0.0
-    if os.path.exists(ck):
-        s = torch.load(ck, weights_only=False)
-        dec.load_state_dict(s["dec"]); opt.load_state_dict(s["opt"]); step, used = s["step"], s["used"]
-    elif a.init:
-        dec.load_state_dict(torch.load(a.init, weights_only=False)["dec"])
+    step, used = resume(dec, opt, ck, a.init)
     den, den_step = load_denoiser(a.denoiser)
     print("# config " + json.dumps(dict(vars(a), denoiser_step=den_step, head_params=sum(p.numel() for p in head),
                                          torch=torch.__version__)), flush=True)
