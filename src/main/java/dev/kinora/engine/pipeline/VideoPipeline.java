@@ -473,7 +473,10 @@ public final class VideoPipeline {
          * decoder, or for a single frame alone, this is {@link #decode}.
          */
         private List<byte[]> decodeAfter(float[] lat, int frames, int from, int to, byte[] shownBefore) throws PackException, OrtException {
-            if (from >= to || !lp.vae().hasReferenceDecoder()) {
+            if (from >= to) {
+                return new ArrayList<>(); // a one-frame animation: the still is the whole clip
+            }
+            if (!lp.vae().hasReferenceDecoder()) {
                 return decode(lat, frames, from, to);
             }
             List<byte[]> out = new ArrayList<>(to - from);
@@ -493,7 +496,10 @@ public final class VideoPipeline {
 
         /** {@link #decodeAfter} running backward: frames [from, to) decoded from to−1 down, each after the one following it. */
         private List<byte[]> decodeBefore(float[] lat, int frames, int from, int to, byte[] shownAfter) throws PackException, OrtException {
-            if (from >= to || !lp.vae().hasReferenceDecoder()) {
+            if (from >= to) {
+                return new ArrayList<>(); // a one-frame animation: the still is the whole clip
+            }
+            if (!lp.vae().hasReferenceDecoder()) {
                 return decode(lat, frames, from, to);
             }
             byte[][] out = new byte[to - from][];

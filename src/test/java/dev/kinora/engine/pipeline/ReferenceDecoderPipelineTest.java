@@ -97,6 +97,17 @@ class ReferenceDecoderPipelineTest {
     }
 
     @Test
+    void aOneFrameAnimationIsTheStillWithOrWithoutAReferenceDecoder() throws Exception {
+        Frames still = Synthetic.movingSquare(32, 32, 1, 6);
+        for (String pack : List.of("tinyref", "tiny")) {
+            GenerationResult r = engine.generate(GenerationRequest.textToVideo(pack, "it moves", 9)
+                    .withMode(Mode.ANIMATE, List.of(src(still))).withFrames(1), p -> { }, new CancelToken());
+            assertEquals(1, r.frames().count(), pack);
+            assertArrayEquals(still.frame(0), r.frames().frame(0), pack);
+        }
+    }
+
+    @Test
     void textToVideoDecodesFrameZeroAloneAndTheRestAfterIt() throws Exception {
         GenerationResult r = engine.generate(GenerationRequest.textToVideo("tinyref", "a red ball", 4).withFrames(14),
                 p -> { }, new CancelToken());
