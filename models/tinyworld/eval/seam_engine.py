@@ -37,9 +37,15 @@ def main():
                              "out": outs[name][-1], **extra})
     run_batch(a.kinora, jobs, a.out)
     for name, extra in variants.items():
-        runs = [seam_stats(load_frames(o), FRAMES - extra.get("context", 4)) for o in outs[name]]
+        clips = [load_frames(o) for o in outs[name]]
+        runs = [seam_stats(c, FRAMES - extra.get("context", 4)) for c in clips]
+        # the first new frame against the source's last, pixel by pixel: what a reference decoder carries across
+        near = [float((np.abs(c[FRAMES].astype(np.int16) - c[FRAMES - 1]).max(-1) <= 2).mean()) for c in clips]
         print(f"{name}: seam ratio mean {np.mean([r['seam_ratio'] for r in runs]):.2f} max {max(r['seam_ratio'] for r in runs):.2f} "
-              f"worst single seam {max(r['worst_seam_ratio'] for r in runs):.2f} ({len(runs)} runs)")
+              f"worst single seam {max(r['worst_seam_ratio'] for r in runs):.2f} ({len(runs)} runs); per pixel: seam "
+              f"{np.mean([r['seam_diff'] for r in runs]):.2f} in-clip {np.mean([r['in_clip_diff'] for r in runs]):.2f}; "
+              f"first new frame within 2 levels of the source's last: {min(near):.0%}-{max(near):.0%}; drift max "
+              f"{max(r['drift'] for r in runs):.2%}")
 
 
 if __name__ == "__main__":

@@ -120,17 +120,15 @@ def ref_decode(dec, z, px, k):
 
 
 @torch.no_grad()
-def ref_report(path, z, g, px, k):
-    """Decoder 2 against a reference decoder on the same latents: the first seam as the engine shows it, for the
-    sampled continuation (g) and the true one (z), and how far the decoded true frames stray from the rendered ones
-    frame by frame (a reference carried forward could drift)."""
+def ref_report(path, z, g, px, k, pd, pdz):
+    """Decoder 2 (pd, pdz: g and z already decoded by it) against a reference decoder on the same latents: the first
+    seam as the engine shows it, for the sampled continuation (g) and the true one (z), and how far the decoded true
+    frames stray from the rendered ones frame by frame (a reference carried forward could drift)."""
     from train.train_decoder_ref import load_decoder_ref
     decr = load_decoder_ref(path)
     src = torch.from_numpy(px).float()
-    base = load_decoder()
-    for name, lat in (("sampled", g), ("true latents", z)):
-        for dname, pix in (("Decoder 2", torch.cat([src[:, :k], torch.from_numpy(decode(base, lat)).float()[:, k:]], 1)),
-                           ("DecoderR", ref_decode(decr, lat, px, k))):
+    for name, lat, plain in (("sampled", g, pd), ("true latents", z, pdz)):
+        for dname, pix in (("Decoder 2", torch.cat([src[:, :k], plain[:, k:]], 1)), ("DecoderR", ref_decode(decr, lat, px, k))):
             steps = (pix[:, 1:] - pix[:, :-1]).abs().mean(dim=(2, 3, 4))
             inside = steps[:, k:].mean(1)
             err = (pix - src).abs().mean(dim=(2, 3, 4)).mean(0)[k:]
@@ -173,7 +171,8 @@ def main():
     dg, dr = step_diff(g), step_diff(z)
     seam = dg[:, k - 1]
     inside = dg[:, k:k + a.gap - 1].mean(1) if a.gap else dg[:, k:].mean(1)
-    pg, pz = pixel_steps(dec, g), pixel_steps(dec, z)
+    pd, pdz = (torch.from_numpy(decode(dec, x)).float() for x in (g, z))          # [N,F,64,64,3]
+    pg, pz = ((p[:, 1:] - p[:, :-1]).abs().mean(dim=(2, 3, 4)) for p in (pd, pdz))
     if a.gap:
         e = k + a.gap - 1                       # the step from the gap's last new frame into the known frames after it
         pin = pg[:, k:e].mean(1)
@@ -197,9 +196,7 @@ def main():
     # what the engine shows: the source's own frames up to k, then decoded ones; and the part of that seam a perfect
     # continuation would still have (the true latents decoded), which is Decoder 2's round trip alone
     src = torch.from_numpy(px).float()
-    pd = torch.from_numpy(decode(dec, g)).float()
     seam_src = (pd[:, k] - src[:, k - 1]).abs().mean(dim=(1, 2, 3))
-    pdz = torch.from_numpy(decode(dec, z)).float()
     seam_rt = (pdz[:, k] - src[:, k - 1]).abs().mean(dim=(1, 2, 3))
     rin = (src[:, 1:] - src[:, :-1]).abs().mean(dim=(2, 3, 4))[:, k:].mean(1)
     print(f"  as the engine shows it (source pixels to frame {k - 1}, decoded after): seam {seam_src.mean():.2f} against generated "
@@ -207,7 +204,7 @@ def main():
           f"after the source: seam {seam_rt.mean():.2f} against rendered in-clip {rin.mean():.2f} (ratio "
           f"{(seam_rt / rin).mean():.2f}) | |decoded - rendered| of the true latents {(pdz - src).abs().mean():.2f}")
     if a.ref_decoder:
-        ref_report(a.ref_decoder, z, g, px, k)
+        ref_report(a.ref_decoder, z, g, px, k, pd, pdz)
     if a.infill:
         infill(den, dec, text, a, z, g, k, pg)
     # how much the known frames help the x0 prediction of the first new frame, by flow time (the same noise)

@@ -49,12 +49,7 @@ public final class TestPacks {
      */
     public static Path tinyWithReferenceDecoder(Path parent, String id) throws IOException {
         Path dir = tiny(parent, id);
-        try (InputStream in = TestPacks.class.getResourceAsStream("/packs/tiny/vae_decoder_ref.onnx")) {
-            if (in == null) {
-                throw new IOException("test resource /packs/tiny/vae_decoder_ref.onnx is missing; run models/testpack/make_testpack.py");
-            }
-            Files.copy(in, dir.resolve("vae_decoder_ref.onnx"), StandardCopyOption.REPLACE_EXISTING);
-        }
+        copyGraph("vae_decoder_ref.onnx", dir.resolve("vae_decoder_ref.onnx"));
         Path manifest = dir.resolve("pack.json");
         String json = Files.readString(manifest);
         String lat = "{\"name\": \"%s\", \"shape\": [-1, 4, 8, 8]}";
@@ -91,12 +86,7 @@ public final class TestPacks {
      */
     public static Path tinyTokens(Path parent) throws IOException {
         Path dir = copyGraphs(parent, "tiny-tokens");
-        try (InputStream in = TestPacks.class.getResourceAsStream("/packs/tiny/denoiser_tokens.onnx")) {
-            if (in == null) {
-                throw new IOException("test resource /packs/tiny/denoiser_tokens.onnx is missing; run models/testpack/make_testpack.py");
-            }
-            Files.copy(in, dir.resolve("denoiser.onnx"), StandardCopyOption.REPLACE_EXISTING);
-        }
+        copyGraph("denoiser_tokens.onnx", dir.resolve("denoiser.onnx"));
         writeManifest(dir, "tiny-tokens", "", true, true);
         return dir;
     }
@@ -162,16 +152,21 @@ public final class TestPacks {
     private static Path copyGraphs(Path parent, String id) throws IOException {
         Path dir = Files.createDirectories(parent.resolve(id));
         for (String f : new String[] {"denoiser.onnx", "vae_encoder.onnx", "vae_decoder.onnx", "text_encoder.onnx"}) {
-            try (InputStream in = TestPacks.class.getResourceAsStream("/packs/tiny/" + f)) {
-                if (in == null) {
-                    throw new IOException("test resource /packs/tiny/" + f + " is missing; run models/testpack/make_testpack.py");
-                }
-                Files.copy(in, dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
-            }
+            copyGraph(f, dir.resolve(f));
         }
         Files.copy(tinyWorld().resolve("text_encoder").resolve(TOKENIZER), dir.resolve("tokenizer.json"),
                 StandardCopyOption.REPLACE_EXISTING);
         return dir;
+    }
+
+    /** One of models/testpack/make_testpack.py's graphs (a test resource) to {@code to}. */
+    private static void copyGraph(String name, Path to) throws IOException {
+        try (InputStream in = TestPacks.class.getResourceAsStream("/packs/tiny/" + name)) {
+            if (in == null) {
+                throw new IOException("test resource /packs/tiny/" + name + " is missing; run models/testpack/make_testpack.py");
+            }
+            Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     /** (Re)writes pack.json with the current hashes; {@code extra} is spliced into the top-level object. */

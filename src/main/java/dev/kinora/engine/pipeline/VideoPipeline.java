@@ -513,26 +513,27 @@ public final class VideoPipeline {
 
         /** Frame {@code f} of a window decoded with frame {@code refFrame} (latent from the window, pixels as shown) as its reference. */
         private byte[] decodeWithReference(float[] lat, int frames, int f, int refFrame, byte[] shown) throws PackException, OrtException {
-            if (sequential && windowIndex >= windows) {
-                lp.denoiser().unload();
-            }
-            long t0 = System.nanoTime();
-            report(Stage.DECODING, Preview.none());
-            FloatTensor y = lp.vae().decodeAfter(Latents.channelsToFrames(lat, c, frames, h, w, f, f + 1),
+            return timedDecode(() -> lp.vae().decodeAfter(Latents.channelsToFrames(lat, c, frames, h, w, f, f + 1),
                     Latents.channelsToFrames(lat, c, frames, h, w, refFrame, refFrame + 1),
-                    Latents.toPixels(List.of(shown), pack.width(), pack.height()));
-            byte[] rgb = Latents.toRgb(y).get(0);
-            decodeMs += Pipelines.ms(t0);
-            return rgb;
+                    Latents.toPixels(List.of(shown), pack.width(), pack.height()))).get(0);
         }
 
         private List<byte[]> decode(float[] lat, int frames, int from, int to) throws PackException, OrtException {
+            return timedDecode(() -> lp.vae().decode(Latents.channelsToFrames(lat, c, frames, h, w, from, to)));
+        }
+
+        private interface DecodeCall {
+            FloatTensor run() throws PackException, OrtException;
+        }
+
+        /** A decoder call with the decode stage's bookkeeping: the denoiser's memory handed over, progress, time. */
+        private List<byte[]> timedDecode(DecodeCall call) throws PackException, OrtException {
             if (sequential && windowIndex >= windows) {
                 lp.denoiser().unload(); // every window is sampled: the decoder loads in its place
             }
             long t0 = System.nanoTime();
             report(Stage.DECODING, Preview.none());
-            List<byte[]> rgb = Latents.toRgb(lp.vae().decode(Latents.channelsToFrames(lat, c, frames, h, w, from, to)));
+            List<byte[]> rgb = Latents.toRgb(call.run());
             decodeMs += Pipelines.ms(t0);
             return rgb;
         }

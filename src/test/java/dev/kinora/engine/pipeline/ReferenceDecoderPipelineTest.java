@@ -48,6 +48,10 @@ class ReferenceDecoderPipelineTest {
         engine.close();
     }
 
+    static GenerationResult run(GenerationRequest r) throws Exception {
+        return engine.generate(r, p -> { }, new CancelToken());
+    }
+
     static Source src(Frames f) {
         return new Source(f, "synthetic", "0".repeat(64));
     }
@@ -56,8 +60,8 @@ class ReferenceDecoderPipelineTest {
     void extendingForwardDecodesEveryNewFrameAfterTheSourcesLastFrame() throws Exception {
         Frames clip = Synthetic.movingSquare(32, 32, 8, 1);
         // 16 new frames: three windows (6 + 6 + 4 new after 2 context frames), so the chain crosses windows
-        GenerationResult r = engine.generate(GenerationRequest.textToVideo("tinyref", "continue", 3)
-                .withMode(Mode.EXTEND, List.of(src(clip))).withFrames(16), p -> { }, new CancelToken());
+        GenerationResult r = run(GenerationRequest.textToVideo("tinyref", "continue", 3)
+                .withMode(Mode.EXTEND, List.of(src(clip))).withFrames(16));
         assertEquals(24, r.frames().count());
         for (int i = 0; i < 8; i++) {
             assertArrayEquals(clip.frame(i), r.frames().frame(i), "source frame " + i);
@@ -65,17 +69,16 @@ class ReferenceDecoderPipelineTest {
         for (int i = 8; i < 24; i++) {
             assertArrayEquals(clip.frame(7), r.frames().frame(i), "new frame " + i + " carries the source's last frame");
         }
-        GenerationResult plain = engine.generate(GenerationRequest.textToVideo("tiny", "continue", 3)
-                .withMode(Mode.EXTEND, List.of(src(clip))).withFrames(16), p -> { }, new CancelToken());
+        GenerationResult plain = run(GenerationRequest.textToVideo("tiny", "continue", 3)
+                .withMode(Mode.EXTEND, List.of(src(clip))).withFrames(16));
         assertTrue(Synthetic.meanAbsDiff(clip.frame(7), plain.frames().frame(8)) > 1, "without the reference decoder the new frames differ");
     }
 
     @Test
     void extendingBackwardDecodesEachNewFrameAfterTheOneFollowingIt() throws Exception {
         Frames clip = Synthetic.movingSquare(32, 32, 5, 2);
-        GenerationResult r = engine.generate(GenerationRequest.textToVideo("tinyref", "what came before", 3)
-                .withMode(Mode.EXTEND, List.of(src(clip))).withExtension(Direction.BACKWARD, 0, 1f).withFrames(13),
-                p -> { }, new CancelToken());
+        GenerationResult r = run(GenerationRequest.textToVideo("tinyref", "what came before", 3)
+                .withMode(Mode.EXTEND, List.of(src(clip))).withExtension(Direction.BACKWARD, 0, 1f).withFrames(13));
         assertEquals(18, r.frames().count());
         for (int i = 0; i < 5; i++) {
             assertArrayEquals(clip.frame(i), r.frames().frame(13 + i), "source frame " + i);
@@ -88,8 +91,8 @@ class ReferenceDecoderPipelineTest {
     @Test
     void animatingAStillCarriesItIntoEveryFrame() throws Exception {
         Frames still = Synthetic.movingSquare(32, 32, 1, 3);
-        GenerationResult r = engine.generate(GenerationRequest.textToVideo("tinyref", "it moves", 9)
-                .withMode(Mode.ANIMATE, List.of(src(still))), p -> { }, new CancelToken());
+        GenerationResult r = run(GenerationRequest.textToVideo("tinyref", "it moves", 9)
+                .withMode(Mode.ANIMATE, List.of(src(still))));
         assertEquals(8, r.frames().count());
         for (int i = 0; i < 8; i++) {
             assertArrayEquals(still.frame(0), r.frames().frame(i), "frame " + i);
@@ -100,8 +103,8 @@ class ReferenceDecoderPipelineTest {
     void aOneFrameAnimationIsTheStillWithOrWithoutAReferenceDecoder() throws Exception {
         Frames still = Synthetic.movingSquare(32, 32, 1, 6);
         for (String pack : List.of("tinyref", "tiny")) {
-            GenerationResult r = engine.generate(GenerationRequest.textToVideo(pack, "it moves", 9)
-                    .withMode(Mode.ANIMATE, List.of(src(still))).withFrames(1), p -> { }, new CancelToken());
+            GenerationResult r = run(GenerationRequest.textToVideo(pack, "it moves", 9)
+                    .withMode(Mode.ANIMATE, List.of(src(still))).withFrames(1));
             assertEquals(1, r.frames().count(), pack);
             assertArrayEquals(still.frame(0), r.frames().frame(0), pack);
         }
@@ -109,10 +112,8 @@ class ReferenceDecoderPipelineTest {
 
     @Test
     void textToVideoDecodesFrameZeroAloneAndTheRestAfterIt() throws Exception {
-        GenerationResult r = engine.generate(GenerationRequest.textToVideo("tinyref", "a red ball", 4).withFrames(14),
-                p -> { }, new CancelToken());
-        GenerationResult plain = engine.generate(GenerationRequest.textToVideo("tiny", "a red ball", 4).withFrames(14),
-                p -> { }, new CancelToken());
+        GenerationResult r = run(GenerationRequest.textToVideo("tinyref", "a red ball", 4).withFrames(14));
+        GenerationResult plain = run(GenerationRequest.textToVideo("tiny", "a red ball", 4).withFrames(14));
         assertEquals(14, r.frames().count());
         assertArrayEquals(plain.frames().frame(0), r.frames().frame(0), "frame 0 has no neighbour: the plain decoder's");
         for (int i = 1; i < 14; i++) {
@@ -125,16 +126,16 @@ class ReferenceDecoderPipelineTest {
     void interpolationAndLoopBridgesStartFromTheFrameBeforeThem() throws Exception {
         Frames a = Synthetic.movingSquare(32, 32, 2, 1);
         Frames b = Synthetic.movingSquare(32, 32, 3, 5);
-        GenerationResult in = engine.generate(GenerationRequest.textToVideo("tinyref", "connect", 3)
-                .withMode(Mode.INTERPOLATE, List.of(src(a), src(b))), p -> { }, new CancelToken());
+        GenerationResult in = run(GenerationRequest.textToVideo("tinyref", "connect", 3)
+                .withMode(Mode.INTERPOLATE, List.of(src(a), src(b))));
         assertEquals(11, in.frames().count());
         for (int i = 2; i < 8; i++) {
             assertArrayEquals(a.frame(1), in.frames().frame(i), "in-between " + i);
         }
         assertArrayEquals(b.frame(0), in.frames().frame(8));
         Frames clip = Synthetic.movingSquare(32, 32, 8, 4);
-        GenerationResult loop = engine.generate(GenerationRequest.textToVideo("tinyref", "loop", 3)
-                .withMode(Mode.LOOP, List.of(src(clip))), p -> { }, new CancelToken());
+        GenerationResult loop = run(GenerationRequest.textToVideo("tinyref", "loop", 3)
+                .withMode(Mode.LOOP, List.of(src(clip))));
         assertEquals(12, loop.frames().count());
         for (int i = 8; i < 12; i++) {
             assertArrayEquals(clip.frame(7), loop.frames().frame(i), "bridge frame " + i);
