@@ -76,11 +76,16 @@ public record ModelPack(
      * Sampling settings. The beta schedule is the training noise schedule of an epsilon/v pack that has no
      * diffusers scheduler config (a pack with one takes its betas from there); {@code pipelineSigmas} says that the
      * family's pipeline passes {@code sigmas = linspace(1, 1/n, n)} to a flow scheduler (LTX-Video, Flux).
+     * {@code referenceFrames} is how far a {@code vae_decoder_ref} carries a shown frame: the i-th new frame after it
+     * takes the reference decoder's output with weight (n − i + 1) / n and {@code vae_decoder}'s with the rest, later
+     * frames are decoded without a reference; 0 carries the reference along the whole chain. The seam a reference
+     * closes is at the shown frame, while what it carries along a long chain (a subject's remnants where it has been)
+     * builds up, so a pack can stop carrying it after a few frames (Tiny World's model card, session 28).
      */
     public record SamplingDefaults(String scheduler, int steps, float guidance, float shift, float timestepScale,
                                    int numTrainTimesteps, int contextFrames, float betaStart, float betaEnd,
                                    String betaSchedule, boolean pipelineSigmas, Map<Mode, Float> guidanceByMode,
-                                   GuidanceInterval guidanceInterval, Map<Mode, Float> shiftByMode) {
+                                   GuidanceInterval guidanceInterval, Map<Mode, Float> shiftByMode, int referenceFrames) {
         public SamplingDefaults {
             guidanceByMode = Map.copyOf(guidanceByMode);
             guidanceInterval = guidanceInterval == null ? GuidanceInterval.ALWAYS : guidanceInterval;
@@ -96,6 +101,7 @@ public record ModelPack(
         public float shift(Mode mode) {
             return shiftByMode.getOrDefault(mode, shift);
         }
+
 
         /**
          * The default guidance of one job. A pack may name its own per job ({@code defaults.guidanceByMode}) because

@@ -120,7 +120,8 @@ public final class PackLoader {
                         g -> g >= 0 && g <= RequestLimits.MAX_GUIDANCE, "from 0 to " + (int) RequestLimits.MAX_GUIDANCE),
                 guidanceInterval(manifest, defs.path("guidanceInterval")),
                 byMode(manifest, defs.path("shiftByMode"), "shiftByMode", "flow time shift, e.g. {\"generate\": 3.0}",
-                        s -> s > 0 && s <= RequestLimits.MAX_SHIFT, "above 0 and at most " + (int) RequestLimits.MAX_SHIFT));
+                        s -> s > 0 && s <= RequestLimits.MAX_SHIFT, "above 0 and at most " + (int) RequestLimits.MAX_SHIFT),
+                referenceFrames(manifest, defs.path("referenceFrames")));
         if (!defaults.shiftByMode().isEmpty() && (prediction.equals("epsilon") || prediction.equals("v_prediction"))) {
             throw new PackException(manifest + ": defaults.shiftByMode applies to flow-matching packs; prediction " + prediction
                     + " follows a DDPM noise schedule, which has no time shift");
@@ -423,6 +424,18 @@ public final class PackLoader {
         }
     }
 
+    /** {@code defaults.referenceFrames}: absent or 0 carries a reference decoder's reference along the whole chain. */
+    private static int referenceFrames(Path manifest, JsonNode node) throws PackException {
+        if (node.isMissingNode() || node.isNull()) {
+            return 0;
+        }
+        if (!node.isIntegralNumber() || node.asInt() < 0 || node.asInt() > MAX_REFERENCE_FRAMES) {
+            throw new PackException(manifest + ": defaults.referenceFrames must be a whole number of frames from 0 to "
+                    + MAX_REFERENCE_FRAMES + " (0: the reference is carried along the whole chain), got " + node);
+        }
+        return node.asInt();
+    }
+
     private static String betaSchedule(Path manifest, JsonNode sched) throws PackException {
         String b = sched.path("betaSchedule").asText("scaled_linear");
         if (!b.equals("linear") && !b.equals("scaled_linear")) {
@@ -459,6 +472,7 @@ public final class PackLoader {
 
     private static final int MAX_SIDE = 8192;
     private static final int MAX_WINDOW = 1024;
+    private static final int MAX_REFERENCE_FRAMES = MAX_WINDOW;
 
     private static void expect(Path manifest, ModelPack p, String key, boolean input, String name, int[] want) throws PackException {
         Component c = p.components().get(key);

@@ -470,13 +470,16 @@ public final class VideoPipeline {
          * Frames [from, to) of a window, each decoded after the one before it when the pack has a reference decoder:
          * {@code shownBefore} is frame from−1 as the output shows it (a source's own pixels, or a frame decoded
          * earlier), or null when there is none (frame {@code from} is then decoded alone). Without a reference
-         * decoder, or for a single frame alone, this is {@link #decode}.
+         * decoder, or for a single frame alone, this is {@link #decode}. A pack that limits how far the reference is
+         * carried ({@code defaults.referenceFrames}) fades it out over that many frames and decodes the rest alone,
+         * and decodes a window with nothing shown before it alone.
          */
         private List<byte[]> decodeAfter(float[] lat, int frames, int from, int to, byte[] shownBefore) throws PackException, OrtException {
             if (from >= to) {
                 return new ArrayList<>(); // a one-frame animation: the still is the whole clip
             }
-            if (!lp.vae().hasReferenceDecoder()) {
+            int span = pack.defaults().referenceFrames();
+            if (!lp.vae().hasReferenceDecoder() || (span > 0 && shownBefore == null)) {
                 return decode(lat, frames, from, to);
             }
             List<byte[]> out = new ArrayList<>(to - from);
@@ -488,7 +491,12 @@ public final class VideoPipeline {
                 f++;
             }
             for (; f < to; f++) {
-                ref = decodeWithReference(lat, frames, f, f - 1, ref);
+                float weight = referenceWeight(f - from + 1, span);
+                if (weight <= 0) {
+                    out.addAll(decode(lat, frames, f, to));
+                    break;
+                }
+                ref = decodeWithReference(lat, frames, f, f - 1, ref, weight);
                 out.add(ref);
             }
             return out;
@@ -499,23 +507,35 @@ public final class VideoPipeline {
             if (from >= to) {
                 return new ArrayList<>(); // a one-frame animation: the still is the whole clip
             }
+            int span = pack.defaults().referenceFrames();
             if (!lp.vae().hasReferenceDecoder()) {
                 return decode(lat, frames, from, to);
             }
             byte[][] out = new byte[to - from][];
             byte[] ref = shownAfter;
             for (int f = to - 1; f >= from; f--) {
-                ref = decodeWithReference(lat, frames, f, f + 1, ref);
+                float weight = referenceWeight(to - f, span);
+                if (weight <= 0) {
+                    List<byte[]> alone = decode(lat, frames, from, f + 1);
+                    for (int i = 0; i < alone.size(); i++) {
+                        out[i] = alone.get(i);
+                    }
+                    break;
+                }
+                ref = decodeWithReference(lat, frames, f, f + 1, ref, weight);
                 out[f - from] = ref;
             }
             return new ArrayList<>(List.of(out));
         }
 
         /** Frame {@code f} of a window decoded with frame {@code refFrame} (latent from the window, pixels as shown) as its reference. */
-        private byte[] decodeWithReference(float[] lat, int frames, int f, int refFrame, byte[] shown) throws PackException, OrtException {
-            return timedDecode(() -> lp.vae().decodeAfter(Latents.channelsToFrames(lat, c, frames, h, w, f, f + 1),
-                    Latents.channelsToFrames(lat, c, frames, h, w, refFrame, refFrame + 1),
-                    Latents.toPixels(List.of(shown), pack.width(), pack.height()))).get(0);
+        private byte[] decodeWithReference(float[] lat, int frames, int f, int refFrame, byte[] shown, float weight) throws PackException, OrtException {
+            FloatTensor latent = Latents.channelsToFrames(lat, c, frames, h, w, f, f + 1);
+            return timedDecode(() -> {
+                FloatTensor carried = lp.vae().decodeAfter(latent, Latents.channelsToFrames(lat, c, frames, h, w, refFrame, refFrame + 1),
+                        Latents.toPixels(List.of(shown), pack.width(), pack.height()));
+                return weight >= 1 ? carried : mix(carried, lp.vae().decode(latent), weight);
+            }).get(0);
         }
 
         private List<byte[]> decode(float[] lat, int frames, int from, int to) throws PackException, OrtException {
@@ -565,6 +585,30 @@ public final class VideoPipeline {
         }
     }
 
+
+    /**
+     * The reference decoder's share of the i-th frame (1-based) decoded after a shown frame: all of it when the pack
+     * carries the reference throughout (span 0), else falling linearly to 1/span at frame span and to none after it,
+     * so the carried detail fades out over the span instead of stopping at one frame.
+     */
+    static float referenceWeight(int i, int span) {
+        return span == 0 ? 1f : Math.max(0, span - i + 1) / (float) span;
+    }
+
+    /** weight · a + (1 − weight) · b, element by element (two decodes of the same frames). */
+    static FloatTensor mix(FloatTensor a, FloatTensor b, float weight) throws PackException {
+        if (!Arrays.equals(a.shape(), b.shape())) {
+            throw new PackException("the reference decoder gives " + Arrays.toString(a.shape()) + " where vae_decoder gives "
+                    + Arrays.toString(b.shape()) + " for the same frame");
+        }
+        float[] x = a.data();
+        float[] y = b.data();
+        float[] out = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = weight * x[i] + (1 - weight) * y[i];
+        }
+        return FloatTensor.of(out, a.shape());
+    }
 
     /** Up to n frames spread evenly over a clip, for statistics that need not see every frame. */
     private static List<byte[]> sampleFrames(List<byte[]> frames, int n) {

@@ -2,6 +2,7 @@ package dev.kinora.engine.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kinora.engine.CancelToken;
@@ -14,6 +15,8 @@ import dev.kinora.engine.Source;
 import dev.kinora.engine.onnx.Device;
 import dev.kinora.engine.onnx.RuntimeOptions;
 import dev.kinora.engine.pack.Mode;
+import dev.kinora.engine.pack.PackException;
+import dev.kinora.engine.pack.PackLoader;
 import dev.kinora.engine.pack.PackRegistry;
 import dev.kinora.testing.Synthetic;
 import dev.kinora.testing.TestPacks;
@@ -40,6 +43,7 @@ class ReferenceDecoderPipelineTest {
     static void setUp() throws Exception {
         TestPacks.tinyWithReferenceDecoder(models, "tinyref");
         TestPacks.tiny(models, "tiny");
+        TestPacks.addDefaults(TestPacks.tinyWithReferenceDecoder(models, "tinyref3"), "\"referenceFrames\": 3");
         engine = new GenerationEngine(new PackRegistry(List.of(models)), RuntimeOptions.defaults().withDevice(Device.CPU));
     }
 
@@ -140,5 +144,92 @@ class ReferenceDecoderPipelineTest {
         for (int i = 8; i < 12; i++) {
             assertArrayEquals(clip.frame(7), loop.frames().frame(i), "bridge frame " + i);
         }
+    }
+
+    /** Largest difference in levels between two frames. */
+    static int maxLevels(byte[] a, byte[] b) {
+        int m = 0;
+        for (int i = 0; i < a.length; i++) {
+            m = Math.max(m, Math.abs((a[i] & 0xff) - (b[i] & 0xff)));
+        }
+        return m;
+    }
+
+    /** Largest difference between a frame and weight · ref + (1 − weight) · plain, in levels. */
+    static double maxFromMix(byte[] frame, byte[] ref, byte[] plain, double weight) {
+        double m = 0;
+        for (int i = 0; i < frame.length; i++) {
+            double want = weight * (ref[i] & 0xff) + (1 - weight) * (plain[i] & 0xff);
+            m = Math.max(m, Math.abs((frame[i] & 0xff) - want));
+        }
+        return m;
+    }
+
+    @Test
+    void aReferenceCarriedThreeFramesFadesIntoThePlainDecoderAfterEveryShownFrame() throws Exception {
+        Frames clip = Synthetic.movingSquare(32, 32, 8, 1);
+        // 16 new frames in three windows (6 + 6 + 4 after 2 context frames); the latents are the plain pack's, so its
+        // frames are what vae_decoder alone makes of them
+        GenerationResult r = run(GenerationRequest.textToVideo("tinyref3", "continue", 3)
+                .withMode(Mode.EXTEND, List.of(src(clip))).withFrames(16));
+        GenerationResult plain = run(GenerationRequest.textToVideo("tiny", "continue", 3)
+                .withMode(Mode.EXTEND, List.of(src(clip))).withFrames(16));
+        assertEquals(24, r.frames().count());
+        for (int start : new int[] {8, 14, 20}) {
+            byte[] shown = r.frames().frame(start - 1);
+            assertArrayEquals(shown, r.frames().frame(start), "frame " + start + ": all reference");
+            // weights 2/3 and 1/3 of the identity reference (the frame before, as shown); 1 level of rounding
+            assertTrue(maxFromMix(r.frames().frame(start + 1), r.frames().frame(start), plain.frames().frame(start + 1), 2 / 3.0) <= 1.01,
+                    "frame " + (start + 1));
+            assertTrue(maxFromMix(r.frames().frame(start + 2), r.frames().frame(start + 1), plain.frames().frame(start + 2), 1 / 3.0) <= 1.01,
+                    "frame " + (start + 2));
+            for (int i = start + 3; i < Math.min(start + 6, 24); i++) {
+                assertTrue(maxLevels(plain.frames().frame(i), r.frames().frame(i)) <= 1, "frame " + i + " is decoded alone");
+            }
+            assertTrue(Synthetic.meanAbsDiff(shown, plain.frames().frame(start)) > 1, "the plain decoder's frame " + start + " differs");
+        }
+    }
+
+    @Test
+    void aLimitedReferenceRunsBackwardToo() throws Exception {
+        Frames clip = Synthetic.movingSquare(32, 32, 5, 2);
+        GenerationRequest req = GenerationRequest.textToVideo("tinyref3", "what came before", 3)
+                .withMode(Mode.EXTEND, List.of(src(clip))).withExtension(Direction.BACKWARD, 0, 1f).withFrames(6);
+        GenerationResult r = run(req);
+        GenerationResult plain = run(GenerationRequest.textToVideo("tiny", "what came before", 3)
+                .withMode(Mode.EXTEND, List.of(src(clip))).withExtension(Direction.BACKWARD, 0, 1f).withFrames(6));
+        assertEquals(11, r.frames().count());
+        assertArrayEquals(clip.frame(0), r.frames().frame(5), "the new frame next to the source");
+        assertTrue(maxFromMix(r.frames().frame(4), r.frames().frame(5), plain.frames().frame(4), 2 / 3.0) <= 1.01);
+        assertTrue(maxFromMix(r.frames().frame(3), r.frames().frame(4), plain.frames().frame(3), 1 / 3.0) <= 1.01);
+        for (int i = 0; i < 3; i++) {
+            assertTrue(maxLevels(plain.frames().frame(i), r.frames().frame(i)) <= 1, "frame " + i + " is decoded alone");
+        }
+    }
+
+    @Test
+    void aLimitedReferenceLeavesTextToVideoToThePlainDecoder() throws Exception {
+        GenerationResult r = run(GenerationRequest.textToVideo("tinyref3", "a red ball", 4).withFrames(14));
+        GenerationResult plain = run(GenerationRequest.textToVideo("tiny", "a red ball", 4).withFrames(14));
+        assertEquals(14, r.frames().count());
+        // the first window has nothing shown before it; the second is carried after the first's last frame
+        for (int i = 0; i < 8; i++) {
+            assertTrue(maxLevels(plain.frames().frame(i), r.frames().frame(i)) <= 1, "frame " + i);
+        }
+        assertArrayEquals(r.frames().frame(7), r.frames().frame(8), "the second window's first frame");
+    }
+
+    @Test
+    void referenceFramesMustBeAWholeNumberOfFrames() throws Exception {
+        for (String bad : List.of("-1", "2.5", "\"3\"", "5000")) {
+            Path p = TestPacks.tinyWithReferenceDecoder(models.resolve("broken"), "tinyref-" + bad.hashCode());
+            TestPacks.addDefaults(p, "\"referenceFrames\": " + bad);
+            PackException e = assertThrows(PackException.class, () -> PackLoader.load(p), bad);
+            assertTrue(e.getMessage().contains("defaults.referenceFrames") && e.getMessage().contains("whole number"), e.getMessage());
+        }
+        Path ok = TestPacks.tinyWithReferenceDecoder(models.resolve("ok"), "tinyref-ok");
+        TestPacks.addDefaults(ok, "\"referenceFrames\": 4");
+        assertEquals(4, PackLoader.load(ok).defaults().referenceFrames());
+        assertEquals(0, PackLoader.load(models.resolve("tinyref")).defaults().referenceFrames(), "absent: carried throughout");
     }
 }
