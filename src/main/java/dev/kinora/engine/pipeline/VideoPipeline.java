@@ -302,7 +302,7 @@ public final class VideoPipeline {
             isKnown[f - 1] = true;
             float[] latents = denoise(new WindowSampler.Window(f, known, isKnown, null, 1f, seedFor(0)));
             output.addAll(Pipelines.copies(a.rgb()));
-            output.addAll(decodeAfter(latents, f, 1, f - 1, first));
+            output.addAll(decodeBetween(latents, f, 1, f - 1, first, last));
             output.addAll(Pipelines.copies(b.rgb()));
         }
 
@@ -334,7 +334,7 @@ public final class VideoPipeline {
                 isKnown[f - 1 - i] = true;
             }
             float[] latents = denoise(new WindowSampler.Window(f, known, isKnown, null, 1f, seedFor(windowIndex)));
-            output.addAll(decodeAfter(latents, f, k, f - k, clip.get(clip.size() - 1)));
+            output.addAll(decodeBetween(latents, f, k, f - k, clip.get(clip.size() - 1), clip.get(0)));
         }
 
         /** SDEdit: each window of the source is noised to `strength` and denoised under the new prompt. */
@@ -528,6 +528,39 @@ public final class VideoPipeline {
             return new ArrayList<>(List.of(out));
         }
 
+        /**
+         * Frames [from, to) between two shown frames (an in-between, a loop bridge). A pack that carries its reference
+         * throughout decodes them after the frame before, as {@link #decodeAfter}. One that fades it out over n frames
+         * meets both ends: the first n frames are carried from the frame before, the last n from the frame after (so
+         * a loop's wrap and an in-between's last frame get the same help as its first), the middle is decoded alone,
+         * and where the two fades overlap (fewer than 2n frames) each frame mixes them by their weights.
+         */
+        private List<byte[]> decodeBetween(float[] lat, int frames, int from, int to, byte[] shownBefore, byte[] shownAfter)
+                throws PackException, OrtException {
+            int span = pack.defaults().referenceFrames();
+            if (span == 0 || !lp.vae().hasReferenceDecoder() || from >= to) {
+                return decodeAfter(lat, frames, from, to, shownBefore);
+            }
+            List<byte[]> after = decodeAfter(lat, frames, from, Math.min(to, from + span), shownBefore);
+            List<byte[]> before = decodeBefore(lat, frames, Math.max(from, to - span), to, shownAfter);
+            List<byte[]> middle = from + span < to - span ? decode(lat, frames, from + span, to - span) : List.of();
+            List<byte[]> out = new ArrayList<>(to - from);
+            for (int f = from; f < to; f++) {
+                float wa = referenceWeight(f - from + 1, span);
+                float wb = referenceWeight(to - f, span);
+                if (wa > 0 && wb > 0) {
+                    out.add(mixRgb(after.get(f - from), before.get(f - (to - before.size())), wa / (wa + wb)));
+                } else if (wa > 0) {
+                    out.add(after.get(f - from));
+                } else if (wb > 0) {
+                    out.add(before.get(f - (to - before.size())));
+                } else {
+                    out.add(middle.get(f - from - span));
+                }
+            }
+            return out;
+        }
+
         /** Frame {@code f} of a window decoded with frame {@code refFrame} (latent from the window, pixels as shown) as its reference. */
         private byte[] decodeWithReference(float[] lat, int frames, int f, int refFrame, byte[] shown, float weight) throws PackException, OrtException {
             FloatTensor latent = Latents.channelsToFrames(lat, c, frames, h, w, f, f + 1);
@@ -595,7 +628,10 @@ public final class VideoPipeline {
         return span == 0 ? 1f : Math.max(0, span - i + 1) / (float) span;
     }
 
-    /** weight · a + (1 − weight) · b, element by element (two decodes of the same frames). */
+    /**
+     * weight · a + (1 − weight) · b, element by element (two decodes of the same frames), each clamped to the shown
+     * range [-1, 1] first: a decoder's overshoot is clipped when a frame is shown, so the mix is of the frames as shown.
+     */
     static FloatTensor mix(FloatTensor a, FloatTensor b, float weight) throws PackException {
         if (!Arrays.equals(a.shape(), b.shape())) {
             throw new PackException("the reference decoder gives " + Arrays.toString(a.shape()) + " where vae_decoder gives "
@@ -605,9 +641,18 @@ public final class VideoPipeline {
         float[] y = b.data();
         float[] out = new float[x.length];
         for (int i = 0; i < x.length; i++) {
-            out[i] = weight * x[i] + (1 - weight) * y[i];
+            out[i] = weight * Math.max(-1f, Math.min(1f, x[i])) + (1 - weight) * Math.max(-1f, Math.min(1f, y[i]));
         }
         return FloatTensor.of(out, a.shape());
+    }
+
+    /** weight · a + (1 − weight) · b for two 8-bit frames of one size, rounded. */
+    static byte[] mixRgb(byte[] a, byte[] b, float weight) {
+        byte[] out = new byte[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = (byte) Math.round(weight * (a[i] & 0xff) + (1 - weight) * (b[i] & 0xff));
+        }
+        return out;
     }
 
     /** Up to n frames spread evenly over a clip, for statistics that need not see every frame. */

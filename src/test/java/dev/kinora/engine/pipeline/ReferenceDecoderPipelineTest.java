@@ -232,4 +232,69 @@ class ReferenceDecoderPipelineTest {
         assertEquals(4, PackLoader.load(ok).defaults().referenceFrames());
         assertEquals(0, PackLoader.load(models.resolve("tinyref")).defaults().referenceFrames(), "absent: carried throughout");
     }
+
+    /** weight · a + (1 − weight) · b, per level, unrounded (what the engine computes before rounding). */
+    static double[] mix(double[] a, double[] b, double weight) {
+        double[] out = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = weight * a[i] + (1 - weight) * b[i];
+        }
+        return out;
+    }
+
+    static double[] levels(byte[] rgb) {
+        double[] out = new double[rgb.length];
+        for (int i = 0; i < rgb.length; i++) {
+            out[i] = rgb[i] & 0xff;
+        }
+        return out;
+    }
+
+    static double maxOff(byte[] frame, double[] want) {
+        double m = 0;
+        for (int i = 0; i < frame.length; i++) {
+            m = Math.max(m, Math.abs((frame[i] & 0xff) - want[i]));
+        }
+        return m;
+    }
+
+    @Test
+    void aLimitedReferenceMeetsBothEndsOfAnInBetween() throws Exception {
+        Frames a = Synthetic.movingSquare(32, 32, 2, 1);
+        Frames b = Synthetic.movingSquare(32, 32, 3, 5);
+        GenerationResult r = run(GenerationRequest.textToVideo("tinyref3", "connect", 3).withMode(Mode.INTERPOLATE, List.of(src(a), src(b))));
+        GenerationResult plain = run(GenerationRequest.textToVideo("tiny", "connect", 3).withMode(Mode.INTERPOLATE, List.of(src(a), src(b))));
+        assertEquals(11, r.frames().count());
+        // six in-betweens, frames 2-7: three faded in from a's last frame, three from b's first
+        assertArrayEquals(a.frame(1), r.frames().frame(2), "the first in-between is carried from the frame before");
+        assertArrayEquals(b.frame(0), r.frames().frame(7), "the last in-between is carried from the frame after");
+        double[] f3 = mix(levels(r.frames().frame(2)), levels(plain.frames().frame(3)), 2 / 3.0);
+        assertTrue(maxOff(r.frames().frame(3), f3) <= 1.01);
+        assertTrue(maxOff(r.frames().frame(4), mix(levels(r.frames().frame(3)), levels(plain.frames().frame(4)), 1 / 3.0)) <= 1.01);
+        assertTrue(maxOff(r.frames().frame(6), mix(levels(b.frame(0)), levels(plain.frames().frame(6)), 2 / 3.0)) <= 1.01);
+        assertTrue(maxOff(r.frames().frame(5), mix(levels(r.frames().frame(6)), levels(plain.frames().frame(5)), 1 / 3.0)) <= 1.01);
+        assertTrue(Synthetic.meanAbsDiff(b.frame(0), plain.frames().frame(7)) > 1, "the plain decoder's last in-between differs");
+        assertArrayEquals(b.frame(0), r.frames().frame(8));
+    }
+
+    @Test
+    void aLimitedReferenceClosesALoopsWrapAndMixesWhereTheFadesOverlap() throws Exception {
+        Frames clip = Synthetic.movingSquare(32, 32, 8, 4);
+        GenerationResult r = run(GenerationRequest.textToVideo("tinyref3", "loop", 3).withMode(Mode.LOOP, List.of(src(clip))));
+        GenerationResult plain = run(GenerationRequest.textToVideo("tiny", "loop", 3).withMode(Mode.LOOP, List.of(src(clip))));
+        assertEquals(12, r.frames().count());
+        // a bridge of four, frames 8-11: from the clip's last frame (weights 1, 2/3, 1/3, 0) and into its first (0, 1/3, 2/3, 1)
+        assertArrayEquals(clip.frame(7), r.frames().frame(8), "the bridge starts from the clip's last frame");
+        assertArrayEquals(clip.frame(0), r.frames().frame(11), "and ends on its first: the wrap");
+        double[] p9 = levels(plain.frames().frame(9));
+        double[] p10 = levels(plain.frames().frame(10));
+        double[] after9 = mix(levels(clip.frame(7)), p9, 2 / 3.0);
+        double[] after10 = mix(after9, p10, 1 / 3.0);
+        double[] before10 = mix(levels(clip.frame(0)), p10, 2 / 3.0);
+        double[] before9 = mix(before10, p9, 1 / 3.0);
+        // each chain is rounded to 8 bits once per frame before the next uses it, and the mix once more: 2 levels
+        assertTrue(maxOff(r.frames().frame(9), mix(after9, before9, (2 / 3.0) / (2 / 3.0 + 1 / 3.0))) <= 2.01, "frame 9");
+        assertTrue(maxOff(r.frames().frame(10), mix(after10, before10, (1 / 3.0) / (1 / 3.0 + 2 / 3.0))) <= 2.01, "frame 10");
+        assertTrue(Synthetic.meanAbsDiff(clip.frame(0), plain.frames().frame(11)) > 1, "the plain pack's wrap jumps");
+    }
 }
