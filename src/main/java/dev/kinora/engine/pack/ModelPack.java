@@ -102,7 +102,6 @@ public record ModelPack(
             return shiftByMode.getOrDefault(mode, shift);
         }
 
-
         /**
          * The default guidance of one job. A pack may name its own per job ({@code defaults.guidanceByMode}) because
          * the best value differs between text alone, where guidance has to draw the prompt's subject from nothing, and
