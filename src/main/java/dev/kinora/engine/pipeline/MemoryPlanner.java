@@ -185,7 +185,7 @@ public final class MemoryPlanner {
         int chunk = Math.min(LoadedPack.VAE_CHUNK, job.window());
         comps.add(component(ModelPack.VAE_DECODER, Map.of("latent", new long[] {chunk, c, pack.latent().height(), pack.latent().width()}),
                 chunk, chunk + " frame" + (chunk == 1 ? "" : "s")));
-        if (pack.component(ModelPack.VAE_DECODER_REF).isPresent()) {
+        if (usesReferenceDecoder(job)) {
             long[] one = {1, c, pack.latent().height(), pack.latent().width()};
             comps.add(component(ModelPack.VAE_DECODER_REF, Map.of("latent", one, "ref_latent", one,
                     "reference", new long[] {1, 3, pack.height(), pack.width()}), 1, "1 frame after its neighbour"));
@@ -202,6 +202,19 @@ public final class MemoryPlanner {
         return new MemoryEstimate.Buffers(frames, denoise + Math.max(decode, encode),
                 String.format(Locale.ROOT, "%d frames of %dx%d: %s; a window's latents and guidance batch: %s", job.outputFrames(),
                         pack.width(), pack.height(), format(frames), format(denoise)));
+    }
+
+    /**
+     * Whether the job decodes with the pack's reference decoder: always when the pack carries the reference throughout;
+     * with {@code defaults.referenceFrames} only after a shown frame, which a text-to-video or remix job's single
+     * window does not have (VideoPipeline.decodeAfter).
+     */
+    private boolean usesReferenceDecoder(Job job) {
+        if (pack.component(ModelPack.VAE_DECODER_REF).isEmpty()) {
+            return false;
+        }
+        boolean firstWindowOnly = job.windows() <= 1 && (job.mode() == Mode.GENERATE || job.mode() == Mode.REMIX);
+        return pack.defaults().referenceFrames() == 0 || !firstWindowOnly;
     }
 
     private MemoryEstimate phases(Job job, boolean sequential, List<MemoryEstimate.Component> comps, MemoryEstimate.Buffers buffers) {

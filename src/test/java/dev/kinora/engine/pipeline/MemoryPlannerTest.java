@@ -59,7 +59,8 @@ class MemoryPlannerTest {
         assertTrue(seq.peakRam() < all.peakRam() - 40 * MIB, seq.peakRam() + " vs " + all.peakRam());
         MemoryEstimate chained = planner.estimate(planner.job(Mode.GENERATE, 64, 4, 3f, List.of(), true), true);
         MemoryEstimate.Phase later = chained.phases().stream().filter(p -> p.name().equals("denoising")).findFirst().orElseThrow();
-        assertEquals(List.of(ModelPack.DENOISER, ModelPack.VAE_DECODER), later.loaded(), "chained windows decode between windows");
+        assertEquals(List.of(ModelPack.DENOISER, ModelPack.VAE_DECODER, ModelPack.VAE_DECODER_REF), later.loaded(),
+                "chained windows decode between windows, each later one after the frame before it (Tiny World's reference decoder)");
     }
 
     @Test
@@ -95,6 +96,27 @@ class MemoryPlannerTest {
                 "the two decoders take turns frame by frame; chained windows keep the denoiser");
         MemoryEstimate.Phase denoising = seq.phases().stream().filter(p -> p.name().equals("denoising")).findFirst().orElseThrow();
         assertTrue(denoising.loaded().contains(ModelPack.VAE_DECODER_REF), "decoded between chained windows: " + denoising.loaded());
+    }
+
+    static boolean plansReferenceDecoder(MemoryPlanner p, MemoryPlanner.Job job) throws Exception {
+        return p.estimate(job, false).components().stream().anyMatch(x -> x.key().equals(ModelPack.VAE_DECODER_REF));
+    }
+
+    @Test
+    void aFadedReferenceIsPlannedOnlyForJobsThatDecodeAfterAShownFrame(@TempDir Path dir) throws Exception {
+        Path pack = TestPacks.tinyWithReferenceDecoder(dir, "ref3");
+        TestPacks.addDefaults(pack, "\"referenceFrames\": 3");
+        MemoryPlanner faded = new MemoryPlanner(PackLoader.load(pack), Device.CPU);
+        MemoryPlanner carried = new MemoryPlanner(PackLoader.load(TestPacks.tinyWithReferenceDecoder(dir, "ref")), Device.CPU);
+        assertFalse(plansReferenceDecoder(faded, faded.job(Mode.GENERATE, 8, 2, 2f, List.of(), true)),
+                "one text-to-video window has nothing shown before it");
+        assertTrue(plansReferenceDecoder(faded, faded.job(Mode.GENERATE, 20, 2, 2f, List.of(), true)),
+                "later windows start after the frame before them");
+        assertTrue(plansReferenceDecoder(faded, faded.job(Mode.ANIMATE, 8, 2, 2f, List.of(1), true)), "frame 1 after the still");
+        assertTrue(plansReferenceDecoder(carried, carried.job(Mode.GENERATE, 8, 2, 2f, List.of(), true)),
+                "carried throughout: frames 1-7 after frame 0");
+        assertFalse(plansReferenceDecoder(planner, planner.defaultJob()),
+                "Tiny World's default job, one text-to-video window, does not load its reference decoder");
     }
 
     @Test
