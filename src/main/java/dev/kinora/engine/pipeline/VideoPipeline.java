@@ -541,21 +541,24 @@ public final class VideoPipeline {
             if (span == 0 || !lp.vae().hasReferenceDecoder() || from >= to) {
                 return decodeAfter(lat, frames, from, to, shownBefore);
             }
-            List<byte[]> after = decodeAfter(lat, frames, from, Math.min(to, from + span), shownBefore);
-            List<byte[]> before = decodeBefore(lat, frames, Math.max(from, to - span), to, shownAfter);
-            List<byte[]> middle = from + span < to - span ? decode(lat, frames, from + span, to - span) : List.of();
+            int afterTo = Math.min(to, from + span);
+            int beforeFrom = Math.max(from, to - span);
+            List<byte[]> after = decodeAfter(lat, frames, from, afterTo, shownBefore);
+            List<byte[]> before = decodeBefore(lat, frames, beforeFrom, to, shownAfter);
+            List<byte[]> middle = afterTo < beforeFrom ? decode(lat, frames, afterTo, beforeFrom) : List.of();
             List<byte[]> out = new ArrayList<>(to - from);
             for (int f = from; f < to; f++) {
-                float wa = referenceWeight(f - from + 1, span);
-                float wb = referenceWeight(to - f, span);
-                if (wa > 0 && wb > 0) {
-                    out.add(mixRgb(after.get(f - from), before.get(f - (to - before.size())), wa / (wa + wb)));
-                } else if (wa > 0) {
+                boolean carried = f < afterTo;
+                boolean brought = f >= beforeFrom;
+                if (carried && brought) {
+                    float wa = referenceWeight(f - from + 1, span);
+                    out.add(mixRgb(after.get(f - from), before.get(f - beforeFrom), wa / (wa + referenceWeight(to - f, span))));
+                } else if (carried) {
                     out.add(after.get(f - from));
-                } else if (wb > 0) {
-                    out.add(before.get(f - (to - before.size())));
+                } else if (brought) {
+                    out.add(before.get(f - beforeFrom));
                 } else {
-                    out.add(middle.get(f - from - span));
+                    out.add(middle.get(f - afterTo));
                 }
             }
             return out;
