@@ -6,7 +6,8 @@ into the shown frame after it, and the mean step between generated frames; the r
 
   ../../.venv/bin/python -m eval.seam_bridges --kinora ../../kinora --out /tmp/bridges [--seeds 4] PACK [PACK ...]
 
-PACK is a pack folder or id (e.g. `.` for this folder's pack and a copy of it without `vae_decoder_ref`).
+PACK is a pack folder or id (e.g. `.` for this folder's pack, and a copy of it without `vae_decoder_ref` from
+`python -m eval.pack_without --component vae_decoder_ref --out /tmp/tw_noref`).
 """
 import argparse
 import json
