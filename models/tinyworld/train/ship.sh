@@ -7,8 +7,12 @@
 # held-out eval (results.json, eval/grids) at those defaults and the README prompt's tally (its output goes to
 # train/logs/ship_VERSION.log). DRAWS (default 4) noise draws per held-out input. 10 minutes at 1 draw on 2 cores in session 21 (train/logs/ship_2.9.0_not_shipped.log).
 # It writes the pack in place: a candidate that the held-out eval does not confirm is undone with `git checkout` of
-# pack.json, denoiser.onnx, vae_decoder.onnx, parity/, eval/grids, eval/results.json, eval/select_guidance.json and
+# pack.json, denoiser.onnx, vae_decoder.onnx, vae_decoder_ref.onnx, parity/, eval/grids, eval/results.json, eval/select_guidance.json and
 # train/checkpoints/decoder2.pt (session 21 did so for 2.9.0; the card says why).
+# A pack that fades a reference decoder (vae_decoder_ref, 2.10.0 on) holds a head trained around its Decoder 2, so a
+# new Decoder 2 needs its own head: REFRUN names a train_decoder_ref --out folder trained with
+# --base DECODER_RUN/ckpt.pt (e.g. --init train/runs/decR2/ckpt.pt --denoiser DENOISER_CKPT); without one it refuses
+# before it writes anything, rather than ship a head that mixes the old decoder's frames into the new one's.
 # Left by hand, because each needs reading: docs/engine.md's pack.json excerpt, TestPacks' version comment, the card,
 # tools/studio-screenshots.sh, the probe-curve row.
 set -euo pipefail
@@ -21,6 +25,12 @@ cd "$here"
 [ -f "$decrun/ckpt.pt" ] || { echo "ship: $decrun/ckpt.pt does not exist" >&2; exit 1; }
 prev="$("$py" -c 'import json; print(json.load(open("pack.json"))["version"])')"
 [ "$prev" != "$version" ] || { echo "ship: the pack is already $version" >&2; exit 1; }
+refrun=""
+if "$py" -c 'import json,sys; sys.exit(0 if "vae_decoder_ref" in json.load(open("pack.json"))["components"] else 1)'; then
+  [ -n "${REFRUN:-}" ] || { echo "ship: pack.json has vae_decoder_ref; set REFRUN to a train_decoder_ref run trained with --base $decrun/ckpt.pt" >&2; exit 1; }
+  refrun="$(realpath "$REFRUN")"
+  [ -f "$refrun/ckpt.pt" ] || { echo "ship: $refrun/ckpt.pt does not exist" >&2; exit 1; }
+fi
 log="$here/train/logs/ship_$version.log"
 exec > >(tee "$log") 2>&1
 echo "shipping $version (was $prev): denoiser $den, decoder $decrun/ckpt.pt, $(date -u +%FT%TZ)"
@@ -34,6 +44,8 @@ desc_args=()
 [ -n "$desc" ] && desc_args=(--description "$desc")
 "$py" -m train.export2 --ckpt "$den" --version "$version" "${desc_args[@]}"
 "$py" -m train.train_decoder2 --out "$work/dec" --init train/checkpoints/decoder2.pt --export
+# after the Decoder 2 it wraps: its export checks that the pack's vae_decoder.onnx is its base
+[ -z "$refrun" ] || "$py" -m train.train_decoder_ref --out "$refrun" --export
 
 # the defaults are chosen on the validation prompts and stills, never on the held-out ones the eval reports
 # the frames default on 64 rendered and 24 hand-drawn stills: on 24, session 22 chose 4 by one still, and 88 said 2

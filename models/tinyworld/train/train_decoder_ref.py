@@ -142,7 +142,7 @@ def main():
     ap.add_argument("--batch", type=int, default=2, help="clips per step (CHAINS_PER_CLIP chains of CHAIN frames each)")
     ap.add_argument("--additive", action="store_true", help="session 27's first head: the correction added everywhere")
     ap.add_argument("--tau", type=float, default=0.0, help="no reference where Decoder 2 and it differ by much more than this")
-    ap.add_argument("--init", default="", help="a DecoderR ckpt.pt to start the head from when <out> has none")
+    ap.add_argument("--init", default="", help="a DecoderR ckpt.pt to start the head from when <out> has none (its base is not taken)")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--obj-weight", type=float, default=3.0)
@@ -162,7 +162,12 @@ def main():
     dec.base.requires_grad_(False)
     head = [p for n, p in dec.named_parameters() if not n.startswith("base.")]
     opt = torch.optim.AdamW(head, lr=a.lr, weight_decay=0.0)
-    step, used = resume(dec, opt, ck, a.init)
+    step, used = resume(dec, opt, ck)
+    if step == 0 and a.init:
+        # the head only: --base stays the Decoder 2 it wraps (a ship trains a head for a new Decoder 2 from the old one's)
+        init = {k: v for k, v in torch.load(a.init, weights_only=False)["dec"].items() if not k.startswith("base.")}
+        missing = [k for k in dec.load_state_dict(init, strict=False).missing_keys if not k.startswith("base.")]
+        assert not missing, f"--init lacks head weights {missing}"
     den, den_step = load_denoiser(a.denoiser)
     print("# config " + json.dumps(dict(vars(a), denoiser_step=den_step, head_params=sum(p.numel() for p in head),
                                          torch=torch.__version__)), flush=True)
