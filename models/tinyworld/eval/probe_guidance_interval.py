@@ -38,7 +38,7 @@ def batched_draws(den, dec, emb, seeds, chunk=16, **kw):
     for k in range(seeds):
         for j in range(0, emb.shape[0], chunk):
             z = sample(den, emb[j:j + chunk], seed=100_000 * (k + 1) + j, **kw)
-            yield from zip(range(j, j + chunk), decode(dec, z))
+            yield from zip(range(j, j + chunk), decode(dec, z, emb[j:j + chunk]))   # a DecoderT is told the prompt
 
 
 def main():
@@ -52,7 +52,7 @@ def main():
         ckpt = args[i + 1]
         del args[i:i + 2]
     decoder = "train/checkpoints/decoder2.pt"
-    if "--decoder" in args:                  # another Decoder 2 ckpt.pt (a retrained one), same clips
+    if "--decoder" in args:                  # another Decoder 2 ckpt.pt (a retrained one, or a DecoderT), same clips
         i = args.index("--decoder")
         decoder = args[i + 1]
         del args[i:i + 2]
@@ -88,7 +88,7 @@ def main():
             for i, p in enumerate(ps[first:], first):
                 z = sample(den, emb[i:i + 1], steps=16, guidance=g, shift=shift, seed=p["seed"], interval=(lo, hi),
                            outside=out)
-                score(i, decode(dec, z)[0])
+                score(i, decode(dec, z, emb[i:i + 1])[0])
 
         def report(label):
             r = {k: float(np.mean([s[k] for s in sc])) for k in ("colour", "shape", "motion")} if sc else {}

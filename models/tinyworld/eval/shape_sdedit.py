@@ -48,7 +48,7 @@ def main():
             zz = z[j:j + 16]
             out = zz if t0 == 0 else sample(den, text[j:j + 16], guidance=a.guidance, seed=a.seed * 1000 + j,
                                             start=(zz, t0) if t0 < 1 else None)
-            pairs.extend(zip(ps[j:j + 16], decode(dec, out)))
+            pairs.extend(zip(ps[j:j + 16], decode(dec, out, text[j:j + 16])))   # a DecoderT is told the prompt
         report(f"t0 {t0:.1f}", pairs)
 
 

@@ -93,11 +93,17 @@ def sample(model, emb, steps=16, guidance=3.0, shift=1.0, cond=None, mask=None, 
     return x
 
 
-def decode(dec, z):
-    """[B,C,F,16,16] -> uint8 [B,F,64,64,3]"""
+def decode(dec, z, text=None):
+    """[B,C,F,16,16] -> uint8 [B,F,64,64,3]; text: the pooled prompts [B,384] (or a Text) for a decoder told the
+    prompt (nets.DecoderT; None decodes it with no prompt)."""
     b, c, f = z.shape[:3]
     with torch.no_grad():
-        y = dec(z.permute(0, 2, 1, 3, 4).reshape(b * f, c, 16, 16))
+        zf = z.permute(0, 2, 1, 3, 4).reshape(b * f, c, 16, 16)
+        if getattr(dec, "film", None) is not None:
+            pooled = torch.zeros(b, dec.film.in_features) if text is None else getattr(text, "pooled", text)
+            y = dec(zf, pooled.float().repeat_interleave(f, 0))
+        else:
+            y = dec(zf)
     y = ((y.clamp(-1, 1) + 1) * 127.5 + 0.5).to(torch.uint8).permute(0, 2, 3, 1).reshape(b, f, 64, 64, 3)
     return y.numpy()
 

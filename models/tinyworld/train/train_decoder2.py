@@ -29,7 +29,7 @@ import time
 import numpy as np
 import torch
 
-from train.nets import TW2_ARCHS, DecoderV2, latent_c_of
+from train.nets import TW2_ARCHS, DecoderT, DecoderV2, latent_c_of
 from train.sample import Text
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -121,7 +121,9 @@ def resume(dec, opt, ck, init=""):
         opt.load_state_dict(s["opt"])
         return s["step"], s["used"]
     if init:
-        dec.load_state_dict(torch.load(init, weights_only=False)["dec"])
+        # a DecoderT starts from a Decoder 2: its FiLM layer alone is new (zero, so it decodes as the Decoder 2 did)
+        missing = dec.load_state_dict(torch.load(init, weights_only=False)["dec"], strict=False).missing_keys
+        assert all(k.startswith("film.") for k in missing), f"{init} lacks {missing}"
     return 0, 0.0
 
 
@@ -159,7 +161,7 @@ def load_denoiser(path):
 def load_decoder(path="train/checkpoints/decoder2.pt"):
     """Decoder 2 from its training checkpoint, in eval mode (the torch probes decode with it)."""
     state = torch.load(path, map_location="cpu", weights_only=False)["dec"]
-    dec = DecoderV2(c=state["back.weight"].shape[1])
+    dec = (DecoderT if "film.weight" in state else DecoderV2)(c=state["back.weight"].shape[1])
     dec.load_state_dict(state)
     return dec.eval()
 
@@ -192,14 +194,17 @@ def latents_for(batch, den, gen):
     return out
 
 
-def frames_of(batch, lat):
-    """Pick FRAMES_PER_CLIP frames of each clip: latents [N,8,16,16], targets [N,3,64,64]."""
-    zs, xs, ws = [], [], []
+def frames_of(batch, lat, with_text=False):
+    """Pick FRAMES_PER_CLIP frames of each clip: latents [N,8,16,16], targets [N,3,64,64], subject weights
+    [N,1,64,64] and, with_text, each frame's caption vector [N,384] (zero where the batch dropped it)."""
+    zs, xs, ws, ys = [], [], [], []
     for i, pick in enumerate(batch["pick"]):
         zs.append(lat[i][:, pick].transpose(0, 1))
         xs.append(to_unit(batch["frames"][i][pick]))
         ws.append(torch.from_numpy(batch["obj"][i][pick]).float()[:, None])
-    return torch.cat(zs), torch.cat(xs), torch.cat(ws)
+        ys.append(torch.from_numpy(batch["y"][i]).float()[None].expand(len(pick), -1))
+    out = torch.cat(zs), torch.cat(xs), torch.cat(ws)
+    return out + (torch.cat(ys),) if with_text else out
 
 
 def loss_fn(y, x, w):
@@ -261,32 +266,42 @@ def export(dec, dest):
     dec.eval()
     g = torch.Generator().manual_seed(0)
     c = dec.back.weight.shape[1]                     # the latent's width (8 shipped; a widened latent more)
+    told = isinstance(dec, DecoderT)                 # told the prompt: a text_embeds input [N,384] as well
     z = torch.randn((2, c, 16, 16), generator=g)
+    y = torch.randn((2, 384), generator=g) if told else None
+    names = ["latent", "text_embeds"] if told else ["latent"]
     path = os.path.join(dest, "vae_decoder.onnx")
     tmp = path + ".tmp"
     with torch.no_grad():
-        torch.onnx.export(dec, (z,), tmp, input_names=["latent"], output_names=["sample"], opset_version=17,
-                          dynamic_axes={"latent": {0: "N"}, "sample": {0: "N"}}, dynamo=False)
+        torch.onnx.export(dec, (z, y) if told else (z,), tmp, input_names=names, output_names=["sample"], opset_version=17,
+                          dynamic_axes={**{n: {0: "N"} for n in names}, "sample": {0: "N"}}, dynamo=False)
     os.replace(tmp, path)
     import onnxruntime as ort
     sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
     z3 = torch.randn((3, c, 16, 16), generator=g)
+    y3 = torch.randn((3, 384), generator=g)
     with torch.no_grad():
-        ref = dec(z3).numpy()
-    err = float(np.abs(sess.run(["sample"], {"latent": z3.numpy()})[0] - ref).max())
+        ref = (dec(z3, y3) if told else dec(z3)).numpy()
+    feed = {"latent": z3.numpy(), **({"text_embeds": y3.numpy()} if told else {})}
+    err = float(np.abs(sess.run(["sample"], feed)[0] - ref).max())
     assert err < 1e-4, f"ORT and torch disagree on the decoder: {err}"
     pdir = os.path.join(dest, "parity")
     pj = os.path.join(pdir, "parity.json")
     par = json.load(open(pj))
     with torch.no_grad():
-        case = {"model": "vae_decoder.onnx", "inputs": [dict(write_bin(pdir, "dec_latent", z), name="latent")],
-                "outputs": [dict(write_bin(pdir, "dec_sample", dec(z)), name="sample")]}
+        ins = [dict(write_bin(pdir, "dec_latent", z), name="latent")]
+        if told:
+            ins.append(dict(write_bin(pdir, "dec_text", y), name="text_embeds"))
+        case = {"model": "vae_decoder.onnx", "inputs": ins,
+                "outputs": [dict(write_bin(pdir, "dec_sample", dec(z, y) if told else dec(z)), name="sample")]}
     par["cases"] = [case if c["model"] == "vae_decoder.onnx" else c for c in par["cases"]]
     json.dump(par, open(pj + ".tmp", "w"), indent=1)
     os.replace(pj + ".tmp", pj)
     pp = os.path.join(dest, "pack.json")
     pack = json.load(open(pp))
     pack["components"]["vae_decoder"].update(sha256=sha256(path), size=os.path.getsize(path))
+    declared = [i for i in pack["components"]["vae_decoder"]["inputs"] if i["name"] != "text_embeds"]
+    pack["components"]["vae_decoder"]["inputs"] = declared + ([{"name": "text_embeds", "shape": [-1, 384]}] if told else [])
     json.dump(pack, open(pp + ".tmp", "w"), indent=2)
     open(pp + ".tmp", "a").write("\n")
     os.replace(pp + ".tmp", pp)
@@ -311,6 +326,8 @@ def main():
     ap.add_argument("--kind-p", type=float, nargs=3, default=KIND_P, metavar=("CLEAN", "NOISY", "X0"),
                     help="share of clips decoded from the clean latent, a noisy one, the denoiser's x0 prediction")
     ap.add_argument("--init", default="", help="a ckpt.pt to take the decoder's weights from when <out> has none")
+    ap.add_argument("--text", action="store_true", help="nets.DecoderT: told the caption (FiLM), --init's Decoder 2 "
+                    "weights kept and the prompt's modulation starting at zero")
     ap.add_argument("--eval-only", action="store_true")
     ap.add_argument("--baseline", default="", help="--eval-only: a decoder graph to compare (default: the pack's)")
     ap.add_argument("--export", action="store_true")
@@ -319,7 +336,9 @@ def main():
     torch.set_num_threads(a.threads)
     os.makedirs(a.out, exist_ok=True)
     ck = os.path.join(a.out, "ckpt.pt")
-    dec = DecoderV2()
+    # a run that trained a DecoderT resumes and exports as one without --text again
+    told = a.text or (os.path.exists(ck) and "film.weight" in torch.load(ck, weights_only=False)["dec"])
+    dec = DecoderT() if told else DecoderV2()
     dec.load_state_dict(pca_decoder_state(), strict=False)
     opt = torch.optim.AdamW([p for n, p in dec.named_parameters() if not n.startswith("back.")], lr=a.lr,
                             weight_decay=0.0)
@@ -353,9 +372,9 @@ def main():
         while time.time() - t0 < a.minutes * 60 and step < a.total_steps and not stop["now"]:
             batch = next_batch(q, worker, step)
             lr = set_lr(opt, a.lr, step, a.total_steps)
-            z, x, obj = frames_of(batch, latents_for(batch, den, gen))
+            z, x, obj, *y = frames_of(batch, latents_for(batch, den, gen), with_text=told)
             dec.train()
-            loss = loss_fn(dec(z), x, 1.0 + a.obj_weight * obj)
+            loss = loss_fn(dec(z, *y), x, 1.0 + a.obj_weight * obj)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(dec.parameters(), 1.0)
@@ -377,7 +396,8 @@ def main():
         torch.save({"dec": dec.state_dict(), "opt": opt.state_dict(), "step": step, "used": used + time.time() - t0},
                    ck + ".tmp")
         os.replace(ck + ".tmp", ck)
-    r = round_trip_shapes(lambda zz: dec.eval()(zz), clips)
+    # a DecoderT's round trip is read with no prompt (the zero vector): what a still or a text-free job decodes with
+    r = round_trip_shapes(lambda zz: dec.eval()(zz, *([torch.zeros(len(zz), 384)] if told else [])), clips)
     print("# eval " + json.dumps({"step": step, "minutes": (used + time.time() - t0) / 60, **r}), flush=True)
 
 

@@ -24,7 +24,7 @@ import time
 
 import torch
 
-from train.nets import DecoderR
+from train.nets import DecoderR, DecoderT
 from train.train_decoder2 import (HERE, KIND_P, _worker, latents_for, load_decoder, load_denoiser, loss_fn, next_batch, resume,
                                   set_lr, to_unit)
 
@@ -36,13 +36,28 @@ P_RENDERED_REF = 0.5
 def load_decoder_ref(path, base="train/checkpoints/decoder2.pt"):
     """DecoderR from its training checkpoint (its own copy of the frozen Decoder 2), in eval mode."""
     s = torch.load(path, map_location="cpu", weights_only=False)
-    dec = DecoderR(load_decoder(s.get("base", base)), convex=s.get("convex", False), tau=s.get("tau", 0.0))
+    # the base's weights are in the checkpoint itself; its kind (told the prompt or not) is read from them
+    from train.nets import DecoderV2
+    c = s["dec"]["base.back.weight"].shape[1]
+    dec = DecoderR(DecoderT(c=c) if "base.film.weight" in s["dec"] else DecoderV2(c=c), convex=s.get("convex", False),
+                   tau=s.get("tau", 0.0))
     dec.load_state_dict(s["dec"])
     return dec.eval()
 
 
+def told(dec):
+    """Whether the DecoderR's base is told the prompt (a DecoderT), so the head's graph takes text_embeds too."""
+    return isinstance(dec.base, DecoderT)
+
+
+def base_of(dec, z, y=None):
+    """The frozen base's decode of z, told the prompt y [N,384] where it takes one."""
+    return dec.base(z, torch.zeros(z.shape[0], 384) if y is None else y) if told(dec) else dec.base(z)
+
+
 def export(dec, dest):
-    """vae_decoder_ref.onnx (opset 17, dynamic N): latent, ref_latent [N,C,16,16], reference [N,3,64,64] -> sample."""
+    """vae_decoder_ref.onnx (opset 17, dynamic N): latent, ref_latent [N,C,16,16], reference [N,3,64,64] (and
+    text_embeds [N,384] when its base is told the prompt) -> sample."""
     import numpy as np
     import onnxruntime as ort
     from train.export import sha256, write_bin
@@ -50,13 +65,15 @@ def export(dec, dest):
     c = dec.base.back.weight.shape[1]
     g = torch.Generator().manual_seed(0)
     args = lambda n: (torch.randn((n, c, 16, 16), generator=g), torch.randn((n, c, 16, 16), generator=g),  # noqa: E731
-                      torch.rand((n, 3, 64, 64), generator=g) * 2 - 1)
-    names = ["latent", "ref_latent", "reference"]
+                      torch.rand((n, 3, 64, 64), generator=g) * 2 - 1) + ((torch.randn((n, 384), generator=g),) if told(dec) else ())
+    names = ["latent", "ref_latent", "reference"] + (["text_embeds"] if told(dec) else [])
     # the frozen Decoder 2 inside must be the pack's own: frame 0 of a clip is decoded by vae_decoder alone
     base_sess = ort.InferenceSession(os.path.join(dest, "vae_decoder.onnx"), providers=["CPUExecutionProvider"])
-    z = args(2)[0]
+    z, *_, y = args(2)
+    y = y if told(dec) else None
     with torch.no_grad():
-        off = float(np.abs(base_sess.run(["sample"], {"latent": z.numpy()})[0] - dec.base(z).numpy()).max())
+        feed = {"latent": z.numpy(), **({"text_embeds": y.numpy()} if y is not None else {})}
+        off = float(np.abs(base_sess.run(["sample"], feed)[0] - base_of(dec, z, y).numpy()).max())
     if off > 1e-4:
         raise SystemExit(f"the pack's vae_decoder.onnx is not this DecoderR's base (max diff {off:.2e}); export that Decoder 2 first")
     path = os.path.join(dest, "vae_decoder_ref.onnx")
@@ -88,7 +105,7 @@ def export(dec, dest):
     pack["components"]["vae_decoder_ref"] = {
         "file": "vae_decoder_ref.onnx", "sha256": sha256(path), "size": os.path.getsize(path),
         "inputs": [{"name": "latent", "shape": lat}, {"name": "ref_latent", "shape": lat},
-                   {"name": "reference", "shape": [-1, 3, 64, 64]}],
+                   {"name": "reference", "shape": [-1, 3, 64, 64]}] + ([{"name": "text_embeds", "shape": [-1, 384]}] if told(dec) else []),
         "outputs": [{"name": "sample", "shape": [-1, 3, 64, 64]}]}
     json.dump(pack, open(pp + ".tmp", "w"), indent=2)
     open(pp + ".tmp", "a").write("\n")
@@ -98,13 +115,16 @@ def export(dec, dest):
 
 def chains_of(batch, lat, dec, gen):
     """CHAINS_PER_CLIP chains of CHAIN frames per clip, forward or backward, as stacked steps: for each step k a tuple
-    (latent, reference latent, target, subject weights) over all chains, and the first references (pixels)."""
-    zs, zr, xs, ws, ref0 = [], [], [], [], []
+    (latent, reference latent, target, subject weights) over all chains, the first references (pixels) and each
+    chain's caption vector (zero where the batch dropped it)."""
+    zs, zr, xs, ws, ref0, ys = [], [], [], [], [], []
     for i in range(lat.shape[0]):
         frames = to_unit(batch["frames"][i])                                  # [16,3,64,64]
         z = lat[i].transpose(0, 1)                                            # [16,C,16,16]
         obj = torch.from_numpy(batch["obj"][i]).float()[:, None]
+        y = torch.from_numpy(batch["y"][i]).float()
         for _ in range(CHAINS_PER_CLIP):
+            ys.append(y)
             back = bool(torch.rand(1, generator=gen) < 0.5)
             if back:                                                           # reference s, then s-1 ... s-CHAIN
                 s = int(torch.randint(CHAIN, 16, (1,), generator=gen))
@@ -117,10 +137,10 @@ def chains_of(batch, lat, dec, gen):
                 ref0.append(frames[s])
             else:
                 with torch.no_grad():
-                    ref0.append(dec.base(z[s:s + 1])[0].clamp(-1, 1))
+                    ref0.append(base_of(dec, z[s:s + 1], y[None])[0].clamp(-1, 1))
             zs.append(z[ts]); zr.append(z[rt]); xs.append(frames[ts]); ws.append(obj[ts])
     stack = lambda v: torch.stack(v, 1)                                        # noqa: E731  [CHAIN, chains, ...]
-    return stack(zs), stack(zr), stack(xs), stack(ws), torch.stack(ref0)
+    return stack(zs), stack(zr), stack(xs), stack(ws), torch.stack(ref0), torch.stack(ys)
 
 
 def as_shown(y):
@@ -192,18 +212,19 @@ def main():
         while time.time() - t0 < a.minutes * 60 and step < a.total_steps and not stop["now"]:
             batch = next_batch(q, worker, step)
             lr = set_lr(opt, a.lr, step, a.total_steps)
-            zc, zrc, xc, wc, ref = chains_of(batch, latents_for(batch, den, gen), dec, gen)
+            zc, zrc, xc, wc, ref, yc = chains_of(batch, latents_for(batch, den, gen), dec, gen)
+            yk = yc if told(dec) else None
             dec.train()
             loss, base_loss, err = 0.0, 0.0, 0.0
             for k in range(CHAIN):
                 # each step's reference is the previous step's output as shown: the head learns to clean up what it
                 # carried in (a subject's remnant where it has left), not only to copy a perfect frame
                 w = 1.0 + a.obj_weight * wc[k]
-                y = dec(zc[k], zrc[k], ref)
+                y = dec(zc[k], zrc[k], ref, yk)
                 loss = loss + loss_fn(y, xc[k], w) / CHAIN
                 ref = as_shown(y)
                 with torch.no_grad():
-                    base_loss += loss_fn(dec.base(zc[k]), xc[k], w).item() / CHAIN
+                    base_loss += loss_fn(base_of(dec, zc[k], yk), xc[k], w).item() / CHAIN
                     err += (y.clamp(-1, 1) - xc[k]).abs().mean().item() * 127.5 / CHAIN
             opt.zero_grad(set_to_none=True)
             loss.backward()
