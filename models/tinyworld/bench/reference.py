@@ -10,11 +10,13 @@ for the convolutions, OpenBLAS for matmul), with *exactly* the engine's sampling
     cond and uncond (a zero vector, the engine's blank negative prompt) in one batch of two;
   - the same windows for long clips: 16-frame windows, each continuing from the last `context` latents of
     the one before (known frames re-noised at every level), colours anchored to the first window;
-  - the same decoder, frame by frame in chunks of 16.
+  - the same decoder, frame by frame in chunks of 16; for a pack with a reference decoder (vae_decoder_ref, Tiny
+    World 2.10.0 on), the frames after a shown one as VideoPipeline.decodeAfter decodes them: each after the frame
+    before it as shown, its share fading over defaults.referenceFrames frames, mixed with the plain decoder's frame.
 Text embeddings are given to it (384 floats per prompt, as the engine computes them, and for a denoiser that
 attends to the prompt's tokens, Tiny World since 2.4.0, the token states too), so text encoding is measured separately.
 
-Weights: the pack's own, read from the initializers of its denoiser.onnx and vae_decoder.onnx into the
+Weights: the pack's own, read from the initializers of its denoiser.onnx and vae_decoder.onnx (and vae_decoder_ref.onnx) into the
 classes of train/nets.py (every architecture there is tried: 1.0's Denoiser, Tiny World 2's DenoiserTA
 and DiT), so anyone can rerun it from a clean clone; failing that, the committed Tiny World 2 checkpoint
 (train/checkpoints/tinyworld2.pt) when it exists; or training checkpoints given with --ckpt / --ae.
@@ -326,16 +328,64 @@ def _decoder_sources(pack_dir, ae_path):
     return sources
 
 
+
+# the reference heads this project has trained (train_decoder_ref: convex or --additive, --tau): tau is a constant in the
+# graph, not a weight, so each is tried in turn and the parity tensors say which one the pack holds
+REF_VARIANTS = ((True, 0.0), (False, 0.0), (True, 0.12), (False, 0.12))
+
+
+def load_ref_decoder(pack_dir, ref_ckpt=None):
+    """(DecoderR or None, description): the pack's vae_decoder_ref.onnx in nets.DecoderR (its own copy of the base
+    decoder inside), checked against the pack's parity tensors; None when the pack has no reference decoder.
+    ref_ckpt: a train_decoder_ref checkpoint instead of the graph."""
+    onnx_path = os.path.join(pack_dir, "vae_decoder_ref.onnx")
+    if not os.path.isfile(onnx_path) and not ref_ckpt:
+        return None, "no reference decoder"
+    from train.nets import DecoderR, DecoderV2
+    if ref_ckpt:
+        from train.train_decoder_ref import load_decoder_ref
+        sources = [("checkpoint " + ref_ckpt, lambda: (load_decoder_ref(ref_ckpt), "DecoderR"))]
+    else:
+        sources = [(f"{onnx_path} as DecoderR(convex={convex}, tau={tau})",
+                    lambda convex=convex, tau=tau: (state_from_onnx(DecoderR(DecoderV2(), convex=convex, tau=tau).eval(), onnx_path,
+                                                                    _probe(pack_dir, "vae_decoder_ref.onnx")),
+                                                    f"DecoderR(convex={convex}, tau={tau})"))
+                   for convex, tau in REF_VARIANTS]
+    tried = []
+    for source, make in sources:
+        try:
+            model, label = make()
+            worst = _verified(model, pack_dir, "vae_decoder_ref.onnx", source)
+            return model, f"reference decoder {label} from {source.split(' as ')[0]} (parity max |diff| {worst:.1e})"
+        except (MappingError, RuntimeError, KeyError, ValueError, TypeError) as e:
+            tried.append(f"  {source}: {e}")
+    raise SystemExit(f"reference: no weights reproduce the pack's reference decoder ({onnx_path}); tried\n" + "\n".join(tried)
+                     + "\nPass the train_decoder_ref checkpoint it was exported from with --ref-ckpt.")
+
+
+def reference_frames(pack_dir):
+    """defaults.referenceFrames of the pack's manifest: how far a shown frame is carried (0: the whole chain)."""
+    with open(os.path.join(pack_dir, "pack.json")) as f:
+        return int(json.load(f).get("defaults", {}).get("referenceFrames", 0))
+
+
+def reference_weight(i, span):
+    """VideoPipeline.referenceWeight: the i-th frame after a shown one takes (span - i + 1) / span of the reference."""
+    return 1.0 if span == 0 else max(0, span - i + 1) / span
+
 def sigmas(steps, shift):
     lin = np.array([1.0 - i / steps for i in range(steps + 1)], dtype=np.float64)
     return shift * lin / (1.0 + (shift - 1.0) * lin)
 
 
 class Sampler:
-    def __init__(self, den, dec, channels, tokens=None):
-        """tokens: the prompt's token states [T,384] for a denoiser that takes them (its text_tokens input), else None."""
+    def __init__(self, den, dec, channels, tokens=None, ref_dec=None, ref_frames=0):
+        """tokens: the prompt's token states [T,384] for a denoiser that takes them (its text_tokens input), else None;
+        ref_dec: the pack's reference decoder (or None), carried ref_frames frames after a shown one."""
         self.den = den
         self.dec = dec
+        self.ref_dec = ref_dec
+        self.ref_frames = ref_frames
         self.c = channels
         self.tokens = tokens
         self.calls = 0
@@ -389,12 +439,47 @@ class Sampler:
         self.decode_s += time.perf_counter() - t0
         return rgb.numpy()
 
+    def decode_after(self, lat, frm, to, shown):
+        """VideoPipeline.decodeAfter: frames [frm,to) of a window, each decoded after the one before it as shown
+        (shown: frame frm-1 as uint8 [64,64,3], or None when nothing was shown before). Without a reference decoder, or
+        with nothing shown before and a pack that fades the reference out, the plain decoder."""
+        span = self.ref_frames
+        if frm >= to or self.ref_dec is None or (span > 0 and shown is None):
+            return self.decode(lat, frm, to)
+        out, ref, f = [], shown, frm
+        if ref is None:
+            out.append(self.decode(lat, frm, frm + 1))
+            ref, f = out[0][0], f + 1
+        while f < to:
+            weight = reference_weight(f - frm + 1, span)
+            if weight <= 0:
+                out.append(self.decode(lat, f, to))
+                break
+            ref = self._decode_with_reference(lat, f, f - 1, ref, weight)
+            out.append(ref[None])
+            f += 1
+        return np.concatenate(out)
+
+    def _decode_with_reference(self, lat, f, ref_frame, shown, weight):
+        """Frame f decoded with frame ref_frame (its latent, and its pixels as shown) as reference; under weight 1 the
+        mix with the plain decoder's frame, both clipped to [-1,1] first, as VideoPipeline.mix."""
+        t0 = time.perf_counter()
+        z = lat[:, f:f + 1].permute(1, 0, 2, 3).contiguous()
+        zr = lat[:, ref_frame:ref_frame + 1].permute(1, 0, 2, 3).contiguous()
+        px = torch.from_numpy(np.ascontiguousarray(shown)).permute(2, 0, 1)[None].float() / 127.5 - 1.0
+        y = self.ref_dec(z, zr, px)
+        if weight < 1:
+            y = weight * y.clamp(-1, 1) + (1 - weight) * self.dec(z).clamp(-1, 1)
+        rgb = torch.round((y + 1.0) * 127.5).clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1).contiguous()
+        self.decode_s += time.perf_counter() - t0
+        return rgb.numpy()[0]
+
     def clip(self, emb, steps, guidance, shift, frames, seed, context, anchor_colour):
         """VideoPipeline's text-to-video: one window, then forward windows keeping `context` latents."""
         c, k = self.c, context
         zeros = torch.zeros(c, WINDOW, LAT_H, LAT_W)
         lat = self.window(emb, steps, guidance, shift, zeros, np.zeros(WINDOW, bool), seed_for(seed, 0))
-        out = [self.decode(lat, 0, min(frames, WINDOW))]
+        out = [self.decode_after(lat, 0, min(frames, WINDOW), None)]
         anchor = lat.double().mean(dim=(1, 2, 3))
         made, win_no, prev = out[0].shape[0], 1, lat
         while made < frames:
@@ -409,7 +494,7 @@ class Sampler:
                 lat = lat.clone()
                 lat[:, k:] += (anchor - m).float()[:, None, None, None]
             take = min(frames - made, WINDOW - k)
-            out.append(self.decode(lat, k, k + take))
+            out.append(self.decode_after(lat, k, k + take, out[-1][-1]))
             made += take
             prev = lat
         return np.concatenate(out)
@@ -470,10 +555,11 @@ def gemm(n, reps, threads):
     return res
 
 
-def check_parity(den, dec, pack_dir):
+def check_parity(den, dec, pack_dir, ref_dec=None):
     """Max abs difference between this torch model and the pack's parity outputs, per case output."""
     worst = {}
-    for model_file, model in (("denoiser.onnx", den), ("vae_decoder.onnx", dec)):
+    models = (("denoiser.onnx", den), ("vae_decoder.onnx", dec)) + ((("vae_decoder_ref.onnx", ref_dec),) if ref_dec else ())
+    for model_file, model in models:
         errs, _ = _parity_errors(model, pack_dir, model_file)
         worst.update({model_file + ":" + k: v for k, v in errs.items()})
     return worst
@@ -482,6 +568,9 @@ def check_parity(den, dec, pack_dir):
 def serve(args):
     torch.set_num_threads(args.threads)
     den, dec, weights = load_models(args.pack, args.ckpt, args.ae)
+    ref_dec, ref_desc = load_ref_decoder(args.pack, args.ref_ckpt)
+    ref = (ref_dec, reference_frames(args.pack))
+    weights += "; " + ref_desc
     print("reference weights: " + weights, file=sys.stderr)
     out = sys.stdout
     sys.stdout = sys.stderr           # nothing but protocol lines on the real stdout
@@ -500,11 +589,11 @@ def serve(args):
                 ans = {"reset": reset_peak_rss(), "vm_rss_kb": proc_status_kb("VmRSS")}
             elif op == "check":
                 with torch.inference_mode():
-                    ans = {"parity_max_abs": check_parity(den, dec, req["pack"])}
+                    ans = {"parity_max_abs": check_parity(den, dec, req["pack"], ref_dec)}
             elif op == "gemm":
                 ans = gemm(int(req.get("n", 1024)), int(req.get("reps", 10)), args.threads)
             elif op == "generate":
-                ans = generate(den, dec, req)
+                ans = generate(den, dec, req, ref)
             elif op == "quit":
                 out.write(json.dumps({"bye": True}) + "\n")
                 out.flush()
@@ -562,8 +651,9 @@ def compiled(den, c, frames, guided, tokens=None):
     return m
 
 
-def generate(den, dec, req):
-    """req["tokens"]: the prompt's token states [T][384], needed by a denoiser that takes them."""
+def generate(den, dec, req, ref=(None, 0)):
+    """req["tokens"]: the prompt's token states [T][384], needed by a denoiser that takes them; ref: (the pack's
+    reference decoder or None, its defaults.referenceFrames)."""
     emb = torch.tensor(req["embedding"], dtype=torch.float32)
     tokens = None
     if takes_tokens(den):
@@ -576,7 +666,7 @@ def generate(den, dec, req):
         den = frozen(den, c, WINDOW, float(req["guidance"]) != 1.0, tokens)
     elif req.get("compile"):
         den = compiled(den, c, WINDOW, float(req["guidance"]) != 1.0, tokens)
-    s = Sampler(den, dec, c, tokens)
+    s = Sampler(den, dec, c, tokens, *ref)
     t0 = time.perf_counter()
     with torch.inference_mode():
         frames = s.clip(emb, int(req["steps"]), float(req["guidance"]), float(req["shift"]), int(req["frames"]),
@@ -595,6 +685,7 @@ def main():
     ap.add_argument("--ckpt", help="denoiser weights from this checkpoint instead of the pack's denoiser.onnx"
                                    " (train_denoiser's ckpt.pt or train/checkpoints/tinyworld2.pt; `ema` weights)")
     ap.add_argument("--ae", help="decoder weights from this autoencoder checkpoint (ae_final.pt) instead of vae_decoder.onnx")
+    ap.add_argument("--ref-ckpt", help="reference decoder weights from this train_decoder_ref checkpoint instead of vae_decoder_ref.onnx")
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--steps", type=int, default=16)
     ap.add_argument("--frames", type=int, default=16)
@@ -612,16 +703,18 @@ def main():
     elif a.mode == "check":
         torch.set_num_threads(a.threads)
         den, dec, weights = load_models(a.pack, a.ckpt, a.ae)
-        print(json.dumps({"weights": weights, "parity_max_abs": check_parity(den, dec, a.pack)}, indent=1))
+        ref_dec, ref_desc = load_ref_decoder(a.pack, a.ref_ckpt)
+        print(json.dumps({"weights": weights + "; " + ref_desc, "parity_max_abs": check_parity(den, dec, a.pack, ref_dec)}, indent=1))
     else:
         torch.set_num_threads(a.threads)
         den, dec, _ = load_models(a.pack, a.ckpt, a.ae)
+        ref = (load_ref_decoder(a.pack, a.ref_ckpt)[0], reference_frames(a.pack))
         g = torch.Generator().manual_seed(0)
         emb = torch.nn.functional.normalize(torch.randn(384, generator=g), dim=0)
         tokens = torch.randn(12, 384, generator=g)           # a prompt of 12 tokens, for a denoiser that takes them
         print(json.dumps(generate(den, dec, {"embedding": emb.tolist(), "tokens": tokens.tolist(), "steps": a.steps, "frames": a.frames,
                                             "guidance": a.guidance, "shift": a.shift, "seed": a.seed, "jit": a.jit,
-                                            "compile": a.compile})))
+                                            "compile": a.compile}, ref)))
 
 
 if __name__ == "__main__":
