@@ -8,34 +8,47 @@
 # (<name>.pt + .json, copy both over train/checkpoints/), the log and a GPU load trace. The cool-down
 # starts at 2/3 of MINUTES (WSD: train/train_denoiser.py lr_at) so what comes back can ship.
 #
-# Data: train/data/{captions.jsonl,emb.npy} when that machine has them (train/run_tw2.sh makes them, with
-# Java); else .gpu/{captions.jsonl.gz,emb16.npy}, made here by `gpu_run.sh --pack-data` (the embeddings in
-# fp16: 46 MB instead of 92, so the copy sent to the machine stays under its 64 MiB limit).
+# Data: train/data/{captions.jsonl,emb.npy,tokens.npy} when that machine has them (train/run_tw2.sh makes them,
+# with Java); else the captions alone, .gpu/captions.jsonl.gz (made here by `gpu_run.sh --pack-data`), and that
+# machine embeds them itself with the pack's text encoder (train/embed_py.py: Python, onnxruntime and tokenizers,
+# which the lent H200 has; about a minute on 16 cores). The token states a token-attending arch (unet_ta_xt)
+# needs are 1.5 GB, far over the 64 MiB that may be sent; the text encoder is not in git, so the call carries it:
+#   run(command="models/tinyworld/train/gpu_run.sh 8 $OUT/tw ...", carry=[".gpu", "models/tinyworld/text_encoder"])
 #
-# Env: ARCH (default: the committed checkpoint's), CKPT (default train/checkpoints/tinyworld2_w48.pt),
-# BATCH (64), LR (1.5e-3), DEVICE (cuda; cpu for a dry run), WORKERS (cores - 2: rendering, not the GPU, is what limits clips/s).
+# Env: ARCH (default: the checkpoint's), CKPT (default train/checkpoints/tinyworld2_xt.pt; a path that does not
+# exist starts ARCH from scratch and writes there), BATCH (64), LR (1.5e-3), DEVICE (cuda; cpu for a dry run),
+# WORKERS (cores - 2: rendering, not the GPU, is what limits clips/s).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 tw="$root/models/tinyworld"
 if [ "${1:-}" = "--pack-data" ]; then
   mkdir -p "$root/.gpu"
+  rm -f "$root/.gpu/emb16.npy"      # sent before 2026-12-04; the machine now embeds the captions itself
   gzip -9 -n -c "$tw/train/data/captions.jsonl" > "$root/.gpu/captions.jsonl.gz"
-  python3 -c "import numpy as np, sys; np.save(sys.argv[2], np.load(sys.argv[1]).astype(np.float16))" \
-    "$tw/train/data/emb.npy" "$root/.gpu/emb16.npy"
+  [ -f "$tw/text_encoder/all-minilm-l6-v2-q.onnx" ] || echo "gpu_run: models/tinyworld/text_encoder/ is missing: build once (mvn -q -DskipTests package) so it can be carried" >&2
   ls -l "$root/.gpu"
   exit 0
 fi
 minutes="$1"; out="$(mkdir -p "$2" && cd "$2" && pwd)"; shift 2
-ckpt="${CKPT:-$tw/train/checkpoints/tinyworld2_w48.pt}"
+ckpt="${CKPT:-$tw/train/checkpoints/tinyworld2_xt.pt}"
 arch="${ARCH:-$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['arch'])" "${ckpt%.pt}.json")}"
-if [ -f "$tw/train/data/emb.npy" ]; then
-  captions="$tw/train/data/captions.jsonl"; emb="$tw/train/data/emb.npy"
-else
-  captions=/tmp/tw_captions.jsonl; emb="$root/.gpu/emb16.npy"
-  gunzip -c "$root/.gpu/captions.jsonl.gz" > "$captions"
-fi
 name="$(basename "$ckpt")"
-cp "$ckpt" "$out/$name"; cp "${ckpt%.pt}.json" "$out/${name%.pt}.json"
+if [ -f "$ckpt" ]; then
+  cp "$ckpt" "$out/$name"; cp "${ckpt%.pt}.json" "$out/${name%.pt}.json"
+else
+  echo "gpu_run: $ckpt does not exist: $arch starts from scratch" >&2
+fi
+takes_tokens="$(cd "$tw" && python3 -c "import sys; from train.nets import TW2_ARCHS; print(int(bool(getattr(TW2_ARCHS[sys.argv[1]](), 'text_tokens', False))))" "$arch")"
+if [ -f "$tw/train/data/emb.npy" ]; then
+  captions="$tw/train/data/captions.jsonl"; emb="$tw/train/data/emb.npy"; tokens="$tw/train/data/tokens.npy"
+else
+  captions=/tmp/tw_captions.jsonl; emb=/tmp/tw_emb.npy; tokens=/tmp/tw_tokens.npy
+  gunzip -c "$root/.gpu/captions.jsonl.gz" > "$captions"
+  tok_args=()
+  [ "$takes_tokens" = 1 ] && tok_args=(--tokens "$tokens")
+  (cd "$tw" && python3 -m train.embed_py --captions "$captions" --out "$emb" "${tok_args[@]}" --workers "$(nproc)") 2>&1 | tee "$out/embed.log"
+  [ "${PIPESTATUS[0]}" = 0 ] || { echo "gpu_run: embedding the captions failed (is models/tinyworld/text_encoder carried?)" >&2; exit 1; }
+fi
 workers="${WORKERS:-$(( $(nproc) - 2 ))}"
 { nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv || true; nproc; lscpu | grep 'Model name' || true; python3 -c "import torch; print('torch', torch.__version__)"; } > "$out/machine.txt" 2>&1
 nvidia-smi --query-gpu=timestamp,utilization.gpu,memory.used --format=csv -l 15 > "$out/gpu_load.csv" 2>/dev/null &
@@ -47,7 +60,7 @@ cd "$tw"
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 set +e
 PYTHONUNBUFFERED=1 python3 -m train.train_denoiser --out /tmp/tw_gpu_run --arch "$arch" --commit-ckpt "$out/$name" \
-  --captions "$captions" --emb "$emb" --device "${DEVICE:-cuda}" --threads 2 --workers "$workers" --batch "${BATCH:-64}" \
+  --captions "$captions" --emb "$emb" --tokens "$tokens" --device "${DEVICE:-cuda}" --threads 2 --workers "$workers" --batch "${BATCH:-64}" \
   --lr "${LR:-1.5e-3}" --stop-after "$minutes" --decay-at-minutes "$(python3 -c "print(round($minutes * 2 / 3, 2))")" \
   --ckpt-every 1000 --curve-minutes 0 "$@" 2>&1 | tee "$out/train.log"
 rc=${PIPESTATUS[0]}
