@@ -16,7 +16,8 @@
 #   run(command="models/tinyworld/train/gpu_run.sh 8 $OUT/tw ...", carry=[".gpu", "models/tinyworld/text_encoder"])
 #
 # Env: ARCH (default: the checkpoint's), CKPT (default train/checkpoints/tinyworld2_xt.pt; a path that does not
-# exist starts ARCH from scratch and writes there), BATCH (64), LR (1.5e-3), DEVICE (cuda; cpu for a dry run),
+# exist starts ARCH from scratch and writes there), BATCH (64), LR (1.5e-3 from scratch; 6e-4, rewarmed over 300
+# steps, resuming a line trained at batch 8 and 3e-4), DEVICE (cuda; cpu for a dry run),
 # WORKERS (cores - 2: rendering, not the GPU, is what limits clips/s).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
@@ -50,6 +51,13 @@ else
   [ "${PIPESTATUS[0]}" = 0 ] || { echo "gpu_run: embedding the captions failed (is models/tinyworld/text_encoder carried?)" >&2; exit 1; }
 fi
 workers="${WORKERS:-$(( $(nproc) - 2 ))}"
+# the data flags of the CPU lines (train/run_tw2.sh), so a GPU session trains the same task; extra args override them
+flags=()
+case "$arch" in
+  unet_ta_xt|unet_ta_fp) flags=(--obj-weight 0 --mask-p 0.25 0.25 0.25 0.10 0.15 --occlude-x 2 --high-t 0.25 0.9) ;;
+esac
+[ "$arch" = unet_ta_xt ] && flags+=(--phase-p 0.5)
+if [ -f "$ckpt" ]; then lr="${LR:-6e-4}"; flags+=(--rewarm 300); else lr="${LR:-1.5e-3}"; fi
 { nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv || true; nproc; lscpu | grep 'Model name' || true; python3 -c "import torch; print('torch', torch.__version__)"; } > "$out/machine.txt" 2>&1
 nvidia-smi --query-gpu=timestamp,utilization.gpu,memory.used --format=csv -l 15 > "$out/gpu_load.csv" 2>/dev/null &
 smi=$!
@@ -61,8 +69,8 @@ export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 set +e
 PYTHONUNBUFFERED=1 python3 -m train.train_denoiser --out /tmp/tw_gpu_run --arch "$arch" --commit-ckpt "$out/$name" \
   --captions "$captions" --emb "$emb" --tokens "$tokens" --device "${DEVICE:-cuda}" --threads 2 --workers "$workers" --batch "${BATCH:-64}" \
-  --lr "${LR:-1.5e-3}" --stop-after "$minutes" --decay-at-minutes "$(python3 -c "print(round($minutes * 2 / 3, 2))")" \
-  --ckpt-every 1000 --curve-minutes 0 "$@" 2>&1 | tee "$out/train.log"
+  --lr "$lr" --stop-after "$minutes" --decay-at-minutes "$(python3 -c "print(round($minutes * 2 / 3, 2))")" \
+  --ckpt-every 1000 --curve-minutes 0 "${flags[@]}" "$@" 2>&1 | tee "$out/train.log"
 rc=${PIPESTATUS[0]}
 kill "$smi" 2>/dev/null
 exit "$rc"
