@@ -5,7 +5,8 @@
 #   models/tinyworld/train/gpu_run.sh MINUTES OUT_DIR [extra train_denoiser args...]
 #
 # Run from the repository root of a checkout on that machine. OUT_DIR receives the compact checkpoint
-# (<name>.pt + .json, copy both over train/checkpoints/), the log and a GPU load trace. The cool-down
+# (<name>.pt + .json, copy both over train/checkpoints/; at most 16 MiB, what the machine sends back: the xt line's
+# EMA then goes back in fp16, as the export rounds it anyway), the log and a GPU load trace. The cool-down
 # starts at 2/3 of MINUTES (WSD: train/train_denoiser.py lr_at) so what comes back can ship.
 #
 # Data: train/data/{captions.jsonl,emb.npy,tokens.npy} when that machine has them (train/run_tw2.sh makes them,
@@ -70,7 +71,7 @@ set +e
 PYTHONUNBUFFERED=1 python3 -m train.train_denoiser --out /tmp/tw_gpu_run --arch "$arch" --commit-ckpt "$out/$name" \
   --captions "$captions" --emb "$emb" --tokens "$tokens" --device "${DEVICE:-cuda}" --threads 2 --workers "$workers" --batch "${BATCH:-64}" \
   --lr "$lr" --stop-after "$minutes" --decay-at-minutes "$(python3 -c "print(round($minutes * 2 / 3, 2))")" \
-  --ckpt-every 1000 --curve-minutes 0 "${flags[@]}" "$@" 2>&1 | tee "$out/train.log"
+  --ckpt-every 1000 --curve-minutes 0 --commit-limit-mb 16 "${flags[@]}" "$@" 2>&1 | tee "$out/train.log"
 rc=${PIPESTATUS[0]}
 kill "$smi" 2>/dev/null
 exit "$rc"

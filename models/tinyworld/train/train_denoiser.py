@@ -190,6 +190,9 @@ def main():
     ap.add_argument("--curve-minutes", type=float, default=10, help="goal metrics every N minutes of wall time")
     ap.add_argument("--commit-ckpt", default=os.path.join(HERE, "checkpoints/tinyworld2.pt"),
                     help="compact checkpoint to keep in git ('' for none: trials)")
+    ap.add_argument("--commit-limit-mb", type=float, default=20.0,
+                    help="largest compact checkpoint (MiB): over it the EMA goes to fp16, then Adam's moments are dropped"
+                         " (a lent GPU machine sends back files of 16 MiB at most)")
     ap.add_argument("--obj-weight", type=float, default=OBJ_WEIGHT, help="extra loss weight near objects (0: unbiased MSE)")
     ap.add_argument("--seam-weight", type=float, default=0.0,
                     help="extra loss weight on the unknown frames next to known ones, halving with each frame further")
@@ -323,7 +326,7 @@ def main():
         save_full(ck, model, ema, opt, st)
         if a.commit_ckpt:
             os.makedirs(os.path.dirname(a.commit_ckpt), exist_ok=True)
-            save_compact(a.commit_ckpt, model, ema, opt, st)
+            save_compact(a.commit_ckpt, model, ema, opt, st, limit=int(a.commit_limit_mb * (1 << 20)))
             log = dict(st, ckpt_bytes=os.path.getsize(a.commit_ckpt))
             tmp = a.commit_ckpt[:-3] + ".json.tmp"
             json.dump(log, open(tmp, "w"), indent=1)
