@@ -55,9 +55,9 @@ workers="${WORKERS:-$(( $(nproc) - 2 ))}"
 # the data flags of the CPU lines (train/run_tw2.sh), so a GPU session trains the same task; extra args override them
 flags=()
 case "$arch" in
-  unet_ta_xt|unet_ta_fp) flags=(--obj-weight 0 --mask-p 0.25 0.25 0.25 0.10 0.15 --occlude-x 2 --high-t 0.25 0.9) ;;
+  unet_ta_xt*|unet_ta_fp) flags=(--obj-weight 0 --mask-p 0.25 0.25 0.25 0.10 0.15 --occlude-x 2 --high-t 0.25 0.9) ;;
 esac
-[ "$arch" = unet_ta_xt ] && flags+=(--phase-p 0.5)
+case "$arch" in unet_ta_xt*) flags+=(--phase-p 0.5) ;; esac
 if [ -f "$ckpt" ]; then lr="${LR:-6e-4}"; flags+=(--rewarm 300); else lr="${LR:-1.5e-3}"; fi
 { nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv || true; nproc; lscpu | grep 'Model name' || true; python3 -c "import torch; print('torch', torch.__version__)"; } > "$out/machine.txt" 2>&1
 nvidia-smi --query-gpu=timestamp,utilization.gpu,memory.used --format=csv -l 15 > "$out/gpu_load.csv" 2>/dev/null &

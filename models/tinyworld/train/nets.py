@@ -586,6 +586,9 @@ TW2_ARCHS = {
     # unet_ta_fp that also attends to the prompt's token states (TextCrossAttention, zero-init: warm-starts from
     # a unet_ta_fp checkpoint); takes text_tokens [B,T,384] and text_mask [B,T] after the five common inputs
     "unet_ta_xt": lambda **k: DenoiserTA(chs=(32, 64, 128), frame_pos=True, text_tokens=True, **k),
+    # the xt line's model 1.5x as wide (3.49 M parameters), for a lent GPU (train/gpu_run.sh, from scratch): the card
+    # finds the 1.9 M model's bars flat since ~1 M clips, which points at capacity
+    "unet_ta_xt_w48": lambda **k: DenoiserTA(chs=(48, 96, 192), frame_pos=True, text_tokens=True, **k),
 }
 
 # Tiny World 1.0's denoisers (train/logs/final.log), kept so its checkpoints still load in the old tools.
