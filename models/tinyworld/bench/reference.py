@@ -285,11 +285,11 @@ def _ckpt_sources(path):
             ("checkpoint " + path, lambda: _denoiser_from_ckpt(path))]
 
 
-def _first_verified(kind, sources, pack_dir, hint):
+def _first_verified(kind, sources, pack_dir, hint, model_file=None):
     """(model, description) from the first of `sources` ((source, make) pairs, make() -> (model, label)) whose
-    weights reproduce the pack's parity tensors for vae_decoder.onnx / denoiser.onnx; SystemExit naming every
-    source tried otherwise."""
-    model_file = "vae_decoder.onnx" if kind == "decoder" else "denoiser.onnx"
+    weights reproduce the pack's parity tensors for model_file (default: vae_decoder.onnx for a decoder, else
+    denoiser.onnx); SystemExit naming every source tried otherwise."""
+    model_file = model_file or ("vae_decoder.onnx" if kind == "decoder" else "denoiser.onnx")
     tried = []
     for source, make in sources:
         try:
@@ -328,7 +328,6 @@ def _decoder_sources(pack_dir, ae_path):
     return sources
 
 
-
 # the reference heads this project has trained (train_decoder_ref: convex or --additive, --tau): tau is a constant in the
 # graph, not a weight, so each is tried in turn and the parity tensors say which one the pack holds
 REF_VARIANTS = ((True, 0.0), (False, 0.0), (True, 0.12), (False, 0.12))
@@ -351,16 +350,8 @@ def load_ref_decoder(pack_dir, ref_ckpt=None):
                                                                     _probe(pack_dir, "vae_decoder_ref.onnx")),
                                                     f"DecoderR(convex={convex}, tau={tau})"))
                    for convex, tau in REF_VARIANTS]
-    tried = []
-    for source, make in sources:
-        try:
-            model, label = make()
-            worst = _verified(model, pack_dir, "vae_decoder_ref.onnx", source)
-            return model, f"reference decoder {label} from {source.split(' as ')[0]} (parity max |diff| {worst:.1e})"
-        except (MappingError, RuntimeError, KeyError, ValueError, TypeError) as e:
-            tried.append(f"  {source}: {e}")
-    raise SystemExit(f"reference: no weights reproduce the pack's reference decoder ({onnx_path}); tried\n" + "\n".join(tried)
-                     + "\nPass the train_decoder_ref checkpoint it was exported from with --ref-ckpt.")
+    return _first_verified("reference decoder", sources, pack_dir, "--ref-ckpt (train_decoder_ref's ckpt.pt)",
+                           "vae_decoder_ref.onnx")
 
 
 def reference_frames(pack_dir):
@@ -372,6 +363,12 @@ def reference_frames(pack_dir):
 def reference_weight(i, span):
     """VideoPipeline.referenceWeight: the i-th frame after a shown one takes (span - i + 1) / span of the reference."""
     return 1.0 if span == 0 else max(0, span - i + 1) / span
+
+
+def to_rgb(y):
+    """[n,3,64,64] in [-1,1] -> uint8 [n,64,64,3], rounded and clamped as Latents.toRgb."""
+    return torch.round((y + 1.0) * 127.5).clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1).contiguous().numpy()
+
 
 def sigmas(steps, shift):
     lin = np.array([1.0 - i / steps for i in range(steps + 1)], dtype=np.float64)
@@ -434,10 +431,9 @@ class Sampler:
         t0 = time.perf_counter()
         z = lat[:, frm:to].permute(1, 0, 2, 3).contiguous()
         parts = [self.dec(z[i:i + VAE_CHUNK]) for i in range(0, z.shape[0], VAE_CHUNK)]
-        y = torch.cat(parts)
-        rgb = torch.round((y + 1.0) * 127.5).clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1).contiguous()
+        rgb = to_rgb(torch.cat(parts))
         self.decode_s += time.perf_counter() - t0
-        return rgb.numpy()
+        return rgb
 
     def decode_after(self, lat, frm, to, shown):
         """VideoPipeline.decodeAfter: frames [frm,to) of a window, each decoded after the one before it as shown
@@ -470,9 +466,9 @@ class Sampler:
         y = self.ref_dec(z, zr, px)
         if weight < 1:
             y = weight * y.clamp(-1, 1) + (1 - weight) * self.dec(z).clamp(-1, 1)
-        rgb = torch.round((y + 1.0) * 127.5).clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1).contiguous()
+        rgb = to_rgb(y)[0]
         self.decode_s += time.perf_counter() - t0
-        return rgb.numpy()[0]
+        return rgb
 
     def clip(self, emb, steps, guidance, shift, frames, seed, context, anchor_colour):
         """VideoPipeline's text-to-video: one window, then forward windows keeping `context` latents."""

@@ -12,7 +12,8 @@
 # Data: train/data/{captions.jsonl,emb.npy,tokens.npy} when that machine has them (train/run_tw2.sh makes them,
 # with Java); else the captions alone, .gpu/captions.jsonl.gz (made here by `gpu_run.sh --pack-data`), and that
 # machine embeds them itself with the pack's text encoder (train/embed_py.py: Python, onnxruntime and tokenizers,
-# which the lent H200 has; about a minute on 16 cores). The token states a token-attending arch (unet_ta_xt)
+# which the lent H200 has; estimated at about a minute on 16 cores from the 40-60 captions a second one busy core
+# embedded here, not yet measured there). The token states a token-attending arch (unet_ta_xt)
 # needs are 1.5 GB, far over the 64 MiB that may be sent; the text encoder is not in git, so the call carries it:
 #   run(command="models/tinyworld/train/gpu_run.sh 8 $OUT/tw ...", carry=[".gpu", "models/tinyworld/text_encoder"])
 #
@@ -40,13 +41,13 @@ if [ -f "$ckpt" ]; then
 else
   echo "gpu_run: $ckpt does not exist: $arch starts from scratch" >&2
 fi
-takes_tokens="$(cd "$tw" && python3 -c "import sys; from train.nets import TW2_ARCHS; print(int(bool(getattr(TW2_ARCHS[sys.argv[1]](), 'text_tokens', False))))" "$arch")"
 if [ -f "$tw/train/data/emb.npy" ]; then
   captions="$tw/train/data/captions.jsonl"; emb="$tw/train/data/emb.npy"; tokens="$tw/train/data/tokens.npy"
 else
   captions=/tmp/tw_captions.jsonl; emb=/tmp/tw_emb.npy; tokens=/tmp/tw_tokens.npy
   gunzip -c "$root/.gpu/captions.jsonl.gz" > "$captions"
   tok_args=()
+  takes_tokens="$(cd "$tw" && python3 -c "import sys; from train.nets import TW2_ARCHS; print(int(bool(getattr(TW2_ARCHS[sys.argv[1]](), 'text_tokens', False))))" "$arch")"
   [ "$takes_tokens" = 1 ] && tok_args=(--tokens "$tokens")
   (cd "$tw" && python3 -m train.embed_py --captions "$captions" --out "$emb" "${tok_args[@]}" --workers "$(nproc)") 2>&1 | tee "$out/embed.log"
   [ "${PIPESTATUS[0]}" = 0 ] || { echo "gpu_run: embedding the captions failed (is models/tinyworld/text_encoder carried?)" >&2; exit 1; }
@@ -54,10 +55,11 @@ fi
 workers="${WORKERS:-$(( $(nproc) - 2 ))}"
 # the data flags of the CPU lines (train/run_tw2.sh), so a GPU session trains the same task; extra args override them
 flags=()
+line_flags=(--obj-weight 0 --mask-p 0.25 0.25 0.25 0.10 0.15 --occlude-x 2 --high-t 0.25 0.9)
 case "$arch" in
-  unet_ta_xt*|unet_ta_fp) flags=(--obj-weight 0 --mask-p 0.25 0.25 0.25 0.10 0.15 --occlude-x 2 --high-t 0.25 0.9) ;;
+  unet_ta_xt*) flags=("${line_flags[@]}" --phase-p 0.5) ;;
+  unet_ta_fp) flags=("${line_flags[@]}") ;;
 esac
-case "$arch" in unet_ta_xt*) flags+=(--phase-p 0.5) ;; esac
 if [ -f "$ckpt" ]; then lr="${LR:-6e-4}"; flags+=(--rewarm 300); else lr="${LR:-1.5e-3}"; fi
 { nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv || true; nproc; lscpu | grep 'Model name' || true; python3 -c "import torch; print('torch', torch.__version__)"; } > "$out/machine.txt" 2>&1
 nvidia-smi --query-gpu=timestamp,utilization.gpu,memory.used --format=csv -l 15 > "$out/gpu_load.csv" 2>/dev/null &

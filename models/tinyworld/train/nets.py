@@ -91,9 +91,17 @@ class DecoderV2(nn.Module):
         nn.init.zeros_(self.out.bias)
 
     def forward(self, latent):
+        return self.decode(latent)
+
+    def decode(self, latent, film=None):
+        """film: (scale16, shift16, scale32, shift32) [N,C,1,1] modulating the 16x16 and 32x32 features (DecoderT)."""
         pca = self.shuffle(self.back(latent * self.scale + self.shift))
         h = self.b16(self.inp(latent))
+        if film is not None:
+            h = h * (1 + film[0]) + film[1]
         h = self.b32(self.up32(F.interpolate(h, scale_factor=2.0, mode="nearest")))
+        if film is not None:
+            h = h * (1 + film[2]) + film[3]
         h = F.silu(self.up64(F.interpolate(F.silu(h), scale_factor=2.0, mode="nearest")))
         h = F.silu(self.mix64(torch.cat([h, pca], 1)))
         return pca + self.out(h)
@@ -115,14 +123,11 @@ class DecoderT(DecoderV2):
         nn.init.zeros_(self.film.bias)
         self.split = (c16, c16, c32, c32)
 
-    def forward(self, latent, text_embeds):
-        s16, b16, s32, b32 = (m[:, :, None, None] for m in self.film(text_embeds).split(self.split, 1))
-        pca = self.shuffle(self.back(latent * self.scale + self.shift))
-        h = self.b16(self.inp(latent)) * (1 + s16) + b16
-        h = self.b32(self.up32(F.interpolate(h, scale_factor=2.0, mode="nearest"))) * (1 + s32) + b32
-        h = F.silu(self.up64(F.interpolate(F.silu(h), scale_factor=2.0, mode="nearest")))
-        h = F.silu(self.mix64(torch.cat([h, pca], 1)))
-        return pca + self.out(h)
+    def forward(self, latent, text_embeds=None):
+        """text_embeds [N,384]; None: no prompt (the zero vector)."""
+        if text_embeds is None:
+            text_embeds = latent.new_zeros(latent.shape[0], self.film.in_features)
+        return self.decode(latent, [m[:, :, None, None] for m in self.film(text_embeds).split(self.split, 1)])
 
 
 class DecoderR(nn.Module):
@@ -154,10 +159,7 @@ class DecoderR(nn.Module):
         """latent, ref_latent [N,C,16,16] (this frame's and the reference frame's); ref [N,3,64,64] in [-1,1], the
         reference frame as shown (a source's own pixels, or the frame decoded before this one); text_embeds [N,384]
         for a base told the prompt (DecoderT; None: no prompt)."""
-        if isinstance(self.base, DecoderT):
-            base = self.base(latent, torch.zeros(latent.shape[0], self.base.film.in_features) if text_embeds is None else text_embeds)
-        else:
-            base = self.base(latent)
+        base = self.base(latent, text_embeds) if isinstance(self.base, DecoderT) else self.base(latent)
         h = self.b16(self.inp(torch.cat([latent, ref_latent, latent - ref_latent], 1)))
         h = F.interpolate(F.silu(h), scale_factor=4.0, mode="bilinear", align_corners=False)
         h = F.silu(self.mix(torch.cat([h, base, ref, base - ref], 1)))

@@ -7,7 +7,7 @@ Shifted schedule: t -> S t / (1 + (S-1) t).
 import numpy as np
 import torch
 
-from train.nets import LATENT_C
+from train.nets import LATENT_C, DecoderT
 
 
 class Text:
@@ -99,9 +99,8 @@ def decode(dec, z, text=None):
     b, c, f = z.shape[:3]
     with torch.no_grad():
         zf = z.permute(0, 2, 1, 3, 4).reshape(b * f, c, 16, 16)
-        if getattr(dec, "film", None) is not None:
-            pooled = torch.zeros(b, dec.film.in_features) if text is None else getattr(text, "pooled", text)
-            y = dec(zf, pooled.float().repeat_interleave(f, 0))
+        if isinstance(dec, DecoderT):
+            y = dec(zf, None if text is None else getattr(text, "pooled", text).float().repeat_interleave(f, 0))
         else:
             y = dec(zf)
     y = ((y.clamp(-1, 1) + 1) * 127.5 + 0.5).to(torch.uint8).permute(0, 2, 3, 1).reshape(b, f, 64, 64, 3)

@@ -52,7 +52,7 @@ def told(dec):
 
 def base_of(dec, z, y=None):
     """The frozen base's decode of z, told the prompt y [N,384] where it takes one."""
-    return dec.base(z, torch.zeros(z.shape[0], 384) if y is None else y) if told(dec) else dec.base(z)
+    return dec.base(z, y) if told(dec) else dec.base(z)
 
 
 def export(dec, dest):
