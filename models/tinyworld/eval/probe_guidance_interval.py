@@ -10,6 +10,8 @@ interval into the engine; the model card records what it said.
   ../../.venv/bin/python -m eval.probe_guidance_interval --ckpt CKPT 3,0,1        # another denoiser
   ../../.venv/bin/python -m eval.probe_guidance_interval --ckpt CKPT --seeds 4 3,0,1   # 4 batched noise draws a prompt instead
   ../../.venv/bin/python -m eval.probe_guidance_interval --decoder DEC_CKPT --seeds 4 3,0,1   # another Decoder 2
+  ../../.venv/bin/python -m eval.probe_guidance_interval --shift 3 --seeds 4 --draw-from 4 4,0,1   # draws 4-7: with a
+      --seeds 4 run's figures, the mean of the two is the --seeds 8 reading
   ../../.venv/bin/python -m eval.probe_guidance_interval --shift 3 --seeds 8 4,0,1 5,0.5,1   # the pack's time shift, as the engine
       samples (the default, 1, is what the card's probe tables used; the interval is in the sampled flow times either way)
   ../../.venv/bin/python -m eval.probe_guidance_interval --occlusion-only --shift 3 --seeds 8 4,0,1 4,0,0.6   # the 16
@@ -32,10 +34,11 @@ from train.train_decoder2 import load_decoder, load_denoiser
 from train.sample import Text, decode, sample
 
 
-def batched_draws(den, dec, emb, seeds, chunk=16, **kw):
+def batched_draws(den, dec, emb, seeds, chunk=16, first_draw=0, **kw):
     """(prompt index, decoded clip) for `seeds` noise draws of every row of emb, `chunk` prompts a sampler call; the
-    draws depend only on (draw, chunk), so every denoiser is judged on the same noise."""
-    for k in range(seeds):
+    draws depend only on (draw, chunk), so every denoiser is judged on the same noise. Draws first_draw.. continue an
+    earlier run: its rates and these, averaged, are the rates of one run over all the draws (equal counts each)."""
+    for k in range(first_draw, first_draw + seeds):
         for j in range(0, emb.shape[0], chunk):
             z = sample(den, emb[j:j + chunk], seed=100_000 * (k + 1) + j, **kw)
             yield from zip(range(j, j + chunk), decode(dec, z, emb[j:j + chunk]))   # a DecoderT is told the prompt
@@ -70,6 +73,11 @@ def main():
         i = args.index("--seeds")
         seeds = int(args[i + 1])
         del args[i:i + 2]
+    first_draw = 0
+    if "--draw-from" in args:                # draws K.. only: the second half of an 8-draw reading after a 4-draw one
+        i = args.index("--draw-from")
+        first_draw = int(args[i + 1])
+        del args[i:i + 2]
     den, _ = load_denoiser(ckpt)
     dec = load_decoder(decoder)
     emb = Text.load(emb, "/tmp/gi_tokens.npy" if getattr(den, "text_tokens", False) else None)
@@ -95,7 +103,7 @@ def main():
             r["permanence"] = float(np.mean([w == "ok" for w in why]))
             print(label, json.dumps(r), "mean4 %.3f" % np.mean(list(r.values())) if sc else "", flush=True)
         draws = batched_draws(den, dec, emb[first:], seeds, steps=16, guidance=g, shift=shift, interval=(lo, hi),
-                               outside=out)
+                               outside=out, first_draw=first_draw)
         for n, (i, clip) in enumerate(draws, 1):
             score(i + first, clip)
             if seeds > 4 and n == 4 * len(ps[first:]):
