@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Makes the working tree small enough to send to a lent GPU machine, and back.
 #
-#   tools/device-slim.sh on       # before the device run: big paths the GPU training does not read stop travelling
-#   tools/device-slim.sh off      # right after it: everything as it was
+#   tools/device-slim.sh on [CKPT]  # before the device run: big paths the GPU training does not read stop travelling
+#   tools/device-slim.sh off        # right after it: everything as it was
 #   tools/device-slim.sh size     # MiB that would travel now (tracked + untracked-not-ignored files)
 #
 # Why: the device tool sends the tracked files and the untracked files git does not ignore, 64 MiB at most together
@@ -19,11 +19,14 @@ cd "$root"
 exclude="$(git rev-parse --git-path info/exclude)"
 mark="# device-slim (tools/device-slim.sh off removes these)"
 # what a Tiny World training run on the GPU machine never reads: the engine's test fixtures, the benchmark results,
-# the docs and grids, the parity tensors, and the checkpoints of lines that no longer train (git history holds them)
-paths=(src/test/resources bench/results docs models/tinyworld/parity models/tinyworld/eval/grids
-       models/tinyworld/train/checkpoints/tinyworld2.pt models/tinyworld/train/checkpoints/tinyworld2_fp.pt
-       models/tinyworld/train/checkpoints/tinyworld2_x16.pt models/tinyworld/train/checkpoints/tinyworld2_w48.pt
-       models/tinyworld/train/checkpoints/decoder2_candidate.pt)
+# the docs and grids, the parity tensors, and every committed checkpoint but the one the run resumes (CKPT, a path from
+# the repository root as gpu_run.sh takes it; default the xt line's). Session 31: resuming the wide line, the xt line's
+# 19 MB and the decoders' 8 MB put the tree over the limit, and a call refused for size costs lease time.
+keep="${2:-models/tinyworld/train/checkpoints/tinyworld2_xt.pt}"
+paths=(src/test/resources bench/results docs models/tinyworld/parity models/tinyworld/eval/grids)
+while IFS= read -r f; do
+  [ "$f" = "$keep" ] || [ "$f" = "${keep%.pt}.json" ] || paths+=("$f")
+done < <(git ls-files -- 'models/tinyworld/train/checkpoints/*.pt')
 
 size() {
   { git ls-files -z; git ls-files -z --others --exclude-standard; } | xargs -0 -r stat -c %s 2>/dev/null \
@@ -39,6 +42,9 @@ case "${1:-}" in
     size
     ;;
   off)
+    # whatever `on` took out, whichever CKPT it kept: the paths are read back from the exclude block
+    mapfile -t paths < <(awk -v m="$mark" '$0 == m {on = 1; next} $0 == "# device-slim end" {on = 0} on {sub(/^\//, ""); print}' "$exclude" 2>/dev/null)
+    [ "${#paths[@]}" -gt 0 ] || { echo "device-slim: not on" >&2; size; exit 0; }
     git reset -q -- "${paths[@]}"
     if [ -f "$exclude" ]; then
       awk -v m="$mark" '$0 == m {skip = 1} !skip {print} $0 == "# device-slim end" {skip = 0}' "$exclude" > "$exclude.tmp"
