@@ -12,8 +12,7 @@
 # Data: train/data/{captions.jsonl,emb.npy,tokens.npy} when that machine has them (train/run_tw2.sh makes them,
 # with Java); else the captions alone, .gpu/captions.jsonl.gz (made here by `gpu_run.sh --pack-data`), and that
 # machine embeds them itself with the pack's text encoder (train/embed_py.py: Python, onnxruntime and tokenizers,
-# which the lent H200 has; estimated at about a minute on 16 cores from the 40-60 captions a second one busy core
-# embedded here, not yet measured there). The token states a token-attending arch (unet_ta_xt)
+# which the lent H200 has; 60 000 captions in 10.9 s on its 16 cores, session 31). The token states a token-attending arch (unet_ta_xt)
 # needs are 1.5 GB, far over the 64 MiB that may be sent; the text encoder is not in git, so the call carries it:
 #   run(command="models/tinyworld/train/gpu_run.sh 8 $OUT/tw ...", carry=[".gpu", "models/tinyworld/text_encoder"])
 #
@@ -66,8 +65,8 @@ nvidia-smi --query-gpu=timestamp,utilization.gpu,memory.used --format=csv -l 15 
 smi=$!
 cd "$tw"
 # The first GPU session (2026-11-30, train/logs/tw2w_gpu1.log) rendered only ~240 clips/s with 14 workers, GPU 14 %
-# busy: ~17 clips/s a worker against ~120 on one core here. Suspected (not yet measured there): each forked worker's
-# numpy BLAS (the encoder's einsum) starting a thread per core, 14 x 16 threads on 16 cores. One BLAS thread each.
+# busy: each forked worker's numpy BLAS (the encoder's einsum) started a thread per core, 14 x 16 threads on 16 cores.
+# With one BLAS thread each, session 31 rendered ~1 050 clips/s (train/logs/tw2xtw_gpu31a.log), the GPU 57 % busy.
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 set +e
 PYTHONUNBUFFERED=1 python3 -m train.train_denoiser --out /tmp/tw_gpu_run --arch "$arch" --commit-ckpt "$out/$name" \
