@@ -3,7 +3,7 @@
 #
 #   tools/device-slim.sh on [CKPT]  # before the device run: big paths the GPU training does not read stop travelling
 #   tools/device-slim.sh off        # right after it: everything as it was
-#   tools/device-slim.sh size     # MiB that would travel now (tracked + untracked-not-ignored files)
+#   tools/device-slim.sh size       # MiB that would travel now (tracked + untracked-not-ignored files)
 #
 # Why: the device tool sends the tracked files and the untracked files git does not ignore, 64 MiB at most together
 # with what a call carries. The tracked tree is ~129 MiB (2026-12-04: 87 MiB of line checkpoints, 23 MiB of test
@@ -25,7 +25,7 @@ mark="# device-slim (tools/device-slim.sh off removes these)"
 keep="${2:-models/tinyworld/train/checkpoints/tinyworld2_xt.pt}"
 paths=(src/test/resources bench/results docs models/tinyworld/parity models/tinyworld/eval/grids)
 while IFS= read -r f; do
-  [ "$f" = "$keep" ] || [ "$f" = "${keep%.pt}.json" ] || paths+=("$f")
+  [ "$f" = "$keep" ] || paths+=("$f")
 done < <(git ls-files -- 'models/tinyworld/train/checkpoints/*.pt')
 
 size() {

@@ -12,8 +12,9 @@
 # Data: train/data/{captions.jsonl,emb.npy,tokens.npy} when that machine has them (train/run_tw2.sh makes them,
 # with Java); else the captions alone, .gpu/captions.jsonl.gz (made here by `gpu_run.sh --pack-data`), and that
 # machine embeds them itself with the pack's text encoder (train/embed_py.py: Python, onnxruntime and tokenizers,
-# which the lent H200 has; 60 000 captions in 10.9 s on its 16 cores, session 31). The token states a token-attending arch (unet_ta_xt)
-# needs are 1.5 GB, far over the 64 MiB that may be sent; the text encoder is not in git, so the call carries it:
+# which the lent H200 has; 60 000 captions in 10.9 s on its 16 cores, session 31). The token states a
+# token-attending arch (unet_ta_xt) needs are 1.5 GB, far over the 64 MiB that may be sent; the text encoder is not
+# in git, so the call carries it:
 #   run(command="models/tinyworld/train/gpu_run.sh 8 $OUT/tw ...", carry=[".gpu", "models/tinyworld/text_encoder"])
 #
 # Env: ARCH (default: the checkpoint's), CKPT (default train/checkpoints/tinyworld2_xt.pt; a path that does not
