@@ -9,8 +9,8 @@ input, so padding captions into a batch would change every caption's states.
 
 Why it exists: a lent GPU machine has Python, onnxruntime and tokenizers but no JDK, and the token-attending
 denoisers (unet_ta_xt on) train on token states that are 1.5 GB for the 60 000 captions, far over what may be sent
-to that machine; the captions and this script are small (the whole set estimated at about a minute on its 16
-cores from the 40-60 captions a second one busy core embedded here, not yet measured there).
+to that machine; the captions and this script are small (the whole set took 10.9 s on its 16 cores in session 31,
+train/logs/tw2xtw_gpu31a_embed.log).
 `--check` compares the result with files `kinora embed` wrote (the embeddings differ in the last bits between
 machines anyway: the int8 kernels depend on the CPU; the model card's emb_md5 notes say so).
 
