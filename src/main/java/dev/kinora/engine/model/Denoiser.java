@@ -32,6 +32,16 @@ public final class Denoiser implements AutoCloseable {
     /** {@code textTokens} and {@code textMask} when {@link #takesTokens()}, both null otherwise. */
     public FloatTensor predict(FloatTensor sample, float[] timestep, FloatTensor textEmbeds, FloatTensor textTokens, FloatTensor textMask,
                                FloatTensor cond, FloatTensor mask, OrtSession.RunOptions runOptions) throws PackException, OrtException {
+        return predict(sample, timestep, textEmbeds, textTokens, textMask, cond, mask, runOptions, null);
+    }
+
+    /**
+     * {@link #predict}, the prediction written into {@code into} (the sample's shape; overwritten by the caller's next
+     * call) when the graph produces it there, as a denoiser's prediction of a sample is; null for a fresh array.
+     */
+    public FloatTensor predict(FloatTensor sample, float[] timestep, FloatTensor textEmbeds, FloatTensor textTokens, FloatTensor textMask,
+                               FloatTensor cond, FloatTensor mask, OrtSession.RunOptions runOptions, FloatTensor into)
+            throws PackException, OrtException {
         var c = model.component();
         if (takesTokens() != (textTokens != null)) {
             throw new IllegalArgumentException(c.file() + (takesTokens() ? " needs the prompt's token states" : " takes no token states"));
@@ -46,7 +56,7 @@ public final class Denoiser implements AutoCloseable {
             in.put(c.inputName("text_tokens"), textTokens);
             in.put(c.inputName("text_mask"), textMask);
         }
-        Map<String, FloatTensor> out = model.run(in, Map.of(), runOptions);
+        Map<String, FloatTensor> out = model.run(in, Map.of(), runOptions, into == null ? Map.of() : Map.of(c.outputName("prediction"), into));
         FloatTensor pred = out.get(c.outputName("prediction"));
         if (pred == null) {
             throw new PackException(c.file() + ": no '" + c.outputName("prediction") + "' output; outputs were " + out.keySet());

@@ -25,8 +25,11 @@ import java.nio.LongBuffer;
 import java.nio.ShortBuffer;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One ONNX component of a pack: its session is created on first use, checked against the manifest's
@@ -40,6 +43,9 @@ public class OnnxModel implements AutoCloseable {
     private final Device device;
     private OrtSession session;
     private final Map<String, ByteBuffer> inputBuffers = new HashMap<>();
+    private final Map<String, ByteBuffer> outputBuffers = new HashMap<>();
+    /** Outputs ORT would not write into a pinned buffer (a shape only known at run time differed): never pinned again. */
+    private final Set<String> unpinnable = new HashSet<>();
 
     public OnnxModel(Path root, Component component, RuntimeOptions options, Device device) {
         this.root = root;
@@ -108,8 +114,22 @@ public class OnnxModel implements AutoCloseable {
      */
     public Map<String, FloatTensor> run(Map<String, FloatTensor> floats, Map<String, long[][]> longs,
                                         OrtSession.RunOptions runOptions) throws PackException, OrtException {
+        return run(floats, longs, runOptions, Map.of());
+    }
+
+    /**
+     * {@link #run}, with each float32 output named in {@code into} written into that caller-owned tensor's array (its
+     * shape is the one the caller expects the graph to produce). Such an output is pinned: ORT writes it straight into
+     * a native buffer this model keeps from call to call, and it is copied from there into the array; an output the
+     * graph declares with another shape or type, or one ORT refused to pin once, comes back in a fresh array instead.
+     * Why: a denoising loop used to get two fresh output arrays a call (ORT's heap copy and ours), and where first
+     * touches of new heap pages are slow that cost ~2 ms a call for 256 KB (docs/benchmarks.md, "Where the engine's
+     * time between model calls goes"). The caller owns the reuse: the array is overwritten by its next call.
+     */
+    public Map<String, FloatTensor> run(Map<String, FloatTensor> floats, Map<String, long[][]> longs,
+                                        OrtSession.RunOptions runOptions, Map<String, FloatTensor> into) throws PackException, OrtException {
         synchronized (inputBuffers) {
-            return runLocked(floats, longs, runOptions);
+            return runLocked(floats, longs, runOptions, into);
         }
     }
 
@@ -147,7 +167,8 @@ public class OnnxModel implements AutoCloseable {
     }
 
     private Map<String, FloatTensor> runLocked(Map<String, FloatTensor> floats, Map<String, long[][]> longs,
-                                               OrtSession.RunOptions runOptions) throws PackException, OrtException {
+                                               OrtSession.RunOptions runOptions, Map<String, FloatTensor> into)
+            throws PackException, OrtException {
         OrtSession s = session();
         Map<String, NodeInfo> declared = s.getInputInfo();
         Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
@@ -178,21 +199,108 @@ public class OnnxModel implements AutoCloseable {
                     throw unsupported("input", e.getKey(), type, "token ids are int64 or int32");
                 }
             }
-            try (OrtSession.Result result = runOptions == null ? s.run(inputs) : s.run(inputs, runOptions)) {
-                Map<String, FloatTensor> out = new HashMap<>();
-                for (Map.Entry<String, OnnxValue> e : result) {
-                    if (!(e.getValue() instanceof OnnxTensor t)) {
-                        throw new PackException(component.file() + ": output '" + e.getKey() + "' is not a tensor ("
-                                + e.getValue().getType() + "); Kinora reads tensor outputs only");
-                    }
-                    out.put(e.getKey(), FloatTensor.of(floatsOf(e.getKey(), t), t.getInfo().getShape()));
+            Map<String, OnnxTensor> pinned = pin(s, into);
+            try {
+                return collect(runPinned(s, inputs, pinned, runOptions), pinned, into);
+            } catch (OrtException e) {
+                if (pinned.isEmpty()) {
+                    throw e;
                 }
+                // a pinned shape the graph's declared one allowed but the run did not produce: if the same call runs
+                // unpinned (a cancel fails both), those outputs are never pinned again
+                Set<String> names = Set.copyOf(pinned.keySet());
+                closeAll(pinned);
+                pinned = Map.of();
+                Map<String, FloatTensor> out = collect(runPinned(s, inputs, pinned, runOptions), pinned, into);
+                unpinnable.addAll(names);
                 return out;
+            } finally {
+                closeAll(pinned);
             }
         } finally {
-            for (OnnxTensor t : inputs.values()) {
-                t.close();
+            closeAll(inputs);
+        }
+    }
+
+    private static OrtSession.Result runPinned(OrtSession s, Map<String, OnnxTensor> inputs, Map<String, OnnxTensor> pinned,
+                                               OrtSession.RunOptions runOptions) throws OrtException {
+        if (pinned.isEmpty()) {
+            return runOptions == null ? s.run(inputs) : s.run(inputs, runOptions);
+        }
+        Set<String> rest = new LinkedHashSet<>(s.getOutputNames());
+        rest.removeAll(pinned.keySet());
+        return runOptions == null ? s.run(inputs, rest, pinned) : s.run(inputs, rest, pinned, runOptions);
+    }
+
+    private Map<String, FloatTensor> collect(OrtSession.Result result, Map<String, OnnxTensor> pinned, Map<String, FloatTensor> into)
+            throws PackException {
+        try (result) {
+            Map<String, FloatTensor> out = new HashMap<>();
+            for (Map.Entry<String, OnnxValue> e : result) {
+                String name = e.getKey();
+                if (pinned.containsKey(name)) {
+                    FloatTensor dest = into.get(name);
+                    outputBuffers.get(name).clear().asFloatBuffer().get(dest.data());
+                    out.put(name, dest);
+                    continue;
+                }
+                if (!(e.getValue() instanceof OnnxTensor t)) {
+                    throw new PackException(component.file() + ": output '" + name + "' is not a tensor ("
+                            + e.getValue().getType() + "); Kinora reads tensor outputs only");
+                }
+                out.put(name, FloatTensor.of(floatsOf(name, t), t.getInfo().getShape()));
             }
+            return out;
+        }
+    }
+
+    /** A float32 tensor over this model's reusable native buffer for each output of {@code into} the graph admits. */
+    private Map<String, OnnxTensor> pin(OrtSession s, Map<String, FloatTensor> into) throws OrtException {
+        if (into.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, NodeInfo> declared = s.getOutputInfo();
+        Map<String, OnnxTensor> pinned = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, FloatTensor> e : into.entrySet()) {
+                NodeInfo info = declared.get(e.getKey());
+                long[] shape = e.getValue().shape();
+                if (unpinnable.contains(e.getKey()) || info == null || !(info.getInfo() instanceof TensorInfo ti)
+                        || ti.type != OnnxJavaType.FLOAT || !admits(ti.getShape(), shape)) {
+                    continue;
+                }
+                long bytes = (long) e.getValue().data().length * Float.BYTES;
+                ByteBuffer buf = outputBuffers.get(e.getKey());
+                if (buf == null || buf.capacity() < bytes) {
+                    buf = ByteBuffer.allocateDirect(Math.toIntExact(bytes)).order(ByteOrder.nativeOrder());
+                    outputBuffers.put(e.getKey(), buf);
+                }
+                buf.clear().limit(Math.toIntExact(bytes));
+                pinned.put(e.getKey(), OnnxTensor.createTensor(OrtRuntime.env(), buf.asFloatBuffer(), shape));
+            }
+        } catch (OrtException | RuntimeException ex) {
+            closeAll(pinned);
+            throw ex;
+        }
+        return pinned;
+    }
+
+    /** Whether a graph's declared shape (negative where dynamic) admits this concrete one. */
+    private static boolean admits(long[] declared, long[] shape) {
+        if (declared.length != shape.length) {
+            return false;
+        }
+        for (int i = 0; i < shape.length; i++) {
+            if (declared[i] >= 0 && declared[i] != shape[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void closeAll(Map<String, OnnxTensor> tensors) {
+        for (OnnxTensor t : tensors.values()) {
+            t.close();
         }
     }
 

@@ -114,6 +114,13 @@ final class WindowSampler {
         // Both batch shapes are built once: a call outside the guidance interval runs the conditional row alone.
         Inputs pair = guidedRun ? inputs(win, mask, true) : null;
         Inputs single = guidedRun && interval.always() ? null : inputs(win, mask, false);
+        // Per-call arrays live for the whole window: fresh ones every call cost more than the copies into them on a
+        // machine where first touches of new heap pages are slow (docs/benchmarks.md). The schedulers keep no
+        // reference to a model output (their contract), and the denoiser's prediction is read before the next call.
+        float[] pairInput = guidedRun ? new float[2 * n] : null;
+        FloatTensor pairPred = guidedRun ? FloatTensor.zeros(2, channels, f, h, w) : null;
+        FloatTensor singlePred = single != null ? FloatTensor.zeros(1, channels, f, h, w) : null;
+        float[] guidedOut = guidedRun ? new float[n] : null;
 
         for (int call = 0; call < timesteps.length; call++) {
             if (cancel.isCancelled()) {
@@ -128,8 +135,14 @@ final class WindowSampler {
             try (OrtSession.RunOptions ro = new OrtSession.RunOptions()) {
                 cancel.attach(ro);
                 try {
-                    pred = denoiser.predict(FloatTensor.of(guided ? Latents.stack(in, in) : in, batch, channels, f, h, w),
-                            t, io.text(), io.tokens(), io.tokenMask(), io.cond(), io.mask(), ro);
+                    float[] sample = in;
+                    if (guided) {
+                        System.arraycopy(in, 0, pairInput, 0, n);
+                        System.arraycopy(in, 0, pairInput, n, n);
+                        sample = pairInput;
+                    }
+                    pred = denoiser.predict(FloatTensor.of(sample, batch, channels, f, h, w),
+                            t, io.text(), io.tokens(), io.tokenMask(), io.cond(), io.mask(), ro, guided ? pairPred : singlePred);
                 } catch (OrtException e) {
                     if (cancel.isCancelled()) {
                         throw new CancelledException();
@@ -140,19 +153,19 @@ final class WindowSampler {
                 }
             }
             float[] out = pred.data();
-            float[] guidedOut;
+            float[] model;
             if (guided) {
-                guidedOut = new float[n];
+                model = guidedOut;
                 for (int i = 0; i < n; i++) {
                     float c = out[i];
                     float u = out[n + i];
-                    guidedOut[i] = u + guidance * (c - u);
+                    model[i] = u + guidance * (c - u);
                 }
             } else {
-                guidedOut = out.length == n ? out : java.util.Arrays.copyOf(out, n);
+                model = out.length == n ? out : java.util.Arrays.copyOf(out, n);
             }
-            float[] clean = scheduler.predictOriginal(guidedOut, call, x);
-            x = scheduler.step(guidedOut, call, x);
+            float[] clean = scheduler.predictOriginal(model, call, x);
+            x = scheduler.step(model, call, x);
             if (hasKnown) {
                 float[] level = call + 1 < timesteps.length ? scheduler.addNoise(win.known(), noise, call + 1) : win.known();
                 replaceKnown(x, level, win);

@@ -30,7 +30,9 @@ public interface Scheduler {
 
     /**
      * One call's update: model output (in the pack's prediction type) at call callIndex on sample -> next sample.
-     * Stateful for multistep/Heun; the caller calls it once per model call, in order.
+     * Stateful for multistep/Heun; the caller calls it once per model call, in order. An implementation keeps no
+     * reference to {@code modelOutput} or {@code sample} after it returns (copies what its history needs): the
+     * sampler reuses the output's array from call to call.
      */
     float[] step(float[] modelOutput, int callIndex, float[] sample);
 
