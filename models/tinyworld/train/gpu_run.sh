@@ -25,9 +25,17 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 tw="$root/models/tinyworld"
 if [ "${1:-}" = "--pack-data" ]; then
+  # VOCAB=wide packs the wide-vocabulary captions instead (train/make_captions.py --vocab wide, made here if missing;
+  # the machine embeds whichever captions it is sent, and the checkpoint's session records their md5)
+  case "${VOCAB:-base}" in
+    base) data="$tw/train/data" ;;
+    wide) data="$tw/train/data_wide"
+          [ -f "$data/captions.jsonl" ] || (cd "$tw" && python3 -m train.make_captions --n 60000 --seed 0 --vocab wide --out train/data_wide/captions) ;;
+    *) echo "gpu_run: VOCAB is base or wide" >&2; exit 2 ;;
+  esac
   mkdir -p "$root/.gpu"
   rm -f "$root/.gpu/emb16.npy"      # sent before 2026-12-04; the machine now embeds the captions itself
-  gzip -9 -n -c "$tw/train/data/captions.jsonl" > "$root/.gpu/captions.jsonl.gz"
+  gzip -9 -n -c "$data/captions.jsonl" > "$root/.gpu/captions.jsonl.gz"
   [ -f "$tw/text_encoder/all-minilm-l6-v2-q.onnx" ] || echo "gpu_run: models/tinyworld/text_encoder/ is missing: build once (mvn -q -DskipTests package) so it can be carried" >&2
   ls -l "$root/.gpu"
   exit 0
