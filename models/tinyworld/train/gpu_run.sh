@@ -17,7 +17,7 @@
 # in git, so the call carries it:
 #   run(command="models/tinyworld/train/gpu_run.sh 8 $OUT/tw ...", carry=[".gpu", "models/tinyworld/text_encoder"])
 #
-# Env: ARCH (default: the checkpoint's), CKPT (default train/checkpoints/tinyworld2_xt.pt; a path that does not
+# Env: RUN_DIR (below), ARCH (default: the checkpoint's), CKPT (default train/checkpoints/tinyworld2_xt.pt; a path that does not
 # exist starts ARCH from scratch and writes there), BATCH (64), LR (1.5e-3 from scratch; 6e-4, rewarmed over 300
 # steps, resuming a line trained at batch 8 and 3e-4), DEVICE (cuda; cpu for a dry run),
 # WORKERS (cores - 2: rendering, not the GPU, is what limits clips/s).
@@ -78,7 +78,10 @@ cd "$tw"
 # With one BLAS thread each, session 31 rendered ~1 050 clips/s (train/logs/tw2xtw_gpu31a.log), the GPU 57 % busy.
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 set +e
-PYTHONUNBUFFERED=1 python3 -m train.train_denoiser --out /tmp/tw_gpu_run --arch "$arch" --commit-ckpt "$out/$name" \
+# The run folder survives on a warm machine, and train_denoiser resumes from its ckpt.pt or CKPT, whichever is further
+# along (session 32's second call resumed the first call's full state that way). An arm that must start from CKPT
+# itself (an A/B from one head on one lease) names its own: RUN_DIR=/tmp/tw_gpu_run_b.
+PYTHONUNBUFFERED=1 python3 -m train.train_denoiser --out "${RUN_DIR:-/tmp/tw_gpu_run}" --arch "$arch" --commit-ckpt "$out/$name" \
   --captions "$captions" --emb "$emb" --tokens "$tokens" --device "${DEVICE:-cuda}" --threads 2 --workers "$workers" --batch "${BATCH:-64}" \
   --lr "$lr" --stop-after "$minutes" --decay-at-minutes "$(python3 -c "print(round($minutes * 2 / 3, 2))")" \
   --ckpt-every 1000 --curve-minutes 0 --commit-limit-mb 16 "${flags[@]}" "$@" 2>&1 | tee "$out/train.log"
