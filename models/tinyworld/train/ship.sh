@@ -49,7 +49,10 @@ desc_args=()
 
 # the defaults are chosen on the validation prompts and stills, never on the held-out ones the eval reports
 # the frames default on 64 rendered and 24 hand-drawn stills: on 24, session 22 chose 4 by one still, and 88 said 2
-"$py" -m eval.select_guidance --kinora "$root/kinora" --out "$work/gsel" --guidances 2,2.5,3,4,5 --n-animate 64 --n-hand 24
+# and, since session 32, on 32 prompts in the validation vocabulary (unseen words and form): both xtw candidates failed
+# the held-out phrasing set at a text guidance (2.5, 2.0) chosen on caption-style prompts alone, and the unseen-word
+# probe read xtw 6 points lower at guidance 2 than at 4 (train/logs/probe_vocab_g2_session32.log)
+"$py" -m eval.select_guidance --kinora "$root/kinora" --out "$work/gsel" --guidances 2,2.5,3,4,5 --n-animate 64 --n-hand 24 --n-unseen 32
 cp "$work/gsel/select_guidance.json" eval/select_guidance.json
 read -r text frames < <("$py" -c 'import json,sys; c=json.load(open(sys.argv[1]))["chosen"]; print(c["text"], c["frames"])' eval/select_guidance.json)
 echo "defaults: text $text, frames $frames"
