@@ -6,13 +6,10 @@ real exports have them (fp16 weights and activations, int64 timesteps).
 
   .venv/bin/python tools/testgraphs/make_typed.py     (tools/setup-python.sh makes the venv)
 """
-import os
-
-import onnx
 from onnx import TensorProto, helper
 
-here = os.path.dirname(os.path.abspath(__file__))
-out = os.path.join(here, "..", "..", "src", "test", "resources", "graphs", "typed.onnx")
+from graphfile import save
+
 nodes = [
     helper.make_node("Cast", ["timestep"], ["t16"], to=TensorProto.FLOAT16),
     helper.make_node("Unsqueeze", ["t16", "axis1"], ["t16col"]),
@@ -32,8 +29,4 @@ graph = helper.make_graph(
     [helper.make_tensor_value_info("out", TensorProto.FLOAT16, ["N", 4]),
      helper.make_tensor_value_info("next_t", TensorProto.INT64, ["N"])],
     inits)
-model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="kinora-testgraphs")
-model.ir_version = 8
-onnx.checker.check_model(model)
-onnx.save(model, out)
-print(out, os.path.getsize(out), "bytes")
+save(graph, "typed.onnx")
