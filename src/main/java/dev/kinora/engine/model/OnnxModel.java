@@ -41,7 +41,11 @@ public class OnnxModel implements AutoCloseable {
     private final Component component;
     private final RuntimeOptions options;
     private final Device device;
-    private OrtSession session;
+    /** The open session with its declared inputs and outputs, read once: ORT builds them anew over JNI per query. */
+    private record Graph(OrtSession session, Map<String, NodeInfo> inputs, Map<String, NodeInfo> outputs) {
+    }
+
+    private Graph graph;
     private final Map<String, ByteBuffer> inputBuffers = new HashMap<>();
     private final Map<String, ByteBuffer> outputBuffers = new HashMap<>();
     /** Outputs ORT would not write into a pinned buffer (a shape only known at run time differed): never pinned again. */
@@ -58,8 +62,12 @@ public class OnnxModel implements AutoCloseable {
         return component;
     }
 
-    public synchronized OrtSession session() throws PackException {
-        if (session == null) {
+    public OrtSession session() throws PackException {
+        return graph().session();
+    }
+
+    private synchronized Graph graph() throws PackException {
+        if (graph == null) {
             Path file = component.path(root);
             OrtSession s;
             try {
@@ -68,23 +76,19 @@ public class OnnxModel implements AutoCloseable {
                 throw new PackException(file + ": ONNX Runtime cannot load it as a model: " + e.getMessage(), e);
             }
             try {
-                checkInterface(file, s);
+                Graph g = new Graph(s, s.getInputInfo(), s.getOutputInfo());
+                check(file, "input", component.inputs().isEmpty() ? null : g.inputs(), component.inputs());
+                check(file, "output", component.outputs().isEmpty() ? null : g.outputs(), component.outputs());
+                graph = g;
+            } catch (OrtException e) {
+                closeQuietly(s);
+                throw new PackException(file + ": cannot read its inputs/outputs: " + e.getMessage(), e);
             } catch (PackException | RuntimeException e) {
                 closeQuietly(s);
                 throw e;
             }
-            session = s;
         }
-        return session;
-    }
-
-    private void checkInterface(Path file, OrtSession s) throws PackException {
-        try {
-            check(file, "input", component.inputs().isEmpty() ? null : s.getInputInfo(), component.inputs());
-            check(file, "output", component.outputs().isEmpty() ? null : s.getOutputInfo(), component.outputs());
-        } catch (OrtException e) {
-            throw new PackException(file + ": cannot read its inputs/outputs: " + e.getMessage(), e);
-        }
+        return graph;
     }
 
     private static void check(Path file, String what, Map<String, NodeInfo> actual, Iterable<TensorSpec> declared)
@@ -169,8 +173,9 @@ public class OnnxModel implements AutoCloseable {
     private Map<String, FloatTensor> runLocked(Map<String, FloatTensor> floats, Map<String, long[][]> longs,
                                                OrtSession.RunOptions runOptions, Map<String, FloatTensor> into)
             throws PackException, OrtException {
-        OrtSession s = session();
-        Map<String, NodeInfo> declared = s.getInputInfo();
+        Graph g = graph();
+        OrtSession s = g.session();
+        Map<String, NodeInfo> declared = g.inputs();
         Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, FloatTensor> e : floats.entrySet()) {
@@ -199,7 +204,7 @@ public class OnnxModel implements AutoCloseable {
                     throw unsupported("input", e.getKey(), type, "token ids are int64 or int32");
                 }
             }
-            Map<String, OnnxTensor> pinned = pin(s, into);
+            Map<String, OnnxTensor> pinned = pin(g.outputs(), into);
             try {
                 return collect(runPinned(s, inputs, pinned, runOptions), pinned, into);
             } catch (OrtException e) {
@@ -255,11 +260,10 @@ public class OnnxModel implements AutoCloseable {
     }
 
     /** A float32 tensor over this model's reusable native buffer for each output of {@code into} the graph admits. */
-    private Map<String, OnnxTensor> pin(OrtSession s, Map<String, FloatTensor> into) throws OrtException {
+    private Map<String, OnnxTensor> pin(Map<String, NodeInfo> declared, Map<String, FloatTensor> into) throws OrtException {
         if (into.isEmpty()) {
             return Map.of();
         }
-        Map<String, NodeInfo> declared = s.getOutputInfo();
         Map<String, OnnxTensor> pinned = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, FloatTensor> e : into.entrySet()) {
@@ -413,14 +417,14 @@ public class OnnxModel implements AutoCloseable {
     }
 
     public synchronized boolean loaded() {
-        return session != null;
+        return graph != null;
     }
 
     /** Frees the session's native memory; the next call loads it again. */
     public synchronized void unload() {
-        if (session != null) {
-            closeQuietly(session);
-            session = null;
+        if (graph != null) {
+            closeQuietly(graph.session());
+            graph = null;
         }
     }
 
