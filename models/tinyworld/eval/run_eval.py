@@ -73,16 +73,22 @@ def rate(rows, key):
     return float(np.mean([r[key] for r in rows])) if rows else float("nan")
 
 
+def wilson_centre_half(k, n, z=1.96):
+    """Centre and half-width of the 95 % Wilson interval of k successes in n (eval/ship_guard.py reads the half-width)."""
+    p = k / n
+    c = (p + z * z / (2 * n)) / (1 + z * z / n)
+    h = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return float(c), float(h)
+
+
 def wilson(rows, key, z=1.96):
     """95 % Wilson interval of a rate over len(rows) clips: with 8 permanence clips, 1 of 8 and 3 of 8 overlap, and
     the card should say so rather than call one a regression."""
     n = len(rows)
     if not n:
         return [float("nan"), float("nan")]
-    p = sum(bool(r[key]) for r in rows) / n
-    c = (p + z * z / (2 * n)) / (1 + z * z / n)
-    h = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return [round(float(c - h), 4), round(float(c + h), 4)]
+    c, h = wilson_centre_half(sum(bool(r[key]) for r in rows), n, z)
+    return [round(c - h, 4), round(c + h, 4)]
 
 
 def seam_stats(clip, new=12):

@@ -9,13 +9,9 @@ the rendered and the hand-drawn stills), when fewer than 37 of the 40 animated s
 present, when an extension drifts by more than 0.5 %, or when the mean seam ratio rises. Exit status 0: passes.
 """
 import json
-import math
 import sys
 
-
-def wilson_half_width(k, n, z=1.96):
-    p = k / n
-    return z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+from eval.run_eval import wilson_centre_half
 
 
 def main(old_path, new_path):
@@ -23,7 +19,7 @@ def main(old_path, new_path):
     fails = []
 
     def rate(name, was, now, n):
-        h = wilson_half_width(round(now * n), n)
+        h = wilson_centre_half(round(now * n), n)[1]
         bad = now < was - h
         print(f"{name:28s} old {was:.3f} new {now:.3f} (n {n}, half-width {h:.3f}) {'FAIL' if bad else 'ok'}")
         if bad:
