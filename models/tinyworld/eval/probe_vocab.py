@@ -5,7 +5,7 @@ sampled with the torch reference sampler on the same noise, decoded by Decoder 2
 The gap between the two rows is what unseen words cost; a trial of the wide vocabulary (train/make_captions.py --vocab
 wide) is judged on it and on the base row (which must not fall), never on the held-out set.
 
-  ../../.venv/bin/python -m eval.probe_vocab --ckpt CKPT [--decoder DEC_CKPT] [--n 32] [--seeds 4] [--guidance 4 --shift 3]
+  ../../.venv/bin/python -m eval.probe_vocab --ckpt CKPT [--decoder DEC_CKPT] [--n 32] [--seeds 4] [--guidance 4 --shift 3] [--read]
 
 Embeds its prompts with the engine (`kinora embed`, pooled and token states) into --work on first use.
 """
@@ -39,16 +39,18 @@ def prompt_pairs(n, seed=77):
     return out
 
 
-def embed(kinora, captions, work, name):
-    """Pooled vectors and token states of captions, as the engine computes them (cached in work by content)."""
+def embed(kinora, captions, work, name, read=False):
+    """Pooled vectors and token states of captions, as the engine computes them (cached in work by content); read:
+    through the pack's prompt lexicon first, as a generation reads them (`kinora embed --read`)."""
     os.makedirs(work, exist_ok=True)
+    name += "_read" if read else ""
     txt = os.path.join(work, name + ".txt")
     text = "".join(c + "\n" for c in captions)
     emb, tok = os.path.join(work, name + "_emb.npy"), os.path.join(work, name + "_tokens.npy")
     if not (os.path.exists(txt) and open(txt).read() == text and os.path.exists(emb) and os.path.exists(tok)):
         with open(txt, "w") as f:
             f.write(text)
-        subprocess.run([kinora, "embed", "--captions", txt, "--out", emb, "--tokens", tok], check=True,
+        subprocess.run([kinora, "embed", "--captions", txt, "--out", emb, "--tokens", tok] + (["--read"] if read else []), check=True,
                        stdout=subprocess.DEVNULL)
     return torch.from_numpy(np.load(emb).astype(np.float32)), tok
 
@@ -68,15 +70,17 @@ def main():
     ap.add_argument("--seeds", type=int, default=4, help="noise draws per prompt")
     ap.add_argument("--guidance", type=float, default=4.0)
     ap.add_argument("--shift", type=float, default=3.0, help="the pack's text-to-video time shift (2.9.0: 3)")
+    ap.add_argument("--read", action="store_true",
+                    help="embed the prompts as a generation reads them, through the installed pack's lexicon")
     a = ap.parse_args()
     torch.set_num_threads(2)
     pairs = prompt_pairs(a.n)
     specs = [s for s, _, _ in pairs]
     den, _ = load_denoiser(a.ckpt)
     dec = load_decoder(a.decoder)
-    result = {"ckpt": a.ckpt, "n": a.n, "seeds": a.seeds, "guidance": a.guidance, "shift": a.shift}
+    result = {"ckpt": a.ckpt, "n": a.n, "seeds": a.seeds, "guidance": a.guidance, "shift": a.shift, "read": a.read}
     for name, caps in (("base", [b for _, b, _ in pairs]), ("validation", [v for _, _, v in pairs])):
-        pooled, tok = embed(a.kinora, caps, a.work, name)
+        pooled, tok = embed(a.kinora, caps, a.work, name, a.read)
         text = Text.load(pooled, tok if getattr(den, "text_tokens", False) else None)
         r, clips = score(den, dec, text, specs, a.seeds, steps=16, guidance=a.guidance, shift=a.shift)
         result[name] = r

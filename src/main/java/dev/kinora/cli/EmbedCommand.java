@@ -30,6 +30,10 @@ final class EmbedCommand implements Callable<Integer> {
             + " Tiny World's token-attending denoiser trains on these.")
     Path tokens;
 
+    @Option(names = "--read", description = "Embed each caption as a generation reads it: through the pack's prompt lexicon"
+            + " (words its captions never had, replaced by the ones they mean). Off by default: training data is embedded as written.")
+    boolean read;
+
     @Option(names = {"-m", "--model"}, defaultValue = PackRegistry.DEFAULT_PACK, description = "Model pack id or folder (default: ${DEFAULT-VALUE}).")
     String model;
 
@@ -46,6 +50,9 @@ final class EmbedCommand implements Callable<Integer> {
         try (GenerationEngine engine = new GenerationEngine(PackRegistry.standard(), ro)) {
             long t0 = System.nanoTime();
             String id = engine.pack(model).id();
+            if (read) {
+                lines = engine.read(id, lines);
+            }
             Embeddings e = tokens == null ? engine.embed(id, lines) : engine.embed(id, lines, tokens);
             Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), ".embed", ".tmp");
             try (OutputStream os = Files.newOutputStream(tmp)) {

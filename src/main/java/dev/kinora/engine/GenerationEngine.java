@@ -184,6 +184,20 @@ public final class GenerationEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Each prompt as the pack's lexicon reads it before its text encoder (the words its captions never had replaced by
+     * the ones they mean); the prompts themselves for a pack without one. Generation applies this itself; `kinora embed
+     * --read` uses it to embed prompts as a generation would.
+     */
+    public List<String> read(String packId, List<String> prompts) throws PackException {
+        dev.kinora.engine.model.PromptLexicon lexicon = loadedPack(packId).lexicon();
+        List<String> out = new java.util.ArrayList<>(prompts.size());
+        for (String p : prompts) {
+            out.add(lexicon.read(p).text());
+        }
+        return out;
+    }
+
     /** The pack's embedding of each prompt, as its denoiser receives it (`kinora embed`; Tiny World trains on these). */
     public Embeddings embed(String packId, List<String> prompts) throws PackException {
         TextEncoder enc = loadedPack(packId).text();

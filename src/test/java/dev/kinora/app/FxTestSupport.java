@@ -84,7 +84,12 @@ public final class FxTestSupport {
     /** The real engine over the tiny test pack (32×32, 8-frame windows, tiny ONNX graphs) built in {@code dir}. */
     public static dev.kinora.app.engine.LocalEngine tinyEngine(Path dir) throws Exception {
         Path models = dir.resolve("models");
-        dev.kinora.testing.TestPacks.tiny(models, "tiny");
+        Path pack = dev.kinora.testing.TestPacks.tiny(models, "tiny");
+        // two words its "captions" never had, so the prompt editor's "Reads as" line has something to show
+        dev.kinora.testing.TestPacks.addLexicon(pack, """
+                {"format": 1, "shapes": ["ball"],
+                 "entries": [{"kind": "colour", "from": "scarlet", "to": "red"}, {"kind": "shape", "from": "orb", "to": "ball"}]}
+                """);
         return new dev.kinora.app.engine.LocalEngine(new dev.kinora.engine.pack.PackRegistry(List.of(models)));
     }
 

@@ -132,6 +132,22 @@ class ViewModelsTest {
     }
 
     @Test
+    void thePromptEditorSaysHowThePacksLexiconReadsThePrompt() throws Exception {
+        onFx(() -> {
+            prompt.promptProperty().set("a scarlet orb rolls");
+            prompt.countTokens();
+        });
+        waitFor("reads as", 20_000, () -> !prompt.readsAsProperty().get().isEmpty());
+        assertEquals("Reads as: a red ball rolls", onFx(() -> prompt.readsAsProperty().get()));
+        onFx(() -> {
+            prompt.promptProperty().set("a red ball rolls");
+            prompt.countTokens();
+        });
+        waitFor("read as typed", 20_000, () -> prompt.readsAsProperty().get().isEmpty());
+        assertTrue(prompt.tokensProperty().get() > 0);
+    }
+
+    @Test
     void variationsQueueOneJobPerSeedAndEachBecomesATake() throws Exception {
         List<JobSpec> specs = onFx(() -> {
             prompt.promptProperty().set("waves");

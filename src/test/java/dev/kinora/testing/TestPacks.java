@@ -63,6 +63,18 @@ public final class TestPacks {
         return dir;
     }
 
+    /** Writes {@code lexiconJson} as the pack's {@code lexicon} component (engine.model.PromptLexicon's format). */
+    public static void addLexicon(Path packDir, String lexiconJson) throws IOException {
+        Files.writeString(packDir.resolve("lexicon.json"), lexiconJson);
+        Path manifest = packDir.resolve("pack.json");
+        String json = Files.readString(manifest);
+        String key = "\"components\": {";
+        if (!json.contains(key)) {
+            throw new IllegalStateException(manifest + " has no components object");
+        }
+        Files.writeString(manifest, json.replace(key, key + "\n    \"lexicon\": " + file(packDir, "lexicon.json", null, null) + ","));
+    }
+
     /** The tiny pack's {@code defaults} members, as {@link #writeManifest} writes them. */
     private static final String TINY_DEFAULTS = "\"steps\": 4, \"guidance\": 2.0, \"contextFrames\": 2";
 

@@ -52,6 +52,16 @@ public final class LocalEngine implements StudioEngine {
     }
 
     @Override
+    public String readPrompt(String pack, String prompt) throws Exception {
+        swap.readLock().lock();
+        try {
+            return engine().read(pack, List.of(prompt)).get(0);
+        } finally {
+            swap.readLock().unlock();
+        }
+    }
+
+    @Override
     public int countTokens(String pack, String prompt) throws Exception {
         swap.readLock().lock();
         try {

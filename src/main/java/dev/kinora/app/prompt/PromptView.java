@@ -110,6 +110,16 @@ public final class PromptView extends BorderPane {
         tokens.getStyleClass().add("token-count");
         tokens.textProperty().bind(vm.tokenTextProperty());
         vm.overLimitProperty().addListener((o, a, b) -> tokens.pseudoClassStateChanged(OVER, b));
+        // what the model will actually read, when the pack's lexicon swaps words its captions never had
+        Label readsAs = new Label();
+        readsAs.setId("reads-as");
+        readsAs.getStyleClass().add("hint");
+        readsAs.setWrapText(true);
+        readsAs.textProperty().bind(vm.readsAsProperty());
+        readsAs.visibleProperty().bind(javafx.beans.binding.Bindings.createBooleanBinding(
+                () -> !vm.readsAsProperty().get().isEmpty() && Boolean.TRUE.equals(vm.takesTextProperty().getValue()),
+                vm.readsAsProperty(), vm.takesTextProperty()));
+        readsAs.managedProperty().bind(readsAs.visibleProperty());
 
         // One command per pause in typing; the token count follows the same pause, off the FX thread.
         PauseTransition commit = new PauseTransition(Duration.millis(700));
@@ -306,7 +316,7 @@ public final class PromptView extends BorderPane {
             n.managedProperty().bind(n.visibleProperty());
         }
         VBox body = new VBox(6,
-                promptSection, prompt, tokenRow, negativeLabel, negative, noText,
+                promptSection, prompt, tokenRow, readsAs, negativeLabel, negative, noText,
                 section("MODE"), modeRow, hint, slots, lastFrame,
                 section("SETTINGS"), grid);
         body.setPadding(new Insets(0, 10, 10, 10));

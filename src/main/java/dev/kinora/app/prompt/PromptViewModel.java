@@ -56,6 +56,8 @@ public final class PromptViewModel {
     private final IntegerProperty tokens = new SimpleIntegerProperty();
     private final IntegerProperty tokenLimit = new SimpleIntegerProperty(64);
     private final StringProperty tokenText = new SimpleStringProperty("");
+    /** "Reads as: …" when the pack's lexicon reads the prompt with other words; empty otherwise. */
+    private final StringProperty readsAs = new SimpleStringProperty("");
     private final BooleanProperty overLimit = new SimpleBooleanProperty();
     private final ObjectProperty<PackInfo> pack = new SimpleObjectProperty<>();
     private final ObjectProperty<Device> device = new SimpleObjectProperty<>(Device.AUTO);
@@ -266,11 +268,21 @@ public final class PromptViewModel {
         }
         String text = prompt.get();
         int limit = p.maxTokens();
-        studio.exec().background(() -> studio.engine().countTokens(p.id(), text), n -> {
+        record Counted(int tokens, String read) {
+        }
+        studio.exec().background(() -> {
+            String read = studio.engine().readPrompt(p.id(), text);
+            return new Counted(studio.engine().countTokens(p.id(), read), read);
+        }, c -> {
+            int n = c.tokens();
             tokens.set(n);
             overLimit.set(limit > 0 && n > limit);
             tokenText.set(n + " / " + limit + " tokens" + (overLimit.get() ? " — the rest is cut off" : ""));
-        }, e -> tokenText.set("tokens: " + e.getMessage()));
+            readsAs.set(c.read().equals(text) ? "" : "Reads as: " + c.read());
+        }, e -> {
+            tokenText.set("tokens: " + e.getMessage());
+            readsAs.set("");
+        });
     }
 
     public void useHistory(String h) {
@@ -477,6 +489,10 @@ public final class PromptViewModel {
 
     public IntegerProperty tokenLimitProperty() {
         return tokenLimit;
+    }
+
+    public StringProperty readsAsProperty() {
+        return readsAs;
     }
 
     public StringProperty tokenTextProperty() {

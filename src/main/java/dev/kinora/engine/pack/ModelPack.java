@@ -35,6 +35,11 @@ public record ModelPack(
 
     public static final String TEXT_ENCODER = "text_encoder";
     public static final String TOKENIZER = "tokenizer";
+    /**
+     * Optional: words the pack's captions never had, each read as the caption word it means, applied to a prompt
+     * before the text encoder (JSON, {@code engine.model.PromptLexicon}).
+     */
+    public static final String LEXICON = "lexicon";
     public static final String DENOISER = "denoiser";
     public static final String VAE_ENCODER = "vae_encoder";
     public static final String VAE_DECODER = "vae_decoder";

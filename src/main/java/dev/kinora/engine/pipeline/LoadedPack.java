@@ -5,6 +5,7 @@ import dev.kinora.engine.model.LtxVae;
 import dev.kinora.engine.model.OnnxModel;
 import dev.kinora.engine.model.TokenTextEncoder;
 import dev.kinora.engine.model.Denoiser;
+import dev.kinora.engine.model.PromptLexicon;
 import dev.kinora.engine.model.TextEncoder;
 import dev.kinora.engine.model.Vae;
 import dev.kinora.engine.onnx.Device;
@@ -30,6 +31,7 @@ public final class LoadedPack implements AutoCloseable {
     private final TextEncoder text;
     private final Denoiser denoiser;
     private final Vae vae;
+    private PromptLexicon lexicon;
     private final DiffusersConfig schedulerConfig;
     private final String schedulerNote;
     private final MemoryPlanner memory;
@@ -134,6 +136,18 @@ public final class LoadedPack implements AutoCloseable {
     /** Why a pack's scheduler config is approximated rather than run exactly; empty when it is not. */
     public String schedulerNote() {
         return schedulerNote;
+    }
+
+    /**
+     * The pack's prompt lexicon ({@link ModelPack#LEXICON}), read on first use; {@link PromptLexicon#NONE} for a pack
+     * without one.
+     */
+    public synchronized PromptLexicon lexicon() throws PackException {
+        if (lexicon == null) {
+            Optional<dev.kinora.engine.pack.Component> c = pack.component(ModelPack.LEXICON);
+            lexicon = c.isPresent() ? PromptLexicon.load(c.get().path(pack.root())) : PromptLexicon.NONE;
+        }
+        return lexicon;
     }
 
     /** Format 1's pooled text encoder. */

@@ -15,6 +15,7 @@ import dev.kinora.engine.ProgressListener;
 import dev.kinora.engine.RequestLimits;
 import dev.kinora.engine.Source;
 import dev.kinora.engine.Stage;
+import dev.kinora.engine.model.PromptLexicon;
 import dev.kinora.engine.model.TextEmbedding;
 import dev.kinora.engine.onnx.DeviceReport;
 import dev.kinora.engine.pack.Mode;
@@ -237,7 +238,12 @@ public final class VideoPipeline {
             if (text.isBlank()) {
                 return TextEmbedding.empty(pack.text().dim());
             }
-            TextEmbedding e = lp.text().encode(text);
+            PromptLexicon.Reading read = lp.lexicon().read(text);
+            if (read.changed()) {
+                warnings.add("read \"" + abbreviate(text) + "\" as \"" + abbreviate(read.text()) + "\" (words the model was not"
+                        + " trained on, from its lexicon)");
+            }
+            TextEmbedding e = lp.text().encode(read.text());
             if (e.truncated()) {
                 warnings.add("the prompt \"" + abbreviate(text) + "\" is longer than the model's " + pack.text().maxTokens()
                         + " tokens; only its beginning was used");

@@ -183,6 +183,27 @@ class VideoPipelineTest {
     }
 
     @Test
+    void aPackLexiconRewritesThePromptBeforeTheTextEncoderAndTheResultSaysSo() throws Exception {
+        Path dir = TestPacks.tiny(models, "tiny-lexicon");
+        TestPacks.addLexicon(dir, """
+                {"format": 1, "shapes": ["ball"], "colourContext": ["coloured"],
+                 "entries": [{"kind": "colour", "from": "scarlet", "to": "red"}, {"kind": "shape", "from": "orb", "to": "ball"}]}
+                """);
+        try (GenerationEngine e = new GenerationEngine(new PackRegistry(List.of(models)), RuntimeOptions.defaults().withDevice(Device.CPU))) {
+            GenerationResult typed = e.generate(GenerationRequest.textToVideo("tiny-lexicon", "a scarlet orb rolls", 7), p -> { }, new CancelToken());
+            GenerationResult plain = e.generate(GenerationRequest.textToVideo("tiny-lexicon", "a red ball rolls", 7), p -> { }, new CancelToken());
+            assertEquals(List.of("read \"a scarlet orb rolls\" as \"a red ball rolls\" (words the model was not trained on, from its lexicon)"),
+                    typed.warnings());
+            assertTrue(plain.warnings().isEmpty(), plain.warnings().toString());
+            for (int i = 0; i < typed.frames().count(); i++) {
+                assertArrayEquals(plain.frames().frame(i), typed.frames().frame(i), "frame " + i + ": the same words, the same clip");
+            }
+            assertEquals(List.of("a red ball on the snow", "snow-covered red ball"),
+                    e.read("tiny-lexicon", List.of("a scarlet orb on the snow", "snow-covered scarlet orb")));
+        }
+    }
+
+    @Test
     void anOverlongPromptIsTruncatedAndTheResultSaysSo() throws Exception {
         GenerationResult r = run(req("a red ball bounces ".repeat(500), 1));
         assertEquals(8, r.frames().count());
