@@ -87,6 +87,17 @@ class StudioWindowTest {
     }
 
     @Test
+    void thePromptEditorShowsWhatThePacksLexiconReads(FxRobot robot) throws Exception {
+        javafx.scene.control.Label readsAs = robot.lookup("#reads-as").queryAs(javafx.scene.control.Label.class);
+        assertFalse(readsAs.isVisible(), "nothing to say before anything is typed");
+        robot.clickOn("#prompt").write("a scarlet orb bounces");
+        FxTestSupport.waitFor("the Reads as line", 5000, readsAs::isVisible);
+        assertEquals("Reads as: a red ball bounces", readsAs.getText());
+        robot.clickOn("#prompt").press(KeyCode.CONTROL, KeyCode.A).release(KeyCode.A, KeyCode.CONTROL).write("a red ball bounces");
+        FxTestSupport.waitFor("the line goes when the words are the captions'", 5000, () -> !readsAs.isVisible());
+    }
+
+    @Test
     void typeGenerateSeeTakePlayUndoSaveReopen(FxRobot robot) throws Exception {
         robot.clickOn("#prompt").write("a red ball bounces");
         generateAndWait(robot, 1, 0);
