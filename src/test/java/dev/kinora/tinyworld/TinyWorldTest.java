@@ -62,6 +62,14 @@ class TinyWorldTest {
     }
 
     @Test
+    void thePackReadsWordsItsCaptionsNeverHadThroughItsLexicon() throws Exception {
+        assertTrue(pack.component(ModelPack.LEXICON).isPresent(), "models/tinyworld/pack.json declares no lexicon");
+        assertEquals(List.of("a red ball rolls to the left on the road", "a blue square floats up over the snow", "a red ball bounces"),
+                engine.read("tinyworld", List.of("a scarlet orb rolls to the left on the road", "a navy block floats up over the snow",
+                        "a red ball bounces")));
+    }
+
+    @Test
     void aPromptBecomesASixteenFrameClipDeterministically() throws Exception {
         GenerationResult a = run(req("a red ball bounces on green grass", 7, 8));
         GenerationResult b = run(req("a red ball bounces on green grass", 7, 8));
