@@ -5,7 +5,7 @@
 # ckpt.pt was fine-tuned on that denoiser's predictions. It keeps the previous version's eval/results.json and
 # select_guidance.json as results_PREV.json and select_guidance_PREV.json (PREV: the version it replaces), chooses both default guidances blind on the validation set, reruns the
 # held-out eval (results.json, eval/grids) at those defaults and the README prompt's tally (its output goes to
-# train/logs/ship_VERSION.log). DRAWS (default 4) noise draws per held-out input. 10 minutes at 1 draw on 2 cores in session 21 (train/logs/ship_2.9.0_not_shipped.log).
+# train/logs/ship_VERSION.log). DRAWS (default 4) noise draws per held-out input; INT8=1 exports the denoiser with int8 weights. 10 minutes at 1 draw on 2 cores in session 21 (train/logs/ship_2.9.0_not_shipped.log).
 # It writes the pack in place: a candidate that the held-out eval does not confirm is undone with `git checkout` of
 # pack.json, denoiser.onnx, vae_decoder.onnx, vae_decoder_ref.onnx, parity/, eval/grids, eval/results.json, eval/select_guidance.json and
 # train/checkpoints/decoder2.pt (session 21 did so for 2.9.0; the card says why).
@@ -42,7 +42,11 @@ cp eval/results.json "eval/results_$prev.json"
 cp eval/select_guidance.json "eval/select_guidance_$prev.json"
 desc_args=()
 [ -n "$desc" ] && desc_args=(--description "$desc")
-"$py" -m train.export2 --ckpt "$den" --version "$version" "${desc_args[@]}"
+# INT8=1 stores the denoiser's large weights as int8 (train/export2.py --int8): what keeps a wide denoiser's pack
+# under the issue's 30 MB
+int8_args=()
+[ "${INT8:-0}" = 1 ] && int8_args=(--int8)
+"$py" -m train.export2 --ckpt "$den" --version "$version" "${desc_args[@]}" "${int8_args[@]}"
 "$py" -m train.train_decoder2 --out "$work/dec" --init train/checkpoints/decoder2.pt --export
 # after the Decoder 2 it wraps: its export checks that the pack's vae_decoder.onnx is its base
 [ -z "$refrun" ] || "$py" -m train.train_decoder_ref --out "$refrun" --export
@@ -56,10 +60,14 @@ desc_args=()
 cp "$work/gsel/select_guidance.json" eval/select_guidance.json
 read -r text frames < <("$py" -c 'import json,sys; c=json.load(open(sys.argv[1]))["chosen"]; print(c["text"], c["frames"])' eval/select_guidance.json)
 echo "defaults: text $text, frames $frames"
-"$py" -m train.export2 --ckpt "$den" --version "$version" --guidance "$text" --guidance-frames "$frames"
+"$py" -m train.export2 --ckpt "$den" --version "$version" --guidance "$text" --guidance-frames "$frames" "${int8_args[@]}"
 
 # four noise draws of every held-out input (eval/run_eval.py --draws): one draw reads each rate +-15 points
 "$py" -m eval.run_eval --kinora "$root/kinora" --out "$work/eval" --draws "${DRAWS:-4}"
 cp "$work/eval/results.json" eval/results.json
 "$py" -m eval.readme_prompt --kinora "$root/kinora"
+"$py" -c 'import json, os
+p = json.load(open("pack.json"))
+n = sum(os.path.getsize(c["file"]) for c in list(p["components"].values()) + p.get("extraFiles", []))
+print("pack files:", n, "bytes; the issue caps the pack at 30 MB:", "within" if n <= 30_000_000 else "OVER")'
 echo "shipped $version; now by hand: docs/engine.md, TestPacks' comment, mvn -B verify, tools/studio-screenshots.sh, the card"
