@@ -26,7 +26,7 @@ public final class TestPacks {
         return modelsDir().resolve("tinyworld");
     }
 
-    /** The shipped Tiny World's latent channels, as its pack.json declares them (8 through 2.10.0). */
+    /** The shipped Tiny World's latent channels, as its pack.json declares them (8 through 2.11.0). */
     public static int tinyWorldLatentChannels() throws IOException {
         return new com.fasterxml.jackson.databind.ObjectMapper().readTree(tinyWorld().resolve("pack.json").toFile())
                 .path("latent").path("channels").asInt();

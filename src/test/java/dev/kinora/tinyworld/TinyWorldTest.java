@@ -62,6 +62,20 @@ class TinyWorldTest {
     }
 
     @Test
+    void theShippedPackStaysWithinThirtyMegabytes() throws Exception {
+        long bytes = 0;
+        for (var c : pack.components().values()) {
+            bytes += java.nio.file.Files.size(c.path(pack.root()));
+        }
+        for (var c : pack.extraFiles()) {
+            bytes += java.nio.file.Files.size(c.path(pack.root()));
+        }
+        // the cap on the embedded model: a fresh install carries it in the repository and the installer
+        assertTrue(bytes <= 30_000_000L, "models/tinyworld's declared files are " + bytes + " bytes, over 30 MB");
+        assertTrue(bytes > 20_000_000L, "the text encoder alone is 23 MB: " + bytes + " bytes means files are missing");
+    }
+
+    @Test
     void thePackReadsWordsItsCaptionsNeverHadThroughItsLexicon() throws Exception {
         assertTrue(pack.component(ModelPack.LEXICON).isPresent(), "models/tinyworld/pack.json declares no lexicon");
         assertEquals(List.of("a red ball rolls to the left on the road", "a blue square floats up over the snow", "a red ball bounces"),
