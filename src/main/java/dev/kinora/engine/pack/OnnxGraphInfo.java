@@ -136,6 +136,8 @@ public record OnnxGraphInfo(long initializerBytes, long externalBytes, long cons
     private static final int ATTRIBUTE_TENSOR = 5;
     private static final int FLOAT = 1;
     private static final int FLOAT16 = 10;
+    private static final int UINT8 = 2;
+    private static final int INT8 = 3;
     private static final int TENSOR_DIMS = 1;
     private static final int TENSOR_DATA_TYPE = 2;
     private static final int TENSOR_NAME = 8;
@@ -173,9 +175,10 @@ public record OnnxGraphInfo(long initializerBytes, long externalBytes, long cons
         private long external;
         private long constants;
         private final Set<String> initializerNames = new HashSet<>();
-        // fp16 weights that a Cast turns into float (Tiny World's export stores weights so): ORT folds the Cast when it
-        // loads the session, so such a weight takes its float size in memory, not its file size
-        private final Map<String, Long> halfInitializers = new HashMap<>();
+        // fp16 or int8 weights that a Cast turns into float (Tiny World's export stores weights so; int8 ones are then
+        // scaled by a Mul): ORT folds the Cast (and the Mul) when it loads the session, so such a weight takes its float
+        // size in memory, not its file size. Name -> {bytes, bytes per element}.
+        private final Map<String, long[]> narrowInitializers = new HashMap<>();
         private final List<String> castToFloat = new ArrayList<>();
         private final List<Value> inputs = new ArrayList<>();
         private final List<Value> outputs = new ArrayList<>();
@@ -201,7 +204,9 @@ public record OnnxGraphInfo(long initializerBytes, long externalBytes, long cons
                         external += t.external() ? t.bytes() : 0;
                         initializerNames.add(t.name());
                         if (t.type() == FLOAT16) {
-                            halfInitializers.put(t.name(), t.bytes());
+                            narrowInitializers.put(t.name(), new long[] {t.bytes(), 2});
+                        } else if (t.type() == INT8 || t.type() == UINT8) {
+                            narrowInitializers.put(t.name(), new long[] {t.bytes(), 1});
                         }
                     }
                     case GRAPH_SPARSE_INITIALIZER -> forEachField(buf, a, z, (f, w, s, e) -> {
@@ -361,7 +366,10 @@ public record OnnxGraphInfo(long initializerBytes, long externalBytes, long cons
             // Before IR version 4 initializers were listed among the inputs too; they are weights, not inputs.
             inputs.removeIf(v -> initializerNames.contains(v.name()));
             for (String name : castToFloat) {
-                initializers += halfInitializers.getOrDefault(name, 0L);     // fp16 bytes -> float bytes
+                long[] n = narrowInitializers.get(name);
+                if (n != null) {
+                    initializers += n[0] * (4 / n[1] - 1);     // fp16 or int8 bytes -> float bytes
+                }
             }
             long common = widths.entrySet().stream().max(Map.Entry.<Long, Integer>comparingByValue()
                     .thenComparing(Map.Entry.comparingByKey())).map(Map.Entry::getKey).orElse(0L);

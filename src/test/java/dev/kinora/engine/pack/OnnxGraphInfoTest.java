@@ -48,13 +48,14 @@ class OnnxGraphInfoTest {
         Path denoiser = TestPacks.tinyWorld().resolve("denoiser.onnx");
         OnnxGraphInfo g = OnnxGraphInfo.read(denoiser);
         double ratio = g.weightBytes() / (double) Files.size(denoiser);
-        // since 2.4.0 nearly all the weights are stored as fp16 and count at their float size
-        assertTrue(ratio > 1.8 && ratio <= 2.0, "weights are nearly all of an inline-weight file, at twice their fp16 size: " + ratio);
+        // since 2.11.0 nearly all the weights are stored as int8 (2.4.0-2.10.1: fp16) and count at their float size
+        assertTrue(ratio > 3.5 && ratio <= 4.0, "weights are nearly all of an inline-weight file, at four times their int8 size: " + ratio);
         assertEquals(7, g.inputs().size(), "the five common inputs, text_tokens and text_mask");
         int c = TestPacks.tinyWorldLatentChannels();
         Map<String, Long> bound = g.bind(Map.of("sample", new long[] {2, c, 16, 16, 16}));
         assertEquals(2L * c * 16 * 16 * 16 * 4, g.largestTensorBytes(bound), "no value_info: the largest bound input or output");
-        assertEquals(384, g.widestLayer(), "the text projection [256, 384]; convolutions are at most 192 wide");
+        assertEquals(576, g.widestLayer(), "2.11.0's space-time attention: q, k and v of its 192 channels from one [576, 192]"
+                + " projection (2.4.0-2.10.1: 384, the text projection)");
         OnnxGraphInfo text = OnnxGraphInfo.read(TestPacks.tinyWorld().resolve("text_encoder/all-minilm-l6-v2-q.onnx"));
         assertEquals(1536, text.widestLayer(), "MiniLM's feed-forward, not its 30522-token embedding table");
         assertEquals(384, text.commonWidth(), "its hidden size");
@@ -77,6 +78,18 @@ class OnnxGraphInfoTest {
                 OnnxBytes.field(5, w), OnnxBytes.field(5, k));
         OnnxGraphInfo g = OnnxGraphInfo.read(Files.write(dir.resolve("half.onnx"), OnnxBytes.concat(OnnxBytes.varintField(1, 8), OnnxBytes.field(7, graph))));
         assertEquals(64L * 32 * 4 + 16 * 2, g.weightBytes(), "w: fp16 in the file, float after the Cast; k: cast to fp16, stays fp16");
+    }
+
+    /** Since 2.11.0 the export stores large weights as int8 cast to float and scaled (train/export2.py --int8): float in memory. */
+    @Test
+    void anInt8WeightCastToFloatCountsAtItsFloatSize() throws Exception {
+        byte[] cast = OnnxBytes.concat(OnnxBytes.field(1, utf8("w_q8")), OnnxBytes.field(2, utf8("w_q8f")), OnnxBytes.field(4, utf8("Cast")),
+                OnnxBytes.field(5, OnnxBytes.concat(OnnxBytes.field(1, utf8("to")), OnnxBytes.varintField(3, 1), OnnxBytes.varintField(20, 2))));
+        byte[] w = OnnxBytes.concat(packedVarints(1, 64, 32), OnnxBytes.varintField(2, 3), OnnxBytes.field(8, utf8("w_q8")), OnnxBytes.field(9, new byte[64 * 32]));
+        byte[] idx = OnnxBytes.concat(packedVarints(1, 40), OnnxBytes.varintField(2, 3), OnnxBytes.field(8, utf8("lookup_q8")), OnnxBytes.field(9, new byte[40]));
+        byte[] graph = OnnxBytes.concat(OnnxBytes.field(1, cast), OnnxBytes.field(2, utf8("g")), OnnxBytes.field(5, w), OnnxBytes.field(5, idx));
+        OnnxGraphInfo g = OnnxGraphInfo.read(Files.write(dir.resolve("int8.onnx"), OnnxBytes.concat(OnnxBytes.varintField(1, 8), OnnxBytes.field(7, graph))));
+        assertEquals(64L * 32 * 4 + 40, g.weightBytes(), "w: int8 in the file, float after the Cast; an int8 tensor no Cast reads stays int8");
     }
 
     @Test

@@ -39,11 +39,12 @@ class MemoryPlannerTest {
                 "text-to-video does not use the VAE encoder");
         assertEquals("denoising", e.ramPeak().name());
         MemoryEstimate.Component d = e.component(ModelPack.DENOISER);
-        assertEquals(7_388_348, d.weights(), "initializers + constants of the denoiser.onnx shipped since Tiny World 2.4.0, its fp16 weights at float size");
+        assertEquals(13_738_452, d.weights(), "initializers + constants of the denoiser.onnx shipped since Tiny World 2.11.0, its int8"
+                + " and fp16 weights at float size (onnx.numpy_helper's sum over the file: 13 722 520 + 15 932 of Constant nodes)");
         assertEquals(MemoryPlanner.SESSION_BASE + 2 * d.weights(), d.session());
-        // 3 x positions (2 x 16 x 16 x 16) x widest layer (384) x 4 bytes, plus attention: 2 x batch 2 x 4 heads x the larger
-        // factorised matrix of a 16-frame 16x16 clip (per frame: 16 x 256 x 256) x 4 bytes
-        assertEquals(3L * 2 * 16 * 16 * 16 * 384 * 4 + 2L * 2 * 4 * 16 * 256 * 256 * 4, d.activations());
+        // 3 x positions (2 x 16 x 16 x 16) x widest layer (576, 2.11.0's fused q/k/v) x 4 bytes, plus attention: 2 x batch 2 x
+        // 4 heads x the larger factorised matrix of a 16-frame 16x16 clip (per frame: 16 x 256 x 256) x 4 bytes
+        assertEquals(3L * 2 * 16 * 16 * 16 * 576 * 4 + 2L * 2 * 4 * 16 * 256 * 256 * 4, d.activations());
         long sessions = e.components().stream().mapToLong(MemoryEstimate.Component::session).sum();
         assertEquals(sessions + d.activations() + e.buffers().total(), e.peakRam(), "all loaded + the denoiser's working memory + buffers");
         assertEquals(16L * 64 * 64 * 3, e.buffers().frames());
