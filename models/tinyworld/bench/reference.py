@@ -48,6 +48,7 @@ sys.path.insert(0, TINYWORLD)
 PACK = os.path.dirname(HERE)                                   # models/tinyworld: the shipped pack
 TW2_CKPT = os.path.join(TINYWORLD, "train", "checkpoints", "tinyworld2.pt")
 TW2_XT_CKPT = os.path.join(TINYWORLD, "train", "checkpoints", "tinyworld2_xt.pt")
+TW2_XTW_CKPT = os.path.join(TINYWORLD, "train", "checkpoints", "tinyworld2_xtw.pt")
 DEC2_CKPT = os.path.join(TINYWORLD, "train", "checkpoints", "decoder2.pt")
 
 MASK64 = (1 << 64) - 1
@@ -206,9 +207,10 @@ def _denoiser_candidates():
         yield f"Tiny World 2 {name}", make
 
 
-def _denoiser_from_ckpt(path, fp16=False):
+def _denoiser_from_ckpt(path, fp16=False, int8=False):
     """fp16: the weights rounded to fp16 values as train/export2.py rounds them before storing them (packs since 2.0.1
-    run those, and their parity tensors are computed on them)."""
+    run those, and their parity tensors are computed on them); int8: then the large ones to int8 steps, as
+    `export2 --int8` does (2.11.0)."""
     from train.nets import TW2_ARCHS, Denoiser
     ck = torch.load(path, map_location="cpu", weights_only=False)
     if ck.get("arch") in TW2_ARCHS:                      # train_denoiser's Tiny World 2 checkpoints (load_weights' layout)
@@ -217,7 +219,11 @@ def _denoiser_from_ckpt(path, fp16=False):
         if fp16:
             from train.export2 import fp16_weights
             fp16_weights(den)
-        return den, f"Tiny World 2 {ck['arch']}" + (" (weights rounded to fp16, as exported)" if fp16 else "")
+        if int8:
+            from train.export2 import int8_weights
+            int8_weights(den)
+        rounded = " (weights rounded to int8 and fp16, as exported)" if int8 else " (weights rounded to fp16, as exported)" if fp16 else ""
+        return den, f"Tiny World 2 {ck['arch']}" + rounded
     sd = ck["ema"] if "ema" in ck else ck                 # 1.0's train_denoiser ckpt.pt
     chs = (sd["d1.sconv.weight"].shape[0], sd["d2.sconv.weight"].shape[0], sd["m1.sconv.weight"].shape[0])
     den = Denoiser(chs=chs, attn="attn.qkv.weight" in sd)
@@ -269,7 +275,7 @@ def load_models(pack_dir, ckpt_path=None, ae_path=None):
                             lambda make=make, label=label: (state_from_onnx(make().eval(), onnx_path, _probe(pack_dir, "denoiser.onnx")), label)))
         # the graphs exported since 2.0.1 are folded and laid out for ONNX Runtime, so their weights no longer map back
         # onto nets.py's modules: the committed line checkpoints, when one is the pack's source (rounded to fp16 first)
-        for ck in (TW2_CKPT, TW2_XT_CKPT):
+        for ck in (TW2_CKPT, TW2_XT_CKPT, TW2_XTW_CKPT):
             if os.path.isfile(ck):
                 sources += _ckpt_sources(ck)
     den, den_desc = _first_verified("denoiser", sources, pack_dir, "--ckpt (train_denoiser's ckpt.pt, or the line's "
@@ -280,8 +286,10 @@ def load_models(pack_dir, ckpt_path=None, ae_path=None):
 
 
 def _ckpt_sources(path):
-    """A checkpoint as (source, make) pairs: its weights rounded to fp16 as the export stores them, then as trained."""
+    """A checkpoint as (source, make) pairs: its weights rounded to fp16 as the export stores them, then also to int8
+    (`export2 --int8`), then as trained."""
     return [("checkpoint " + path, lambda: _denoiser_from_ckpt(path, fp16=True)),
+            ("checkpoint " + path, lambda: _denoiser_from_ckpt(path, fp16=True, int8=True)),
             ("checkpoint " + path, lambda: _denoiser_from_ckpt(path))]
 
 
