@@ -81,66 +81,67 @@ def _int8_exact(x, axis):
     return np.ascontiguousarray(q), np.array(scales, np.float32)
 
 
+def _rewrite_initializers(path, convert):
+    """Replaces each initializer that convert(init, array) turns into (initializers, nodes, bytes saved) and puts those
+    nodes first in the graph; convert returns None to keep one as it is. Returns the bytes saved."""
+    from onnx import numpy_helper
+    m = onnx.load(path)
+    g = m.graph
+    keep, nodes, saved = [], [], 0
+    for init in g.initializer:
+        done = convert(init, numpy_helper.to_array(init))
+        if done is None:
+            keep.append(init)
+            continue
+        keep += done[0]
+        nodes += done[1]
+        saved += done[2]
+    del g.initializer[:]
+    g.initializer.extend(keep)
+    nodes += list(g.node)
+    del g.node[:]
+    g.node.extend(nodes)
+    onnx.save(m, path)
+    return saved
+
+
 def store_int8(path):
     """Every float initializer that int8_weights made becomes an int8 initializer with per-channel scales, cast back to
     float and scaled when the session loads (the maths stays fp32). Returns the bytes saved."""
     from onnx import helper, numpy_helper, TensorProto
-    m = onnx.load(path)
-    g = m.graph
-    keep, deq, saved = [], [], 0
-    for init in g.initializer:
-        x = numpy_helper.to_array(init)
-        found = None
-        if init.data_type == TensorProto.FLOAT and x.size >= INT8_MIN and x.ndim >= 2:
-            for axis in dict.fromkeys((0, x.ndim - 1)):
-                found = _int8_exact(x, axis)
-                if found is not None:
-                    break
-        if found is None:
-            keep.append(init)
-            continue
+
+    def convert(init, x):
+        if init.data_type != TensorProto.FLOAT or x.size < INT8_MIN or x.ndim < 2:
+            return None
+        for axis in dict.fromkeys((0, x.ndim - 1)):
+            found = _int8_exact(x, axis)
+            if found is not None:
+                break
+        else:
+            return None
         q, scale = found
         # Cast and Mul rather than DequantizeLinear: ORT folds these constants into fp32 weights when the session loads,
         # whereas a DequantizeLinear invites its QDQ fusions, which quantize the activations too (3e-2 off the module)
         shape = [1] * x.ndim
         shape[axis] = scale.size
-        keep += [numpy_helper.from_array(q, init.name + "_q8"),
-                 numpy_helper.from_array(scale.reshape(shape), init.name + "_scale")]
-        deq += [helper.make_node("Cast", [init.name + "_q8"], [init.name + "_q8f"], to=TensorProto.FLOAT, name=init.name + "_q8cast"),
-                helper.make_node("Mul", [init.name + "_q8f", init.name + "_scale"], [init.name], name=init.name + "_q8scale")]
-        saved += x.size * 3 - scale.size * 4
-    del g.initializer[:]
-    g.initializer.extend(keep)
-    nodes = deq + list(g.node)
-    del g.node[:]
-    g.node.extend(nodes)
-    onnx.save(m, path)
-    return saved
+        inits = [numpy_helper.from_array(q, init.name + "_q8"), numpy_helper.from_array(scale.reshape(shape), init.name + "_scale")]
+        nodes = [helper.make_node("Cast", [init.name + "_q8"], [init.name + "_q8f"], to=TensorProto.FLOAT, name=init.name + "_q8cast"),
+                 helper.make_node("Mul", [init.name + "_q8f", init.name + "_scale"], [init.name], name=init.name + "_q8scale")]
+        return inits, nodes, x.size * 3 - scale.size * 4
+    return _rewrite_initializers(path, convert)
 
 
 def store_fp16(path):
     """Every float initializer of FP16_MIN elements or more that fp16 holds exactly becomes an fp16 initializer and a
     Cast back to float (ORT folds the Cast when it loads the session). Returns the bytes saved."""
     from onnx import helper, numpy_helper, TensorProto
-    m = onnx.load(path)
-    g = m.graph
-    keep, casts, saved = [], [], 0
-    for init in g.initializer:
-        x = numpy_helper.to_array(init)
-        if init.data_type == TensorProto.FLOAT and x.size >= FP16_MIN and np.array_equal(x.astype(np.float16).astype(np.float32), x):
-            h = numpy_helper.from_array(x.astype(np.float16), init.name + "_fp16")
-            keep.append(h)
-            casts.append(helper.make_node("Cast", [h.name], [init.name], to=TensorProto.FLOAT, name=init.name + "_cast"))
-            saved += x.size * 2
-        else:
-            keep.append(init)
-    del g.initializer[:]
-    g.initializer.extend(keep)
-    nodes = casts + list(g.node)
-    del g.node[:]
-    g.node.extend(nodes)
-    onnx.save(m, path)
-    return saved
+
+    def convert(init, x):
+        if init.data_type != TensorProto.FLOAT or x.size < FP16_MIN or not np.array_equal(x.astype(np.float16).astype(np.float32), x):
+            return None
+        h = numpy_helper.from_array(x.astype(np.float16), init.name + "_fp16")
+        return [h], [helper.make_node("Cast", [h.name], [init.name], to=TensorProto.FLOAT, name=init.name + "_cast")], x.size * 2
+    return _rewrite_initializers(path, convert)
 
 
 def inputs(g, b, f, masks, tokens=False):
