@@ -389,7 +389,7 @@ final class AnimateDiffFamily implements FamilyAdapter {
                 if (cancel.isCancelled()) {
                     throw cancelled();
                 }
-                TokenTextEncoder.TokenStates s = parts().text().encode(prompt);
+                TokenTextEncoder.TokenStates s = parts().text().encode(Pipelines.readPrompt(lp, prompt, warnings));
                 if (s.truncated()) {
                     warnings.add("the prompt \"" + (prompt.length() <= 40 ? prompt : prompt.substring(0, 37) + "...") + "\" is longer than CLIP's "
                             + spec.text().maxTokens() + " tokens; only its beginning was used");

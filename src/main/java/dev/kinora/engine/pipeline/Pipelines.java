@@ -61,6 +61,23 @@ final class Pipelines {
         return out;
     }
 
+    /**
+     * The prompt as the pack's lexicon reads it (engine.model.PromptLexicon), with a note in {@code warnings} when that
+     * changed a word: every pipeline encodes what this returns, so the studio's "Reads as" line is what the model gets.
+     */
+    static String readPrompt(LoadedPack lp, String prompt, java.util.List<String> warnings) throws dev.kinora.engine.pack.PackException {
+        dev.kinora.engine.model.PromptLexicon.Reading read = lp.lexicon().read(prompt);
+        if (read.changed()) {
+            warnings.add("read \"" + abbreviate(prompt) + "\" as \"" + abbreviate(read.text()) + "\" (words the model was not"
+                    + " trained on, from its lexicon)");
+        }
+        return read.text();
+    }
+
+    static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 37) + "...";
+    }
+
     static long ms(long t0) {
         return (System.nanoTime() - t0) / 1_000_000;
     }

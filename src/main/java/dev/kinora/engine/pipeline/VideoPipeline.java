@@ -15,7 +15,6 @@ import dev.kinora.engine.ProgressListener;
 import dev.kinora.engine.RequestLimits;
 import dev.kinora.engine.Source;
 import dev.kinora.engine.Stage;
-import dev.kinora.engine.model.PromptLexicon;
 import dev.kinora.engine.model.TextEmbedding;
 import dev.kinora.engine.onnx.DeviceReport;
 import dev.kinora.engine.pack.Mode;
@@ -238,14 +237,9 @@ public final class VideoPipeline {
             if (text.isBlank()) {
                 return TextEmbedding.empty(pack.text().dim());
             }
-            PromptLexicon.Reading read = lp.lexicon().read(text);
-            if (read.changed()) {
-                warnings.add("read \"" + abbreviate(text) + "\" as \"" + abbreviate(read.text()) + "\" (words the model was not"
-                        + " trained on, from its lexicon)");
-            }
-            TextEmbedding e = lp.text().encode(read.text());
+            TextEmbedding e = lp.text().encode(Pipelines.readPrompt(lp, text, warnings));
             if (e.truncated()) {
-                warnings.add("the prompt \"" + abbreviate(text) + "\" is longer than the model's " + pack.text().maxTokens()
+                warnings.add("the prompt \"" + Pipelines.abbreviate(text) + "\" is longer than the model's " + pack.text().maxTokens()
                         + " tokens; only its beginning was used");
             }
             return e;
@@ -676,8 +670,5 @@ public final class VideoPipeline {
         return out;
     }
 
-    private static String abbreviate(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 37) + "...";
-    }
 
 }

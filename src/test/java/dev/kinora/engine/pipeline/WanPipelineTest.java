@@ -23,6 +23,7 @@ import dev.kinora.engine.pack.ModelPack;
 import dev.kinora.engine.tensor.FloatTensor;
 import dev.kinora.engine.tensor.Npy;
 import dev.kinora.testing.LoadedPackExtension;
+import dev.kinora.testing.TestPacks;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -200,6 +201,28 @@ class WanPipelineTest {
     private static int headerEnd(byte[] npy) {
         int len = npy[6] == 1 ? (npy[8] & 0xff) | (npy[9] & 0xff) << 8 : ByteBuffer.wrap(npy, 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
         return (npy[6] == 1 ? 10 : 12) + len;
+    }
+
+    @Test
+    void aLexiconInAFormat2PackIsReadBeforeItsTextEncoderToo(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path pack = TestPacks.wanTiny(dir);
+        TestPacks.addLexicon(pack, """
+                {"format": 1, "shapes": ["fox"], "entries": [{"kind": "colour", "from": "vermilion", "to": "red"}]}
+                """);
+        try (LoadedPack lp = new LoadedPack(dev.kinora.engine.pack.PackLoader.load(pack), RuntimeOptions.defaults().withDevice(Device.CPU),
+                Device.CPU)) {
+            WanPipeline p = new WanPipeline(lp, new DeviceReport(Device.CPU, Device.CPU, ""), () -> MemoryLimits.UNLIMITED);
+            GenerationRequest typed = GenerationRequest.textToVideo(lp.pack().id(), "a vermilion fox", 3).withSampling(2, 5f, "");
+            GenerationResult a = p.run(typed, ProgressListener.NONE, new CancelToken());
+            GenerationResult b = p.run(GenerationRequest.textToVideo(lp.pack().id(), "a red fox", 3).withSampling(2, 5f, ""),
+                    ProgressListener.NONE, new CancelToken());
+            assertEquals(List.of("read \"a vermilion fox\" as \"a red fox\" (words the model was not trained on, from its lexicon)"),
+                    a.warnings());
+            assertEquals(b.frames().count(), a.frames().count());
+            for (int i = 0; i < a.frames().count(); i++) {
+                assertArrayEquals(b.frames().frame(i), a.frames().frame(i), "frame " + i + ": T5 got the same words");
+            }
+        }
     }
 
     @Test
