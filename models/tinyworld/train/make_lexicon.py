@@ -72,13 +72,14 @@ def by_lemma(data):
     return ix
 
 
-def hypernyms(data, s, depth=12):
+def hypernyms(nouns, s, depth=12):
+    """Offsets of a noun synset's hypernyms (instance ones too), up to depth levels."""
     seen, todo = set(), [s.off]
     for _ in range(depth):
         nxt = []
         for off in todo:
-            for sym, o, pos in data[off].ptrs:
-                if sym in ("@", "@i") and o not in seen and pos == "n" or sym == "@" and pos == "v" and o not in seen:
+            for sym, o, pos in nouns[off].ptrs:
+                if sym in ("@", "@i") and pos == "n" and o not in seen:
                     seen.add(o)
                     nxt.append(o)
         todo = nxt
@@ -215,10 +216,11 @@ def resolve(votes, known):
 
 
 def build():
+    """(entries, words left out as ambiguous, caption phrases to keep as typed, caption shape words)."""
     N, A = load("noun"), load("adj")
-    clean = {k: [w for w in v if w not in HELDOUT_WORDS] for k, v in COLOUR_SYN.items()}
-    known_colour = {w for v in clean.values() for w in v}
+    colour_seeds = {k: [w for w in v if w not in HELDOUT_WORDS] for k, v in COLOUR_SYN.items()}
     shapes = {k: [w for w in v if w not in HELDOUT_WORDS] for k, v in SHAPE_SYN.items()}
+    known_colour = {w for v in colour_seeds.values() for w in v}
     known_shape = {w for v in shapes.values() for w in v} | {head_word(w) for v in shapes.values() for w in v}
 
     colours, colour_drop = resolve(colour_words(N, A), known_colour | set(COLOURS))
@@ -231,15 +233,26 @@ def build():
     for w, s in sorted(shape_map.items()):
         entries.append({"kind": "shape", "from": w, "to": s})
         entries.append({"kind": "shape", "from": plural(w), "to": plural(s)})
-    # a form shared by two entries with different targets (e.g. a noun plural that is also a verb's third person)
-    # is ambiguous: leave it as typed
+    # a form two entries read differently (a shape's plural that is also a colour name) is ambiguous: leave it as typed
     seen = {}
     for e in entries:
         seen.setdefault(e["from"], set()).add((e["kind"], e["to"]))
     entries = [e for e in entries if len(seen[e["from"]]) == 1]
     uniq = {(e["kind"], e["from"]): e for e in entries}
-    return sorted(uniq.values(), key=lambda e: (e["kind"], e["from"])), {
-        "colour": colour_drop, "shape": shape_drop}
+    # the captions' own colour and shape phrases are read as typed ("snow white" is not "white white"), and a colour
+    # entry is read as a colour in front of one of the captions' shape words
+    keep = sorted(known_colour | {w for v in shapes.values() for w in v})
+    caption_shapes = sorted({x for v in shapes.values() for w in v for x in (w, plural(w))})
+    return (sorted(uniq.values(), key=lambda e: (e["kind"], e["from"])), {"colour": colour_drop, "shape": shape_drop},
+            keep, caption_shapes)
+
+
+def write_json(path, obj, indent):
+    """Written to a temporary file beside path, then renamed over it."""
+    with open(path + ".tmp", "w") as f:
+        json.dump(obj, f, indent=indent)
+        f.write("\n")
+    os.replace(path + ".tmp", path)
 
 
 def main():
@@ -248,12 +261,7 @@ def main():
     ap.add_argument("--pack", help="pack.json to declare the table in (component 'lexicon', file relative to the pack)")
     ap.add_argument("--report", action="store_true", help="print how many held-out and validation words the table covers")
     a = ap.parse_args()
-    entries, dropped = build()
-    # the captions' own colour and shape phrases are read as typed ("snow white" is not "white white"), and a colour
-    # entry is read as a colour in front of one of the captions' shape words
-    keep = sorted({w for v in COLOUR_SYN.values() for w in v if w not in HELDOUT_WORDS}
-                  | {w for v in SHAPE_SYN.values() for w in v if w not in HELDOUT_WORDS})
-    shapes = sorted({x for v in SHAPE_SYN.values() for w in v if w not in HELDOUT_WORDS for x in (w, plural(w))})
+    entries, dropped, keep, shapes = build()
     doc = {
         "format": 1,
         "about": "Words no training caption has, read as the training word they mean (train/make_lexicon.py). "
@@ -263,20 +271,15 @@ def main():
         "shapes": shapes,
         "entries": entries,
     }
-    tmp = a.out + ".tmp"
-    with open(tmp, "w") as f:
-        json.dump(doc, f, indent=0, sort_keys=False)
-        f.write("\n")
-    os.replace(tmp, a.out)
+    write_json(a.out, doc, 0)
     if a.pack:
         with open(a.pack) as f:
             pack = json.load(f)
+        with open(a.out, "rb") as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
         rel = os.path.relpath(os.path.abspath(a.out), os.path.dirname(os.path.abspath(a.pack)))
-        pack["components"]["lexicon"] = {"file": rel, "sha256": hashlib.sha256(open(a.out, "rb").read()).hexdigest(), "size": os.path.getsize(a.out)}
-        with open(a.pack + ".tmp", "w") as f:
-            json.dump(pack, f, indent=2)
-            f.write("\n")
-        os.replace(a.pack + ".tmp", a.pack)
+        pack["components"]["lexicon"] = {"file": rel, "sha256": digest, "size": os.path.getsize(a.out)}
+        write_json(a.pack, pack, 2)
     kinds = {}
     for e in entries:
         kinds[e["kind"]] = kinds.get(e["kind"], 0) + 1

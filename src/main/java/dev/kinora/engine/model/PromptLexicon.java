@@ -217,10 +217,8 @@ public final class PromptLexicon {
             if (broken(text, prev, w)) {
                 return false;
             }
-            for (int n = 1; n <= longest && k + n <= words.size(); n++) {
-                if (shapes.contains(phrase(words, k, n))) {
-                    return true;
-                }
+            if (match(words, k, text, shapes::contains) > 0) {
+                return true;
             }
             prev = w;
         }
