@@ -6,6 +6,10 @@ The gap between the two rows is what unseen words cost; a trial of the wide voca
 wide) is judged on it and on the base row (which must not fall), never on the held-out set.
 
   ../../.venv/bin/python -m eval.probe_vocab --ckpt CKPT [--decoder DEC_CKPT] [--n 32] [--seeds 4] [--guidance 4 --shift 3] [--read]
+      [--rows base,validation,forms]
+
+The forms row (since session 34) writes the same specs in the base words but in sentence forms no base caption has,
+which is what the engine's caption form (the lexicon's "form", engine.model.PromptForm) is judged on.
 
 Embeds its prompts with the engine (`kinora embed`, pooled and token states) into --work on first use.
 """
@@ -25,6 +29,13 @@ from train.train_decoder2 import load_decoder, load_denoiser
 from world.captions import caption
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def form_captions(specs, seed=78):
+    """The same specs in the base words but sentence forms no base caption has (captions' vocab "forms"), drawn from
+    their own stream so that the base and validation prompts stay as they were."""
+    rng = np.random.RandomState(seed)
+    return [caption(spec, rng, vocab="forms") for spec in specs]
 
 
 def prompt_pairs(n, seed=77):
@@ -70,6 +81,7 @@ def main():
     ap.add_argument("--seeds", type=int, default=4, help="noise draws per prompt")
     ap.add_argument("--guidance", type=float, default=4.0)
     ap.add_argument("--shift", type=float, default=3.0, help="the pack's text-to-video time shift (2.9.0: 3)")
+    ap.add_argument("--rows", default="base,validation", help="which prompt sets, of base, validation and forms")
     ap.add_argument("--read", action="store_true",
                     help="embed the prompts as a generation reads them, through the installed pack's lexicon")
     a = ap.parse_args()
@@ -79,7 +91,9 @@ def main():
     den, _ = load_denoiser(a.ckpt)
     dec = load_decoder(a.decoder)
     result = {"ckpt": a.ckpt, "n": a.n, "seeds": a.seeds, "guidance": a.guidance, "shift": a.shift, "read": a.read}
-    for name, caps in (("base", [b for _, b, _ in pairs]), ("validation", [v for _, _, v in pairs])):
+    sets = {"base": [b for _, b, _ in pairs], "validation": [v for _, _, v in pairs], "forms": form_captions(specs)}
+    for name in a.rows.split(","):
+        caps = sets[name]
         pooled, tok = embed(a.kinora, caps, a.work, name, a.read)
         text = Text.load(pooled, tok if getattr(den, "text_tokens", False) else None)
         r, clips = score(den, dec, text, specs, a.seeds, steps=16, guidance=a.guidance, shift=a.shift)

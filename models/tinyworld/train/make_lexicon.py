@@ -14,10 +14,14 @@ this one is a table, built here from two general sources and nothing of the eval
 
 Seeds are the base training vocabulary (captions.py's COLOUR_SYN and SHAPE_SYN) without the held-out words; a word
 the sources tie to two targets is left out, and so is a word WordNet knows as a colour the world does not have
-("brown", "grey", "tan"), whatever its RGB is near. Motion verbs are not in the table: WordNet's senses of the
+("brown", "grey", "tan"), whatever its RGB is near. Motion verbs are not table entries: WordNet's senses of the
 training verbs are too mixed to take whole ("shrink" is also "flinch", "grow" is also "turn", "roll" is also
-"roam"), and a verb read wrongly changes the whole clip. The held-out and validation words are never read here: how
-many of them the table happens to cover is reported (--report), as a measure of its reach, not used to build it.
+"roam"), and a verb read wrongly changes the whole clip. Instead the file's "form" (caption_form) carries the captions'
+grammar, which the engine uses to put a prompt in another sentence form into theirs (engine.model.PromptForm): their
+colour, shape, motion, scene and pan phrases, every inflection of their verbs, and the WordNet synonyms of one sense
+of each verb chosen by its gloss (VERB_SENSES), each word only where that sense is its most frequent. The held-out
+and validation words are never read here: how many of them the table happens to cover is reported (--report), as a
+measure of its reach, not used to build it.
 
   python3 -m train.make_lexicon --out lexicon.json --pack pack.json [--report]
       (from models/tinyworld; needs `apt-get install wordnet-base`; --pack declares the file as the pack's "lexicon"
@@ -29,7 +33,8 @@ import json
 import os
 import re
 
-from world.captions import COLOUR_SYN, HELDOUT_WORDS, SHAPE_SYN
+from world.captions import (BG_SYN, COLOUR_SYN, HELDOUT_WORDS, MEET_SYN, MEET_TEMPLATES, MOTION_SYN, PAN_SYN,
+                            SHAPE_SYN, TRAIN_TEMPLATES)
 from world.render import COLOURS
 
 WORDNET = "/usr/share/wordnet"
@@ -247,6 +252,151 @@ def build():
             keep, caption_shapes)
 
 
+# Verb forms English makes irregularly, for the caption verbs that have them (past and participle); "rose" is left out,
+# it is also a colour and a flower.
+IRREGULAR = {"fall": ["fell", "fallen"], "grow": ["grew", "grown"], "get": ["got", "gotten"], "go": ["went", "gone"],
+             "come": ["came"], "become": ["became"], "rise": ["risen"], "shrink": ["shrank", "shrunk"],
+             "swell": ["swollen"], "slide": ["slid"], "meet": ["met"]}
+# Word forms that say the same direction ("rightwards" is "rightward")
+DIRECTION_FORMS = {"rightwards": "rightward", "leftwards": "leftward", "upwards": "upward", "downwards": "downward",
+                   "towards": "toward"}
+
+
+def verb_lemma(word):
+    """The base form of a caption verb as the captions write it (third person "rolls", or "collide" after two subjects)."""
+    if word.endswith(("sses", "shes", "ches", "xes", "oes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def verb_forms(lemma):
+    """Every regular form of a verb: third person, -ing and past (both spellings of a doubled l)."""
+    vowels = "aeiou"
+    third = lemma + ("es" if lemma.endswith(("ss", "sh", "ch", "x", "o")) else "s")
+    if lemma.endswith("y") and lemma[-2] not in vowels:
+        return [lemma, lemma[:-1] + "ies", lemma + "ing", lemma[:-1] + "ied"]
+    if lemma.endswith("e") and not lemma.endswith("ee"):
+        ing, past = [lemma[:-1] + "ing"], [lemma + "d"]
+    elif (len(lemma) >= 3 and lemma[-1] not in vowels + "wxy" and lemma[-2] in vowels and lemma[-3] not in vowels
+          and sum(ch in vowels for ch in lemma) == 1):
+        # one syllable ending consonant-vowel-consonant doubles it: drop, dropping
+        ing, past = [lemma + lemma[-1] + "ing"], [lemma + lemma[-1] + "ed"]
+    elif lemma.endswith("l") and lemma[-2] in vowels and lemma[-3] not in vowels:
+        ing, past = [lemma + "ing", lemma + "ling"], [lemma + "ed", lemma + "led"]
+    else:
+        ing, past = [lemma + "ing"], [lemma + "ed"]
+    return [lemma, third] + ing + IRREGULAR.get(lemma, past)
+
+
+# One WordNet 3.0 sense of each caption verb, chosen by its gloss (verb.motion and verb.change): the sense the world's
+# motion means. Their other lemmas and their direct hyponyms are read as the caption verb ("plummet" is "drop").
+VERB_SENSES = {
+    "move": ["01835514"],     # travel, go, move, locomote: change location
+    "slide": ["02091008"],    # move smoothly along a surface
+    "glide": ["01887594"],    # move smoothly and effortlessly
+    "drift": ["01902801"],    # float, drift: be in motion due to some air or water current
+    "float": ["01838669"],    # move lightly, as if suspended
+    "descend": ["01970844"],  # descend, fall, go down: move downward and lower
+    "fall": ["01972316"],     # descend in free fall under the influence of gravity
+    "drop": ["01976859"],     # to fall vertically
+    "rise": ["01968587"],     # rise, lift, arise, move up: move upward
+    "grow": ["00230746"],     # become larger, greater, or bigger
+    "expand": ["00257269"],   # become larger in size or volume or quantity
+    "swell": ["00256507"],    # swell, swell up: expand abnormally
+    "inflate": ["00256117"],  # balloon, inflate, billow: become inflated
+    "shrink": ["00240571"],   # shrink, contract: become smaller or draw together
+    "deflate": ["00264705"],  # become deflated or flaccid, as by losing air
+    "roll": ["01866210", "01887038"],  # move by turning over or rotating; move along as if on wheels
+}
+
+
+def verb_synonyms(caption_words):
+    """{verb: caption verb} from VERB_SENSES: each sense's other single-word lemmas and its direct hyponyms'. A word two
+    senses claim goes to the more specific one (a sense under the other, as "drop" is under "descend"); claimed by two
+    unrelated senses for different verbs, it is left out. Words any caption phrase has are never remapped."""
+    V = load("verb")
+
+    def ancestors(off):
+        seen, todo = set(), [off]
+        while todo:
+            nxt = []
+            for o in todo:
+                for sym, p, pos in V[o].ptrs:
+                    if sym == "@" and pos == "v" and p not in seen:
+                        seen.add(p)
+                        nxt.append(p)
+            todo = nxt
+        return seen
+
+    # a word's most frequent sense comes first in WordNet's index: a word is read as a caption verb only if that sense
+    # is the one that makes it one ("sink" is, "light" and "do", whose first senses are not motions, are not)
+    first = {}
+    with open(os.path.join(WORDNET, "index.verb"), encoding="latin-1") as f:
+        for line in f:
+            if line.startswith("  "):
+                continue
+            t = line.split()
+            n_synsets, n_ptrs = int(t[2]), int(t[3])
+            first[t[0]] = t[4 + n_ptrs + 2]
+    claims = {}
+    for verb, offs in VERB_SENSES.items():
+        for off in offs:
+            s = V[off]
+            words = [(w, off) for w in s.lemmas]
+            for sym, o, pos in s.ptrs:
+                if sym == "~" and pos == "v":
+                    words += [(w, o) for w in V[o].lemmas]
+            for w, via in words:
+                if "_" not in w and w.isalpha() and w not in caption_words and first.get(w) == via:
+                    claims.setdefault(w, set()).add((verb, off))
+    out = {}
+    for w, cs in sorted(claims.items()):
+        # keep the claims no other claim is more specific than
+        best = {(v, o) for v, o in cs if not any(o in ancestors(o2) for _, o2 in cs if o2 != o)}
+        verbs = {v for v, _ in best}
+        if len(verbs) == 1:
+            out[w] = verbs.pop()
+    return out
+
+
+def caption_form():
+    """The captions' own grammar, for the engine to put a prompt written in another sentence form into theirs
+    (engine.model.PromptForm): their colour, shape, motion, two-subject and scene phrases and camera pans, every form
+    of their verbs read as one word, and the template words besides the phrases. Base training words only."""
+    motion_verbs = set()
+    for phrases in list(MOTION_SYN.values()) + [MEET_SYN]:
+        for ph in phrases:
+            ws = ph.split()
+            motion_verbs.add(ws[0])
+            motion_verbs.update(ws[i + 1] for i, w in enumerate(ws[:-1]) if w == "and")
+    lemmas = dict(DIRECTION_FORMS)
+    for v in sorted(motion_verbs):
+        base = verb_lemma(v)
+        for f in verb_forms(base):
+            lemmas.setdefault(f, base)
+    caption_words = set(lemmas) | {w for v in motion_verbs for w in verb_forms(verb_lemma(v))}
+    for group in (COLOUR_SYN, SHAPE_SYN, BG_SYN, MOTION_SYN, PAN_SYN):
+        caption_words |= {w for v in group.values() for ph in v for w in re.findall(r"[a-z]+", ph.lower())}
+    caption_words |= {w for ph in MEET_SYN for w in ph.split()}
+    for synonym, verb in verb_synonyms(caption_words).items():
+        for f in verb_forms(synonym):
+            if f not in caption_words:
+                lemmas.setdefault(f, verb)
+    template_words = sorted(set(re.findall(r"[a-z]+", re.sub(r"\{\w+\}", " ", " ".join(TRAIN_TEMPLATES + MEET_TEMPLATES)))))
+    return {
+        "colours": sorted({w for v in COLOUR_SYN.values() for w in v if w not in HELDOUT_WORDS}),
+        "shapes": sorted({w for v in SHAPE_SYN.values() for w in v if w not in HELDOUT_WORDS}),
+        "motions": {k: list(v) for k, v in MOTION_SYN.items()},
+        "meet": list(MEET_SYN),
+        "scenes": {k: list(v) for k, v in BG_SYN.items()},
+        "pans": {("right" if k > 0 else "left"): list(v) for k, v in PAN_SYN.items()},
+        "lemmas": dict(sorted((k, v) for k, v in lemmas.items() if k != v)),
+        "templateWords": template_words,
+    }
+
+
 def write_json(path, obj, indent):
     """Written to a temporary file beside path, then renamed over it."""
     with open(path + ".tmp", "w") as f:
@@ -264,12 +414,14 @@ def main():
     entries, dropped, keep, shapes = build()
     doc = {
         "format": 1,
-        "about": "Words no training caption has, read as the training word they mean (train/make_lexicon.py). "
-                 "Sources: WordNet 3.0 (Princeton University, WordNet licence) and X11 rgb.txt.",
+        "about": "Words no training caption has, read as the training word they mean, and the captions' sentence "
+                 "form (train/make_lexicon.py). Sources: WordNet 3.0 (Princeton University, WordNet licence) and X11 "
+                 "rgb.txt.",
         "colourContext": ["coloured", "colored", "painted", "tinted"],
         "keep": keep,
         "shapes": shapes,
         "entries": entries,
+        "form": caption_form(),
     }
     write_json(a.out, doc, 0)
     if a.pack:
@@ -289,6 +441,7 @@ def main():
         from world.captions import (VALIDATION_COLOUR_SYN, VALIDATION_MOTION_ING, VALIDATION_MOTION_SYN,
                                     VALIDATION_SHAPE_SYN)
         table = {e["from"]: e["to"] for e in entries}
+        table.update({w: "verb " + v for w, v in doc["form"]["lemmas"].items() if w not in table})
         for name, syn in (("held-out", {"?": sorted(HELDOUT_WORDS)}), ("validation colour", VALIDATION_COLOUR_SYN),
                           ("validation shape", VALIDATION_SHAPE_SYN), ("validation motion", VALIDATION_MOTION_SYN),
                           ("validation motion -ing", VALIDATION_MOTION_ING)):

@@ -188,14 +188,18 @@ def _article(word):
 
 def caption(spec, rng, heldout=False, vocab=None):
     """A caption for spec. heldout=False uses only training phrasings; True only held-out forms. vocab: None (the base
-    training vocabulary), "wide" (base + WIDE_*, for training) or "validation" (VALIDATION_* words and form)."""
-    assert vocab in (None, "wide", "validation") and not (heldout and vocab)
+    training vocabulary), "wide" (base + WIDE_*, for training), "validation" (VALIDATION_* words and form) or "forms"
+    (the base words in sentence forms no base caption has: the wide and validation forms, participles as the wide
+    vocabulary writes them, style tags; for judging a prompt's form apart from its words, eval/probe_vocab.py)."""
+    assert vocab in (None, "wide", "validation", "forms") and not (heldout and vocab)
 
     def pick(lst):
         ok = [w for w in lst if (w in HELDOUT_WORDS) == heldout] or [w for w in lst if w not in HELDOUT_WORDS]
         return ok[rng.randint(len(ok))]
 
     def words(base, wide, validation, key):
+        if vocab == "forms":
+            return base[key]
         if vocab == "wide":
             return base[key] + wide.get(key, [])
         if vocab == "validation":
@@ -214,20 +218,22 @@ def caption(spec, rng, heldout=False, vocab=None):
         col2 = shp2 = ""
         if vocab and rng.rand() < 0.3:
             # a participle form (the base vocabulary draws none, so its stream is unchanged)
-            mots = (WIDE_MOTION_ING if vocab == "wide" else VALIDATION_MOTION_ING)[spec["motion"]]
-            tpls = WIDE_ING_TEMPLATES if vocab == "wide" else VALIDATION_ING_TEMPLATES
+            mots = (VALIDATION_MOTION_ING if vocab == "validation" else WIDE_MOTION_ING)[spec["motion"]]
+            tpls = (WIDE_ING_TEMPLATES if vocab == "wide" else VALIDATION_ING_TEMPLATES if vocab == "validation" else
+                    WIDE_ING_TEMPLATES + VALIDATION_ING_TEMPLATES)
         else:
             mots = words(MOTION_SYN, WIDE_MOTION_SYN, VALIDATION_MOTION_SYN, spec["motion"])
             tpls = (HELDOUT_TEMPLATES if heldout else
                     TRAIN_TEMPLATES + WIDE_TEMPLATES if vocab == "wide" else
-                    VALIDATION_TEMPLATES if vocab == "validation" else TRAIN_TEMPLATES)
+                    VALIDATION_TEMPLATES if vocab == "validation" else
+                    WIDE_TEMPLATES + VALIDATION_TEMPLATES if vocab == "forms" else TRAIN_TEMPLATES)
         mot = mots[rng.randint(len(mots))]
     t = tpls[rng.randint(len(tpls))]
     s = t.format(a=_article(col), ash=_article(shp), col=col, shp=shp, mot=mot, bg=bg, Bg=bg[0].upper() + bg[1:],
                  a2=_article(col2 or "x"), col2=col2, shp2=shp2)
     if spec.get("pan", 0):
         s += ", " + PAN_SYN[spec["pan"]][rng.randint(2)]
-    if vocab == "wide" and rng.rand() < 0.15:
+    if vocab in ("wide", "forms") and rng.rand() < 0.15:
         s += ", " + WIDE_STYLE[rng.randint(len(WIDE_STYLE))]
     return s[0].upper() + s[1:]
 

@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  */
 public final class PromptLexicon {
     /** A pack without a table: every prompt is read as typed. */
-    public static final PromptLexicon NONE = new PromptLexicon(Map.of(), Set.of(), Set.of(), Set.of(), 1);
+    public static final PromptLexicon NONE = new PromptLexicon(Map.of(), Set.of(), Set.of(), Set.of(), 1, null);
 
     private static final Pattern WORD = Pattern.compile("[\\p{L}][\\p{L}\\p{M}'\u2019-]*");
     private static final Pattern CLAUSE_BREAK = Pattern.compile("[.;:!?\\n]");
@@ -40,12 +40,18 @@ public final class PromptLexicon {
     private final Set<String> shapes;
     private final Set<String> colourContext;
     private final int longest;
+    private final PromptForm form;
+
+    /** Whether the pack's lexicon also puts prompts into its captions' sentence form. */
+    public boolean hasForm() {
+        return form != null;
+    }
 
     /** One table row: a word or phrase, the caption word it is read as, and whether it names a colour or a shape. */
     public record Entry(String kind, String from, String to) {
     }
 
-    /** One substitution made in a prompt. */
+    /** One substitution made in a prompt: kind colour or shape (a word), or form (the whole prompt, put in caption form). */
     public record Change(String kind, String from, String to) {
     }
 
@@ -60,7 +66,9 @@ public final class PromptLexicon {
         }
     }
 
-    private PromptLexicon(Map<String, Entry> entries, Set<String> keep, Set<String> shapes, Set<String> colourContext, int longest) {
+    private PromptLexicon(Map<String, Entry> entries, Set<String> keep, Set<String> shapes, Set<String> colourContext, int longest,
+                          PromptForm form) {
+        this.form = form;
         this.entries = entries;
         this.keep = keep;
         this.shapes = shapes;
@@ -105,7 +113,13 @@ public final class PromptLexicon {
                 shapes.add(e.from());
             }
         }
-        return new PromptLexicon(Map.copyOf(entries), Set.copyOf(keep), Set.copyOf(shapes), Set.copyOf(strings(root.path("colourContext"))), longest);
+        JsonNode formNode = root.path("form");
+        if (!formNode.isMissingNode() && !formNode.isObject()) {
+            throw new PackException(file + ": the lexicon's 'form' must be an object");
+        }
+        Set<String> colourContext = strings(root.path("colourContext"));
+        PromptForm form = formNode.isObject() ? PromptForm.parse(formNode, file, colourContext) : null;
+        return new PromptLexicon(Map.copyOf(entries), Set.copyOf(keep), Set.copyOf(shapes), Set.copyOf(colourContext), longest, form);
     }
 
     private static Set<String> strings(JsonNode array) {
@@ -130,8 +144,33 @@ public final class PromptLexicon {
     private record Word(int start, int end, String lower) {
     }
 
-    /** The prompt with every entry it contains, where it is used in its sense, read as its caption word. */
+    /**
+     * The prompt with every entry it contains, where it is used in its sense, read as its caption word; then, if the
+     * lexicon has a caption form, put into it ({@link PromptForm}).
+     */
     public Reading read(String prompt) {
+        Reading words = readWords(prompt);
+        for (int pass = 0; pass < 3 && words.changed(); pass++) {
+            // a new word can make a phrase with the one before it ("sea teal" reads "sea green", itself a colour name):
+            // read again until nothing changes, so that a reading reads as itself
+            Reading again = readWords(words.text());
+            if (!again.changed()) {
+                break;
+            }
+            List<Change> all = new ArrayList<>(words.changes());
+            all.addAll(again.changes());
+            words = new Reading(again.text(), all);
+        }
+        String rewritten = form == null ? null : form.rewrite(words.text());
+        if (rewritten == null) {
+            return words;
+        }
+        List<Change> changes = new ArrayList<>(words.changes());
+        changes.add(new Change("form", words.text(), rewritten));
+        return new Reading(rewritten, changes);
+    }
+
+    private Reading readWords(String prompt) {
         String text = prompt == null ? "" : prompt;
         if (entries.isEmpty() || text.isBlank()) {
             return new Reading(text, List.of());

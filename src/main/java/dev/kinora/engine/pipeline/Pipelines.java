@@ -68,8 +68,12 @@ final class Pipelines {
     static String readPrompt(LoadedPack lp, String prompt, java.util.List<String> warnings) throws dev.kinora.engine.pack.PackException {
         dev.kinora.engine.model.PromptLexicon.Reading read = lp.lexicon().read(prompt);
         if (read.changed()) {
-            warnings.add("read \"" + abbreviate(prompt) + "\" as \"" + abbreviate(read.text()) + "\" (words the model was not"
-                    + " trained on, from its lexicon)");
+            boolean form = read.changes().stream().anyMatch(c -> c.kind().equals("form"));
+            boolean words = read.changes().stream().anyMatch(c -> !c.kind().equals("form"));
+            String why = words && form ? "words the model was not trained on, and the sentence form of its captions"
+                    : form ? "the sentence form of the model's captions" : "words the model was not trained on";
+            warnings.add("read \"" + abbreviate(prompt) + "\" as \"" + abbreviate(read.text()) + "\" (" + why
+                    + ", from its lexicon)");
         }
         return read.text();
     }

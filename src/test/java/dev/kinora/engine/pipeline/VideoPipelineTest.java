@@ -204,6 +204,27 @@ class VideoPipelineTest {
     }
 
     @Test
+    void aPackLexiconsCaptionFormRewritesTheSentenceAndTheResultSaysSo() throws Exception {
+        Path dir = TestPacks.tiny(models, "tiny-form");
+        TestPacks.addLexicon(dir, """
+                {"format": 1, "shapes": ["ball"], "entries": [{"kind": "shape", "from": "orb", "to": "ball"}],
+                 "form": {"colours": ["red"], "shapes": ["ball"], "motions": {"roll_right": ["rolls right"]},
+                          "scenes": {"grass": ["on the grass"]}, "lemmas": {"rolling": "roll", "rolls": "roll"}, "templateWords": []}}
+                """);
+        try (GenerationEngine e = new GenerationEngine(new PackRegistry(List.of(models)), RuntimeOptions.defaults().withDevice(Device.CPU))) {
+            GenerationResult typed = e.generate(GenerationRequest.textToVideo("tiny-form", "we see a red orb on the grass; it is rolling right", 7),
+                    p -> { }, new CancelToken());
+            GenerationResult plain = e.generate(GenerationRequest.textToVideo("tiny-form", "A red ball rolls right on the grass", 7), p -> { }, new CancelToken());
+            assertEquals(List.of("read \"we see a red orb on the grass; it is ...\" as \"A red ball rolls right on the grass\" (words the model was not"
+                    + " trained on, and the sentence form of its captions, from its lexicon)"), typed.warnings());
+            assertTrue(plain.warnings().isEmpty(), plain.warnings().toString());
+            for (int i = 0; i < typed.frames().count(); i++) {
+                assertArrayEquals(plain.frames().frame(i), typed.frames().frame(i), "frame " + i + ": the same sentence, the same clip");
+            }
+        }
+    }
+
+    @Test
     void anOverlongPromptIsTruncatedAndTheResultSaysSo() throws Exception {
         GenerationResult r = run(req("a red ball bounces ".repeat(500), 1));
         assertEquals(8, r.frames().count());
