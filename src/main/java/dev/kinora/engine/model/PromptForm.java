@@ -257,15 +257,14 @@ final class PromptForm {
         }
         List<Span> motion = new ArrayList<>(of(spans, Kind.MOTION));
         motion.addAll(of(spans, Kind.MEET));
-        boolean found = false;
-        if (motion.isEmpty()) {
-            Span m = motionByVerb(words, text, covered);
-            if (m == null) {
-                return null;
-            }
-            motion.add(m);
-            mark(covered, m.from(), m.to());
-            found = true;
+        // a motion in other words is looked for even beside a caption phrase: "rolls right and flies left" is two
+        Span byVerb = motionByVerb(words, text, covered);
+        boolean found = motion.isEmpty() && byVerb != null;
+        if (found) {
+            motion.add(byVerb);
+            mark(covered, byVerb.from(), byVerb.to());
+        } else if (motion.isEmpty() || byVerb != null && !byVerb.group().equals(motion.get(0).group())) {
+            return null;
         }
         if (motion.stream().map(Span::group).distinct().count() != 1) {
             return null;
@@ -279,6 +278,10 @@ final class PromptForm {
         Set<Span> used = new HashSet<>();
         for (Span s : shapes) {
             subjects.add(subject(s, colourOf(s, spans, words, text, used), words, text, covered, reordered));
+        }
+        if (used.size() < subjects.size() && used.size() < of(spans, Kind.COLOUR).size()) {
+            // a colour the subject did not take ("we see a ball; it is red"): reading it wrongly would repaint the clip
+            return null;
         }
         String scene = null;
         boolean sceneNamed = false;
