@@ -389,10 +389,10 @@ final class AnimateDiffFamily implements FamilyAdapter {
                 if (cancel.isCancelled()) {
                     throw cancelled();
                 }
-                TokenTextEncoder.TokenStates s = parts().text().encode(Pipelines.readPrompt(lp, prompt, warnings));
+                String read = Pipelines.readPrompt(lp, prompt, warnings);
+                TokenTextEncoder.TokenStates s = parts().text().encode(read);
                 if (s.truncated()) {
-                    warnings.add("the prompt \"" + (prompt.length() <= 40 ? prompt : prompt.substring(0, 37) + "...") + "\" is longer than CLIP's "
-                            + spec.text().maxTokens() + " tokens; only its beginning was used");
+                    warnings.add(Pipelines.truncated(read, "CLIP's", spec.text().maxTokens()));
                 }
                 return s;
             }

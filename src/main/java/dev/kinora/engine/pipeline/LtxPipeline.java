@@ -225,10 +225,10 @@ public final class LtxPipeline {
         }
 
         private TokenTextEncoder.TokenStates text(String prompt) throws PackException {
-            TokenTextEncoder.TokenStates s = lp.tokenText().encode(Pipelines.readPrompt(lp, prompt, warnings));
+            String read = Pipelines.readPrompt(lp, prompt, warnings);
+            TokenTextEncoder.TokenStates s = lp.tokenText().encode(read);
             if (s.truncated()) {
-                warnings.add("the prompt \"" + (prompt.length() <= 40 ? prompt : prompt.substring(0, 37) + "...") + "\" is longer than the model's "
-                        + lp.tokenText().maxTokens() + " tokens; only its beginning was used");
+                warnings.add(Pipelines.truncated(read, "the model's", lp.tokenText().maxTokens()));
             }
             return s;
         }

@@ -72,10 +72,17 @@ final class Pipelines {
             boolean words = read.changes().stream().anyMatch(c -> !c.kind().equals("form"));
             String why = words && form ? "words the model was not trained on, and the sentence form of its captions"
                     : form ? "the sentence form of the model's captions" : "words the model was not trained on";
-            warnings.add("read \"" + abbreviate(prompt) + "\" as \"" + abbreviate(read.text()) + "\" (" + why
+            // the reading is what the model is given, so it is shown whole; the prompt as typed is on screen already
+            warnings.add("read \"" + abbreviate(prompt) + "\" as \"" + read.text() + "\" (" + why
                     + ", from its lexicon)");
         }
         return read.text();
+    }
+
+    /** The note for a prompt cut at the text encoder's limit, quoting what was encoded: the reading, not the prompt. */
+    static String truncated(String read, String encoder, int maxTokens) {
+        return "the prompt \"" + abbreviate(read) + "\" is longer than " + encoder + " " + maxTokens
+                + " tokens; only its beginning was used";
     }
 
     static String abbreviate(String s) {

@@ -237,10 +237,10 @@ public final class VideoPipeline {
             if (text.isBlank()) {
                 return TextEmbedding.empty(pack.text().dim());
             }
-            TextEmbedding e = lp.text().encode(Pipelines.readPrompt(lp, text, warnings));
+            String read = Pipelines.readPrompt(lp, text, warnings);
+            TextEmbedding e = lp.text().encode(read);
             if (e.truncated()) {
-                warnings.add("the prompt \"" + Pipelines.abbreviate(text) + "\" is longer than the model's " + pack.text().maxTokens()
-                        + " tokens; only its beginning was used");
+                warnings.add(Pipelines.truncated(read, "the model's", pack.text().maxTokens()));
             }
             return e;
         }

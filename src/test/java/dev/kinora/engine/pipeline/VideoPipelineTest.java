@@ -209,14 +209,17 @@ class VideoPipelineTest {
         TestPacks.addLexicon(dir, """
                 {"format": 1, "shapes": ["ball"], "entries": [{"kind": "shape", "from": "orb", "to": "ball"}],
                  "form": {"colours": ["red"], "shapes": ["ball"], "motions": {"roll_right": ["rolls right"]},
-                          "scenes": {"grass": ["on the grass"]}, "lemmas": {"rolling": "roll", "rolls": "roll"}, "templateWords": []}}
+                          "scenes": {"grass": ["on the grass"]}, "pans": {"right": ["as the camera pans right"]},
+                          "lemmas": {"rolling": "roll", "rolls": "roll"}, "templateWords": []}}
                 """);
         try (GenerationEngine e = new GenerationEngine(new PackRegistry(List.of(models)), RuntimeOptions.defaults().withDevice(Device.CPU))) {
-            GenerationResult typed = e.generate(GenerationRequest.textToVideo("tiny-form", "we see a red orb on the grass; it is rolling right", 7),
-                    p -> { }, new CancelToken());
-            GenerationResult plain = e.generate(GenerationRequest.textToVideo("tiny-form", "A red ball rolls right on the grass", 7), p -> { }, new CancelToken());
-            assertEquals(List.of("read \"we see a red orb on the grass; it is ...\" as \"A red ball rolls right on the grass\" (words the model was not"
-                    + " trained on, and the sentence form of its captions, from its lexicon)"), typed.warnings());
+            GenerationResult typed = e.generate(GenerationRequest.textToVideo("tiny-form",
+                    "we see a red orb; it is rolling right while the camera pans to the right", 7), p -> { }, new CancelToken());
+            GenerationResult plain = e.generate(GenerationRequest.textToVideo("tiny-form",
+                    "A red ball rolls right, as the camera pans right", 7), p -> { }, new CancelToken());
+            assertEquals(List.of("read \"we see a red orb; it is rolling right...\" as \"A red ball rolls right, as the camera pans right\""
+                    + " (words the model was not trained on, and the sentence form of its captions, from its lexicon)"),
+                    typed.warnings(), "the reading is shown whole");
             assertTrue(plain.warnings().isEmpty(), plain.warnings().toString());
             for (int i = 0; i < typed.frames().count(); i++) {
                 assertArrayEquals(plain.frames().frame(i), typed.frames().frame(i), "frame " + i + ": the same sentence, the same clip");
