@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  *
  * <p>Many colour names are also things ("snow", "lemon", "peru"), so a colour entry is read only where it is a colour:
  * within three words before a shape word, or right after a word such as "coloured". Phrases the captions have
- * ("snow white", "cherry red") are left as they are, and so is anything the table does not name.
+ * ("snow white", "cherry red") are left as they are, and so is anything the table does not name. A lexicon may also
+ * carry its captions' sentence form ({@link PromptForm}), applied after the words.
  */
 public final class PromptLexicon {
     /** A pack without a table: every prompt is read as typed. */
