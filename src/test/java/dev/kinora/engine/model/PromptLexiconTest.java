@@ -73,9 +73,14 @@ class PromptLexiconTest {
         for (String bad : List.of("not json", "{\"format\": 2, \"entries\": []}", "{\"format\": 1}",
                 "{\"format\": 1, \"entries\": [{\"kind\": \"motion\", \"from\": \"scoots\", \"to\": \"moves\"}]}",
                 "{\"format\": 1, \"entries\": [{\"kind\": \"shape\", \"from\": \"orb\", \"to\": \"ball\"}, {\"kind\": \"shape\", \"from\": \"Orb\", \"to\": \"star\"}]}")) {
-            Files.writeString(f, bad);
-            PackException e = assertThrows(PackException.class, () -> PromptLexicon.load(f), bad);
-            assertTrue(e.getMessage().startsWith(f.toString()), e.getMessage());
+            assertRejected(f, bad);
         }
+    }
+
+    /** Writes content to f and asserts that loading it is the pack's error, naming the file. */
+    static void assertRejected(Path f, String content) throws Exception {
+        Files.writeString(f, content);
+        PackException e = assertThrows(PackException.class, () -> PromptLexicon.load(f), content);
+        assertTrue(e.getMessage().startsWith(f.toString()), e.getMessage());
     }
 }
