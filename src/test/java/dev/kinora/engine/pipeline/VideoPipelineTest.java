@@ -220,6 +220,10 @@ class VideoPipelineTest {
             assertEquals(List.of("read \"we see a red orb; it is rolling right...\" as \"A red ball rolls right, as the camera pans right\""
                     + " (words the model was not trained on, and the sentence form of its captions, from its lexicon)"),
                     typed.warnings(), "the reading is shown whole");
+            GenerationResult longer = e.generate(GenerationRequest.textToVideo("tiny-form",
+                    "we see a red orb on the grass; it is rolling right while the camera pans to the right", 7), p -> { }, new CancelToken());
+            assertEquals("the prompt \"A red ball rolls right on the grass, ...\" is longer than the model's 16 tokens; only its"
+                    + " beginning was used", longer.warnings().get(1), "a cut at the encoder quotes what it was given");
             assertTrue(plain.warnings().isEmpty(), plain.warnings().toString());
             for (int i = 0; i < typed.frames().count(); i++) {
                 assertArrayEquals(plain.frames().frame(i), typed.frames().frame(i), "frame " + i + ": the same sentence, the same clip");
