@@ -39,7 +39,7 @@ from world.render import COLOURS
 
 WORDNET = "/usr/share/wordnet"
 RGB_TXT = "/usr/share/X11/rgb.txt"
-NOUN_SHAPE, NOUN_ATTRIBUTE, VERB_CHANGE, VERB_MOTION = 25, 7, 30, 38
+NOUN_SHAPE, NOUN_ATTRIBUTE = 25, 7
 
 
 class Synset:

@@ -1,5 +1,6 @@
 package dev.kinora.engine;
 
+import dev.kinora.engine.model.PromptLexicon;
 import dev.kinora.engine.model.TextEmbedding;
 import dev.kinora.engine.model.TextEncoder;
 import dev.kinora.engine.onnx.DeviceReport;
@@ -25,6 +26,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -190,8 +192,8 @@ public final class GenerationEngine implements AutoCloseable {
      * --read` uses it to embed prompts as a generation would.
      */
     public List<String> read(String packId, List<String> prompts) throws PackException {
-        dev.kinora.engine.model.PromptLexicon lexicon = loadedPack(packId).lexicon();
-        List<String> out = new java.util.ArrayList<>(prompts.size());
+        PromptLexicon lexicon = loadedPack(packId).lexicon();
+        List<String> out = new ArrayList<>(prompts.size());
         for (String p : prompts) {
             out.add(lexicon.read(p).text());
         }

@@ -1,5 +1,7 @@
 package dev.kinora.engine.model;
 
+import static dev.kinora.engine.model.PromptLexicon.normal;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kinora.engine.pack.PackException;
 import java.nio.file.Path;
@@ -30,8 +32,8 @@ import java.util.regex.Pattern;
  * prompt that is not a caption phrase is dropped, which the studio shows in its "Reads as" line.
  */
 final class PromptForm {
-    private static final Pattern WORD = Pattern.compile("[\\p{L}][\\p{L}\\p{M}'\u2019-]*");
-    private static final Pattern CLAUSE_BREAK = Pattern.compile("[.;:!?\\n]");
+    private static final Pattern WORD = PromptLexicon.WORD;
+    private static final Pattern CLAUSE_BREAK = PromptLexicon.CLAUSE_BREAK;
     private static final Pattern PUNCTUATION = Pattern.compile("[,.;:!?\\n()\"]");
     private static final Set<String> ARTICLES = Set.of("a", "an", "the");
     /** Words after a motion verb that say nothing about which motion it is ("rolls to the right"). */
@@ -100,8 +102,7 @@ final class PromptForm {
         Map<String, String> lemmas = new HashMap<>();
         form.path("lemmas").fields().forEachRemaining(e -> lemmas.put(normal(e.getKey()), normal(e.getValue().asText(""))));
         Map<String, Phrase> phrases = new HashMap<>();
-        int[] longest = {1};
-        Builder b = new Builder(file, lemmas, phrases, longest);
+        Builder b = new Builder(file, lemmas, phrases);
         b.list(form.path("colours"), Kind.COLOUR, "colour");
         b.list(form.path("shapes"), Kind.SHAPE, "shape");
         b.list(form.path("meet"), Kind.MEET, "meet");
@@ -160,11 +161,12 @@ final class PromptForm {
             templateWords.add(normal(n.asText("")));
         }
         return new PromptForm(Map.copyOf(phrases), Map.copyOf(lemmas), Set.copyOf(templateWords), Set.copyOf(colourContext), motionCanonical,
-                headPhrases, groupWords, sceneKeywords, sceneCanonical, panCanonical, longest[0]);
+                headPhrases, groupWords, sceneKeywords, sceneCanonical, panCanonical,
+                phrases.keySet().stream().mapToInt(k -> k.split(" ").length).max().orElse(1));
     }
 
     /** Collects phrases by their lemmatised words, refusing one that two groups claim. */
-    private record Builder(Path file, Map<String, String> lemmas, Map<String, Phrase> phrases, int[] longest) {
+    private record Builder(Path file, Map<String, String> lemmas, Map<String, Phrase> phrases) {
         String[] lemmaWords(String text) {
             String[] ws = normal(text).split(" ");
             for (int i = 0; i < ws.length; i++) {
@@ -183,7 +185,6 @@ final class PromptForm {
             if (old != null && !(old.kind() == kind && old.group().equals(group))) {
                 throw new PackException(file + ": the lexicon's form reads '" + t + "' two ways (" + old.group() + ", " + group + ")");
             }
-            longest[0] = Math.max(longest[0], key.split(" ").length);
         }
 
         void list(JsonNode array, Kind kind, String group) throws PackException {
@@ -219,10 +220,6 @@ final class PromptForm {
         int count(Kind kind) {
             return (int) phrases.values().stream().filter(p -> p.kind() == kind).count();
         }
-    }
-
-    private static String normal(String s) {
-        return s.strip().toLowerCase(Locale.ROOT).replace('\u2019', '\'').replaceAll("\\s+", " ");
     }
 
     private record Word(int start, int end, String lower, String lemma, int clause) {

@@ -32,8 +32,10 @@ public final class PromptLexicon {
     /** A pack without a table: every prompt is read as typed. */
     public static final PromptLexicon NONE = new PromptLexicon(Map.of(), Set.of(), Set.of(), Set.of(), 1, null);
 
-    private static final Pattern WORD = Pattern.compile("[\\p{L}][\\p{L}\\p{M}'\u2019-]*");
-    private static final Pattern CLAUSE_BREAK = Pattern.compile("[.;:!?\\n]");
+    /** A word of a prompt (letters, marks, apostrophes and hyphens), as the lexicon and the caption form split it. */
+    static final Pattern WORD = Pattern.compile("[\\p{L}][\\p{L}\\p{M}'\u2019-]*");
+    /** What ends a clause: a colour or subject is read within its own. */
+    static final Pattern CLAUSE_BREAK = Pattern.compile("[.;:!?\\n]");
     private static final int COLOUR_REACH = 3;
 
     private final Map<String, Entry> entries;
@@ -54,6 +56,7 @@ public final class PromptLexicon {
 
     /** One substitution made in a prompt: kind colour or shape (a word), or form (the whole prompt, put in caption form). */
     public record Change(String kind, String from, String to) {
+        public static final String FORM = "form";
     }
 
     /** A prompt as the model will read it, and what changed. */
@@ -64,6 +67,16 @@ public final class PromptLexicon {
 
         public boolean changed() {
             return !changes.isEmpty();
+        }
+
+        /** Whether the sentence was put into the captions' form ({@link Change#FORM}). */
+        public boolean formChanged() {
+            return changes.stream().anyMatch(c -> c.kind().equals(Change.FORM));
+        }
+
+        /** Whether a word was read as another. */
+        public boolean wordsChanged() {
+            return changes.stream().anyMatch(c -> !c.kind().equals(Change.FORM));
         }
     }
 
@@ -134,7 +147,8 @@ public final class PromptLexicon {
         return out;
     }
 
-    private static String normal(String s) {
+    /** Lower case, one kind of apostrophe, single spaces: how the lexicon and the caption form compare words. */
+    static String normal(String s) {
         return s.strip().toLowerCase(Locale.ROOT).replace('\u2019', '\'').replaceAll("\\s+", " ");
     }
 
@@ -167,7 +181,7 @@ public final class PromptLexicon {
             return words;
         }
         List<Change> changes = new ArrayList<>(words.changes());
-        changes.add(new Change("form", words.text(), rewritten));
+        changes.add(new Change(Change.FORM, words.text(), rewritten));
         return new Reading(rewritten, changes);
     }
 

@@ -177,8 +177,8 @@ public record OnnxGraphInfo(long initializerBytes, long externalBytes, long cons
         private final Set<String> initializerNames = new HashSet<>();
         // fp16 or int8 weights that a Cast turns into float (Tiny World's export stores weights so; int8 ones are then
         // scaled by a Mul): ORT folds the Cast (and the Mul) when it loads the session, so such a weight takes its float
-        // size in memory, not its file size. Name -> {bytes, bytes per element}.
-        private final Map<String, long[]> narrowInitializers = new HashMap<>();
+        // size in memory, not its file size. Name -> the bytes it gains as float.
+        private final Map<String, Long> floatGain = new HashMap<>();
         private final List<String> castToFloat = new ArrayList<>();
         private final List<Value> inputs = new ArrayList<>();
         private final List<Value> outputs = new ArrayList<>();
@@ -204,9 +204,9 @@ public record OnnxGraphInfo(long initializerBytes, long externalBytes, long cons
                         external += t.external() ? t.bytes() : 0;
                         initializerNames.add(t.name());
                         if (t.type() == FLOAT16) {
-                            narrowInitializers.put(t.name(), new long[] {t.bytes(), 2});
+                            floatGain.put(t.name(), t.bytes());          // 2 bytes an element -> 4
                         } else if (t.type() == INT8 || t.type() == UINT8) {
-                            narrowInitializers.put(t.name(), new long[] {t.bytes(), 1});
+                            floatGain.put(t.name(), 3 * t.bytes());      // 1 byte an element -> 4
                         }
                     }
                     case GRAPH_SPARSE_INITIALIZER -> forEachField(buf, a, z, (f, w, s, e) -> {
@@ -366,10 +366,7 @@ public record OnnxGraphInfo(long initializerBytes, long externalBytes, long cons
             // Before IR version 4 initializers were listed among the inputs too; they are weights, not inputs.
             inputs.removeIf(v -> initializerNames.contains(v.name()));
             for (String name : castToFloat) {
-                long[] n = narrowInitializers.get(name);
-                if (n != null) {
-                    initializers += n[0] * (4 / n[1] - 1);     // fp16 or int8 bytes -> float bytes
-                }
+                initializers += floatGain.getOrDefault(name, 0L);
             }
             long common = widths.entrySet().stream().max(Map.Entry.<Long, Integer>comparingByValue()
                     .thenComparing(Map.Entry.comparingByKey())).map(Map.Entry::getKey).orElse(0L);

@@ -68,8 +68,8 @@ final class Pipelines {
     static String readPrompt(LoadedPack lp, String prompt, java.util.List<String> warnings) throws dev.kinora.engine.pack.PackException {
         dev.kinora.engine.model.PromptLexicon.Reading read = lp.lexicon().read(prompt);
         if (read.changed()) {
-            boolean form = read.changes().stream().anyMatch(c -> c.kind().equals("form"));
-            boolean words = read.changes().stream().anyMatch(c -> !c.kind().equals("form"));
+            boolean form = read.formChanged();
+            boolean words = read.wordsChanged();
             String why = words && form ? "words the model was not trained on, and the sentence form of its captions"
                     : form ? "the sentence form of the model's captions" : "words the model was not trained on";
             // the reading is what the model is given, so it is shown whole; the prompt as typed is on screen already
