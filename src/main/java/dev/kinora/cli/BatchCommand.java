@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "batch", mixinStandardHelpOptions = true, description = "Run jobs from a JSON-lines file: "
         + "{mode, prompt, negative, seed, steps, guidance, scheduler, shift, frames, source(s), out, format, scale, upscale, fps, "
-        + "fit, allowDamaged, strength, direction, context, anchor, model}; each field is checked for its type and range.")
+        + "fit, allowDamaged, strength, direction, context, anchor, asTyped, model}; each field is checked for its type and range.")
 final class BatchCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -90,7 +90,7 @@ final class BatchCommand implements Callable<Integer> {
                             (int) whole(j, "steps", 0), (float) number(j, "guidance", Double.NaN), text(j, "scheduler", ""),
                             (float) number(j, "shift", Double.NaN), (int) whole(j, "frames", 0), (float) number(j, "strength", 1.0),
                             direction(text(j, "direction", "forward")), (int) whole(j, "context", 0),
-                            !j.has("anchor") || bool(j, "anchor"));
+                            !j.has("anchor") || bool(j, "anchor"), bool(j, "asTyped", false));
                     RequestLimits.checkNumbers(draft);
                     OutputTarget target = j.hasNonNull("out")
                             ? OutputTarget.check(Path.of(text(j, "out", "")), j.hasNonNull("format") ? text(j, "format", "") : null,

@@ -57,6 +57,10 @@ final class GenerationOptions {
     @Option(names = "--no-anchor", description = "Do not anchor long extensions' colours to the source.")
     boolean noAnchor;
 
+    @Option(names = "--as-typed", description = "Give the model the prompt as typed, without the model's lexicon reading it"
+            + " into its captions' words and sentence form.")
+    boolean asTyped;
+
     @Option(names = "--recipe", description = "Regenerate from a Kinora output or recipe .json (its settings; options given here override).")
     Path recipe;
 

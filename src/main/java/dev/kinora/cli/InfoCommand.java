@@ -58,6 +58,9 @@ final class InfoCommand implements Callable<Integer> {
                 Terminal.safe(r.mode().id()), Terminal.safe(r.prompt()), Terminal.safe(r.negativePrompt()), Terminal.safe(r.packId()),
                 Terminal.safe(r.packVersion()), Terminal.safe(shortHash(r.packSha256())), r.seed(), Terminal.safe(r.scheduler()),
                 r.steps(), r.guidance(), r.shift(), r.frames(), r.fps(), Terminal.safe(r.kinoraVersion()));
+        if (r.asTyped()) {
+            System.out.println("reading    as typed (the model's lexicon was not used)");
+        }
         if (r.mode() == Mode.EXTEND) {
             System.out.printf("extension  %s, %d context frames, colour anchor %s%n", r.direction().name().toLowerCase(Locale.ROOT), r.context(),
                     r.anchorColour() ? "on" : "off");

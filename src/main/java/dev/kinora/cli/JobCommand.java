@@ -160,20 +160,21 @@ abstract class JobCommand implements Callable<Integer> {
 
     private GenerationRequest fresh(String packId, long seed, List<Source> sources) {
         return new GenerationRequest(new JobSettings(packId, mode(), prompt(), opt.negative, seed, opt.steps, orNaN(opt.guidance),
-                opt.scheduler, orNaN(opt.shift), opt.frames, strength(), direction(), context(), !opt.noAnchor), sources);
+                opt.scheduler, orNaN(opt.shift), opt.frames, strength(), direction(), context(), !opt.noAnchor, opt.asTyped), sources);
     }
 
     private static float orNaN(Float f) {
         return f == null ? Float.NaN : f;
     }
 
-    /** Options given on the command line override the recipe's. */
+    /** Options given on the command line override the recipe's ({@code --as-typed} turns on reading as typed, not off). */
     private GenerationRequest merge(GenerationRequest r, String packId, long seed) {
         return new GenerationRequest(new JobSettings(packId, r.mode(), prompt().isEmpty() ? r.prompt() : prompt(),
                 opt.negative.isEmpty() ? r.negativePrompt() : opt.negative, seed,
                 opt.steps > 0 ? opt.steps : r.steps(), opt.guidance == null ? r.guidance() : opt.guidance,
                 opt.scheduler.isEmpty() ? r.scheduler() : opt.scheduler, opt.shift == null ? r.shift() : opt.shift,
-                opt.frames > 0 ? opt.frames : r.frames(), r.strength(), r.direction(), r.context(), r.anchorColour()), r.sources());
+                opt.frames > 0 ? opt.frames : r.frames(), r.strength(), r.direction(), r.context(), r.anchorColour(),
+                opt.asTyped || r.asTyped()), r.sources());
     }
 
     private void report(GenerationResult r, Path written) throws IOException {

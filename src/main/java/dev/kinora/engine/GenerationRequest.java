@@ -80,6 +80,10 @@ public record GenerationRequest(JobSettings settings, List<Source> sources) {
         return settings.anchorColour();
     }
 
+    public boolean asTyped() {
+        return settings.asTyped();
+    }
+
     public GenerationRequest withMode(Mode m, List<Source> s) {
         return new GenerationRequest(settings.withMode(m), s);
     }

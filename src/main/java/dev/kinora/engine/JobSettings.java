@@ -17,6 +17,9 @@ import dev.kinora.engine.pack.Mode;
  * @param strength     remix only: how far the source is noised, in (0,1]
  * @param context      frames of a source or previous window kept as known frames (0 = pack default)
  * @param anchorColour keep long extensions' colour statistics on the source's
+ * @param asTyped      give the text encoder the prompt as typed, without the pack's lexicon reading it into the words
+ *                     and sentence form of its captions (an artist who wants the words they chose, or to see what the
+ *                     model makes of them)
  */
 public record JobSettings(
         String pack,
@@ -32,7 +35,8 @@ public record JobSettings(
         float strength,
         Direction direction,
         int context,
-        boolean anchorColour) {
+        boolean anchorColour,
+        boolean asTyped) {
 
     public JobSettings {
         // Absent values in files and half-filled forms mean "the default"; no null travels further.
@@ -47,46 +51,51 @@ public record JobSettings(
     /** Text to video with every sampling setting at the pack's defaults. */
     public static JobSettings textToVideo(String pack, String prompt, long seed) {
         return new JobSettings(pack, Mode.GENERATE, prompt, "", seed, 0, Float.NaN, "", Float.NaN, 0,
-                1f, Direction.FORWARD, 0, true);
+                1f, Direction.FORWARD, 0, true, false);
     }
 
     public JobSettings withPack(String p) {
         return new JobSettings(p, mode, prompt, negativePrompt, seed, steps, guidance, scheduler, shift, frames,
-                strength, direction, context, anchorColour);
+                strength, direction, context, anchorColour, asTyped);
     }
 
     public JobSettings withMode(Mode m) {
         return new JobSettings(pack, m, prompt, negativePrompt, seed, steps, guidance, scheduler, shift, frames,
-                strength, direction, context, anchorColour);
+                strength, direction, context, anchorColour, asTyped);
     }
 
     public JobSettings withPrompt(String p, String negative) {
         return new JobSettings(pack, mode, p, negative, seed, steps, guidance, scheduler, shift, frames,
-                strength, direction, context, anchorColour);
+                strength, direction, context, anchorColour, asTyped);
     }
 
     public JobSettings withSeed(long s) {
         return new JobSettings(pack, mode, prompt, negativePrompt, s, steps, guidance, scheduler, shift, frames,
-                strength, direction, context, anchorColour);
+                strength, direction, context, anchorColour, asTyped);
     }
 
     public JobSettings withSampling(int st, float g, String sch) {
         return new JobSettings(pack, mode, prompt, negativePrompt, seed, st, g, sch, shift, frames,
-                strength, direction, context, anchorColour);
+                strength, direction, context, anchorColour, asTyped);
     }
 
     public JobSettings withShift(float s) {
         return new JobSettings(pack, mode, prompt, negativePrompt, seed, steps, guidance, scheduler, s, frames,
-                strength, direction, context, anchorColour);
+                strength, direction, context, anchorColour, asTyped);
     }
 
     public JobSettings withFrames(int n) {
         return new JobSettings(pack, mode, prompt, negativePrompt, seed, steps, guidance, scheduler, shift, n,
-                strength, direction, context, anchorColour);
+                strength, direction, context, anchorColour, asTyped);
     }
 
     public JobSettings withExtension(Direction d, int ctx, float str) {
         return new JobSettings(pack, mode, prompt, negativePrompt, seed, steps, guidance, scheduler, shift, frames,
-                str, d, ctx, anchorColour);
+                str, d, ctx, anchorColour, asTyped);
+    }
+
+    public JobSettings withAsTyped(boolean typed) {
+        return new JobSettings(pack, mode, prompt, negativePrompt, seed, steps, guidance, scheduler, shift, frames,
+                strength, direction, context, anchorColour, typed);
     }
 }

@@ -1,6 +1,7 @@
 package dev.kinora.engine;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.kinora.engine.pack.Mode;
 import java.util.List;
@@ -93,12 +94,16 @@ public record Recipe(
         return resolved.anchorColour();
     }
 
+    public boolean asTyped() {
+        return resolved.asTyped();
+    }
+
     @JsonValue
     OnDisk onDisk() {
         JobSettings s = resolved;
         return new OnDisk(kinoraVersion, s.pack(), packVersion, packSha256, s.mode().id(), s.prompt(), s.negativePrompt(),
                 s.seed(), s.steps(), s.guidance(), s.scheduler(), s.shift(), s.frames(), fps, s.strength(),
-                s.direction().name().toLowerCase(Locale.ROOT), s.context(), s.anchorColour(), sources);
+                s.direction().name().toLowerCase(Locale.ROOT), s.context(), s.anchorColour(), s.asTyped(), sources);
     }
 
     /**
@@ -128,11 +133,15 @@ public record Recipe(
             throw new IllegalArgumentException("the recipe's direction '" + dir + "' is unknown: use forward or backward", e);
         }
         JobSettings s = new JobSettings(d.packId(), mode, d.prompt(), d.negativePrompt(), d.seed(), d.steps(), d.guidance(),
-                d.scheduler(), d.shift(), d.frames(), d.strength(), direction, d.context(), d.anchorColour());
+                d.scheduler(), d.shift(), d.frames(), d.strength(), direction, d.context(), d.anchorColour(), d.asTyped());
         return new Recipe(d.kinoraVersion(), d.packVersion(), d.packSha256(), s, d.fps(), d.sources());
     }
 
-    /** The file shape of a recipe: these names, in this order, with these JSON types. */
+    /**
+     * The file shape of a recipe: these names, in this order, with these JSON types. A name a file lacks reads as
+     * what clips made before it had meant: {@code asTyped} false (the lexicon read every prompt). It is written only
+     * when true, so a recipe that reads its prompt through the lexicon is the text it always was.
+     */
     record OnDisk(
             String kinoraVersion,
             String packId,
@@ -152,6 +161,7 @@ public record Recipe(
             String direction,
             int context,
             boolean anchorColour,
+            @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean asTyped,
             List<SourceRef> sources) {
     }
 }

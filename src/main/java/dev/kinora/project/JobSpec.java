@@ -1,6 +1,7 @@
 package dev.kinora.project;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.kinora.engine.Direction;
 import dev.kinora.engine.GenerationRequest;
@@ -118,23 +119,32 @@ public record JobSpec(JobSettings settings, List<SourceRef> sources) {
         return settings.anchorColour();
     }
 
+    public boolean asTyped() {
+        return settings.asTyped();
+    }
+
     @JsonValue
     OnDisk onDisk() {
         JobSettings s = settings;
         return new OnDisk(s.pack(), s.mode(), s.prompt(), s.negativePrompt(), s.seed(), s.steps(), s.guidance(),
-                s.scheduler(), s.shift(), s.frames(), s.strength(), s.direction(), s.context(), s.anchorColour(), sources);
+                s.scheduler(), s.shift(), s.frames(), s.strength(), s.direction(), s.context(), s.anchorColour(), s.asTyped(),
+                sources);
     }
 
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     static JobSpec fromDisk(OnDisk d) {
         return new JobSpec(new JobSettings(d.pack(), d.mode(), d.prompt(), d.negativePrompt(), d.seed(), d.steps(),
                 d.guidance(), d.scheduler(), d.shift(), d.frames(), d.strength(), d.direction(), d.context(),
-                d.anchorColour()), d.sources());
+                d.anchorColour(), d.asTyped()), d.sources());
     }
 
-    /** The file shape of a job: these names, in this order; mode and direction as Jackson writes enums (GENERATE, FORWARD). */
+    /**
+     * The file shape of a job: these names, in this order; mode and direction as Jackson writes enums (GENERATE, FORWARD).
+     * {@code asTyped} is written only when true, so queues without it read and write as before.
+     */
     record OnDisk(String pack, Mode mode, String prompt, String negativePrompt, long seed, int steps, float guidance,
                   String scheduler, float shift, int frames, float strength, Direction direction, int context,
-                  boolean anchorColour, List<SourceRef> sources) {
+                  boolean anchorColour, @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean asTyped,
+                  List<SourceRef> sources) {
     }
 }

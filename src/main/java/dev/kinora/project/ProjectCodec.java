@@ -72,6 +72,10 @@ final class ProjectCodec {
         so.put("frames", st.frames());
         so.put("fps", st.fps());
         so.put("variations", st.variations());
+        if (st.asTyped()) {
+            // only when set: a project saved before the setting existed saves as the same text
+            so.put("asTyped", true);
+        }
         ArrayNode takes = o.putArray("takes");
         for (Take t : s.takes()) {
             ObjectNode to = takes.addObject();
@@ -188,7 +192,7 @@ final class ProjectCodec {
                         bool(so, "seedLocked", d.seedLocked()), integer(so, "steps", d.steps()),
                         (float) number(so, "guidance", d.guidance()), text(so, "scheduler", d.scheduler()),
                         integer(so, "frames", d.frames()), number(so, "fps", d.fps()),
-                        integer(so, "variations", d.variations()));
+                        integer(so, "variations", d.variations()), bool(so, "asTyped", d.asTyped()));
             }
             List<Take> takes = new ArrayList<>();
             int t = 0;

@@ -79,7 +79,7 @@ public record Shot(String id, String title, String prompt, String negativePrompt
      */
     public JobSettings jobSettings(long seed) {
         return new JobSettings(settings.pack(), mode, prompt, negativePrompt, seed, settings.steps(), settings.guidance(),
-                settings.scheduler(), Float.NaN, targetFrames(), 1f, Direction.FORWARD, 0, true);
+                settings.scheduler(), Float.NaN, targetFrames(), 1f, Direction.FORWARD, 0, true, settings.asTyped());
     }
 
     public Shot withId(String v) {

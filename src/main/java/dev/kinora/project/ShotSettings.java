@@ -7,10 +7,11 @@ package dev.kinora.project;
  * @param seedLocked when false, each generation draws a fresh seed and records it in the take's recipe
  * @param frames     0 = derive from the shot's duration and fps
  * @param variations takes generated per click
+ * @param asTyped    the prompt goes to the model as typed, not as the pack's lexicon reads it
  */
 public record ShotSettings(String pack, long seed, boolean seedLocked, int steps, float guidance, String scheduler,
-                           int frames, double fps, int variations) {
-    public static final ShotSettings DEFAULTS = new ShotSettings("", 0, false, 0, Float.NaN, "", 0, 16, 1);
+                           int frames, double fps, int variations, boolean asTyped) {
+    public static final ShotSettings DEFAULTS = new ShotSettings("", 0, false, 0, Float.NaN, "", 0, 16, 1, false);
 
     public ShotSettings {
         pack = pack == null ? "" : pack;
@@ -30,22 +31,26 @@ public record ShotSettings(String pack, long seed, boolean seedLocked, int steps
     }
 
     public ShotSettings withSeed(long s, boolean locked) {
-        return new ShotSettings(pack, s, locked, steps, guidance, scheduler, frames, fps, variations);
+        return new ShotSettings(pack, s, locked, steps, guidance, scheduler, frames, fps, variations, asTyped);
     }
 
     public ShotSettings withPack(String p) {
-        return new ShotSettings(p, seed, seedLocked, steps, guidance, scheduler, frames, fps, variations);
+        return new ShotSettings(p, seed, seedLocked, steps, guidance, scheduler, frames, fps, variations, asTyped);
     }
 
     public ShotSettings withSampling(int st, float g, String sch) {
-        return new ShotSettings(pack, seed, seedLocked, st, g, sch, frames, fps, variations);
+        return new ShotSettings(pack, seed, seedLocked, st, g, sch, frames, fps, variations, asTyped);
     }
 
     public ShotSettings withFrames(int f, double r) {
-        return new ShotSettings(pack, seed, seedLocked, steps, guidance, scheduler, f, r, variations);
+        return new ShotSettings(pack, seed, seedLocked, steps, guidance, scheduler, f, r, variations, asTyped);
     }
 
     public ShotSettings withVariations(int v) {
-        return new ShotSettings(pack, seed, seedLocked, steps, guidance, scheduler, frames, fps, v);
+        return new ShotSettings(pack, seed, seedLocked, steps, guidance, scheduler, frames, fps, v, asTyped);
+    }
+
+    public ShotSettings withAsTyped(boolean typed) {
+        return new ShotSettings(pack, seed, seedLocked, steps, guidance, scheduler, frames, fps, variations, typed);
     }
 }

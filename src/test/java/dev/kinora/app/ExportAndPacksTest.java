@@ -56,7 +56,7 @@ class ExportAndPacksTest {
     void theReelHoldsEachShotsLengthAndEmptyShotsAsSlates() {
         ProjectSettings ps = new ProjectSettings("tinyworld", 4, 4, 8);
         Recipe recipe = new Recipe("t", "1", "", new JobSettings("tinyworld", Mode.GENERATE, "p", "", 1, 8, 3, "flow-euler", 1, 8, 1,
-                Direction.FORWARD, 0, true), 8, List.of());
+                Direction.FORWARD, 0, true, false), 8, List.of());
         Take a = new Take("a", "media/s/a.png", recipe, null, 8, 8, 4, 4, "");
         Shot s1 = Shot.create("first", ps).withDuration(1.25).withTakes(List.of(a), "a");
         Shot s2 = Shot.create("", ps).withDuration(0.375);

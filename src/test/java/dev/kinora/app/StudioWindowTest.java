@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kinora.engine.Recipe;
 import dev.kinora.engine.pack.Mode;
 import dev.kinora.project.JobState;
 import dev.kinora.project.Shot;
@@ -95,6 +96,27 @@ class StudioWindowTest {
         assertEquals("Reads as: a red ball bounces", readsAs.getText());
         robot.clickOn("#prompt").press(KeyCode.CONTROL, KeyCode.A).release(KeyCode.A, KeyCode.CONTROL).write("a red ball bounces");
         FxTestSupport.waitFor("the line goes when the words are the captions'", 5000, () -> !readsAs.isVisible());
+        javafx.scene.control.CheckBox asTyped = robot.lookup("#as-typed").queryAs(javafx.scene.control.CheckBox.class);
+        assertFalse(asTyped.isVisible(), "no choice to make when the lexicon reads the prompt as typed");
+    }
+
+    @Test
+    void sendAsTypedKeepsTheLexiconOutOfTheShotsTakes(FxRobot robot) throws Exception {
+        javafx.scene.control.Label readsAs = robot.lookup("#reads-as").queryAs(javafx.scene.control.Label.class);
+        javafx.scene.control.CheckBox asTyped = robot.lookup("#as-typed").queryAs(javafx.scene.control.CheckBox.class);
+        robot.clickOn("#prompt").write("a scarlet orb bounces");
+        FxTestSupport.waitFor("the switch beside the Reads as line", 5000, asTyped::isVisible);
+        robot.clickOn("#as-typed");
+        FxTestSupport.waitFor("the line says what is sent", 5000,
+                () -> readsAs.getText().equals("Sent as typed; the lexicon would read: a red ball bounces"));
+        assertTrue(shot(0).settings().asTyped(), "the choice is the shot's, saved with the project");
+        generateAndWait(robot, 1, 0);
+        Recipe r = shot(0).takes().get(0).recipe();
+        assertTrue(r.asTyped(), "the take was made from the words as typed");
+        assertEquals("a scarlet orb bounces", r.prompt());
+        robot.clickOn("#as-typed");
+        FxTestSupport.waitFor("back to the lexicon's reading", 5000, () -> readsAs.getText().equals("Reads as: a red ball bounces"));
+        assertFalse(shot(0).settings().asTyped());
     }
 
     @Test

@@ -148,6 +148,24 @@ class ViewModelsTest {
     }
 
     @Test
+    void aShotSentAsTypedSaysWhatTheLexiconWouldReadAndCountsTheTypedWords() throws Exception {
+        onFx(() -> {
+            prompt.promptProperty().set("a scarlet orb rolls");
+            prompt.commitPrompt();
+            prompt.asTypedProperty().set(true);
+            prompt.countTokens();
+        });
+        waitFor("sent as typed", 20_000, () -> prompt.readsAsProperty().get().startsWith("Sent as typed"));
+        assertEquals("Sent as typed; the lexicon would read: a red ball rolls", onFx(() -> prompt.readsAsProperty().get()));
+        assertTrue(onFx(() -> studio.selected().orElseThrow().settings().asTyped()), "a shot setting, one undo step");
+        int typed = onFx(() -> studio.engine().countTokens("tiny", "a scarlet orb rolls"));
+        waitFor("the typed words counted", 20_000, () -> prompt.tokensProperty().get() == typed);
+        onFx(() -> studio.undo());
+        waitFor("undo", 20_000, () -> !prompt.asTypedProperty().get());
+        assertFalse(onFx(() -> studio.selected().orElseThrow().settings().asTyped()));
+    }
+
+    @Test
     void variationsQueueOneJobPerSeedAndEachBecomesATake() throws Exception {
         List<JobSpec> specs = onFx(() -> {
             prompt.promptProperty().set("waves");
@@ -359,7 +377,7 @@ class ViewModelsTest {
         Clock then = Clock.fixed(Instant.now().minus(Duration.ofMinutes(2)), ZoneOffset.UTC);
         RenderQueue q = RenderQueue.load(dir.resolve("queue.json"), then, true);
         QueuedJob j = q.add(shotId, new JobSpec(new JobSettings("tiny", Mode.GENERATE, "a boat", "", 3, 2, Float.NaN, "",
-                Float.NaN, 8, 1f, Direction.FORWARD, 0, true), List.of()));
+                Float.NaN, 8, 1f, Direction.FORWARD, 0, true, false), List.of()));
         q.start(j.id(), "CPU");
 
         studio = onFx(() -> {

@@ -38,6 +38,11 @@ class CliTest {
     static void setUp() throws Exception {
         savedModels = System.getProperty("kinora.models");
         TestPacks.tiny(dir.resolve("models"));
+        // copied before kinora.models points here: the tiny pack borrows the shipped pack's tokenizer
+        TestPacks.addLexicon(TestPacks.tiny(dir.resolve("models"), "tiny-lex"), """
+                {"format": 1, "shapes": ["ball"], "entries": [{"kind": "colour", "from": "scarlet", "to": "red"},
+                 {"kind": "shape", "from": "orb", "to": "ball"}]}
+                """);
         System.setProperty("kinora.models", dir.resolve("models").toString());
     }
 
@@ -118,6 +123,39 @@ class CliTest {
         assertTrue(lines[1].contains("\"ok\":false") && lines[1].contains("nothing.png"), lines[1]);
         assertTrue(lines[2].contains("\"ok\":true") && lines[2].contains("\"frames\":12"), lines[2]);
         assertEquals(ExitCodes.BAD_INPUT, r.code(), "one job failed, on bad input: the batch exits with its code");
+    }
+
+    @Test
+    void asTypedKeepsThePacksLexiconOutAndTheRecipeBatchAndInfoKeepThat() throws Exception {
+        Path read = dir.resolve("lex-read");
+        Path typed = dir.resolve("lex-typed");
+        Path again = dir.resolve("lex-again");
+        CliRun r = kinora("generate", "-m", "tiny-lex", "-p", "a scarlet orb", "-s", "4", "--format", "png", "-o", read.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("kinora: note: read \"a scarlet orb\" as \"a red ball\""), r.err());
+        r = kinora("generate", "-m", "tiny-lex", "-p", "a scarlet orb", "-s", "4", "--as-typed", "--format", "png", "-o", typed.toString());
+        assertEquals(0, r.code(), r.err());
+        assertFalse(r.err().contains("note: read"), "nothing was read: " + r.err());
+        assertTrue(RecipeJson.fromJson(MediaIO.recipeJson(typed).orElseThrow()).asTyped());
+        assertFalse(RecipeJson.fromJson(MediaIO.recipeJson(read).orElseThrow()).asTyped());
+        assertTrue(kinora("info", typed.resolve("recipe.json").toString()).out().contains("reading    as typed"));
+        assertEquals(0, kinora("generate", "--recipe", typed.resolve("recipe.json").toString(), "--format", "png", "-o", again.toString(),
+                "-q").code());
+        Path jobs = Files.writeString(dir.resolve("typed.jsonl"), "{\"prompt\": \"a scarlet orb\", \"seed\": 4, \"asTyped\": true,"
+                + " \"out\": \"" + dir.resolve("lex-batch") + "\", \"format\": \"png\"}\n{\"prompt\": \"x\", \"asTyped\": \"yes\"}");
+        CliRun batch = kinora("batch", "--jobs", jobs.toString(), "-m", "tiny-lex");
+        String[] lines = batch.out().trim().split("\n");
+        assertTrue(lines[0].contains("\"ok\":true") && !lines[0].contains("warnings"), lines[0]);
+        assertTrue(lines[1].contains("\"ok\":false") && lines[1].contains("\\\"asTyped\\\" must be true or false"), lines[1]);
+        boolean differs = false;
+        for (int i = 0; i < 8; i++) {
+            String name = String.format("frame_%04d.png", i);
+            byte[] t = Files.readAllBytes(typed.resolve(name));
+            assertArrayEquals(t, Files.readAllBytes(again.resolve(name)), "the recipe makes it again: " + name);
+            assertArrayEquals(t, Files.readAllBytes(dir.resolve("lex-batch").resolve(name)), "batch: " + name);
+            differs |= !java.util.Arrays.equals(t, Files.readAllBytes(read.resolve(name)));
+        }
+        assertTrue(differs, "the reading is another prompt, so another clip");
     }
 
     // ---- `kinora embed --tokens`: the token states Tiny World's token-attending denoiser trains on, written by the engine.

@@ -1,6 +1,7 @@
 package dev.kinora.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class RecipeJsonTest {
     static Recipe recipe(Mode mode, Direction direction) {
         return new Recipe("0.1.0", "1.0", "ab".repeat(32), new JobSettings("tiny", mode, "a red ball", "", 7, 4, Float.NaN,
-                "flow-euler", Float.NaN, 8, 1f, direction, 0, true), 8.0, List.of());
+                "flow-euler", Float.NaN, 8, 1f, direction, 0, true, false), 8.0, List.of());
     }
 
     /** A recipe as files hold it, with the mode and direction given. */
@@ -37,6 +38,19 @@ class RecipeJsonTest {
         Recipe r = recipe(Mode.EXTEND, Direction.BACKWARD);
         assertEquals(r, RecipeJson.fromJson(RecipeJson.toJson(r)));
         assertEquals(r, RecipeJson.fromJson(RecipeJson.toCompactJson(r)));
+    }
+
+    @Test
+    void aRecipeSentAsTypedSaysSoAndOneReadThroughTheLexiconWritesNoSuchField() throws IOException {
+        Recipe read = recipe(Mode.GENERATE, Direction.FORWARD);
+        Recipe typed = new Recipe(read.kinoraVersion(), read.packVersion(), read.packSha256(), read.resolved().withAsTyped(true),
+                read.fps(), read.sources());
+        String json = RecipeJson.toCompactJson(typed);
+        assertTrue(json.contains("\"anchorColour\":true,\"asTyped\":true,\"sources\""), json);
+        assertEquals(typed, RecipeJson.fromJson(json));
+        assertTrue(RecipeJson.fromJson(json).asTyped());
+        assertFalse(RecipeJson.toCompactJson(read).contains("asTyped"), "false is what every earlier recipe meant");
+        assertFalse(RecipeJson.fromJson(json("generate", null)).asTyped());
     }
 
     @Test
@@ -68,7 +82,7 @@ class RecipeJsonTest {
         Recipe r = RecipeJson.fromJson(full);
         assertEquals(new Recipe("0.1.0-test", "1.0", "ab".repeat(32),
                 new JobSettings("tinyworld", Mode.GENERATE, "a red ball rolls", "blurry", 7, 8, Float.NaN, "flow-euler", 3.0f,
-                        33, 1f, Direction.FORWARD, 0, true),
+                        33, 1f, Direction.FORWARD, 0, true, false),
                 16.0, List.of(new Recipe.SourceRef("media/in/start.png", "cd".repeat(32)))), r);
         assertEquals("tinyworld", r.packId());
         assertEquals(r, RecipeJson.fromJson(compact));

@@ -18,7 +18,7 @@ class ContinuityTest {
         String id = Ids.newId();
         List<Recipe.SourceRef> src = madeFrom.isEmpty() ? List.of() : List.of(new Recipe.SourceRef(madeFrom, ""));
         Recipe r = new Recipe("t", "1", "", new JobSettings("tinyworld", madeFrom.isEmpty() ? Mode.GENERATE : Mode.EXTEND, "p", "",
-                1, 8, 3, "flow-euler", 1, 16, 1, Direction.FORWARD, 0, true), 8, src);
+                1, 8, 3, "flow-euler", 1, 16, 1, Direction.FORWARD, 0, true, false), 8, src);
         return new Take(id, "media/" + shotId + "/" + id + ".png", r, Instant.EPOCH, 16, 8, 64, 64, "");
     }
 

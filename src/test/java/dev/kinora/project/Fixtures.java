@@ -18,7 +18,7 @@ final class Fixtures {
 
     static Recipe recipe(String prompt, long seed) {
         return new Recipe("0.1.0-test", "1.0", "ab".repeat(32), new JobSettings("tinyworld", Mode.GENERATE, prompt, "blurry",
-                seed, 8, Float.NaN, "flow-euler", 3.0f, 33, 1f, Direction.FORWARD, 0, true), 16.0,
+                seed, 8, Float.NaN, "flow-euler", 3.0f, 33, 1f, Direction.FORWARD, 0, true, false), 16.0,
                 List.of(new Recipe.SourceRef("media/in/start.png", "cd".repeat(32))));
     }
 
@@ -32,7 +32,7 @@ final class Fixtures {
         String id = Ids.newId();
         Shot s = new Shot(id, "", prompt, "low quality", Mode.GENERATE, 4.0, false,
                 List.of(new SourceRef("/abs/ref/image.png", SourceRole.START)),
-                new ShotSettings("tinyworld", 42, true, 8, Float.NaN, "", 0, 16, 2), List.of(), "");
+                new ShotSettings("tinyworld", 42, true, 8, Float.NaN, "", 0, 16, 2, false), List.of(), "");
         for (int i = 0; i < takes; i++) {
             Take t = take(id, "take " + i, 100 + i);
             s = new Commands.AddTake(id, t, true).apply(Project.empty("x").withShots(List.of(s))).shots().get(0);
@@ -40,7 +40,10 @@ final class Fixtures {
         return s;
     }
 
-    /** Three shots: a titled one with two takes, one with none that continues, a remix with a keyframe and one take. */
+    /**
+     * Three shots: a titled one with two takes, one with none that continues, a remix with a keyframe and one take whose
+     * prompt is sent as typed.
+     */
     static Project rich() {
         Shot a = shot("A lighthouse at dusk, waves — «ünïcødé» \"quoted\"\nsecond line", 2).withTitle("Opening");
         Shot b = shot("The beam sweeps over the sea", 0).withContinueFromPrevious(true).withMode(Mode.EXTEND)
@@ -48,7 +51,7 @@ final class Fixtures {
         Shot c = shot("Gulls take off", 1).withMode(Mode.REMIX)
                 .withSources(List.of(new SourceRef("media/in/gulls.mp4", SourceRole.START),
                         new SourceRef("media/in/last.png", SourceRole.KEYFRAME)))
-                .withSettings(new ShotSettings("other-pack", -7, false, 30, 6.5f, "unipc", 49, 24, 4));
+                .withSettings(new ShotSettings("other-pack", -7, false, 30, 6.5f, "unipc", 49, 24, 4, true));
         return new Project(Project.FORMAT_VERSION, "Lighthouse", List.of(a, b, c),
                 new ProjectSettings("tinyworld", 832, 480, 16));
     }

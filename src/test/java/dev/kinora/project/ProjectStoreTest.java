@@ -81,6 +81,8 @@ class ProjectStoreTest {
         // NaN guidance ("pack default") and the recipe's NaN survive as NaN, not 0
         assertTrue(Float.isNaN(back.project().shots().get(0).settings().guidance()));
         assertTrue(Float.isNaN(back.project().shots().get(0).takes().get(0).recipe().guidance()));
+        assertTrue(back.project().shots().get(2).settings().asTyped(), "the remix shot's prompt is sent as typed");
+        assertFalse(back.project().shots().get(0).settings().asTyped());
         // and saving what was opened writes the same bytes (apart from savedAt)
         String first = Files.readString(r.store().projectFile()).replaceAll("\"savedAt\".*", "");
         back.store().save(back.project());

@@ -203,7 +203,7 @@ class RenderQueueTest {
     void specRoundTripsToTheEngineRequest() {
         Frames f = new Frames(2, 2, 16, List.of(new byte[12]));
         GenerationRequest r = new GenerationRequest(new JobSettings("tinyworld", Mode.EXTEND, "p", "n", 77, 12, 4.5f, "unipc", 5f, 40,
-                0.7f, Direction.BACKWARD, 9, false), List.of(new Source(f, "media/in/clip.mp4", "ab")));
+                0.7f, Direction.BACKWARD, 9, false, false), List.of(new Source(f, "media/in/clip.mp4", "ab")));
         JobSpec s = JobSpec.of(r, List.of(SourceRole.END));
         assertEquals(List.of(new SourceRef("media/in/clip.mp4", SourceRole.END)), s.sources());
         assertEquals(r, s.toRequest(List.of(new Source(f, "media/in/clip.mp4", "ab"))));
@@ -222,8 +222,17 @@ class RenderQueueTest {
                 + "\"sources\":[{\"path\":\"media/in/clip.mp4\",\"role\":\"END\"}]}";
         JobSpec s = Json.MAPPER.readValue(old, JobSpec.class);
         assertEquals(new JobSpec(new JobSettings("tinyworld", Mode.EXTEND, "p", "n", 77, 12, Float.NaN, "unipc", 5f, 40, 0.7f,
-                Direction.BACKWARD, 9, false), List.of(new SourceRef("media/in/clip.mp4", SourceRole.END))), s);
+                Direction.BACKWARD, 9, false, false), List.of(new SourceRef("media/in/clip.mp4", SourceRole.END))), s);
         assertEquals(old, Json.MAPPER.copy().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(s));
+    }
+
+    @Test
+    void aJobSentAsTypedKeepsThatInTheQueueFile() throws IOException {
+        JobSpec typed = new JobSpec(JobSettings.textToVideo("tinyworld", "a scarlet orb rolls", 3).withAsTyped(true), List.of());
+        String json = Json.MAPPER.copy().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(typed);
+        assertTrue(json.contains("\"anchorColour\":true,\"asTyped\":true,\"sources\":[]"), json);
+        assertEquals(typed, Json.MAPPER.readValue(json, JobSpec.class));
+        assertTrue(Json.MAPPER.readValue(json, JobSpec.class).toRequest(List.of()).asTyped());
     }
 
     @Test
@@ -237,6 +246,8 @@ class RenderQueueTest {
         assertEquals("other-pack", spec.pack());
         assertEquals(1234, spec.seed());
         assertEquals(s.sources(), spec.sources());
+        assertTrue(spec.asTyped(), "the shot's prompt is sent as typed");
+        assertFalse(JobSpec.forShot(Fixtures.rich().shots().get(0), 1).asTyped());
     }
 
     @Test

@@ -16,6 +16,7 @@ import javafx.css.PseudoClass;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
@@ -120,6 +121,16 @@ public final class PromptView extends BorderPane {
                 () -> !vm.readsAsProperty().get().isEmpty() && Boolean.TRUE.equals(vm.takesTextProperty().getValue()),
                 vm.readsAsProperty(), vm.takesTextProperty()));
         readsAs.managedProperty().bind(readsAs.visibleProperty());
+        // the way out when the lexicon misreads: the shot's prompt goes to the model word for word
+        CheckBox asTyped = new CheckBox("Send as typed");
+        asTyped.setId("as-typed");
+        asTyped.selectedProperty().bindBidirectional(vm.asTypedProperty());
+        Icons.tip(asTyped, "Give the model the prompt as typed, not as its lexicon reads it", "");
+        asTyped.visibleProperty().bind(javafx.beans.binding.Bindings.createBooleanBinding(
+                () -> (!vm.readsAsProperty().get().isEmpty() || vm.asTypedProperty().get())
+                        && Boolean.TRUE.equals(vm.takesTextProperty().getValue()),
+                vm.readsAsProperty(), vm.asTypedProperty(), vm.takesTextProperty()));
+        asTyped.managedProperty().bind(asTyped.visibleProperty());
 
         // One command per pause in typing; the token count follows the same pause, off the FX thread.
         PauseTransition commit = new PauseTransition(Duration.millis(700));
@@ -142,6 +153,7 @@ public final class PromptView extends BorderPane {
             }
         });
         vm.packProperty().addListener(o -> vm.countTokens());
+        vm.asTypedProperty().addListener(o -> vm.countTokens());
         vm.countTokens();
 
         // Mode and sources
@@ -316,7 +328,7 @@ public final class PromptView extends BorderPane {
             n.managedProperty().bind(n.visibleProperty());
         }
         VBox body = new VBox(6,
-                promptSection, prompt, tokenRow, readsAs, negativeLabel, negative, noText,
+                promptSection, prompt, tokenRow, readsAs, asTyped, negativeLabel, negative, noText,
                 section("MODE"), modeRow, hint, slots, lastFrame,
                 section("SETTINGS"), grid);
         body.setPadding(new Insets(0, 10, 10, 10));

@@ -56,8 +56,13 @@ public final class PromptViewModel {
     private final IntegerProperty tokens = new SimpleIntegerProperty();
     private final IntegerProperty tokenLimit = new SimpleIntegerProperty(64);
     private final StringProperty tokenText = new SimpleStringProperty("");
-    /** "Reads as: …" when the pack's lexicon reads the prompt with other words; empty otherwise. */
+    /**
+     * "Reads as: …" when the pack's lexicon reads the prompt with other words; when the shot is sent as typed, what
+     * the lexicon would have read; empty otherwise.
+     */
     private final StringProperty readsAs = new SimpleStringProperty("");
+    /** The shot's prompt goes to the model as typed (ShotSettings.asTyped). */
+    private final BooleanProperty asTyped = new SimpleBooleanProperty();
     private final BooleanProperty overLimit = new SimpleBooleanProperty();
     private final ObjectProperty<PackInfo> pack = new SimpleObjectProperty<>();
     private final ObjectProperty<Device> device = new SimpleObjectProperty<>(Device.AUTO);
@@ -113,6 +118,7 @@ public final class PromptViewModel {
         });
         seed.addListener((o, a, b) -> settings(s -> s.withSeed(b == null ? 0 : b, s.seedLocked())));
         seedLocked.addListener((o, a, b) -> settings(s -> s.withSeed(s.seed(), b)));
+        asTyped.addListener((o, a, b) -> settings(s -> s.withAsTyped(b)));
         steps.addListener((o, a, b) -> settings(s -> s.withSampling(b.intValue(), s.guidance(), s.scheduler())));
         guidance.addListener((o, a, b) -> settings(s -> s.withSampling(s.steps(), b.floatValue(), s.scheduler())));
         scheduler.addListener((o, a, b) -> settings(s -> s.withSampling(s.steps(), s.guidance(), b == null ? "" : b)));
@@ -168,6 +174,7 @@ public final class PromptViewModel {
                     : hint(mode.get()));
             seed.set(s.seed());
             seedLocked.set(s.seedLocked());
+            asTyped.set(s.asTyped());
             steps.set(s.steps() > 0 ? s.steps() : p == null ? 8 : p.steps());
             // A shot that continues the previous one runs as an extension, so it shows extension's default.
             Mode runsAs = continues && mode.get() == Mode.GENERATE ? Mode.EXTEND : mode.get();
@@ -267,18 +274,21 @@ public final class PromptViewModel {
             return;
         }
         String text = prompt.get();
+        boolean typed = asTyped.get();
         int limit = p.maxTokens();
         record Counted(int tokens, String read) {
         }
         studio.exec().background(() -> {
             String read = studio.engine().readPrompt(p.id(), text);
-            return new Counted(studio.engine().countTokens(p.id(), read), read);
+            // the count is of what the model is given: the reading, or the prompt itself when sent as typed
+            return new Counted(studio.engine().countTokens(p.id(), typed ? text : read), read);
         }, c -> {
             int n = c.tokens();
             tokens.set(n);
             overLimit.set(limit > 0 && n > limit);
             tokenText.set(n + " / " + limit + " tokens" + (overLimit.get() ? " — the rest is cut off" : ""));
-            readsAs.set(c.read().equals(text) ? "" : "Reads as: " + c.read());
+            readsAs.set(c.read().equals(text) ? "" : typed ? "Sent as typed; the lexicon would read: " + c.read()
+                    : "Reads as: " + c.read());
         }, e -> {
             tokenText.set("tokens: " + e.getMessage());
             readsAs.set("");
@@ -526,6 +536,10 @@ public final class PromptViewModel {
 
     public ObjectProperty<Long> seedProperty() {
         return seed;
+    }
+
+    public BooleanProperty asTypedProperty() {
+        return asTyped;
     }
 
     public BooleanProperty seedLockedProperty() {

@@ -389,7 +389,7 @@ final class AnimateDiffFamily implements FamilyAdapter {
                 if (cancel.isCancelled()) {
                     throw cancelled();
                 }
-                String read = Pipelines.readPrompt(lp, prompt, warnings);
+                String read = Pipelines.readPrompt(lp, prompt, r.asTyped(), warnings);
                 TokenTextEncoder.TokenStates s = parts().text().encode(read);
                 if (s.truncated()) {
                     warnings.add(Pipelines.truncated(read, "CLIP's", spec.text().maxTokens()));

@@ -225,7 +225,7 @@ public final class LtxPipeline {
         }
 
         private TokenTextEncoder.TokenStates text(String prompt) throws PackException {
-            String read = Pipelines.readPrompt(lp, prompt, warnings);
+            String read = Pipelines.readPrompt(lp, prompt, r.asTyped(), warnings);
             TokenTextEncoder.TokenStates s = lp.tokenText().encode(read);
             if (s.truncated()) {
                 warnings.add(Pipelines.truncated(read, "the model's", lp.tokenText().maxTokens()));

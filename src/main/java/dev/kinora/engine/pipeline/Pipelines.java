@@ -64,8 +64,13 @@ final class Pipelines {
     /**
      * The prompt as the pack's lexicon reads it (engine.model.PromptLexicon), with a note in {@code warnings} when that
      * changed a word: every pipeline encodes what this returns, so the studio's "Reads as" line is what the model gets.
+     * A request {@code asTyped} is encoded as typed, lexicon or not.
      */
-    static String readPrompt(LoadedPack lp, String prompt, java.util.List<String> warnings) throws dev.kinora.engine.pack.PackException {
+    static String readPrompt(LoadedPack lp, String prompt, boolean asTyped, java.util.List<String> warnings)
+            throws dev.kinora.engine.pack.PackException {
+        if (asTyped) {
+            return prompt;
+        }
         dev.kinora.engine.model.PromptLexicon.Reading read = lp.lexicon().read(prompt);
         if (read.changed()) {
             boolean form = read.formChanged();

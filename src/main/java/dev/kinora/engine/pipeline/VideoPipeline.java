@@ -237,7 +237,7 @@ public final class VideoPipeline {
             if (text.isBlank()) {
                 return TextEmbedding.empty(pack.text().dim());
             }
-            String read = Pipelines.readPrompt(lp, text, warnings);
+            String read = Pipelines.readPrompt(lp, text, r.asTyped(), warnings);
             TextEmbedding e = lp.text().encode(read);
             if (e.truncated()) {
                 warnings.add(Pipelines.truncated(read, "the model's", pack.text().maxTokens()));

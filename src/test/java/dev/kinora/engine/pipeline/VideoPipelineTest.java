@@ -15,6 +15,7 @@ import dev.kinora.engine.GenerationEngine;
 import dev.kinora.engine.GenerationRequest;
 import dev.kinora.engine.GenerationResult;
 import dev.kinora.engine.InvalidRequestException;
+import dev.kinora.engine.JobSettings;
 import dev.kinora.engine.Progress;
 import dev.kinora.engine.Source;
 import dev.kinora.engine.Stage;
@@ -200,6 +201,35 @@ class VideoPipelineTest {
             }
             assertEquals(List.of("a red ball on the snow", "snow-covered red ball"),
                     e.read("tiny-lexicon", List.of("a scarlet orb on the snow", "snow-covered scarlet orb")));
+        }
+    }
+
+    @Test
+    void aRequestAsTypedBypassesThePacksLexiconAndTheRecipeKeepsThat() throws Exception {
+        Path dir = TestPacks.tiny(models, "tiny-typed");
+        TestPacks.addLexicon(dir, """
+                {"format": 1, "shapes": ["ball"], "entries": [{"kind": "colour", "from": "scarlet", "to": "red"},
+                 {"kind": "shape", "from": "orb", "to": "ball"}]}
+                """);
+        GenerationRequest typed = new GenerationRequest(JobSettings.textToVideo("tiny-typed", "a scarlet orb rolls", 7)
+                .withAsTyped(true), List.of());
+        try (GenerationEngine e = new GenerationEngine(new PackRegistry(List.of(models)), RuntimeOptions.defaults().withDevice(Device.CPU))) {
+            GenerationResult asTyped = e.generate(typed, p -> { }, new CancelToken());
+            GenerationResult again = e.generate(typed.withPrompt("a scarlet orb rolls", ""), p -> { }, new CancelToken());
+            GenerationResult noLexicon = e.generate(GenerationRequest.textToVideo("tiny", "a scarlet orb rolls", 7), p -> { }, new CancelToken());
+            GenerationResult readDefault = e.generate(GenerationRequest.textToVideo("tiny-typed", "a scarlet orb rolls", 7), p -> { },
+                    new CancelToken());
+            assertTrue(asTyped.warnings().isEmpty(), "nothing was read, so there is no note: " + asTyped.warnings());
+            assertTrue(asTyped.recipe().asTyped(), "the recipe makes the same clip again");
+            assertFalse(readDefault.recipe().asTyped());
+            assertEquals(1, readDefault.warnings().size(), readDefault.warnings().toString());
+            boolean differs = false;
+            for (int i = 0; i < asTyped.frames().count(); i++) {
+                assertArrayEquals(noLexicon.frames().frame(i), asTyped.frames().frame(i), "frame " + i + ": the words as typed");
+                assertArrayEquals(asTyped.frames().frame(i), again.frames().frame(i), "withPrompt keeps the request's reading choice");
+                differs |= !java.util.Arrays.equals(readDefault.frames().frame(i), asTyped.frames().frame(i));
+            }
+            assertTrue(differs, "the lexicon's reading is another prompt, so another clip");
         }
     }
 

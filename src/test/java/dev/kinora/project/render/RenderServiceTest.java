@@ -156,7 +156,7 @@ class RenderServiceTest {
 
     private static JobSpec job(String prompt, int steps, int frames) {
         return new JobSpec(new JobSettings("tiny", Mode.GENERATE, prompt, "", 7, steps, Float.NaN, "", Float.NaN, frames, 1f,
-                Direction.FORWARD, 0, true), List.of());
+                Direction.FORWARD, 0, true, false), List.of());
     }
 
     /** A job that outlasts anything the test does while it runs (85 windows of 500 steps). */
@@ -276,7 +276,7 @@ class RenderServiceTest {
         Submission steps = r.submit(shot, job("ok", 5000, 8));
         assertTrue(assertInstanceOf(Submission.Refused.class, steps).reason().contains("steps must be"), steps.toString());
         JobSpec connect = new JobSpec(new JobSettings("tiny", Mode.INTERPOLATE, "", "", 1, 2, Float.NaN, "", Float.NaN, 8, 1f,
-                Direction.FORWARD, 0, true), List.of(new SourceRef("media/a.png", SourceRole.START)));
+                Direction.FORWARD, 0, true, false), List.of(new SourceRef("media/a.png", SourceRole.START)));
         Submission oneSource = r.submit(shot, connect);
         assertTrue(assertInstanceOf(Submission.Refused.class, oneSource).reason().contains("two sources"), oneSource.toString());
         assertTrue(r.jobs().isEmpty(), "nothing was queued");
@@ -290,7 +290,7 @@ class RenderServiceTest {
         RenderService r = service(new TinyEngine(models), null, ev);
         r.attach(s);
         JobSpec animate = new JobSpec(new JobSettings("tiny", Mode.ANIMATE, "moves", "", 1, 2, Float.NaN, "", Float.NaN, 8, 1f,
-                Direction.FORWARD, 0, true), List.of(new SourceRef("media/in/gone.png", SourceRole.START)));
+                Direction.FORWARD, 0, true, false), List.of(new SourceRef("media/in/gone.png", SourceRole.START)));
         QueuedJob j = ((Submission.Queued) r.submit(s.project().shots().get(0).id(), animate)).job();
         RenderEvent.JobEnded end = ev.await(RenderEvent.JobEnded.class, e -> e.jobId().equals(j.id()), 30_000);
         assertEquals(JobState.FAILED, end.state());
