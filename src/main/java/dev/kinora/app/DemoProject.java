@@ -1,5 +1,6 @@
 package dev.kinora.app;
 
+import dev.kinora.app.engine.PackInfo;
 import dev.kinora.app.engine.StudioEngine;
 import dev.kinora.engine.CancelToken;
 import dev.kinora.engine.Direction;
@@ -42,6 +43,15 @@ public final class DemoProject {
     }
 
     /**
+     * The pack's own example prompts when it lists any (its first four, in its order: the second continues the first),
+     * else the general ones above, which ask for more than a small pack's captions know.
+     */
+    static List<String> prompts(PackInfo pack) {
+        List<String> own = pack.examples();
+        return own.isEmpty() ? List.of(PROMPTS) : own.subList(0, Math.min(PROMPTS.length, own.size()));
+    }
+
+    /**
      * Shows the demo storyboard at once and makes it in the background: the project's first save (on
      * its save thread) replaces an old demo folder and writes the new one; the takes are generated and
      * written after it on that thread, so a Save asked for meanwhile waits for them; then it is saved
@@ -53,9 +63,11 @@ public final class DemoProject {
                 .orElseThrow(() -> new IllegalStateException("the demo needs an installed model pack; none was found"));
         ProjectSettings ps = new ProjectSettings(pack.id(), pack.width(), pack.height(), pack.fps());
         List<Shot> shots = new ArrayList<>();
-        for (int i = 0; i < PROMPTS.length; i++) {
-            Shot s = Shot.create(PROMPTS[i], ps).withDuration(pack.frames() / pack.fps()).withContinueFromPrevious(i == 1);
-            shots.add(i == 0 ? s.withNegativePrompt("blurry, flicker") : s);
+        List<String> prompts = prompts(pack);
+        for (int i = 0; i < prompts.size(); i++) {
+            Shot s = Shot.create(prompts.get(i), ps).withDuration(pack.frames() / pack.fps()).withContinueFromPrevious(i == 1);
+            // a negative prompt only with the general prompts: a pack's examples are what it follows as they stand
+            shots.add(i == 0 && pack.examples().isEmpty() ? s.withNegativePrompt("blurry, flicker") : s);
         }
         CompletableFuture<Path> created = studio.create(dir, Project.empty("Demo").withSettings(ps).withShots(shots),
                 () -> deleteOldDemo(dir), e -> { });

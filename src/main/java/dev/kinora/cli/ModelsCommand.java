@@ -100,6 +100,9 @@ final class ModelsCommand implements Callable<Integer> {
                     p.latent().channels(), p.latent().height(), p.latent().width(), p.latent().spatialStride(), p.latent().temporalStride(),
                     p.prediction(), p.defaults().scheduler(), p.defaults().steps(), guidance(p.defaults()), shift(p.defaults()),
                     p.defaults().contextFrames(), p.modes().stream().map(Mode::id).sorted().toList());
+            for (String e : p.examples()) {
+                System.out.println("example    " + Terminal.safe(e));
+            }
             for (Component c : p.components().values()) {
                 System.out.printf(Locale.ROOT, "%-13s %s (%.1f MB)%n", c.key(), c.file(), c.size() / 1e6);
                 for (TensorSpec s : c.inputs()) {

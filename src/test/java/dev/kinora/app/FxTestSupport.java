@@ -81,10 +81,16 @@ public final class FxTestSupport {
         throw new AssertionError("timed out after " + millis + " ms waiting for: " + what);
     }
 
+    /** The example prompts {@link #tinyEngine}'s pack lists. */
+    public static final List<String> TINY_EXAMPLES = List.of("a red ball rolls", "a red ball rolls on", "a blue box slides");
+
     /** The real engine over the tiny test pack (32×32, 8-frame windows, tiny ONNX graphs) built in {@code dir}. */
     public static dev.kinora.app.engine.LocalEngine tinyEngine(Path dir) throws Exception {
         Path models = dir.resolve("models");
         Path pack = dev.kinora.testing.TestPacks.tiny(models, "tiny");
+        // three example prompts: the prompt box offers the first, and the demo storyboard is made of them
+        dev.kinora.testing.TestPacks.writeManifest(pack, "tiny", "\"examples\": [" + String.join(", ", TINY_EXAMPLES.stream()
+                .map(e -> "\"" + e + "\"").toList()) + "]");
         // two words its "captions" never had, so the prompt editor's "Reads as" line has something to show
         dev.kinora.testing.TestPacks.addLexicon(pack, """
                 {"format": 1, "shapes": ["ball"],

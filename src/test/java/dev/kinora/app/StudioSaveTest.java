@@ -260,7 +260,10 @@ class StudioSaveTest {
         studio.newProjectSavesOn(held);
 
         CompletableFuture<Void> ready = onFx(() -> DemoProject.create(studio, dir));
-        assertEquals(DemoProject.PROMPTS.length, studio.doc().shots().size(), "the storyboard shows at once");
+        assertEquals(FxTestSupport.TINY_EXAMPLES, studio.doc().shots().stream().map(Shot::prompt).toList(),
+                "the storyboard shows at once, made of the pack's example prompts");
+        assertTrue(studio.doc().shots().get(1).continueFromPrevious(), "the second continues the first");
+        assertEquals("", studio.doc().shots().get(0).negativePrompt(), "a pack's examples stand as they are");
         assertTrue(studio.doc().shots().stream().allMatch(s -> s.takes().isEmpty()), "no take was generated on the FX thread");
         assertTrue(Files.exists(dir.resolve("left-by-an-old-demo.txt")), "nothing was deleted or written on the FX thread");
         assertFalse(Files.exists(dir.resolve(ProjectStore.PROJECT_FILE)));

@@ -91,6 +91,8 @@ class StudioWindowTest {
     void thePromptEditorShowsWhatThePacksLexiconReads(FxRobot robot) throws Exception {
         javafx.scene.control.Label readsAs = robot.lookup("#reads-as").queryAs(javafx.scene.control.Label.class);
         assertFalse(readsAs.isVisible(), "nothing to say before anything is typed");
+        assertEquals("e.g. a red ball rolls", robot.lookup("#prompt").queryAs(javafx.scene.control.TextArea.class).getPromptText(),
+                "the box offers the pack's first example prompt");
         robot.clickOn("#prompt").write("a scarlet orb bounces");
         FxTestSupport.waitFor("the Reads as line", 5000, readsAs::isVisible);
         assertEquals("Reads as: a red ball bounces", readsAs.getText());

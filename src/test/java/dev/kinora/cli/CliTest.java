@@ -39,7 +39,9 @@ class CliTest {
         savedModels = System.getProperty("kinora.models");
         TestPacks.tiny(dir.resolve("models"));
         // copied before kinora.models points here: the tiny pack borrows the shipped pack's tokenizer
-        TestPacks.addLexicon(TestPacks.tiny(dir.resolve("models"), "tiny-lex"), """
+        Path lex = TestPacks.tiny(dir.resolve("models"), "tiny-lex");
+        TestPacks.writeManifest(lex, "tiny-lex", "\"examples\": [\"a red ball\", \"a blue cube slides\"]");
+        TestPacks.addLexicon(lex, """
                 {"format": 1, "shapes": ["ball"], "entries": [{"kind": "colour", "from": "scarlet", "to": "red"},
                  {"kind": "shape", "from": "orb", "to": "ball"}]}
                 """);
@@ -156,6 +158,14 @@ class CliTest {
             differs |= !java.util.Arrays.equals(t, Files.readAllBytes(read.resolve(name)));
         }
         assertTrue(differs, "the reading is another prompt, so another clip");
+    }
+
+    @Test
+    void modelsInfoListsThePacksExamplePrompts() throws Exception {
+        CliRun info = kinora("models", "info", "tiny-lex");
+        assertEquals(0, info.code(), info.err());
+        assertTrue(info.out().contains("example    a red ball\nexample    a blue cube slides\n"), info.out());
+        assertFalse(kinora("models", "info", "tiny").out().contains("example"), "none listed, none shown");
     }
 
     // ---- `kinora embed --tokens`: the token states Tiny World's token-attending denoiser trains on, written by the engine.

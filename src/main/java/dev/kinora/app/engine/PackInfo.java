@@ -5,6 +5,7 @@ import dev.kinora.engine.pack.Mode;
 import dev.kinora.engine.pack.ModelPack;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -12,8 +13,9 @@ import java.util.Set;
 public record PackInfo(String id, String name, String version, String license, Set<Mode> modes, int width, int height,
                        int frames, double fps, int maxTokens, String scheduler, int steps, float guidance,
                        Path dir, long bytes, String error, int maxFrames, boolean takesText, String family,
-                       Map<Mode, Float> guidanceByMode) {
+                       Map<Mode, Float> guidanceByMode, List<String> examples) {
     public PackInfo {
+        examples = List.copyOf(examples);
         modes = modes.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(modes));
         error = error == null ? "" : error;
         guidanceByMode = Map.copyOf(guidanceByMode);
@@ -31,12 +33,12 @@ public record PackInfo(String id, String name, String version, String license, S
         return new PackInfo(p.id(), p.name(), p.version(), p.license(), p.modes(), p.width(), p.height(), p.frames(),
                 p.fps(), p.text().maxTokens(), p.defaults().scheduler(), p.defaults().steps(), p.defaults().guidance(),
                 p.root(), bytes, "", abilities.maxFrames(), abilities.takesText(),
-                p.family().map(f -> f.family()).orElse("tinyworld (format 1)"), p.defaults().guidanceByMode());
+                p.family().map(f -> f.family()).orElse("tinyworld (format 1)"), p.defaults().guidanceByMode(), p.examples());
     }
 
     public static PackInfo broken(Path dir, String error) {
         return new PackInfo(dir.getFileName().toString(), dir.getFileName().toString(), "?", "?", Set.of(), 0, 0, 0, 0,
-                0, "", 0, Float.NaN, dir, 0, error, 0, false, "", Map.of());
+                0, "", 0, Float.NaN, dir, 0, error, 0, false, "", Map.of(), List.of());
     }
 
     public boolean usable() {

@@ -88,7 +88,9 @@ public final class PromptView extends BorderPane {
         header.getStyleClass().add("panel-header");
 
         prompt.setId("prompt");
-        prompt.setPromptText("Describe the shot: subject, motion, camera, light…");
+        // a pack that lists prompts it follows offers the first: words its captions have, in their order
+        prompt.promptTextProperty().bind(vm.packProperty().map(p -> p.examples().isEmpty() ? null : "e.g. " + p.examples().get(0))
+                .orElse("Describe the shot: subject, motion, camera, light…"));
         prompt.setWrapText(true);
         prompt.setPrefRowCount(4);
         prompt.getStyleClass().add("prompt-area");

@@ -11,6 +11,10 @@ import java.util.Set;
 /**
  * A model pack as described by its manifest: what it can do, its geometry, how to sample it and
  * every file it consists of. Values only; loading sessions is the model layer's job.
+ *
+ * @param examples prompts the pack's makers know it follows, in storyboard order (optional, at most
+ *                 {@link #MAX_EXAMPLES}): the studio's prompt box offers the first, and its demo
+ *                 storyboard is the first four, the second shot continuing the first
  */
 public record ModelPack(
         Path root,
@@ -19,6 +23,7 @@ public record ModelPack(
         String version,
         String license,
         String description,
+        List<String> examples,
         Set<Mode> modes,
         int width,
         int height,
@@ -55,7 +60,12 @@ public record ModelPack(
     /** Where a diffusers-layout pack keeps its scheduler's config, relative to the pack folder. */
     public static final String SCHEDULER_CONFIG = "scheduler/scheduler_config.json";
 
+    /** The most example prompts a manifest may list, and the longest one (characters). */
+    public static final int MAX_EXAMPLES = 16;
+    public static final int MAX_EXAMPLE_CHARS = 300;
+
     public ModelPack {
+        examples = List.copyOf(examples);
         modes = Set.copyOf(modes);
         components = Map.copyOf(components);
         extraFiles = List.copyOf(extraFiles);

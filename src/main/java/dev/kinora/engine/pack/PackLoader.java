@@ -145,12 +145,37 @@ public final class PackLoader {
             extra.add(component(r, "extra", f, false));
         }
         ModelPack pack = new ModelPack(dir, id, r.text(root, "name"), r.text(root, "version"), r.text(root, "license"),
-                root.path("description").asText(""), modes, r.positiveInt(root, "width"), r.positiveInt(root, "height"),
+                root.path("description").asText(""), examples(r, root), modes, r.positiveInt(root, "width"), r.positiveInt(root, "height"),
                 r.positiveInt(root, "frames"), r.positiveDouble(root, "fps"), latent, prediction, defaults, textConfig,
                 components, extra, JSON.convertValue(schedulerConfig, new TypeReference<Map<String, Object>>() { }),
                 familySpec(r, root, latent, textConfig, components));
         checkGeometry(manifest, pack, lat.has("spatialStride"));
         return pack;
+    }
+
+    /** The manifest's optional example prompts: each a non-empty string of printable text, a few at most. */
+    private static List<String> examples(Reader r, JsonNode root) throws PackException {
+        JsonNode list = r.optionalArray(root, "examples", "the manifest");
+        if (list.size() > ModelPack.MAX_EXAMPLES) {
+            throw new PackException(r.manifest() + ": 'examples' lists " + list.size() + " prompts; at most "
+                    + ModelPack.MAX_EXAMPLES + " are read");
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode e = list.get(i);
+            String text = e.isTextual() ? e.asText().strip() : "";
+            // shown in the studio and printed by the CLI: no control characters from a file anyone can edit
+            if (text.isEmpty() || text.length() > ModelPack.MAX_EXAMPLE_CHARS || text.chars().anyMatch(Character::isISOControl)) {
+                throw new PackException(r.manifest() + ": item " + i + " of 'examples' must be a prompt of 1 to "
+                        + ModelPack.MAX_EXAMPLE_CHARS + " printable characters, found " + abbreviate(e.toString()));
+            }
+            out.add(text);
+        }
+        return out;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
     }
 
     /**

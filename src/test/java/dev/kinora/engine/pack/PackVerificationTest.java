@@ -130,6 +130,26 @@ class PackVerificationTest {
     }
 
     @Test
+    void examplePromptsAreReadAsListedAndABadOneIsNamedByItsItem() throws Exception {
+        assertEquals(List.of(), PackLoader.load(pack).examples(), "optional");
+        TestPacks.writeManifest(pack, "tiny", "\"examples\": [\"a red ball rolls\", \"  a blue box \"]");
+        assertEquals(List.of("a red ball rolls", "a blue box"), PackLoader.load(pack).examples());
+        String[][] bad = {
+            {"[\"\"]", "item 0 of 'examples' must be a prompt of 1 to 300 printable characters"},
+            {"[\"fine\", 3]", "item 1 of 'examples'"},
+            {"[\"a\\u0007b\"]", "item 0 of 'examples'"},
+            {"[\"" + "x".repeat(301) + "\"]", "item 0 of 'examples'"},
+            {"\"one\"", "'examples' of the manifest must be a list"},
+            {"[" + "\"x\", ".repeat(16) + "\"x\"]", "'examples' lists 17 prompts; at most 16"},
+        };
+        for (String[] b : bad) {
+            TestPacks.writeManifest(pack, "tiny", "\"examples\": " + b[0]);
+            PackException e = assertThrows(PackException.class, () -> PackLoader.load(pack), b[0]);
+            assertTrue(e.getMessage().contains(b[1]) && e.getMessage().contains("pack.json"), e.getMessage());
+        }
+    }
+
+    @Test
     void aTensorShapeThatIsNotAListIsAPackErrorNamingTheTensor() throws Exception {
         // Spotted while writing PackManifestFuzzTest and kept in its corpus (packJson/crash-shape-object): an
         // object has a size() but no get(i), so the loader threw a NullPointerException.
