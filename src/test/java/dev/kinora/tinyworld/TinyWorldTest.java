@@ -84,6 +84,15 @@ class TinyWorldTest {
     }
 
     @Test
+    void theExamplePromptsAreCaptionsTheLexiconLeavesAsTyped() throws Exception {
+        // the studio offers the first and makes its demo storyboard of the first four: a "Reads as" line under an
+        // example would say the pack does not follow its own
+        assertTrue(pack.examples().size() >= 4, "the demo storyboard takes four: " + pack.examples());
+        assertEquals("a red ball rolls to the right on the grass", pack.examples().get(0));
+        assertEquals(pack.examples(), engine.read("tinyworld", pack.examples()));
+    }
+
+    @Test
     void aPromptBecomesASixteenFrameClipDeterministically() throws Exception {
         GenerationResult a = run(req("a red ball bounces on green grass", 7, 8));
         GenerationResult b = run(req("a red ball bounces on green grass", 7, 8));
