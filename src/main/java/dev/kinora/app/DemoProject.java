@@ -16,6 +16,7 @@ import dev.kinora.project.ProjectSession;
 import dev.kinora.project.ProjectSettings;
 import dev.kinora.project.ProjectStore;
 import dev.kinora.project.Shot;
+import dev.kinora.project.Take;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,12 +98,15 @@ public final class DemoProject {
     private static void generateTakes(StudioEngine engine, String packId, int frames, ProjectSession session,
                                       List<Shot> shots) throws Exception {
         Frames previous = null;
+        String previousMedia = "";
         for (int i = 0; i < shots.size(); i++) {
             Shot s = shots.get(i);
             GenerationRequest r = GenerationRequest.textToVideo(packId, s.prompt(), 1000 + i * 7L).withFrames(frames);
             boolean continues = s.continueFromPrevious() && previous != null;
             if (continues) {
-                r = r.withMode(Mode.EXTEND, List.of(new Source(previous, "previous take", "")));
+                // named by the take's media, as the render service names it: the storyboard then sees that this shot
+                // continues the previous shot's active take, and does not mark it stale
+                r = r.withMode(Mode.EXTEND, List.of(new Source(previous, previousMedia, "")));
             }
             if (i == 0) {
                 // A second take for the A/B comparison; the later one stays active.
@@ -113,15 +117,15 @@ public final class DemoProject {
             // A continuation keeps only its new frames, so the reel does not repeat the previous take.
             Frames made = continues ? dev.kinora.project.render.RenderService.newFramesOnly(res.frames(),
                     previous.count(), Direction.FORWARD) : res.frames();
-            add(session, s.id(), made, res);
+            previousMedia = add(session, s.id(), made, res).media();
             previous = made;
         }
     }
 
-    private static void add(ProjectSession s, String shotId, Frames f, GenerationResult r) throws IOException {
+    private static Take add(ProjectSession s, String shotId, Frames f, GenerationResult r) throws IOException {
         ProjectStore.MediaSlot slot = s.store().newTakeSlot(shotId, "png");
         FilmStrip.write(f, slot.file());
-        s.addTake(shotId, slot, r.recipe(), f.count(), f.fps(), f.width(), f.height(), true);
+        return s.addTake(shotId, slot, r.recipe(), f.count(), f.fps(), f.width(), f.height(), true);
     }
 
     /** Only ever a folder named *.kinora is deleted here, so a wrong path cannot wipe anything else. */

@@ -278,6 +278,8 @@ class StudioSaveTest {
         Project onDisk = ProjectStore.open(dir, Clock.systemUTC(), new RecentProjects(ud.resolve("other-recents.json"), Clock.systemUTC())).project();
         assertEquals(studio.session().project(), onDisk);
         assertEquals(2, onDisk.shots().get(0).takes().size(), "two takes on the first shot, for the A/B wipe");
+        assertEquals(java.util.Optional.empty(), dev.kinora.project.Continuity.stale(onDisk, onDisk.shots().get(1).id()),
+                "the second shot continues the first one's active take, so its card offers no regenerate");
         for (Shot s : onDisk.shots()) {
             assertFalse(s.takes().isEmpty(), s.prompt());
             for (Take t : s.takes()) {
