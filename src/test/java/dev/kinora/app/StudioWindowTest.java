@@ -103,6 +103,16 @@ class StudioWindowTest {
     }
 
     @Test
+    void theHistoryMenuOffersThePacksExamplesAfterTheArtistsPrompts(FxRobot robot) throws Exception {
+        robot.clickOn("#prompt-history");
+        FxTestSupport.waitFor("the examples' heading", 5000, () -> robot.lookup("Tiny test pack follows, for example").tryQuery().isPresent());
+        robot.clickOn("a blue box slides");
+        FxTestSupport.waitFor("the example in the box", 5000,
+                () -> robot.lookup("#prompt").queryAs(javafx.scene.control.TextArea.class).getText().equals("a blue box slides"));
+        FxTestSupport.waitFor("and in the shot", 5000, () -> shot(0).prompt().equals("a blue box slides"));
+    }
+
+    @Test
     void sendAsTypedKeepsTheLexiconOutOfTheShotsTakes(FxRobot robot) throws Exception {
         javafx.scene.control.Label readsAs = robot.lookup("#reads-as").queryAs(javafx.scene.control.Label.class);
         javafx.scene.control.CheckBox asTyped = robot.lookup("#as-typed").queryAs(javafx.scene.control.CheckBox.class);

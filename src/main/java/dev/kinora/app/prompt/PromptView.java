@@ -23,6 +23,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.MenuButton;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.ScrollPane;
+import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.Slider;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.TextArea;
@@ -65,19 +66,28 @@ public final class PromptView extends BorderPane {
         shotTip.textProperty().bind(shot.textProperty()); // "… · continues previous" is cut in a narrow panel
         shot.setTooltip(shotTip);
         MenuButton history = new MenuButton();
-        Icons.decorate(history, "mdi2h-history", "Prompt history: reuse an earlier prompt", "");
+        history.setId("prompt-history");
+        Icons.decorate(history, "mdi2h-history", "Prompt history: reuse an earlier prompt, or one of the model's examples", "");
         history.getStyleClass().add("icon-button");
         Runnable fillHistory = () -> {
             history.getItems().clear();
             for (String h : vm.history()) {
-                MenuItem mi = new MenuItem(h.length() > 70 ? h.substring(0, 69) + "…" : h);
-                mi.setOnAction(e -> vm.useHistory(h));
-                history.getItems().add(mi);
+                history.getItems().add(promptItem(h, vm));
             }
             if (history.getItems().isEmpty()) {
                 MenuItem none = new MenuItem("No prompts yet");
                 none.setDisable(true);
                 history.getItems().add(none);
+            }
+            // the prompts the selected pack lists as ones it follows, after the artist's own
+            PackInfo p = vm.packProperty().get();
+            if (p != null && !p.examples().isEmpty()) {
+                MenuItem title = new MenuItem(p.name() + " follows, for example");
+                title.setDisable(true);
+                history.getItems().addAll(new SeparatorMenuItem(), title);
+                for (String x : p.examples()) {
+                    history.getItems().add(promptItem(x, vm));
+                }
             }
         };
         history.setOnShowing(e -> fillHistory.run());
@@ -518,5 +528,11 @@ public final class PromptView extends BorderPane {
             bind(s.getValueFactory().valueProperty(), o);
         }
         return s;
+    }
+
+    private static MenuItem promptItem(String text, PromptViewModel vm) {
+        MenuItem mi = new MenuItem(text.length() > 70 ? text.substring(0, 69) + "…" : text);
+        mi.setOnAction(e -> vm.useHistory(text));
+        return mi;
     }
 }
