@@ -56,6 +56,8 @@ public final class RenderQueue {
     private final AtomicBoolean writePending = new AtomicBoolean();
     private volatile Executor writer = Runnable::run;
     private volatile String saveError = "";
+    /** Guarded by this: no job starts while held (the running one finishes); saved, so a restart does not start them. */
+    private boolean held;
 
     private RenderQueue(Path file, Clock clock, boolean persistent, String loadProblem, List<QueuedJob> initial,
                         List<QueuedJob> interrupted) {
@@ -111,6 +113,7 @@ public final class RenderQueue {
                 loaded.add(j);
             }
             RenderQueue q = new RenderQueue(file, clock, persistent, "", loaded, interrupted);
+            q.held = root.path("held").asBoolean(false);
             if (!interrupted.isEmpty()) {
                 q.flush();
             }
@@ -176,9 +179,27 @@ public final class RenderQueue {
         return jobs.stream().filter(j -> j.id().equals(id)).findFirst();
     }
 
-    /** The first QUEUED job in queue order: the one the studio should run next. */
+    /** The first QUEUED job in queue order: the one the studio should run next; none while the queue is held. */
     public synchronized Optional<QueuedJob> next() {
-        return jobs.stream().filter(j -> j.state() == JobState.QUEUED).findFirst();
+        return held ? Optional.empty() : jobs.stream().filter(j -> j.state() == JobState.QUEUED).findFirst();
+    }
+
+    public synchronized boolean held() {
+        return held;
+    }
+
+    /**
+     * Holds the queue (no job starts; the running one finishes, and jobs can still be added, moved and cancelled) or
+     * releases it. Listeners hear of it as of any change; returns whether it changed.
+     */
+    public boolean hold(boolean h) {
+        return change(() -> {
+            if (held == h) {
+                return false;
+            }
+            held = h;
+            return true;
+        });
     }
 
     public QueuedJob add(String shotId, JobSpec spec) {
@@ -340,10 +361,18 @@ public final class RenderQueue {
             if (retired) {
                 return;
             }
-            List<QueuedJob> snapshot = jobs();
+            List<QueuedJob> snapshot;
+            boolean heldNow;
+            synchronized (this) {
+                snapshot = List.copyOf(jobs);
+                heldNow = held;
+            }
             try {
                 ObjectNode root = Json.MAPPER.createObjectNode();
                 root.put("formatVersion", FORMAT_VERSION);
+                if (heldNow) {
+                    root.put("held", true); // only when held: a queue file from before reads and writes as it was
+                }
                 ArrayNode arr = root.putArray("jobs");
                 for (QueuedJob j : snapshot) {
                     arr.add(Json.MAPPER.valueToTree(j));

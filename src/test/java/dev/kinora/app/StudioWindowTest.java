@@ -113,6 +113,24 @@ class StudioWindowTest {
     }
 
     @Test
+    void aHeldQueueKeepsItsJobsWaitingUntilReleased(FxRobot robot) throws Exception {
+        javafx.scene.control.Label held = robot.lookup("#queue-held").queryAs(javafx.scene.control.Label.class);
+        assertFalse(held.isVisible());
+        robot.clickOn("#hold-queue");
+        FxTestSupport.waitFor("the held line", 5000, held::isVisible);
+        robot.clickOn("#prompt").write("a red ball rolls");
+        robot.press(KeyCode.CONTROL, KeyCode.ENTER).release(KeyCode.ENTER, KeyCode.CONTROL);
+        FxTestSupport.waitFor("the job queued", 5000, () -> studio.queue().jobs().size() == 1);
+        Thread.sleep(500);
+        assertEquals(JobState.QUEUED, studio.queue().jobs().get(0).state(), "a held queue starts nothing");
+        FxTestSupport.waitFor("the line counts it", 5000, () -> held.getText().startsWith("Held · 1 job waits"));
+        assertTrue(shot(0).takes().isEmpty());
+        robot.clickOn("#hold-queue");
+        FxTestSupport.waitFor("released, the job runs and its take lands", 20_000, () -> shot(0).takes().size() == 1);
+        assertFalse(held.isVisible());
+    }
+
+    @Test
     void sendAsTypedKeepsTheLexiconOutOfTheShotsTakes(FxRobot robot) throws Exception {
         javafx.scene.control.Label readsAs = robot.lookup("#reads-as").queryAs(javafx.scene.control.Label.class);
         javafx.scene.control.CheckBox asTyped = robot.lookup("#as-typed").queryAs(javafx.scene.control.CheckBox.class);

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,6 +61,29 @@ class RenderQueueTest {
         assertEquals(List.of(a.id(), b.id()), ids(load()));
         assertEquals(JobState.CANCELLED, load().job(b.id()).orElseThrow().state());
         assertTrue(Float.isNaN(load().job(a.id()).orElseThrow().request().guidance()), "pack-default guidance survives");
+    }
+
+    @Test
+    void aHeldQueueStartsNothingAndStaysHeldAfterARestart() throws Exception {
+        RenderQueue q = load();
+        QueuedJob a = q.add("s", spec("a", 1));
+        List<List<QueuedJob>> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        q.addListener(heard::add);
+        assertTrue(q.hold(true));
+        assertFalse(q.hold(true), "already held");
+        assertEquals(1, heard.size(), "listeners hear of the hold once");
+        assertEquals(Optional.empty(), q.next(), "nothing starts while held");
+        QueuedJob b = q.add("s", spec("b", 2));
+        assertEquals(2, q.jobs().size(), "jobs still queue up");
+        assertTrue(Files.readString(file).contains("\"held\" : true"), Files.readString(file));
+        RenderQueue again = load();
+        assertTrue(again.held(), "a restart does not start a held queue's jobs");
+        assertEquals(Optional.empty(), again.next());
+        assertTrue(again.hold(false));
+        assertEquals(a.id(), again.next().orElseThrow().id());
+        assertFalse(Files.readString(file).contains("held"), "released: the file is as before holds existed");
+        assertFalse(load().held());
+        assertEquals(List.of(a.id(), b.id()), ids(load()));
     }
 
     @Test

@@ -11,6 +11,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.ProgressBar;
+import javafx.scene.control.ToggleButton;
 import javafx.scene.image.ImageView;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
@@ -49,6 +50,22 @@ public final class QueueView extends BorderPane {
         Button down = Icons.button("mdi2a-arrow-down", "Run later", "", () -> move(1));
         Button clear = Icons.button("mdi2b-broom", "Clear finished jobs", "", vm::clearFinished);
         clear.setId("clear-finished");
+        // at the foot of the list, not in the header: the header's actions already take the panel's least width
+        ToggleButton hold = Icons.decorate(new ToggleButton("Hold"), "mdi2p-pause",
+                "Hold the queue: the running job finishes and the others wait until you release it", "");
+        hold.setId("hold-queue");
+        hold.setMinWidth(Region.USE_PREF_SIZE);
+        hold.setSelected(vm.heldProperty().get());
+        vm.heldProperty().addListener((o, a, b) -> hold.setSelected(b));
+        hold.setOnAction(e -> vm.hold(hold.isSelected()));
+        Label held = new Label();
+        held.setId("queue-held");
+        held.getStyleClass().add("hint");
+        held.setWrapText(true);
+
+        held.textProperty().bind(vm.heldTextProperty());
+        held.visibleProperty().bind(vm.heldProperty());
+        held.managedProperty().bind(held.visibleProperty());
         Region grow = new Region();
         HBox.setHgrow(grow, Priority.ALWAYS);
         HBox bar = new HBox(2, title, grow, cancel, retry, up, down, clear);
@@ -56,6 +73,11 @@ public final class QueueView extends BorderPane {
         bar.setAlignment(Pos.CENTER_LEFT);
         setTop(bar);
         setCenter(list);
+        HBox.setHgrow(held, Priority.ALWAYS);
+        HBox foot = new HBox(8, hold, held);
+        foot.setAlignment(Pos.CENTER_LEFT);
+        foot.setPadding(new javafx.geometry.Insets(4, 6, 4, 6));
+        setBottom(foot);
         setMinWidth(0);
     }
 

@@ -3,6 +3,7 @@ package dev.kinora.app.queue;
 import dev.kinora.engine.Preview;
 import dev.kinora.engine.Progress;
 import dev.kinora.engine.Stage;
+import dev.kinora.project.JobState;
 import dev.kinora.project.QueuedJob;
 import dev.kinora.project.Take;
 import dev.kinora.project.render.RenderEvent;
@@ -15,8 +16,14 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import javafx.application.Platform;
+import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
@@ -35,6 +42,9 @@ public final class QueueViewModel {
     private final ObjectProperty<JobItem> running = new SimpleObjectProperty<>();
     private final ObjectProperty<Preview> livePreview = new SimpleObjectProperty<>(Preview.none());
     private final ObjectProperty<Take> lastTake = new SimpleObjectProperty<>();
+    private final BooleanProperty held = new SimpleBooleanProperty();
+    /** "Held · 3 waiting…" while the queue is held; empty otherwise. */
+    private final StringProperty heldText = new SimpleStringProperty("");
     private final AtomicBoolean syncPosted = new AtomicBoolean();
     private final AtomicBoolean progressPosted = new AtomicBoolean();
     private final AtomicReference<RenderEvent.Progressed> latest = new AtomicReference<>();
@@ -108,6 +118,16 @@ public final class QueueViewModel {
         if (running.get() != null && !byId.containsKey(runningId)) {
             running.set(null); // another project's queue now
         }
+        held.set(render.held());
+        long waiting = list.stream().filter(j -> j.state() == JobState.QUEUED).count();
+        heldText.set(!held.get() ? "" : "Held · " + waiting + (waiting == 1 ? " job waits" : " jobs wait")
+                + "; a running job finishes. Release with the pause button.");
+    }
+
+    /** Holds the queue (no job starts, the running one finishes) or releases it. */
+    public void hold(boolean h) {
+        render.hold(h);
+        sync();
     }
 
     private void progress(RenderEvent.Progressed e) {
@@ -175,6 +195,14 @@ public final class QueueViewModel {
 
     public ObjectProperty<Preview> livePreviewProperty() {
         return livePreview;
+    }
+
+    public ReadOnlyBooleanProperty heldProperty() {
+        return held;
+    }
+
+    public ReadOnlyStringProperty heldTextProperty() {
+        return heldText;
     }
 
     /** The take a job added last (a partial one after a cancel included). */

@@ -233,6 +233,27 @@ public final class RenderService implements AutoCloseable {
         return q == null ? 0 : q.clearFinished();
     }
 
+    /**
+     * Holds the queue: the running job finishes and no other starts until it is released (the artist wants the
+     * machine, or to line up a night's jobs first). Saved with the queue. Returns whether it changed.
+     */
+    public boolean hold(boolean h) {
+        RenderQueue q = queue;
+        if (q == null) {
+            return false;
+        }
+        boolean changed = q.hold(h);
+        if (!h) {
+            pump();
+        }
+        return changed;
+    }
+
+    public boolean held() {
+        RenderQueue q = queue;
+        return q != null && q.held();
+    }
+
     /** The queue as it is now (empty when no project is attached). */
     public List<QueuedJob> jobs() {
         RenderQueue q = queue;

@@ -264,6 +264,27 @@ class RenderServiceTest {
     }
 
     @Test
+    void aHeldQueueLetsTheRunningJobFinishAndStartsTheNextOnlyWhenReleased() throws Exception {
+        ProjectSession s = project("Held");
+        Events ev = new Events();
+        RenderService r = service(new TinyEngine(models), null, ev);
+        r.attach(s);
+        String shot = s.project().shots().get(0).id();
+        QueuedJob first = assertInstanceOf(Submission.Queued.class, r.submit(shot, job("a red ball", 30, 16))).job();
+        ev.await(RenderEvent.JobStarted.class, e -> e.jobId().equals(first.id()), 60_000);
+        assertTrue(r.hold(true));
+        assertTrue(r.held());
+        QueuedJob second = assertInstanceOf(Submission.Queued.class, r.submit(shot, job("a blue box", 2, 8))).job();
+        RenderEvent.JobEnded end = ev.await(RenderEvent.JobEnded.class, e -> e.jobId().equals(first.id()), 60_000);
+        assertEquals(JobState.DONE, end.state(), "the running job is not stopped by a hold");
+        Thread.sleep(500);
+        assertEquals(JobState.QUEUED, r.jobs().get(1).state(), "nothing starts while held");
+        assertTrue(ev.heard.stream().noneMatch(e -> e instanceof RenderEvent.JobStarted st && st.jobId().equals(second.id())));
+        assertTrue(r.hold(false));
+        assertEquals(JobState.DONE, ev.await(RenderEvent.JobEnded.class, e -> e.jobId().equals(second.id()), 60_000).state());
+    }
+
+    @Test
     void aBadJobIsRefusedWithItsReasonBeforeAnyWork() throws Exception {
         ProjectSession s = project("Bad");
         Events ev = new Events();
