@@ -274,6 +274,7 @@ public final class MainWindow extends BorderPane {
                 new SeparatorMenuItem(),
                 item("Add Shot", "Ctrl+T", timelineVm::addShot),
                 item("Duplicate Shot", "Ctrl+D", timelineVm::duplicate),
+                item("Add Shot from a Clip's Recipe…", null, this::addShotFromRecipe),
                 item("Split Shot at Playhead", null, timelineVm::split),
                 item("Delete Shot", null, timelineVm::delete),
                 new SeparatorMenuItem(),
@@ -752,6 +753,19 @@ public final class MainWindow extends BorderPane {
         }
         fc.setInitialFileName(initialName);
         return Optional.ofNullable(Dialogs.save(fc, owner)).map(File::toPath);
+    }
+
+    /** A shot that makes a Kinora clip again, from the recipe the clip carries (or its .json). */
+    private void addShotFromRecipe() {
+        FileChooser fc = new FileChooser();
+        fc.setTitle("A clip made by Kinora, or its recipe .json");
+        fc.getExtensionFilters().addAll(
+                new FileChooser.ExtensionFilter("Kinora clips and recipes", "*.mp4", "*.webm", "*.gif", "*.json"),
+                new FileChooser.ExtensionFilter("All files", "*"));
+        File f = Dialogs.open(fc, getScene().getWindow());
+        if (f != null) {
+            timelineVm.addShotFromRecipe(f.toPath());
+        }
     }
 
     private void relink() {

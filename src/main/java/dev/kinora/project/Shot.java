@@ -2,6 +2,7 @@ package dev.kinora.project;
 
 import dev.kinora.engine.Direction;
 import dev.kinora.engine.JobSettings;
+import dev.kinora.engine.Recipe;
 import dev.kinora.engine.pack.Mode;
 import java.util.List;
 import java.util.Optional;
@@ -48,6 +49,21 @@ public record Shot(String id, String title, String prompt, String negativePrompt
         ShotSettings s = ShotSettings.DEFAULTS.withPack(project.defaultPack())
                 .withFrames(0, project.fps());
         return new Shot(Ids.newId(), "", prompt, "", Mode.GENERATE, DEFAULT_DURATION, false, List.of(), s, List.of(), "");
+    }
+
+    /**
+     * A shot that makes {@code r}'s clip again: its prompts, mode, pack, sampling and length, and its seed, locked. The
+     * recipe's sources are the caller's to find (they were files on the machine that made it); the ones found come in
+     * order, the first as the start and a second as the end. Shift, strength, direction and context are per job in the
+     * studio, so a shot keeps none of them.
+     */
+    public static Shot fromRecipe(Recipe r, String title, List<SourceRef> sources) {
+        int frames = Math.max(1, r.frames());
+        double fps = r.fps() > 0 ? r.fps() : ShotSettings.DEFAULTS.fps();
+        ShotSettings s = new ShotSettings(r.packId(), r.seed(), true, Math.max(0, r.steps()), r.guidance(), r.scheduler(),
+                frames, fps, 1, r.asTyped());
+        return new Shot(Ids.newId(), title, r.prompt(), r.negativePrompt(), r.mode(), frames / fps, false, sources, s,
+                List.of(), "");
     }
 
     public Optional<Take> activeTake() {

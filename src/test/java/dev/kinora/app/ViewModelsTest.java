@@ -148,6 +148,39 @@ class ViewModelsTest {
     }
 
     @Test
+    void aClipsRecipeBecomesAShotThatMakesItAgain() throws Exception {
+        Path still = java.nio.file.Files.write(ud.resolve("start.png"), new byte[] {1});
+        dev.kinora.engine.Recipe r = new dev.kinora.engine.Recipe("0.1.0", "1.0.0", "", new JobSettings("tiny", Mode.ANIMATE,
+                "a scarlet orb rolls", "blur", 4242, 6, 3.5f, "flow-euler", Float.NaN, 24, 1f, Direction.FORWARD, 0, true, true),
+                8.0, List.of(new dev.kinora.engine.Recipe.SourceRef(still.toString(), "ab"),
+                        new dev.kinora.engine.Recipe.SourceRef("/nowhere/end.png", "cd")));
+        Path file = java.nio.file.Files.writeString(ud.resolve("ball.json"), dev.kinora.engine.RecipeJson.toJson(r));
+        onFx(() -> timeline.addShotFromRecipe(file));
+        waitFor("the new shot", 20_000, () -> studio.doc().shots().size() == 2);
+        Shot s = shot(1);
+        assertEquals(s.id(), studio.selectedShotProperty().get(), "it is selected, after the one that was");
+        assertEquals("ball", s.title());
+        assertEquals("a scarlet orb rolls", s.prompt());
+        assertEquals("blur", s.negativePrompt());
+        assertEquals(Mode.ANIMATE, s.mode());
+        assertEquals(new dev.kinora.project.ShotSettings("tiny", 4242, true, 6, 3.5f, "flow-euler", 24, 8.0, 1, true), s.settings());
+        assertEquals(3.0, s.durationSeconds(), 1e-9);
+        assertEquals(List.of(new dev.kinora.project.SourceRef(studio.session().store().reference(still), dev.kinora.project.SourceRole.START)),
+                s.sources(), "the source found; the missing one is named on the status line");
+        String status = onFx(() -> studio.statusProperty().get());
+        assertTrue(status.contains("seed 4242 locked") && status.contains("sources not found: /nowhere/end.png"), status);
+        assertEquals(r.resolved().withPack("tiny"), JobSpec.forShot(s, 4242).settings().withMode(Mode.ANIMATE), "the same job again");
+
+        Path plain = java.nio.file.Files.writeString(ud.resolve("notes.txt"), "not a clip");
+        onFx(() -> timeline.addShotFromRecipe(plain));
+        waitFor("the reason", 20_000, () -> studio.statusProperty().get().startsWith("notes.txt is not a clip Kinora can read"));
+        Path bare = java.nio.file.Files.writeString(ud.resolve("bare.json"), "{\"prompt\": \"no mode\"}");
+        onFx(() -> timeline.addShotFromRecipe(bare));
+        waitFor("the recipe's own complaint", 20_000, () -> studio.statusProperty().get().contains("'mode' and 'packId' are required"));
+        assertEquals(2, studio.doc().shots().size());
+    }
+
+    @Test
     void aShotSentAsTypedSaysWhatTheLexiconWouldReadAndCountsTheTypedWords() throws Exception {
         onFx(() -> {
             prompt.promptProperty().set("a scarlet orb rolls");

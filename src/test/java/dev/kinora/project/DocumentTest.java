@@ -168,6 +168,17 @@ class DocumentTest {
     }
 
     @Test
+    void aShotFromARecipeKeepsItsJobAndLocksItsSeed() {
+        dev.kinora.engine.Recipe r = Fixtures.recipe("a gull takes off", 77);
+        Shot s = Shot.fromRecipe(r, "gull", List.of());
+        assertEquals(JobSpec.forShot(s, 77).settings(), r.resolved().withShift(Float.NaN), "the shot asks for the recipe's job (shift is per job)");
+        assertTrue(s.settings().seedLocked());
+        assertEquals(r.frames() / r.fps(), s.durationSeconds(), 1e-9);
+        assertEquals(s.settings().frames(), s.targetFrames());
+        assertTrue(s.takes().isEmpty());
+    }
+
+    @Test
     void invalidValuesAreRefusedWithAMessage() {
         assertThrows(IllegalArgumentException.class, () -> Fixtures.shot("x", 0).withDuration(0));
         assertThrows(IllegalArgumentException.class, () -> Fixtures.shot("x", 0).withDuration(Double.NaN));

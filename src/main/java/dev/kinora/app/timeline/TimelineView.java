@@ -83,6 +83,20 @@ public final class TimelineView extends BorderPane {
         this.studio = vm.studio();
         getStyleClass().add("timeline");
         setId("timeline");
+        // a Kinora clip (or its recipe) dropped on the storyboard becomes a shot that makes it again
+        setOnDragOver(e -> {
+            if (e.getDragboard().hasFiles()) {
+                e.acceptTransferModes(TransferMode.COPY);
+            }
+            e.consume();
+        });
+        setOnDragDropped(e -> {
+            if (e.getDragboard().hasFiles() && !e.getDragboard().getFiles().isEmpty()) {
+                vm.addShotFromRecipe(e.getDragboard().getFiles().get(0).toPath());
+                e.setDropCompleted(true);
+            }
+            e.consume();
+        });
         Label title = new Label("STORYBOARD");
         title.getStyleClass().add("panel-title");
         title.setMinWidth(Region.USE_PREF_SIZE);
@@ -421,12 +435,13 @@ public final class TimelineView extends BorderPane {
             }
             e.consume();
         });
+        // a card takes only cards; anything else (a clip's file) goes on to the storyboard
         box.setOnDragOver(e -> {
             if (e.getDragboard().hasString() && e.getDragboard().getString().startsWith(SHOT_DRAG)) {
                 e.acceptTransferModes(TransferMode.MOVE);
                 box.pseudoClassStateChanged(DROP, true);
+                e.consume();
             }
-            e.consume();
         });
         box.setOnDragExited(e -> box.pseudoClassStateChanged(DROP, false));
         box.setOnDragDropped(e -> {
@@ -434,8 +449,8 @@ public final class TimelineView extends BorderPane {
             if (str != null && str.startsWith(SHOT_DRAG)) {
                 vm.move(str.substring(SHOT_DRAG.length()), index);
                 e.setDropCompleted(true);
+                e.consume();
             }
-            e.consume();
         });
 
         // The right edge resizes the shot; the length is committed as one command on release.

@@ -1,10 +1,20 @@
 package dev.kinora.app.timeline;
 
 import dev.kinora.app.StudioModel;
+import dev.kinora.engine.Recipe;
+import dev.kinora.engine.RecipeJson;
+import dev.kinora.media.MediaException;
+import dev.kinora.media.MediaIO;
 import dev.kinora.project.Commands;
 import dev.kinora.project.Continuity;
 import dev.kinora.project.Project;
 import dev.kinora.project.Shot;
+import dev.kinora.project.SourceRef;
+import dev.kinora.project.SourceRole;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 import javafx.beans.property.DoubleProperty;
@@ -98,6 +108,55 @@ public final class TimelineViewModel {
         if (studio.edit(new Commands.AddShot(s, at <= 0 ? Integer.MAX_VALUE : at))) {
             select(s.id());
         }
+    }
+
+    /**
+     * A new shot after the selected one that makes again the clip in {@code file} (a Kinora output, or its recipe
+     * .json): its prompts, mode, pack, sampling, length and locked seed, and those of its sources that are still where
+     * the recipe says (or beside the file). Reading the file runs off the FX thread; the status line says what came
+     * in, and why nothing did when the file carries no recipe.
+     */
+    public void addShotFromRecipe(Path file) {
+        String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
+        record Read(Recipe recipe, List<SourceRef> sources, List<String> missing) {
+        }
+        studio.exec().background(() -> {
+            Optional<String> json = MediaIO.recipeJson(file);
+            if (json.isEmpty()) {
+                throw new IllegalArgumentException(name + " carries no Kinora recipe (no metadata and no sidecar .json)");
+            }
+            Recipe r = RecipeJson.fromJson(json.get());
+            List<SourceRef> found = new ArrayList<>();
+            List<String> missing = new ArrayList<>();
+            for (Recipe.SourceRef src : r.sources()) {
+                Path at = Path.of(src.path());
+                Path beside = file.toAbsolutePath().getParent() == null ? at : file.toAbsolutePath().getParent().resolve(at.getFileName());
+                Path use = Files.isRegularFile(at) || Files.isDirectory(at) ? at : Files.exists(beside) ? beside : null;
+                if (use == null) {
+                    missing.add(src.path());
+                } else {
+                    found.add(new SourceRef(studio.session().store().reference(use), found.isEmpty() ? SourceRole.START : SourceRole.END));
+                }
+            }
+            return new Read(r, found, missing);
+        }, read -> {
+            Project d = studio.doc();
+            int at = d.indexOf(selected()) + 1;
+            if (at > 0 && !mayInsertAfter(selected())) {
+                return;
+            }
+            String title = name.replaceFirst("\\.[^.]+$", "");
+            Shot s = Shot.fromRecipe(read.recipe(), title, read.sources());
+            if (studio.edit(new Commands.AddShot(s, at <= 0 ? Integer.MAX_VALUE : at))) {
+                select(s.id());
+                studio.statusProperty().set("Shot \"" + title + "\" made from " + name + "'s recipe: seed " + read.recipe().seed()
+                        + " locked" + (studio.pack(read.recipe().packId()).isEmpty() ? "; its model '" + read.recipe().packId()
+                        + "' is not installed" : "") + (read.missing().isEmpty() ? "" : "; sources not found: "
+                        + String.join(", ", read.missing())));
+            }
+        }, e -> studio.statusProperty().set(e instanceof IllegalArgumentException ? e.getMessage()
+                : e instanceof MediaException ? name + " is not a clip Kinora can read, so it has no recipe: " + e.getMessage()
+                : name + ": its recipe could not be read (" + e.getMessage() + ")"));
     }
 
     public void duplicate() {
