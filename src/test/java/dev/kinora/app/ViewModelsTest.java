@@ -171,13 +171,21 @@ class ViewModelsTest {
         assertTrue(status.contains("seed 4242 locked") && status.contains("sources not found: /nowhere/end.png"), status);
         assertEquals(r.resolved().withPack("tiny"), JobSpec.forShot(s, 4242).settings().withMode(Mode.ANIMATE), "the same job again");
 
+        dev.kinora.engine.Recipe remix = new dev.kinora.engine.Recipe("0.1.0", "1.0.0", "", new JobSettings("tiny", Mode.REMIX,
+                "a green star", "", 5, 4, Float.NaN, "", Float.NaN, 8, 0.6f, Direction.FORWARD, 0, true, false), 8.0, List.of());
+        Path remixFile = java.nio.file.Files.writeString(ud.resolve("remix.json"), dev.kinora.engine.RecipeJson.toJson(remix));
+        onFx(() -> timeline.addShotFromRecipe(remixFile));
+        waitFor("the remix shot", 20_000, () -> studio.doc().shots().size() == 3);
+        assertTrue(onFx(() -> studio.statusProperty().get()).endsWith("; set strength 0.60 in the prompt panel, as the clip had"),
+                () -> studio.statusProperty().get());
         Path plain = java.nio.file.Files.writeString(ud.resolve("notes.txt"), "not a clip");
         onFx(() -> timeline.addShotFromRecipe(plain));
         waitFor("the reason", 20_000, () -> studio.statusProperty().get().startsWith("notes.txt is not a clip Kinora can read"));
+        assertEquals(3, studio.doc().shots().size(), "nothing added");
         Path bare = java.nio.file.Files.writeString(ud.resolve("bare.json"), "{\"prompt\": \"no mode\"}");
         onFx(() -> timeline.addShotFromRecipe(bare));
         waitFor("the recipe's own complaint", 20_000, () -> studio.statusProperty().get().contains("'mode' and 'packId' are required"));
-        assertEquals(2, studio.doc().shots().size());
+        assertEquals(3, studio.doc().shots().size());
     }
 
     @Test

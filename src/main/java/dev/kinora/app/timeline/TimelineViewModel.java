@@ -1,8 +1,10 @@
 package dev.kinora.app.timeline;
 
 import dev.kinora.app.StudioModel;
+import dev.kinora.engine.Direction;
 import dev.kinora.engine.Recipe;
 import dev.kinora.engine.RecipeJson;
+import dev.kinora.engine.pack.Mode;
 import dev.kinora.media.MediaException;
 import dev.kinora.media.MediaIO;
 import dev.kinora.project.Commands;
@@ -152,11 +154,23 @@ public final class TimelineViewModel {
                 studio.statusProperty().set("Shot \"" + title + "\" made from " + name + "'s recipe: seed " + read.recipe().seed()
                         + " locked" + (studio.pack(read.recipe().packId()).isEmpty() ? "; its model '" + read.recipe().packId()
                         + "' is not installed" : "") + (read.missing().isEmpty() ? "" : "; sources not found: "
-                        + String.join(", ", read.missing())));
+                        + String.join(", ", read.missing())) + perJob(read.recipe()));
             }
         }, e -> studio.statusProperty().set(e instanceof IllegalArgumentException ? e.getMessage()
                 : e instanceof MediaException ? name + " is not a clip Kinora can read, so it has no recipe: " + e.getMessage()
                 : name + ": its recipe could not be read (" + e.getMessage() + ")"));
+    }
+
+    /** What the recipe set that a shot does not keep: the prompt panel sets it for each job. */
+    private static String perJob(Recipe r) {
+        List<String> own = new ArrayList<>();
+        if (r.mode() == Mode.EXTEND && r.direction() == Direction.BACKWARD) {
+            own.add("direction backward");
+        }
+        if (r.mode() == Mode.REMIX) {
+            own.add(String.format(java.util.Locale.ROOT, "strength %.2f", r.strength()));
+        }
+        return own.isEmpty() ? "" : "; set " + String.join(" and ", own) + " in the prompt panel, as the clip had";
     }
 
     public void duplicate() {
