@@ -3,7 +3,7 @@ is the first four) through the engine, read by the world's detector: each prompt
 clip tallied on colour, shape and motion as the held-out eval scores them, its scene, and for an occlusion its
 permanence. An example is a promise to an artist, so the card says how often each one keeps it.
 
-  cd models/tinyworld && ../../.venv/bin/python -m eval.example_prompts [--kinora ../../kinora] [--seeds 8]
+  cd models/tinyworld && ../../.venv/bin/python -m eval.example_prompts [--kinora ../../kinora] [--seeds 8] [--first-seed 1]
       [--prompts "a|b|…"]  (--prompts: candidates instead of the manifest's list, '|'-separated)
 
 A prompt must be in the captions' words (world/captions.py's base vocabulary, one subject or the two-subject motion):
@@ -61,6 +61,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kinora", default=os.path.join(ROOT, "kinora"))
     ap.add_argument("--seeds", type=int, default=8)
+    ap.add_argument("--first-seed", type=int, default=1, help="seeds first-seed .. first-seed + seeds - 1")
     ap.add_argument("--prompts", default="", help="'|'-separated candidates instead of pack.json's examples")
     a = ap.parse_args()
     if a.prompts:
@@ -72,11 +73,11 @@ def main():
     report = []
     with tempfile.TemporaryDirectory() as tmp:
         jobs = [{"prompt": p, "seed": s, "out": os.path.join(tmp, f"e{i}_s{s}"), "format": "png"}
-                for i, p in enumerate(prompts) for s in range(1, a.seeds + 1)]
+                for i, p in enumerate(prompts) for s in range(a.first_seed, a.first_seed + a.seeds)]
         run_batch(a.kinora, jobs, tmp)
         for i, (p, spec) in enumerate(zip(prompts, specs)):
             tally = {"colour": 0, "shape": 0, "motion": 0, "scene": 0, "all": 0}
-            for s in range(1, a.seeds + 1):
+            for s in range(a.first_seed, a.first_seed + a.seeds):
                 clip = load_frames(os.path.join(tmp, f"e{i}_s{s}"))
                 if clip is None:
                     continue
