@@ -129,6 +129,27 @@ class StudioReadabilityTest {
                 return out.stream().map(p -> "with shot " + (studio.doc().indexOf(shot.id()) + 1) + " selected: " + p).toList();
             }));
         }
+        // The lines that show only sometimes: the queue held, and a prompt the lexicon reads, sent as typed.
+        PromptViewModel vm = window.promptViewModel();
+        onFx(() -> {
+            studio.queue().hold(true);
+            vm.promptProperty().set("a scarlet orb rolls to the right across the whole of a very long storyboard prompt");
+            vm.asTypedProperty().set(true);
+            vm.countTokens();
+        });
+        waitFor("the held line", 20_000, () -> window.lookup("#queue-held").isVisible());
+        waitFor("the Sent as typed line", 20_000, () -> vm.readsAsProperty().get().startsWith("Sent as typed"));
+        onFx(() -> window.getScene().getRoot().layout());
+        problems.addAll(onFx(() -> {
+            List<String> out = new ArrayList<>();
+            for (Node n : all(window)) {
+                if (visible(n)) {
+                    notCut(n, out);
+                    notPushedOut(n, window.getScene(), out);
+                }
+            }
+            return out.stream().map(p -> "held, sent as typed: " + p).toList();
+        }));
         assertTrue(problems.isEmpty(), () -> theme + " at " + w + "×" + h + ":\n  " + String.join("\n  ", problems));
     }
 
