@@ -274,7 +274,7 @@ public final class MainWindow extends BorderPane {
                 new SeparatorMenuItem(),
                 item("Add Shot", "Ctrl+T", timelineVm::addShot),
                 item("Duplicate Shot", "Ctrl+D", timelineVm::duplicate),
-                item("Add Shot from a Clip's Recipe…", null, this::addShotFromRecipe),
+                item("Add Shot from a File…", null, this::addShotFromFile),
                 item("Split Shot at Playhead", null, timelineVm::split),
                 item("Delete Shot", null, timelineVm::delete),
                 new SeparatorMenuItem(),
@@ -755,16 +755,17 @@ public final class MainWindow extends BorderPane {
         return Optional.ofNullable(Dialogs.save(fc, owner)).map(File::toPath);
     }
 
-    /** A shot that makes a Kinora clip again, from the recipe the clip carries (or its .json). */
-    private void addShotFromRecipe() {
+    /** A shot from a file: a Kinora clip made again from its recipe, any other clip or still as the source. */
+    private void addShotFromFile() {
         FileChooser fc = new FileChooser();
-        fc.setTitle("A clip made by Kinora, or its recipe .json");
+        fc.setTitle("A clip or still (one Kinora made comes with its recipe)");
         fc.getExtensionFilters().addAll(
-                new FileChooser.ExtensionFilter("Kinora clips and recipes", "*.mp4", "*.webm", "*.gif", "*.json"),
+                new FileChooser.ExtensionFilter("Clips, stills and recipes", "*.mp4", "*.webm", "*.mov", "*.mkv", "*.gif",
+                        "*.png", "*.jpg", "*.jpeg", "*.webp", "*.json"),
                 new FileChooser.ExtensionFilter("All files", "*"));
         File f = Dialogs.open(fc, getScene().getWindow());
         if (f != null) {
-            timelineVm.addShotFromRecipe(f.toPath());
+            timelineVm.addShotFromFile(f.toPath());
         }
     }
 

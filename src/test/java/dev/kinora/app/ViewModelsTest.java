@@ -148,14 +148,14 @@ class ViewModelsTest {
     }
 
     @Test
-    void aClipsRecipeBecomesAShotThatMakesItAgain() throws Exception {
+    void aFileBecomesAShotAClipsRecipeMakesItAgainAStillIsAnimated() throws Exception {
         Path still = java.nio.file.Files.write(ud.resolve("start.png"), new byte[] {1});
         dev.kinora.engine.Recipe r = new dev.kinora.engine.Recipe("0.1.0", "1.0.0", "", new JobSettings("tiny", Mode.ANIMATE,
                 "a scarlet orb rolls", "blur", 4242, 6, 3.5f, "flow-euler", Float.NaN, 24, 1f, Direction.FORWARD, 0, true, true),
                 8.0, List.of(new dev.kinora.engine.Recipe.SourceRef(still.toString(), "ab"),
                         new dev.kinora.engine.Recipe.SourceRef("/nowhere/end.png", "cd")));
         Path file = java.nio.file.Files.writeString(ud.resolve("ball.json"), dev.kinora.engine.RecipeJson.toJson(r));
-        onFx(() -> timeline.addShotFromRecipe(file));
+        onFx(() -> timeline.addShotFromFile(file));
         waitFor("the new shot", 20_000, () -> studio.doc().shots().size() == 2);
         Shot s = shot(1);
         assertEquals(s.id(), studio.selectedShotProperty().get(), "it is selected, after the one that was");
@@ -174,18 +174,31 @@ class ViewModelsTest {
         dev.kinora.engine.Recipe remix = new dev.kinora.engine.Recipe("0.1.0", "1.0.0", "", new JobSettings("tiny", Mode.REMIX,
                 "a green star", "", 5, 4, Float.NaN, "", Float.NaN, 8, 0.6f, Direction.FORWARD, 0, true, false), 8.0, List.of());
         Path remixFile = java.nio.file.Files.writeString(ud.resolve("remix.json"), dev.kinora.engine.RecipeJson.toJson(remix));
-        onFx(() -> timeline.addShotFromRecipe(remixFile));
+        onFx(() -> timeline.addShotFromFile(remixFile));
         waitFor("the remix shot", 20_000, () -> studio.doc().shots().size() == 3);
         assertTrue(onFx(() -> studio.statusProperty().get()).endsWith("; set strength 0.60 in the prompt panel, as the clip had"),
                 () -> studio.statusProperty().get());
         Path plain = java.nio.file.Files.writeString(ud.resolve("notes.txt"), "not a clip");
-        onFx(() -> timeline.addShotFromRecipe(plain));
-        waitFor("the reason", 20_000, () -> studio.statusProperty().get().startsWith("notes.txt is not a clip Kinora can read"));
+        onFx(() -> timeline.addShotFromFile(plain));
+        waitFor("the reason", 20_000, () -> studio.statusProperty().get().startsWith("notes.txt is not a clip or still Kinora can read"));
         assertEquals(3, studio.doc().shots().size(), "nothing added");
         Path bare = java.nio.file.Files.writeString(ud.resolve("bare.json"), "{\"prompt\": \"no mode\"}");
-        onFx(() -> timeline.addShotFromRecipe(bare));
+        onFx(() -> timeline.addShotFromFile(bare));
         waitFor("the recipe's own complaint", 20_000, () -> studio.statusProperty().get().contains("'mode' and 'packId' are required"));
         assertEquals(3, studio.doc().shots().size());
+
+        // a still no recipe came with: the new shot animates it
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(32, 32, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        Path photo = ud.resolve("photo.png");
+        javax.imageio.ImageIO.write(img, "png", photo.toFile());
+        onFx(() -> timeline.addShotFromFile(photo));
+        waitFor("the still's shot", 20_000, () -> studio.doc().shots().size() == 4);
+        Shot animates = studio.doc().shot(studio.selectedShotProperty().get()).orElseThrow();
+        assertEquals(Mode.ANIMATE, animates.mode());
+        assertEquals(List.of(new dev.kinora.project.SourceRef(studio.session().store().reference(photo), dev.kinora.project.SourceRole.START)),
+                animates.sources());
+        assertEquals("photo.png has no Kinora recipe: shot \"photo\" animates it; say in its prompt what happens",
+                onFx(() -> studio.statusProperty().get()));
     }
 
     @Test

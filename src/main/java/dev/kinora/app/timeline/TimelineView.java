@@ -83,7 +83,7 @@ public final class TimelineView extends BorderPane {
         this.studio = vm.studio();
         getStyleClass().add("timeline");
         setId("timeline");
-        // a Kinora clip (or its recipe) dropped on the storyboard becomes a shot that makes it again
+        // a file dropped on the storyboard becomes a shot: a Kinora clip made again, any other clip or still as its source
         setOnDragOver(e -> {
             if (e.getDragboard().hasFiles()) {
                 e.acceptTransferModes(TransferMode.COPY);
@@ -92,7 +92,7 @@ public final class TimelineView extends BorderPane {
         });
         setOnDragDropped(e -> {
             if (e.getDragboard().hasFiles() && !e.getDragboard().getFiles().isEmpty()) {
-                vm.addShotFromRecipe(e.getDragboard().getFiles().get(0).toPath());
+                vm.addShotFromFile(e.getDragboard().getFiles().get(0).toPath());
                 e.setDropCompleted(true);
             }
             e.consume();

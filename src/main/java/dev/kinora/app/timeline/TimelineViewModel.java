@@ -7,6 +7,7 @@ import dev.kinora.engine.RecipeJson;
 import dev.kinora.engine.pack.Mode;
 import dev.kinora.media.MediaException;
 import dev.kinora.media.MediaIO;
+import dev.kinora.media.MediaReader;
 import dev.kinora.project.Commands;
 import dev.kinora.project.Continuity;
 import dev.kinora.project.Project;
@@ -113,19 +114,22 @@ public final class TimelineViewModel {
     }
 
     /**
-     * A new shot after the selected one that makes again the clip in {@code file} (a Kinora output, or its recipe
-     * .json): its prompts, mode, pack, sampling, length and locked seed, and those of its sources that are still where
-     * the recipe says (or beside the file). Reading the file runs off the FX thread; the status line says what came
-     * in, and why nothing did when the file carries no recipe.
+     * A new shot after the selected one, from a file. A clip Kinora made (or its recipe .json) is made again: its
+     * prompts, mode, pack, sampling, length and locked seed, and those of its sources that are still where the recipe
+     * says (or beside the file). Any other clip becomes the source of a shot that extends it, a still the source of one
+     * that animates it, for the artist to say what happens. Reading the file runs off the FX thread; the status line
+     * says what came in, and why nothing did when the file is neither.
      */
-    public void addShotFromRecipe(Path file) {
+    public void addShotFromFile(Path file) {
         String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
-        record Read(Recipe recipe, List<SourceRef> sources, List<String> missing) {
+        record Read(Recipe recipe, List<SourceRef> sources, List<String> missing, boolean still) {
         }
         studio.exec().background(() -> {
             Optional<String> json = MediaIO.recipeJson(file);
             if (json.isEmpty()) {
-                throw new IllegalArgumentException(name + " carries no Kinora recipe (no metadata and no sidecar .json)");
+                boolean still = MediaReader.probe(file).frameCount() <= 1;
+                return new Read(null, List.of(new SourceRef(studio.session().store().reference(file), SourceRole.START)), List.of(),
+                        still);
             }
             Recipe r = RecipeJson.fromJson(json.get());
             List<SourceRef> found = new ArrayList<>();
@@ -140,7 +144,7 @@ public final class TimelineViewModel {
                     found.add(new SourceRef(studio.session().store().reference(use), found.isEmpty() ? SourceRole.START : SourceRole.END));
                 }
             }
-            return new Read(r, found, missing);
+            return new Read(r, found, missing, false);
         }, read -> {
             Project d = studio.doc();
             int at = d.indexOf(selected()) + 1;
@@ -148,6 +152,16 @@ public final class TimelineViewModel {
                 return;
             }
             String title = name.replaceFirst("\\.[^.]+$", "");
+            if (read.recipe() == null) {
+                Shot s = Shot.create("", d.settings()).withTitle(title).withMode(read.still() ? Mode.ANIMATE : Mode.EXTEND)
+                        .withSources(read.sources());
+                if (studio.edit(new Commands.AddShot(s, at <= 0 ? Integer.MAX_VALUE : at))) {
+                    select(s.id());
+                    studio.statusProperty().set(name + " has no Kinora recipe: shot \"" + title + "\" " + (read.still() ? "animates" : "extends")
+                            + " it; say in its prompt what happens");
+                }
+                return;
+            }
             Shot s = Shot.fromRecipe(read.recipe(), title, read.sources());
             if (studio.edit(new Commands.AddShot(s, at <= 0 ? Integer.MAX_VALUE : at))) {
                 select(s.id());
@@ -156,9 +170,8 @@ public final class TimelineViewModel {
                         + "' is not installed" : "") + (read.missing().isEmpty() ? "" : "; sources not found: "
                         + String.join(", ", read.missing())) + perJob(read.recipe()));
             }
-        }, e -> studio.statusProperty().set(e instanceof IllegalArgumentException ? e.getMessage()
-                : e instanceof MediaException ? name + " is not a clip Kinora can read, so it has no recipe: " + e.getMessage()
-                : name + ": its recipe could not be read (" + e.getMessage() + ")"));
+        }, e -> studio.statusProperty().set(e instanceof MediaException ? name + " is not a clip or still Kinora can read: "
+                + e.getMessage() : name + ": its recipe could not be read (" + e.getMessage() + ")"));
     }
 
     /** What the recipe set that a shot does not keep: the prompt panel sets it for each job. */
