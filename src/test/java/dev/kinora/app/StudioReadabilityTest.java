@@ -107,27 +107,14 @@ class StudioReadabilityTest {
         List<String> problems = onFx(() -> {
             List<String> out = new ArrayList<>();
             cardsWhole(window, out);
-            for (Node n : all(window)) {
-                if (visible(n)) {
-                    notCut(n, out);
-                    notPushedOut(n, window.getScene(), out);
-                }
-            }
+            out.addAll(problems(window, true, ""));
             return out;
         });
         // Each shot selected in turn: the prompt editor's header and hints change with it (a continued shot, a stale one).
         for (var shot : onFx(() -> studio.doc().shots())) {
             onFx(() -> window.timelineViewModel().select(shot.id()));
             onFx(() -> window.getScene().getRoot().layout());
-            problems.addAll(onFx(() -> {
-                List<String> out = new ArrayList<>();
-                for (Node n : all(window)) {
-                    if (visible(n)) {
-                        notCut(n, out);
-                    }
-                }
-                return out.stream().map(p -> "with shot " + (studio.doc().indexOf(shot.id()) + 1) + " selected: " + p).toList();
-            }));
+            problems.addAll(onFx(() -> problems(window, false, "with shot " + (studio.doc().indexOf(shot.id()) + 1) + " selected: ")));
         }
         // The lines that show only sometimes: the queue held, and a prompt the lexicon reads, sent as typed.
         PromptViewModel vm = window.promptViewModel();
@@ -140,17 +127,22 @@ class StudioReadabilityTest {
         waitFor("the held line", 20_000, () -> window.lookup("#queue-held").isVisible());
         waitFor("the Sent as typed line", 20_000, () -> vm.readsAsProperty().get().startsWith("Sent as typed"));
         onFx(() -> window.getScene().getRoot().layout());
-        problems.addAll(onFx(() -> {
-            List<String> out = new ArrayList<>();
-            for (Node n : all(window)) {
-                if (visible(n)) {
-                    notCut(n, out);
+        problems.addAll(onFx(() -> problems(window, true, "held, sent as typed: ")));
+        assertTrue(problems.isEmpty(), () -> theme + " at " + w + "×" + h + ":\n  " + String.join("\n  ", problems));
+    }
+
+    /** Every visible node's text whole and, if asked, inside its panel; each problem after {@code prefix}. On the FX thread. */
+    private static List<String> problems(MainWindow window, boolean pushedOut, String prefix) {
+        List<String> out = new ArrayList<>();
+        for (Node n : all(window)) {
+            if (visible(n)) {
+                notCut(n, out);
+                if (pushedOut) {
                     notPushedOut(n, window.getScene(), out);
                 }
             }
-            return out.stream().map(p -> "held, sent as typed: " + p).toList();
-        }));
-        assertTrue(problems.isEmpty(), () -> theme + " at " + w + "×" + h + ":\n  " + String.join("\n  ", problems));
+        }
+        return out.stream().map(p -> prefix + p).toList();
     }
 
     /**
