@@ -122,56 +122,63 @@ public final class TimelineViewModel {
      */
     public void addShotFromFile(Path file) {
         String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
-        record Read(Recipe recipe, List<SourceRef> sources, List<String> missing, boolean still) {
+        studio.exec().background(() -> read(file), read -> add(read, name), e -> studio.statusProperty().set(
+                e instanceof MediaException ? name + " is not a clip or still Kinora can read: " + e.getMessage()
+                        : name + ": its recipe could not be read (" + e.getMessage() + ")"));
+    }
+
+    /** A file's recipe (null when it has none) and the sources found for it, or the file itself as one. */
+    private record FileRead(Recipe recipe, List<Path> sources, List<String> missing, boolean still) {
+    }
+
+    /** Off the FX thread: the recipe, and where its sources are now (as recorded, else beside the file). */
+    private static FileRead read(Path file) throws Exception {
+        Optional<String> json = MediaIO.recipeJson(file);
+        if (json.isEmpty()) {
+            return new FileRead(null, List.of(file), List.of(), MediaReader.probe(file).frameCount() <= 1);
         }
-        studio.exec().background(() -> {
-            Optional<String> json = MediaIO.recipeJson(file);
-            if (json.isEmpty()) {
-                boolean still = MediaReader.probe(file).frameCount() <= 1;
-                return new Read(null, List.of(new SourceRef(studio.session().store().reference(file), SourceRole.START)), List.of(),
-                        still);
+        Recipe r = RecipeJson.fromJson(json.get());
+        List<Path> found = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        Path folder = file.toAbsolutePath().getParent();
+        for (Recipe.SourceRef src : r.sources()) {
+            Path at = Path.of(src.path());
+            Path beside = folder == null || at.getFileName() == null ? at : folder.resolve(at.getFileName());
+            if (Files.exists(at)) {
+                found.add(at);
+            } else if (Files.exists(beside)) {
+                found.add(beside);
+            } else {
+                missing.add(src.path());
             }
-            Recipe r = RecipeJson.fromJson(json.get());
-            List<SourceRef> found = new ArrayList<>();
-            List<String> missing = new ArrayList<>();
-            for (Recipe.SourceRef src : r.sources()) {
-                Path at = Path.of(src.path());
-                Path beside = file.toAbsolutePath().getParent() == null ? at : file.toAbsolutePath().getParent().resolve(at.getFileName());
-                Path use = Files.isRegularFile(at) || Files.isDirectory(at) ? at : Files.exists(beside) ? beside : null;
-                if (use == null) {
-                    missing.add(src.path());
-                } else {
-                    found.add(new SourceRef(studio.session().store().reference(use), found.isEmpty() ? SourceRole.START : SourceRole.END));
-                }
-            }
-            return new Read(r, found, missing, false);
-        }, read -> {
-            Project d = studio.doc();
-            int at = d.indexOf(selected()) + 1;
-            if (at > 0 && !mayInsertAfter(selected())) {
-                return;
-            }
-            String title = name.replaceFirst("\\.[^.]+$", "");
-            if (read.recipe() == null) {
-                Shot s = Shot.create("", d.settings()).withTitle(title).withMode(read.still() ? Mode.ANIMATE : Mode.EXTEND)
-                        .withSources(read.sources());
-                if (studio.edit(new Commands.AddShot(s, at <= 0 ? Integer.MAX_VALUE : at))) {
-                    select(s.id());
-                    studio.statusProperty().set(name + " has no Kinora recipe: shot \"" + title + "\" " + (read.still() ? "animates" : "extends")
-                            + " it; say in its prompt what happens");
-                }
-                return;
-            }
-            Shot s = Shot.fromRecipe(read.recipe(), title, read.sources());
-            if (studio.edit(new Commands.AddShot(s, at <= 0 ? Integer.MAX_VALUE : at))) {
-                select(s.id());
-                studio.statusProperty().set("Shot \"" + title + "\" made from " + name + "'s recipe: seed " + read.recipe().seed()
-                        + " locked" + (studio.pack(read.recipe().packId()).isEmpty() ? "; its model '" + read.recipe().packId()
-                        + "' is not installed" : "") + (read.missing().isEmpty() ? "" : "; sources not found: "
-                        + String.join(", ", read.missing())) + perJob(read.recipe()));
-            }
-        }, e -> studio.statusProperty().set(e instanceof MediaException ? name + " is not a clip or still Kinora can read: "
-                + e.getMessage() : name + ": its recipe could not be read (" + e.getMessage() + ")"));
+        }
+        return new FileRead(r, found, missing, false);
+    }
+
+    private void add(FileRead read, String name) {
+        Project d = studio.doc();
+        int at = d.indexOf(selected()) + 1;
+        if (at > 0 && !mayInsertAfter(selected())) {
+            return;
+        }
+        List<SourceRef> sources = new ArrayList<>();
+        for (Path p : read.sources()) {
+            sources.add(new SourceRef(studio.session().store().reference(p), sources.isEmpty() ? SourceRole.START : SourceRole.END));
+        }
+        String title = name.replaceFirst("\\.[^.]+$", "");
+        Recipe r = read.recipe();
+        Shot s = r != null ? Shot.fromRecipe(r, title, sources)
+                : Shot.create("", d.settings()).withTitle(title).withMode(read.still() ? Mode.ANIMATE : Mode.EXTEND).withSources(sources);
+        if (!studio.edit(new Commands.AddShot(s, at <= 0 ? Integer.MAX_VALUE : at))) {
+            return;
+        }
+        select(s.id());
+        studio.statusProperty().set(r == null
+                ? name + " has no Kinora recipe: shot \"" + title + "\" " + (read.still() ? "animates" : "extends") + " it; say in its"
+                        + " prompt what happens"
+                : "Shot \"" + title + "\" made from " + name + "'s recipe: seed " + r.seed() + " locked"
+                        + (studio.pack(r.packId()).isEmpty() ? "; its model '" + r.packId() + "' is not installed" : "")
+                        + (read.missing().isEmpty() ? "" : "; sources not found: " + String.join(", ", read.missing())) + perJob(r));
     }
 
     /** What the recipe set that a shot does not keep: the prompt panel sets it for each job. */
