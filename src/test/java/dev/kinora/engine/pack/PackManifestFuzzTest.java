@@ -42,6 +42,12 @@ class PackManifestFuzzTest {
         }
         assertTrue(p.width() > 0 && p.height() > 0 && p.frames() > 0 && p.fps() > 0, "geometry is positive");
         assertFalse(p.modes().isEmpty(), "a pack can do something");
+        assertTrue(p.examples().size() <= ModelPack.MAX_EXAMPLES, "at most 16 examples");
+        for (String e : p.examples()) {
+            // shown in the studio and printed by the CLI as they are
+            assertTrue(!e.isBlank() && e.length() <= ModelPack.MAX_EXAMPLE_CHARS && e.equals(e.strip())
+                    && e.chars().noneMatch(Character::isISOControl), e);
+        }
         for (Component c : p.components().values()) {
             assertTrue(c.sha256().matches("[0-9a-f]{64}") && c.size() >= 0 && !c.file().isEmpty(), c.toString());
         }
