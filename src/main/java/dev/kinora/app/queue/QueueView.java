@@ -57,12 +57,14 @@ public final class QueueView extends BorderPane {
         hold.setMinWidth(Region.USE_PREF_SIZE);
         hold.setSelected(vm.heldProperty().get());
         vm.heldProperty().addListener((o, a, b) -> hold.setSelected(b));
-        hold.setOnAction(e -> vm.hold(hold.isSelected()));
+        hold.setOnAction(e -> {
+            vm.hold(hold.isSelected());
+            hold.setSelected(vm.heldProperty().get()); // no queue to hold (no project): the button says so
+        });
         Label held = new Label();
         held.setId("queue-held");
         held.getStyleClass().add("hint");
         held.setWrapText(true);
-
         held.textProperty().bind(vm.heldTextProperty());
         held.visibleProperty().bind(vm.heldProperty());
         held.managedProperty().bind(held.visibleProperty());

@@ -124,10 +124,12 @@ public final class QueueViewModel {
                 + "; a running job finishes. Release with the pause button.");
     }
 
-    /** Holds the queue (no job starts, the running one finishes) or releases it. */
+    /**
+     * Holds the queue (no job starts, the running one finishes) or releases it. The queue's change event updates
+     * {@link #heldProperty()}; with no project attached nothing changes.
+     */
     public void hold(boolean h) {
         render.hold(h);
-        sync();
     }
 
     private void progress(RenderEvent.Progressed e) {

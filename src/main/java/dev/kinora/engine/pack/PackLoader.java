@@ -167,15 +167,12 @@ public final class PackLoader {
             // shown in the studio and printed by the CLI: no control characters from a file anyone can edit
             if (text.isEmpty() || text.length() > ModelPack.MAX_EXAMPLE_CHARS || text.chars().anyMatch(Character::isISOControl)) {
                 throw new PackException(r.manifest() + ": item " + i + " of 'examples' must be a prompt of 1 to "
-                        + ModelPack.MAX_EXAMPLE_CHARS + " printable characters, found " + abbreviate(e.toString()));
+                        + ModelPack.MAX_EXAMPLE_CHARS + " printable characters, found " + (e.isTextual()
+                        ? "a string of " + e.asText().length() + " characters" : e.getNodeType().name().toLowerCase(Locale.ROOT)));
             }
             out.add(text);
         }
         return out;
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
     }
 
     /**
