@@ -1,6 +1,7 @@
 package dev.kinora.app;
 
 import dev.kinora.app.export.ReelExporter;
+import dev.kinora.media.MediaIO;
 import dev.kinora.media.OutputFormat;
 import dev.kinora.project.Continuity;
 import dev.kinora.project.ProjectStore;
@@ -20,6 +21,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import javafx.animation.PauseTransition;
 import javafx.geometry.Orientation;
@@ -760,8 +762,9 @@ public final class MainWindow extends BorderPane {
         FileChooser fc = new FileChooser();
         fc.setTitle("A clip or still (one Kinora made comes with its recipe)");
         fc.getExtensionFilters().addAll(
-                new FileChooser.ExtensionFilter("Clips, stills and recipes", "*.mp4", "*.webm", "*.mov", "*.mkv", "*.gif",
-                        "*.png", "*.jpg", "*.jpeg", "*.webp", "*.json"),
+                new FileChooser.ExtensionFilter("Clips, stills and recipes", java.util.stream.Stream.of(
+                        MediaIO.patterns(MediaIO.CLIP_EXTENSIONS), MediaIO.patterns(MediaIO.STILL_EXTENSIONS),
+                        List.of("*.json")).flatMap(List::stream).toList()),
                 new FileChooser.ExtensionFilter("All files", "*"));
         File f = Dialogs.open(fc, getScene().getWindow());
         if (f != null) {

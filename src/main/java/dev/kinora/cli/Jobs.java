@@ -28,7 +28,7 @@ final class Jobs {
 
     @Command(name = "animate", mixinStandardHelpOptions = true, description = "Animate a still: it becomes the first frame.")
     static final class Animate extends JobCommand {
-        @Option(names = {"-i", "--image"}, description = "The still (PNG, JPEG, WebP, BMP, TIFF).")
+        @Option(names = {"-i", "--image"}, description = "The still (PNG, JPEG, WebP, BMP, TIFF, HEIC, AVIF).")
         Path image;
 
 

@@ -66,10 +66,25 @@ public final class MediaIO {
         return new Frames(width, height, f.fps(), out);
     }
 
+    /**
+     * Extensions of the stills Kinora reads: the formats it sniffs itself, and those FFmpeg opens as one picture
+     * (HEIC and AVIF as phones and browsers save them, the Netpbm formats, QOI).
+     */
+    public static final List<String> STILL_EXTENSIONS = List.of("png", "jpg", "jpeg", "webp", "bmp", "tif", "tiff",
+            "heic", "heif", "avif", "ppm", "pgm", "pnm", "pam", "qoi");
+
+    /** Extensions of the clips a file chooser offers; any other file FFmpeg decodes is read too. */
+    public static final List<String> CLIP_EXTENSIONS = List.of("mp4", "m4v", "mov", "mkv", "webm", "avi", "gif");
+
+    /** Chooser patterns ("*.png" …) for a list of extensions. */
+    public static List<String> patterns(List<String> extensions) {
+        return extensions.stream().map(e -> "*." + e).toList();
+    }
+
     public static boolean isStill(Path p) {
-        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".webp")
-                || n.endsWith(".bmp") || n.endsWith(".tif") || n.endsWith(".tiff");
+        String n = p.getFileName() == null ? "" : p.getFileName().toString().toLowerCase(Locale.ROOT);
+        int dot = n.lastIndexOf('.');
+        return dot > 0 && STILL_EXTENSIONS.contains(n.substring(dot + 1));
     }
 
     /** Reads a still or a clip (or a PNG-sequence folder) as a source for a pack; damaged clips are refused. */

@@ -7,8 +7,8 @@ import java.util.Objects;
 /**
  * What {@link MediaReader#probe} learnt about a file without decoding all of it.
  *
- * @param width           display width in pixels, after rotation
- * @param height          display height in pixels, after rotation
+ * @param width           display width in pixels, after rotation and with square pixels
+ * @param height          display height in pixels, after rotation and with square pixels
  * @param fps             frames per second (average); 0 for a still image
  * @param frameCount      number of frames, from the video stream's header where it records one, else
  *                        estimated from the duration; 1 for stills
@@ -20,14 +20,26 @@ import java.util.Objects;
  * @param container       the file type: {@code mp4}, {@code mov}, {@code webm}, {@code matroska},
  *                        {@code gif}, {@code png folder}, a still's format ({@code png}, {@code jpeg}, …)
  *                        or FFmpeg's demuxer name for anything else
+ * @param pixelAspect     the stored pixels' width over their height (1 for square pixels); width and height
+ *                        already account for it
  */
 public record MediaInfo(int width, int height, double fps, long frameCount, double durationSeconds, String codec,
-                        int rotation, boolean hasVideo, Map<String, String> metadata, String container) {
+                        int rotation, boolean hasVideo, Map<String, String> metadata, String container,
+                        double pixelAspect) {
 
     public MediaInfo {
         Objects.requireNonNull(codec, "codec");
         Objects.requireNonNull(container, "container");
         metadata = Map.copyOf(metadata);
+        if (!(pixelAspect > 0) || Double.isInfinite(pixelAspect)) {
+            throw new IllegalArgumentException("pixelAspect must be a positive number, got " + pixelAspect);
+        }
+    }
+
+    /** Square pixels. */
+    public MediaInfo(int width, int height, double fps, long frameCount, double durationSeconds, String codec,
+                     int rotation, boolean hasVideo, Map<String, String> metadata, String container) {
+        this(width, height, fps, frameCount, durationSeconds, codec, rotation, hasVideo, metadata, container, 1);
     }
 
     /** Without a container name (kept for callers written before it existed). */
@@ -53,6 +65,9 @@ public record MediaInfo(int width, int height, double fps, long frameCount, doub
         sb.append(String.format(Locale.ROOT, ", %s fps, %d frames, %.2f s", rate, frameCount, durationSeconds));
         if (rotation != 0) {
             sb.append(", rotated ").append(rotation).append('°');
+        }
+        if (pixelAspect != 1) {
+            sb.append(String.format(Locale.ROOT, ", pixels %.3g:1 (size as shown)", pixelAspect));
         }
         return sb.toString();
     }

@@ -208,8 +208,10 @@ public final class MediaReader {
             }
             int rot = rotation(g);
             boolean swap = rot == 90 || rot == 270;
-            int w = swap ? g.getImageHeight() : g.getImageWidth();
-            int h = swap ? g.getImageWidth() : g.getImageHeight();
+            double aspect = pixelAspect(g);
+            int[] square = squarePixels(g.getImageWidth(), g.getImageHeight(), aspect);
+            int w = swap ? square[1] : square[0];
+            int h = swap ? square[0] : square[1];
             String codec = g.getVideoCodecName() == null ? "" : g.getVideoCodecName();
             double fps = g.getFrameRate();
             // The video stream's own length where the header has it: the container's duration is
@@ -226,7 +228,11 @@ public final class MediaReader {
                     frames = st.nb_frames();
                 }
             }
-            return new MediaInfo(w, h, fps, frames, seconds, codec, rot, true, meta, container);
+            String image = imageContainer(g);
+            if (image != null && frames <= 1) {
+                return new MediaInfo(w, h, 0, 1, 0, codec, rot, true, meta, image, aspect);
+            }
+            return new MediaInfo(w, h, fps, frames, seconds, codec, rot, true, meta, container, aspect);
         } catch (FrameGrabber.Exception e) {
             throw MediaException.io(p, "FFmpeg failed while closing the file (" + e.getMessage() + ").", e);
         }
@@ -285,8 +291,12 @@ public final class MediaReader {
             boolean exif = still != null && still.orientation() != 1;
             int rot = exif ? still.rotation() : rotation(g);
             boolean swap = rot == 90 || rot == 270;
-            Plan plan = Plan.of(swap ? sh : sw, swap ? sw : sh, targetW, targetH, policy);
-            Transform transform = Transform.of(plan, swap ? sh : sw, swap ? sw : sh, rot, exif && still.mirrored());
+            // Non-square pixels (anamorphic DV, HDV, DVD) are shown stretched by every player, so the frame is
+            // resampled to that shape before it is fitted. A still's JFIF density is not a pixel shape viewers honour.
+            int[] square = squarePixels(sw, sh, still == null ? pixelAspect(g) : 1);
+            int qw = square[0], qh = square[1];
+            Plan plan = Plan.of(swap ? qh : qw, swap ? qw : qh, targetW, targetH, policy);
+            Transform transform = Transform.of(plan, swap ? qh : qw, swap ? qw : qh, rot, exif && still.mirrored());
             // FFmpeg's scaler resamples while converting to RGB (one pass, SIMD); Java only rotates,
             // crops and letterboxes the already small frame.
             int grabW = swap ? transform.decodedH : transform.decodedW;
@@ -432,6 +442,52 @@ public final class MediaReader {
         }
         int snapped = (int) (Math.round(cw / 90.0) * 90) % 360;
         return snapped < 0 ? snapped + 360 : snapped;
+    }
+
+    /**
+     * The image format of a file FFmpeg opened as a one-picture stream (PPM, PGM, PAM, QOI … through an image
+     * pipe; HEIC and AVIF, whose MP4 brand says they hold a picture), else null: these are stills, not clips.
+     */
+    private static String imageContainer(FFmpegFrameGrabber g) {
+        String fmt = g.getFormat() == null ? "" : g.getFormat();
+        if (fmt.endsWith("_pipe")) {
+            return fmt.substring(0, fmt.length() - "_pipe".length());
+        }
+        if (fmt.startsWith("mov,")) {
+            String brand = String.valueOf(g.getMetadata("major_brand")).trim().toLowerCase(java.util.Locale.ROOT);
+            return switch (brand) {
+                case "heic", "heix", "heim", "heis" -> "heic";
+                case "mif1" -> "heif";
+                case "avif" -> "avif";
+                default -> null;
+            };
+        }
+        return null;
+    }
+
+    /**
+     * The stream's sample aspect ratio (pixel width over height) as FFmpeg guesses it from the stream and codec;
+     * 1 when unset, and also when it is outside 1:16..16:1, which no camera or format writes.
+     */
+    private static double pixelAspect(FFmpegFrameGrabber g) {
+        double a = g.getAspectRatio();
+        return Double.isFinite(a) && a >= 1.0 / 16 && a <= 16 && Math.abs(a - 1) > 1e-3 ? a : 1;
+    }
+
+    /**
+     * The size of a w×h frame of pixels {@code aspect} wide once its pixels are made square, as players show it:
+     * the width scaled (FFmpeg's {@code scale=iw*sar:ih}), or the height divided where a wider frame would pass the
+     * size limits.
+     */
+    static int[] squarePixels(int w, int h, double aspect) {
+        if (aspect == 1) {
+            return new int[] {w, h};
+        }
+        long wide = Math.max(1, Math.round(w * aspect));
+        if (wide <= ImageSniffer.MAX_SIDE && wide * h <= ImageSniffer.MAX_PIXELS) {
+            return new int[] {(int) wide, h};
+        }
+        return new int[] {w, (int) Math.max(1, Math.round(h / aspect))};
     }
 
     static Map<String, String> containerMetadata(FFmpegFrameGrabber g) {

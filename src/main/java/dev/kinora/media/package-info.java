@@ -3,8 +3,10 @@
  * MP4, WebM, GIF or PNG folders, with JavaCV/FFmpeg.
  *
  * <ul>
- *   <li>{@link dev.kinora.media.MediaReader}: stills (PNG, JPEG, WebP, BMP, TIFF), clips of any
- *       container FFmpeg decodes, PNG folders; rotation (display matrix, rotate tag, JPEG EXIF),
+ *   <li>{@link dev.kinora.media.MediaReader}: stills (PNG, JPEG, WebP, BMP, TIFF sniffed here; HEIC, AVIF,
+ *       Netpbm and QOI through FFmpeg), clips of any
+ *       container FFmpeg decodes, PNG folders; rotation (display matrix, rotate tag, JPEG EXIF), non-square
+ *       pixels (a clip is shown at its display aspect, as players show it),
  *       the colour matrix each file declares, resampling to a frame rate by timestamp, resizing by
  *       {@link dev.kinora.media.ResizePolicy}. Unsafe input is refused before decoding: empty or
  *       truncated files, headers over 16384 px a side or 64 MP, playlists that reference other

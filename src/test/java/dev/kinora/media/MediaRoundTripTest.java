@@ -513,6 +513,79 @@ class MediaRoundTripTest {
     }
 
     @Test
+    void nonSquarePixelsAreShownAsPlayersShowThem() throws Exception {
+        // Stored 32x32 in four 8-px bands (red, green, blue, white) with 2:1 pixels, as anamorphic DV or HDV is:
+        // players show it 64x32, bands 16 px wide.
+        byte[] f = new byte[32 * 32 * 3];
+        int[][] bands = {{255, 0, 0}, {0, 255, 0}, {0, 0, 255}, {255, 255, 255}};
+        for (int i = 0; i < 4; i++) {
+            Synthetic.fillRect(f, 32, 8 * i, 0, 8, 32, bands[i][0], bands[i][1], bands[i][2]);
+        }
+        Path wide = dir.resolve("anamorphic.mp4");
+        try (var r = new org.bytedeco.javacv.FFmpegFrameRecorder(wide.toFile(), 32, 32, 0);
+             var frame = new org.bytedeco.javacv.Frame(32, 32, org.bytedeco.javacv.Frame.DEPTH_UBYTE, 3)) {
+            r.setFormat("mp4");
+            r.setVideoCodecName("libopenh264");
+            r.setVideoBitrate(2_000_000);
+            r.setPixelFormat(org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P);
+            r.setFrameRate(8);
+            r.setAspectRatio(2.0);
+            r.start();
+            java.nio.ByteBuffer buf = (java.nio.ByteBuffer) frame.image[0];
+            for (int y = 0; y < 32; y++) {
+                buf.put(y * frame.imageStride, f, y * 32 * 3, 32 * 3);
+            }
+            r.record(frame, org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24);
+            r.stop();
+        }
+        MediaInfo info = MediaReader.probe(wide);
+        assertEquals(64, info.width());
+        assertEquals(32, info.height());
+        assertEquals(2.0, info.pixelAspect(), 1e-9);
+        assertTrue(info.describe().contains("64x32") && info.describe().contains("pixels 2.00:1"), info.describe());
+
+        Clip shown = MediaReader.readClip(wide, 0, 0, 0, ResizePolicy.FIT, 1);
+        assertEquals(64, shown.width());
+        assertEquals(32, shown.height());
+        for (int i = 0; i < 4; i++) {
+            assertClose(bands[i], shown.pixel(0, 16 * i + 8, 16), 16, "band " + i + " at its shown place");
+        }
+        // Filled into a square: the centre of the shown frame is green then blue (stored pixels would give all four).
+        Clip square = MediaReader.readClip(wide, 32, 32, 0, ResizePolicy.FILL, 1);
+        assertClose(bands[1], square.pixel(0, 8, 16), 16, "left half of the crop");
+        assertClose(bands[2], square.pixel(0, 24, 16), 16, "right half of the crop");
+        // Fitted: letterboxed 32x16, all four bands.
+        Clip fitted = MediaReader.readClip(wide, 32, 32, 0, ResizePolicy.FIT, 1);
+        assertClose(new int[] {0, 0, 0}, fitted.pixel(0, 16, 3), 4, "letterbox above");
+        assertClose(bands[0], fitted.pixel(0, 4, 16), 16, "first band, fitted");
+        assertClose(bands[3], fitted.pixel(0, 28, 16), 16, "last band, fitted");
+    }
+
+    @Test
+    void aPictureInAnImagePipeIsAStill() throws Exception {
+        // PPM is not a format Kinora sniffs: FFmpeg opens it as a one-picture stream, which is a still, not a clip.
+        Path ppm = dir.resolve("picture.ppm");
+        byte[] head = "P6\n6 4\n255\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] body = new byte[6 * 4 * 3];
+        Synthetic.fillRect(body, 6, 0, 0, 6, 4, 10, 200, 30);
+        Files.write(ppm, java.nio.ByteBuffer.allocate(head.length + body.length).put(head).put(body).array());
+        MediaInfo info = MediaReader.probe(ppm);
+        assertEquals("ppm", info.container());
+        assertEquals(1, info.frameCount());
+        assertEquals(0, info.fps());
+        assertEquals("ppm, 6x4, still", info.describe());
+        Clip c = MediaReader.readClip(ppm, 0, 0, 0, ResizePolicy.FIT, 10);
+        assertEquals(1, c.frameCount());
+        assertClose(new int[] {10, 200, 30}, c.pixel(0, 3, 2), 2, "the picture's colour");
+        // Named a still, it is read as one (the studio then suggests animating it, not extending it).
+        assertTrue(MediaIO.isStill(ppm) && MediaIO.isStill(Path.of("IMG_0001.HEIC")) && MediaIO.isStill(Path.of("a.avif")));
+        assertTrue(!MediaIO.isStill(Path.of("clip.mov")) && !MediaIO.isStill(Path.of("heic")));
+        Clip still = MediaReader.readImage(ppm, 12, 8, ResizePolicy.FILL);
+        assertEquals(12, still.width());
+        assertClose(new int[] {10, 200, 30}, still.pixel(0, 6, 4), 2, "read as a still");
+    }
+
+    @Test
     void eachVideosColourMatrixIsHonoured() throws Exception {
         assumeTrue(Synthetic.hasTool("ffmpeg"), "Debian ffmpeg not installed: cannot make tagged files");
         // Saturated red is where BT.601 and BT.709 differ most (read with the wrong one: 231, 0, 1).

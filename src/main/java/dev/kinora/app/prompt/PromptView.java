@@ -7,6 +7,7 @@ import dev.kinora.engine.Direction;
 import dev.kinora.engine.Frames;
 import dev.kinora.engine.onnx.Device;
 import dev.kinora.engine.pack.Mode;
+import dev.kinora.media.MediaIO;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
@@ -413,7 +414,11 @@ public final class PromptView extends BorderPane {
         HBox.setHgrow(info, Priority.ALWAYS);
         Button browse = Icons.button("mdi2f-folder-open", "Choose a file for source " + s.name(), "", () -> {
             FileChooser fc = new FileChooser();
-            fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Images and clips", "*.png", "*.jpg", "*.jpeg", "*.bmp", "*.gif", "*.mp4", "*.webm"));
+            fc.getExtensionFilters().addAll(
+                    new FileChooser.ExtensionFilter("Stills and clips", java.util.stream.Stream.concat(
+                            MediaIO.patterns(MediaIO.STILL_EXTENSIONS).stream(),
+                            MediaIO.patterns(MediaIO.CLIP_EXTENSIONS).stream()).toList()),
+                    new FileChooser.ExtensionFilter("All files", "*"));
             File f = dev.kinora.app.Dialogs.open(fc, getScene().getWindow());
             if (f != null) {
                 vm.dropFile(s, f.toPath());
