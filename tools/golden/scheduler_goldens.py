@@ -65,6 +65,16 @@ CASES = {
     "variant-euler-exponential-trailing": [{"steps": 12}],
     "variant-flow-match-karras": [{"steps": 10}],
     "variant-flow-match-linear-time-shift": [{"steps": 10, "seq_len": 1024}],
+    # DPM-Solver: an SD-style DPM++ 2M Karras config as diffusers saves it (-Infinity included), AnimateDiff's DDIM
+    # config as DPMSolverMultistepScheduler.from_config(..., use_karras_sigmas=True) makes it, and the other branches.
+    "sd-dpmsolver-karras": [{"steps": 25}, {"steps": 10}],
+    "animatediff-ddim-as-dpm-karras": [{"steps": 25}, {"steps": 8}],
+    "variant-dpm-order3-vpred-euler-final": [{"steps": 20}, {"steps": 7}],
+    "variant-dpm-dpmsolver-heun-trailing": [{"steps": 16}, {"steps": 6}],
+    "variant-dpm-cosine-clipped-order3": [{"steps": 20}],
+    "variant-dpm-lu-sample": [{"steps": 12}],
+    "variant-dpm-exponential-heun": [{"steps": 18}],
+    "variant-dpm-flow-shift": [{"steps": 20}, {"steps": 9}],
 }
 
 REAL_DIFFUSERS = None
@@ -75,6 +85,7 @@ MODULES = {
     "DDIMScheduler": "scheduling_ddim",
     "CogVideoXDDIMScheduler": "scheduling_ddim_cogvideox",
     "EulerDiscreteScheduler": "scheduling_euler_discrete",
+    "DPMSolverMultistepScheduler": "scheduling_dpmsolver_multistep",
 }
 
 
@@ -237,6 +248,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--diffusers-src", type=Path, required=True, help="src/ folder of a diffusers checkout")
     parser.add_argument("--revision", default="", help="diffusers commit to record (default: git rev-parse in the checkout)")
+    parser.add_argument("--only", nargs="*", default=None, help="write only these configs' goldens (default: all)")
     args = parser.parse_args()
     sys.path.insert(0, str(args.diffusers_src))
     revision = args.revision
@@ -257,6 +269,8 @@ def main():
             if name == "diffusers" or name.startswith("diffusers."):
                 del sys.modules[name]
     for name, cases in CASES.items():
+        if args.only is not None and name not in args.only:
+            continue
         config = json.loads((RESOURCES / f"{name}.json").read_text())
         cls, how = scheduler_class(args.diffusers_src, config["_class_name"])
         golden = {

@@ -21,7 +21,9 @@ import java.util.Map;
  * @param sigmas         length = timesteps + 1, ending with the final level (0 for most schedulers)
  */
 public record ScheduleTable(String schedulerClass, float initNoiseSigma, float[] timesteps, float[] sigmas) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** diffusers writes a DPM-Solver config's lambda_min_clipped default, -inf, as the JSON extension -Infinity. */
+    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
     /**
      * @param seqLen         image sequence length in tokens, for configs with dynamic shifting (0 = none given)

@@ -27,6 +27,9 @@ import java.util.function.DoublePredicate;
 public final class PackLoader {
     public static final String MANIFEST = "pack.json";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** diffusers writes a DPM-Solver config's lambda_min_clipped default, -inf, as the JSON extension -Infinity. */
+    private static final ObjectMapper SCHEDULER_JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
     private static final int MAX_MANIFEST_BYTES = 1 << 20;
 
     private PackLoader() {
@@ -575,7 +578,7 @@ public final class PackLoader {
         }
         JsonNode config;
         try {
-            config = JSON.readTree(p.toFile());
+            config = SCHEDULER_JSON.readTree(p.toFile());
         } catch (IOException e) {
             throw new PackException(p + ": not valid JSON: " + e.getMessage(), e);
         }
@@ -605,7 +608,8 @@ public final class PackLoader {
             case "DDIMScheduler", "CogVideoXDDIMScheduler" -> "ddim";
             case "EulerDiscreteScheduler" -> "euler";
             case "UniPCMultistepScheduler" -> flowSigmas ? "flow-unipc" : "ddim";
-            case "DPMSolverMultistepScheduler" -> flowSigmas ? "flow-dpm++2m" : "ddim";
+            case "DPMSolverMultistepScheduler" -> flowSigmas ? "flow-dpm++2m"
+                    : config.path("use_karras_sigmas").asBoolean(false) ? "dpm++2m-karras" : "dpm++2m";
             default -> throw new PackException(manifest.resolveSibling("scheduler").resolve("scheduler_config.json")
                     + ": _class_name '" + cls + "' has no Kinora sampler; supported: FlowMatchEulerDiscreteScheduler,"
                     + " FlowMatchHeunDiscreteScheduler, UniPCMultistepScheduler, DPMSolverMultistepScheduler, DDIMScheduler,"

@@ -6,6 +6,7 @@ import dev.kinora.engine.pack.ModelPack;
 import dev.kinora.engine.pack.PackException;
 import dev.kinora.engine.scheduler.DiffusersConfig;
 import dev.kinora.engine.scheduler.DiffusersSchedulers;
+import dev.kinora.engine.scheduler.DpmSolverMultistepScheduler;
 import dev.kinora.engine.scheduler.Scheduler;
 import dev.kinora.engine.scheduler.SchedulerConfig;
 import dev.kinora.engine.scheduler.SchedulerKind;
@@ -84,7 +85,7 @@ final class Schedule {
         if (kind.isFlow() != flowPack) {
             throw new InvalidRequestException("scheduler '" + kind.id() + "' does not fit model '" + pack.id() + "' (prediction "
                     + pack.prediction() + (config == null ? "" : ", " + config.schedulerClass().diffusersName()) + "); use "
-                    + (flowPack ? "flow-euler, flow-heun, flow-dpm++2m or flow-unipc" : "ddim or euler"));
+                    + (flowPack ? "flow-euler, flow-heun, flow-dpm++2m or flow-unipc" : "ddim, euler, dpm++2m or dpm++2m-karras"));
         }
         if (!Float.isNaN(requestedShift) && !(requestedShift > 0)) {
             throw new InvalidRequestException("shift must be positive, got " + requestedShift);
@@ -122,6 +123,8 @@ final class Schedule {
             case UNIPC_MULTISTEP -> c.isFlow() ? SchedulerKind.FLOW_UNIPC.id() : SchedulerKind.DDIM.id();
             case DDIM, COGVIDEOX_DDIM -> SchedulerKind.DDIM.id();
             case EULER_DISCRETE -> SchedulerKind.EULER.id();
+            case DPM_SOLVER_MULTISTEP -> c.isFlow() ? SchedulerKind.FLOW_DPMPP_2M.id()
+                    : Boolean.TRUE.equals(c.value("use_karras_sigmas")) ? SchedulerKind.DPMPP_2M_KARRAS.id() : SchedulerKind.DPMPP_2M.id();
         };
     }
 
@@ -146,6 +149,13 @@ final class Schedule {
     /** Kinora's sampler on the noise levels the config defines for the pack's window. */
     private static Schedule kinoraOverConfig(LoadedPack lp, DiffusersConfig c, SchedulerKind kind, float shift) {
         ModelPack pack = lp.pack();
+        if (kind == SchedulerKind.DPMPP_2M || kind == SchedulerKind.DPMPP_2M_KARRAS) {
+            // What a diffusers user gets from DPMSolverMultistepScheduler.from_config(pipe.scheduler.config): exact too.
+            boolean karras = kind == SchedulerKind.DPMPP_2M_KARRAS;
+            DpmSolverMultistepScheduler.overConfig(c, karras); // refuses a config it cannot follow, now
+            return new Schedule(kind.id(), pack.defaults().shift(), "DPMSolverMultistepScheduler.from_config(" + c.source() + ")"
+                    + (karras ? " with Karras sigmas" : "") + ", exact", frames -> DpmSolverMultistepScheduler.overConfig(c, karras));
+        }
         float s = !Float.isNaN(shift) ? shift : !c.isFlow() ? pack.defaults().shift()
                 : (float) DiffusersSchedulers.equivalentShift(c, new TimestepInputs(tokens(pack, pack.frames()), false));
         float betaStart = 0.00085f;

@@ -33,7 +33,8 @@ public final class DiffusersConfig {
         UNIPC_MULTISTEP("UniPCMultistepScheduler"),
         DDIM("DDIMScheduler"),
         COGVIDEOX_DDIM("CogVideoXDDIMScheduler"),
-        EULER_DISCRETE("EulerDiscreteScheduler");
+        EULER_DISCRETE("EulerDiscreteScheduler"),
+        DPM_SOLVER_MULTISTEP("DPMSolverMultistepScheduler");
 
         private final String diffusersName;
 
@@ -47,7 +48,7 @@ public final class DiffusersConfig {
         }
     }
 
-    private enum Type { INT, NUMBER, BOOL, TEXT, NUMBER_OR_NULL, NUMBERS_OR_NULL, INTS, NULL }
+    private enum Type { INT, NUMBER, BOOL, TEXT, TEXT_OR_NULL, NUMBER_OR_NULL, NUMBER_OR_MINUS_INFINITY, NUMBERS_OR_NULL, INTS, NULL }
 
     private record Key(Type type, List<String> choices) {
         static Key of(Type type, String... choices) {
@@ -103,7 +104,13 @@ public final class DiffusersConfig {
             Map.entry("lower_order_final", Key.of(Type.BOOL)),
             Map.entry("disable_corrector", Key.of(Type.INTS)),
             Map.entry("solver_p", Key.of(Type.NULL)),
-            Map.entry("use_flow_sigmas", Key.of(Type.BOOL)));
+            Map.entry("use_flow_sigmas", Key.of(Type.BOOL)),
+            // DPM-Solver; "deis" is rewritten to dpmsolver++ by diffusers, as here.
+            Map.entry("algorithm_type", Key.of(Type.TEXT, "dpmsolver++", "dpmsolver", "sde-dpmsolver++", "sde-dpmsolver", "deis")),
+            Map.entry("euler_at_final", Key.of(Type.BOOL)),
+            Map.entry("use_lu_lambdas", Key.of(Type.BOOL)),
+            Map.entry("lambda_min_clipped", Key.of(Type.NUMBER_OR_MINUS_INFINITY)),
+            Map.entry("variance_type", Key.of(Type.TEXT_OR_NULL, "learned", "learned_range")));
 
     /**
      * Keys that appear in shipped scheduler configs but that a class does not take: diffusers drops them in
@@ -112,7 +119,6 @@ public final class DiffusersConfig {
      */
     public static final Set<String> IGNORED_KEYS = Collections.unmodifiableSet(new TreeSet<>(List.of(
             "skip_prk_steps", // PNDM (Stable Diffusion 1.x ships PNDMScheduler configs that DDIM/Euler load)
-            "algorithm_type", "euler_at_final", "lambda_min_clipped", "variance_type", "use_lu_lambdas", // DPM-Solver
             "timestep_scaling", "original_inference_steps", // LCM / TCD
             "rho", "sigma_data", "precondition_type"))); // EDM
 
@@ -147,7 +153,16 @@ public final class DiffusersConfig {
                     "trained_betas", null, "prediction_type", "epsilon", "interpolation_type", "linear",
                     "use_karras_sigmas", false, "use_exponential_sigmas", false, "use_beta_sigmas", false,
                     "sigma_min", null, "sigma_max", null, "timestep_spacing", "linspace", "timestep_type", "discrete",
-                    "steps_offset", 0, "rescale_betas_zero_snr", false, "final_sigmas_type", "zero"));
+                    "steps_offset", 0, "rescale_betas_zero_snr", false, "final_sigmas_type", "zero"),
+            SchedulerClass.DPM_SOLVER_MULTISTEP, defaults(
+                    "num_train_timesteps", 1000, "beta_start", 0.0001, "beta_end", 0.02, "beta_schedule", "linear",
+                    "trained_betas", null, "solver_order", 2, "prediction_type", "epsilon", "thresholding", false,
+                    "dynamic_thresholding_ratio", 0.995, "sample_max_value", 1.0, "algorithm_type", "dpmsolver++",
+                    "solver_type", "midpoint", "lower_order_final", true, "euler_at_final", false, "use_karras_sigmas", false,
+                    "use_exponential_sigmas", false, "use_beta_sigmas", false, "use_lu_lambdas", false, "use_flow_sigmas", false,
+                    "flow_shift", 1.0, "final_sigmas_type", "zero", "lambda_min_clipped", Double.NEGATIVE_INFINITY,
+                    "variance_type", null, "timestep_spacing", "linspace", "steps_offset", 0, "rescale_betas_zero_snr", false,
+                    "use_dynamic_shifting", false, "time_shift_type", "exponential"));
 
     private final String source;
     private final SchedulerClass schedulerClass;
@@ -240,7 +255,8 @@ public final class DiffusersConfig {
     /** Whether the class integrates a rectified flow (sigma in [0, 1]) rather than a DDPM noise schedule. */
     public boolean isFlow() {
         return schedulerClass == SchedulerClass.FLOW_MATCH_EULER
-                || schedulerClass == SchedulerClass.UNIPC_MULTISTEP && flag("use_flow_sigmas");
+                || (schedulerClass == SchedulerClass.UNIPC_MULTISTEP || schedulerClass == SchedulerClass.DPM_SOLVER_MULTISTEP)
+                && flag("use_flow_sigmas");
     }
 
     /** The effective value of a key (the file's, else diffusers' default for this class), as read from JSON. */
@@ -299,7 +315,7 @@ public final class DiffusersConfig {
     private static Object check(String source, String className, String key, Object v) {
         Key spec = KEYS.get(key);
         List<String> choices = key.equals("prediction_type") ? switch (className) {
-            case "UniPCMultistepScheduler" -> PREDICTIONS_UNIPC;
+            case "UniPCMultistepScheduler", "DPMSolverMultistepScheduler" -> PREDICTIONS_UNIPC;
             case "EulerDiscreteScheduler" -> PREDICTIONS_EULER;
             default -> PREDICTIONS_DDIM;
         } : spec.choices();
@@ -316,6 +332,20 @@ public final class DiffusersConfig {
                     throw new SchedulerConfigException(where + describe(v) + " is not a number");
                 }
                 return n.doubleValue();
+            }
+            case NUMBER_OR_MINUS_INFINITY -> {
+                // diffusers writes its default, -inf, as the JSON extension -Infinity
+                if (!(v instanceof Number n) || Double.isNaN(n.doubleValue()) || n.doubleValue() == Double.POSITIVE_INFINITY) {
+                    throw new SchedulerConfigException(where + describe(v) + " is not a number or -Infinity");
+                }
+                return n.doubleValue();
+            }
+            case TEXT_OR_NULL -> {
+                if (v != null && (!(v instanceof String t) || !choices.contains(t))) {
+                    throw new SchedulerConfigException(where + describe(v) + " is not supported by " + className
+                            + "; expected null or one of " + String.join(", ", choices));
+                }
+                return v;
             }
             case NUMBER_OR_NULL -> {
                 if (v != null && (!(v instanceof Number n) || !Double.isFinite(n.doubleValue()))) {
@@ -390,6 +420,37 @@ public final class DiffusersConfig {
                 }
                 if (!flag("predict_x0") && text("prediction_type").equals("flow_prediction")) {
                     throw new SchedulerConfigException(source + ": predict_x0 false with prediction_type \"flow_prediction\" is not defined (diffusers rejects it too)");
+                }
+            }
+            case DPM_SOLVER_MULTISTEP -> {
+                if (integer("solver_order") < 1 || integer("solver_order") > 3) {
+                    throw new SchedulerConfigException(source + ": solver_order " + integer("solver_order")
+                            + " is not supported; DPM-Solver runs orders 1 to 3 (2 for guided sampling, 3 unconditional)");
+                }
+                if (text("algorithm_type").startsWith("sde-")) {
+                    throw new SchedulerConfigException(source + ": algorithm_type \"" + text("algorithm_type") + "\" is not supported ("
+                            + name + "): the SDE solvers draw fresh noise inside step() and Kinora's samplers are deterministic;"
+                            + " use \"dpmsolver++\"");
+                }
+                if (text("algorithm_type").equals("dpmsolver") && text("final_sigmas_type").equals("zero")) {
+                    throw new SchedulerConfigException(source + ": final_sigmas_type \"zero\" is not supported with algorithm_type"
+                            + " \"dpmsolver\" (diffusers rejects it too); use \"sigma_min\" or algorithm_type \"dpmsolver++\"");
+                }
+                if (text("algorithm_type").equals("dpmsolver") && text("prediction_type").equals("flow_prediction")) {
+                    throw new SchedulerConfigException(source + ": prediction_type \"flow_prediction\" needs algorithm_type \"dpmsolver++\""
+                            + " (diffusers' dpmsolver has no flow conversion)");
+                }
+                if (value("variance_type") != null) {
+                    throw new SchedulerConfigException(source + ": variance_type \"" + value("variance_type") + "\" is not supported ("
+                            + name + "): a denoiser that also predicts its variance returns twice the latent channels; export one"
+                            + " that returns the noise alone (variance_type null)");
+                }
+                if (flag("use_dynamic_shifting") && (!flag("use_flow_sigmas") || !text("time_shift_type").equals("exponential"))) {
+                    throw new SchedulerConfigException(source + ": use_dynamic_shifting needs use_flow_sigmas true and time_shift_type"
+                            + " \"exponential\" (" + name + " sets flow_shift = exp(mu))");
+                }
+                if (!(number("flow_shift") > 0)) {
+                    throw new SchedulerConfigException(source + ": flow_shift " + number("flow_shift") + " must be > 0 (1 = no shift)");
                 }
             }
             case FLOW_MATCH_EULER -> {

@@ -11,6 +11,7 @@ package dev.kinora.engine.scheduler;
  *   <tr><td>UniPCMultistepScheduler</td><td>{@link UniPcMultistepScheduler}</td></tr>
  *   <tr><td>DDIMScheduler, CogVideoXDDIMScheduler</td><td>{@link DdimScheduler}</td></tr>
  *   <tr><td>EulerDiscreteScheduler</td><td>{@link EulerDiscreteScheduler}</td></tr>
+ *   <tr><td>DPMSolverMultistepScheduler</td><td>{@link DpmSolverMultistepScheduler}</td></tr>
  * </table>
  */
 public final class DiffusersSchedulers {
@@ -40,6 +41,7 @@ public final class DiffusersSchedulers {
             case UNIPC_MULTISTEP -> UniPcMultistepScheduler.fromDiffusers(config, inputs);
             case DDIM, COGVIDEOX_DDIM -> DdimScheduler.fromDiffusers(config);
             case EULER_DISCRETE -> EulerDiscreteScheduler.fromDiffusers(config);
+            case DPM_SOLVER_MULTISTEP -> DpmSolverMultistepScheduler.fromDiffusers(config, inputs);
         };
     }
 

@@ -186,6 +186,93 @@ final class DiffusersSchedules {
         return new Plan(timesteps, sigmas);
     }
 
+    // ---------------------------------------------------------------- DPM-Solver
+
+    /**
+     * DPMSolverMultistepScheduler.set_timesteps: UniPC's spacings up to the last timestep that lambda_min_clipped
+     * leaves, then the k-diffusion levels at those timesteps, or Karras, exponential, Lu (uniform log-SNR) or flow
+     * levels; int64 timesteps (rounded where diffusers rounds, else truncated) and float32 sigmas.
+     */
+    static Plan dpm(DiffusersConfig c, int numSteps, TimestepInputs in) {
+        requireSteps(numSteps);
+        int t = c.numTrainTimesteps();
+        boolean flow = c.flag("use_flow_sigmas");
+        if (in.pipelineSigmas()) {
+            throw new IllegalArgumentException("DPMSolverMultistepScheduler takes no pipeline sigmas (its set_timesteps has no sigmas argument)");
+        }
+        int n = numSteps;
+        double[] ac = alphasCumprod(c);
+        double[] vpSigmas = vpSigmas(ac);
+        double[] timesteps = Arrays.stream(spacedTimesteps(c, Spacing.UNIPC, n, lastTimestep(c, ac))).asDoubleStream().toArray();
+        boolean round = !c.text("beta_schedule").equals("squaredcos_cap_v2");
+        double[] logSigmas = logFloat(vpSigmas);
+        double[] s;
+        if (c.flag("use_karras_sigmas") || c.flag("use_exponential_sigmas") || c.flag("use_lu_lambdas")) {
+            double lo = vpSigmas[0];
+            double hi = vpSigmas[vpSigmas.length - 1];
+            if (c.flag("use_karras_sigmas")) {
+                s = karras(lo, hi, n);
+            } else if (c.flag("use_exponential_sigmas")) {
+                s = exponential(lo, hi, n);
+                round = false;
+            } else {
+                // diffusers' _convert_to_lu with rho 1: log-sigmas evenly spaced from the largest to the smallest.
+                double[] l = linspace(0, 1, n);
+                double lmax = logSigmas[logSigmas.length - 1];
+                double lmin = logSigmas[0];
+                s = new double[n];
+                for (int i = 0; i < n; i++) {
+                    s[i] = Math.exp(lmax + l[i] * (lmin - lmax));
+                }
+            }
+            timesteps = new double[n];
+            for (int i = 0; i < n; i++) {
+                timesteps[i] = sigmaToT(s[i], logSigmas);
+                if (round) {
+                    timesteps[i] = Math.rint(timesteps[i]);
+                }
+            }
+        } else if (flow) {
+            double shift = c.flag("use_dynamic_shifting") ? Math.exp(mu(c, in)) : c.number("flow_shift");
+            double[] alphas = linspace(1.0, 1.0 / t, n + 1);
+            s = new double[n];
+            timesteps = new double[n];
+            for (int i = 0; i < n; i++) {
+                double sigma = 1.0 - alphas[n - i];
+                s[i] = shift * sigma / (1 + (shift - 1) * sigma);
+                timesteps[i] = s[i] * t;
+            }
+        } else {
+            s = interp(timesteps, vpSigmas);
+        }
+        double last = c.text("final_sigmas_type").equals("sigma_min") ? vpSigmas[0] : 0.0;
+        n = timesteps.length;
+        double[] sigmas = new double[n + 1];
+        for (int i = 0; i < n; i++) {
+            sigmas[i] = (float) s[i];
+            timesteps[i] = (long) timesteps[i];
+        }
+        sigmas[n] = (float) last;
+        return new Plan(timesteps, sigmas);
+    }
+
+    /**
+     * The number of training timesteps left after lambda_min_clipped: T minus the count of log-SNRs below it
+     * (torch.searchsorted on the flipped, increasing lambdas, in float32).
+     */
+    private static int lastTimestep(DiffusersConfig c, double[] ac) {
+        double clip = c.number("lambda_min_clipped");
+        int below = 0;
+        for (double a : ac) {
+            float af = (float) a;
+            float lambda = (float) Math.log((float) Math.sqrt(af)) - (float) Math.log((float) Math.sqrt(1f - af));
+            if (lambda < clip) {
+                below++;
+            }
+        }
+        return c.numTrainTimesteps() - below;
+    }
+
     /** UniPC's flow levels with a plain flow_shift and final sigma 0, for a Kinora flow pack (no diffusers config). */
     static Plan unipcFlow(int numTrainTimesteps, double flowShift, int numSteps) {
         requireSteps(numSteps);
@@ -431,7 +518,12 @@ final class DiffusersSchedules {
 
     /** The "linspace" / "leading" / "trailing" integer timesteps, highest first (Table 2 of Lin et al. 2023). */
     private static long[] spacedTimesteps(DiffusersConfig c, Spacing variant, int n) {
-        int t = c.numTrainTimesteps();
+        return spacedTimesteps(c, variant, n, c.numTrainTimesteps());
+    }
+
+    /** As above, the spacing running up to {@code last} instead of T (DPM-Solver's lambda_min_clipped); trailing keeps T/n. */
+    private static long[] spacedTimesteps(DiffusersConfig c, Spacing variant, int n, int last) {
+        int t = last;
         int offset = c.integer("steps_offset");
         String spacing = c.text("timestep_spacing");
         long[] out = new long[n];
@@ -452,11 +544,12 @@ final class DiffusersSchedules {
                 }
             }
             case "trailing" -> {
-                double[] a = arange(t, 0, -((double) t / n));
-                if (a.length != n) {
+                double[] a = arange(t, 0, -((double) c.numTrainTimesteps() / n));
+                if (a.length != n && t == c.numTrainTimesteps()) {
                     throw new IllegalStateException("trailing spacing gave " + a.length + " timesteps for " + n + " steps");
                 }
-                for (int i = 0; i < n; i++) {
+                out = new long[a.length];
+                for (int i = 0; i < a.length; i++) {
                     out[i] = (long) Math.rint(a[i]) - 1;
                 }
             }

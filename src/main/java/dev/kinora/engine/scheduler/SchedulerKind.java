@@ -12,7 +12,9 @@ public enum SchedulerKind {
     FLOW_DPMPP_2M("flow-dpm++2m", true, FlowDpmSolverMultistepScheduler::new),
     FLOW_UNIPC("flow-unipc", true, UniPcMultistepScheduler::new),
     DDIM("ddim", false, DdimScheduler::new),
-    EULER("euler", false, EulerDiscreteScheduler::new);
+    EULER("euler", false, EulerDiscreteScheduler::new),
+    DPMPP_2M("dpm++2m", false, c -> DpmSolverMultistepScheduler.fromKinora(c, false)),
+    DPMPP_2M_KARRAS("dpm++2m-karras", false, c -> DpmSolverMultistepScheduler.fromKinora(c, true));
 
     private final String id;
     private final boolean flow;

@@ -192,12 +192,35 @@ class DiffusersSchedulePipelineTest {
 
         InvalidRequestException flow = assertThrows(InvalidRequestException.class,
                 () -> run(pack, req("animdiff", 4).withSampling(4, Float.NaN, "flow-euler")));
-        assertTrue(flow.getMessage().contains("DDIMScheduler") && flow.getMessage().contains("ddim or euler"), flow.getMessage());
+        assertTrue(flow.getMessage().contains("DDIMScheduler") && flow.getMessage().contains("ddim, euler, dpm++2m or dpm++2m-karras"),
+                flow.getMessage());
         InvalidRequestException shift = assertThrows(InvalidRequestException.class,
                 () -> run(pack, withShift(req("animdiff", 4), "", 3f)));
         assertTrue(shift.getMessage().contains("no time shift"), shift.getMessage());
         // Kinora's Euler over the same linear betas is a fair override
         assertEquals("euler", run(pack, req("animdiff", 4).withSampling(4, Float.NaN, "euler")).result().recipe().scheduler());
+    }
+
+    @Test
+    void aDpmSolverConfigRunsExactlyAndDpmPlusPlusRunsOverADdimConfigAsFromConfigWould() throws Exception {
+        // As diffusers saves it, -Infinity included: the pack samples with it, not with an approximation.
+        Path sd = TestPacks.tinyDiffusers(models, "sddpm", resource("sd-dpmsolver-karras.json"), "");
+        Run r = run(sd, req("sddpm", 7));
+        assertSameSchedule(kinoraScheduler(config(sd), 7), r.timesteps().get(0), r.sigmas().get(0), "DPM++ 2M Karras");
+        assertEquals("dpm++2m-karras", r.result().recipe().scheduler());
+
+        Path pack = TestPacks.tinyDiffusers(models, "animdpm", DDIM_WITHOUT_PREDICTION, "");
+        Run dpm = run(pack, req("animdpm", 6).withSampling(6, Float.NaN, "dpm++2m-karras"));
+        Path fromConfig = Files.writeString(models.resolve("animdpm-as-dpm.json"), DDIM_WITHOUT_PREDICTION.replace("\"DDIMScheduler\"",
+                "\"DPMSolverMultistepScheduler\", \"use_karras_sigmas\": true"));
+        assertSameSchedule(kinoraScheduler(fromConfig, 6), dpm.timesteps().get(0), dpm.sigmas().get(0), "from_config, Karras");
+        assertEquals("dpm++2m-karras", dpm.result().recipe().scheduler());
+        Run plain = run(pack, req("animdpm", 6).withSampling(6, Float.NaN, "dpm++2m"));
+        assertSameSchedule(kinoraScheduler(Files.writeString(models.resolve("animdpm-plain.json"), DDIM_WITHOUT_PREDICTION.replace(
+                "\"DDIMScheduler\"", "\"DPMSolverMultistepScheduler\"")), 6), plain.timesteps().get(0), plain.sigmas().get(0), "from_config");
+        // The recipe's sampler given back makes the same frames.
+        Run again = run(pack, req("animdpm", 6).withSampling(6, Float.NaN, dpm.result().recipe().scheduler()));
+        assertArrayEquals(dpm.result().frames().frame(3), again.result().frames().frame(3));
     }
 
     @Test

@@ -46,6 +46,53 @@ class DiffusersConfigTest {
     }
 
     @Test
+    void dpmSolverReadsAsDiffusersWritesItAndRefusesWhatItCannotRun() throws Exception {
+        DiffusersConfig sd = SchedulerGoldenTest.config("sd-dpmsolver-karras"); // "lambda_min_clipped": -Infinity
+        assertEquals(Double.NEGATIVE_INFINITY, sd.value("lambda_min_clipped"));
+        assertFalse(sd.isFlow());
+        DiffusersConfig d = DiffusersConfig.parse(config("DPMSolverMultistepScheduler"), "x");
+        assertEquals("dpmsolver++", d.value("algorithm_type"));
+        assertEquals("midpoint", d.value("solver_type"));
+        assertEquals(2, d.value("solver_order"));
+        assertTrue(SchedulerGoldenTest.config("variant-dpm-flow-shift").isFlow());
+        // "deis" and UniPC's solver types are rewritten by diffusers, so they load
+        DiffusersConfig.parse(config("DPMSolverMultistepScheduler", "algorithm_type", "deis", "solver_type", "bh2"), "x");
+
+        assertTrue(rejected(config("DPMSolverMultistepScheduler", "algorithm_type", "sde-dpmsolver++")).getMessage()
+                .contains("deterministic"));
+        assertTrue(rejected(config("DPMSolverMultistepScheduler", "algorithm_type", "dpmsolver")).getMessage()
+                .contains("final_sigmas_type \"zero\""));
+        assertTrue(rejected(config("DPMSolverMultistepScheduler", "variance_type", "learned_range")).getMessage()
+                .contains("twice the latent channels"));
+        assertTrue(rejected(config("DPMSolverMultistepScheduler", "solver_order", 4)).getMessage().contains("orders 1 to 3"));
+        assertTrue(rejected(config("DPMSolverMultistepScheduler", "lambda_min_clipped", Double.POSITIVE_INFINITY)).getMessage()
+                .contains("-Infinity"));
+        assertTrue(rejected(config("DPMSolverMultistepScheduler", "use_dynamic_shifting", true)).getMessage()
+                .contains("use_flow_sigmas"));
+        assertTrue(rejected(config("DPMSolverMultistepScheduler", "algorithm_type", "dpmsolver", "final_sigmas_type", "sigma_min",
+                "prediction_type", "flow_prediction", "use_flow_sigmas", true)).getMessage().contains("dpmsolver++"));
+    }
+
+    @Test
+    void dpmPlusPlusOverAnotherConfigRefusesNoiseLevelsItCannotFollow() throws Exception {
+        IllegalArgumentException cog = assertThrows(IllegalArgumentException.class,
+                () -> DpmSolverMultistepScheduler.overConfig(SchedulerGoldenTest.config("cogvideox-2b-ddim"), false));
+        assertTrue(cog.getMessage().contains("snr_shift_scale"), cog.getMessage());
+        IllegalArgumentException svd = assertThrows(IllegalArgumentException.class,
+                () -> DpmSolverMultistepScheduler.overConfig(SchedulerGoldenTest.config("svd-xt-euler"), true));
+        assertTrue(svd.getMessage().contains("continuous timesteps"), svd.getMessage());
+        IllegalArgumentException wan = assertThrows(IllegalArgumentException.class,
+                () -> DpmSolverMultistepScheduler.overConfig(SchedulerGoldenTest.config("wan2.1-t2v-1.3b"), false));
+        assertTrue(wan.getMessage().contains("flow-dpm++2m"), wan.getMessage());
+        // Over SD 1.5's DDIM config: the training schedule carries over, DDIM's own keys are dropped.
+        Scheduler s = DpmSolverMultistepScheduler.overConfig(SchedulerGoldenTest.config("sd15-ddim"), true);
+        s.setTimesteps(10);
+        assertEquals(10, s.timesteps().length);
+        assertEquals(0f, s.sigmas()[10]);
+        assertTrue(s.sigmas()[0] > 14 && s.sigmas()[0] < 15, "SD's largest k-diffusion sigma, 14.6: " + s.sigmas()[0]);
+    }
+
+    @Test
     void flowMatchIsAlwaysAFlowVelocityAndUniPcIsFlowWithFlowSigmas() throws Exception {
         assertEquals(PredictionType.FLOW_VELOCITY, SchedulerGoldenTest.config("ltx-video-0.9.1").predictionType());
         DiffusersConfig wan = SchedulerGoldenTest.config("wan2.1-t2v-1.3b");

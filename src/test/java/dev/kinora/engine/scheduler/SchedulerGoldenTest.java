@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -35,7 +36,13 @@ class SchedulerGoldenTest {
             // dynamic shift, zero-SNR and cosine DDIM, linspace and exponential Euler, Karras and linear-shift FlowMatch).
             "variant-unipc-vp-order3-bh1", "variant-unipc-karras-vpred", "variant-unipc-flow-dynamic", "variant-ddim-zero-snr",
             "variant-ddim-cosine-linspace", "variant-euler-linspace-epsilon", "variant-euler-exponential-trailing",
-            "variant-flow-match-karras", "variant-flow-match-linear-time-shift");
+            "variant-flow-match-karras", "variant-flow-match-linear-time-shift",
+            // DPM-Solver: SD's DPM++ 2M Karras as saved (-Infinity included), AnimateDiff's DDIM config through
+            // from_config, and the other branches (order 3, v and sample, dpmsolver/Heun, cosine clipped, Lu,
+            // exponential, flow sigmas).
+            "sd-dpmsolver-karras", "animatediff-ddim-as-dpm-karras", "variant-dpm-order3-vpred-euler-final",
+            "variant-dpm-dpmsolver-heun-trailing", "variant-dpm-cosine-clipped-order3", "variant-dpm-lu-sample",
+            "variant-dpm-exponential-heun", "variant-dpm-flow-shift");
 
     static Stream<Arguments> cases() throws IOException {
         List<Arguments> out = new ArrayList<>();
@@ -56,7 +63,23 @@ class SchedulerGoldenTest {
     void timestepsSigmasAndStepsMatchDiffusers(String label, String name, JsonNode golden, JsonNode c) throws IOException {
         DiffusersConfig config = config(name);
         TimestepInputs inputs = new TimestepInputs(c.path("seq_len").asInt(0), c.path("pipeline_sigmas").asBoolean(false));
-        Scheduler s = DiffusersSchedulers.create(config, inputs);
+        assertMatches(label, DiffusersSchedulers.create(config, inputs), golden, c);
+    }
+
+    /**
+     * "dpm++2m-karras" over a pack's DDIM config is DPMSolverMultistepScheduler.from_config(config,
+     * use_karras_sigmas=True): the golden of AnimateDiff's DDIM config with only its class and the solver's keys changed.
+     */
+    @Test
+    void dpmSolverOverAnotherConfigIsDiffusersFromConfig() throws IOException {
+        JsonNode golden = read("animatediff-ddim-as-dpm-karras.golden.json");
+        for (JsonNode c : golden.path("cases")) {
+            assertMatches("DPM++ 2M Karras over animatediff-ddim, " + c.path("steps").asInt() + " steps",
+                    DpmSolverMultistepScheduler.overConfig(config("animatediff-ddim"), true), golden, c);
+        }
+    }
+
+    private static void assertMatches(String label, Scheduler s, JsonNode golden, JsonNode c) {
         s.setTimesteps(c.path("steps").asInt());
 
         double[] timesteps = doubles(c.path("timesteps"));

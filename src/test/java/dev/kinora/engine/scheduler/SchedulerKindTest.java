@@ -26,6 +26,8 @@ class SchedulerKindTest {
         assertEquals("flow-unipc", SchedulerKind.FLOW_UNIPC.id());
         assertEquals("ddim", SchedulerKind.DDIM.id());
         assertEquals("euler", SchedulerKind.EULER.id());
+        assertEquals("dpm++2m", SchedulerKind.DPMPP_2M.id());
+        assertEquals("dpm++2m-karras", SchedulerKind.DPMPP_2M_KARRAS.id());
     }
 
     @Test

@@ -1,0 +1,313 @@
+package dev.kinora.engine.scheduler;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.IntFunction;
+
+/**
+ * DPM-Solver (Lu et al. 2022) and DPM-Solver++ (Lu et al. 2022b), as diffusers' DPMSolverMultistepScheduler: a
+ * multistep exponential integrator in log-SNR time, on the data prediction x0 (dpmsolver++) or the noise
+ * (dpmsolver), orders 1 to 3, the second-order term by the midpoint or Heun rule. "DPM++ 2M" is dpmsolver++ at order
+ * 2, and "DPM++ 2M Karras" the same on Karras levels, the sampler Stable Diffusion and AnimateDiff users know.
+ *
+ * <p>Works in both parameterisations diffusers has: variance-preserving ({@code alpha = 1/sqrt(sigma^2+1)}, sigma the
+ * k-diffusion level) and flow ({@code alpha = 1 - sigma}, {@code use_flow_sigmas}). One model call per step; the
+ * history of converted outputs needs every call once, in order. The SDE variants are refused by
+ * {@link DiffusersConfig}: they draw noise inside the step.
+ */
+public final class DpmSolverMultistepScheduler implements Scheduler {
+
+    private final PredictionType prediction;
+    private final boolean flow;
+    private final boolean dataPrediction;
+    private final boolean heun;
+    private final int solverOrder;
+    private final boolean lowerOrderFinal;
+    private final boolean eulerAtFinal;
+    private final boolean finalSigmaZero;
+    private final IntFunction<Plan> planner;
+    private Plan plan = Plan.EMPTY;
+    /** Calls in the whole schedule, and where this run starts in it (remix runs the last calls only). */
+    private int scheduled;
+    private int first;
+
+    // Multistep state, reset by setTimesteps: converted outputs of the last calls (newest last).
+    private double[][] history = new double[0][];
+    private int lowerOrderNums;
+    private int lastCall = -1;
+
+    private DpmSolverMultistepScheduler(DiffusersConfig c, IntFunction<Plan> planner) {
+        this.prediction = c.predictionType();
+        this.flow = c.flag("use_flow_sigmas");
+        // diffusers rewrites "deis" to dpmsolver++ and the UniPC/DEIS solver types to midpoint, as here
+        this.dataPrediction = !c.text("algorithm_type").equals("dpmsolver");
+        this.heun = c.text("solver_type").equals("heun");
+        this.solverOrder = c.integer("solver_order");
+        this.lowerOrderFinal = c.flag("lower_order_final");
+        this.eulerAtFinal = c.flag("euler_at_final");
+        this.finalSigmaZero = c.text("final_sigmas_type").equals("zero");
+        this.planner = planner;
+    }
+
+    /** diffusers' DPMSolverMultistepScheduler for this config and these pipeline inputs. */
+    static DpmSolverMultistepScheduler fromDiffusers(DiffusersConfig c, TimestepInputs inputs) {
+        if (c.schedulerClass() != DiffusersConfig.SchedulerClass.DPM_SOLVER_MULTISTEP) {
+            throw new IllegalArgumentException(c.source() + " is a " + c.schedulerClass().diffusersName() + " config");
+        }
+        return new DpmSolverMultistepScheduler(c, numSteps -> DiffusersSchedules.dpm(c, numSteps, inputs));
+    }
+
+    /**
+     * DPM++ 2M over another DDPM scheduler's config, as {@code DPMSolverMultistepScheduler.from_config(config)} builds it
+     * in diffusers: the training schedule's keys carry over (betas, prediction, spacing, steps_offset, zero-SNR
+     * rescaling), the other class's own keys are dropped, and {@code karras} switches Karras levels on.
+     *
+     * @throws IllegalArgumentException when the other config's noise levels or timesteps mean something DPM-Solver
+     *                                  cannot reproduce (CogVideoX's SNR shift, continuous timesteps, flow sigmas)
+     */
+    public static DpmSolverMultistepScheduler overConfig(DiffusersConfig other, boolean karras) {
+        String why = switch (other.schedulerClass()) {
+            case COGVIDEOX_DDIM -> "its SNR shift (snr_shift_scale) changes the noise levels, which DPMSolverMultistepScheduler does not read";
+            case EULER_DISCRETE -> other.text("timestep_type").equals("continuous")
+                    ? "its model takes continuous timesteps (0.25 log sigma), and DPM-Solver's are discrete" : null;
+            default -> other.isFlow() ? "it is a flow schedule; use flow-dpm++2m" : null;
+        };
+        if (why != null) {
+            throw new IllegalArgumentException("dpm++2m cannot run over " + other.source() + " (" + other.schedulerClass().diffusersName()
+                    + "): " + why);
+        }
+        Map<String, Object> overrides = new HashMap<>();
+        overrides.put("_class_name", DiffusersConfig.SchedulerClass.DPM_SOLVER_MULTISTEP.diffusersName());
+        overrides.put("algorithm_type", "dpmsolver++");
+        overrides.put("solver_order", 2);
+        overrides.put("solver_type", "midpoint");
+        overrides.put("use_karras_sigmas", karras);
+        overrides.put("use_exponential_sigmas", false);
+        overrides.put("use_beta_sigmas", false);
+        return fromDiffusers(other.with(overrides, "DPM++ 2M" + (karras ? " Karras" : "")), TimestepInputs.NONE);
+    }
+
+    /** DPM++ 2M on a pack without a diffusers config: its pack.json training schedule, as diffusers' defaults otherwise. */
+    public static DpmSolverMultistepScheduler fromKinora(SchedulerConfig config, boolean karras) {
+        String prediction = switch (config.predictionType()) {
+            case EPSILON -> "epsilon";
+            case V_PREDICTION -> "v_prediction";
+            case SAMPLE -> "sample";
+            case FLOW_VELOCITY -> throw new IllegalArgumentException("dpm++2m" + (karras ? "-karras" : "")
+                    + " follows a DDPM noise schedule; a flow pack samples with flow-dpm++2m (or flow-euler, flow-heun, flow-unipc)");
+        };
+        Map<String, Object> json = new HashMap<>();
+        json.put("_class_name", DiffusersConfig.SchedulerClass.DPM_SOLVER_MULTISTEP.diffusersName());
+        json.put("num_train_timesteps", config.numTrainTimesteps());
+        json.put("beta_start", (double) config.betaStart());
+        json.put("beta_end", (double) config.betaEnd());
+        json.put("beta_schedule", config.betaSchedule());
+        json.put("prediction_type", prediction);
+        json.put("use_karras_sigmas", karras);
+        return fromDiffusers(DiffusersConfig.parse(json, "pack.json's schedule"), TimestepInputs.NONE);
+    }
+
+    @Override
+    public void setTimesteps(int numSteps, float strength) {
+        Plan full = planner.apply(numSteps);
+        plan = full.lastCalls(strength);
+        scheduled = full.calls();
+        first = scheduled - plan.calls();
+        history = new double[solverOrder][];
+        lowerOrderNums = 0;
+        lastCall = -1;
+    }
+
+    @Override
+    public float[] timesteps() {
+        return Predictions.toFloats(plan.timesteps());
+    }
+
+    @Override
+    public float[] sigmas() {
+        return Predictions.toFloats(plan.sigmas());
+    }
+
+    @Override
+    public float initNoiseSigma() {
+        return 1f;
+    }
+
+    @Override
+    public float[] scaleModelInput(float[] sample, int callIndex) {
+        return sample;
+    }
+
+    @Override
+    public float[] step(float[] modelOutput, int callIndex, float[] sample) {
+        Predictions.requireCall(callIndex, plan.calls());
+        Predictions.requireSameLength(modelOutput, sample, "step");
+        if (callIndex != lastCall + 1) {
+            throw new IllegalStateException("dpm-solver: call " + callIndex + " must follow call " + (callIndex - 1)
+                    + " (last stepped call was " + lastCall + "); step every call once, in order");
+        }
+        int index = first + callIndex; // diffusers' step_index, in the whole schedule
+        boolean finalStep = index == scheduled - 1
+                && (eulerAtFinal || (lowerOrderFinal && scheduled < 15) || finalSigmaZero);
+        boolean secondToLast = index == scheduled - 2 && lowerOrderFinal && scheduled < 15;
+        double[] converted = convert(modelOutput, sample, callIndex);
+        System.arraycopy(history, 1, history, 0, solverOrder - 1);
+        history[solverOrder - 1] = converted;
+        double[] next;
+        if (solverOrder == 1 || lowerOrderNums < 1 || finalStep) {
+            next = firstOrder(converted, sample, callIndex);
+        } else if (solverOrder == 2 || lowerOrderNums < 2 || secondToLast) {
+            next = secondOrder(sample, callIndex);
+        } else {
+            next = thirdOrder(sample, callIndex);
+        }
+        if (lowerOrderNums < solverOrder) {
+            lowerOrderNums++;
+        }
+        lastCall = callIndex;
+        return Predictions.toFloats(next);
+    }
+
+    /** The model output as the data prediction x0 (dpmsolver++) or the noise (dpmsolver). */
+    private double[] convert(float[] out, float[] x, int k) {
+        double sigma = plan.sigmas()[k];
+        double alpha = alpha(sigma);
+        double sigmaT = sigmaT(sigma);
+        double[] m = new double[x.length];
+        for (int j = 0; j < x.length; j++) {
+            if (dataPrediction) {
+                m[j] = switch (prediction) {
+                    case EPSILON -> (x[j] - sigmaT * out[j]) / alpha;
+                    case SAMPLE -> out[j];
+                    case V_PREDICTION -> alpha * x[j] - sigmaT * out[j];
+                    case FLOW_VELOCITY -> x[j] - sigma * out[j];
+                };
+            } else {
+                m[j] = switch (prediction) {
+                    case EPSILON -> out[j];
+                    case SAMPLE -> (x[j] - alpha * out[j]) / sigmaT;
+                    case V_PREDICTION -> alpha * out[j] + sigmaT * x[j];
+                    case FLOW_VELOCITY -> throw new IllegalStateException("flow output needs dpmsolver++");
+                };
+            }
+        }
+        return m;
+    }
+
+    private double alpha(double sigma) {
+        return flow ? 1 - sigma : 1 / Math.sqrt(sigma * sigma + 1);
+    }
+
+    private double sigmaT(double sigma) {
+        return flow ? sigma : sigma / Math.sqrt(sigma * sigma + 1);
+    }
+
+    /** log(alpha / sigma); +infinity at sigma 0, where the first-order update lands on x0 exactly. */
+    private double lambda(double sigma) {
+        return Math.log(alpha(sigma)) - Math.log(sigmaT(sigma));
+    }
+
+    private double[] firstOrder(double[] m0, float[] x, int k) {
+        double s0 = plan.sigmas()[k];
+        double t = plan.sigmas()[k + 1];
+        double h = lambda(t) - lambda(s0);
+        double alphaT = alpha(t);
+        double sigmaT = sigmaT(t);
+        double[] out = new double[x.length];
+        for (int j = 0; j < x.length; j++) {
+            out[j] = dataPrediction
+                    ? (sigmaT / sigmaT(s0)) * x[j] - (alphaT * Math.expm1(-h)) * m0[j]
+                    : (alphaT / alpha(s0)) * x[j] - (sigmaT * Math.expm1(h)) * m0[j];
+        }
+        return out;
+    }
+
+    private double[] secondOrder(float[] x, int k) {
+        double t = plan.sigmas()[k + 1];
+        double s0 = plan.sigmas()[k];
+        double s1 = plan.sigmas()[k - 1];
+        double h = lambda(t) - lambda(s0);
+        double r0 = (lambda(s0) - lambda(s1)) / h;
+        double[] m0 = history[solverOrder - 1];
+        double[] m1 = history[solverOrder - 2];
+        double alphaT = alpha(t);
+        double sigmaT = sigmaT(t);
+        double[] out = new double[x.length];
+        for (int j = 0; j < x.length; j++) {
+            double d1 = (m0[j] - m1[j]) / r0;
+            if (dataPrediction) {
+                double phi = Math.expm1(-h);
+                out[j] = (sigmaT / sigmaT(s0)) * x[j] - alphaT * phi * m0[j]
+                        + (heun ? alphaT * (phi / h + 1.0) * d1 : -0.5 * alphaT * phi * d1);
+            } else {
+                double phi = Math.expm1(h);
+                out[j] = (alphaT / alpha(s0)) * x[j] - sigmaT * phi * m0[j]
+                        - (heun ? sigmaT * (phi / h - 1.0) * d1 : 0.5 * sigmaT * phi * d1);
+            }
+        }
+        return out;
+    }
+
+    private double[] thirdOrder(float[] x, int k) {
+        double t = plan.sigmas()[k + 1];
+        double s0 = plan.sigmas()[k];
+        double s1 = plan.sigmas()[k - 1];
+        double s2 = plan.sigmas()[k - 2];
+        double h = lambda(t) - lambda(s0);
+        double r0 = (lambda(s0) - lambda(s1)) / h;
+        double r1 = (lambda(s1) - lambda(s2)) / h;
+        double[] m0 = history[solverOrder - 1];
+        double[] m1 = history[solverOrder - 2];
+        double[] m2 = history[solverOrder - 3];
+        double alphaT = alpha(t);
+        double sigmaT = sigmaT(t);
+        double[] out = new double[x.length];
+        for (int j = 0; j < x.length; j++) {
+            double d10 = (m0[j] - m1[j]) / r0;
+            double d11 = (m1[j] - m2[j]) / r1;
+            double d1 = d10 + r0 / (r0 + r1) * (d10 - d11);
+            double d2 = (d10 - d11) / (r0 + r1);
+            if (dataPrediction) {
+                double phi = Math.expm1(-h);
+                out[j] = (sigmaT / sigmaT(s0)) * x[j] - alphaT * phi * m0[j] + alphaT * (phi / h + 1.0) * d1
+                        - alphaT * ((phi + h) / (h * h) - 0.5) * d2;
+            } else {
+                double phi = Math.expm1(h);
+                out[j] = (alphaT / alpha(s0)) * x[j] - sigmaT * phi * m0[j] - sigmaT * (phi / h - 1.0) * d1
+                        - sigmaT * ((phi - h) / (h * h) - 0.5) * d2;
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public float[] addNoise(float[] original, float[] noise, int callIndex) {
+        Predictions.requireCall(callIndex, plan.calls());
+        Predictions.requireSameLength(original, noise, "addNoise");
+        double sigma = plan.sigmas()[callIndex];
+        double alpha = alpha(sigma);
+        double sigmaT = sigmaT(sigma);
+        float[] out = new float[original.length];
+        for (int j = 0; j < out.length; j++) {
+            out[j] = (float) (alpha * original[j] + sigmaT * noise[j]);
+        }
+        return out;
+    }
+
+    @Override
+    public float[] predictOriginal(float[] modelOutput, int callIndex, float[] sample) {
+        Predictions.requireCall(callIndex, plan.calls());
+        Predictions.requireSameLength(modelOutput, sample, "predictOriginal");
+        double sigma = plan.sigmas()[callIndex];
+        if (flow) {
+            return FlowNoise.predictOriginal(prediction, modelOutput, sample, sigma);
+        }
+        double alpha = alpha(sigma);
+        double sigmaT = sigmaT(sigma);
+        float[] out = new float[sample.length];
+        for (int j = 0; j < out.length; j++) {
+            out[j] = (float) Predictions.vpX0(prediction, modelOutput[j], sample[j], alpha, sigmaT);
+        }
+        return out;
+    }
+}
