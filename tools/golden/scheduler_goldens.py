@@ -75,6 +75,9 @@ CASES = {
     "variant-dpm-lu-sample": [{"steps": 12}],
     "variant-dpm-exponential-heun": [{"steps": 18}],
     "variant-dpm-flow-shift": [{"steps": 20}, {"steps": 9}],
+    # LCM draws fresh noise in step(): each case records it ("noise", one list per step) for the Java side to reuse.
+    "animatelcm-lcm": [{"steps": 4}, {"steps": 8}, {"steps": 4, "strength": 0.6}],
+    "variant-lcm-vpred-clip-zero-snr": [{"steps": 6}, {"steps": 1}],
 }
 
 REAL_DIFFUSERS = None
@@ -86,7 +89,17 @@ MODULES = {
     "CogVideoXDDIMScheduler": "scheduling_ddim_cogvideox",
     "EulerDiscreteScheduler": "scheduling_euler_discrete",
     "DPMSolverMultistepScheduler": "scheduling_dpmsolver_multistep",
+    "LCMScheduler": "scheduling_lcm",
 }
+
+# Every draw of the stand-in randn_tensor, so a scheduler's own noise can be written into the golden.
+NOISE_LOG = []
+
+
+def logged_randn(shape, generator=None, device=None, dtype=None):
+    z = torch.randn(shape, generator=generator, dtype=dtype)
+    NOISE_LOG.append(z.clone())
+    return z
 
 
 def install_stand_ins():
@@ -140,7 +153,7 @@ def install_stand_ins():
     utils.is_scipy_available = lambda: False
     utils.logging = types.SimpleNamespace(get_logger=logging.getLogger)
     torch_utils = types.ModuleType("diffusers.utils.torch_utils")
-    torch_utils.randn_tensor = lambda shape, generator=None, device=None, dtype=None: torch.randn(shape, generator=generator, dtype=dtype)
+    torch_utils.randn_tensor = logged_randn
 
     scheduling_utils = types.ModuleType("diffusers.schedulers.scheduling_utils")
     scheduling_utils.KarrasDiffusionSchedulers = Enum("KarrasDiffusionSchedulers", "DDIMScheduler EulerDiscreteScheduler")
@@ -210,6 +223,8 @@ def run_case(cls, config, case):
     if "seq_len" in case:
         kwargs["mu"] = calculate_shift(case["seq_len"], config)
     n = case["steps"]
+    if "strength" in case:
+        kwargs["strength"] = case["strength"]  # LCMScheduler.set_timesteps' own (img2img) truncation
     if case.get("pipeline_sigmas"):
         s.set_timesteps(sigmas=np.linspace(1.0, 1 / n, n), **kwargs)
     else:
@@ -226,12 +241,18 @@ def run_case(cls, config, case):
     scale = getattr(s, "scale_model_input", lambda sample, t: sample)
     x = torch.tensor([SAMPLE], dtype=torch.float32) * init
     trajectory = []
+    noises = []
+    generator = torch.Generator().manual_seed(1234)
+    takes_generator = "generator" in inspect.signature(s.step).parameters
     for k, t in enumerate(timesteps):
         xin = scale(x, t)
         j = np.arange(len(SAMPLE), dtype=np.float64)
         out = torch.from_numpy((0.5 * xin.double().numpy() + 0.1 * np.cos(j + 0.37 * k)).astype(np.float32))
-        x = s.step(out, t, x, return_dict=False)[0]
+        NOISE_LOG.clear()
+        extra = {"generator": generator} if takes_generator else {}
+        x = s.step(out, t, x, return_dict=False, **extra)[0]
         trajectory.append(floats(x))
+        noises.append(floats(NOISE_LOG[0]) if NOISE_LOG else [])
     result = dict(case)
     result.update({
         "timesteps": floats(timesteps),
@@ -239,6 +260,8 @@ def run_case(cls, config, case):
         "init_noise_sigma": init,
         "trajectory": trajectory,
     })
+    if any(noises):
+        result["noise"] = noises
     if "mu" in kwargs:
         result["mu"] = kwargs["mu"]
     return result

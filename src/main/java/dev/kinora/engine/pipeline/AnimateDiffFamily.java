@@ -221,6 +221,7 @@ final class AnimateDiffFamily implements FamilyAdapter {
             float guidance = Float.isNaN(r.guidance()) ? d.guidance() : r.guidance();
             RequestLimits.guidance(guidance);
             Schedule schedule = Schedule.resolve(lp, r.mode(), r.scheduler(), r.shift());
+            schedule.checkSteps(frames, steps, 1f);
             boolean guided = guidance > 1f; // diffusers' do_classifier_free_guidance
             lp.memory().plan(lp.memory().job(r.mode(), frames, 1, guidance, List.of(), true), limits.now(), lp.loadedComponents());
 
@@ -314,7 +315,8 @@ final class AnimateDiffFamily implements FamilyAdapter {
                             eps[j] = u[j] + guidance * (eps[j] - u[j]);
                         }
                     }
-                    x = sched.step(eps, i, x);
+                    long stepSeed = Latents.streamSeed(r.seed(), 1L + i); // LCM's fresh noise; stream 0 is the start
+                    x = sched.step(eps, i, x, size -> Latents.gaussian(stepSeed, size));
                     observer.afterStep(i, x);
                 }
 

@@ -7,6 +7,7 @@ import dev.kinora.engine.pack.PackException;
 import dev.kinora.engine.scheduler.DiffusersConfig;
 import dev.kinora.engine.scheduler.DiffusersSchedulers;
 import dev.kinora.engine.scheduler.DpmSolverMultistepScheduler;
+import dev.kinora.engine.scheduler.LcmScheduler;
 import dev.kinora.engine.scheduler.Scheduler;
 import dev.kinora.engine.scheduler.SchedulerConfig;
 import dev.kinora.engine.scheduler.SchedulerKind;
@@ -61,6 +62,18 @@ final class Schedule {
         return source;
     }
 
+    /**
+     * Whether this many steps (at this remix strength) make a schedule: some samplers take fewer than others (LCM at most
+     * its distillation schedule's length), so a request is refused before any work rather than at its first step.
+     */
+    void checkSteps(int windowFrames, int steps, float strength) throws InvalidRequestException {
+        try {
+            create(windowFrames).setTimesteps(steps, strength);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("scheduler '" + id + "': " + e.getMessage());
+        }
+    }
+
     /** A fresh scheduler for a window of this many (latent) frames. */
     Scheduler create(int windowFrames) {
         return factory.apply(windowFrames);
@@ -85,7 +98,7 @@ final class Schedule {
         if (kind.isFlow() != flowPack) {
             throw new InvalidRequestException("scheduler '" + kind.id() + "' does not fit model '" + pack.id() + "' (prediction "
                     + pack.prediction() + (config == null ? "" : ", " + config.schedulerClass().diffusersName()) + "); use "
-                    + (flowPack ? "flow-euler, flow-heun, flow-dpm++2m or flow-unipc" : "ddim, euler, dpm++2m or dpm++2m-karras"));
+                    + (flowPack ? "flow-euler, flow-heun, flow-dpm++2m or flow-unipc" : "ddim, euler, dpm++2m, dpm++2m-karras or lcm"));
         }
         if (!Float.isNaN(requestedShift) && !(requestedShift > 0)) {
             throw new InvalidRequestException("shift must be positive, got " + requestedShift);
@@ -125,6 +138,7 @@ final class Schedule {
             case EULER_DISCRETE -> SchedulerKind.EULER.id();
             case DPM_SOLVER_MULTISTEP -> c.isFlow() ? SchedulerKind.FLOW_DPMPP_2M.id()
                     : Boolean.TRUE.equals(c.value("use_karras_sigmas")) ? SchedulerKind.DPMPP_2M_KARRAS.id() : SchedulerKind.DPMPP_2M.id();
+            case LCM -> SchedulerKind.LCM.id();
         };
     }
 
@@ -149,6 +163,12 @@ final class Schedule {
     /** Kinora's sampler on the noise levels the config defines for the pack's window. */
     private static Schedule kinoraOverConfig(LoadedPack lp, DiffusersConfig c, SchedulerKind kind, float shift) {
         ModelPack pack = lp.pack();
+        if (kind == SchedulerKind.LCM) {
+            // LCMScheduler.from_config(pipe.scheduler.config), as AnimateLCM and LCM-LoRA are loaded onto a base pipeline
+            LcmScheduler.overConfig(c);
+            return new Schedule(kind.id(), pack.defaults().shift(), "LCMScheduler.from_config(" + c.source() + "), exact",
+                    frames -> LcmScheduler.overConfig(c));
+        }
         if (kind == SchedulerKind.DPMPP_2M || kind == SchedulerKind.DPMPP_2M_KARRAS) {
             // What a diffusers user gets from DPMSolverMultistepScheduler.from_config(pipe.scheduler.config): exact too.
             boolean karras = kind == SchedulerKind.DPMPP_2M_KARRAS;

@@ -174,6 +174,7 @@ final class SvdFamily implements FamilyAdapter {
             float maxGuidance = Float.isNaN(r.guidance()) ? d.maxGuidance() : r.guidance();
             RequestLimits.guidance(maxGuidance);
             Schedule schedule = Schedule.resolve(lp, r.mode(), r.scheduler(), r.shift());
+            schedule.checkSteps(frames, steps, 1f);
             SvdLoop.Settings settings = new SvdLoop.Settings(frames, steps, d.minGuidance(), maxGuidance, d.fps(), d.motionBucketId(),
                     d.noiseAugStrength(), d.decodeChunkSize());
             lp.memory().plan(lp.memory().job(r.mode(), frames, 1, settings.guided() ? 2f : 1f, List.of(1), false), limits.now(),

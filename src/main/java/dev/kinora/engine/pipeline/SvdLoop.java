@@ -307,7 +307,8 @@ public final class SvdLoop {
                     }
                     v = mix;
                 }
-                x = sched.step(v, i, x);
+                int call = i;
+                x = sched.step(v, i, x, size -> draw(noise, "step" + call, size)); // drawn only by samplers that add noise (LCM)
                 observer.afterStep(i, FloatTensor.of(x, 1, frames, ch, h, w));
             }
 

@@ -144,6 +144,7 @@ public final class VideoPipeline {
         if (!(strength > 0 && strength <= 1)) {
             throw new InvalidRequestException("remix strength must be in (0, 1], got " + strength);
         }
+        schedule.checkSteps(window, steps, strength);
         return new Plan(r, steps, guidance, schedule, frames, context, strength);
     }
 

@@ -165,7 +165,8 @@ final class WindowSampler {
                 model = out.length == n ? out : java.util.Arrays.copyOf(out, n);
             }
             float[] clean = scheduler.predictOriginal(model, call, x);
-            x = scheduler.step(model, call, x);
+            long stepSeed = Latents.streamSeed(win.noiseSeed(), call + 1L);
+            x = scheduler.step(model, call, x, size -> Latents.gaussian(stepSeed, size));
             if (hasKnown) {
                 float[] level = call + 1 < timesteps.length ? scheduler.addNoise(win.known(), noise, call + 1) : win.known();
                 replaceKnown(x, level, win);

@@ -34,7 +34,8 @@ public final class DiffusersConfig {
         DDIM("DDIMScheduler"),
         COGVIDEOX_DDIM("CogVideoXDDIMScheduler"),
         EULER_DISCRETE("EulerDiscreteScheduler"),
-        DPM_SOLVER_MULTISTEP("DPMSolverMultistepScheduler");
+        DPM_SOLVER_MULTISTEP("DPMSolverMultistepScheduler"),
+        LCM("LCMScheduler");
 
         private final String diffusersName;
 
@@ -110,7 +111,10 @@ public final class DiffusersConfig {
             Map.entry("euler_at_final", Key.of(Type.BOOL)),
             Map.entry("use_lu_lambdas", Key.of(Type.BOOL)),
             Map.entry("lambda_min_clipped", Key.of(Type.NUMBER_OR_MINUS_INFINITY)),
-            Map.entry("variance_type", Key.of(Type.TEXT_OR_NULL, "learned", "learned_range")));
+            Map.entry("variance_type", Key.of(Type.TEXT_OR_NULL, "learned", "learned_range")),
+            // LCM: the distillation schedule's length, and the boundary condition's time scale
+            Map.entry("original_inference_steps", Key.of(Type.INT)),
+            Map.entry("timestep_scaling", Key.of(Type.NUMBER)));
 
     /**
      * Keys that appear in shipped scheduler configs but that a class does not take: diffusers drops them in
@@ -119,7 +123,7 @@ public final class DiffusersConfig {
      */
     public static final Set<String> IGNORED_KEYS = Collections.unmodifiableSet(new TreeSet<>(List.of(
             "skip_prk_steps", // PNDM (Stable Diffusion 1.x ships PNDMScheduler configs that DDIM/Euler load)
-            "timestep_scaling", "original_inference_steps", // LCM / TCD
+            "gamma", // TCD
             "rho", "sigma_data", "precondition_type"))); // EDM
 
     private static final Map<SchedulerClass, Map<String, Object>> DEFAULTS = Map.of(
@@ -162,7 +166,13 @@ public final class DiffusersConfig {
                     "use_exponential_sigmas", false, "use_beta_sigmas", false, "use_lu_lambdas", false, "use_flow_sigmas", false,
                     "flow_shift", 1.0, "final_sigmas_type", "zero", "lambda_min_clipped", Double.NEGATIVE_INFINITY,
                     "variance_type", null, "timestep_spacing", "linspace", "steps_offset", 0, "rescale_betas_zero_snr", false,
-                    "use_dynamic_shifting", false, "time_shift_type", "exponential"));
+                    "use_dynamic_shifting", false, "time_shift_type", "exponential"),
+            SchedulerClass.LCM, defaults(
+                    "num_train_timesteps", 1000, "beta_start", 0.00085, "beta_end", 0.012, "beta_schedule", "scaled_linear",
+                    "trained_betas", null, "original_inference_steps", 50, "clip_sample", false, "clip_sample_range", 1.0,
+                    "set_alpha_to_one", true, "steps_offset", 0, "prediction_type", "epsilon", "thresholding", false,
+                    "dynamic_thresholding_ratio", 0.995, "sample_max_value", 1.0, "timestep_spacing", "leading",
+                    "timestep_scaling", 10.0, "rescale_betas_zero_snr", false));
 
     private final String source;
     private final SchedulerClass schedulerClass;
@@ -451,6 +461,13 @@ public final class DiffusersConfig {
                 }
                 if (!(number("flow_shift") > 0)) {
                     throw new SchedulerConfigException(source + ": flow_shift " + number("flow_shift") + " must be > 0 (1 = no shift)");
+                }
+            }
+            case LCM -> {
+                int original = integer("original_inference_steps");
+                if (original < 1 || original > integer("num_train_timesteps")) {
+                    throw new SchedulerConfigException(source + ": original_inference_steps " + original + " must be 1 to num_train_timesteps ("
+                            + integer("num_train_timesteps") + ")");
                 }
             }
             case FLOW_MATCH_EULER -> {

@@ -12,6 +12,7 @@ package dev.kinora.engine.scheduler;
  *   <tr><td>DDIMScheduler, CogVideoXDDIMScheduler</td><td>{@link DdimScheduler}</td></tr>
  *   <tr><td>EulerDiscreteScheduler</td><td>{@link EulerDiscreteScheduler}</td></tr>
  *   <tr><td>DPMSolverMultistepScheduler</td><td>{@link DpmSolverMultistepScheduler}</td></tr>
+ *   <tr><td>LCMScheduler</td><td>{@link LcmScheduler}</td></tr>
  * </table>
  */
 public final class DiffusersSchedulers {
@@ -42,6 +43,7 @@ public final class DiffusersSchedulers {
             case DDIM, COGVIDEOX_DDIM -> DdimScheduler.fromDiffusers(config);
             case EULER_DISCRETE -> EulerDiscreteScheduler.fromDiffusers(config);
             case DPM_SOLVER_MULTISTEP -> DpmSolverMultistepScheduler.fromDiffusers(config, inputs);
+            case LCM -> LcmScheduler.fromDiffusers(config);
         };
     }
 

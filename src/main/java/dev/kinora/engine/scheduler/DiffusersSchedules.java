@@ -186,6 +186,39 @@ final class DiffusersSchedules {
         return new Plan(timesteps, sigmas);
     }
 
+    // ---------------------------------------------------------------- LCM
+
+    /**
+     * LCMScheduler.set_timesteps: the distillation schedule {@code (1..floor(original*strength)) * (T // original) - 1},
+     * reversed, and {@code numSteps} of it at the indices {@code floor(linspace(0, len, numSteps, endpoint=False))}.
+     */
+    static int[] lcm(DiffusersConfig c, int numSteps, float strength) {
+        requireSteps(numSteps);
+        int t = c.numTrainTimesteps();
+        int original = c.integer("original_inference_steps");
+        if (numSteps > original) {
+            throw new IllegalArgumentException(numSteps + " steps is more than the " + original + " steps " + c.source()
+                    + " was distilled on (original_inference_steps); LCM takes 1 to " + original);
+        }
+        int k = t / original;
+        int len = (int) (original * (double) strength);
+        if (len / numSteps < 1) {
+            throw new IllegalArgumentException("strength " + strength + " leaves " + len + " of the " + original
+                    + " distillation timesteps, fewer than the " + numSteps + " steps asked for; raise the strength or take fewer steps");
+        }
+        int[] out = new int[numSteps];
+        for (int i = 0; i < numSteps; i++) {
+            int index = (int) Math.floor(i * ((double) len / numSteps)); // numpy linspace(0, len, n, endpoint=False)
+            out[i] = (len - index) * k - 1;
+        }
+        return out;
+    }
+
+    /** {@code sqrt((1 - alphas_bar) / alphas_bar)} at each timestep, in float32: the k-diffusion level of a DDPM timestep. */
+    static double vpSigma(double[] ac, int timestep) {
+        return vpSigmas(new double[] {ac[timestep]})[0];
+    }
+
     // ---------------------------------------------------------------- DPM-Solver
 
     /**
@@ -427,8 +460,8 @@ final class DiffusersSchedules {
                 ac = rescaleZeroTerminalSnrAlphaBars(ac, float64);
             }
         } else if (c.flag("rescale_betas_zero_snr")) {
-            // Euler and UniPC keep the first sigma finite with fp16's smallest subnormal; DDIM keeps the exact 0.
-            if (c.schedulerClass() != DiffusersConfig.SchedulerClass.DDIM) {
+            // Euler, UniPC and DPM-Solver keep the first sigma finite with fp16's smallest subnormal; DDIM and LCM keep the exact 0.
+            if (c.schedulerClass() != DiffusersConfig.SchedulerClass.DDIM && c.schedulerClass() != DiffusersConfig.SchedulerClass.LCM) {
                 ac[t - 1] = 0x1p-24;
             }
         }

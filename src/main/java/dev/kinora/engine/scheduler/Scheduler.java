@@ -36,6 +36,15 @@ public interface Scheduler {
      */
     float[] step(float[] modelOutput, int callIndex, float[] sample);
 
+    /**
+     * As {@link #step(float[], int, float[])}, for samplers that add fresh noise inside the step (LCM's multistep
+     * consistency sampling): {@code noise.apply(n)} gives n standard-normal values, drawn from the job's seeded stream
+     * for this call. Deterministic samplers ignore it; every pipeline calls this one, so any sampler can run there.
+     */
+    default float[] step(float[] modelOutput, int callIndex, float[] sample, java.util.function.IntFunction<float[]> noise) {
+        return step(modelOutput, callIndex, sample);
+    }
+
     /** Noises clean data to the level of call callIndex (used for remix start and for re-noising known frames). */
     float[] addNoise(float[] original, float[] noise, int callIndex);
 

@@ -14,7 +14,8 @@ public enum SchedulerKind {
     DDIM("ddim", false, DdimScheduler::new),
     EULER("euler", false, EulerDiscreteScheduler::new),
     DPMPP_2M("dpm++2m", false, c -> DpmSolverMultistepScheduler.fromKinora(c, false)),
-    DPMPP_2M_KARRAS("dpm++2m-karras", false, c -> DpmSolverMultistepScheduler.fromKinora(c, true));
+    DPMPP_2M_KARRAS("dpm++2m-karras", false, c -> DpmSolverMultistepScheduler.fromKinora(c, true)),
+    LCM("lcm", false, LcmScheduler::fromKinora);
 
     private final String id;
     private final boolean flow;

@@ -262,6 +262,37 @@ class AnimateDiffPipelineTest {
         assertEquals(5, a.recipe().resolved().frames());
     }
 
+    /**
+     * AnimateLCM's way: LCMScheduler.from_config over the pack's DDIM config, 4 steps, guidance 1. Its fresh noise between
+     * steps comes from the seed, so a request repeats, and the last step lands on the consistency estimate.
+     */
+    @Test
+    void lcmSamplesTheFamilyInFourStepsRepeatably() throws Exception {
+        GenerationRequest r = GenerationRequest.textToVideo(LOADED.pack().id(), "a red ball rolls down the hill", 11)
+                .withSampling(4, 1f, "lcm").withFrames(4);
+        List<Float> timesteps = new java.util.ArrayList<>();
+        AnimateDiffFamily.Observer watch = new AnimateDiffFamily.Observer() {
+            @Override
+            public void schedule(float[] ts) {
+                for (float t : ts) {
+                    timesteps.add(t);
+                }
+            }
+        };
+        GenerationResult a = pipeline().observe(watch).run(r, ProgressListener.NONE, new CancelToken());
+        GenerationResult b = pipeline().run(r, ProgressListener.NONE, new CancelToken());
+        // the DDIM config's linear betas and steps_offset carry over; LCM's own schedule is (50 .. 1) * 20 - 1, every 12.5th
+        assertEquals(List.of(999f, 759f, 499f, 259f), timesteps);
+        assertEquals("lcm", a.recipe().scheduler());
+        assertEquals(4, a.frames().count());
+        for (int f = 0; f < 4; f++) {
+            assertArrayEquals(a.frames().frame(f), b.frames().frame(f), "frame " + f);
+        }
+        GenerationResult ddim = pipeline().run(GenerationRequest.textToVideo(LOADED.pack().id(), "a red ball rolls down the hill", 11)
+                .withSampling(4, 1f, "").withFrames(4), ProgressListener.NONE, new CancelToken());
+        assertTrue(!java.util.Arrays.equals(a.frames().frame(3), ddim.frames().frame(3)), "LCM is not the pack's DDIM");
+    }
+
     @Test
     void whatTheFamilyCannotDoIsRefusedWithTheReason() throws Exception {
         var longer = assertThrows(UnsupportedModeException.class, () -> pipeline().run(

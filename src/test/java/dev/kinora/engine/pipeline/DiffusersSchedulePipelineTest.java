@@ -192,7 +192,7 @@ class DiffusersSchedulePipelineTest {
 
         InvalidRequestException flow = assertThrows(InvalidRequestException.class,
                 () -> run(pack, req("animdiff", 4).withSampling(4, Float.NaN, "flow-euler")));
-        assertTrue(flow.getMessage().contains("DDIMScheduler") && flow.getMessage().contains("ddim, euler, dpm++2m or dpm++2m-karras"),
+        assertTrue(flow.getMessage().contains("DDIMScheduler") && flow.getMessage().contains("ddim, euler, dpm++2m, dpm++2m-karras or lcm"),
                 flow.getMessage());
         InvalidRequestException shift = assertThrows(InvalidRequestException.class,
                 () -> run(pack, withShift(req("animdiff", 4), "", 3f)));
@@ -221,6 +221,27 @@ class DiffusersSchedulePipelineTest {
         // The recipe's sampler given back makes the same frames.
         Run again = run(pack, req("animdpm", 6).withSampling(6, Float.NaN, dpm.result().recipe().scheduler()));
         assertArrayEquals(dpm.result().frames().frame(3), again.result().frames().frame(3));
+    }
+
+    @Test
+    void lcmSamplesADdimPackAsFromConfigWithFreshSeededNoiseEachStep() throws Exception {
+        Path pack = TestPacks.tinyDiffusers(models, "animlcm", DDIM_WITHOUT_PREDICTION, "");
+        Run lcm = run(pack, req("animlcm", 4).withSampling(4, Float.NaN, "lcm"));
+        Path fromConfig = Files.writeString(models.resolve("animlcm-as-lcm.json"), DDIM_WITHOUT_PREDICTION.replace("\"DDIMScheduler\"",
+                "\"LCMScheduler\""));
+        assertSameSchedule(kinoraScheduler(fromConfig, 4), lcm.timesteps().get(0), lcm.sigmas().get(0), "LCMScheduler.from_config");
+        assertEquals(4, lcm.timesteps().get(0).length);
+        assertEquals(999f, lcm.timesteps().get(0)[0]);
+        assertEquals("lcm", lcm.result().recipe().scheduler());
+        // The noise LCM adds between steps comes from the job's seed: the same seed makes the same frames, another seed others.
+        Run again = run(pack, req("animlcm", 4).withSampling(4, Float.NaN, "lcm"));
+        assertArrayEquals(lcm.result().frames().frame(5), again.result().frames().frame(5));
+        Run other = run(pack, GenerationRequest.textToVideo("animlcm", "a red ball", 4).withSampling(4, Float.NaN, "lcm"));
+        assertTrue(!java.util.Arrays.equals(lcm.result().frames().frame(5), other.result().frames().frame(5)), "seed 4 differs from seed 3");
+        // More steps than the 50 it was distilled on is refused before any work, naming why.
+        InvalidRequestException tooMany = assertThrows(InvalidRequestException.class,
+                () -> run(pack, req("animlcm", 60).withSampling(60, Float.NaN, "lcm")));
+        assertTrue(tooMany.getMessage().contains("original_inference_steps"), tooMany.getMessage());
     }
 
     @Test

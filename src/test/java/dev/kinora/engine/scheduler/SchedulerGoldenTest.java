@@ -42,7 +42,10 @@ class SchedulerGoldenTest {
             // exponential, flow sigmas).
             "sd-dpmsolver-karras", "animatediff-ddim-as-dpm-karras", "variant-dpm-order3-vpred-euler-final",
             "variant-dpm-dpmsolver-heun-trailing", "variant-dpm-cosine-clipped-order3", "variant-dpm-lu-sample",
-            "variant-dpm-exponential-heun", "variant-dpm-flow-shift");
+            "variant-dpm-exponential-heun", "variant-dpm-flow-shift",
+            // LCM, with the noise diffusers drew inside each step given back to Kinora's step: AnimateLCM's settings
+            // (4 and 8 steps, and its img2img strength), and v-prediction with clipping on a zero-SNR schedule.
+            "animatelcm-lcm", "variant-lcm-vpred-clip-zero-snr");
 
     static Stream<Arguments> cases() throws IOException {
         List<Arguments> out = new ArrayList<>();
@@ -80,7 +83,7 @@ class SchedulerGoldenTest {
     }
 
     private static void assertMatches(String label, Scheduler s, JsonNode golden, JsonNode c) {
-        s.setTimesteps(c.path("steps").asInt());
+        s.setTimesteps(c.path("steps").asInt(), (float) c.path("strength").asDouble(1.0));
 
         double[] timesteps = doubles(c.path("timesteps"));
         float[] ourTimesteps = s.timesteps();
@@ -108,7 +111,16 @@ class SchedulerGoldenTest {
             for (int j = 0; j < x.length; j++) {
                 out[j] = (float) (0.5 * in[j] + 0.1 * Math.cos(j + 0.37 * k));
             }
-            x = s.step(out, k, x);
+            int call = k;
+            x = s.step(out, k, x, size -> {
+                double[] z = doubles(c.path("noise").path(call));
+                assertEquals(size, z.length, label + ": diffusers drew noise of this size at step " + call);
+                float[] f = new float[size];
+                for (int j = 0; j < size; j++) {
+                    f[j] = (float) z[j];
+                }
+                return f;
+            });
             double[] want = doubles(expected);
             for (int j = 0; j < x.length; j++) {
                 double tolerance = 1e-5 * Math.max(1, Math.abs(want[j]));

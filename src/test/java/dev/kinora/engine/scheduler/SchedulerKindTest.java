@@ -28,6 +28,7 @@ class SchedulerKindTest {
         assertEquals("euler", SchedulerKind.EULER.id());
         assertEquals("dpm++2m", SchedulerKind.DPMPP_2M.id());
         assertEquals("dpm++2m-karras", SchedulerKind.DPMPP_2M_KARRAS.id());
+        assertEquals("lcm", SchedulerKind.LCM.id());
     }
 
     @Test
