@@ -78,6 +78,13 @@ CASES = {
     # LCM draws fresh noise in step(): each case records it ("noise", one list per step) for the Java side to reuse.
     "animatelcm-lcm": [{"steps": 4}, {"steps": 8}, {"steps": 4, "strength": 0.6}],
     "variant-lcm-vpred-clip-zero-snr": [{"steps": 6}, {"steps": 1}],
+    # Samplers that add noise at every step, with the noise recorded: Euler ancestral, DPM++ 2M SDE.
+    "sd-euler-ancestral": [{"steps": 20}, {"steps": 7}],
+    "variant-euler-a-vpred-trailing": [{"steps": 12}],
+    "variant-euler-a-linspace": [{"steps": 9}],
+    "variant-dpm-sde-karras": [{"steps": 20}, {"steps": 8}],
+    "variant-dpm-sde-order3-heun": [{"steps": 16}],
+    "variant-dpm-sde-noise-form-heun": [{"steps": 10}],
 }
 
 REAL_DIFFUSERS = None
@@ -90,6 +97,7 @@ MODULES = {
     "EulerDiscreteScheduler": "scheduling_euler_discrete",
     "DPMSolverMultistepScheduler": "scheduling_dpmsolver_multistep",
     "LCMScheduler": "scheduling_lcm",
+    "EulerAncestralDiscreteScheduler": "scheduling_euler_ancestral_discrete",
 }
 
 # Every draw of the stand-in randn_tensor, so a scheduler's own noise can be written into the golden.

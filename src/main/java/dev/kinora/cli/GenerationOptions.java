@@ -24,7 +24,7 @@ final class GenerationOptions {
     @Option(names = {"-g", "--guidance"}, description = "Classifier-free guidance scale, 0-50 (default: the pack's; 1 = off).")
     Float guidance;
 
-    @Option(names = "--scheduler", defaultValue = "", description = "flow-euler, flow-heun, flow-dpm++2m, flow-unipc (flow packs); ddim, euler, dpm++2m, dpm++2m-karras, lcm (epsilon/v packs).")
+    @Option(names = "--scheduler", defaultValue = "", description = "flow-euler, flow-heun, flow-dpm++2m, flow-unipc (flow packs); ddim, euler, euler-a, dpm++2m, dpm++2m-karras, lcm (epsilon/v packs).")
     String scheduler;
 
     @Option(names = "--shift", description = "Flow time shift, above 0 and at most 100 (default: the pack's).")

@@ -608,13 +608,14 @@ public final class PackLoader {
             case "DDIMScheduler", "CogVideoXDDIMScheduler" -> "ddim";
             case "EulerDiscreteScheduler" -> "euler";
             case "LCMScheduler" -> "lcm";
+            case "EulerAncestralDiscreteScheduler" -> "euler-a";
             case "UniPCMultistepScheduler" -> flowSigmas ? "flow-unipc" : "ddim";
             case "DPMSolverMultistepScheduler" -> flowSigmas ? "flow-dpm++2m"
                     : config.path("use_karras_sigmas").asBoolean(false) ? "dpm++2m-karras" : "dpm++2m";
             default -> throw new PackException(manifest.resolveSibling("scheduler").resolve("scheduler_config.json")
                     + ": _class_name '" + cls + "' has no Kinora sampler; supported: FlowMatchEulerDiscreteScheduler,"
                     + " FlowMatchHeunDiscreteScheduler, UniPCMultistepScheduler, DPMSolverMultistepScheduler, DDIMScheduler,"
-                    + " CogVideoXDDIMScheduler, EulerDiscreteScheduler, LCMScheduler (or name a sampler in pack.json's scheduler.default)");
+                    + " CogVideoXDDIMScheduler, EulerDiscreteScheduler, EulerAncestralDiscreteScheduler, LCMScheduler (or name a sampler in pack.json's scheduler.default)");
         };
     }
 

@@ -7,6 +7,7 @@ import dev.kinora.engine.pack.PackException;
 import dev.kinora.engine.scheduler.DiffusersConfig;
 import dev.kinora.engine.scheduler.DiffusersSchedulers;
 import dev.kinora.engine.scheduler.DpmSolverMultistepScheduler;
+import dev.kinora.engine.scheduler.EulerAncestralScheduler;
 import dev.kinora.engine.scheduler.LcmScheduler;
 import dev.kinora.engine.scheduler.Scheduler;
 import dev.kinora.engine.scheduler.SchedulerConfig;
@@ -98,7 +99,7 @@ final class Schedule {
         if (kind.isFlow() != flowPack) {
             throw new InvalidRequestException("scheduler '" + kind.id() + "' does not fit model '" + pack.id() + "' (prediction "
                     + pack.prediction() + (config == null ? "" : ", " + config.schedulerClass().diffusersName()) + "); use "
-                    + (flowPack ? "flow-euler, flow-heun, flow-dpm++2m or flow-unipc" : "ddim, euler, dpm++2m, dpm++2m-karras or lcm"));
+                    + (flowPack ? "flow-euler, flow-heun, flow-dpm++2m or flow-unipc" : SchedulerKind.ddpmIds()));
         }
         if (!Float.isNaN(requestedShift) && !(requestedShift > 0)) {
             throw new InvalidRequestException("shift must be positive, got " + requestedShift);
@@ -139,6 +140,7 @@ final class Schedule {
             case DPM_SOLVER_MULTISTEP -> c.isFlow() ? SchedulerKind.FLOW_DPMPP_2M.id()
                     : Boolean.TRUE.equals(c.value("use_karras_sigmas")) ? SchedulerKind.DPMPP_2M_KARRAS.id() : SchedulerKind.DPMPP_2M.id();
             case LCM -> SchedulerKind.LCM.id();
+            case EULER_ANCESTRAL -> SchedulerKind.EULER_A.id();
         };
     }
 
@@ -163,6 +165,11 @@ final class Schedule {
     /** Kinora's sampler on the noise levels the config defines for the pack's window. */
     private static Schedule kinoraOverConfig(LoadedPack lp, DiffusersConfig c, SchedulerKind kind, float shift) {
         ModelPack pack = lp.pack();
+        if (kind == SchedulerKind.EULER_A) {
+            EulerAncestralScheduler.overConfig(c);
+            return new Schedule(kind.id(), pack.defaults().shift(), "EulerAncestralDiscreteScheduler.from_config(" + c.source() + "), exact",
+                    frames -> EulerAncestralScheduler.overConfig(c));
+        }
         if (kind == SchedulerKind.LCM) {
             // LCMScheduler.from_config(pipe.scheduler.config), as AnimateLCM and LCM-LoRA are loaded onto a base pipeline
             LcmScheduler.overConfig(c);

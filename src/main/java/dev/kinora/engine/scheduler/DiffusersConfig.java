@@ -35,7 +35,8 @@ public final class DiffusersConfig {
         COGVIDEOX_DDIM("CogVideoXDDIMScheduler"),
         EULER_DISCRETE("EulerDiscreteScheduler"),
         DPM_SOLVER_MULTISTEP("DPMSolverMultistepScheduler"),
-        LCM("LCMScheduler");
+        LCM("LCMScheduler"),
+        EULER_ANCESTRAL("EulerAncestralDiscreteScheduler");
 
         private final String diffusersName;
 
@@ -172,7 +173,11 @@ public final class DiffusersConfig {
                     "trained_betas", null, "original_inference_steps", 50, "clip_sample", false, "clip_sample_range", 1.0,
                     "set_alpha_to_one", true, "steps_offset", 0, "prediction_type", "epsilon", "thresholding", false,
                     "dynamic_thresholding_ratio", 0.995, "sample_max_value", 1.0, "timestep_spacing", "leading",
-                    "timestep_scaling", 10.0, "rescale_betas_zero_snr", false));
+                    "timestep_scaling", 10.0, "rescale_betas_zero_snr", false),
+            SchedulerClass.EULER_ANCESTRAL, defaults(
+                    "num_train_timesteps", 1000, "beta_start", 0.0001, "beta_end", 0.02, "beta_schedule", "linear",
+                    "trained_betas", null, "prediction_type", "epsilon", "timestep_spacing", "linspace", "steps_offset", 0,
+                    "rescale_betas_zero_snr", false));
 
     private final String source;
     private final SchedulerClass schedulerClass;
@@ -327,6 +332,7 @@ public final class DiffusersConfig {
         List<String> choices = key.equals("prediction_type") ? switch (className) {
             case "UniPCMultistepScheduler", "DPMSolverMultistepScheduler" -> PREDICTIONS_UNIPC;
             case "EulerDiscreteScheduler" -> PREDICTIONS_EULER;
+            case "EulerAncestralDiscreteScheduler" -> List.of("epsilon", "v_prediction"); // diffusers has no "sample" there
             default -> PREDICTIONS_DDIM;
         } : spec.choices();
         String where = source + ": " + key + " ";
@@ -437,16 +443,20 @@ public final class DiffusersConfig {
                     throw new SchedulerConfigException(source + ": solver_order " + integer("solver_order")
                             + " is not supported; DPM-Solver runs orders 1 to 3 (2 for guided sampling, 3 unconditional)");
                 }
-                if (text("algorithm_type").startsWith("sde-")) {
-                    throw new SchedulerConfigException(source + ": algorithm_type \"" + text("algorithm_type") + "\" is not supported ("
-                            + name + "): the SDE solvers draw fresh noise inside step() and Kinora's samplers are deterministic;"
-                            + " use \"dpmsolver++\"");
+                if (text("algorithm_type").equals("sde-dpmsolver") && integer("solver_order") == 3) {
+                    throw new SchedulerConfigException(source + ": algorithm_type \"sde-dpmsolver\" has no third-order update in"
+                            + " diffusers; use solver_order 2 or \"sde-dpmsolver++\"");
+                }
+                if (text("algorithm_type").equals("sde-dpmsolver") && text("final_sigmas_type").equals("zero")) {
+                    throw new SchedulerConfigException(source + ": final_sigmas_type \"zero\" is not supported with algorithm_type"
+                            + " \"sde-dpmsolver\" (diffusers rejects it too); use \"sigma_min\" or \"sde-dpmsolver++\"");
                 }
                 if (text("algorithm_type").equals("dpmsolver") && text("final_sigmas_type").equals("zero")) {
                     throw new SchedulerConfigException(source + ": final_sigmas_type \"zero\" is not supported with algorithm_type"
                             + " \"dpmsolver\" (diffusers rejects it too); use \"sigma_min\" or algorithm_type \"dpmsolver++\"");
                 }
-                if (text("algorithm_type").equals("dpmsolver") && text("prediction_type").equals("flow_prediction")) {
+                if (!text("algorithm_type").endsWith("dpmsolver++") && !text("algorithm_type").equals("deis")
+                        && text("prediction_type").equals("flow_prediction")) {
                     throw new SchedulerConfigException(source + ": prediction_type \"flow_prediction\" needs algorithm_type \"dpmsolver++\""
                             + " (diffusers' dpmsolver has no flow conversion)");
                 }

@@ -13,6 +13,7 @@ package dev.kinora.engine.scheduler;
  *   <tr><td>EulerDiscreteScheduler</td><td>{@link EulerDiscreteScheduler}</td></tr>
  *   <tr><td>DPMSolverMultistepScheduler</td><td>{@link DpmSolverMultistepScheduler}</td></tr>
  *   <tr><td>LCMScheduler</td><td>{@link LcmScheduler}</td></tr>
+ *   <tr><td>EulerAncestralDiscreteScheduler</td><td>{@link EulerAncestralScheduler}</td></tr>
  * </table>
  */
 public final class DiffusersSchedulers {
@@ -44,6 +45,7 @@ public final class DiffusersSchedulers {
             case EULER_DISCRETE -> EulerDiscreteScheduler.fromDiffusers(config);
             case DPM_SOLVER_MULTISTEP -> DpmSolverMultistepScheduler.fromDiffusers(config, inputs);
             case LCM -> LcmScheduler.fromDiffusers(config);
+            case EULER_ANCESTRAL -> EulerAncestralScheduler.fromDiffusers(config);
         };
     }
 

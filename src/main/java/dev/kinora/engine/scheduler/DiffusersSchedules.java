@@ -382,6 +382,20 @@ final class DiffusersSchedules {
         return new Plan(timesteps, sigmas);
     }
 
+    /** EulerAncestralDiscreteScheduler.set_timesteps: EulerDiscrete's spacings and interpolated levels, then 0. */
+    static Plan eulerAncestral(DiffusersConfig c, int numSteps) {
+        requireSteps(numSteps);
+        double[] vpSigmas = vpSigmas(alphasCumprod(c));
+        double[] timesteps = spacedEuler(c, numSteps);
+        double[] s = interp(timesteps, vpSigmas);
+        double[] sigmas = new double[numSteps + 1];
+        for (int i = 0; i < numSteps; i++) {
+            sigmas[i] = (float) s[i];
+            timesteps[i] = (float) timesteps[i];
+        }
+        return new Plan(timesteps, sigmas);
+    }
+
     /** EulerDiscreteScheduler.init_noise_sigma: the largest sigma, scaled to unit variance for "leading" spacing. */
     static double eulerInitNoiseSigma(DiffusersConfig c, Plan plan) {
         float max = 0f;

@@ -12,14 +12,16 @@ import java.util.function.IntFunction;
  *
  * <p>Works in both parameterisations diffusers has: variance-preserving ({@code alpha = 1/sqrt(sigma^2+1)}, sigma the
  * k-diffusion level) and flow ({@code alpha = 1 - sigma}, {@code use_flow_sigmas}). One model call per step; the
- * history of converted outputs needs every call once, in order. The SDE variants are refused by
- * {@link DiffusersConfig}: they draw noise inside the step.
+ * history of converted outputs needs every call once, in order. The SDE variants ("DPM++ 2M SDE": {@code
+ * sde-dpmsolver++}, and {@code sde-dpmsolver}) add fresh noise at every step, which the caller passes in
+ * ({@link #step(float[], int, float[], IntFunction)}).
  */
 public final class DpmSolverMultistepScheduler implements Scheduler {
 
     private final PredictionType prediction;
     private final boolean flow;
     private final boolean dataPrediction;
+    private final boolean sde;
     private final boolean heun;
     private final int solverOrder;
     private final boolean lowerOrderFinal;
@@ -40,7 +42,8 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
         this.prediction = c.predictionType();
         this.flow = c.flag("use_flow_sigmas");
         // diffusers rewrites "deis" to dpmsolver++ and the UniPC/DEIS solver types to midpoint, as here
-        this.dataPrediction = !c.text("algorithm_type").equals("dpmsolver");
+        this.dataPrediction = !c.text("algorithm_type").equals("dpmsolver") && !c.text("algorithm_type").equals("sde-dpmsolver");
+        this.sde = c.text("algorithm_type").startsWith("sde-");
         this.heun = c.text("solver_type").equals("heun");
         this.solverOrder = c.integer("solver_order");
         this.lowerOrderFinal = c.flag("lower_order_final");
@@ -140,6 +143,14 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
 
     @Override
     public float[] step(float[] modelOutput, int callIndex, float[] sample) {
+        if (sde) {
+            throw new IllegalStateException("sde-dpm-solver adds fresh noise at every step; step it with a noise source");
+        }
+        return step(modelOutput, callIndex, sample, null);
+    }
+
+    @Override
+    public float[] step(float[] modelOutput, int callIndex, float[] sample, IntFunction<float[]> noise) {
         Predictions.requireCall(callIndex, plan.calls());
         Predictions.requireSameLength(modelOutput, sample, "step");
         if (callIndex != lastCall + 1) {
@@ -153,6 +164,13 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
         double[] converted = convert(modelOutput, sample, callIndex);
         System.arraycopy(history, 1, history, 0, solverOrder - 1);
         history[solverOrder - 1] = converted;
+        float[] z = null;
+        if (sde) {
+            z = noise.apply(sample.length); // diffusers draws it before choosing the order, at every step
+            if (z.length != sample.length) {
+                throw new IllegalStateException("the noise source gave " + z.length + " values for a sample of " + sample.length);
+            }
+        }
         double[] next;
         if (solverOrder == 1 || lowerOrderNums < 1 || finalStep) {
             next = firstOrder(converted, sample, callIndex);
@@ -160,6 +178,9 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
             next = secondOrder(sample, callIndex);
         } else {
             next = thirdOrder(sample, callIndex);
+        }
+        if (sde) {
+            addNoiseTerm(next, z, callIndex);
         }
         if (lowerOrderNums < solverOrder) {
             lowerOrderNums++;
@@ -207,6 +228,19 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
         return Math.log(alpha(sigma)) - Math.log(sigmaT(sigma));
     }
 
+    /** The SDE variants' noise: sigma_t sqrt(1 - e^(-2h)) z (data form) or sigma_t sqrt(e^(2h) - 1) z (noise form). */
+    private void addNoiseTerm(double[] next, float[] z, int k) {
+        double t = plan.sigmas()[k + 1];
+        double h = lambda(t) - lambda(plan.sigmas()[k]);
+        double scale = sigmaT(t) * Math.sqrt(dataPrediction ? -Math.expm1(-2 * h) : Math.expm1(2 * h));
+        if (scale == 0) {
+            return; // the step to sigma 0 (h infinite): 0 * z, and no 0 * infinity
+        }
+        for (int j = 0; j < next.length; j++) {
+            next[j] += scale * z[j];
+        }
+    }
+
     private double[] firstOrder(double[] m0, float[] x, int k) {
         double s0 = plan.sigmas()[k];
         double t = plan.sigmas()[k + 1];
@@ -215,9 +249,15 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
         double sigmaT = sigmaT(t);
         double[] out = new double[x.length];
         for (int j = 0; j < x.length; j++) {
-            out[j] = dataPrediction
-                    ? (sigmaT / sigmaT(s0)) * x[j] - (alphaT * Math.expm1(-h)) * m0[j]
-                    : (alphaT / alpha(s0)) * x[j] - (sigmaT * Math.expm1(h)) * m0[j];
+            if (sde) {
+                out[j] = dataPrediction
+                        ? (sigmaT / sigmaT(s0) * Math.exp(-h)) * x[j] - (alphaT * Math.expm1(-2 * h)) * m0[j]
+                        : (alphaT / alpha(s0)) * x[j] - 2.0 * (sigmaT * Math.expm1(h)) * m0[j];
+            } else {
+                out[j] = dataPrediction
+                        ? (sigmaT / sigmaT(s0)) * x[j] - (alphaT * Math.expm1(-h)) * m0[j]
+                        : (alphaT / alpha(s0)) * x[j] - (sigmaT * Math.expm1(h)) * m0[j];
+            }
         }
         return out;
     }
@@ -235,7 +275,15 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
         double[] out = new double[x.length];
         for (int j = 0; j < x.length; j++) {
             double d1 = (m0[j] - m1[j]) / r0;
-            if (dataPrediction) {
+            if (sde && dataPrediction) {
+                double e2 = -Math.expm1(-2 * h); // 1 - e^(-2h)
+                out[j] = (sigmaT / sigmaT(s0) * Math.exp(-h)) * x[j] + alphaT * e2 * m0[j]
+                        + (heun ? alphaT * (e2 / (-2 * h) + 1.0) * d1 : 0.5 * alphaT * e2 * d1);
+            } else if (sde) {
+                double phi = Math.expm1(h);
+                out[j] = (alphaT / alpha(s0)) * x[j] - 2.0 * sigmaT * phi * m0[j]
+                        - (heun ? 2.0 * sigmaT * (phi / h - 1.0) * d1 : sigmaT * phi * d1);
+            } else if (dataPrediction) {
                 double phi = Math.expm1(-h);
                 out[j] = (sigmaT / sigmaT(s0)) * x[j] - alphaT * phi * m0[j]
                         + (heun ? alphaT * (phi / h + 1.0) * d1 : -0.5 * alphaT * phi * d1);
@@ -267,7 +315,11 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
             double d11 = (m1[j] - m2[j]) / r1;
             double d1 = d10 + r0 / (r0 + r1) * (d10 - d11);
             double d2 = (d10 - d11) / (r0 + r1);
-            if (dataPrediction) {
+            if (sde) { // sde-dpmsolver++ (the noise form has no third order; DiffusersConfig refuses it)
+                double e2 = -Math.expm1(-2 * h);
+                out[j] = (sigmaT / sigmaT(s0) * Math.exp(-h)) * x[j] + alphaT * e2 * m0[j] + alphaT * (e2 / (-2 * h) + 1.0) * d1
+                        + alphaT * ((e2 - 2 * h) / (4 * h * h) - 0.5) * d2;
+            } else if (dataPrediction) {
                 double phi = Math.expm1(-h);
                 out[j] = (sigmaT / sigmaT(s0)) * x[j] - alphaT * phi * m0[j] + alphaT * (phi / h + 1.0) * d1
                         - alphaT * ((phi + h) / (h * h) - 0.5) * d2;

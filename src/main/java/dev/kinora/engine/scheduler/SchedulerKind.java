@@ -15,7 +15,8 @@ public enum SchedulerKind {
     EULER("euler", false, EulerDiscreteScheduler::new),
     DPMPP_2M("dpm++2m", false, c -> DpmSolverMultistepScheduler.fromKinora(c, false)),
     DPMPP_2M_KARRAS("dpm++2m-karras", false, c -> DpmSolverMultistepScheduler.fromKinora(c, true)),
-    LCM("lcm", false, LcmScheduler::fromKinora);
+    LCM("lcm", false, LcmScheduler::fromKinora),
+    EULER_A("euler-a", false, EulerAncestralScheduler::fromKinora);
 
     private final String id;
     private final boolean flow;
@@ -39,6 +40,12 @@ public enum SchedulerKind {
     /** A fresh scheduler; throws if the config's prediction type does not fit this kind. */
     public Scheduler create(SchedulerConfig config) {
         return factory.apply(config);
+    }
+
+    /** The ids of the samplers for DDPM (epsilon/v) packs, for messages: "ddim, euler, … or euler-a". */
+    public static String ddpmIds() {
+        java.util.List<String> ids = Arrays.stream(values()).filter(k -> !k.flow).map(SchedulerKind::id).toList();
+        return String.join(", ", ids.subList(0, ids.size() - 1)) + " or " + ids.get(ids.size() - 1);
     }
 
     public static SchedulerKind byId(String id) {

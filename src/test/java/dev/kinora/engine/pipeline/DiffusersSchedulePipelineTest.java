@@ -192,7 +192,7 @@ class DiffusersSchedulePipelineTest {
 
         InvalidRequestException flow = assertThrows(InvalidRequestException.class,
                 () -> run(pack, req("animdiff", 4).withSampling(4, Float.NaN, "flow-euler")));
-        assertTrue(flow.getMessage().contains("DDIMScheduler") && flow.getMessage().contains("ddim, euler, dpm++2m, dpm++2m-karras or lcm"),
+        assertTrue(flow.getMessage().contains("DDIMScheduler") && flow.getMessage().contains("ddim, euler, dpm++2m, dpm++2m-karras, lcm or euler-a"),
                 flow.getMessage());
         InvalidRequestException shift = assertThrows(InvalidRequestException.class,
                 () -> run(pack, withShift(req("animdiff", 4), "", 3f)));
@@ -242,6 +242,27 @@ class DiffusersSchedulePipelineTest {
         InvalidRequestException tooMany = assertThrows(InvalidRequestException.class,
                 () -> run(pack, req("animlcm", 60).withSampling(60, Float.NaN, "lcm")));
         assertTrue(tooMany.getMessage().contains("original_inference_steps"), tooMany.getMessage());
+    }
+
+    @Test
+    void eulerAncestralAndDpmSdeDrawTheirStepNoiseFromTheSeed() throws Exception {
+        Path pack = TestPacks.tinyDiffusers(models, "animea", DDIM_WITHOUT_PREDICTION, "");
+        Run a = run(pack, req("animea", 5).withSampling(5, Float.NaN, "euler-a"));
+        Path fromConfig = Files.writeString(models.resolve("animea-as-euler-a.json"), DDIM_WITHOUT_PREDICTION.replace("\"DDIMScheduler\"",
+                "\"EulerAncestralDiscreteScheduler\""));
+        assertSameSchedule(kinoraScheduler(fromConfig, 5), a.timesteps().get(0), a.sigmas().get(0), "Euler a from_config");
+        assertEquals("euler-a", a.result().recipe().scheduler());
+        assertArrayEquals(a.result().frames().frame(4), run(pack, req("animea", 5).withSampling(5, Float.NaN, "euler-a")).result().frames().frame(4));
+
+        // A pack that ships DPM++ 2M SDE Karras samples with it, exactly, and repeatably
+        Path sde = TestPacks.tinyDiffusers(models, "sde", resource("variant-dpm-sde-karras.json"), "");
+        Run s1 = run(sde, req("sde", 6));
+        assertSameSchedule(kinoraScheduler(config(sde), 6), s1.timesteps().get(0), s1.sigmas().get(0), "DPM++ 2M SDE Karras");
+        assertEquals("dpm++2m-karras", s1.result().recipe().scheduler());
+        Run s2 = run(sde, req("sde", 6));
+        assertArrayEquals(s1.result().frames().frame(4), s2.result().frames().frame(4));
+        Run other = run(sde, GenerationRequest.textToVideo("sde", "a red ball", 9).withSampling(6, Float.NaN, ""));
+        assertTrue(!java.util.Arrays.equals(s1.result().frames().frame(4), other.result().frames().frame(4)));
     }
 
     @Test

@@ -58,8 +58,9 @@ class DiffusersConfigTest {
         // "deis" and UniPC's solver types are rewritten by diffusers, so they load
         DiffusersConfig.parse(config("DPMSolverMultistepScheduler", "algorithm_type", "deis", "solver_type", "bh2"), "x");
 
-        assertTrue(rejected(config("DPMSolverMultistepScheduler", "algorithm_type", "sde-dpmsolver++")).getMessage()
-                .contains("deterministic"));
+        DiffusersConfig.parse(config("DPMSolverMultistepScheduler", "algorithm_type", "sde-dpmsolver++"), "x"); // DPM++ 2M SDE
+        assertTrue(rejected(config("DPMSolverMultistepScheduler", "algorithm_type", "sde-dpmsolver", "solver_order", 3,
+                "final_sigmas_type", "sigma_min")).getMessage().contains("no third-order"));
         assertTrue(rejected(config("DPMSolverMultistepScheduler", "algorithm_type", "dpmsolver")).getMessage()
                 .contains("final_sigmas_type \"zero\""));
         assertTrue(rejected(config("DPMSolverMultistepScheduler", "variance_type", "learned_range")).getMessage()

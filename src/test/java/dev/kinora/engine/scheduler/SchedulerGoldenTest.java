@@ -45,7 +45,11 @@ class SchedulerGoldenTest {
             "variant-dpm-exponential-heun", "variant-dpm-flow-shift",
             // LCM, with the noise diffusers drew inside each step given back to Kinora's step: AnimateLCM's settings
             // (4 and 8 steps, and its img2img strength), and v-prediction with clipping on a zero-SNR schedule.
-            "animatelcm-lcm", "variant-lcm-vpred-clip-zero-snr");
+            "animatelcm-lcm", "variant-lcm-vpred-clip-zero-snr",
+            // Euler ancestral and DPM++ 2M SDE, noise given back the same way: SD's Euler a as saved, v-prediction
+            // and trailing spacing, linspace; SDE with Karras, of order 3 with Heun, and the noise form.
+            "sd-euler-ancestral", "variant-euler-a-vpred-trailing", "variant-euler-a-linspace",
+            "variant-dpm-sde-karras", "variant-dpm-sde-order3-heun", "variant-dpm-sde-noise-form-heun");
 
     static Stream<Arguments> cases() throws IOException {
         List<Arguments> out = new ArrayList<>();

@@ -29,6 +29,7 @@ class SchedulerKindTest {
         assertEquals("dpm++2m", SchedulerKind.DPMPP_2M.id());
         assertEquals("dpm++2m-karras", SchedulerKind.DPMPP_2M_KARRAS.id());
         assertEquals("lcm", SchedulerKind.LCM.id());
+        assertEquals("euler-a", SchedulerKind.EULER_A.id());
     }
 
     @Test
