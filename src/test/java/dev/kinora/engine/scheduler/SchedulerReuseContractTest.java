@@ -47,7 +47,15 @@ class SchedulerReuseContractTest {
                 Arrays.fill(out, Float.NaN);
                 predict(input, k, out);
             }
-            float[] next = s.step(out, k, x);
+            int call = k;
+            float[] next = s.step(out, k, x, n -> { // the same fresh noise in both runs, for samplers that add it
+                Random z = new Random(100 + call);
+                float[] noise = new float[n];
+                for (int j = 0; j < n; j++) {
+                    noise[j] = (float) z.nextGaussian();
+                }
+                return noise;
+            });
             if (reuse) {
                 Arrays.fill(out, 1e6f);
                 Arrays.fill(x, -1e6f);   // the old sample too: the sampler drops it after the step
