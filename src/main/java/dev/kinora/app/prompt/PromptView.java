@@ -274,11 +274,8 @@ public final class PromptView extends BorderPane {
         bind(guidance.getValueFactory().valueProperty(), vm.guidanceProperty().asObject(), guidance);
         Icons.tip(guidance, "Guidance: how closely to follow the prompt (1 = not at all)", "");
         grid.addRow(row++, label("Guidance"), guidance);
-        ComboBox<String> sched = new ComboBox<>();
-        sched.getItems().add("");
-        for (dev.kinora.engine.scheduler.SchedulerKind k : dev.kinora.engine.scheduler.SchedulerKind.values()) {
-            sched.getItems().add(k.id());
-        }
+        ComboBox<String> sched = new ComboBox<>(vm.schedulers());
+        sched.setId("scheduler");
         sched.setConverter(converter(s -> s == null || s.isEmpty() ? "pack default" : s));
         sched.setMaxWidth(Double.MAX_VALUE);
         bind(sched.valueProperty(), vm.schedulerProperty());

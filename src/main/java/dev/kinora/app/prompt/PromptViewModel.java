@@ -65,6 +65,8 @@ public final class PromptViewModel {
     private final BooleanProperty asTyped = new SimpleBooleanProperty();
     private final BooleanProperty overLimit = new SimpleBooleanProperty();
     private final ObjectProperty<PackInfo> pack = new SimpleObjectProperty<>();
+    /** "" (the pack's own) and the samplers that fit the pack: flow ones for a flow pack, DDPM ones otherwise. */
+    private final ObservableList<String> schedulers = FXCollections.observableArrayList(schedulersFor(null));
     private final ObjectProperty<Device> device = new SimpleObjectProperty<>(Device.AUTO);
     private final ObjectProperty<Mode> mode = new SimpleObjectProperty<>(Mode.GENERATE);
     private final ObjectProperty<Direction> direction = new SimpleObjectProperty<>(Direction.FORWARD);
@@ -103,6 +105,7 @@ public final class PromptViewModel {
             if (b != null) {
                 settings(s -> s.withPack(b.id()));
             }
+            schedulers.setAll(schedulersFor(b));
         });
         device.addListener((o, a, b) -> {
             // Where jobs run is a property of this machine, not of the project. The render service
@@ -515,6 +518,29 @@ public final class PromptViewModel {
 
     public ObjectProperty<PackInfo> packProperty() {
         return pack;
+    }
+
+    /** The scheduler choices for the selected pack; a shot's own choice that does not fit stays visible in the box. */
+    public ObservableList<String> schedulers() {
+        return schedulers;
+    }
+
+    static List<String> schedulersFor(PackInfo p) {
+        List<String> out = new ArrayList<>(List.of(""));
+        Boolean flow = null;
+        if (p != null && !p.scheduler().isBlank()) {
+            try {
+                flow = dev.kinora.engine.scheduler.SchedulerKind.byId(p.scheduler()).isFlow();
+            } catch (IllegalArgumentException e) {
+                flow = null; // a pack naming a sampler this build lacks: offer them all, the engine says what fits
+            }
+        }
+        for (dev.kinora.engine.scheduler.SchedulerKind k : dev.kinora.engine.scheduler.SchedulerKind.values()) {
+            if (flow == null || k.isFlow() == flow) {
+                out.add(k.id());
+            }
+        }
+        return out;
     }
 
     /** False for a pack whose jobs read no prompt (Stable Video Diffusion animates a still from the image alone). */
