@@ -200,10 +200,18 @@ def main():
         sys.exit(f"animatediff_export: {model_dir} is a {index.get('_class_name')}; this tool exports AnimateDiffPipeline "
                  "folders (or an SD 1.5 folder with --motion-adapter)")
     sched_cfg = json.loads((model_dir / "scheduler/scheduler_config.json").read_text())
-    if sched_cfg.get("_class_name") != "DDIMScheduler":
-        sys.exit(f"animatediff_export: scheduler {sched_cfg.get('_class_name')}; AnimateDiff samples with DDIMScheduler "
-                 "(guoyww/AnimateDiff's noise_scheduler_kwargs: linear betas 0.00085-0.012, steps_offset 1, clip_sample "
-                 "false); save the pipeline with that scheduler first")
+    # The DDPM schedulers Kinora runs exactly (docs/engine.md): AnimateDiff's DDIM, AnimateLCM's LCM, and the
+    # DPM-Solver / Euler samplers a pipeline may have been saved with. The pack samples with its own by default.
+    exact = ("DDIMScheduler", "LCMScheduler", "DPMSolverMultistepScheduler", "EulerDiscreteScheduler",
+             "EulerAncestralDiscreteScheduler")
+    if sched_cfg.get("_class_name") not in exact:
+        sys.exit(f"animatediff_export: scheduler {sched_cfg.get('_class_name')}; Kinora runs {', '.join(exact)} exactly. "
+                 "AnimateDiff samples with DDIMScheduler (guoyww/AnimateDiff's noise_scheduler_kwargs: linear betas "
+                 "0.00085-0.012, steps_offset 1, clip_sample false), AnimateLCM with LCMScheduler (linear betas); save the "
+                 "pipeline with one of them first")
+    if sched_cfg.get("use_flow_sigmas") or sched_cfg.get("timestep_type") == "continuous":
+        sys.exit("animatediff_export: the scheduler config uses flow sigmas or continuous timesteps; SD 1.5's UNet takes "
+                 "discrete DDPM timesteps")
     if sched_cfg.get("prediction_type", "epsilon") != "epsilon":
         sys.exit(f"animatediff_export: prediction_type {sched_cfg.get('prediction_type')}; SD 1.5 predicts epsilon")
     torch.manual_seed(0)
