@@ -113,7 +113,9 @@ public final class LtxPipeline {
         int steps = r.steps() > 0 ? r.steps() : pack.defaults().steps();
         float guidance = Float.isNaN(r.guidance()) ? pack.defaults().guidance(r.mode()) : r.guidance();
         RequestLimits.guidance(guidance);
-        return new Plan(r, steps, guidance, Schedule.resolve(lp, r.mode(), r.scheduler(), r.shift()), frames);
+        Schedule schedule = Schedule.resolve(lp, r.mode(), r.scheduler(), r.shift());
+        schedule.checkSteps(spec.latentFrames(), steps, 1f);
+        return new Plan(r, steps, guidance, schedule, frames);
     }
 
     private final class Job {

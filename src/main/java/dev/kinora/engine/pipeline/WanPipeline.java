@@ -158,6 +158,7 @@ public final class WanPipeline {
         RequestLimits.guidance(guidance);
         Schedule schedule = Schedule.resolve(lp, r.mode(), r.scheduler(), r.shift());
         int l = spec.latentFrames();
+        schedule.checkSteps(l, steps, 1f);
         int context = r.context() > 0 ? r.context() : pack.defaults().contextFrames();
         if (context < 1 || context >= l) {
             throw new InvalidRequestException("context must be 1 to " + (l - 1) + " latent frames for model '" + pack.id() + "' (a window has "

@@ -422,6 +422,16 @@ public final class DiffusersConfig {
                     + "): diffusers' own log_linear schedule has one sigma too many for its timesteps; use \"linear\"");
         }
         requireOff("stochastic_sampling", "stochastic sampling draws fresh noise inside step(); Kinora's samplers are deterministic");
+        for (String key : List.of("beta_start", "beta_end")) {
+            if (values.containsKey(key) && !(number(key) > 0 && number(key) < 1)) {
+                // a beta is the noise variance one training step adds: outside (0, 1) the noise levels are NaN
+                throw new SchedulerConfigException(source + ": " + key + " " + number(key) + " must be between 0 and 1 (exclusive); "
+                        + "Stable Diffusion's are 0.00085 and 0.012");
+            }
+        }
+        if (values.containsKey("trained_betas") && Arrays.stream(numbers("trained_betas")).anyMatch(b -> !(b > 0 && b <= 1))) {
+            throw new SchedulerConfigException(source + ": trained_betas must all be above 0 and at most 1");
+        }
         if (integer("num_train_timesteps") < 2) {
             throw new SchedulerConfigException(source + ": num_train_timesteps " + value("num_train_timesteps") + " must be at least 2");
         }

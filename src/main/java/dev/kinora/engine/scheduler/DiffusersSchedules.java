@@ -112,6 +112,12 @@ final class DiffusersSchedules {
         if (Double.isNaN(terminal) || terminal == 0.0) {
             return s;
         }
+        if (1.0 - s[s.length - 1] == 0.0) {
+            // diffusers divides 0 by 0 here and samples NaN: one level at 1 has nothing to stretch
+            throw new IllegalArgumentException(c.source() + ": shift_terminal " + terminal + " stretches the schedule so its last"
+                    + " level lands there, and " + s.length + " step" + (s.length == 1 ? "" : "s") + " ending at noise level 1"
+                    + " leave nothing to stretch; take 2 or more steps");
+        }
         double scale = (1.0 - s[s.length - 1]) / (1.0 - terminal);
         double[] out = new double[s.length];
         for (int i = 0; i < s.length; i++) {
