@@ -432,6 +432,11 @@ public final class DiffusersConfig {
         if (values.containsKey("trained_betas") && Arrays.stream(numbers("trained_betas")).anyMatch(b -> !(b > 0 && b <= 1))) {
             throw new SchedulerConfigException(source + ": trained_betas must all be above 0 and at most 1");
         }
+        if (values.containsKey("shift_terminal") && !Double.isNaN(numberOrNaN("shift_terminal"))
+                && !(numberOrNaN("shift_terminal") >= 0 && numberOrNaN("shift_terminal") < 1)) {
+            throw new SchedulerConfigException(source + ": shift_terminal " + numberOrNaN("shift_terminal") + " is the last noise level"
+                    + " the schedule is stretched to, so it must be at least 0 and below 1 (LTX-Video's is 0.1; null or 0: off)");
+        }
         if (integer("num_train_timesteps") < 2) {
             throw new SchedulerConfigException(source + ": num_train_timesteps " + value("num_train_timesteps") + " must be at least 2");
         }

@@ -242,7 +242,12 @@ final class DiffusersSchedules {
         int n = numSteps;
         double[] ac = alphasCumprod(c);
         double[] vpSigmas = vpSigmas(ac);
-        double[] timesteps = Arrays.stream(spacedTimesteps(c, Spacing.UNIPC, n, lastTimestep(c, ac))).asDoubleStream().toArray();
+        int lastTrained = lastTimestep(c, ac);
+        if (lastTrained < 1) {
+            throw new IllegalArgumentException(c.source() + ": lambda_min_clipped " + c.number("lambda_min_clipped")
+                    + " is above every trained timestep's log-SNR, so no timestep is left to sample (diffusers' default is -Infinity)");
+        }
+        double[] timesteps = Arrays.stream(spacedTimesteps(c, Spacing.UNIPC, n, lastTrained)).asDoubleStream().toArray();
         boolean round = !c.text("beta_schedule").equals("squaredcos_cap_v2");
         double[] logSigmas = logFloat(vpSigmas);
         double[] s;
