@@ -297,6 +297,15 @@ final class DiffusersSchedules {
             timesteps[i] = (long) timesteps[i];
         }
         sigmas[n] = (float) last;
+        for (int i = 0; i < n; i++) {
+            if (!(sigmas[i] > sigmas[i + 1])) {
+                // a step of zero log-SNR: the multistep update divides by it (diffusers returns inf/NaN there)
+                throw new IllegalArgumentException(c.source() + ": " + numSteps + " steps put calls " + i + " and " + (i + 1)
+                        + " on the same noise level (" + sigmas[i] + "), which DPM-Solver cannot step across"
+                        + (lastTrained < c.numTrainTimesteps() ? "; lambda_min_clipped leaves " + lastTrained + " timesteps" : "")
+                        + "; take fewer steps");
+            }
+        }
         return new Plan(timesteps, sigmas);
     }
 
