@@ -437,6 +437,14 @@ public final class DiffusersConfig {
             throw new SchedulerConfigException(source + ": shift_terminal " + numberOrNaN("shift_terminal") + " is the last noise level"
                     + " the schedule is stretched to, so it must be at least 0 and below 1 (LTX-Video's is 0.1; null or 0: off)");
         }
+        boolean exactZero = schedulerClass == SchedulerClass.DDIM || schedulerClass == SchedulerClass.COGVIDEOX_DDIM
+                || schedulerClass == SchedulerClass.LCM;
+        if (exactZero && values.containsKey("rescale_betas_zero_snr") && flag("rescale_betas_zero_snr")
+                && text("prediction_type").equals("epsilon")) {
+            // at zero terminal SNR the first step has no signal, and x0 = (x - eps) / sqrt(alphas_cumprod) divides by 0
+            throw new SchedulerConfigException(source + ": rescale_betas_zero_snr true needs prediction_type \"v_prediction\" (or"
+                    + " \"sample\") in " + name + ": from pure noise a noise prediction says nothing of the clean sample");
+        }
         if (integer("num_train_timesteps") < 2) {
             throw new SchedulerConfigException(source + ": num_train_timesteps " + value("num_train_timesteps") + " must be at least 2");
         }
