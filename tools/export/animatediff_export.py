@@ -164,8 +164,8 @@ def main():
     ap.add_argument("--width", type=int, default=512, help="the pack's frame width (multiple of 8; SD 1.5: 512)")
     ap.add_argument("--frames", type=int, default=16, help="frames per clip (the motion module was trained on 16)")
     ap.add_argument("--fps", type=float, default=8.0, help="AnimateDiff's examples save at 8 fps")
-    ap.add_argument("--steps", type=int, default=25)
-    ap.add_argument("--guidance", type=float, default=7.5)
+    ap.add_argument("--steps", type=int, default=None, help="default steps (25; 6 for an LCMScheduler pipeline)")
+    ap.add_argument("--guidance", type=float, default=None, help="default guidance (7.5; 1.5 for an LCMScheduler pipeline)")
     ap.add_argument("--decode-chunk-size", type=int, default=16, help="frames per decoder call (diffusers' default 16; a "
                                                                        "2D VAE gives the same frames for any chunk)")
     ap.add_argument("--precision", choices=["fp16", "fp32"], default="fp16",
@@ -209,6 +209,12 @@ def main():
                  "AnimateDiff samples with DDIMScheduler (guoyww/AnimateDiff's noise_scheduler_kwargs: linear betas "
                  "0.00085-0.012, steps_offset 1, clip_sample false), AnimateLCM with LCMScheduler (linear betas); save the "
                  "pipeline with one of them first")
+    # AnimateLCM samples in 4-8 steps at guidance 1-2; 25 steps at 7.5 would burn its frames
+    lcm = sched_cfg.get("_class_name") == "LCMScheduler"
+    if args.steps is None:
+        args.steps = 6 if lcm else 25
+    if args.guidance is None:
+        args.guidance = 1.5 if lcm else 7.5
     if sched_cfg.get("use_flow_sigmas") or sched_cfg.get("timestep_type") == "continuous":
         sys.exit("animatediff_export: the scheduler config uses flow sigmas or continuous timesteps; SD 1.5's UNet takes "
                  "discrete DDPM timesteps")
