@@ -500,11 +500,13 @@ final class DiffusersSchedules {
             }
         }
         for (int i = 0; i < t; i++) {
-            if (!(ac[i] > 0) && !(c.flag("rescale_betas_zero_snr") && i == t - 1)) {
+            float a = (float) ac[i];
+            boolean noSignal = !(a > 0) || Float.isInfinite((1f - a) / a); // the float32 noise level is infinite
+            if (noSignal && !(c.flag("rescale_betas_zero_snr") && i == t - 1)) {
                 // only a zero-SNR schedule may end in pure noise; elsewhere an infinite noise level makes NaN steps
                 throw new IllegalArgumentException(c.source() + ": its betas (" + c.text("beta_schedule") + ", " + c.value("beta_start")
-                        + " to " + c.value("beta_end") + ") leave no signal from training timestep " + i + " on (alphas_cumprod"
-                        + " underflows to 0); Stable Diffusion's run from 0.00085 to 0.012");
+                        + " to " + c.value("beta_end") + " over " + t + " timesteps) leave no signal from training timestep " + i
+                        + " on (alphas_cumprod underflows); Stable Diffusion's run from 0.00085 to 0.012 over 1000");
             }
         }
         return ac;
