@@ -50,6 +50,9 @@ public final class DiffusersConfig {
         }
     }
 
+    /** The longest training schedule a config may declare: a hundred times any family's 1000. */
+    public static final int MAX_TRAIN_TIMESTEPS = 100_000;
+
     private enum Type { INT, NUMBER, BOOL, TEXT, TEXT_OR_NULL, NUMBER_OR_NULL, NUMBER_OR_MINUS_INFINITY, NUMBERS_OR_NULL, INTS, NULL }
 
     private record Key(Type type, List<String> choices) {
@@ -445,8 +448,10 @@ public final class DiffusersConfig {
             throw new SchedulerConfigException(source + ": rescale_betas_zero_snr true needs prediction_type \"v_prediction\" (or"
                     + " \"sample\") in " + name + ": from pure noise a noise prediction says nothing of the clean sample");
         }
-        if (integer("num_train_timesteps") < 2) {
-            throw new SchedulerConfigException(source + ": num_train_timesteps " + value("num_train_timesteps") + " must be at least 2");
+        if (integer("num_train_timesteps") < 2 || integer("num_train_timesteps") > MAX_TRAIN_TIMESTEPS) {
+            // every schedule allocates per training timestep; the families Kinora runs train on 1000
+            throw new SchedulerConfigException(source + ": num_train_timesteps " + value("num_train_timesteps") + " must be 2 to "
+                    + MAX_TRAIN_TIMESTEPS);
         }
         switch (schedulerClass) {
             case UNIPC_MULTISTEP -> {
