@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kinora.engine.RequestLimits;
+import dev.kinora.engine.scheduler.DiffusersConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,6 +126,14 @@ public final class PackLoader {
                 byMode(manifest, defs.path("shiftByMode"), "shiftByMode", "flow time shift, e.g. {\"generate\": 3.0}",
                         s -> s > 0 && s <= RequestLimits.MAX_SHIFT, "above 0 and at most " + (int) RequestLimits.MAX_SHIFT),
                 referenceFrames(manifest, defs.path("referenceFrames")));
+        if (defaults.numTrainTimesteps() < 2 || defaults.numTrainTimesteps() > DiffusersConfig.MAX_TRAIN_TIMESTEPS) {
+            throw new PackException(manifest + ": scheduler.numTrainTimesteps " + defaults.numTrainTimesteps() + " must be 2 to "
+                    + DiffusersConfig.MAX_TRAIN_TIMESTEPS + " (1000 for every known family)");
+        }
+        if (!(defaults.betaStart() > 0 && defaults.betaStart() < 1 && defaults.betaEnd() > 0 && defaults.betaEnd() < 1)) {
+            throw new PackException(manifest + ": scheduler.betaStart " + defaults.betaStart() + " and betaEnd " + defaults.betaEnd()
+                    + " must be between 0 and 1 (exclusive); Stable Diffusion's are 0.00085 and 0.012");
+        }
         if (!defaults.shiftByMode().isEmpty() && (prediction.equals("epsilon") || prediction.equals("v_prediction"))) {
             throw new PackException(manifest + ": defaults.shiftByMode applies to flow-matching packs; prediction " + prediction
                     + " follows a DDPM noise schedule, which has no time shift");

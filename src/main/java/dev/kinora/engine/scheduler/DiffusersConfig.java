@@ -462,6 +462,11 @@ public final class DiffusersConfig {
                 if (!Double.isNaN(numberOrNaN("shift_terminal")) && !flag("use_flow_sigmas")) {
                     throw new SchedulerConfigException(source + ": shift_terminal is only supported with use_flow_sigmas true (as in diffusers)");
                 }
+                if (text("solver_type").equals("bh1") && text("final_sigmas_type").equals("zero")) {
+                    // the last UniP step to sigma 0 multiplies B(h) = h = -infinity by a zero residual: NaN, in diffusers too
+                    throw new SchedulerConfigException(source + ": solver_type \"bh1\" with final_sigmas_type \"zero\" ends in NaN"
+                            + " (diffusers' own last step multiplies an infinite B(h) by 0); use \"bh2\" or \"sigma_min\"");
+                }
                 if (!flag("predict_x0") && text("prediction_type").equals("flow_prediction")) {
                     throw new SchedulerConfigException(source + ": predict_x0 false with prediction_type \"flow_prediction\" is not defined (diffusers rejects it too)");
                 }

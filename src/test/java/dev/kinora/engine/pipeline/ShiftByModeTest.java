@@ -116,5 +116,16 @@ class ShiftByModeTest {
         TestPacks.addDefaults(ddpm, "\"shiftByMode\": {\"generate\": 3.0}");
         PackException e = assertThrows(PackException.class, () -> PackLoader.load(ddpm));
         assertTrue(e.getMessage().contains("shiftByMode applies to flow-matching packs"), e.getMessage());
+
+        // a training schedule no sampler can follow is the manifest's error, not a NaN clip later
+        for (String[] bad : new String[][] {{"\"numTrainTimesteps\": 2147483647", "numTrainTimesteps 2147483647 must be 2 to 100000"},
+                {"\"betaStart\": 1.5", "betaStart 1.5 and betaEnd 0.012 must be between 0 and 1"}}) {
+            Path p = TestPacks.tiny(models.resolve("broken"), "tiny-betas-" + bad[0].length());
+            Path m = p.resolve(PackLoader.MANIFEST);
+            Files.writeString(m, Files.readString(m).replace("\"scheduler\": {\"default\": \"flow-euler\",",
+                    "\"scheduler\": {" + bad[0] + ", \"default\": \"flow-euler\","));
+            PackException b = assertThrows(PackException.class, () -> PackLoader.load(p));
+            assertTrue(b.getMessage().contains(bad[1]), b.getMessage());
+        }
     }
 }
