@@ -476,6 +476,14 @@ final class DiffusersSchedules {
         } else {
             betas = roundedToFloat(squaredCosineBetas(t));
         }
+        for (int i = 0; i < t; i++) {
+            if (!(betas[i] > 0)) {
+                // a zero beta adds no noise: the first noise level is 0 and every log-SNR step from it infinite
+                throw new IllegalArgumentException(c.source() + ": beta " + i + " of its " + schedule + " schedule ("
+                        + c.value("beta_start") + " to " + c.value("beta_end") + ") is 0 in float32, as diffusers computes it;"
+                        + " Stable Diffusion's betas run from 0.00085 to 0.012");
+            }
+        }
         if (c.flag("rescale_betas_zero_snr") && !cog) {
             betas = rescaleZeroTerminalSnrBetas(betas);
         }
