@@ -507,6 +507,11 @@ final class DiffusersSchedules {
                 ac[t - 1] = 0x1p-24;
             }
         }
+        if (!((float) ac[0] < 1f)) {
+            // the first training step adds no noise in float32: noise level 0 there, and a log-SNR step from it infinite
+            throw new IllegalArgumentException(c.source() + ": its first beta (beta_start " + c.value("beta_start") + ") is too small to add noise"
+                    + " in float32 (alphas_cumprod[0] rounds to 1), as diffusers computes it; Stable Diffusion's is 0.00085");
+        }
         for (int i = 0; i < t; i++) {
             float a = (float) ac[i];
             boolean noSignal = !(a > 0) || Float.isInfinite((1f - a) / a); // the float32 noise level is infinite
