@@ -462,6 +462,9 @@ public final class DiffusersConfig {
                 if (!Double.isNaN(numberOrNaN("shift_terminal")) && !flag("use_flow_sigmas")) {
                     throw new SchedulerConfigException(source + ": shift_terminal is only supported with use_flow_sigmas true (as in diffusers)");
                 }
+                if (flag("use_flow_sigmas") && !(number("flow_shift") > 0)) {
+                    throw new SchedulerConfigException(source + ": flow_shift " + number("flow_shift") + " must be > 0 (1 = no shift; Wan's is 3 to 5)");
+                }
                 if (text("solver_type").equals("bh1") && text("final_sigmas_type").equals("zero")) {
                     // the last UniP step to sigma 0 multiplies B(h) = h = -infinity by a zero residual: NaN, in diffusers too
                     throw new SchedulerConfigException(source + ": solver_type \"bh1\" with final_sigmas_type \"zero\" ends in NaN"
@@ -502,7 +505,7 @@ public final class DiffusersConfig {
                     throw new SchedulerConfigException(source + ": use_dynamic_shifting needs use_flow_sigmas true and time_shift_type"
                             + " \"exponential\" (" + name + " sets flow_shift = exp(mu))");
                 }
-                if (!(number("flow_shift") > 0)) {
+                if (flag("use_flow_sigmas") && !(number("flow_shift") > 0)) {
                     throw new SchedulerConfigException(source + ": flow_shift " + number("flow_shift") + " must be > 0 (1 = no shift)");
                 }
             }
