@@ -189,6 +189,7 @@ final class DiffusersSchedules {
             timesteps[i] = (long) timesteps[i];
         }
         sigmas[n] = (float) last;
+        requireDistinctLevels(c, sigmas, numSteps, "");
         return new Plan(timesteps, sigmas);
     }
 
@@ -297,16 +298,23 @@ final class DiffusersSchedules {
             timesteps[i] = (long) timesteps[i];
         }
         sigmas[n] = (float) last;
-        for (int i = 0; i < n; i++) {
+        requireDistinctLevels(c, sigmas, numSteps,
+                lastTrained < c.numTrainTimesteps() ? "; lambda_min_clipped leaves " + lastTrained + " timesteps" : "");
+        return new Plan(timesteps, sigmas);
+    }
+
+    /**
+     * A multistep solver (DPM-Solver, UniPC) divides by each step's change of log-SNR: two calls on one noise level (more
+     * steps than the schedule has distinct timesteps) make that 0, and diffusers returns inf or NaN there.
+     */
+    private static void requireDistinctLevels(DiffusersConfig c, double[] sigmas, int numSteps, String why) {
+        for (int i = 0; i + 1 < sigmas.length; i++) {
             if (!(sigmas[i] > sigmas[i + 1])) {
-                // a step of zero log-SNR: the multistep update divides by it (diffusers returns inf/NaN there)
-                throw new IllegalArgumentException(c.source() + ": " + numSteps + " steps put calls " + i + " and " + (i + 1)
-                        + " on the same noise level (" + sigmas[i] + "), which DPM-Solver cannot step across"
-                        + (lastTrained < c.numTrainTimesteps() ? "; lambda_min_clipped leaves " + lastTrained + " timesteps" : "")
-                        + "; take fewer steps");
+                throw new IllegalArgumentException(c.source() + ": " + numSteps + " steps put calls " + i + " and " + (i + 1) + " on the"
+                        + " same noise level (" + (float) sigmas[i] + "), which " + c.schedulerClass().diffusersName()
+                        + " cannot step across (" + c.numTrainTimesteps() + " training timesteps" + why + "); take fewer steps");
             }
         }
-        return new Plan(timesteps, sigmas);
     }
 
     /**
