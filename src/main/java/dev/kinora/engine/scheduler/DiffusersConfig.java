@@ -440,6 +440,16 @@ public final class DiffusersConfig {
             throw new SchedulerConfigException(source + ": shift_terminal " + numberOrNaN("shift_terminal") + " is the last noise level"
                     + " the schedule is stretched to, so it must be at least 0 and below 1 (LTX-Video's is 0.1; null or 0: off)");
         }
+        if (values.containsKey("sigma_min")) {
+            double lo = numberOrNaN("sigma_min");
+            double hi = numberOrNaN("sigma_max");
+            if (!Double.isNaN(lo) && !(lo > 0) || !Double.isNaN(hi) && !(hi > 0) || !Double.isNaN(lo) && !Double.isNaN(hi) && !(hi > lo)) {
+                // Karras and exponential levels run from sigma_max down to sigma_min: a level of 0 before the end is a step
+                // that divides by 0
+                throw new SchedulerConfigException(source + ": sigma_min " + value("sigma_min") + " and sigma_max " + value("sigma_max")
+                        + " must be above 0 with sigma_max the larger (SVD's are 0.002 and 700; null: the training schedule's)");
+            }
+        }
         boolean exactZero = schedulerClass == SchedulerClass.DDIM || schedulerClass == SchedulerClass.COGVIDEOX_DDIM
                 || schedulerClass == SchedulerClass.LCM;
         if (exactZero && values.containsKey("rescale_betas_zero_snr") && flag("rescale_betas_zero_snr")
