@@ -1,5 +1,8 @@
 package dev.kinora.engine.scheduler;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /**
  * Schedulers exact to diffusers: the sampler for a {@code scheduler_config.json}'s class, computing the timesteps,
  * sigmas and steps diffusers computes for it (to float32 rounding; see {@code SchedulerGoldenTest}).
@@ -47,6 +50,52 @@ public final class DiffusersSchedulers {
             case LCM -> LcmScheduler.fromDiffusers(config);
             case EULER_ANCESTRAL -> EulerAncestralScheduler.fromDiffusers(config);
         };
+    }
+
+    /**
+     * Another DDPM scheduler's config read by a different class, as {@code Target.from_config(config, **overrides)} does in
+     * diffusers (how users swap samplers on a pipeline): the training schedule's keys carry over, the other class's own
+     * are dropped.
+     *
+     * @param samplerId the Kinora sampler asked for, for messages
+     * @throws IllegalArgumentException when the config's noise levels or timesteps mean something the target cannot
+     *                                  reproduce: CogVideoX's SNR shift, SVD's continuous timesteps, flow sigmas
+     */
+    static DiffusersConfig fromConfig(DiffusersConfig other, DiffusersConfig.SchedulerClass target, Map<String, ?> overrides,
+                                      String samplerId) {
+        String why = switch (other.schedulerClass()) {
+            case COGVIDEOX_DDIM -> "its SNR shift (snr_shift_scale) changes the noise levels, which " + target.diffusersName() + " does not read";
+            case EULER_DISCRETE -> other.text("timestep_type").equals("continuous")
+                    ? "its model takes continuous timesteps (0.25 log sigma), and " + samplerId + "'s are discrete" : null;
+            default -> other.isFlow() ? "it is a flow schedule, and " + samplerId + " follows a DDPM noise schedule; use flow-euler,"
+                    + " flow-heun, flow-dpm++2m or flow-unipc" : null;
+        };
+        if (why != null) {
+            throw new IllegalArgumentException(samplerId + " cannot run over " + other.source() + " (" + other.schedulerClass().diffusersName()
+                    + "): " + why);
+        }
+        Map<String, Object> all = new HashMap<>(overrides);
+        all.put("_class_name", target.diffusersName());
+        return other.with(all, samplerId);
+    }
+
+    /** pack.json's training schedule (a pack without a diffusers config) as a config of the target class, diffusers' defaults otherwise. */
+    static DiffusersConfig fromKinora(SchedulerConfig config, DiffusersConfig.SchedulerClass target, Map<String, ?> extra, String samplerId) {
+        String prediction = switch (config.predictionType()) {
+            case EPSILON -> "epsilon";
+            case V_PREDICTION -> "v_prediction";
+            case SAMPLE -> "sample";
+            case FLOW_VELOCITY -> throw new IllegalArgumentException(samplerId + " follows a DDPM noise schedule; a flow pack samples with"
+                    + " flow-euler, flow-heun, flow-dpm++2m or flow-unipc");
+        };
+        Map<String, Object> json = new HashMap<>(extra);
+        json.put("_class_name", target.diffusersName());
+        json.put("num_train_timesteps", config.numTrainTimesteps());
+        json.put("beta_start", (double) config.betaStart());
+        json.put("beta_end", (double) config.betaEnd());
+        json.put("beta_schedule", config.betaSchedule());
+        json.put("prediction_type", prediction);
+        return DiffusersConfig.parse(json, "pack.json's schedule");
     }
 
     /** The config's key for the flow time shift: FlowMatch configs call it "shift", UniPC ones "flow_shift". */

@@ -1,6 +1,5 @@
 package dev.kinora.engine.scheduler;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.function.IntFunction;
 
@@ -19,7 +18,7 @@ import java.util.function.IntFunction;
 public final class DpmSolverMultistepScheduler implements Scheduler {
 
     private final PredictionType prediction;
-    private final boolean flow;
+    private final Levels levels;
     private final boolean dataPrediction;
     private final boolean sde;
     private final boolean heun;
@@ -40,7 +39,7 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
 
     private DpmSolverMultistepScheduler(DiffusersConfig c, IntFunction<Plan> planner) {
         this.prediction = c.predictionType();
-        this.flow = c.flag("use_flow_sigmas");
+        this.levels = new Levels(c.flag("use_flow_sigmas"));
         // diffusers rewrites "deis" to dpmsolver++ and the UniPC/DEIS solver types to midpoint, as here
         this.dataPrediction = !c.text("algorithm_type").equals("dpmsolver") && !c.text("algorithm_type").equals("sde-dpmsolver");
         this.sde = c.text("algorithm_type").startsWith("sde-");
@@ -69,45 +68,19 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
      *                                  cannot reproduce (CogVideoX's SNR shift, continuous timesteps, flow sigmas)
      */
     public static DpmSolverMultistepScheduler overConfig(DiffusersConfig other, boolean karras) {
-        String why = switch (other.schedulerClass()) {
-            case COGVIDEOX_DDIM -> "its SNR shift (snr_shift_scale) changes the noise levels, which DPMSolverMultistepScheduler does not read";
-            case EULER_DISCRETE -> other.text("timestep_type").equals("continuous")
-                    ? "its model takes continuous timesteps (0.25 log sigma), and DPM-Solver's are discrete" : null;
-            default -> other.isFlow() ? "it is a flow schedule; use flow-dpm++2m" : null;
-        };
-        if (why != null) {
-            throw new IllegalArgumentException("dpm++2m cannot run over " + other.source() + " (" + other.schedulerClass().diffusersName()
-                    + "): " + why);
-        }
-        Map<String, Object> overrides = new HashMap<>();
-        overrides.put("_class_name", DiffusersConfig.SchedulerClass.DPM_SOLVER_MULTISTEP.diffusersName());
-        overrides.put("algorithm_type", "dpmsolver++");
-        overrides.put("solver_order", 2);
-        overrides.put("solver_type", "midpoint");
-        overrides.put("use_karras_sigmas", karras);
-        overrides.put("use_exponential_sigmas", false);
-        overrides.put("use_beta_sigmas", false);
-        return fromDiffusers(other.with(overrides, "DPM++ 2M" + (karras ? " Karras" : "")), TimestepInputs.NONE);
+        return fromDiffusers(DiffusersSchedulers.fromConfig(other, DiffusersConfig.SchedulerClass.DPM_SOLVER_MULTISTEP,
+                dpmPlusPlus2m(karras), karras ? "dpm++2m-karras" : "dpm++2m"), TimestepInputs.NONE);
     }
 
     /** DPM++ 2M on a pack without a diffusers config: its pack.json training schedule, as diffusers' defaults otherwise. */
     public static DpmSolverMultistepScheduler fromKinora(SchedulerConfig config, boolean karras) {
-        String prediction = switch (config.predictionType()) {
-            case EPSILON -> "epsilon";
-            case V_PREDICTION -> "v_prediction";
-            case SAMPLE -> "sample";
-            case FLOW_VELOCITY -> throw new IllegalArgumentException("dpm++2m" + (karras ? "-karras" : "")
-                    + " follows a DDPM noise schedule; a flow pack samples with flow-dpm++2m (or flow-euler, flow-heun, flow-unipc)");
-        };
-        Map<String, Object> json = new HashMap<>();
-        json.put("_class_name", DiffusersConfig.SchedulerClass.DPM_SOLVER_MULTISTEP.diffusersName());
-        json.put("num_train_timesteps", config.numTrainTimesteps());
-        json.put("beta_start", (double) config.betaStart());
-        json.put("beta_end", (double) config.betaEnd());
-        json.put("beta_schedule", config.betaSchedule());
-        json.put("prediction_type", prediction);
-        json.put("use_karras_sigmas", karras);
-        return fromDiffusers(DiffusersConfig.parse(json, "pack.json's schedule"), TimestepInputs.NONE);
+        return fromDiffusers(DiffusersSchedulers.fromKinora(config, DiffusersConfig.SchedulerClass.DPM_SOLVER_MULTISTEP,
+                dpmPlusPlus2m(karras), karras ? "dpm++2m-karras" : "dpm++2m"), TimestepInputs.NONE);
+    }
+
+    private static Map<String, Object> dpmPlusPlus2m(boolean karras) {
+        return Map.of("algorithm_type", "dpmsolver++", "solver_order", 2, "solver_type", "midpoint", "use_karras_sigmas", karras,
+                "use_exponential_sigmas", false, "use_beta_sigmas", false);
     }
 
     @Override
@@ -161,7 +134,7 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
         boolean finalStep = index == scheduled - 1
                 && (eulerAtFinal || (lowerOrderFinal && scheduled < 15) || finalSigmaZero);
         boolean secondToLast = index == scheduled - 2 && lowerOrderFinal && scheduled < 15;
-        double[] converted = convert(modelOutput, sample, callIndex);
+        double[] converted = levels.convert(prediction, dataPrediction, modelOutput, sample, plan.sigmas()[callIndex]);
         System.arraycopy(history, 1, history, 0, solverOrder - 1);
         history[solverOrder - 1] = converted;
         float[] z = null;
@@ -189,43 +162,16 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
         return Predictions.toFloats(next);
     }
 
-    /** The model output as the data prediction x0 (dpmsolver++) or the noise (dpmsolver). */
-    private double[] convert(float[] out, float[] x, int k) {
-        double sigma = plan.sigmas()[k];
-        double alpha = alpha(sigma);
-        double sigmaT = sigmaT(sigma);
-        double[] m = new double[x.length];
-        for (int j = 0; j < x.length; j++) {
-            if (dataPrediction) {
-                m[j] = switch (prediction) {
-                    case EPSILON -> (x[j] - sigmaT * out[j]) / alpha;
-                    case SAMPLE -> out[j];
-                    case V_PREDICTION -> alpha * x[j] - sigmaT * out[j];
-                    case FLOW_VELOCITY -> x[j] - sigma * out[j];
-                };
-            } else {
-                m[j] = switch (prediction) {
-                    case EPSILON -> out[j];
-                    case SAMPLE -> (x[j] - alpha * out[j]) / sigmaT;
-                    case V_PREDICTION -> alpha * out[j] + sigmaT * x[j];
-                    case FLOW_VELOCITY -> throw new IllegalStateException("flow output needs dpmsolver++");
-                };
-            }
-        }
-        return m;
-    }
-
     private double alpha(double sigma) {
-        return flow ? 1 - sigma : 1 / Math.sqrt(sigma * sigma + 1);
+        return levels.alpha(sigma);
     }
 
     private double sigmaT(double sigma) {
-        return flow ? sigma : sigma / Math.sqrt(sigma * sigma + 1);
+        return levels.sigmaT(sigma);
     }
 
-    /** log(alpha / sigma); +infinity at sigma 0, where the first-order update lands on x0 exactly. */
     private double lambda(double sigma) {
-        return Math.log(alpha(sigma)) - Math.log(sigmaT(sigma));
+        return levels.lambda(sigma);
     }
 
     /** The SDE variants' noise: sigma_t sqrt(1 - e^(-2h)) z (data form) or sigma_t sqrt(e^(2h) - 1) z (noise form). */
@@ -336,30 +282,13 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
     public float[] addNoise(float[] original, float[] noise, int callIndex) {
         Predictions.requireCall(callIndex, plan.calls());
         Predictions.requireSameLength(original, noise, "addNoise");
-        double sigma = plan.sigmas()[callIndex];
-        double alpha = alpha(sigma);
-        double sigmaT = sigmaT(sigma);
-        float[] out = new float[original.length];
-        for (int j = 0; j < out.length; j++) {
-            out[j] = (float) (alpha * original[j] + sigmaT * noise[j]);
-        }
-        return out;
+        return levels.addNoise(original, noise, plan.sigmas()[callIndex]);
     }
 
     @Override
     public float[] predictOriginal(float[] modelOutput, int callIndex, float[] sample) {
         Predictions.requireCall(callIndex, plan.calls());
         Predictions.requireSameLength(modelOutput, sample, "predictOriginal");
-        double sigma = plan.sigmas()[callIndex];
-        if (flow) {
-            return FlowNoise.predictOriginal(prediction, modelOutput, sample, sigma);
-        }
-        double alpha = alpha(sigma);
-        double sigmaT = sigmaT(sigma);
-        float[] out = new float[sample.length];
-        for (int j = 0; j < out.length; j++) {
-            out[j] = (float) Predictions.vpX0(prediction, modelOutput[j], sample[j], alpha, sigmaT);
-        }
-        return out;
+        return levels.predictOriginal(prediction, modelOutput, sample, plan.sigmas()[callIndex]);
     }
 }

@@ -34,36 +34,14 @@ public final class EulerAncestralScheduler implements Scheduler {
      * @throws IllegalArgumentException when the config's noise levels or timesteps are not a DDPM schedule it reads
      */
     public static EulerAncestralScheduler overConfig(DiffusersConfig other) {
-        String why = switch (other.schedulerClass()) {
-            case COGVIDEOX_DDIM -> "its SNR shift (snr_shift_scale) changes the noise levels, which EulerAncestralDiscreteScheduler does not read";
-            case EULER_DISCRETE -> other.text("timestep_type").equals("continuous")
-                    ? "its model takes continuous timesteps (0.25 log sigma), and Euler ancestral's are discrete" : null;
-            default -> other.isFlow() ? "it is a flow schedule, and Euler ancestral follows a DDPM noise schedule" : null;
-        };
-        if (why != null) {
-            throw new IllegalArgumentException("euler-a cannot run over " + other.source() + " (" + other.schedulerClass().diffusersName()
-                    + "): " + why);
-        }
-        return new EulerAncestralScheduler(other.with(Map.of("_class_name",
-                DiffusersConfig.SchedulerClass.EULER_ANCESTRAL.diffusersName()), "Euler ancestral"));
+        return new EulerAncestralScheduler(DiffusersSchedulers.fromConfig(other, DiffusersConfig.SchedulerClass.EULER_ANCESTRAL,
+                Map.of(), "euler-a"));
     }
 
-    /** Euler ancestral on a pack without a diffusers config: pack.json's training schedule. */
+    /** Euler ancestral on a pack without a diffusers config: pack.json's training schedule (epsilon or v, as diffusers'). */
     public static EulerAncestralScheduler fromKinora(SchedulerConfig config) {
-        String prediction = switch (config.predictionType()) {
-            case EPSILON -> "epsilon";
-            case V_PREDICTION -> "v_prediction";
-            case SAMPLE, FLOW_VELOCITY -> throw new IllegalArgumentException("euler-a takes epsilon or v-prediction packs (as diffusers'"
-                    + " EulerAncestralDiscreteScheduler); use ddim or euler, or flow-euler for a flow pack");
-        };
-        Map<String, Object> json = new java.util.HashMap<>();
-        json.put("_class_name", DiffusersConfig.SchedulerClass.EULER_ANCESTRAL.diffusersName());
-        json.put("num_train_timesteps", config.numTrainTimesteps());
-        json.put("beta_start", (double) config.betaStart());
-        json.put("beta_end", (double) config.betaEnd());
-        json.put("beta_schedule", config.betaSchedule());
-        json.put("prediction_type", prediction);
-        return new EulerAncestralScheduler(DiffusersConfig.parse(json, "pack.json's schedule"));
+        return new EulerAncestralScheduler(DiffusersSchedulers.fromKinora(config, DiffusersConfig.SchedulerClass.EULER_ANCESTRAL,
+                Map.of(), "euler-a"));
     }
 
     @Override
@@ -93,12 +71,7 @@ public final class EulerAncestralScheduler implements Scheduler {
     @Override
     public float[] scaleModelInput(float[] sample, int callIndex) {
         Predictions.requireCall(callIndex, plan.calls());
-        double scale = 1.0 / Math.sqrt(plan.sigmas()[callIndex] * plan.sigmas()[callIndex] + 1.0);
-        float[] out = new float[sample.length];
-        for (int j = 0; j < out.length; j++) {
-            out[j] = (float) (sample[j] * scale);
-        }
-        return out;
+        return Predictions.unitVariance(sample, plan.sigmas()[callIndex]);
     }
 
     @Override

@@ -117,12 +117,7 @@ public final class EulerDiscreteScheduler implements Scheduler {
     @Override
     public float[] scaleModelInput(float[] sample, int callIndex) {
         Predictions.requireCall(callIndex, plan.calls());
-        double scale = 1.0 / Math.sqrt(plan.sigmas()[callIndex] * plan.sigmas()[callIndex] + 1.0);
-        float[] out = new float[sample.length];
-        for (int j = 0; j < out.length; j++) {
-            out[j] = (float) (sample[j] * scale);
-        }
-        return out;
+        return Predictions.unitVariance(sample, plan.sigmas()[callIndex]);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.kinora.engine.scheduler;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.function.IntFunction;
 
@@ -50,35 +49,12 @@ public final class LcmScheduler implements Scheduler {
      * @throws IllegalArgumentException when the config's noise levels or timesteps are not a DDPM schedule LCM reads
      */
     public static LcmScheduler overConfig(DiffusersConfig other) {
-        String why = switch (other.schedulerClass()) {
-            case COGVIDEOX_DDIM -> "its SNR shift (snr_shift_scale) changes the noise levels, which LCMScheduler does not read";
-            case EULER_DISCRETE -> other.text("timestep_type").equals("continuous")
-                    ? "its model takes continuous timesteps (0.25 log sigma), and LCM's are discrete" : null;
-            default -> other.isFlow() ? "it is a flow schedule, and LCM follows a DDPM noise schedule" : null;
-        };
-        if (why != null) {
-            throw new IllegalArgumentException("lcm cannot run over " + other.source() + " (" + other.schedulerClass().diffusersName() + "): " + why);
-        }
-        return new LcmScheduler(other.with(Map.of("_class_name", DiffusersConfig.SchedulerClass.LCM.diffusersName()), "LCM"));
+        return new LcmScheduler(DiffusersSchedulers.fromConfig(other, DiffusersConfig.SchedulerClass.LCM, Map.of(), "lcm"));
     }
 
     /** LCM on a pack without a diffusers config: pack.json's training schedule, diffusers' LCM defaults otherwise. */
     public static LcmScheduler fromKinora(SchedulerConfig config) {
-        String prediction = switch (config.predictionType()) {
-            case EPSILON -> "epsilon";
-            case V_PREDICTION -> "v_prediction";
-            case SAMPLE -> "sample";
-            case FLOW_VELOCITY -> throw new IllegalArgumentException("lcm follows a DDPM noise schedule; a flow pack samples with"
-                    + " flow-euler, flow-heun, flow-dpm++2m or flow-unipc");
-        };
-        Map<String, Object> json = new HashMap<>();
-        json.put("_class_name", DiffusersConfig.SchedulerClass.LCM.diffusersName());
-        json.put("num_train_timesteps", config.numTrainTimesteps());
-        json.put("beta_start", (double) config.betaStart());
-        json.put("beta_end", (double) config.betaEnd());
-        json.put("beta_schedule", config.betaSchedule());
-        json.put("prediction_type", prediction);
-        return new LcmScheduler(DiffusersConfig.parse(json, "pack.json's schedule"));
+        return new LcmScheduler(DiffusersSchedulers.fromKinora(config, DiffusersConfig.SchedulerClass.LCM, Map.of(), "lcm"));
     }
 
     @Override

@@ -52,6 +52,16 @@ final class Predictions {
         };
     }
 
+    /** A k-diffusion sample at level sigma scaled to unit variance, {@code x / sqrt(sigma^2 + 1)}: what Euler-family models see. */
+    static float[] unitVariance(float[] sample, double sigma) {
+        double scale = 1.0 / Math.sqrt(sigma * sigma + 1.0);
+        float[] out = new float[sample.length];
+        for (int j = 0; j < out.length; j++) {
+            out[j] = (float) (sample[j] * scale);
+        }
+        return out;
+    }
+
     static void requireSameLength(float[] a, float[] b, String what) {
         if (a.length != b.length) {
             throw new IllegalArgumentException(what + ": arrays must have the same length, got " + a.length + " and " + b.length);

@@ -17,7 +17,7 @@ import java.util.function.IntFunction;
 public final class UniPcMultistepScheduler implements Scheduler {
 
     private final PredictionType prediction;
-    private final boolean flow;
+    private final Levels levels;
     private final int solverOrder;
     private final boolean bh2;
     private final boolean predictX0;
@@ -45,7 +45,7 @@ public final class UniPcMultistepScheduler implements Scheduler {
     private UniPcMultistepScheduler(PredictionType prediction, boolean flow, int solverOrder, boolean bh2, boolean predictX0,
                                     boolean lowerOrderFinal, int[] disableCorrector, IntFunction<Plan> planner) {
         this.prediction = prediction;
-        this.flow = flow;
+        this.levels = new Levels(flow);
         this.solverOrder = solverOrder;
         this.bh2 = bh2;
         this.predictX0 = predictX0;
@@ -119,7 +119,7 @@ public final class UniPcMultistepScheduler implements Scheduler {
         for (int j = 0; j < x.length; j++) {
             x[j] = sample[j];
         }
-        double[] converted = convert(modelOutput, x, callIndex);
+        double[] converted = levels.convert(prediction, predictX0, modelOutput, sample, plan.sigmas()[callIndex]);
         boolean useCorrector = callIndex > 0 && !disabled(callIndex - 1) && lastSample != null;
         if (useCorrector) {
             x = correct(converted, lastSample, x, thisOrder, callIndex);
@@ -141,42 +141,16 @@ public final class UniPcMultistepScheduler implements Scheduler {
         return Arrays.stream(disableCorrector).anyMatch(c -> c == call);
     }
 
-    /** The model output as the data prediction x0 (predict_x0) or as the noise. */
-    private double[] convert(float[] out, double[] x, int k) {
-        double sigma = plan.sigmas()[k];
-        double alpha = alpha(sigma);
-        double sigmaT = sigmaT(sigma);
-        double[] m = new double[x.length];
-        for (int j = 0; j < x.length; j++) {
-            if (predictX0) {
-                m[j] = switch (prediction) {
-                    case EPSILON -> (x[j] - sigmaT * out[j]) / alpha;
-                    case SAMPLE -> out[j];
-                    case V_PREDICTION -> alpha * x[j] - sigmaT * out[j];
-                    case FLOW_VELOCITY -> x[j] - sigma * out[j];
-                };
-            } else {
-                m[j] = switch (prediction) {
-                    case EPSILON -> out[j];
-                    case SAMPLE -> (x[j] - alpha * out[j]) / sigmaT;
-                    case V_PREDICTION -> alpha * out[j] + sigmaT * x[j];
-                    case FLOW_VELOCITY -> throw new IllegalStateException("flow output needs predict_x0");
-                };
-            }
-        }
-        return m;
-    }
-
     private double alpha(double sigma) {
-        return flow ? 1 - sigma : 1 / Math.sqrt(sigma * sigma + 1);
+        return levels.alpha(sigma);
     }
 
     private double sigmaT(double sigma) {
-        return flow ? sigma : sigma / Math.sqrt(sigma * sigma + 1);
+        return levels.sigmaT(sigma);
     }
 
     private double lambda(double sigma) {
-        return Math.log(alpha(sigma)) - Math.log(sigmaT(sigma));
+        return levels.lambda(sigma);
     }
 
     /** The coefficients both updates share: h-dependent phi terms, B(h), and the right-hand side b. */
@@ -329,30 +303,13 @@ public final class UniPcMultistepScheduler implements Scheduler {
     public float[] addNoise(float[] original, float[] noise, int callIndex) {
         Predictions.requireCall(callIndex, plan.calls());
         Predictions.requireSameLength(original, noise, "addNoise");
-        double sigma = plan.sigmas()[callIndex];
-        double alpha = alpha(sigma);
-        double sigmaT = sigmaT(sigma);
-        float[] out = new float[original.length];
-        for (int j = 0; j < out.length; j++) {
-            out[j] = (float) (alpha * original[j] + sigmaT * noise[j]);
-        }
-        return out;
+        return levels.addNoise(original, noise, plan.sigmas()[callIndex]);
     }
 
     @Override
     public float[] predictOriginal(float[] modelOutput, int callIndex, float[] sample) {
         Predictions.requireCall(callIndex, plan.calls());
         Predictions.requireSameLength(modelOutput, sample, "predictOriginal");
-        double sigma = plan.sigmas()[callIndex];
-        if (flow) {
-            return FlowNoise.predictOriginal(prediction, modelOutput, sample, sigma);
-        }
-        double alpha = alpha(sigma);
-        double sigmaT = sigmaT(sigma);
-        float[] out = new float[sample.length];
-        for (int j = 0; j < out.length; j++) {
-            out[j] = (float) Predictions.vpX0(prediction, modelOutput[j], sample[j], alpha, sigmaT);
-        }
-        return out;
+        return levels.predictOriginal(prediction, modelOutput, sample, plan.sigmas()[callIndex]);
     }
 }
