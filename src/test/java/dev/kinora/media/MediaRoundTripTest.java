@@ -469,22 +469,8 @@ class MediaRoundTripTest {
         for (int matrix : new int[] {90, 180, 270}) {
             // A display matrix as cameras write it; FFmpeg's angle is counter-clockwise.
             Path rotated = dir.resolve("rot" + matrix + ".mp4");
-            try (var r = new org.bytedeco.javacv.FFmpegFrameRecorder(rotated.toFile(), 64, 32, 0);
-                 var frame = new org.bytedeco.javacv.Frame(64, 32, org.bytedeco.javacv.Frame.DEPTH_UBYTE, 3)) {
-                r.setFormat("mp4");
-                r.setVideoCodecName("libopenh264");
-                r.setVideoBitrate(2_000_000);
-                r.setPixelFormat(org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P);
-                r.setFrameRate(8);
-                r.setDisplayRotation(matrix);
-                r.start();
-                java.nio.ByteBuffer buf = (java.nio.ByteBuffer) frame.image[0];
-                for (int y = 0; y < 32; y++) {
-                    buf.put(y * frame.imageStride, f, y * 64 * 3, 64 * 3);
-                }
-                r.record(frame, org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24);
-                r.stop();
-            }
+            int m = matrix;
+            writeOneFrame(rotated, f, 64, 32, r -> r.setDisplayRotation(m));
             int clockwise = (360 - matrix) % 360;
             MediaInfo info = MediaReader.probe(rotated);
             assertEquals(clockwise, info.rotation(), "matrix " + matrix);
@@ -522,22 +508,7 @@ class MediaRoundTripTest {
             Synthetic.fillRect(f, 32, 8 * i, 0, 8, 32, bands[i][0], bands[i][1], bands[i][2]);
         }
         Path wide = dir.resolve("anamorphic.mp4");
-        try (var r = new org.bytedeco.javacv.FFmpegFrameRecorder(wide.toFile(), 32, 32, 0);
-             var frame = new org.bytedeco.javacv.Frame(32, 32, org.bytedeco.javacv.Frame.DEPTH_UBYTE, 3)) {
-            r.setFormat("mp4");
-            r.setVideoCodecName("libopenh264");
-            r.setVideoBitrate(2_000_000);
-            r.setPixelFormat(org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P);
-            r.setFrameRate(8);
-            r.setAspectRatio(2.0);
-            r.start();
-            java.nio.ByteBuffer buf = (java.nio.ByteBuffer) frame.image[0];
-            for (int y = 0; y < 32; y++) {
-                buf.put(y * frame.imageStride, f, y * 32 * 3, 32 * 3);
-            }
-            r.record(frame, org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24);
-            r.stop();
-        }
+        writeOneFrame(wide, f, 32, 32, r -> r.setAspectRatio(2.0));
         MediaInfo info = MediaReader.probe(wide);
         assertEquals(64, info.width());
         assertEquals(32, info.height());
@@ -583,6 +554,27 @@ class MediaRoundTripTest {
         Clip still = MediaReader.readImage(ppm, 12, 8, ResizePolicy.FILL);
         assertEquals(12, still.width());
         assertClose(new int[] {10, 200, 30}, still.pixel(0, 6, 4), 2, "read as a still");
+    }
+
+    /** A one-frame H.264 MP4 of packed RGB at 8 fps, with whatever else {@code setup} sets on the recorder (rotation, SAR). */
+    private static void writeOneFrame(Path p, byte[] rgb, int w, int h,
+                                      java.util.function.Consumer<org.bytedeco.javacv.FFmpegFrameRecorder> setup) throws Exception {
+        try (var r = new org.bytedeco.javacv.FFmpegFrameRecorder(p.toFile(), w, h, 0);
+             var frame = new org.bytedeco.javacv.Frame(w, h, org.bytedeco.javacv.Frame.DEPTH_UBYTE, 3)) {
+            r.setFormat("mp4");
+            r.setVideoCodecName("libopenh264");
+            r.setVideoBitrate(2_000_000);
+            r.setPixelFormat(org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P);
+            r.setFrameRate(8);
+            setup.accept(r);
+            r.start();
+            java.nio.ByteBuffer buf = (java.nio.ByteBuffer) frame.image[0];
+            for (int y = 0; y < h; y++) {
+                buf.put(y * frame.imageStride, rgb, y * w * 3, w * 3);
+            }
+            r.record(frame, org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24);
+            r.stop();
+        }
     }
 
     @Test
