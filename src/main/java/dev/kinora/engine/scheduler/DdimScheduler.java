@@ -107,16 +107,6 @@ public final class DdimScheduler implements Scheduler {
     }
 
     @Override
-    public float initNoiseSigma() {
-        return 1f;
-    }
-
-    @Override
-    public float[] scaleModelInput(float[] sample, int callIndex) {
-        return sample;
-    }
-
-    @Override
     public float[] step(float[] modelOutput, int callIndex, float[] sample) {
         Predictions.requireCall(callIndex, timesteps.length);
         Predictions.requireSameLength(modelOutput, sample, "step");

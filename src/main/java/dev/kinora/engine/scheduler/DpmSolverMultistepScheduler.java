@@ -105,16 +105,6 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
     }
 
     @Override
-    public float initNoiseSigma() {
-        return 1f;
-    }
-
-    @Override
-    public float[] scaleModelInput(float[] sample, int callIndex) {
-        return sample;
-    }
-
-    @Override
     public float[] step(float[] modelOutput, int callIndex, float[] sample) {
         if (sde) {
             throw new IllegalStateException("sde-dpm-solver adds fresh noise at every step; step it with a noise source");

@@ -37,16 +37,6 @@ public final class FlowDpmSolverMultistepScheduler implements Scheduler {
         return Predictions.toFloats(sigmas);
     }
 
-    @Override
-    public float initNoiseSigma() {
-        return 1f;
-    }
-
-    @Override
-    public float[] scaleModelInput(float[] sample, int callIndex) {
-        return sample;
-    }
-
     /** Log signal-to-noise ratio; -infinity at pure noise, which the update formulas below tolerate. */
     static double lambda(double sigma) {
         return Math.log(1.0 - sigma) - Math.log(sigma);

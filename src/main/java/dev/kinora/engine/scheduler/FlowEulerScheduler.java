@@ -61,16 +61,6 @@ public final class FlowEulerScheduler implements Scheduler {
     }
 
     @Override
-    public float initNoiseSigma() {
-        return 1f;
-    }
-
-    @Override
-    public float[] scaleModelInput(float[] sample, int callIndex) {
-        return sample;
-    }
-
-    @Override
     public float[] step(float[] modelOutput, int callIndex, float[] sample) {
         Predictions.requireCall(callIndex, plan.calls());
         Predictions.requireSameLength(modelOutput, sample, "step");

@@ -70,16 +70,6 @@ public final class FlowHeunScheduler implements Scheduler {
     }
 
     @Override
-    public float initNoiseSigma() {
-        return 1f;
-    }
-
-    @Override
-    public float[] scaleModelInput(float[] sample, int callIndex) {
-        return sample;
-    }
-
-    @Override
     public float[] step(float[] modelOutput, int callIndex, float[] sample) {
         Predictions.requireCall(callIndex, callStep.length);
         Predictions.requireSameLength(modelOutput, sample, "step");

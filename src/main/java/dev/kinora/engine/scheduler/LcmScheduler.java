@@ -81,16 +81,6 @@ public final class LcmScheduler implements Scheduler {
         return out;
     }
 
-    @Override
-    public float initNoiseSigma() {
-        return 1f;
-    }
-
-    @Override
-    public float[] scaleModelInput(float[] sample, int callIndex) {
-        return sample;
-    }
-
     /** LCM adds fresh noise at every call but the last: without a noise source it cannot step. */
     @Override
     public float[] step(float[] modelOutput, int callIndex, float[] sample) {

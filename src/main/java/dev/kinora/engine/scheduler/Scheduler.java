@@ -22,11 +22,15 @@ public interface Scheduler {
     /** Noise level at each model call (flow: sigma = t in [0,1]); {@code sigmas().length == timesteps().length + 1} (ends with the final level, 0). */
     float[] sigmas();
 
-    /** Scale of the starting noise: the pipeline starts from {@code initNoiseSigma() * noise}. */
-    float initNoiseSigma();
+    /** Scale of the starting noise: the pipeline starts from {@code initNoiseSigma() * noise} (unit noise unless a sampler says). */
+    default float initNoiseSigma() {
+        return 1f;
+    }
 
-    /** What the denoiser sees at call callIndex; identity for flow. */
-    float[] scaleModelInput(float[] sample, int callIndex);
+    /** What the denoiser sees at call callIndex: the sample itself unless a sampler scales it (Euler's k-diffusion levels). */
+    default float[] scaleModelInput(float[] sample, int callIndex) {
+        return sample;
+    }
 
     /**
      * One call's update: model output (in the pack's prediction type) at call callIndex on sample -> next sample.

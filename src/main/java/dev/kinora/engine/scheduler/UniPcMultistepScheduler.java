@@ -97,16 +97,6 @@ public final class UniPcMultistepScheduler implements Scheduler {
     }
 
     @Override
-    public float initNoiseSigma() {
-        return 1f;
-    }
-
-    @Override
-    public float[] scaleModelInput(float[] sample, int callIndex) {
-        return sample;
-    }
-
-    @Override
     public float[] step(float[] modelOutput, int callIndex, float[] sample) {
         int calls = plan.calls();
         Predictions.requireCall(callIndex, calls);
