@@ -85,6 +85,9 @@ CASES = {
     "variant-dpm-sde-karras": [{"steps": 20}, {"steps": 8}],
     "variant-dpm-sde-order3-heun": [{"steps": 16}],
     "variant-dpm-sde-noise-form-heun": [{"steps": 10}],
+    # FlowMatch Heun: two calls a step but the last.
+    "variant-flow-match-heun-shift3": [{"steps": 10}, {"steps": 1}],
+    "variant-flow-match-heun": [{"steps": 6}],
 }
 
 REAL_DIFFUSERS = None
@@ -98,6 +101,7 @@ MODULES = {
     "DPMSolverMultistepScheduler": "scheduling_dpmsolver_multistep",
     "LCMScheduler": "scheduling_lcm",
     "EulerAncestralDiscreteScheduler": "scheduling_euler_ancestral_discrete",
+    "FlowMatchHeunDiscreteScheduler": "scheduling_flow_match_heun_discrete",
 }
 
 # Every draw of the stand-in randn_tensor, so a scheduler's own noise can be written into the golden.

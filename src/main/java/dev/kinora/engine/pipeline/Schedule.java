@@ -134,6 +134,7 @@ final class Schedule {
     static String exactId(DiffusersConfig c) {
         return switch (c.schedulerClass()) {
             case FLOW_MATCH_EULER -> SchedulerKind.FLOW_EULER.id();
+            case FLOW_MATCH_HEUN -> SchedulerKind.FLOW_HEUN.id();
             case UNIPC_MULTISTEP -> c.isFlow() ? SchedulerKind.FLOW_UNIPC.id() : SchedulerKind.DDIM.id();
             case DDIM, COGVIDEOX_DDIM -> SchedulerKind.DDIM.id();
             case EULER_DISCRETE -> SchedulerKind.EULER.id();

@@ -30,6 +30,7 @@ public final class DiffusersConfig {
     /** The diffusers scheduler classes Kinora reproduces exactly. */
     public enum SchedulerClass {
         FLOW_MATCH_EULER("FlowMatchEulerDiscreteScheduler"),
+        FLOW_MATCH_HEUN("FlowMatchHeunDiscreteScheduler"),
         UNIPC_MULTISTEP("UniPCMultistepScheduler"),
         DDIM("DDIMScheduler"),
         COGVIDEOX_DDIM("CogVideoXDDIMScheduler"),
@@ -131,6 +132,7 @@ public final class DiffusersConfig {
             "rho", "sigma_data", "precondition_type"))); // EDM
 
     private static final Map<SchedulerClass, Map<String, Object>> DEFAULTS = Map.of(
+            SchedulerClass.FLOW_MATCH_HEUN, defaults("num_train_timesteps", 1000, "shift", 1.0),
             SchedulerClass.FLOW_MATCH_EULER, defaults(
                     "num_train_timesteps", 1000, "shift", 1.0, "use_dynamic_shifting", false, "base_shift", 0.5,
                     "max_shift", 1.15, "base_image_seq_len", 256, "max_image_seq_len", 4096, "invert_sigmas", false,
@@ -259,7 +261,7 @@ public final class DiffusersConfig {
 
     /** What the denoiser returns; FlowMatchEuler has no key for it and always takes a flow velocity. */
     public PredictionType predictionType() {
-        if (schedulerClass == SchedulerClass.FLOW_MATCH_EULER) {
+        if (schedulerClass == SchedulerClass.FLOW_MATCH_EULER || schedulerClass == SchedulerClass.FLOW_MATCH_HEUN) {
             return PredictionType.FLOW_VELOCITY;
         }
         return switch (text("prediction_type")) {
@@ -272,7 +274,7 @@ public final class DiffusersConfig {
 
     /** Whether the class integrates a rectified flow (sigma in [0, 1]) rather than a DDPM noise schedule. */
     public boolean isFlow() {
-        return schedulerClass == SchedulerClass.FLOW_MATCH_EULER
+        return schedulerClass == SchedulerClass.FLOW_MATCH_EULER || schedulerClass == SchedulerClass.FLOW_MATCH_HEUN
                 || (schedulerClass == SchedulerClass.UNIPC_MULTISTEP || schedulerClass == SchedulerClass.DPM_SOLVER_MULTISTEP)
                 && flag("use_flow_sigmas");
     }
@@ -526,11 +528,11 @@ public final class DiffusersConfig {
                             + integer("num_train_timesteps") + ")");
                 }
             }
-            case FLOW_MATCH_EULER -> {
+            case FLOW_MATCH_EULER, FLOW_MATCH_HEUN -> {
                 if (!(number("shift") > 0)) {
                     throw new SchedulerConfigException(source + ": shift " + number("shift") + " must be > 0 (1 = no shift)");
                 }
-                if (flag("use_dynamic_shifting") && (Double.isNaN(numberOrNaN("base_shift")) || Double.isNaN(numberOrNaN("max_shift")))) {
+                if (values.containsKey("use_dynamic_shifting") && flag("use_dynamic_shifting") && (Double.isNaN(numberOrNaN("base_shift")) || Double.isNaN(numberOrNaN("max_shift")))) {
                     throw new SchedulerConfigException(source + ": use_dynamic_shifting needs base_shift and max_shift, found null");
                 }
             }

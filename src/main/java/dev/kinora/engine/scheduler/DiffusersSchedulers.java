@@ -11,6 +11,7 @@ import java.util.Map;
  *   <caption>diffusers class to Kinora sampler</caption>
  *   <tr><th>{@code _class_name}</th><th>sampler</th></tr>
  *   <tr><td>FlowMatchEulerDiscreteScheduler</td><td>{@link FlowEulerScheduler}</td></tr>
+ *   <tr><td>FlowMatchHeunDiscreteScheduler</td><td>{@link FlowHeunScheduler}</td></tr>
  *   <tr><td>UniPCMultistepScheduler</td><td>{@link UniPcMultistepScheduler}</td></tr>
  *   <tr><td>DDIMScheduler, CogVideoXDDIMScheduler</td><td>{@link DdimScheduler}</td></tr>
  *   <tr><td>EulerDiscreteScheduler</td><td>{@link EulerDiscreteScheduler}</td></tr>
@@ -37,12 +38,13 @@ public final class DiffusersSchedulers {
             throw new IllegalArgumentException(config.schedulerClass().diffusersName()
                     + " takes no pipeline sigmas; they belong to flow schedulers (LTX-Video and Flux pass linspace(1, 1/n, n))");
         }
-        boolean dynamic = config.isFlow() && config.flag("use_dynamic_shifting");
+        boolean dynamic = config.isFlow() && config.has("use_dynamic_shifting") && config.flag("use_dynamic_shifting");
         if (dynamic) {
             DiffusersSchedules.mu(config, inputs); // fails now, naming what is missing, rather than at setTimesteps
         }
         return switch (config.schedulerClass()) {
             case FLOW_MATCH_EULER -> FlowEulerScheduler.fromDiffusers(config, inputs);
+            case FLOW_MATCH_HEUN -> FlowHeunScheduler.fromDiffusers(config, inputs);
             case UNIPC_MULTISTEP -> UniPcMultistepScheduler.fromDiffusers(config, inputs);
             case DDIM, COGVIDEOX_DDIM -> DdimScheduler.fromDiffusers(config);
             case EULER_DISCRETE -> EulerDiscreteScheduler.fromDiffusers(config);
@@ -103,7 +105,8 @@ public final class DiffusersSchedulers {
         if (!config.isFlow()) {
             throw new IllegalArgumentException(config.schedulerClass().diffusersName() + " without flow sigmas has no time shift");
         }
-        return config.schedulerClass() == DiffusersConfig.SchedulerClass.FLOW_MATCH_EULER ? "shift" : "flow_shift";
+        return config.schedulerClass() == DiffusersConfig.SchedulerClass.FLOW_MATCH_EULER
+                || config.schedulerClass() == DiffusersConfig.SchedulerClass.FLOW_MATCH_HEUN ? "shift" : "flow_shift";
     }
 
     /** The value of the config's static shift key (1 when the file leaves it out, diffusers' default). */
@@ -113,7 +116,7 @@ public final class DiffusersSchedulers {
 
     /** Whether the flow config shifts by the image sequence length (then its static shift key is not used). */
     public static boolean dynamicShift(DiffusersConfig config) {
-        return config.isFlow() && config.flag("use_dynamic_shifting");
+        return config.isFlow() && config.has("use_dynamic_shifting") && config.flag("use_dynamic_shifting");
     }
 
     /**

@@ -8,7 +8,10 @@ package dev.kinora.engine.scheduler;
  */
 public final class FlowHeunScheduler implements Scheduler {
 
-    private final SchedulerConfig config;
+    private final PredictionType prediction;
+    private final double timestepScale;
+    /** The step levels sigma_0..sigma_n of a run of n steps. */
+    private final java.util.function.IntFunction<double[]> levelsFor;
     /** Step levels sigma_0..sigma_n. */
     private double[] levels = new double[0];
     /** Per call: the noise level the model sees. */
@@ -24,13 +27,31 @@ public final class FlowHeunScheduler implements Scheduler {
     private int lastCall = -1;
 
     public FlowHeunScheduler(SchedulerConfig config) {
+        this(config.predictionType(), config.timestepScale(), n -> SigmaSchedules.flowSigmas(config, n));
         Predictions.requireFlow(config.predictionType(), "flow-heun");
-        this.config = config;
+    }
+
+    private FlowHeunScheduler(PredictionType prediction, double timestepScale, java.util.function.IntFunction<double[]> levelsFor) {
+        this.prediction = prediction;
+        this.timestepScale = timestepScale;
+        this.levelsFor = levelsFor;
+    }
+
+    /**
+     * diffusers' FlowMatchHeunDiscreteScheduler: FlowMatchEuler's levels for the same {@code shift} (its set_timesteps is
+     * FlowMatchEuler's without the options), the model timestep {@code sigma * num_train_timesteps}, and this Heun step
+     * (s_churn 0, the pipelines' default).
+     */
+    static FlowHeunScheduler fromDiffusers(DiffusersConfig c, TimestepInputs inputs) {
+        DiffusersConfig euler = DiffusersConfig.parse(java.util.Map.of("_class_name", DiffusersConfig.SchedulerClass.FLOW_MATCH_EULER.diffusersName(),
+                "num_train_timesteps", c.numTrainTimesteps(), "shift", c.number("shift")), c.source());
+        return new FlowHeunScheduler(PredictionType.FLOW_VELOCITY, c.numTrainTimesteps(),
+                n -> DiffusersSchedules.flowMatch(euler, n, inputs).sigmas());
     }
 
     @Override
     public void setTimesteps(int numSteps, float strength) {
-        levels = SigmaSchedules.lastLevels(SigmaSchedules.flowSigmas(config, numSteps), numSteps, strength);
+        levels = SigmaSchedules.lastLevels(levelsFor.apply(numSteps), numSteps, strength);
         int steps = levels.length - 1;
         int calls = 2 * steps - 1;
         callSigmas = new double[calls + 1];
@@ -56,7 +77,7 @@ public final class FlowHeunScheduler implements Scheduler {
 
     @Override
     public float[] timesteps() {
-        return Predictions.scaled(Predictions.withoutLast(callSigmas), config.timestepScale());
+        return Predictions.scaled(Predictions.withoutLast(callSigmas), timestepScale);
     }
 
     @Override
@@ -73,7 +94,7 @@ public final class FlowHeunScheduler implements Scheduler {
     public float[] step(float[] modelOutput, int callIndex, float[] sample) {
         Predictions.requireCall(callIndex, callStep.length);
         Predictions.requireSameLength(modelOutput, sample, "step");
-        PredictionType type = config.predictionType();
+        PredictionType type = prediction;
         int i = callStep[callIndex];
         double dt = levels[i + 1] - levels[i];
         float[] next = new float[sample.length];
@@ -112,6 +133,6 @@ public final class FlowHeunScheduler implements Scheduler {
     @Override
     public float[] predictOriginal(float[] modelOutput, int callIndex, float[] sample) {
         Predictions.requireCall(callIndex, callStep.length);
-        return FlowNoise.predictOriginal(config.predictionType(), modelOutput, sample, callSigmas[callIndex]);
+        return FlowNoise.predictOriginal(prediction, modelOutput, sample, callSigmas[callIndex]);
     }
 }

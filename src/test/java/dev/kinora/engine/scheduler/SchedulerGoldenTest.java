@@ -49,7 +49,9 @@ class SchedulerGoldenTest {
             // Euler ancestral and DPM++ 2M SDE, noise given back the same way: SD's Euler a as saved, v-prediction
             // and trailing spacing, linspace; SDE with Karras, of order 3 with Heun, and the noise form.
             "sd-euler-ancestral", "variant-euler-a-vpred-trailing", "variant-euler-a-linspace",
-            "variant-dpm-sde-karras", "variant-dpm-sde-order3-heun", "variant-dpm-sde-noise-form-heun");
+            "variant-dpm-sde-karras", "variant-dpm-sde-order3-heun", "variant-dpm-sde-noise-form-heun",
+            // FlowMatch Heun (two calls a step but the last), shift 3 and none.
+            "variant-flow-match-heun-shift3", "variant-flow-match-heun");
 
     static Stream<Arguments> cases() throws IOException {
         List<Arguments> out = new ArrayList<>();
