@@ -6,9 +6,6 @@ import dev.kinora.engine.pack.ModelPack;
 import dev.kinora.engine.pack.PackException;
 import dev.kinora.engine.scheduler.DiffusersConfig;
 import dev.kinora.engine.scheduler.DiffusersSchedulers;
-import dev.kinora.engine.scheduler.DpmSolverMultistepScheduler;
-import dev.kinora.engine.scheduler.EulerAncestralScheduler;
-import dev.kinora.engine.scheduler.LcmScheduler;
 import dev.kinora.engine.scheduler.Scheduler;
 import dev.kinora.engine.scheduler.SchedulerConfig;
 import dev.kinora.engine.scheduler.SchedulerKind;
@@ -166,23 +163,11 @@ final class Schedule {
     /** Kinora's sampler on the noise levels the config defines for the pack's window. */
     private static Schedule kinoraOverConfig(LoadedPack lp, DiffusersConfig c, SchedulerKind kind, float shift) {
         ModelPack pack = lp.pack();
-        if (kind == SchedulerKind.EULER_A) {
-            EulerAncestralScheduler.overConfig(c);
-            return new Schedule(kind.id(), pack.defaults().shift(), "EulerAncestralDiscreteScheduler.from_config(" + c.source() + "), exact",
-                    frames -> EulerAncestralScheduler.overConfig(c));
-        }
-        if (kind == SchedulerKind.LCM) {
-            // LCMScheduler.from_config(pipe.scheduler.config), as AnimateLCM and LCM-LoRA are loaded onto a base pipeline
-            LcmScheduler.overConfig(c);
-            return new Schedule(kind.id(), pack.defaults().shift(), "LCMScheduler.from_config(" + c.source() + "), exact",
-                    frames -> LcmScheduler.overConfig(c));
-        }
-        if (kind == SchedulerKind.DPMPP_2M || kind == SchedulerKind.DPMPP_2M_KARRAS) {
-            // What a diffusers user gets from DPMSolverMultistepScheduler.from_config(pipe.scheduler.config): exact too.
-            boolean karras = kind == SchedulerKind.DPMPP_2M_KARRAS;
-            DpmSolverMultistepScheduler.overConfig(c, karras); // refuses a config it cannot follow, now
-            return new Schedule(kind.id(), pack.defaults().shift(), "DPMSolverMultistepScheduler.from_config(" + c.source() + ")"
-                    + (karras ? " with Karras sigmas" : "") + ", exact", frames -> DpmSolverMultistepScheduler.overConfig(c, karras));
+        if (kind.readsOtherConfigs()) {
+            // What a diffusers user gets from Target.from_config(pipe.scheduler.config) (AnimateLCM, "DPM++ 2M Karras"): exact too.
+            kind.fromConfig(c); // refuses a config it cannot follow, now
+            return new Schedule(kind.id(), pack.defaults().shift(), kind.id() + " as from_config(" + c.source() + "), exact",
+                    frames -> kind.fromConfig(c));
         }
         float s = !Float.isNaN(shift) ? shift : !c.isFlow() ? pack.defaults().shift()
                 : (float) DiffusersSchedulers.equivalentShift(c, new TimestepInputs(tokens(pack, pack.frames()), false));

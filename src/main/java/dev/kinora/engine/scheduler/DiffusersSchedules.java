@@ -221,9 +221,10 @@ final class DiffusersSchedules {
         return out;
     }
 
-    /** {@code sqrt((1 - alphas_bar) / alphas_bar)} at each timestep, in float32: the k-diffusion level of a DDPM timestep. */
-    static double vpSigma(double[] ac, int timestep) {
-        return vpSigmas(new double[] {ac[timestep]})[0];
+    /** {@code sqrt((1 - alphas_bar) / alphas_bar)} in float32: the k-diffusion level of a DDPM timestep. */
+    static double vpSigma(double alphaBar) {
+        float a = (float) alphaBar;
+        return (float) Math.sqrt((float) ((1f - a) / a));
     }
 
     // ---------------------------------------------------------------- DPM-Solver
@@ -537,8 +538,7 @@ final class DiffusersSchedules {
     private static double[] vpSigmas(double[] ac) {
         double[] out = new double[ac.length];
         for (int i = 0; i < ac.length; i++) {
-            float a = (float) ac[i];
-            out[i] = (float) Math.sqrt((float) ((1f - a) / a));
+            out[i] = vpSigma(ac[i]);
         }
         return out;
     }

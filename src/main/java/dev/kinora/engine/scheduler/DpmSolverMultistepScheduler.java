@@ -106,10 +106,7 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
 
     @Override
     public float[] step(float[] modelOutput, int callIndex, float[] sample) {
-        if (sde) {
-            throw new IllegalStateException("sde-dpm-solver adds fresh noise at every step; step it with a noise source");
-        }
-        return step(modelOutput, callIndex, sample, null);
+        return step(modelOutput, callIndex, sample, Predictions.noNoise("sde-dpm-solver")); // drawn only by the SDE forms
     }
 
     @Override
@@ -152,23 +149,11 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
         return Predictions.toFloats(next);
     }
 
-    private double alpha(double sigma) {
-        return levels.alpha(sigma);
-    }
-
-    private double sigmaT(double sigma) {
-        return levels.sigmaT(sigma);
-    }
-
-    private double lambda(double sigma) {
-        return levels.lambda(sigma);
-    }
-
     /** The SDE variants' noise: sigma_t sqrt(1 - e^(-2h)) z (data form) or sigma_t sqrt(e^(2h) - 1) z (noise form). */
     private void addNoiseTerm(double[] next, float[] z, int k) {
         double t = plan.sigmas()[k + 1];
-        double h = lambda(t) - lambda(plan.sigmas()[k]);
-        double scale = sigmaT(t) * Math.sqrt(dataPrediction ? -Math.expm1(-2 * h) : Math.expm1(2 * h));
+        double h = levels.lambda(t) - levels.lambda(plan.sigmas()[k]);
+        double scale = levels.sigmaT(t) * Math.sqrt(dataPrediction ? -Math.expm1(-2 * h) : Math.expm1(2 * h));
         if (scale == 0) {
             return; // the step to sigma 0 (h infinite): 0 * z, and no 0 * infinity
         }
@@ -180,19 +165,19 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
     private double[] firstOrder(double[] m0, float[] x, int k) {
         double s0 = plan.sigmas()[k];
         double t = plan.sigmas()[k + 1];
-        double h = lambda(t) - lambda(s0);
-        double alphaT = alpha(t);
-        double sigmaT = sigmaT(t);
+        double h = levels.lambda(t) - levels.lambda(s0);
+        double alphaT = levels.alpha(t);
+        double sigmaT = levels.sigmaT(t);
         double[] out = new double[x.length];
         for (int j = 0; j < x.length; j++) {
             if (sde) {
                 out[j] = dataPrediction
-                        ? (sigmaT / sigmaT(s0) * Math.exp(-h)) * x[j] - (alphaT * Math.expm1(-2 * h)) * m0[j]
-                        : (alphaT / alpha(s0)) * x[j] - 2.0 * (sigmaT * Math.expm1(h)) * m0[j];
+                        ? (sigmaT / levels.sigmaT(s0) * Math.exp(-h)) * x[j] - (alphaT * Math.expm1(-2 * h)) * m0[j]
+                        : (alphaT / levels.alpha(s0)) * x[j] - 2.0 * (sigmaT * Math.expm1(h)) * m0[j];
             } else {
                 out[j] = dataPrediction
-                        ? (sigmaT / sigmaT(s0)) * x[j] - (alphaT * Math.expm1(-h)) * m0[j]
-                        : (alphaT / alpha(s0)) * x[j] - (sigmaT * Math.expm1(h)) * m0[j];
+                        ? (sigmaT / levels.sigmaT(s0)) * x[j] - (alphaT * Math.expm1(-h)) * m0[j]
+                        : (alphaT / levels.alpha(s0)) * x[j] - (sigmaT * Math.expm1(h)) * m0[j];
             }
         }
         return out;
@@ -202,30 +187,30 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
         double t = plan.sigmas()[k + 1];
         double s0 = plan.sigmas()[k];
         double s1 = plan.sigmas()[k - 1];
-        double h = lambda(t) - lambda(s0);
-        double r0 = (lambda(s0) - lambda(s1)) / h;
+        double h = levels.lambda(t) - levels.lambda(s0);
+        double r0 = (levels.lambda(s0) - levels.lambda(s1)) / h;
         double[] m0 = history[solverOrder - 1];
         double[] m1 = history[solverOrder - 2];
-        double alphaT = alpha(t);
-        double sigmaT = sigmaT(t);
+        double alphaT = levels.alpha(t);
+        double sigmaT = levels.sigmaT(t);
         double[] out = new double[x.length];
         for (int j = 0; j < x.length; j++) {
             double d1 = (m0[j] - m1[j]) / r0;
             if (sde && dataPrediction) {
                 double e2 = -Math.expm1(-2 * h); // 1 - e^(-2h)
-                out[j] = (sigmaT / sigmaT(s0) * Math.exp(-h)) * x[j] + alphaT * e2 * m0[j]
+                out[j] = (sigmaT / levels.sigmaT(s0) * Math.exp(-h)) * x[j] + alphaT * e2 * m0[j]
                         + (heun ? alphaT * (e2 / (-2 * h) + 1.0) * d1 : 0.5 * alphaT * e2 * d1);
             } else if (sde) {
                 double phi = Math.expm1(h);
-                out[j] = (alphaT / alpha(s0)) * x[j] - 2.0 * sigmaT * phi * m0[j]
+                out[j] = (alphaT / levels.alpha(s0)) * x[j] - 2.0 * sigmaT * phi * m0[j]
                         - (heun ? 2.0 * sigmaT * (phi / h - 1.0) * d1 : sigmaT * phi * d1);
             } else if (dataPrediction) {
                 double phi = Math.expm1(-h);
-                out[j] = (sigmaT / sigmaT(s0)) * x[j] - alphaT * phi * m0[j]
+                out[j] = (sigmaT / levels.sigmaT(s0)) * x[j] - alphaT * phi * m0[j]
                         + (heun ? alphaT * (phi / h + 1.0) * d1 : -0.5 * alphaT * phi * d1);
             } else {
                 double phi = Math.expm1(h);
-                out[j] = (alphaT / alpha(s0)) * x[j] - sigmaT * phi * m0[j]
+                out[j] = (alphaT / levels.alpha(s0)) * x[j] - sigmaT * phi * m0[j]
                         - (heun ? sigmaT * (phi / h - 1.0) * d1 : 0.5 * sigmaT * phi * d1);
             }
         }
@@ -237,14 +222,14 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
         double s0 = plan.sigmas()[k];
         double s1 = plan.sigmas()[k - 1];
         double s2 = plan.sigmas()[k - 2];
-        double h = lambda(t) - lambda(s0);
-        double r0 = (lambda(s0) - lambda(s1)) / h;
-        double r1 = (lambda(s1) - lambda(s2)) / h;
+        double h = levels.lambda(t) - levels.lambda(s0);
+        double r0 = (levels.lambda(s0) - levels.lambda(s1)) / h;
+        double r1 = (levels.lambda(s1) - levels.lambda(s2)) / h;
         double[] m0 = history[solverOrder - 1];
         double[] m1 = history[solverOrder - 2];
         double[] m2 = history[solverOrder - 3];
-        double alphaT = alpha(t);
-        double sigmaT = sigmaT(t);
+        double alphaT = levels.alpha(t);
+        double sigmaT = levels.sigmaT(t);
         double[] out = new double[x.length];
         for (int j = 0; j < x.length; j++) {
             double d10 = (m0[j] - m1[j]) / r0;
@@ -253,15 +238,15 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
             double d2 = (d10 - d11) / (r0 + r1);
             if (sde) { // sde-dpmsolver++ (the noise form has no third order; DiffusersConfig refuses it)
                 double e2 = -Math.expm1(-2 * h);
-                out[j] = (sigmaT / sigmaT(s0) * Math.exp(-h)) * x[j] + alphaT * e2 * m0[j] + alphaT * (e2 / (-2 * h) + 1.0) * d1
+                out[j] = (sigmaT / levels.sigmaT(s0) * Math.exp(-h)) * x[j] + alphaT * e2 * m0[j] + alphaT * (e2 / (-2 * h) + 1.0) * d1
                         + alphaT * ((e2 - 2 * h) / (4 * h * h) - 0.5) * d2;
             } else if (dataPrediction) {
                 double phi = Math.expm1(-h);
-                out[j] = (sigmaT / sigmaT(s0)) * x[j] - alphaT * phi * m0[j] + alphaT * (phi / h + 1.0) * d1
+                out[j] = (sigmaT / levels.sigmaT(s0)) * x[j] - alphaT * phi * m0[j] + alphaT * (phi / h + 1.0) * d1
                         - alphaT * ((phi + h) / (h * h) - 0.5) * d2;
             } else {
                 double phi = Math.expm1(h);
-                out[j] = (alphaT / alpha(s0)) * x[j] - sigmaT * phi * m0[j] - sigmaT * (phi / h - 1.0) * d1
+                out[j] = (alphaT / levels.alpha(s0)) * x[j] - sigmaT * phi * m0[j] - sigmaT * (phi / h - 1.0) * d1
                         - sigmaT * ((phi - h) / (h * h) - 0.5) * d2;
             }
         }

@@ -76,7 +76,7 @@ public final class EulerAncestralScheduler implements Scheduler {
 
     @Override
     public float[] step(float[] modelOutput, int callIndex, float[] sample) {
-        throw new IllegalStateException("euler-a adds fresh noise at every step; step it with a noise source");
+        return step(modelOutput, callIndex, sample, Predictions.noNoise("euler-a"));
     }
 
     @Override

@@ -76,20 +76,15 @@ public final class LcmScheduler implements Scheduler {
     public float[] sigmas() {
         float[] out = new float[timesteps.length + 1];
         for (int i = 0; i < timesteps.length; i++) {
-            out[i] = (float) DiffusersSchedules.vpSigma(alphasCumprod, timesteps[i]);
+            out[i] = (float) DiffusersSchedules.vpSigma(alphasCumprod[timesteps[i]]);
         }
         return out;
     }
 
-    /** LCM adds fresh noise at every call but the last: without a noise source it cannot step. */
+    /** LCM adds fresh noise at every call but the last: without a noise source only the last call can step. */
     @Override
     public float[] step(float[] modelOutput, int callIndex, float[] sample) {
-        if (callIndex == timesteps.length - 1) {
-            return step(modelOutput, callIndex, sample, n -> {
-                throw new IllegalStateException("the last call adds no noise");
-            });
-        }
-        throw new IllegalStateException("lcm adds fresh noise at every call but the last; step it with a noise source");
+        return step(modelOutput, callIndex, sample, Predictions.noNoise("lcm"));
     }
 
     @Override

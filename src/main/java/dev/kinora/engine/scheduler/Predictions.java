@@ -62,6 +62,16 @@ final class Predictions {
         return out;
     }
 
+    /**
+     * The noise source of {@link Scheduler#step(float[], int, float[])} for samplers that add noise inside a step (LCM,
+     * Euler a, DPM-Solver's SDE forms): their caller must pass one, and this says so if it did not.
+     */
+    static java.util.function.IntFunction<float[]> noNoise(String sampler) {
+        return n -> {
+            throw new IllegalStateException(sampler + " adds fresh noise inside its steps; step it with a noise source");
+        };
+    }
+
     static void requireSameLength(float[] a, float[] b, String what) {
         if (a.length != b.length) {
             throw new IllegalArgumentException(what + ": arrays must have the same length, got " + a.length + " and " + b.length);

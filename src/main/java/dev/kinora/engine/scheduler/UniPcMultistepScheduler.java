@@ -131,18 +131,6 @@ public final class UniPcMultistepScheduler implements Scheduler {
         return Arrays.stream(disableCorrector).anyMatch(c -> c == call);
     }
 
-    private double alpha(double sigma) {
-        return levels.alpha(sigma);
-    }
-
-    private double sigmaT(double sigma) {
-        return levels.sigmaT(sigma);
-    }
-
-    private double lambda(double sigma) {
-        return levels.lambda(sigma);
-    }
-
     /** The coefficients both updates share: h-dependent phi terms, B(h), and the right-hand side b. */
     private record Coefficients(double hPhi1, double bH, double[] b, double[] rks) {
     }
@@ -166,13 +154,13 @@ public final class UniPcMultistepScheduler implements Scheduler {
     private double[] predict(double[] x, int order, int k) {
         double sigmaS0 = plan.sigmas()[k];
         double sigmaNext = plan.sigmas()[k + 1];
-        double lambdaS0 = lambda(sigmaS0);
-        double h = lambda(sigmaNext) - lambdaS0;
+        double lambdaS0 = levels.lambda(sigmaS0);
+        double h = levels.lambda(sigmaNext) - lambdaS0;
         double[] m0 = history[solverOrder - 1];
         double[] rks = new double[order];
         double[][] d1s = new double[order - 1][];
         for (int i = 1; i < order; i++) {
-            double rk = (lambda(plan.sigmas()[k - i]) - lambdaS0) / h;
+            double rk = (levels.lambda(plan.sigmas()[k - i]) - lambdaS0) / h;
             rks[i - 1] = rk;
             d1s[i - 1] = difference(history[solverOrder - 1 - i], m0, rk);
         }
@@ -191,13 +179,13 @@ public final class UniPcMultistepScheduler implements Scheduler {
     private double[] correct(double[] modelT, double[] last, double[] thisSample, int order, int k) {
         double sigmaS0 = plan.sigmas()[k - 1];
         double sigmaT = plan.sigmas()[k];
-        double lambdaS0 = lambda(sigmaS0);
-        double h = lambda(sigmaT) - lambdaS0;
+        double lambdaS0 = levels.lambda(sigmaS0);
+        double h = levels.lambda(sigmaT) - lambdaS0;
         double[] m0 = history[solverOrder - 1];
         double[] rks = new double[order];
         double[][] d1s = new double[order - 1][];
         for (int i = 1; i < order; i++) {
-            double rk = (lambda(plan.sigmas()[k - (i + 1)]) - lambdaS0) / h;
+            double rk = (levels.lambda(plan.sigmas()[k - (i + 1)]) - lambdaS0) / h;
             rks[i - 1] = rk;
             d1s[i - 1] = difference(history[solverOrder - 1 - i], m0, rk);
         }
@@ -214,10 +202,10 @@ public final class UniPcMultistepScheduler implements Scheduler {
     /** The shared B(h) update: the first-order step plus the weighted differences (and UniC's new one). */
     private double[] update(double[] x, double[] m0, double sigmaS0, double sigmaT, Coefficients co, double[][] d1s,
                             double[] rhos, double[] d1t, double rhoT) {
-        double alphaT = alpha(sigmaT);
-        double sigmaTT = sigmaT(sigmaT);
-        double alphaS0 = alpha(sigmaS0);
-        double sigmaS0T = sigmaT(sigmaS0);
+        double alphaT = levels.alpha(sigmaT);
+        double sigmaTT = levels.sigmaT(sigmaT);
+        double alphaS0 = levels.alpha(sigmaS0);
+        double sigmaS0T = levels.sigmaT(sigmaS0);
         double[] out = new double[x.length];
         for (int j = 0; j < x.length; j++) {
             double res = 0;

@@ -1,5 +1,6 @@
 package dev.kinora.engine.scheduler;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -55,10 +56,13 @@ class DiffusersConfigTest {
         assertEquals("midpoint", d.value("solver_type"));
         assertEquals(2, d.value("solver_order"));
         assertTrue(SchedulerGoldenTest.config("variant-dpm-flow-shift").isFlow());
-        // "deis" and UniPC's solver types are rewritten by diffusers, so they load
-        DiffusersConfig.parse(config("DPMSolverMultistepScheduler", "algorithm_type", "deis", "solver_type", "bh2"), "x");
-
-        DiffusersConfig.parse(config("DPMSolverMultistepScheduler", "algorithm_type", "sde-dpmsolver++"), "x"); // DPM++ 2M SDE
+        // "deis" and UniPC's solver types are rewritten by diffusers to dpmsolver++ and midpoint: the same steps
+        float[] rewritten = trajectory(DiffusersConfig.parse(config("DPMSolverMultistepScheduler", "algorithm_type", "deis",
+                "solver_type", "bh2"), "x"));
+        assertArrayEquals(trajectory(d), rewritten, 0f);
+        // DPM++ 2M SDE loads, and its steps take the noise they are given
+        DiffusersConfig sdeConfig = DiffusersConfig.parse(config("DPMSolverMultistepScheduler", "algorithm_type", "sde-dpmsolver++"), "x");
+        assertFalse(java.util.Arrays.equals(trajectory(d), trajectory(sdeConfig)), "the SDE form adds the noise it is given");
         assertTrue(rejected(config("DPMSolverMultistepScheduler", "algorithm_type", "sde-dpmsolver", "solver_order", 3,
                 "final_sigmas_type", "sigma_min")).getMessage().contains("no third-order"));
         assertTrue(rejected(config("DPMSolverMultistepScheduler", "algorithm_type", "dpmsolver")).getMessage()
@@ -72,6 +76,25 @@ class DiffusersConfigTest {
                 .contains("use_flow_sigmas"));
         assertTrue(rejected(config("DPMSolverMultistepScheduler", "algorithm_type", "dpmsolver", "final_sigmas_type", "sigma_min",
                 "prediction_type", "flow_prediction", "use_flow_sigmas", true)).getMessage().contains("dpmsolver++"));
+    }
+
+    /** Ten steps with a stand-in model and constant step noise 0.5: the final sample. */
+    private static float[] trajectory(DiffusersConfig c) {
+        Scheduler s = DiffusersSchedulers.create(c, TimestepInputs.NONE);
+        s.setTimesteps(10);
+        float[] x = {0.5f, -1.2f, 0.3f, 1.7f};
+        for (int k = 0; k < s.numCalls(); k++) {
+            float[] out = new float[x.length];
+            for (int j = 0; j < x.length; j++) {
+                out[j] = (float) (0.5 * x[j] + 0.1 * Math.cos(j + k));
+            }
+            x = s.step(out, k, x, n -> {
+                float[] z = new float[n];
+                java.util.Arrays.fill(z, 0.5f);
+                return z;
+            });
+        }
+        return x;
     }
 
     @Test
